@@ -1,0 +1,58 @@
+# ssnnsim: every entry point. `make` builds build/ssnnsim; `make test` runs every test.
+CC      ?= gcc
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Isim -Imodels
+LDLIBS  := -lyaml -lz -lm
+BUILD   ?= build
+
+LIB_SRC  := $(filter-out sim/cli.c,$(wildcard sim/*.c)) $(wildcard models/*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC := $(wildcard testbenches/test_*.c)
+TEST_BIN := $(TEST_SRC:testbenches/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps data test san demo bench clean
+all: $(BUILD)/ssnnsim
+
+deps:
+	@tools/install-deps
+
+data: deps
+	@tools/get-datasets
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libssnn.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/ssnnsim: $(BUILD)/sim/cli.o $(BUILD)/libssnn.a
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/tests/%: testbenches/%.c $(BUILD)/libssnn.a testbenches/check.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
+
+# Tests need the datasets only for the end-to-end checks; they run on a fresh machine.
+test: deps
+	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim $(TEST_BIN)
+	@tools/run-tests $(BUILD)
+
+# The same tests under AddressSanitizer + UBSan, in a build tree of their own.
+san: deps
+	@$(MAKE) --no-print-directory BUILD=build-san \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	  build-san/ssnnsim $(patsubst $(BUILD)/%,build-san/%,$(TEST_BIN))
+	@ASAN_OPTIONS=detect_leaks=1 tools/run-tests build-san
+
+demo: data all
+	$(BUILD)/ssnnsim train workloads/mnist.yaml --out results/mnist.json
+
+bench: data all
+	@tools/bench $(BUILD)
+
+clean:
+	rm -rf build build-san
+
+-include $(LIB_OBJ:.o=.d) $(BUILD)/sim/cli.d

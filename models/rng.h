@@ -1,0 +1,56 @@
+/* Random streams: one xorshift32 generator per stochastic unit (docs/bit-contract.md §2).
+ * xorshift32 is three shifts and three XORs on a 32-bit register: as cheap as
+ * silicon randomness gets, and good enough in its top 16 bits for Bernoulli draws
+ * at the resolutions we use. Each unit's stream is seeded from the run seed and
+ * the unit's identity, never from a shared generator, so any engine (golden,
+ * cycle-level chip, RTL) reproduces every draw whatever order it evaluates units in. */
+#ifndef RNG_H
+#define RNG_H
+#include <stdint.h>
+
+/* Stream kinds: with the unit index they name a stream uniquely. */
+enum rng_kind {
+    RNG_INPUT = 1,      /* Bernoulli encoder of input pixel i */
+    RNG_HID_FWD,        /* forward unit of hidden neuron j */
+    RNG_HID_DERIV,      /* derivative unit of hidden neuron j */
+    RNG_HID_BACK,       /* backward spike generator of hidden row j */
+    RNG_WTA,            /* the WTA block's categorical draw */
+    RNG_GATE,           /* the update gate (learning-rate schedule) */
+    RNG_NOISE_HID,      /* read noise of hidden column j */
+    RNG_NOISE_OUT,      /* read noise of output column k */
+    RNG_NOISE_BACK,     /* read noise of the backward read of W2 row j */
+    RNG_CELL_W1,        /* cycle-to-cycle draws of W1 cell (i * hidden + j) */
+    RNG_CELL_W2,        /* cycle-to-cycle draws of W2 cell (j * output + k) */
+    RNG_INIT_W1,        /* initial weights and device-to-device parameters */
+    RNG_INIT_W2,
+    RNG_SHUFFLE,        /* sample order of each epoch (host side) */
+};
+
+/* Domains separate stream families that must never overlap: training streams,
+ * and the fresh streams each evaluation of the test set starts from. */
+enum rng_domain { RNG_TRAIN = 0, RNG_EVAL = 1 };
+
+static inline uint32_t xorshift32(uint32_t *s)
+{
+    uint32_t x = *s;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *s = x;
+}
+
+/* The 16-bit uniform that every Bernoulli draw compares against: the top half. */
+static inline uint32_t rng_u16(uint32_t *s) { return xorshift32(s) >> 16; }
+
+uint64_t splitmix64(uint64_t x);
+/* Initial state of stream (domain, kind, index) for a run seed; never zero. */
+uint32_t rng_seed(uint64_t run_seed, int domain, int kind, uint64_t index);
+/* Approximately standard normal integer: the sum of the four bytes of one
+ * draw, centred (Irwin-Hall, n = 4): mean 0, std RNG_IH_STD. */
+#define RNG_IH_STD 147.8006765
+static inline int32_t rng_irwin_hall(uint32_t *s)
+{
+    uint32_t x = xorshift32(s);
+    return (int32_t)((x & 255) + ((x >> 8) & 255) + ((x >> 16) & 255) + (x >> 24)) - 510;
+}
+#endif

@@ -1,0 +1,68 @@
+/* A resistive-processing-unit (RPU) cell array: the conductance states of one
+ * weight matrix (or one crossbar tile of it) and the device model that moves them
+ * (SSNN-BP.md "Crossbar device", docs/bit-contract.md §5).
+ *
+ * A weight is an integer state n in [b_dn, b_up] (nominally +-nmax), w = n * dw_min.
+ * A coincidence pulse moves one cell one device step. In the ideal device a step
+ * is exactly one state; with device options on, the step of each cell has its own
+ * up and down size (device-to-device variation, asymmetry), varies pulse by pulse
+ * (cycle-to-cycle variation), may shrink towards the bound (soft bounds), and is
+ * realised in whole states by stochastic rounding from the cell's own stream.
+ * Bounds may vary per cell. Read noise belongs to the reads (see ssnn.c). */
+#ifndef RPU_H
+#define RPU_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct device_cfg;
+
+struct rpu_params {
+    int16_t nmax;           /* nominal bound in states: round(w_max / dw_min) */
+    int ideal;              /* every device option off: unit steps, hard bounds */
+    int ctoc;               /* cycle-to-cycle variation on */
+    int64_t ctoc_k;         /* q16 relative-step std per Irwin-Hall unit */
+    int soft_bounds;
+    int per_cell;           /* cells carry their own steps and bounds */
+};
+
+struct rpu_array {
+    int rows, cols;                 /* this array (row-major, rows x cols) */
+    int16_t *w;                     /* conductance states */
+    /* device-to-device parameters, only when params->per_cell */
+    uint16_t *step_up, *step_dn;    /* q8.8 states per pulse */
+    int16_t *b_up, *b_dn;           /* per-cell bounds */
+    uint32_t *cell_rng;             /* per-cell stream, only when !ideal */
+    const struct rpu_params *p;
+    uint64_t pulses_up, pulses_down;/* coincidence pulses applied */
+};
+
+void rpu_params_init(struct rpu_params *p, const struct device_cfg *d);
+
+/* Allocates the array and draws the initial states uniformly in +-limit (weight
+ * units, Glorot) and the per-cell device parameters. The streams of cell (r, c)
+ * are keyed by its place in the whole matrix: (row0 + r) * gcols + (col0 + c),
+ * so a tile of a larger matrix draws exactly what the whole matrix would. */
+int rpu_init(struct rpu_array *a, const struct rpu_params *p, const struct device_cfg *d,
+             int rows, int cols, int row0, int col0, int gcols,
+             double init_limit, uint64_t seed, int init_kind, int cell_kind);
+void rpu_free(struct rpu_array *a);
+
+void rpu_pulse_device(struct rpu_array *a, size_t cell, int up);
+
+/* One coincidence pulse on `cell`: up (+1 step) or down (-1 step). */
+static inline void rpu_pulse(struct rpu_array *a, size_t cell, int up)
+{
+    if (a->p->ideal) {
+        int16_t v = a->w[cell], m = a->p->nmax;
+        if (up) {
+            a->pulses_up++;
+            if (v < m) a->w[cell] = (int16_t)(v + 1);
+        } else {
+            a->pulses_down++;
+            if (v > -m) a->w[cell] = (int16_t)(v - 1);
+        }
+        return;
+    }
+    rpu_pulse_device(a, cell, up);
+}
+#endif

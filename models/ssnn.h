@@ -1,0 +1,95 @@
+/* The SSNN-BP golden model: the learning rule of SSNN-BP.md in the chip's own
+ * integer arithmetic and random streams, with no notion of time below a step.
+ * It defines the bits; the cycle-level chip and the RTL must reproduce them.
+ * Every operation follows docs/bit-contract.md, whose section numbers the code
+ * cites. Two layers: W1 (input+bias -> hidden), W2 (hidden+bias -> output). */
+#ifndef SSNN_H
+#define SSNN_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "activation.h"
+#include "rpu.h"
+
+struct config;
+
+/* Event counts: every figure the energy model and the engines compare. */
+struct ssnn_counters {
+    uint64_t samples, steps;
+    uint64_t input_spikes;      /* x_i(t) = 1 */
+    uint64_t hidden_spikes;     /* forward units h_j(t) = 1 */
+    uint64_t deriv_spikes;      /* derivative units d_j(t) = 1 */
+    uint64_t output_spikes;     /* WTA winners (one per step) */
+    uint64_t err_pos, err_neg;  /* e+_k, e-_k */
+    uint64_t back_pos, back_neg;/* b+_j, b-_j */
+    uint64_t grad_pos, grad_neg;/* g+_j, g-_j */
+    uint64_t gate_closed;       /* steps whose error spikes the update gate suppressed */
+    uint64_t syn_ops_w1;        /* cells read in W1 forward reads */
+    uint64_t syn_ops_w2;        /* cells read in W2 forward reads */
+    uint64_t syn_ops_back;      /* cells read in W2 backward reads */
+    uint64_t w1_pulses, w2_pulses; /* coincidence pulses (device steps) applied */
+    uint64_t rng_draws;         /* draws from all unit streams (not cell streams) */
+};
+
+/* The per-unit random streams of one engine context (§2). */
+struct ssnn_streams {
+    uint32_t *in, *fwd, *deriv, *back;  /* per input / hidden unit */
+    uint32_t *noise_h, *noise_o, *noise_b; /* read noise, when enabled */
+    uint32_t wta, gate;
+};
+
+struct ssnn {
+    int n_in, n_h, n_out;
+    struct rpu_params rp;
+    struct rpu_array w1;        /* (n_in + 1) x n_h, row n_in = bias */
+    struct rpu_array w2;        /* (n_h + 1) x n_out, row n_h = bias */
+    struct activation act;
+    struct ssnn_streams train;  /* training streams: continue across samples */
+    uint64_t seed;
+    double dw_min;              /* weight of one device state */
+    uint64_t beta_q;            /* backward gain: p_b = |r| * beta_q >> 32 (q0.16) */
+    int64_t noise_k;            /* read noise: states = z * noise_k >> 16 */
+    struct ssnn_counters c;
+    /* scratch of one step */
+    uint16_t *pq;               /* input firing probabilities, q0.16 */
+    uint8_t *bits;              /* input draws, then per-hidden flags */
+    int32_t *xs;                /* active input indices (+ bias) */
+    int32_t *acc;               /* hidden membranes */
+    uint8_t *h, *d;             /* forward and derivative spikes */
+    int32_t *hs;                /* active hidden indices (+ bias) */
+    int32_t *gs;                /* hidden indices with a gradient spike, sign in bit 31 */
+    int32_t *v;                 /* output membranes */
+    float *wf;                  /* float copy of W1 for the rate read-out */
+};
+
+int ssnn_init(struct ssnn *s, const struct config *cfg, char *err, size_t errlen);
+void ssnn_free(struct ssnn *s);
+
+/* Streams for one evaluation pass: reseeded from the run seed in the eval domain,
+ * so evaluating never disturbs training and always gives the same answer. */
+int ssnn_streams_alloc(struct ssnn_streams *st, const struct ssnn *s);
+void ssnn_streams_seed(struct ssnn_streams *st, const struct ssnn *s, int domain);
+void ssnn_streams_free(struct ssnn_streams *st);
+
+/* Presents one training sample for T steps; gate_q is the update gate, q0.16
+ * (65536 = always open). Returns the steps whose WTA winner was the label. */
+int ssnn_train_sample(struct ssnn *s, const uint8_t *pixels, int label, int T, uint32_t gate_q);
+
+/* WTA read-out: T steps with learning off on the given streams; wins[k] counts
+ * the steps output k won. Returns the class with the most wins (lowest on ties). */
+int ssnn_infer_wta(struct ssnn *s, struct ssnn_streams *st, const uint8_t *pixels, int T,
+                   uint32_t *wins);
+
+/* Rate read-out: argmax_k v_k with h = sigma(W1 p + b1), in floating point from
+ * the integer weights. ssnn_rate_prepare refreshes the float copy of W1. */
+void ssnn_rate_prepare(struct ssnn *s);
+int ssnn_infer_rate(const struct ssnn *s, const uint8_t *pixels, float *hbuf);
+
+/* SHA-256 over the conductance states, W1 then W2, little-endian int16. */
+void ssnn_weights_sha256(const struct ssnn *s, char hex[65]);
+
+/* Checkpoint image: states, device parameters, streams and counters. */
+size_t ssnn_state_size(const struct ssnn *s);
+void ssnn_state_save(const struct ssnn *s, uint8_t *buf);
+void ssnn_state_load(struct ssnn *s, const uint8_t *buf);
+#endif

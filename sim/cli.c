@@ -1,0 +1,162 @@
+/* ssnnsim command line: `ssnnsim <command> CONFIG.yaml [options]`.
+ * The only place that chooses exit codes: 0 ok, 1 runtime failure, 2 bad input
+ * or usage. Options that set config keys (--seed, --epochs, ...) become --set
+ * overrides, so they are validated exactly like the YAML. */
+#include "config.h"
+#include "sweep.h"
+#include "train.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SSNNSIM_VERSION "0.1.0"
+#define MAX_SETS 256
+
+struct command {
+    const char *name;
+    const char *summary;
+    const char *usage;      /* command-specific options */
+};
+
+static const struct command commands[] = {
+    { "train", "train SSNN-BP (and the float ANN baseline) and evaluate it",
+      "  --resume CKPT       continue from a checkpoint (identical final weights)\n"
+      "  --checkpoint FILE   write a checkpoint after every epoch (default: training.checkpoint)\n" },
+    { "infer", "evaluate a checkpoint on the test set (WTA and rate read-outs)",
+      "  --checkpoint FILE   the checkpoint to evaluate (required)\n" },
+    { "sweep", "run a sweep file: one design point per combination of values",
+      "  CONFIG is a sweep file (workloads/sweeps/*.yaml); writes CSV and a plot\n"
+      "  --csv FILE          where the table goes (default: results/<sweep>.csv)\n" },
+    { NULL, NULL, NULL },
+};
+
+static void usage_main(FILE *f)
+{
+    fprintf(f, "usage: ssnnsim <command> CONFIG.yaml [options]\n\ncommands:\n");
+    for (const struct command *c = commands; c->name; c++) fprintf(f, "  %-8s %s\n", c->name, c->summary);
+    fprintf(f, "\nssnnsim <command> --help shows the options of a command; ssnnsim --version\n");
+}
+
+static void usage_command(FILE *f, const struct command *c)
+{
+    fprintf(f, "usage: ssnnsim %s CONFIG.yaml [options]\n%s\n\n%s", c->name, c->summary, c->usage);
+    fprintf(f,
+            "  --engine NAME       golden (the bit-defining model)\n"
+            "  --set KEY=VALUE     override any config key (dotted), repeatable\n"
+            "  --out FILE          write the result JSON\n"
+            "  --seed N            training.seed\n"
+            "  --epochs N          training.epochs\n"
+            "  --samples N         use only the first N training samples\n"
+            "  --test-samples N    use only the first N test samples\n"
+            "  --quiet             no progress output\n"
+            "  --help              this text\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage_main(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("ssnnsim %s\n", SSNNSIM_VERSION);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        usage_main(stdout);
+        return 0;
+    }
+    const struct command *cmd = NULL;
+    for (const struct command *c = commands; c->name; c++)
+        if (!strcmp(c->name, argv[1])) cmd = c;
+    if (!cmd) {
+        fprintf(stderr, "ssnnsim: unknown command '%s'\n", argv[1]);
+        usage_main(stderr);
+        return 2;
+    }
+
+    enum { O_ENGINE = 256, O_SET, O_OUT, O_SEED, O_EPOCHS, O_SAMPLES, O_TEST_SAMPLES, O_QUIET,
+           O_RESUME, O_CHECKPOINT, O_CSV, O_HELP, O_WAVES };
+    static const struct option opts[] = {
+        { "engine", required_argument, NULL, O_ENGINE },
+        { "set", required_argument, NULL, O_SET },
+        { "out", required_argument, NULL, O_OUT },
+        { "seed", required_argument, NULL, O_SEED },
+        { "epochs", required_argument, NULL, O_EPOCHS },
+        { "samples", required_argument, NULL, O_SAMPLES },
+        { "test-samples", required_argument, NULL, O_TEST_SAMPLES },
+        { "quiet", no_argument, NULL, O_QUIET },
+        { "resume", required_argument, NULL, O_RESUME },
+        { "checkpoint", required_argument, NULL, O_CHECKPOINT },
+        { "csv", required_argument, NULL, O_CSV },
+        { "waves", required_argument, NULL, O_WAVES },
+        { "help", no_argument, NULL, O_HELP },
+        { NULL, 0, NULL, 0 },
+    };
+    /* Overrides keep command-line order; shorthand options are overrides too. */
+    static char set_text[MAX_SETS][600];
+    struct config_override sets[MAX_SETS];
+    int n_sets = 0;
+    struct run_opts ro = { .engine = "golden" };
+    const char *csv = NULL;
+    optind = 2;
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        const char *key = NULL;
+        switch (c) {
+        case O_ENGINE: ro.engine = optarg; break;
+        case O_OUT: ro.out = optarg; break;
+        case O_QUIET: ro.quiet = 1; break;
+        case O_RESUME: ro.resume = optarg; break;
+        case O_CHECKPOINT:
+            if (!strcmp(cmd->name, "infer")) ro.resume = optarg;
+            else ro.checkpoint = optarg;
+            break;
+        case O_CSV: csv = optarg; break;
+        case O_HELP: usage_command(stdout, cmd); return 0;
+        case O_WAVES:
+            fprintf(stderr, "ssnnsim: --waves needs the cycle-level chip engine, which this build does not have yet\n");
+            return 2;
+        case O_SET: key = ""; break;
+        case O_SEED: key = "training.seed"; break;
+        case O_EPOCHS: key = "training.epochs"; break;
+        case O_SAMPLES: key = "training.samples"; break;
+        case O_TEST_SAMPLES: key = "training.test_samples"; break;
+        default: usage_command(stderr, cmd); return 2;
+        }
+        if (key) {
+            if (n_sets == MAX_SETS) {
+                fprintf(stderr, "ssnnsim: more than %d overrides\n", MAX_SETS);
+                return 2;
+            }
+            if (*key) snprintf(set_text[n_sets], sizeof set_text[n_sets], "%s=%s", key, optarg);
+            else snprintf(set_text[n_sets], sizeof set_text[n_sets], "%s", optarg);
+            sets[n_sets].text = set_text[n_sets];
+            n_sets++;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, optind >= argc ? "ssnnsim %s: missing CONFIG.yaml\n"
+                                       : "ssnnsim %s: expected one CONFIG.yaml, got more arguments\n",
+                cmd->name);
+        usage_command(stderr, cmd);
+        return 2;
+    }
+    if (strcmp(ro.engine, "golden")) {
+        fprintf(stderr, "ssnnsim: engine '%s' is not available in this build (golden only so far)\n", ro.engine);
+        return 2;
+    }
+    const char *path = argv[optind];
+    if (!strcmp(cmd->name, "sweep")) return sweep_command(path, sets, n_sets, csv, &ro);
+
+    static struct config cfg;
+    char err[1024];
+    if (config_load(path, sets, n_sets, &cfg, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    if (!strcmp(cmd->name, "train")) return train_command(&cfg, &ro);
+    return infer_command(&cfg, &ro);
+}

@@ -1,0 +1,102 @@
+/* The run's configuration: one YAML document (plus any files it includes) read
+ * with libyaml into typed structs and checked against the schema in config.c.
+ * Every default lives in the workload YAML files; C holds only the schema (names,
+ * types, ranges). Errors come back as "file:line:col: message". */
+#ifndef CONFIG_H
+#define CONFIG_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define CFG_STR 512
+#define CFG_LIST 64
+
+struct router_cfg {
+    int buffer_depth;       /* flits per input buffer, per virtual channel */
+    int pipeline;           /* router pipeline stages (cycles per hop inside a router) */
+    int link_latency;       /* cycles on a link between neighbouring routers */
+    int vcs;                /* virtual channels per traffic class */
+    int flit_bits;          /* bits per flit (address-event packet) */
+    int64_t watchdog_cycles;/* a flit that has not moved this long stops the run */
+};
+
+struct chip_cfg {
+    int mesh_x, mesh_y;     /* cores on the mesh, one router each */
+    int core_neurons;       /* composite neurons a core hosts */
+    int xbar_rows, xbar_cols; /* crossbar tile size (rows = inputs, cols = neurons) */
+    int tiles_per_core;
+    double clock_mhz;
+    struct router_cfg router;
+};
+
+struct device_cfg {
+    char name[CFG_STR];     /* preset name, for reports */
+    double dw_min;          /* weight change of one device step */
+    double w_max;           /* bounds are +-w_max (states +-round(w_max/dw_min)) */
+    double step_dtod;       /* device-to-device relative std of the step */
+    double step_ctoc;       /* cycle-to-cycle relative std of each step */
+    double bound_dtod;      /* device-to-device relative std of the bounds */
+    double asymmetry;       /* up/down imbalance: up = 1+a/2, down = 1-a/2 (relative) */
+    int soft_bounds;        /* step shrinks linearly towards the bound it moves to */
+    double read_noise;      /* std of the noise on each integrated read, in weight units */
+};
+
+struct network_cfg {
+    int input, hidden, output;
+    char init[CFG_STR];     /* "glorot_uniform" */
+};
+
+struct dataset_cfg {
+    char name[CFG_STR];
+    char train_images[CFG_STR], train_labels[CFG_STR];
+    char test_images[CFG_STR], test_labels[CFG_STR];
+    int classes, label_offset, transpose, rows, cols;
+};
+
+struct training_cfg {
+    int T;                  /* time steps per training sample */
+    int T_test;             /* time steps per test sample (WTA read-out) */
+    int epochs;
+    double beta;            /* backward spike gain */
+    int n_gate;             /* entries in update_gate */
+    double update_gate[CFG_LIST]; /* per-epoch probability that a step's error spikes fire (rate schedule) */
+    int64_t seed;
+    int64_t samples;        /* first N training samples; 0 = all */
+    int64_t test_samples;   /* first N test samples; 0 = all */
+    int shuffle;
+    int ann_baseline;       /* also train the float ANN alongside */
+    char checkpoint[CFG_STR]; /* checkpoint path ("" = none) */
+};
+
+struct tech_cfg {
+    char name[CFG_STR];
+    double e_syn_op_pj, e_syn_update_pj;
+    double e_neuron_active_pj, e_neuron_idle_pj;
+    double e_spike_local_pj, e_hop_ew_pj, e_hop_ns_pj;
+    double t_hop_ew_ns, t_hop_ns_ns;
+    double e_rng_pj, e_wta_pj, e_barrier_pj;
+    double e_router_buffer_pj, e_router_switch_pj, e_router_arb_pj, e_link_pj;
+    double p_static_core_mw, p_static_router_mw;
+};
+
+struct config {
+    char path[CFG_STR];     /* the file it came from */
+    struct chip_cfg chip;
+    struct device_cfg device;
+    struct network_cfg network;
+    struct dataset_cfg dataset;
+    struct training_cfg training;
+    struct tech_cfg tech;
+};
+
+/* One "--set key=value" override, as typed on the command line. */
+struct config_override { const char *text; };
+
+/* Loads `path`, applies the overrides in order, validates. Returns 0, or -1 with
+ * one "file:line:col: message" line in err. */
+int config_load(const char *path, const struct config_override *ov, int n_ov,
+                struct config *cfg, char *err, size_t errlen);
+
+struct json;
+/* Writes the fully resolved configuration as one JSON object. */
+void config_to_json(const struct config *cfg, struct json *j);
+#endif

@@ -1,0 +1,33 @@
+/* A labelled image set (train or test split) loaded from an IDX image file and
+ * an IDX label file: MNIST, Fashion-MNIST, EMNIST (letters, balanced, ...).
+ * Checks that the two files agree on the sample count, that the images have the
+ * expected size and that every label, after the offset, is inside [0, classes). */
+#ifndef DATASET_H
+#define DATASET_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct dataset {
+    int n;              /* samples */
+    int rows, cols;     /* image shape */
+    int pixels;         /* rows * cols */
+    int classes;
+    uint8_t *images;    /* n * pixels, row-major per image (transposed if asked) */
+    uint8_t *labels;    /* n, already shifted into [0, classes) */
+};
+
+struct dataset_spec {
+    const char *images;     /* path to the IDX image file */
+    const char *labels;     /* path to the IDX label file */
+    int classes;            /* number of classes the labels must fall into */
+    int label_offset;       /* subtracted from each stored label (EMNIST letters: 1) */
+    int transpose;          /* EMNIST stores images column-major: transpose on load */
+    int rows, cols;         /* expected image shape; 0 accepts what the file says */
+    int limit;              /* keep only the first `limit` samples; 0 keeps all */
+};
+
+/* Returns 0, or -1 with a message naming the file (and byte offset or sample index). */
+int dataset_load(const struct dataset_spec *spec, struct dataset *out,
+                 char *err, size_t errlen);
+void dataset_free(struct dataset *d);
+#endif

@@ -1,0 +1,388 @@
+/* train and infer (see train.h). One run: load the two dataset splits, build the
+ * golden model and the ANN baseline from the same initial weights, then per epoch
+ * shuffle (seeded), present every sample for T steps, evaluate the test set with
+ * both read-outs, checkpoint. Wall-clock time goes to stderr only, so the result
+ * file is byte-identical for the same config and seed. */
+#include "train.h"
+#include "ann.h"
+#include "checkpoint.h"
+#include "config.h"
+#include "dataset.h"
+#include "json.h"
+#include "progress.h"
+#include "rng.h"
+#include "sha256.h"
+#include "ssnn.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct run {
+    const struct config *cfg;
+    const struct run_opts *o;
+    struct dataset train, test;
+    struct ssnn net;
+    struct ann ann;
+    int have_ann;
+    struct epoch_record rec[CKPT_MAX_EPOCHS];
+    int n_rec;
+    uint32_t *perm;
+    float *hbuf;
+    uint8_t config_hash[32];
+    char err[1024];
+};
+
+static int load_split(struct run *r, int test, struct dataset *d)
+{
+    const struct dataset_cfg *c = &r->cfg->dataset;
+    struct dataset_spec spec = {
+        .images = test ? c->test_images : c->train_images,
+        .labels = test ? c->test_labels : c->train_labels,
+        .classes = c->classes, .label_offset = c->label_offset, .transpose = c->transpose,
+        .rows = c->rows, .cols = c->cols,
+        .limit = (int)(test ? r->cfg->training.test_samples : r->cfg->training.samples),
+    };
+    if (dataset_load(&spec, d, r->err, sizeof r->err)) {
+        fprintf(stderr, "ssnnsim: %s\n", r->err);
+        if (!strstr(r->err, "cannot open")) return 2;
+        fprintf(stderr, "ssnnsim: fetch the datasets with 'make data' (tools/get-datasets)\n");
+        return 2;
+    }
+    return 0;
+}
+
+/* The settings a checkpoint must share with the run that resumes it: everything
+ * but the run length, the evaluation size and the checkpoint path. */
+static void hash_config(const struct config *cfg, uint8_t out[32])
+{
+    struct config c = *cfg;
+    c.training.epochs = 0;
+    c.training.test_samples = 0;
+    c.training.T_test = 0;
+    c.training.checkpoint[0] = 0;
+    c.path[0] = 0;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    struct json j;
+    json_init(&j, f);
+    config_to_json(&c, &j);
+    json_finish(&j);
+    fclose(f);
+    struct sha256 h;
+    sha256_init(&h);
+    sha256_update(&h, text, len);
+    sha256_final(&h, out);
+    free(text);
+}
+
+static uint32_t gate_q(const struct config *cfg, int epoch)
+{
+    const struct training_cfg *t = &cfg->training;
+    double g = t->update_gate[epoch < t->n_gate ? epoch : t->n_gate - 1];
+    return (uint32_t)lround(g * 65536.0);
+}
+
+/* Epoch order: Fisher-Yates from the shuffle stream of that epoch (host side). */
+static void shuffle(struct run *r, int epoch)
+{
+    int n = r->train.n;
+    for (int i = 0; i < n; i++) r->perm[i] = (uint32_t)i;
+    if (!r->cfg->training.shuffle) return;
+    uint64_t x = splitmix64((uint64_t)r->cfg->training.seed ^ ((uint64_t)RNG_SHUFFLE << 48) ^ (uint64_t)epoch);
+    for (int i = n - 1; i > 0; i--) {
+        x = splitmix64(x);
+        int k = (int)((x >> 11) % (uint64_t)(i + 1));
+        uint32_t t = r->perm[i];
+        r->perm[i] = r->perm[k];
+        r->perm[k] = t;
+    }
+}
+
+/* Test-set accuracy of both read-outs and of the ANN. */
+static void evaluate(struct run *r, struct epoch_record *e)
+{
+    const struct dataset *d = &r->test;
+    struct ssnn_streams st;
+    if (ssnn_streams_alloc(&st, &r->net)) { perror("evaluate"); exit(1); }
+    ssnn_streams_seed(&st, &r->net, RNG_EVAL);
+    ssnn_rate_prepare(&r->net);
+    uint32_t wins[1024];
+    uint64_t ok_wta = 0, ok_rate = 0, ok_ann = 0;
+    struct progress p;
+    progress_start(&p, "  test", (uint64_t)d->n, r->o->quiet);
+    for (int i = 0; i < d->n; i++) {
+        const uint8_t *px = d->images + (size_t)i * (size_t)d->pixels;
+        int y = d->labels[i];
+        ok_wta += ssnn_infer_wta(&r->net, &st, px, r->cfg->training.T_test, wins) == y;
+        ok_rate += ssnn_infer_rate(&r->net, px, r->hbuf) == y;
+        if (r->have_ann) ok_ann += ann_predict(&r->ann, px) == y;
+        if ((i & 255) == 0) progress_update(&p, (uint64_t)i);
+    }
+    progress_update(&p, (uint64_t)d->n);
+    char sum[200];
+    e->test_wta = (double)ok_wta / d->n;
+    e->test_rate = (double)ok_rate / d->n;
+    e->ann_test = r->have_ann ? (double)ok_ann / d->n : -1;
+    if (r->have_ann)
+        snprintf(sum, sizeof sum, "wta %.2f%%  rate %.2f%%  ann %.2f%%", 100 * e->test_wta,
+                 100 * e->test_rate, 100 * e->ann_test);
+    else
+        snprintf(sum, sizeof sum, "wta %.2f%%  rate %.2f%%", 100 * e->test_wta, 100 * e->test_rate);
+    progress_finish(&p, sum);
+    ssnn_streams_free(&st);
+}
+
+static int save_checkpoint(struct run *r, const char *path, int epochs_done, uint64_t sample,
+                           uint64_t correct, uint64_t ann_correct)
+{
+    struct checkpoint c = { 0 };
+    memcpy(c.config_hash, r->config_hash, 32);
+    c.epochs_done = (uint32_t)epochs_done;
+    c.sample_in_epoch = sample;
+    c.correct_in_epoch = correct;
+    c.ann_correct_in_epoch = ann_correct;
+    c.n_records = (uint32_t)r->n_rec;
+    c.records = r->rec;
+    c.ssnn_size = ssnn_state_size(&r->net);
+    c.ssnn_state = malloc(c.ssnn_size);
+    ssnn_state_save(&r->net, c.ssnn_state);
+    if (r->have_ann) {
+        c.ann_size = ann_state_size(&r->ann);
+        c.ann_state = malloc(c.ann_size);
+        ann_state_save(&r->ann, c.ann_state);
+    }
+    int rc = checkpoint_write(path, &c, r->err, sizeof r->err);
+    free(c.ssnn_state);
+    free(c.ann_state);
+    if (rc) fprintf(stderr, "ssnnsim: %s\n", r->err);
+    return rc ? 1 : 0;
+}
+
+/* Restores a checkpoint into the run; 2 when it does not belong to this config. */
+static int restore(struct run *r, const char *path, struct checkpoint *c)
+{
+    if (checkpoint_read(path, c, r->err, sizeof r->err)) {
+        fprintf(stderr, "ssnnsim: %s\n", r->err);
+        return 2;
+    }
+    if (memcmp(c->config_hash, r->config_hash, 32)) {
+        fprintf(stderr, "ssnnsim: %s: checkpoint was written by a run with different settings "
+                "(network, device, dataset, T, rates or seed differ from %s)\n", path, r->cfg->path);
+        return 2;
+    }
+    if (c->ssnn_size != ssnn_state_size(&r->net) ||
+        c->ann_size != (r->have_ann ? ann_state_size(&r->ann) : 0)) {
+        fprintf(stderr, "ssnnsim: %s: checkpoint state size does not match this network\n", path);
+        return 2;
+    }
+    ssnn_state_load(&r->net, c->ssnn_state);
+    if (r->have_ann) ann_state_load(&r->ann, c->ann_state);
+    r->n_rec = (int)c->n_records;
+    memcpy(r->rec, c->records, (size_t)c->n_records * sizeof *r->rec);
+    return 0;
+}
+
+static void write_counters(struct json *j, const struct ssnn_counters *c)
+{
+    json_begin_object(j);
+#define C(name) json_key(j, #name); json_uint(j, c->name);
+    C(samples) C(steps) C(input_spikes) C(hidden_spikes) C(deriv_spikes) C(output_spikes)
+    C(err_pos) C(err_neg) C(back_pos) C(back_neg) C(grad_pos) C(grad_neg) C(gate_closed)
+    C(syn_ops_w1) C(syn_ops_w2) C(syn_ops_back) C(w1_pulses) C(w2_pulses) C(rng_draws)
+#undef C
+    json_end_object(j);
+}
+
+static void write_acc(struct json *j, const char *key, double v)
+{
+    if (v < 0) return;
+    json_key(j, key);
+    json_double(j, v);
+}
+
+/* The result document (--out); every key comes from a counter or a measurement. */
+static int write_result(struct run *r, const char *command)
+{
+    if (!r->o->out) return 0;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    struct json j;
+    json_init(&j, f);
+    json_begin_object(&j);
+    json_key(&j, "command"); json_string(&j, command);
+    json_key(&j, "engine"); json_string(&j, r->o->engine);
+    json_key(&j, "config"); config_to_json(r->cfg, &j);
+    json_key(&j, "seed"); json_int(&j, r->cfg->training.seed);
+    json_key(&j, "samples"); json_int(&j, r->train.n);
+    json_key(&j, "test_samples"); json_int(&j, r->test.n);
+    json_key(&j, "epochs_done"); json_int(&j, r->n_rec);
+    json_key(&j, "accuracy");
+    json_begin_object(&j);
+    if (r->n_rec > 0) {
+        const struct epoch_record *e = &r->rec[r->n_rec - 1];
+        write_acc(&j, "train_wta", e->train_wta);
+        write_acc(&j, "test_wta", e->test_wta);
+        write_acc(&j, "test_rate", e->test_rate);
+        write_acc(&j, "ann_baseline", e->ann_test);
+    }
+    json_end_object(&j);
+    json_key(&j, "epochs");
+    json_begin_array(&j);
+    for (int i = 0; i < r->n_rec; i++) {
+        const struct epoch_record *e = &r->rec[i];
+        json_begin_object(&j);
+        json_key(&j, "epoch"); json_int(&j, e->epoch);
+        write_acc(&j, "train_wta", e->train_wta);
+        write_acc(&j, "test_wta", e->test_wta);
+        write_acc(&j, "test_rate", e->test_rate);
+        write_acc(&j, "ann_train", e->ann_train);
+        write_acc(&j, "ann_test", e->ann_test);
+        json_end_object(&j);
+    }
+    json_end_array(&j);
+    char hex[65];
+    ssnn_weights_sha256(&r->net, hex);
+    json_key(&j, "weights_sha256"); json_string(&j, hex);
+    json_key(&j, "counters"); write_counters(&j, &r->net.c);
+    json_end_object(&j);
+    json_finish(&j);
+    fclose(f);
+    int rc = atomic_write(r->o->out, text, len, r->err, sizeof r->err);
+    free(text);
+    if (rc) {
+        fprintf(stderr, "ssnnsim: %s\n", r->err);
+        return 1;
+    }
+    return 0;
+}
+
+static void run_free(struct run *r)
+{
+    dataset_free(&r->train);
+    dataset_free(&r->test);
+    ssnn_free(&r->net);
+    if (r->have_ann) ann_free(&r->ann);
+    free(r->perm);
+    free(r->hbuf);
+}
+
+/* Loads data and builds the models; 0 or an exit status. */
+static int run_setup(struct run *r, const struct config *cfg, const struct run_opts *o)
+{
+    memset(r, 0, sizeof *r);
+    r->cfg = cfg;
+    r->o = o;
+    int rc = load_split(r, 0, &r->train);
+    if (!rc) rc = load_split(r, 1, &r->test);
+    if (rc) return rc;
+    if (ssnn_init(&r->net, cfg, r->err, sizeof r->err)) {
+        fprintf(stderr, "ssnnsim: %s\n", r->err);
+        return 1;
+    }
+    r->have_ann = cfg->training.ann_baseline;
+    if (r->have_ann && ann_init_from(&r->ann, &r->net)) {
+        fprintf(stderr, "ssnnsim: out of memory for the ANN baseline\n");
+        return 1;
+    }
+    r->perm = malloc((size_t)r->train.n * sizeof *r->perm + 1);
+    r->hbuf = malloc((size_t)cfg->network.hidden * sizeof *r->hbuf);
+    hash_config(cfg, r->config_hash);
+    return 0;
+}
+
+int train_command(const struct config *cfg, const struct run_opts *o)
+{
+    static struct run r;   /* large (epoch records); one run per process */
+    int rc = run_setup(&r, cfg, o);
+    if (rc) { run_free(&r); return rc; }
+    const struct training_cfg *t = &cfg->training;
+    const char *ckpt = o->checkpoint ? o->checkpoint : (t->checkpoint[0] ? t->checkpoint : NULL);
+    int start_epoch = 0;
+    uint64_t start_sample = 0, correct0 = 0, ann_correct0 = 0;
+    if (o->resume) {
+        struct checkpoint c;
+        if ((rc = restore(&r, o->resume, &c))) { run_free(&r); return rc; }
+        start_epoch = (int)c.epochs_done;
+        start_sample = c.sample_in_epoch;
+        correct0 = c.correct_in_epoch;
+        ann_correct0 = c.ann_correct_in_epoch;
+        checkpoint_free(&c);
+        if (!o->quiet)
+            fprintf(stderr, "resumed %s at epoch %d, sample %llu\n", o->resume, start_epoch + 1,
+                    (unsigned long long)start_sample);
+    }
+    if (!o->quiet)
+        fprintf(stderr, "ssnnsim: %s  %d-%d-%d  T=%d  %d train / %d test samples  engine %s\n",
+                cfg->dataset.name, cfg->network.input, cfg->network.hidden, cfg->network.output,
+                t->T, r.train.n, r.test.n, o->engine);
+    const double dw = cfg->device.dw_min;
+    for (int e = start_epoch; e < t->epochs; e++) {
+        uint32_t gq = gate_q(cfg, e);
+        float lr2 = (float)(t->T * dw * gq / 65536.0), lr1 = (float)(lr2 * t->beta);
+        shuffle(&r, e);
+        char label[64];
+        snprintf(label, sizeof label, "epoch %d/%d", e + 1, t->epochs);
+        struct progress p;
+        progress_start(&p, label, (uint64_t)r.train.n, o->quiet);
+        uint64_t correct = e == start_epoch ? correct0 : 0;
+        uint64_t ann_correct = e == start_epoch ? ann_correct0 : 0;
+        uint64_t first = e == start_epoch ? start_sample : 0;
+        for (uint64_t n = first; n < (uint64_t)r.train.n; n++) {
+            uint32_t i = r.perm[n];
+            const uint8_t *px = r.train.images + (size_t)i * (size_t)r.train.pixels;
+            int y = r.train.labels[i];
+            /* Online accuracy: right when the WTA winner matched the label on
+             * more than half of the sample's steps. */
+            int hits = ssnn_train_sample(&r.net, px, y, t->T, gq);
+            correct += hits * 2 > t->T;
+            if (r.have_ann) {
+                ann_correct += ann_predict(&r.ann, px) == y;
+                ann_train_sample(&r.ann, px, y, lr1, lr2);
+            }
+            if ((n & 63) == 0) progress_update(&p, n);
+        }
+        progress_update(&p, (uint64_t)r.train.n);
+        progress_finish(&p, NULL);
+        struct epoch_record *rec = &r.rec[r.n_rec++];
+        rec->epoch = e + 1;
+        rec->train_wta = (double)correct / r.train.n;
+        rec->ann_train = r.have_ann ? (double)ann_correct / r.train.n : -1;
+        evaluate(&r, rec);
+        if (ckpt && (rc = save_checkpoint(&r, ckpt, e + 1, 0, 0, 0))) break;
+    }
+    if (!rc) rc = write_result(&r, "train");
+    if (!rc && !o->quiet) {
+        char hex[65];
+        ssnn_weights_sha256(&r.net, hex);
+        fprintf(stderr, "weights_sha256 %s\n", hex);
+    }
+    run_free(&r);
+    return rc;
+}
+
+int infer_command(const struct config *cfg, const struct run_opts *o)
+{
+    static struct run r;
+    if (!o->resume) {
+        fprintf(stderr, "ssnnsim infer: --checkpoint FILE is required (the weights to evaluate)\n");
+        return 2;
+    }
+    int rc = run_setup(&r, cfg, o);
+    struct checkpoint c;
+    if (!rc) rc = restore(&r, o->resume, &c);
+    if (rc) { run_free(&r); return rc; }
+    checkpoint_free(&c);
+    struct epoch_record rec = { .epoch = r.n_rec, .train_wta = -1, .ann_train = -1 };
+    evaluate(&r, &rec);
+    r.rec[0] = rec;
+    r.n_rec = 1;
+    if (!o->quiet)
+        printf("test accuracy: wta %.2f%%  rate %.2f%%\n", 100 * rec.test_wta, 100 * rec.test_rate);
+    rc = write_result(&r, "infer");
+    run_free(&r);
+    return rc;
+}
