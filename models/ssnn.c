@@ -303,13 +303,21 @@ static int step(struct ssnn *s, struct ssnn_streams *st, int label, uint32_t gat
     return o;
 }
 
+static int most_wins(const uint32_t *wins, int n)
+{
+    int best = 0;
+    for (int k = 1; k < n; k++)
+        if (wins[k] > wins[best]) best = k;
+    return best;
+}
+
 int ssnn_train_sample(struct ssnn *s, const uint8_t *pixels, int label, int T, uint32_t gate_q)
 {
-    int hits = 0;
+    uint32_t wins[1024] = { 0 };
     set_input(s, pixels);
-    for (int t = 0; t < T; t++) hits += step(s, &s->train, label, gate_q) == label;
+    for (int t = 0; t < T; t++) wins[step(s, &s->train, label, gate_q)]++;
     s->c.samples++;
-    return hits;
+    return most_wins(wins, s->n_out);
 }
 
 int ssnn_infer_wta(struct ssnn *s, struct ssnn_streams *st, const uint8_t *pixels, int T,
@@ -321,10 +329,7 @@ int ssnn_infer_wta(struct ssnn *s, struct ssnn_streams *st, const uint8_t *pixel
     memset(wins, 0, (size_t)s->n_out * sizeof *wins);
     for (int t = 0; t < T; t++) wins[step(s, st, -1, 0)]++;
     s->c = saved;
-    int best = 0;
-    for (int k = 1; k < s->n_out; k++)
-        if (wins[k] > wins[best]) best = k;
-    return best;
+    return most_wins(wins, s->n_out);
 }
 
 void ssnn_rate_prepare(struct ssnn *s)

@@ -72,7 +72,8 @@ void ssnn_streams_seed(struct ssnn_streams *st, const struct ssnn *s, int domain
 void ssnn_streams_free(struct ssnn_streams *st);
 
 /* Presents one training sample for T steps; gate_q is the update gate, q0.16
- * (65536 = always open). Returns the steps whose WTA winner was the label. */
+ * (65536 = always open). Returns the output with the most WTA wins over the
+ * sample's steps (lowest index on ties): the online training prediction. */
 int ssnn_train_sample(struct ssnn *s, const uint8_t *pixels, int label, int T, uint32_t gate_q);
 
 /* WTA read-out: T steps with learning off on the given streams; wins[k] counts

@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
+#include "yaml_tree.h"
 
 enum ftype { F_INT, F_DOUBLE, F_BOOL, F_STRING, F_DLIST };
 
@@ -120,235 +120,7 @@ static const struct field schema[] = {
 };
 #define N_FIELDS (sizeof schema / sizeof schema[0])
 
-/* ---- the node tree ------------------------------------------------------ */
-
-enum nkind { N_MAP, N_SEQ, N_SCALAR };
-
-struct node {
-    enum nkind kind;
-    const char *file;       /* points into the loader's file-name list */
-    int line, col;          /* 1-based, of the value */
-    int kline, kcol;        /* of the key, when this node is a mapping value */
-    char *key;              /* when the child of a map */
-    char *value;            /* scalar text */
-    int plain;              /* scalar was unquoted (may be a number or bool) */
-    struct node **items;
-    int n, cap;
-};
-
-struct loader {
-    char *files[64];        /* every file name a node may point to */
-    int n_files;
-    int depth;              /* include depth, to refuse cycles */
-    char *err;
-    size_t errlen;
-};
-
-static int fail(struct loader *L, const char *file, int line, int col, const char *fmt, ...)
-{
-    int n = snprintf(L->err, L->errlen, "%s:%d:%d: ", file, line, col);
-    if (n < 0 || (size_t)n >= L->errlen) return -1;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(L->err + n, L->errlen - (size_t)n, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-static const char *intern_file(struct loader *L, const char *name)
-{
-    for (int i = 0; i < L->n_files; i++)
-        if (!strcmp(L->files[i], name)) return L->files[i];
-    if (L->n_files == (int)(sizeof L->files / sizeof L->files[0])) return "(too many files)";
-    L->files[L->n_files] = strdup(name);
-    return L->files[L->n_files++];
-}
-
-static void node_free(struct node *n)
-{
-    if (!n) return;
-    for (int i = 0; i < n->n; i++) node_free(n->items[i]);
-    free(n->items);
-    free(n->key);
-    free(n->value);
-    free(n);
-}
-
-static struct node *node_new(enum nkind k, const char *file, const yaml_mark_t *m)
-{
-    struct node *n = calloc(1, sizeof *n);
-    if (!n) { perror("calloc"); exit(1); }
-    n->kind = k;
-    n->file = file;
-    n->line = (int)m->line + 1;
-    n->col = (int)m->column + 1;
-    return n;
-}
-
-static void node_push(struct node *parent, struct node *child)
-{
-    if (parent->n == parent->cap) {
-        parent->cap = parent->cap ? 2 * parent->cap : 8;
-        parent->items = realloc(parent->items, (size_t)parent->cap * sizeof *parent->items);
-        if (!parent->items) { perror("realloc"); exit(1); }
-    }
-    parent->items[parent->n++] = child;
-}
-
-static struct node *map_get(const struct node *map, const char *key)
-{
-    for (int i = 0; i < map->n; i++)
-        if (!strcmp(map->items[i]->key, key)) return map->items[i];
-    return NULL;
-}
-
-static const char *kind_name(enum nkind k)
-{
-    return k == N_MAP ? "a mapping" : k == N_SEQ ? "a list" : "a scalar";
-}
-
-/* Builds the tree of one YAML document from libyaml events (recursive descent). */
-static int parse_node(struct loader *L, yaml_parser_t *p, const char *file,
-                      yaml_event_t *ev, struct node **out);
-
-static int next_event(struct loader *L, yaml_parser_t *p, const char *file, yaml_event_t *ev)
-{
-    if (yaml_parser_parse(p, ev)) return 0;
-    return fail(L, file, (int)p->problem_mark.line + 1, (int)p->problem_mark.column + 1,
-                "YAML syntax error: %s%s%s", p->problem ? p->problem : "unknown",
-                p->context ? " " : "", p->context ? p->context : "");
-}
-
-static int parse_children(struct loader *L, yaml_parser_t *p, const char *file, struct node *n)
-{
-    for (;;) {
-        yaml_event_t ev;
-        if (next_event(L, p, file, &ev)) return -1;
-        if (ev.type == YAML_MAPPING_END_EVENT || ev.type == YAML_SEQUENCE_END_EVENT) {
-            yaml_event_delete(&ev);
-            return 0;
-        }
-        char *key = NULL;
-        int kline = 0, kcol = 0;
-        if (n->kind == N_MAP) {
-            /* A mapping alternates key and value events; keys must be plain strings. */
-            if (ev.type != YAML_SCALAR_EVENT) {
-                int r = fail(L, file, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
-                             "a key must be a plain string");
-                yaml_event_delete(&ev);
-                return r;
-            }
-            key = strdup((const char *)ev.data.scalar.value);
-            kline = (int)ev.start_mark.line + 1;
-            kcol = (int)ev.start_mark.column + 1;
-            yaml_event_delete(&ev);
-            struct node *dup = map_get(n, key);
-            if (dup) {
-                int r = fail(L, file, kline, kcol, "duplicate key '%s' (first at line %d)",
-                             key, dup->kline);
-                free(key);
-                return r;
-            }
-            if (next_event(L, p, file, &ev)) { free(key); return -1; }
-        }
-        struct node *child;
-        int r = parse_node(L, p, file, &ev, &child);
-        yaml_event_delete(&ev);
-        if (r) { free(key); return -1; }
-        child->key = key;
-        child->kline = key ? kline : child->line;
-        child->kcol = key ? kcol : child->col;
-        node_push(n, child);
-    }
-}
-
-static int parse_node(struct loader *L, yaml_parser_t *p, const char *file,
-                      yaml_event_t *ev, struct node **out)
-{
-    *out = NULL;
-    switch (ev->type) {
-    case YAML_SCALAR_EVENT: {
-        struct node *n = node_new(N_SCALAR, file, &ev->start_mark);
-        n->value = strdup((const char *)ev->data.scalar.value);
-        n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-        *out = n;
-        return 0;
-    }
-    case YAML_MAPPING_START_EVENT:
-    case YAML_SEQUENCE_START_EVENT: {
-        struct node *n = node_new(ev->type == YAML_MAPPING_START_EVENT ? N_MAP : N_SEQ,
-                                  file, &ev->start_mark);
-        if (parse_children(L, p, file, n)) { node_free(n); return -1; }
-        *out = n;
-        return 0;
-    }
-    case YAML_ALIAS_EVENT:
-        return fail(L, file, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
-                    "aliases (*name) are not supported; write the value out");
-    default:
-        return fail(L, file, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
-                    "unexpected YAML event");
-    }
-}
-
-/* Parses one YAML document from a buffer or a file into a tree. An empty
- * document yields an empty mapping. */
-static int parse_yaml(struct loader *L, const char *file, FILE *f, const char *text,
-                      struct node **out)
-{
-    yaml_parser_t p;
-    yaml_event_t ev;
-    *out = NULL;
-    if (!yaml_parser_initialize(&p)) return fail(L, file, 1, 1, "cannot initialise the YAML parser");
-    if (f) yaml_parser_set_input_file(&p, f);
-    else yaml_parser_set_input_string(&p, (const unsigned char *)text, strlen(text));
-    int r = -1;
-    struct node *root = NULL;
-    /* stream start, document start */
-    if (next_event(L, &p, file, &ev)) goto done;
-    yaml_event_delete(&ev);
-    if (next_event(L, &p, file, &ev)) goto done;
-    if (ev.type == YAML_STREAM_END_EVENT) {
-        yaml_event_delete(&ev);
-        yaml_mark_t m = { 0, 0, 0 };
-        root = node_new(N_MAP, file, &m);
-        r = 0;
-        goto done;
-    }
-    yaml_event_delete(&ev);
-    if (next_event(L, &p, file, &ev)) goto done;
-    r = parse_node(L, &p, file, &ev, &root);
-    yaml_event_delete(&ev);
-    if (r) goto done;
-    r = -1;
-    if (next_event(L, &p, file, &ev)) goto done;   /* document end */
-    yaml_event_delete(&ev);
-    if (next_event(L, &p, file, &ev)) goto done;
-    if (ev.type != YAML_STREAM_END_EVENT) {
-        fail(L, file, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
-             "only one YAML document is allowed per file");
-        yaml_event_delete(&ev);
-        goto done;
-    }
-    yaml_event_delete(&ev);
-    r = 0;
-done:
-    yaml_parser_delete(&p);
-    if (r) { node_free(root); return -1; }
-    *out = root;
-    return 0;
-}
-
-/* A path relative to the directory of the file that names it. */
-static void resolve_path(const char *base_file, const char *rel, char *out, size_t n)
-{
-    const char *slash = strrchr(base_file, '/');
-    if (rel[0] == '/' || !slash) snprintf(out, n, "%s", rel);
-    else snprintf(out, n, "%.*s/%s", (int)(slash - base_file), base_file, rel);
-}
-
-static int load_file(struct loader *L, const char *path, const char *from_file,
-                     int from_line, int from_col, struct node **out);
+/* ---- includes ------------------------------------------------------------ */
 
 static int is_section(const char *path)
 {
@@ -358,18 +130,18 @@ static int is_section(const char *path)
 }
 
 /* Replaces section values given as file names by the mapping in that file. */
-static int expand_includes(struct loader *L, struct node *map, const char *prefix)
+static int expand_includes(struct yloader *L, struct ynode *map, const char *prefix)
 {
     for (int i = 0; i < map->n; i++) {
-        struct node *c = map->items[i];
+        struct ynode *c = map->items[i];
         char path[256];
         snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", c->key);
         if (!is_section(path)) continue;
         if (c->kind == N_SCALAR && c->value[0]) {
             char file[CFG_STR * 2];
-            resolve_path(c->file, c->value, file, sizeof file);
-            struct node *sub;
-            if (load_file(L, file, c->file, c->line, c->col, &sub)) return -1;
+            yt_resolve_path(c->file, c->value, file, sizeof file);
+            struct ynode *sub;
+            if (yt_load_file(L, file, c->file, c->line, c->col, &sub)) return -1;
             sub->key = c->key;
             c->key = NULL;
             sub->kline = c->kline;
@@ -382,85 +154,6 @@ static int expand_includes(struct loader *L, struct node *map, const char *prefi
     return 0;
 }
 
-/* Overlays `top` onto `base` (mappings merge key by key, anything else replaces). */
-static void merge(struct node *base, struct node *top)
-{
-    for (int i = 0; i < top->n; i++) {
-        struct node *t = top->items[i];
-        struct node *b = map_get(base, t->key);
-        if (b && b->kind == N_MAP && t->kind == N_MAP) {
-            merge(b, t);
-            continue;
-        }
-        top->items[i] = NULL;
-        if (b) {
-            for (int k = 0; k < base->n; k++)
-                if (base->items[k] == b) base->items[k] = t;
-            node_free(b);
-        } else {
-            node_push(base, t);
-        }
-    }
-    for (int i = 0; i < top->n; i++) node_free(top->items[i]);
-    top->n = 0;
-}
-
-static int load_file(struct loader *L, const char *path, const char *from_file,
-                     int from_line, int from_col, struct node **out)
-{
-    *out = NULL;
-    if (L->depth > 8)
-        return fail(L, from_file, from_line, from_col, "includes nest too deep (a cycle?) at '%s'", path);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (from_file) return fail(L, from_file, from_line, from_col, "cannot open '%s': %s", path, strerror(errno));
-        snprintf(L->err, L->errlen, "%s:1:1: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    const char *file = intern_file(L, path);
-    struct node *root;
-    int r = parse_yaml(L, file, f, NULL, &root);
-    fclose(f);
-    if (r) return -1;
-    if (root->kind != N_MAP) {
-        r = fail(L, file, root->line, root->col, "expected a mapping of keys at the top, got %s",
-                 kind_name(root->kind));
-        node_free(root);
-        return r;
-    }
-    L->depth++;
-    struct node *ext = map_get(root, "extends");
-    if (ext) {
-        if (ext->kind != N_SCALAR) {
-            L->depth--;
-            r = fail(L, file, ext->line, ext->col, "extends: expected a file name");
-            node_free(root);
-            return r;
-        }
-        char base_path[CFG_STR * 2];
-        resolve_path(file, ext->value, base_path, sizeof base_path);
-        struct node *base;
-        if (load_file(L, base_path, file, ext->line, ext->col, &base)) {
-            L->depth--;
-            node_free(root);
-            return -1;
-        }
-        for (int i = 0; i < root->n; i++)
-            if (root->items[i] == ext) {
-                memmove(root->items + i, root->items + i + 1, (size_t)(root->n - i - 1) * sizeof *root->items);
-                root->n--;
-                break;
-            }
-        node_free(ext);
-        merge(base, root);
-        node_free(root);
-        root = base;
-    }
-    L->depth--;
-    *out = root;
-    return 0;
-}
-
 /* ---- overrides ---------------------------------------------------------- */
 
 static const struct field *find_field(const char *path)
@@ -470,45 +163,53 @@ static const struct field *find_field(const char *path)
     return NULL;
 }
 
-/* Applies "a.b.c=value": the value is parsed as YAML and placed at a.b.c.
- * Positions in messages are "--set:N:col" where N counts the --set options. */
-static int apply_override(struct loader *L, struct node *root, const char *text, int index)
+/* Moves a tree parsed from an override's value to where the value stands. */
+static void shift_positions(struct ynode *n, int line, int dcol)
 {
-    char file[32];
-    snprintf(file, sizeof file, "--set");
-    const char *fname = intern_file(L, file);
+    n->line = n->kline = line;
+    n->col += dcol;
+    n->kcol += dcol;
+    for (int i = 0; i < n->n; i++) shift_positions(n->items[i], line, dcol);
+}
+
+/* Applies "a.b.c=value": the value is parsed as YAML and placed at a.b.c.
+ * Messages point at the override's origin when it has one (a sweep file),
+ * otherwise at "--set:N:col" where N counts the --set options. */
+static int apply_override(struct yloader *L, struct ynode *root, const struct config_override *ov, int index)
+{
+    const char *text = ov->text;
+    const char *fname = yt_intern(L, ov->file ? ov->file : "--set");
+    int line = ov->file ? ov->line : index;
     const char *eq = strchr(text, '=');
+    int kcol = ov->file ? ov->kcol : 1;
     if (!eq || eq == text)
-        return fail(L, fname, index, 1, "expected key=value, got '%s'", text);
+        return yt_fail(L, fname, line, kcol, "expected key=value, got '%s'", text);
+    int vcol = ov->file ? ov->col : (int)(eq - text) + 2;
     char key[256];
     size_t klen = (size_t)(eq - text);
-    if (klen >= sizeof key) return fail(L, fname, index, 1, "key too long");
+    if (klen >= sizeof key) return yt_fail(L, fname, line, kcol, "key too long");
     memcpy(key, text, klen);
     key[klen] = 0;
     if (!find_field(key) && !is_section(key))
-        return fail(L, fname, index, 1, "unknown key '%s'", key);
-    struct node *val;
-    if (parse_yaml(L, fname, NULL, eq + 1, &val)) {
-        /* Re-anchor the parser's position onto the command line. */
-        char *colon = strchr(L->err, ':');
-        if (colon) {
-            char msg[512];
-            char *third = strchr(colon + 1, ':');
-            third = third ? strchr(third + 1, ':') : NULL;
-            snprintf(msg, sizeof msg, "%s", third ? third + 2 : L->err);
-            fail(L, fname, index, (int)klen + 2, "%s", msg);
-        }
-        return -1;
+        return yt_fail(L, fname, line, kcol, "unknown key '%s'", key);
+    struct ynode *val;
+    if (yt_parse(L, fname, NULL, eq + 1, &val)) {
+        /* Keep libyaml's message, re-anchored on the command line. */
+        char msg[512];
+        const char *m = L->err;
+        for (int colons = 0; *m && colons < 3; m++) colons += *m == ':';
+        snprintf(msg, sizeof msg, "%s", *m == ' ' ? m + 1 : m);
+        return yt_fail(L, fname, line, vcol, "%s", msg);
     }
-    val->line = val->kline = index;
-    val->col += (int)klen + 1;
-    val->kcol = 1;
+    shift_positions(val, line, vcol - 1);
+    val->kline = line;
+    val->kcol = kcol;
     /* Walk/create the mappings down to the parent of the last key. */
-    struct node *cur = root;
+    struct ynode *cur = root;
     char *save, *tok = strtok_r(key, ".", &save);
     while (tok) {
         char *next = strtok_r(NULL, ".", &save);
-        struct node *c = map_get(cur, tok);
+        struct ynode *c = map_get(cur, tok);
         if (!next) {
             val->key = strdup(tok);
             if (c) {
@@ -521,13 +222,13 @@ static int apply_override(struct loader *L, struct node *root, const char *text,
             return 0;
         }
         if (!c) {
-            yaml_mark_t m = { 0, (size_t)index - 1, 0 };
+            yaml_mark_t m = { 0, (size_t)line - 1, (size_t)kcol - 1 };
             c = node_new(N_MAP, fname, &m);
             c->key = strdup(tok);
             node_push(cur, c);
         } else if (c->kind != N_MAP) {
             node_free(val);
-            return fail(L, fname, index, 1, "'%s' is not a section", tok);
+            return yt_fail(L, fname, line, kcol, "'%s' is not a section", tok);
         }
         cur = c;
         tok = next;
@@ -568,30 +269,30 @@ static int parse_bool(const char *s, int *v)
     return -1;
 }
 
-static int check_double(struct loader *L, const struct field *f, const struct node *n, double *out)
+static int check_double(struct yloader *L, const struct field *f, const struct ynode *n, double *out)
 {
     if (n->kind != N_SCALAR || !n->plain || parse_double(n->value, out))
-        return fail(L, n->file, n->line, n->col, "%s: expected a number, got %s%s%s%s", f->path,
+        return yt_fail(L, n->file, n->line, n->col, "%s: expected a number, got %s%s%s%s", f->path,
                     n->kind == N_SCALAR ? "'" : kind_name(n->kind),
                     n->kind == N_SCALAR ? n->value : "", n->kind == N_SCALAR ? "'" : "", "");
     if (*out < f->min || *out > f->max)
-        return fail(L, n->file, n->line, n->col, "%s: %g is out of range [%g, %g]", f->path,
+        return yt_fail(L, n->file, n->line, n->col, "%s: %g is out of range [%g, %g]", f->path,
                     *out, f->min, f->max);
     return 0;
 }
 
-static int set_field(struct loader *L, const struct field *f, const struct node *n, struct config *cfg)
+static int set_field(struct yloader *L, const struct field *f, const struct ynode *n, struct config *cfg)
 {
     char *dst = (char *)cfg + f->off;
     switch (f->type) {
     case F_INT: {
         int64_t v;
         if (n->kind != N_SCALAR || !n->plain || parse_int(n->value, &v))
-            return fail(L, n->file, n->line, n->col, "%s: expected an integer, got %s%s%s", f->path,
+            return yt_fail(L, n->file, n->line, n->col, "%s: expected an integer, got %s%s%s", f->path,
                         n->kind == N_SCALAR ? "'" : kind_name(n->kind),
                         n->kind == N_SCALAR ? n->value : "", n->kind == N_SCALAR ? "'" : "");
         if ((double)v < f->min || (double)v > f->max)
-            return fail(L, n->file, n->line, n->col, "%s: %lld is out of range [%.0f, %.0f]",
+            return yt_fail(L, n->file, n->line, n->col, "%s: %lld is out of range [%.0f, %.0f]",
                         f->path, (long long)v, f->min, f->max);
         if (f->max <= 2147483647.0) *(int *)dst = (int)v;
         else *(int64_t *)dst = v;
@@ -601,16 +302,16 @@ static int set_field(struct loader *L, const struct field *f, const struct node 
         return check_double(L, f, n, (double *)dst);
     case F_BOOL:
         if (n->kind != N_SCALAR || !n->plain || parse_bool(n->value, (int *)dst))
-            return fail(L, n->file, n->line, n->col, "%s: expected true or false, got %s%s%s", f->path,
+            return yt_fail(L, n->file, n->line, n->col, "%s: expected true or false, got %s%s%s", f->path,
                         n->kind == N_SCALAR ? "'" : kind_name(n->kind),
                         n->kind == N_SCALAR ? n->value : "", n->kind == N_SCALAR ? "'" : "");
         return 0;
     case F_STRING:
         if (n->kind != N_SCALAR)
-            return fail(L, n->file, n->line, n->col, "%s: expected a string, got %s", f->path,
+            return yt_fail(L, n->file, n->line, n->col, "%s: expected a string, got %s", f->path,
                         kind_name(n->kind));
         if (strlen(n->value) > (size_t)f->max)
-            return fail(L, n->file, n->line, n->col, "%s: string longer than %.0f characters",
+            return yt_fail(L, n->file, n->line, n->col, "%s: string longer than %.0f characters",
                         f->path, f->max);
         if (f->choices) {
             int ok = 0;
@@ -619,7 +320,7 @@ static int set_field(struct loader *L, const struct field *f, const struct node 
                 char list[256] = "";
                 for (int i = 0; f->choices[i]; i++)
                     snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", f->choices[i]);
-                return fail(L, n->file, n->line, n->col, "%s: '%s' is not one of: %s", f->path,
+                return yt_fail(L, n->file, n->line, n->col, "%s: '%s' is not one of: %s", f->path,
                             n->value, list);
             }
         }
@@ -633,7 +334,7 @@ static int set_field(struct loader *L, const struct field *f, const struct node 
             return check_double(L, f, n, v);
         }
         if (n->kind != N_SEQ || n->n == 0 || n->n > CFG_LIST)
-            return fail(L, n->file, n->line, n->col, "%s: expected a list of 1 to %d numbers",
+            return yt_fail(L, n->file, n->line, n->col, "%s: expected a list of 1 to %d numbers",
                         f->path, CFG_LIST);
         for (int i = 0; i < n->n; i++)
             if (check_double(L, f, n->items[i], &v[i])) return -1;
@@ -646,23 +347,23 @@ static int set_field(struct loader *L, const struct field *f, const struct node 
 
 /* Checks every key against the schema and fills the struct; reports the first
  * unknown key, type error or missing key. */
-static int validate(struct loader *L, const struct node *map, const char *prefix,
+static int validate(struct yloader *L, const struct ynode *map, const char *prefix,
                     struct config *cfg, unsigned char *seen)
 {
     for (int i = 0; i < map->n; i++) {
-        const struct node *c = map->items[i];
+        const struct ynode *c = map->items[i];
         char path[256];
         snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", c->key);
         if (is_section(path)) {
             if (c->kind != N_MAP)
-                return fail(L, c->file, c->line, c->col,
+                return yt_fail(L, c->file, c->line, c->col,
                             "%s: expected a mapping (or the name of a file holding one), got %s",
                             path, kind_name(c->kind));
             if (validate(L, c, path, cfg, seen)) return -1;
             continue;
         }
         const struct field *f = find_field(path);
-        if (!f) return fail(L, c->file, c->kline, c->kcol, "unknown key '%s'", path);
+        if (!f) return yt_fail(L, c->file, c->kline, c->kcol, "unknown key '%s'", path);
         if (set_field(L, f, c, cfg)) return -1;
         seen[f - schema] = 1;
     }
@@ -670,24 +371,24 @@ static int validate(struct loader *L, const struct node *map, const char *prefix
 }
 
 /* Cross-field rules the per-key ranges cannot say. */
-static int check_consistency(struct loader *L, const struct node *root, const struct config *c)
+static int check_consistency(struct yloader *L, const struct ynode *root, const struct config *c)
 {
-    const struct node *net = map_get(root, "network");
-    const struct node *in = net ? map_get(net, "input") : NULL;
+    const struct ynode *net = map_get(root, "network");
+    const struct ynode *in = net ? map_get(net, "input") : NULL;
     if (in && c->network.input != c->dataset.rows * c->dataset.cols)
-        return fail(L, in->file, in->line, in->col,
+        return yt_fail(L, in->file, in->line, in->col,
                     "network.input: %d does not match the dataset's %dx%d = %d pixels",
                     c->network.input, c->dataset.rows, c->dataset.cols, c->dataset.rows * c->dataset.cols);
-    const struct node *out = net ? map_get(net, "output") : NULL;
+    const struct ynode *out = net ? map_get(net, "output") : NULL;
     if (out && c->network.output != c->dataset.classes)
-        return fail(L, out->file, out->line, out->col,
+        return yt_fail(L, out->file, out->line, out->col,
                     "network.output: %d does not match dataset.classes = %d",
                     c->network.output, c->dataset.classes);
-    const struct node *dev = map_get(root, "device");
-    const struct node *wm = dev ? map_get(dev, "w_max") : NULL;
+    const struct ynode *dev = map_get(root, "device");
+    const struct ynode *wm = dev ? map_get(dev, "w_max") : NULL;
     double states = c->device.w_max / c->device.dw_min;
     if (wm && (states < 1 || states * (1 + 4 * c->device.bound_dtod) > 16000))
-        return fail(L, wm->file, wm->line, wm->col,
+        return yt_fail(L, wm->file, wm->line, wm->col,
                     "device: w_max/dw_min = %.0f states (with bound variation) must lie in [1, 16000] to fit a 16-bit conductance state",
                     states);
     return 0;
@@ -696,15 +397,15 @@ static int check_consistency(struct loader *L, const struct node *root, const st
 int config_load(const char *path, const struct config_override *ov, int n_ov,
                 struct config *cfg, char *err, size_t errlen)
 {
-    struct loader L = { .err = err, .errlen = errlen };
-    struct node *root = NULL;
+    struct yloader L = { .err = err, .errlen = errlen };
+    struct ynode *root = NULL;
     int r = -1;
     memset(cfg, 0, sizeof *cfg);
     snprintf(cfg->path, sizeof cfg->path, "%s", path);
-    if (load_file(&L, path, NULL, 0, 0, &root)) goto done;
+    if (yt_load_file(&L, path, NULL, 0, 0, &root)) goto done;
     if (expand_includes(&L, root, "")) goto done;
     for (int i = 0; i < n_ov; i++) {
-        if (apply_override(&L, root, ov[i].text, i + 1)) goto done;
+        if (apply_override(&L, root, &ov[i], i + 1)) goto done;
         if (expand_includes(&L, root, "")) goto done;
     }
     unsigned char seen[N_FIELDS] = { 0 };
@@ -714,14 +415,14 @@ int config_load(const char *path, const struct config_override *ov, int n_ov,
         /* Name the missing key at the section that should hold it. */
         char sec[256];
         snprintf(sec, sizeof sec, "%s", schema[i].path);
-        const struct node *at = root;
+        const struct ynode *at = root;
         char *save, *tok = strtok_r(sec, ".", &save);
         for (; tok; tok = strtok_r(NULL, ".", &save)) {
-            const struct node *c = at->kind == N_MAP ? map_get(at, tok) : NULL;
+            const struct ynode *c = at->kind == N_MAP ? map_get(at, tok) : NULL;
             if (!c) break;
             at = c;
         }
-        fail(&L, at->file ? at->file : path, at->line ? at->line : 1, at->col ? at->col : 1,
+        yt_fail(&L, at->file ? at->file : path, at->line ? at->line : 1, at->col ? at->col : 1,
              "missing required key '%s'", schema[i].path);
         goto done;
     }
@@ -729,7 +430,7 @@ int config_load(const char *path, const struct config_override *ov, int n_ov,
     r = 0;
 done:
     node_free(root);
-    for (int i = 0; i < L.n_files; i++) free(L.files[i]);
+    yt_loader_free(&L);
     return r;
 }
 

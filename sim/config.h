@@ -88,8 +88,13 @@ struct config {
     struct tech_cfg tech;
 };
 
-/* One "--set key=value" override, as typed on the command line. */
-struct config_override { const char *text; };
+/* One "key=value" override: typed on the command line (file NULL), or taken
+ * from a sweep file, whose position errors then point at. */
+struct config_override {
+    const char *text;
+    const char *file;
+    int line, kcol, col;    /* of the key and of the value, when file is set */
+};
 
 /* Loads `path`, applies the overrides in order, validates. Returns 0, or -1 with
  * one "file:line:col: message" line in err. */

@@ -1,9 +1,273 @@
+/* The sweep command. A sweep file names a base workload, overrides shared by
+ * every point, and axes; each axis zips several keys over lists of equal length
+ * (e.g. T and dw_min moving together to hold T * dw_min fixed), and the axes
+ * combine as a Cartesian product. Every point is one training run; the table
+ * (CSV, one row per point, no wall-clock columns so it is reproducible) and a
+ * gnuplot figure go to results/. Values keep their position in the sweep file,
+ * so a bad one is reported there, validated exactly like the workload's keys.
+ *
+ *   name: accuracy-vs-T
+ *   config: ../mnist.yaml
+ *   set: { training.epochs: 1 }
+ *   axes:
+ *     - { training.T: [1, 2, 4], device.dw_min: [0.004, 0.002, 0.001] }
+ *   plot: { x: training.T, logx: true }
+ */
 #include "sweep.h"
+#include "progress.h"
+#include "yaml_tree.h"
+
+#include <errno.h>
 #include <stdio.h>
-int sweep_command(const char *path, const struct config_override *sets, int n_sets,
-                  const char *csv, const struct run_opts *o)
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_AXES 8
+#define MAX_KEYS 8
+#define MAX_VALUES 256
+
+struct axis {
+    int n_keys, n_values;
+    const struct ynode *keys[MAX_KEYS];   /* each a list node, key in ->key */
+};
+
+struct sweep {
+    char name[128];
+    char config[1024];
+    const struct ynode *set;
+    struct axis axes[MAX_AXES];
+    int n_axes;
+    char plot_x[128];
+    int logx;
+};
+
+/* "key=value" for a scalar node, quoting what the file quoted. */
+static void override_text(char *out, size_t n, const char *key, const struct ynode *v)
 {
-    (void)path; (void)sets; (void)n_sets; (void)csv; (void)o;
-    fprintf(stderr, "sweep: TODO\n");
-    return 2;
+    if (v->plain) {
+        snprintf(out, n, "%s=%s", key, v->value);
+        return;
+    }
+    size_t k = (size_t)snprintf(out, n, "%s='", key);
+    for (const char *c = v->value; *c && k + 3 < n; c++) {
+        if (*c == '\'') out[k++] = '\'';
+        out[k++] = *c;
+    }
+    out[k++] = '\'';
+    out[k] = 0;
+}
+
+static int parse_sweep(struct yloader *L, const char *path, const struct ynode *root, struct sweep *s)
+{
+    memset(s, 0, sizeof *s);
+    for (int i = 0; i < root->n; i++) {
+        const struct ynode *c = root->items[i];
+        if (!strcmp(c->key, "name") || !strcmp(c->key, "config")) {
+            if (c->kind != N_SCALAR)
+                return yt_fail(L, c->file, c->line, c->col, "%s: expected a string", c->key);
+            if (!strcmp(c->key, "name")) snprintf(s->name, sizeof s->name, "%s", c->value);
+            else yt_resolve_path(path, c->value, s->config, sizeof s->config);
+        } else if (!strcmp(c->key, "set")) {
+            if (c->kind != N_MAP)
+                return yt_fail(L, c->file, c->line, c->col, "set: expected a mapping of key: value");
+            for (int k = 0; k < c->n; k++)
+                if (c->items[k]->kind == N_MAP)
+                    return yt_fail(L, c->items[k]->file, c->items[k]->line, c->items[k]->col,
+                                   "set: give each key dotted (a.b.c: value)");
+            s->set = c;
+        } else if (!strcmp(c->key, "axes")) {
+            if (c->kind != N_SEQ || c->n == 0 || c->n > MAX_AXES)
+                return yt_fail(L, c->file, c->line, c->col, "axes: expected a list of 1 to %d mappings", MAX_AXES);
+            for (int a = 0; a < c->n; a++) {
+                const struct ynode *ax = c->items[a];
+                struct axis *A = &s->axes[s->n_axes++];
+                if (ax->kind != N_MAP || ax->n == 0 || ax->n > MAX_KEYS)
+                    return yt_fail(L, ax->file, ax->line, ax->col,
+                                   "axis: expected a mapping of 1 to %d keys, each with a list of values", MAX_KEYS);
+                for (int k = 0; k < ax->n; k++) {
+                    const struct ynode *v = ax->items[k];
+                    if (v->kind != N_SEQ || v->n == 0 || v->n > MAX_VALUES)
+                        return yt_fail(L, v->file, v->line, v->col, "%s: expected a list of 1 to %d values",
+                                       v->key, MAX_VALUES);
+                    for (int e = 0; e < v->n; e++)
+                        if (v->items[e]->kind != N_SCALAR)
+                            return yt_fail(L, v->items[e]->file, v->items[e]->line, v->items[e]->col,
+                                           "%s: sweep values must be scalars", v->key);
+                    if (k > 0 && v->n != A->n_values)
+                        return yt_fail(L, v->file, v->line, v->col,
+                                       "%s: %d values, but the keys of one axis move together and %s has %d",
+                                       v->key, v->n, A->keys[0]->key, A->n_values);
+                    A->keys[A->n_keys++] = v;
+                    A->n_values = v->n;
+                }
+            }
+        } else if (!strcmp(c->key, "plot")) {
+            if (c->kind != N_MAP) return yt_fail(L, c->file, c->line, c->col, "plot: expected a mapping");
+            for (int k = 0; k < c->n; k++) {
+                const struct ynode *p = c->items[k];
+                if (p->kind != N_SCALAR) return yt_fail(L, p->file, p->line, p->col, "plot.%s: expected a scalar", p->key);
+                if (!strcmp(p->key, "x")) snprintf(s->plot_x, sizeof s->plot_x, "%s", p->value);
+                else if (!strcmp(p->key, "logx")) s->logx = !strcmp(p->value, "true");
+                else return yt_fail(L, p->file, p->kline, p->kcol, "unknown key 'plot.%s' (x, logx)", p->key);
+            }
+        } else {
+            return yt_fail(L, c->file, c->kline, c->kcol,
+                           "unknown key '%s' (a sweep file has name, config, set, axes, plot)", c->key);
+        }
+    }
+    if (!s->config[0]) return yt_fail(L, path, 1, 1, "missing required key 'config' (the base workload)");
+    if (!s->n_axes) return yt_fail(L, path, 1, 1, "missing required key 'axes'");
+    if (!s->name[0]) {
+        const char *b = strrchr(path, '/');
+        snprintf(s->name, sizeof s->name, "%s", b ? b + 1 : path);
+        char *dot = strrchr(s->name, '.');
+        if (dot) *dot = 0;
+    }
+    if (!s->plot_x[0]) snprintf(s->plot_x, sizeof s->plot_x, "%s", s->axes[0].keys[0]->key);
+    return 0;
+}
+
+static void csv_value(FILE *f, double v)
+{
+    if (v < 0) fprintf(f, ",");
+    else fprintf(f, ",%.4f", 100 * v);
+}
+
+/* gnuplot: accuracy of each read-out against the first axis. */
+static void write_plot(const struct sweep *s, const char *csv, const char *png)
+{
+    char gp[1200];
+    snprintf(gp, sizeof gp, "%.*s.gp", (int)(strlen(png) - 4), png);
+    FILE *f = fopen(gp, "w");
+    if (!f) return;
+    int xcol = 2;
+    for (int a = 0, col = 2; a < s->n_axes; a++)
+        for (int k = 0; k < s->axes[a].n_keys; k++, col++)
+            if (!strcmp(s->axes[a].keys[k]->key, s->plot_x)) xcol = col;
+    int base = 2;
+    for (int a = 0; a < s->n_axes; a++) base += s->axes[a].n_keys;
+    fprintf(f, "set terminal pngcairo size 900,560 font 'sans,11'\nset output '%s'\n", png);
+    fprintf(f, "set datafile separator ','\nset key bottom right\nset grid\n");
+    fprintf(f, "set title '%s'\nset xlabel '%s'\nset ylabel 'test accuracy (%%)'\n", s->name, s->plot_x);
+    if (s->logx) fprintf(f, "set logscale x 2\n");
+    fprintf(f, "plot '%s' skip 1 using %d:%d with linespoints lw 2 title 'SSNN-BP rate read-out', \\\n"
+               "     '' skip 1 using %d:%d with linespoints lw 2 title 'SSNN-BP WTA read-out', \\\n"
+               "     '' skip 1 using %d:%d with linespoints lw 2 dt 2 title 'float ANN baseline'\n",
+            csv, xcol, base + 1, xcol, base, xcol, base + 2);
+    fclose(f);
+    char cmd[2600];
+    snprintf(cmd, sizeof cmd, "command -v gnuplot >/dev/null 2>&1 && gnuplot '%s'", gp);
+    if (system(cmd) == 0) fprintf(stderr, "plot: %s\n", png);
+    else fprintf(stderr, "plot: gnuplot not found or failed; script left in %s\n", gp);
+}
+
+int sweep_command(const char *path, const struct config_override *sets, int n_sets,
+                  const char *csv_path, const struct run_opts *o)
+{
+    static char err[1024];
+    struct yloader L = { .err = err, .errlen = sizeof err };
+    struct ynode *root = NULL;
+    struct sweep s;
+    int rc = 2;
+    if (yt_load_file(&L, path, NULL, 0, 0, &root) || parse_sweep(&L, path, root, &s)) {
+        fprintf(stderr, "%s\n", err);
+        goto out;
+    }
+    int n_points = 1;
+    for (int a = 0; a < s.n_axes; a++) n_points *= s.axes[a].n_values;
+    char csv_buf[1024], png[1200];
+    if (!csv_path) {
+        mkdir("results", 0755);
+        snprintf(csv_buf, sizeof csv_buf, "results/%s.csv", s.name);
+        csv_path = csv_buf;
+    }
+    snprintf(png, sizeof png, "%.*s.png", (int)(strlen(csv_path) - (strstr(csv_path, ".csv") ? 4 : 0)), csv_path);
+    /* Overrides per point: the sweep's shared ones, the command line's, the point's. */
+    int n_fixed = s.set ? s.set->n : 0;
+    int n_axis_keys = 0;
+    for (int a = 0; a < s.n_axes; a++) n_axis_keys += s.axes[a].n_keys;
+    int n_ov = n_fixed + n_sets + n_axis_keys;
+    struct config_override *ov = calloc((size_t)n_ov + 1, sizeof *ov);
+    char (*texts)[600] = calloc((size_t)n_ov + 1, sizeof *texts);
+    for (int i = 0; i < n_fixed; i++) {
+        const struct ynode *v = s.set->items[i];
+        override_text(texts[i], sizeof texts[i], v->key, v);
+        ov[i] = (struct config_override){ texts[i], v->file, v->line, v->kcol, v->col };
+    }
+    for (int i = 0; i < n_sets; i++) ov[n_fixed + i] = sets[i];
+    char tmp[2048];
+    snprintf(tmp, sizeof tmp, "%s.tmp", csv_path);
+    FILE *csv = fopen(tmp, "w");
+    if (!csv) {
+        fprintf(stderr, "ssnnsim: %s: cannot create: %s\n", tmp, strerror(errno));
+        rc = 1;
+        goto out_free;
+    }
+    fprintf(csv, "point");
+    for (int a = 0; a < s.n_axes; a++)
+        for (int k = 0; k < s.axes[a].n_keys; k++) fprintf(csv, ",%s", s.axes[a].keys[k]->key);
+    fprintf(csv, ",test_wta,test_rate,ann_test,train_wta,weights_sha256\n");
+    /* Pass 0 checks every point's config, so a bad value stops the sweep
+     * before hours of runs; pass 1 runs them. */
+    rc = 0;
+    for (int pass = 0; pass < 2 && !rc; pass++)
+    for (int p = 0; p < n_points && !rc; p++) {
+        int idx[MAX_AXES], rest = p, n = n_fixed + n_sets;
+        for (int a = s.n_axes - 1; a >= 0; a--) {
+            idx[a] = rest % s.axes[a].n_values;
+            rest /= s.axes[a].n_values;
+        }
+        char label[512] = "";
+        for (int a = 0; a < s.n_axes; a++)
+            for (int k = 0; k < s.axes[a].n_keys; k++) {
+                const struct ynode *v = s.axes[a].keys[k]->items[idx[a]];
+                override_text(texts[n], sizeof texts[n], s.axes[a].keys[k]->key, v);
+                ov[n] = (struct config_override){ texts[n], v->file, v->line, s.axes[a].keys[k]->kcol, v->col };
+                snprintf(label + strlen(label), sizeof label - strlen(label), "%s%s", *label ? " " : "", texts[n]);
+                n++;
+            }
+        static struct config cfg;
+        if (config_load(s.config, ov, n, &cfg, err, sizeof err)) {
+            fprintf(stderr, "%s\n", err);
+            rc = 2;
+            break;
+        }
+        if (pass == 0) continue;
+        if (!o->quiet) fprintf(stderr, "sweep %s: point %d/%d: %s\n", s.name, p + 1, n_points, label);
+        struct run_opts po = *o;
+        po.out = NULL;
+        struct run_summary sum;
+        if ((rc = train_run(&cfg, &po, &sum))) break;
+        fprintf(csv, "%d", p);
+        for (int a = 0; a < s.n_axes; a++)
+            for (int k = 0; k < s.axes[a].n_keys; k++)
+                fprintf(csv, ",%s", s.axes[a].keys[k]->items[idx[a]]->value);
+        csv_value(csv, sum.test_wta);
+        csv_value(csv, sum.test_rate);
+        csv_value(csv, sum.ann_test);
+        csv_value(csv, sum.train_wta);
+        fprintf(csv, ",%s\n", sum.weights_sha256);
+        fflush(csv);
+    }
+    if (fclose(csv) || rc) {
+        /* A partial table keeps its .tmp name: it is never mistaken for a finished one. */
+        if (!rc) rc = 1;
+        fprintf(stderr, "ssnnsim: sweep stopped; partial table left in %s\n", tmp);
+        goto out_free;
+    }
+    if (rename(tmp, csv_path)) {
+        fprintf(stderr, "ssnnsim: %s: %s\n", csv_path, strerror(errno));
+        rc = 1;
+        goto out_free;
+    }
+    fprintf(stderr, "sweep %s: %d points -> %s\n", s.name, n_points, csv_path);
+    write_plot(&s, csv_path, png);
+out_free:
+    free(ov);
+    free(texts);
+out:
+    node_free(root);
+    yt_loader_free(&L);
+    return rc;
 }

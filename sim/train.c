@@ -296,7 +296,12 @@ static int run_setup(struct run *r, const struct config *cfg, const struct run_o
 
 int train_command(const struct config *cfg, const struct run_opts *o)
 {
-    static struct run r;   /* large (epoch records); one run per process */
+    return train_run(cfg, o, NULL);
+}
+
+int train_run(const struct config *cfg, const struct run_opts *o, struct run_summary *sum)
+{
+    static struct run r;   /* large (epoch records); one run at a time per process */
     int rc = run_setup(&r, cfg, o);
     if (rc) { run_free(&r); return rc; }
     const struct training_cfg *t = &cfg->training;
@@ -320,6 +325,8 @@ int train_command(const struct config *cfg, const struct run_opts *o)
                 cfg->dataset.name, cfg->network.input, cfg->network.hidden, cfg->network.output,
                 t->T, r.train.n, r.test.n, o->engine);
     const double dw = cfg->device.dw_min;
+    double t0 = progress_now();
+    uint64_t samples0 = r.net.c.samples;
     for (int e = start_epoch; e < t->epochs; e++) {
         uint32_t gq = gate_q(cfg, e);
         float lr2 = (float)(t->T * dw * gq / 65536.0), lr1 = (float)(lr2 * t->beta);
@@ -335,10 +342,8 @@ int train_command(const struct config *cfg, const struct run_opts *o)
             uint32_t i = r.perm[n];
             const uint8_t *px = r.train.images + (size_t)i * (size_t)r.train.pixels;
             int y = r.train.labels[i];
-            /* Online accuracy: right when the WTA winner matched the label on
-             * more than half of the sample's steps. */
-            int hits = ssnn_train_sample(&r.net, px, y, t->T, gq);
-            correct += hits * 2 > t->T;
+            /* Online accuracy: the WTA read-out while the sample trains. */
+            correct += ssnn_train_sample(&r.net, px, y, t->T, gq) == y;
             if (r.have_ann) {
                 ann_correct += ann_predict(&r.ann, px) == y;
                 ann_train_sample(&r.ann, px, y, lr1, lr2);
@@ -354,7 +359,23 @@ int train_command(const struct config *cfg, const struct run_opts *o)
         evaluate(&r, rec);
         if (ckpt && (rc = save_checkpoint(&r, ckpt, e + 1, 0, 0, 0))) break;
     }
+    double train_seconds = progress_now() - t0;
     if (!rc) rc = write_result(&r, "train");
+    if (sum) {
+        memset(sum, 0, sizeof *sum);
+        sum->epochs_done = r.n_rec;
+        sum->test_wta = sum->test_rate = sum->ann_test = sum->train_wta = -1;
+        if (r.n_rec) {
+            const struct epoch_record *e = &r.rec[r.n_rec - 1];
+            sum->test_wta = e->test_wta;
+            sum->test_rate = e->test_rate;
+            sum->ann_test = e->ann_test;
+            sum->train_wta = e->train_wta;
+        }
+        ssnn_weights_sha256(&r.net, sum->weights_sha256);
+        sum->train_seconds = train_seconds;
+        sum->samples_trained = r.net.c.samples - samples0;
+    }
     if (!rc && !o->quiet) {
         char hex[65];
         ssnn_weights_sha256(&r.net, hex);

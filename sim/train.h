@@ -3,6 +3,7 @@
 #ifndef TRAIN_H
 #define TRAIN_H
 #include <stddef.h>
+#include <stdint.h>
 
 struct config;
 
@@ -13,6 +14,17 @@ struct run_opts {
     const char *engine;     /* "golden" */
     int quiet;
 };
+
+struct run_summary {
+    int epochs_done;
+    double test_wta, test_rate, ann_test, train_wta;  /* of the last epoch; -1 if absent */
+    char weights_sha256[65];
+    double train_seconds;       /* wall clock, for progress and benchmarks only */
+    uint64_t samples_trained;
+};
+
+/* Trains as train_command does and fills `sum` (may be NULL). */
+int train_run(const struct config *cfg, const struct run_opts *o, struct run_summary *sum);
 
 /* Both return an exit status: 0 ok, 1 runtime failure, 2 bad input; messages
  * have already been printed to stderr. */
