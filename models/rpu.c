@@ -32,14 +32,14 @@ static int alloc_arrays(struct rpu_array *a, size_t n)
 {
     a->w = calloc(n, sizeof *a->w);
     if (!a->w) return -1;
-    if (a->p->per_cell) {
+    if (a->p.per_cell) {
         a->step_up = malloc(n * sizeof *a->step_up);
         a->step_dn = malloc(n * sizeof *a->step_dn);
         a->b_up = malloc(n * sizeof *a->b_up);
         a->b_dn = malloc(n * sizeof *a->b_dn);
         if (!a->step_up || !a->step_dn || !a->b_up || !a->b_dn) return -1;
     }
-    if (!a->p->ideal && !(a->cell_rng = malloc(n * sizeof *a->cell_rng))) return -1;
+    if (!a->p.ideal && !(a->cell_rng = malloc(n * sizeof *a->cell_rng))) return -1;
     return 0;
 }
 
@@ -50,7 +50,7 @@ int rpu_init(struct rpu_array *a, const struct rpu_params *p, const struct devic
     memset(a, 0, sizeof *a);
     a->rows = rows;
     a->cols = cols;
-    a->p = p;
+    a->p = *p;
     size_t n = (size_t)rows * (size_t)cols;
     if (alloc_arrays(a, n)) { rpu_free(a); return -1; }
     double lim = init_limit / d->dw_min;
@@ -101,7 +101,7 @@ void rpu_free(struct rpu_array *a)
  *   whole states = step >> 8, plus one with probability (step & 255) / 256. */
 void rpu_pulse_device(struct rpu_array *a, size_t cell, int up)
 {
-    const struct rpu_params *p = a->p;
+    const struct rpu_params *p = &a->p;
     int32_t n = a->w[cell];
     int32_t bu = p->per_cell ? a->b_up[cell] : p->nmax;
     int32_t bd = p->per_cell ? a->b_dn[cell] : -p->nmax;

@@ -32,7 +32,7 @@ struct rpu_array {
     uint16_t *step_up, *step_dn;    /* q8.8 states per pulse */
     int16_t *b_up, *b_dn;           /* per-cell bounds */
     uint32_t *cell_rng;             /* per-cell stream, only when !ideal */
-    const struct rpu_params *p;
+    struct rpu_params p;             /* a copy: arrays move with their owner */
     uint64_t pulses_up, pulses_down;/* coincidence pulses applied */
 };
 
@@ -52,8 +52,8 @@ void rpu_pulse_device(struct rpu_array *a, size_t cell, int up);
 /* One coincidence pulse on `cell`: up (+1 step) or down (-1 step). */
 static inline void rpu_pulse(struct rpu_array *a, size_t cell, int up)
 {
-    if (a->p->ideal) {
-        int16_t v = a->w[cell], m = a->p->nmax;
+    if (a->p.ideal) {
+        int16_t v = a->w[cell], m = a->p.nmax;
         if (up) {
             a->pulses_up++;
             if (v < m) a->w[cell] = (int16_t)(v + 1);

@@ -193,7 +193,14 @@ static int apply_override(struct yloader *L, struct ynode *root, const struct co
     if (!find_field(key) && !is_section(key))
         return yt_fail(L, fname, line, kcol, "unknown key '%s'", key);
     struct ynode *val;
-    if (yt_parse(L, fname, NULL, eq + 1, &val)) {
+    if (!eq[1]) {
+        /* "key=" is an empty value, as "key:" is in a file (an empty document
+         * would otherwise parse as an empty mapping). */
+        yaml_mark_t m = { 0, 0, 0 };
+        val = node_new(N_SCALAR, fname, &m);
+        val->value = strdup("");
+        val->plain = 1;
+    } else if (yt_parse(L, fname, NULL, eq + 1, &val)) {
         /* Keep libyaml's message, re-anchored on the command line. */
         char msg[512];
         const char *m = L->err;
@@ -211,6 +218,12 @@ static int apply_override(struct yloader *L, struct ynode *root, const struct co
         char *next = strtok_r(NULL, ".", &save);
         struct ynode *c = map_get(cur, tok);
         if (!next) {
+            if (c && c->kind == N_MAP && val->kind == N_MAP) {
+                /* A mapping overlays a section key by key, as extends does. */
+                yt_merge(c, val);
+                node_free(val);
+                return 0;
+            }
             val->key = strdup(tok);
             if (c) {
                 for (int i = 0; i < cur->n; i++)

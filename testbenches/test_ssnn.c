@@ -1,0 +1,587 @@
+/* Golden-model tests: the statistical identities SSNN-BP rests on (checked with
+ * fixed seeds and tolerances derived from the sample count), the device model,
+ * and the end-to-end properties of a run (learning, determinism, resume). */
+#include "check.h"
+#include "config.h"
+#include "idx.h"
+#include "rng.h"
+#include "ssnn.h"
+#include "train.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A config for model-level tests: no YAML, only what ssnn_init reads. */
+static struct config tiny_config(int n_in, int n_h, int n_out)
+{
+    struct config c;
+    memset(&c, 0, sizeof c);
+    c.network.input = n_in;
+    c.network.hidden = n_h;
+    c.network.output = n_out;
+    c.training.seed = 7;
+    c.training.beta = 4.0;
+    c.device.dw_min = 0.001;
+    c.device.w_max = 0.6;
+    return c;
+}
+
+static struct ssnn make_net(const struct config *c)
+{
+    struct ssnn s;
+    char err[256];
+    if (ssnn_init(&s, c, err, sizeof err)) {
+        fprintf(stderr, "ssnn_init: %s\n", err);
+        exit(1);
+    }
+    return s;
+}
+
+/* |count - n p| within 5 binomial standard deviations (plus a slack for the
+ * quantisation of the tables, given as an absolute probability). */
+static int within(double count, double n, double p, double slack)
+{
+    double sd = sqrt(n * p * (1 - p)) + 1;
+    return fabs(count - n * p) <= 5 * sd + slack * n;
+}
+
+static void derivative_unit_fires_with_sigma_times_one_minus_sigma(void)
+{
+    const int32_t S[] = { -2500, -700, 0, 900, 3000 };
+    const int N = 200000;
+    for (size_t t = 0; t < sizeof S / sizeof S[0]; t++) {
+        struct config c = tiny_config(4, 1, 2);
+        struct ssnn s = make_net(&c);
+        s.w1.w[4] = (int16_t)S[t];               /* the bias row drives the membrane */
+        uint8_t px[4] = { 0, 0, 0, 0 };
+        ssnn_train_sample(&s, px, 0, N, 0);       /* gate closed: no weight changes */
+        double p = act_sigmoid(&s.act, S[t]) / 65536.0;
+        double exact = 1.0 / (1.0 + exp(-S[t] * 0.001));
+        CHECK(within((double)s.c.deriv_spikes, N, p * (1 - p), 0),
+              "S=%d: %llu derivative spikes in %d steps, expected %.1f (sigma' = %.5f)", S[t],
+              (unsigned long long)s.c.deriv_spikes, N, N * p * (1 - p), p * (1 - p));
+        CHECK(within((double)s.c.hidden_spikes, N, p, 0), "S=%d: %llu forward spikes, expected %.1f",
+              S[t], (unsigned long long)s.c.hidden_spikes, N * p);
+        CHECK(fabs(p - exact) < 2e-5, "S=%d: table gives %.6f, sigma is %.6f", S[t], p, exact);
+        CHECK(s.w1.w[4] == S[t], "closed gate still changed a weight");
+        ssnn_free(&s);
+    }
+}
+
+static void softmax_of(const int32_t *v, int n, double *out)
+{
+    double m = v[0], z = 0;
+    for (int k = 1; k < n; k++) m = fmax(m, v[k]);
+    for (int k = 0; k < n; k++) z += out[k] = exp((v[k] - m) * 0.001);
+    for (int k = 0; k < n; k++) out[k] /= z;
+}
+
+static void wta_winner_is_a_softmax_sample(void)
+{
+    const int32_t v[4] = { 0, 300, -400, 1000 };
+    const int N = 200000;
+    struct config c = tiny_config(4, 3, 4);
+    struct ssnn s = make_net(&c);
+    memset(s.w2.w, 0, (size_t)4 * 4 * sizeof *s.w2.w);
+    for (int k = 0; k < 4; k++) s.w2.w[3 * 4 + k] = (int16_t)v[k];
+    struct ssnn_streams st;
+    ssnn_streams_alloc(&st, &s);
+    ssnn_streams_seed(&st, &s, RNG_EVAL);
+    uint32_t wins[4];
+    uint8_t px[4] = { 0 };
+    ssnn_infer_wta(&s, &st, px, N, wins);
+    double sm[4];
+    softmax_of(v, 4, sm);
+    for (int k = 0; k < 4; k++)
+        CHECK(within(wins[k], N, sm[k], 1e-4), "output %d won %u of %d steps, softmax says %.1f", k,
+              wins[k], N, N * sm[k]);
+    ssnn_streams_free(&st);
+    ssnn_free(&s);
+}
+
+/* Runs `n` single-step samples, restoring the weights after each so every step
+ * sees the same network; returns per-cell sums of the changes. */
+static void sample_updates(struct ssnn *s, const uint8_t *px, int y, int n, double *d1, double *d2,
+                           uint64_t *winners)
+{
+    size_t n1 = (size_t)s->w1.rows * s->w1.cols, n2 = (size_t)s->w2.rows * s->w2.cols;
+    int16_t *w1 = malloc(n1 * 2), *w2 = malloc(n2 * 2);
+    memcpy(w1, s->w1.w, n1 * 2);
+    memcpy(w2, s->w2.w, n2 * 2);
+    for (int i = 0; i < n; i++) {
+        int o = ssnn_train_sample(s, px, y, 1, 65536);
+        if (winners) winners[o]++;
+        for (size_t c = 0; c < n1; c++) d1[c] += s->w1.w[c] - w1[c];
+        for (size_t c = 0; c < n2; c++) d2[c] += s->w2.w[c] - w2[c];
+        memcpy(s->w1.w, w1, n1 * 2);
+        memcpy(s->w2.w, w2, n2 * 2);
+    }
+    free(w1);
+    free(w2);
+}
+
+static void error_streams_average_softmax_minus_label(void)
+{
+    const int32_t v[3] = { 200, -300, 500 };
+    const int N = 100000, y = 0;
+    struct config c = tiny_config(2, 2, 3);
+    struct ssnn s = make_net(&c);
+    memset(s.w2.w, 0, sizeof(int16_t) * 3 * 3);
+    for (int k = 0; k < 3; k++) s.w2.w[2 * 3 + k] = (int16_t)v[k];
+    uint64_t winners[3] = { 0 };
+    double d1[3 * 2] = { 0 }, d2[3 * 3] = { 0 };
+    uint8_t px[2] = { 0, 0 };
+    uint64_t e0 = s.c.err_pos;
+    sample_updates(&s, px, y, N, d1, d2, winners);
+    double sm[3];
+    softmax_of(v, 3, sm);
+    /* e+_k - e-_k per step: o_k for k != y, -(1 - o_y) for k == y. */
+    for (int k = 0; k < 3; k++) {
+        double e = k == y ? -(double)(N - winners[y]) : (double)winners[k];
+        double want = sm[k] - (k == y);
+        CHECK(fabs(e / N - want) <= 5 * sqrt(fabs(want) * (1 - fabs(want)) / N) + 1e-4,
+              "k=%d: mean e+ - e- = %.5f, softmax - y = %.5f", k, e / N, want);
+        /* The bias row of W2 is driven every step: its update is exactly -(e+ - e-). */
+        CHECK(d2[2 * 3 + k] == -e, "k=%d: bias update %.0f != -(e+ - e-) = %.0f", k, d2[2 * 3 + k], -e);
+    }
+    CHECK(s.c.err_pos - e0 == (uint64_t)(N - (int)winners[y]) && s.c.err_pos == s.c.err_neg,
+          "error counters %llu/%llu, wrong winners %llu", (unsigned long long)s.c.err_pos,
+          (unsigned long long)s.c.err_neg, (unsigned long long)(N - winners[y]));
+    ssnn_free(&s);
+}
+
+/* Exact expected update per step of a 0-input, 3-hidden, 3-output net (only bias
+ * rows drive it), by enumerating hidden spike patterns and winners. */
+static void exact_expectation(const struct ssnn *s, int y, double *e1, double *e2, double *grad1)
+{
+    const int nh = 3, no = 3;
+    double p[3];
+    for (int j = 0; j < nh; j++) p[j] = act_sigmoid(&s->act, s->w1.w[(size_t)s->n_in * nh + j]) / 65536.0;
+    memset(e1, 0, sizeof(double) * nh);
+    memset(e2, 0, sizeof(double) * (nh + 1) * no);
+    memset(grad1, 0, sizeof(double) * nh);
+    for (int m = 0; m < 8; m++) {
+        double ph = 1;
+        int h[3];
+        for (int j = 0; j < nh; j++) {
+            h[j] = (m >> j) & 1;
+            ph *= h[j] ? p[j] : 1 - p[j];
+        }
+        int32_t v[3];
+        for (int k = 0; k < no; k++) {
+            v[k] = s->w2.w[nh * no + k];
+            for (int j = 0; j < nh; j++) v[k] += h[j] * s->w2.w[j * no + k];
+        }
+        int32_t vmax = v[0];
+        for (int k = 1; k < no; k++) vmax = v[k] > vmax ? v[k] : vmax;
+        double E[3], tot = 0;
+        for (int k = 0; k < no; k++) tot += E[k] = act_exp(&s->act, vmax - v[k]);
+        for (int o = 0; o < no; o++) {
+            double po = ph * E[o] / tot;
+            if (o == y) continue;
+            for (int j = 0; j <= nh; j++) {
+                int hj = j < nh ? h[j] : 1;
+                e2[j * no + o] -= po * hj;
+                e2[j * no + y] += po * hj;
+            }
+            for (int j = 0; j < nh; j++) {
+                int32_t r = s->w2.w[j * no + o] - s->w2.w[j * no + y];
+                uint64_t pb = ((uint64_t)(r < 0 ? -r : r) * s->beta_q) >> 32;
+                double pbf = (pb > 65535 ? 65535 : pb) / 65536.0;
+                double pd = h[j] * (1 - p[j]);
+                e1[j] += po * pd * pbf * (r > 0 ? -1 : r < 0 ? 1 : 0);
+            }
+        }
+    }
+    /* Mean-field backprop direction for the hidden biases: -sigma' * sum_k W2 (softmax - y). */
+    double hm[3], v[3], sm[3], z = 0, vmax = -1e30;
+    for (int j = 0; j < nh; j++) hm[j] = p[j];
+    for (int k = 0; k < no; k++) {
+        v[k] = s->w2.w[nh * no + k];
+        for (int j = 0; j < nh; j++) v[k] += hm[j] * s->w2.w[j * no + k];
+        vmax = fmax(vmax, v[k]);
+    }
+    for (int k = 0; k < no; k++) z += sm[k] = exp((v[k] - vmax) * 0.001);
+    for (int j = 0; j < nh; j++) {
+        double back = 0;
+        for (int k = 0; k < no; k++) back += s->w2.w[j * no + k] * (sm[k] / z - (k == y));
+        grad1[j] = -p[j] * (1 - p[j]) * back;
+    }
+}
+
+static void expected_update_is_the_exact_expectation_and_descends(void)
+{
+    const int N = 300000, y = 1;
+    struct config c = tiny_config(1, 3, 3);
+    struct ssnn s = make_net(&c);
+    const int16_t w2[12] = { 300, -200, 100, -250, 400, 0, 150, 150, -300, 50, -50, 0 };
+    memcpy(s.w2.w, w2, sizeof w2);
+    const int16_t b1[3] = { 500, -300, 450 };
+    memcpy(s.w1.w + 3, b1, sizeof b1);
+    double d1[6] = { 0 }, d2[12] = { 0 }, e1[3], e2[12], g1[3];
+    uint8_t px[1] = { 0 };
+    exact_expectation(&s, y, e1, e2, g1);
+    sample_updates(&s, px, y, N, d1, d2, NULL);
+    for (int cell = 0; cell < 12; cell++)
+        CHECK(fabs(d2[cell] / N - e2[cell]) <= 5.0 / sqrt(N) + 1e-4,
+              "W2 cell %d: mean update %.5f, exact expectation %.5f", cell, d2[cell] / N, e2[cell]);
+    double dot = 0, na = 0, nb = 0;
+    for (int j = 0; j < 3; j++) {
+        CHECK(fabs(d1[3 + j] / N - e1[j]) <= 5.0 / sqrt(N) + 1e-4,
+              "W1 bias %d: mean update %.5f, exact expectation %.5f", j, d1[3 + j] / N, e1[j]);
+        dot += e1[j] * g1[j];
+        na += e1[j] * e1[j];
+        nb += g1[j] * g1[j];
+    }
+    double cosine = dot / sqrt(na * nb);
+    CHECK(cosine > 0.9, "W1 expected update vs -gradient: cosine %.3f", cosine);
+    ssnn_free(&s);
+}
+
+static void ideal_pulse_moves_one_state_and_stops_at_the_bound(void)
+{
+    struct config c = tiny_config(2, 2, 2);
+    struct ssnn s = make_net(&c);
+    s.w1.w[0] = 598;
+    for (int i = 0; i < 5; i++) rpu_pulse(&s.w1, 0, 1);
+    CHECK(s.w1.w[0] == 600, "after 5 up pulses from 598: %d (bound 600)", s.w1.w[0]);
+    s.w1.w[1] = 10;
+    rpu_pulse(&s.w1, 1, 0);
+    CHECK(s.w1.w[1] == 9, "one down pulse from 10 gave %d", s.w1.w[1]);
+    CHECK(s.w1.pulses_up == 5 && s.w1.pulses_down == 1, "pulse counters %llu/%llu",
+          (unsigned long long)s.w1.pulses_up, (unsigned long long)s.w1.pulses_down);
+    ssnn_free(&s);
+}
+
+/* Mean and variance of single-pulse steps over cells of a device, from mid-range. */
+struct step_stats { double up_mean, dn_mean, up_var, cell_mean_sd; };
+
+static struct step_stats measure_steps(const struct device_cfg *d)
+{
+    struct config c = tiny_config(99, 100, 2);
+    c.device = *d;
+    struct ssnn s = make_net(&c);
+    const int cells = 100 * 100, reps = 20;
+    double su = 0, sd = 0, su2 = 0, cm = 0, cm2 = 0;
+    for (int cell = 0; cell < cells; cell++) {
+        double cell_sum = 0;
+        for (int r = 0; r < reps; r++) {
+            s.w1.w[cell] = 0;
+            rpu_pulse(&s.w1, (size_t)cell, 1);
+            double u = s.w1.w[cell];
+            s.w1.w[cell] = 0;
+            rpu_pulse(&s.w1, (size_t)cell, 0);
+            double dn = -s.w1.w[cell];
+            su += u;
+            su2 += u * u;
+            sd += dn;
+            cell_sum += u;
+        }
+        cm += cell_sum / reps;
+        cm2 += (cell_sum / reps) * (cell_sum / reps);
+    }
+    double n = (double)cells * reps;
+    struct step_stats st = { su / n, sd / n, su2 / n - (su / n) * (su / n), 0 };
+    st.cell_mean_sd = sqrt(cm2 / cells - (cm / cells) * (cm / cells));
+    ssnn_free(&s);
+    return st;
+}
+
+static struct device_cfg ideal_device(void)
+{
+    struct device_cfg d;
+    memset(&d, 0, sizeof d);
+    d.dw_min = 0.001;
+    d.w_max = 0.6;
+    return d;
+}
+
+/* Initial states of W1 under a device, to check an option leaves them alone. */
+static int same_initial_weights(const struct device_cfg *d)
+{
+    struct config a = tiny_config(50, 40, 3), b = a;
+    b.device = *d;
+    struct ssnn x = make_net(&a), y = make_net(&b);
+    int same = !memcmp(x.w1.w, y.w1.w, (size_t)51 * 40 * 2) && !memcmp(x.w2.w, y.w2.w, (size_t)41 * 3 * 2);
+    ssnn_free(&x);
+    ssnn_free(&y);
+    return same;
+}
+
+static void device_asymmetry_changes_up_and_down_steps_only(void)
+{
+    struct device_cfg d = ideal_device();
+    d.asymmetry = 0.4;
+    struct step_stats s = measure_steps(&d);
+    CHECK(fabs(s.up_mean - 1.2) < 0.02 && fabs(s.dn_mean - 0.8) < 0.02, "up %.3f down %.3f, want 1.2/0.8",
+          s.up_mean, s.dn_mean);
+    CHECK(s.cell_mean_sd < 0.15, "asymmetry alone made cells differ: sd of cell means %.3f", s.cell_mean_sd);
+    CHECK(same_initial_weights(&d), "asymmetry changed the initial weights");
+}
+
+static void device_step_dtod_varies_cells_not_pulses(void)
+{
+    struct device_cfg d = ideal_device();
+    d.step_dtod = 0.3;
+    struct step_stats s = measure_steps(&d);
+    CHECK(fabs(s.up_mean - 1.0) < 0.02, "mean up step %.3f, want 1", s.up_mean);
+    /* Per-cell means spread by ~0.3 (plus the rounding noise of 20 pulses). */
+    CHECK(s.cell_mean_sd > 0.25 && s.cell_mean_sd < 0.4, "sd of cell means %.3f, want ~0.3", s.cell_mean_sd);
+    CHECK(same_initial_weights(&d), "step variation changed the initial weights");
+}
+
+static void device_step_ctoc_varies_pulses_around_one(void)
+{
+    struct device_cfg d = ideal_device();
+    d.step_ctoc = 0.3;
+    struct step_stats s = measure_steps(&d);
+    CHECK(fabs(s.up_mean - 1.0) < 0.02 && fabs(s.dn_mean - 1.0) < 0.02, "mean steps %.3f/%.3f, want 1",
+          s.up_mean, s.dn_mean);
+    CHECK(s.up_var > 0.05, "pulse-to-pulse variance %.3f: no cycle-to-cycle variation", s.up_var);
+    CHECK(s.cell_mean_sd < 0.15, "cycle-to-cycle variation made cells differ: %.3f", s.cell_mean_sd);
+    CHECK(same_initial_weights(&d), "cycle-to-cycle variation changed the initial weights");
+}
+
+static void device_bound_dtod_moves_bounds_only(void)
+{
+    struct device_cfg d = ideal_device();
+    d.bound_dtod = 0.3;
+    struct config c = tiny_config(99, 100, 2);
+    c.device = d;
+    struct ssnn s = make_net(&c);
+    double m = 0, m2 = 0;
+    const int cells = 100 * 100;
+    for (int i = 0; i < cells; i++) {
+        m += s.w1.b_up[i];
+        m2 += (double)s.w1.b_up[i] * s.w1.b_up[i];
+    }
+    m /= cells;
+    double sd = sqrt(m2 / cells - m * m);
+    CHECK(fabs(m - 600) < 10 && fabs(sd - 180) < 15, "upper bounds mean %.1f sd %.1f, want 600 / 180", m, sd);
+    int over = 0;
+    for (int i = 0; i < cells; i++) {
+        for (int r = 0; r < 2000 && s.w1.w[i] < s.w1.b_up[i]; r++) rpu_pulse(&s.w1, (size_t)i, 1);
+        over += s.w1.w[i] != s.w1.b_up[i];
+    }
+    CHECK(over == 0, "%d cells did not stop exactly at their own bound", over);
+    struct step_stats st = measure_steps(&d);
+    CHECK(fabs(st.up_mean - 1.0) < 0.01 && st.up_var < 1e-9, "bound variation changed steps: %.3f var %.3g",
+          st.up_mean, st.up_var);
+    ssnn_free(&s);
+}
+
+static void device_soft_bounds_shrink_steps_towards_the_bound(void)
+{
+    struct device_cfg d = ideal_device();
+    d.soft_bounds = 1;
+    struct config c = tiny_config(99, 100, 2);
+    c.device = d;
+    struct ssnn s = make_net(&c);
+    double near = 0, mid = 0;
+    for (int i = 0; i < 10000; i++) {
+        s.w1.w[i] = 450;                 /* step expected 1 - 450/600 = 0.25 */
+        rpu_pulse(&s.w1, (size_t)i, 1);
+        near += s.w1.w[i] - 450;
+        s.w1.w[i] = 0;
+        rpu_pulse(&s.w1, (size_t)i, 1);
+        mid += s.w1.w[i];
+    }
+    CHECK(fabs(near / 10000 - 0.25) < 0.02 && fabs(mid / 10000 - 1.0) < 0.02,
+          "soft-bound steps: %.3f at 450, %.3f at 0 (want 0.25, 1)", near / 10000, mid / 10000);
+    int16_t v = 0;
+    s.w1.w[0] = 0;
+    for (int r = 0; r < 20000; r++) rpu_pulse(&s.w1, 0, 1);
+    v = s.w1.w[0];
+    CHECK(v <= 600 && v > 550, "after 20000 up pulses: %d (bound 600, approached asymptotically)", v);
+    CHECK(same_initial_weights(&d), "soft bounds changed the initial weights");
+    ssnn_free(&s);
+}
+
+static void device_read_noise_perturbs_reads_not_weights(void)
+{
+    struct device_cfg d = ideal_device();
+    d.read_noise = 0.2;
+    CHECK(same_initial_weights(&d), "read noise changed the initial weights");
+    struct step_stats st = measure_steps(&d);
+    CHECK(st.up_mean == 1.0 && st.dn_mean == 1.0, "read noise changed pulse steps: %.3f/%.3f", st.up_mean,
+          st.dn_mean);
+    /* Output 0 leads by 0.5 in weight units: noise of 0.2 per read flattens the softmax a little. */
+    int won[2] = { 0, 0 };
+    for (int noisy = 0; noisy < 2; noisy++) {
+        struct config c = tiny_config(2, 2, 2);
+        if (noisy) c.device = d;
+        struct ssnn s = make_net(&c);
+        memset(s.w2.w, 0, sizeof(int16_t) * 6);
+        s.w2.w[2 * 2 + 0] = 500;
+        struct ssnn_streams stm;
+        ssnn_streams_alloc(&stm, &s);
+        ssnn_streams_seed(&stm, &s, RNG_EVAL);
+        uint32_t wins[2];
+        uint8_t px[2] = { 0, 0 };
+        ssnn_infer_wta(&s, &stm, px, 100000, wins);
+        won[noisy] = (int)wins[0];
+        ssnn_streams_free(&stm);
+        ssnn_free(&s);
+    }
+    double p = 1 / (1 + exp(-0.5));
+    CHECK(within(won[0], 100000, p, 1e-4), "noiseless: output 0 won %d, expected %.0f", won[0], 1e5 * p);
+    CHECK(won[1] != won[0], "read noise changed no WTA decision");
+}
+
+/* ---- end-to-end on a generated dataset ----------------------------------- */
+
+static char tmpdir[256];
+
+/* Four classes of 8x8 images: a bar in one of four places, plus noise. */
+static void write_dataset(const char *name, int n, uint64_t seed)
+{
+    uint8_t *img = calloc((size_t)n * 64, 1), *lab = calloc((size_t)n, 1);
+    uint32_t st = (uint32_t)seed | 1;
+    for (int i = 0; i < n; i++) {
+        int y = i % 4;
+        lab[i] = (uint8_t)y;
+        for (int p = 0; p < 64; p++) {
+            int r = p / 8, col = p % 8;
+            int on = (y == 0 && r < 2) || (y == 1 && r > 5) || (y == 2 && col < 2) || (y == 3 && col > 5);
+            uint32_t u = xorshift32(&st) & 255;
+            img[i * 64 + p] = (uint8_t)(on ? 155 + u % 100 : (u < 30 ? u * 4 : 0));
+        }
+    }
+    char path[512], err[256];
+    uint32_t di[3] = { (uint32_t)n, 8, 8 }, dl[1] = { (uint32_t)n };
+    snprintf(path, sizeof path, "%s/%s-images.idx", tmpdir, name);
+    if (idx_write(path, 0, 3, di, img, err, sizeof err)) fprintf(stderr, "%s\n", err);
+    snprintf(path, sizeof path, "%s/%s-labels.idx", tmpdir, name);
+    if (idx_write(path, 0, 1, dl, lab, err, sizeof err)) fprintf(stderr, "%s\n", err);
+    free(img);
+    free(lab);
+}
+
+static void write_config(void)
+{
+    char cwd[512], path[700];
+    if (!getcwd(cwd, sizeof cwd)) exit(1);
+    snprintf(path, sizeof path, "%s/bars.yaml", tmpdir);
+    FILE *f = fopen(path, "w");
+    fprintf(f,
+            "extends: %s/workloads/base.yaml\n"
+            "network: { input: 64, hidden: 32, output: 4, init: glorot_uniform }\n"
+            "dataset:\n  name: bars\n  train_images: train-images.idx\n  train_labels: train-labels.idx\n"
+            "  test_images: test-images.idx\n  test_labels: test-labels.idx\n"
+            "  classes: 4\n  label_offset: 0\n  transpose: false\n  rows: 8\n  cols: 8\n",
+            cwd);
+    fclose(f);
+}
+
+static int load_bars(struct config *cfg, const char *extra)
+{
+    char path[512], err[512];
+    snprintf(path, sizeof path, "%s/bars.yaml", tmpdir);
+    /* Dataset paths in the file are relative to the working directory: run in tmpdir. */
+    struct config_override ov[3] = { { "training.epochs=3", NULL, 0, 0, 0 },
+                                     { "training.T=8", NULL, 0, 0, 0 }, { extra, NULL, 0, 0, 0 } };
+    if (config_load(path, ov, extra ? 3 : 2, cfg, err, sizeof err)) {
+        printf("config: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static struct run_summary train_bars(const char *extra, const char *ckpt, const char *resume,
+                                     const char *out)
+{
+    static struct config cfg;
+    struct run_summary sum;
+    memset(&sum, 0, sizeof sum);
+    char cwd[512];
+    if (!getcwd(cwd, sizeof cwd) || load_bars(&cfg, extra)) return sum;
+    if (chdir(tmpdir)) return sum;
+    struct run_opts o = { .engine = "golden", .quiet = 1, .checkpoint = ckpt, .resume = resume, .out = out };
+    int rc = train_run(&cfg, &o, &sum);
+    if (chdir(cwd)) exit(1);
+    if (rc) printf("train_run returned %d\n", rc);
+    return sum;
+}
+
+static void learns_a_small_generated_dataset(void)
+{
+    struct run_summary s = train_bars(NULL, NULL, NULL, NULL);
+    CHECK(s.epochs_done == 3, "epochs done %d", s.epochs_done);
+    CHECK(s.test_rate > 0.9 && s.test_wta > 0.9, "test accuracy rate %.3f wta %.3f (chance 0.25)", s.test_rate,
+          s.test_wta);
+    CHECK(s.ann_test > 0.9, "ANN baseline %.3f", s.ann_test);
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    char *buf = malloc(1 << 20);
+    *n = fread(buf, 1, 1 << 20, f);
+    fclose(f);
+    return buf;
+}
+
+static void same_seed_gives_byte_identical_results(void)
+{
+    char a[600], b[600];
+    snprintf(a, sizeof a, "%s/a.json", tmpdir);
+    snprintf(b, sizeof b, "%s/b.json", tmpdir);
+    struct run_summary x = train_bars(NULL, NULL, NULL, a), y = train_bars(NULL, NULL, NULL, b);
+    struct run_summary z = train_bars("training.seed=8", NULL, NULL, NULL);
+    CHECK(!strcmp(x.weights_sha256, y.weights_sha256), "same seed, different weights: %s vs %s",
+          x.weights_sha256, y.weights_sha256);
+    CHECK(strcmp(x.weights_sha256, z.weights_sha256), "seed 7 and 8 gave the same weights");
+    size_t na, nb;
+    char *ta = slurp(a, &na), *tb = slurp(b, &nb);
+    CHECK(ta && tb && na == nb && !memcmp(ta, tb, na), "result files differ (%zu vs %zu bytes)", na, nb);
+    CHECK(ta && strstr(ta, x.weights_sha256), "result file lacks the weights hash");
+    free(ta);
+    free(tb);
+}
+
+static void resume_reaches_the_same_weights(void)
+{
+    char ck[600];
+    snprintf(ck, sizeof ck, "%s/run.ckpt", tmpdir);
+    struct run_summary full = train_bars(NULL, NULL, NULL, NULL);
+    /* Stop after one epoch, then resume to three. */
+    struct run_summary part = train_bars("training.epochs=1", ck, NULL, NULL);
+    struct run_summary rest = train_bars(NULL, ck, ck, NULL);
+    CHECK(part.epochs_done == 1 && rest.epochs_done == 3, "epochs %d then %d", part.epochs_done,
+          rest.epochs_done);
+    CHECK(!strcmp(full.weights_sha256, rest.weights_sha256), "resumed %s, uninterrupted %s",
+          rest.weights_sha256, full.weights_sha256);
+    CHECK(strcmp(part.weights_sha256, full.weights_sha256), "one epoch already gave the final weights");
+}
+
+int main(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/ssnn-test-XXXXXX");
+    if (!mkdtemp(tmpdir)) return 1;
+    write_dataset("train", 400, 1);
+    write_dataset("test", 100, 2);
+    write_config();
+    RUN(derivative_unit_fires_with_sigma_times_one_minus_sigma);
+    RUN(wta_winner_is_a_softmax_sample);
+    RUN(error_streams_average_softmax_minus_label);
+    RUN(expected_update_is_the_exact_expectation_and_descends);
+    RUN(ideal_pulse_moves_one_state_and_stops_at_the_bound);
+    RUN(device_asymmetry_changes_up_and_down_steps_only);
+    RUN(device_step_dtod_varies_cells_not_pulses);
+    RUN(device_step_ctoc_varies_pulses_around_one);
+    RUN(device_bound_dtod_moves_bounds_only);
+    RUN(device_soft_bounds_shrink_steps_towards_the_bound);
+    RUN(device_read_noise_perturbs_reads_not_weights);
+    RUN(learns_a_small_generated_dataset);
+    RUN(same_seed_gives_byte_identical_results);
+    RUN(resume_reaches_the_same_weights);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd)) return 1;
+    CHECK_DONE();
+}
