@@ -57,7 +57,10 @@ san: deps
 demo: data all
 	$(BUILD)/ssnnsim train workloads/mnist.yaml --out results/mnist.json
 
-bench: data all
+$(BUILD)/bench_golden: tools/bench_golden.c $(BUILD)/libssnn.a
+	$(CC) $(CFLAGS) $(XCFLAGS) $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
+
+bench: data all $(BUILD)/bench_golden
 	@tools/bench $(BUILD)
 
 clean:

@@ -18,6 +18,15 @@
 
 #define GRAD_NEG 0x80000000u   /* marks a g- spike in the gradient list */
 
+/* The step loops (row accumulation, per-unit draws) vectorise; on x86-64 build an
+ * AVX2 copy next to the baseline one and pick at load time. Integer code: both
+ * copies compute the same bits. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#define HOT_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define HOT_CLONES
+#endif
+
 static void *xcalloc(size_t n, size_t sz, int *bad)
 {
     void *p = calloc(n ? n : 1, sz);
@@ -311,7 +320,7 @@ static int most_wins(const uint32_t *wins, int n)
     return best;
 }
 
-int ssnn_train_sample(struct ssnn *s, const uint8_t *pixels, int label, int T, uint32_t gate_q)
+HOT_CLONES int ssnn_train_sample(struct ssnn *s, const uint8_t *pixels, int label, int T, uint32_t gate_q)
 {
     uint32_t wins[1024] = { 0 };
     set_input(s, pixels);
@@ -320,7 +329,7 @@ int ssnn_train_sample(struct ssnn *s, const uint8_t *pixels, int label, int T, u
     return most_wins(wins, s->n_out);
 }
 
-int ssnn_infer_wta(struct ssnn *s, struct ssnn_streams *st, const uint8_t *pixels, int T,
+HOT_CLONES int ssnn_infer_wta(struct ssnn *s, struct ssnn_streams *st, const uint8_t *pixels, int T,
                    uint32_t *wins)
 {
     /* Inference must not disturb the training counters. */
