@@ -141,7 +141,11 @@ static int expand_includes(struct yloader *L, struct ynode *map, const char *pre
             char file[CFG_STR * 2];
             yt_resolve_path(c->file, c->value, file, sizeof file);
             struct ynode *sub;
-            if (yt_load_file(L, file, c->file, c->line, c->col, &sub)) return -1;
+            const char *outer = L->prefix;
+            L->prefix = path;           /* where the file's mapping lands */
+            int r = yt_load_file(L, file, c->file, c->line, c->col, &sub);
+            L->prefix = outer;
+            if (r) return -1;
             sub->key = c->key;
             c->key = NULL;
             sub->kline = c->kline;
@@ -152,6 +156,12 @@ static int expand_includes(struct yloader *L, struct ynode *map, const char *pre
         if (c->kind == N_MAP && expand_includes(L, c, path)) return -1;
     }
     return 0;
+}
+
+/* Runs on every loaded file before extends overlays it (see yaml_tree.h). */
+static int expand_file(struct yloader *L, struct ynode *root)
+{
+    return expand_includes(L, root, L->prefix ? L->prefix : "");
 }
 
 /* ---- overrides ---------------------------------------------------------- */
@@ -410,7 +420,7 @@ static int check_consistency(struct yloader *L, const struct ynode *root, const 
 int config_load(const char *path, const struct config_override *ov, int n_ov,
                 struct config *cfg, char *err, size_t errlen)
 {
-    struct yloader L = { .err = err, .errlen = errlen };
+    struct yloader L = { .err = err, .errlen = errlen, .expand = expand_file };
     struct ynode *root = NULL;
     int r = -1;
     memset(cfg, 0, sizeof *cfg);

@@ -213,13 +213,15 @@ void yt_resolve_path(const char *base_file, const char *rel, char *out, size_t n
     else snprintf(out, n, "%.*s/%s", (int)(slash - base_file), base_file, rel);
 }
 
-/* Overlays `top` onto `base` (mappings merge key by key, anything else replaces). */
+/* Overlays `top` onto `base`: mappings written in top's own file merge key by
+ * key; anything else replaces, including a mapping read from another file (an
+ * included section names the whole section). */
 void yt_merge(struct ynode *base, struct ynode *top)
 {
     for (int i = 0; i < top->n; i++) {
         struct ynode *t = top->items[i];
         struct ynode *b = map_get(base, t->key);
-        if (b && b->kind == N_MAP && t->kind == N_MAP) {
+        if (b && b->kind == N_MAP && t->kind == N_MAP && t->file == top->file) {
             yt_merge(b, t);
             continue;
         }
@@ -260,6 +262,11 @@ int yt_load_file(struct yloader *L, const char *path, const char *from_file,
         return r;
     }
     L->depth++;
+    if (L->expand && L->expand(L, root)) {
+        L->depth--;
+        node_free(root);
+        return -1;
+    }
     struct ynode *ext = map_get(root, "extends");
     if (ext) {
         if (ext->kind != N_SCALAR) {

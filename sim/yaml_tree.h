@@ -25,6 +25,12 @@ struct yloader {
     int depth;              /* include depth, to refuse cycles */
     char *err;
     size_t errlen;
+    /* Optional: run on each file's top mapping before it is overlaid on the file
+     * it extends; `prefix` says where that mapping lands ("" or NULL: the top).
+     * config.c uses it to replace section file names by their contents, so that
+     * a document can overlay single keys of a section its base names as a file. */
+    int (*expand)(struct yloader *L, struct ynode *root);
+    const char *prefix;
 };
 
 /* Formats "file:line:col: message" into L->err; returns -1. */
@@ -44,7 +50,9 @@ void yt_resolve_path(const char *base_file, const char *rel, char *out, size_t n
  * say who asked for it (NULL for the top document). */
 int yt_load_file(struct yloader *L, const char *path, const char *from_file,
                  int from_line, int from_col, struct ynode **out);
-/* Overlays top onto base (mappings merge key by key); consumes top's items. */
+/* Overlays top onto base (mappings written in top's file merge key by key; a
+ * mapping that came from another file, an included section, replaces); consumes
+ * top's items. */
 void yt_merge(struct ynode *base, struct ynode *top);
 void yt_loader_free(struct yloader *L);
 #endif
