@@ -15,7 +15,8 @@ TEST_SRC := $(wildcard testbenches/test_*.c)
 TEST_BIN := $(TEST_SRC:testbenches/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps data test san demo bench clean
-all: $(BUILD)/ssnnsim
+all: deps
+	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim
 
 deps:
 	@tools/install-deps
@@ -54,7 +55,9 @@ san: deps
 	  build-san/ssnnsim $(patsubst $(BUILD)/%,build-san/%,$(TEST_BIN))
 	@ASAN_OPTIONS=detect_leaks=1 tools/run-tests build-san
 
-demo: data all
+demo: data
+	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim
+	@mkdir -p results
 	$(BUILD)/ssnnsim train workloads/mnist.yaml --out results/mnist.json
 
 $(BUILD)/bench_golden: tools/bench_golden.c $(BUILD)/libssnn.a

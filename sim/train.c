@@ -15,6 +15,7 @@
 #include "ssnn.h"
 
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,6 +295,22 @@ static int run_setup(struct run *r, const struct config *cfg, const struct run_o
     return 0;
 }
 
+/* SIGINT/SIGTERM: finish the sample in hand, checkpoint, stop. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig) { stop_signal = sig; }
+
+static void catch_stop_signals(int on)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on ? on_stop_signal : SIG_DFL;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    stop_signal = 0;
+}
+
 int train_command(const struct config *cfg, const struct run_opts *o)
 {
     return train_run(cfg, o, NULL);
@@ -327,7 +344,8 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
     const double dw = cfg->device.dw_min;
     double t0 = progress_now();
     uint64_t samples0 = r.net.c.samples;
-    for (int e = start_epoch; e < t->epochs; e++) {
+    catch_stop_signals(1);
+    for (int e = start_epoch; e < t->epochs && !rc; e++) {
         uint32_t gq = gate_q(cfg, e);
         float lr2 = (float)(t->T * dw * gq / 65536.0), lr1 = (float)(lr2 * t->beta);
         shuffle(&r, e);
@@ -349,7 +367,19 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
                 ann_train_sample(&r.ann, px, y, lr1, lr2);
             }
             if ((n & 63) == 0) progress_update(&p, n);
+            if (stop_signal) {
+                const char *path = ckpt ? ckpt : "ssnnsim-interrupted.ckpt";
+                fprintf(stderr, "\nssnnsim: %s at epoch %d, sample %llu: writing %s\n",
+                        stop_signal == SIGINT ? "interrupted" : "terminated", e + 1,
+                        (unsigned long long)n + 1, path);
+                int sig = stop_signal;
+                rc = save_checkpoint(&r, path, e, n + 1, correct, ann_correct);
+                if (!rc) fprintf(stderr, "ssnnsim: continue with --resume %s\n", path);
+                rc = 128 + sig;
+                break;
+            }
         }
+        if (rc) break;
         progress_update(&p, (uint64_t)r.train.n);
         progress_finish(&p, NULL);
         struct epoch_record *rec = &r.rec[r.n_rec++];
@@ -359,6 +389,7 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
         evaluate(&r, rec);
         if (ckpt && (rc = save_checkpoint(&r, ckpt, e + 1, 0, 0, 0))) break;
     }
+    catch_stop_signals(0);
     double train_seconds = progress_now() - t0;
     if (!rc) rc = write_result(&r, "train");
     if (sum) {
