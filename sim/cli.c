@@ -3,6 +3,7 @@
  * or usage. Options that set config keys (--seed, --epochs, ...) become --set
  * overrides, so they are validated exactly like the YAML. */
 #include "config.h"
+#include "noc.h"
 #include "sweep.h"
 #include "train.h"
 
@@ -29,6 +30,8 @@ static const struct command commands[] = {
     { "sweep", "run a sweep file: one design point per combination of values",
       "  CONFIG is a sweep file (workloads/sweeps/*.yaml); writes CSV and a plot\n"
       "  --csv FILE          where the table goes (default: results/<sweep>.csv)\n" },
+    { "noc", "the mesh NoC alone under synthetic traffic: latency and throughput vs offered load",
+      "  --csv FILE          where the table goes (default: results/noc-<config>.csv; plot beside it)\n" },
     { NULL, NULL, NULL },
 };
 
@@ -43,7 +46,8 @@ static void usage_command(FILE *f, const struct command *c)
 {
     fprintf(f, "usage: ssnnsim %s CONFIG.yaml [options]\n%s\n\n%s", c->name, c->summary, c->usage);
     fprintf(f,
-            "  --engine NAME       golden (the bit-defining model)\n"
+            "  --engine NAME       golden (the bit-defining model) or chip (cycle-level, counts cycles and flits)\n"
+            "  --check             chip: assert that no flit is left in flight at any step boundary\n"
             "  --set KEY=VALUE     override any config key (dotted), repeatable\n"
             "  --out FILE          write the result JSON\n"
             "  --seed N            training.seed\n"
@@ -78,7 +82,7 @@ int main(int argc, char **argv)
     }
 
     enum { O_ENGINE = 256, O_SET, O_OUT, O_SEED, O_EPOCHS, O_SAMPLES, O_TEST_SAMPLES, O_QUIET,
-           O_RESUME, O_CHECKPOINT, O_CSV, O_HELP, O_WAVES };
+           O_RESUME, O_CHECKPOINT, O_CSV, O_HELP, O_WAVES, O_CHECK };
     static const struct option opts[] = {
         { "engine", required_argument, NULL, O_ENGINE },
         { "set", required_argument, NULL, O_SET },
@@ -93,6 +97,7 @@ int main(int argc, char **argv)
         { "csv", required_argument, NULL, O_CSV },
         { "waves", required_argument, NULL, O_WAVES },
         { "help", no_argument, NULL, O_HELP },
+        { "check", no_argument, NULL, O_CHECK },
         { NULL, 0, NULL, 0 },
     };
     /* Overrides keep command-line order; shorthand options are overrides too. */
@@ -109,6 +114,7 @@ int main(int argc, char **argv)
         case O_ENGINE: ro.engine = optarg; break;
         case O_OUT: ro.out = optarg; break;
         case O_QUIET: ro.quiet = 1; break;
+        case O_CHECK: ro.check = 1; break;
         case O_RESUME: ro.resume = optarg; break;
         case O_CHECKPOINT:
             if (!strcmp(cmd->name, "infer")) ro.resume = optarg;
@@ -144,8 +150,8 @@ int main(int argc, char **argv)
         usage_command(stderr, cmd);
         return 2;
     }
-    if (strcmp(ro.engine, "golden")) {
-        fprintf(stderr, "ssnnsim: engine '%s' is not available in this build (golden only so far)\n", ro.engine);
+    if (strcmp(ro.engine, "golden") && strcmp(ro.engine, "chip")) {
+        fprintf(stderr, "ssnnsim: unknown engine '%s' (golden, chip)\n", ro.engine);
         return 2;
     }
     const char *path = argv[optind];
@@ -158,5 +164,6 @@ int main(int argc, char **argv)
         return 2;
     }
     if (!strcmp(cmd->name, "train")) return train_command(&cfg, &ro);
+    if (!strcmp(cmd->name, "noc")) return noc_command(&cfg, &ro, csv);
     return infer_command(&cfg, &ro);
 }

@@ -38,11 +38,13 @@ struct field {
 #define DLIST(p, m, n, lo, hi) { p, F_DLIST, OFF(m), lo, hi, NULL, OFF(n) }
 
 static const char *const init_choices[] = { "glorot_uniform", NULL };
+static const char *const traffic_choices[] = { "uniform", "transpose", "bitcomp", "hotspot", NULL };
+static const char *const tclass_choices[] = { "forward", "backward", "control", "mixed", NULL };
 
 /* Sections group fields; a field's section is its path up to the last dot.
  * Fields of one section are contiguous (config_to_json relies on it). */
 static const char *const sections[] = {
-    "chip", "chip.router", "device", "network", "dataset", "training", "technology", NULL
+    "chip", "chip.router", "device", "network", "dataset", "training", "technology", "noc", NULL
 };
 
 static const struct field schema[] = {
@@ -52,6 +54,7 @@ static const struct field schema[] = {
     INT("chip.xbar_rows", chip.xbar_rows, 1, 65536),
     INT("chip.xbar_cols", chip.xbar_cols, 1, 65536),
     INT("chip.tiles_per_core", chip.tiles_per_core, 1, 1024),
+    INT("chip.neuron_lanes", chip.neuron_lanes, 1, 65536),
     DBL("chip.clock_mhz", chip.clock_mhz, 1e-3, 1e5),
     INT("chip.router.buffer_depth", chip.router.buffer_depth, 1, 1024),
     INT("chip.router.pipeline", chip.router.pipeline, 1, 64),
@@ -117,8 +120,20 @@ static const struct field schema[] = {
     DBL("technology.e_link_pj", tech.e_link_pj, 0, 1e9),
     DBL("technology.p_static_core_mw", tech.p_static_core_mw, 0, 1e9),
     DBL("technology.p_static_router_mw", tech.p_static_router_mw, 0, 1e9),
+
+    STR("noc.traffic", noc.traffic, traffic_choices),
+    STR("noc.traffic_class", noc.traffic_class, tclass_choices),
+    DLIST("noc.rates", noc.rates, noc.n_rates, 1e-6, 1),
+    INT("noc.packet_flits", noc.packet_flits, 1, 1024),
+    INT("noc.warmup_cycles", noc.warmup_cycles, 0, 1e12),
+    INT("noc.measure_cycles", noc.measure_cycles, 1, 1e12),
+    INT("noc.drain_cycles", noc.drain_cycles, 0, 1e12),
+    INT("noc.hotspot_node", noc.hotspot_node, 0, 65535),
+    DBL("noc.hotspot_fraction", noc.hotspot_fraction, 0, 1),
+    INT("noc.seed", noc.seed, 0, 9007199254740991.0),
 };
 #define N_FIELDS (sizeof schema / sizeof schema[0])
+_Static_assert(N_FIELDS <= CFG_MAX_FIELDS, "raise CFG_MAX_FIELDS");
 
 /* ---- includes ------------------------------------------------------------ */
 
@@ -389,6 +404,11 @@ static int validate(struct yloader *L, const struct ynode *map, const char *pref
         if (!f) return yt_fail(L, c->file, c->kline, c->kcol, "unknown key '%s'", path);
         if (set_field(L, f, c, cfg)) return -1;
         seen[f - schema] = 1;
+        struct config_origin *o = &cfg->origin[f - schema];
+        o->key = f->path;
+        snprintf(o->file, sizeof o->file, "%s", c->file);
+        o->line = c->line;
+        o->col = c->col;
     }
     return 0;
 }
@@ -455,6 +475,17 @@ done:
     node_free(root);
     yt_loader_free(&L);
     return r;
+}
+
+const char *config_where(const struct config *cfg, const char *key, char *buf, size_t n)
+{
+    for (size_t i = 0; i < N_FIELDS; i++)
+        if (cfg->origin[i].key && !strcmp(cfg->origin[i].key, key)) {
+            snprintf(buf, n, "%s:%d:%d", cfg->origin[i].file, cfg->origin[i].line, cfg->origin[i].col);
+            return buf;
+        }
+    snprintf(buf, n, "%s:1:1", cfg->path);
+    return buf;
 }
 
 void config_to_json(const struct config *cfg, struct json *j)

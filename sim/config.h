@@ -24,6 +24,7 @@ struct chip_cfg {
     int core_neurons;       /* composite neurons a core hosts */
     int xbar_rows, xbar_cols; /* crossbar tile size (rows = inputs, cols = neurons) */
     int tiles_per_core;
+    int neuron_lanes;       /* neuron units a core evaluates per cycle */
     double clock_mhz;
     struct router_cfg router;
 };
@@ -78,14 +79,40 @@ struct tech_cfg {
     double p_static_core_mw, p_static_router_mw;
 };
 
+#define CFG_MAX_FIELDS 160
+
+/* Where a key's value was written, so that a later check (a network that does
+ * not fit the chip) can still point at the file, line and column. */
+struct config_origin {
+    const char *key;        /* schema path, NULL when unset */
+    char file[256];
+    int line, col;
+};
+
+/* Synthetic traffic for the NoC on its own (`ssnnsim noc`, docs/noc.md). */
+struct noc_cfg {
+    char traffic[CFG_STR];  /* uniform | transpose | bitcomp | hotspot */
+    char traffic_class[CFG_STR]; /* VCs the packets use: forward | backward | control | mixed */
+    int n_rates;
+    double rates[CFG_LIST]; /* offered loads swept, flits/node/cycle */
+    int packet_flits;       /* flits per packet (head ... tail) */
+    int64_t warmup_cycles, measure_cycles;
+    int64_t drain_cycles;   /* longest wait for the measured packets after the window */
+    int hotspot_node;       /* node id y * mesh_x + x */
+    double hotspot_fraction;/* share of packets sent to hotspot_node */
+    int64_t seed;
+};
+
 struct config {
     char path[CFG_STR];     /* the file it came from */
+    struct config_origin origin[CFG_MAX_FIELDS];
     struct chip_cfg chip;
     struct device_cfg device;
     struct network_cfg network;
     struct dataset_cfg dataset;
     struct training_cfg training;
     struct tech_cfg tech;
+    struct noc_cfg noc;
 };
 
 /* One "key=value" override: typed on the command line (file NULL), or taken
@@ -100,6 +127,9 @@ struct config_override {
  * one "file:line:col: message" line in err. */
 int config_load(const char *path, const struct config_override *ov, int n_ov,
                 struct config *cfg, char *err, size_t errlen);
+
+/* "file:line:col" of the value of `key` (a dotted schema path) into buf. */
+const char *config_where(const struct config *cfg, const char *key, char *buf, size_t n);
 
 struct json;
 /* Writes the fully resolved configuration as one JSON object. */

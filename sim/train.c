@@ -6,6 +6,7 @@
 #include "train.h"
 #include "ann.h"
 #include "checkpoint.h"
+#include "chip.h"
 #include "config.h"
 #include "dataset.h"
 #include "json.h"
@@ -27,6 +28,8 @@ struct run {
     struct ssnn net;
     struct ann ann;
     int have_ann;
+    int use_chip;               /* --engine chip: the cycle-level chip trains */
+    struct chip chip;
     struct epoch_record rec[CKPT_MAX_EPOCHS];
     int n_rec;
     uint32_t *perm;
@@ -117,7 +120,14 @@ static void evaluate(struct run *r, struct epoch_record *e)
     for (int i = 0; i < d->n; i++) {
         const uint8_t *px = d->images + (size_t)i * (size_t)d->pixels;
         int y = d->labels[i];
-        ok_wta += ssnn_infer_wta(&r->net, &st, px, r->cfg->training.T_test, wins) == y;
+        int pred = r->use_chip
+                       ? chip_infer_wta(&r->chip, &st, px, r->cfg->training.T_test, wins, r->err, sizeof r->err)
+                       : ssnn_infer_wta(&r->net, &st, px, r->cfg->training.T_test, wins);
+        if (pred < 0) {
+            fprintf(stderr, "ssnnsim: %s\n", r->err);
+            exit(1);
+        }
+        ok_wta += pred == y;
         ok_rate += ssnn_infer_rate(&r->net, px, r->hbuf) == y;
         if (r->have_ann) ok_ann += ann_predict(&r->ann, px) == y;
         if ((i & 255) == 0) progress_update(&p, (uint64_t)i);
@@ -172,11 +182,13 @@ static int restore(struct run *r, const char *path, struct checkpoint *c)
     if (memcmp(c->config_hash, r->config_hash, 32)) {
         fprintf(stderr, "ssnnsim: %s: checkpoint was written by a run with different settings "
                 "(network, device, dataset, T, rates or seed differ from %s)\n", path, r->cfg->path);
+        checkpoint_free(c);
         return 2;
     }
     if (c->ssnn_size != ssnn_state_size(&r->net) ||
         c->ann_size != (r->have_ann ? ann_state_size(&r->ann) : 0)) {
         fprintf(stderr, "ssnnsim: %s: checkpoint state size does not match this network\n", path);
+        checkpoint_free(c);
         return 2;
     }
     ssnn_state_load(&r->net, c->ssnn_state);
@@ -194,6 +206,45 @@ static void write_counters(struct json *j, const struct ssnn_counters *c)
     C(err_pos) C(err_neg) C(back_pos) C(back_neg) C(grad_pos) C(grad_neg) C(gate_closed)
     C(syn_ops_w1) C(syn_ops_w2) C(syn_ops_back) C(w1_pulses) C(w2_pulses) C(rng_draws)
 #undef C
+    json_end_object(j);
+}
+
+/* Timing and traffic of the cycle-level chip: every figure a simulated count. */
+static void write_chip(struct json *j, struct run *r)
+{
+    const struct chip_counters *c = &r->chip.c, *in = &r->chip.infer;
+    const struct mesh_counters *m = mesh_counters(r->chip.mesh);
+    double ns_per_cycle = 1000.0 / r->cfg->chip.clock_mhz;
+    json_key(j, "cycles");
+    json_uint(j, c->cycles);
+    json_key(j, "latency_ns_per_sample");
+    json_begin_object(j);
+    json_key(j, "train");
+    json_double(j, c->samples ? ns_per_cycle * (double)c->cycles / (double)c->samples : 0);
+    if (in->samples) {
+        json_key(j, "infer");
+        json_double(j, ns_per_cycle * (double)in->cycles / (double)in->samples);
+    }
+    json_end_object(j);
+    json_key(j, "chip");
+    json_begin_object(j);
+    json_key(j, "cores"); json_int(j, r->chip.n_cores);
+    json_key(j, "input_cores"); json_int(j, r->chip.sh.n_input_cores);
+    json_key(j, "hidden_cores"); json_int(j, r->chip.sh.n_hidden_cores);
+#define U(name, v) json_key(j, name); json_uint(j, v);
+    U("train_samples", c->samples) U("train_steps", c->steps) U("train_cycles", c->cycles)
+    U("step_cycles_min", c->step_cycles_min) U("step_cycles_max", c->step_cycles_max)
+    U("flits", c->flits) U("local_flits", c->local_flits)
+    U("infer_samples", in->samples) U("infer_steps", in->steps) U("infer_cycles", in->cycles)
+    U("infer_flits", in->flits)
+    json_key(j, "noc");
+    json_begin_object(j);
+    U("flits_injected", m->flits_injected) U("flits_ejected", m->flits_ejected)
+    U("buffer_writes", m->buffer_writes) U("buffer_reads", m->buffer_reads)
+    U("switch_traversals", m->switch_traversals) U("arbitrations", m->arbitrations)
+    U("link_ew", m->link_ew) U("link_ns", m->link_ns) U("credits", m->credits) U("cycles_active", m->cycles)
+    json_end_object(j);
+#undef U
     json_end_object(j);
 }
 
@@ -249,6 +300,7 @@ static int write_result(struct run *r, const char *command)
     ssnn_weights_sha256(&r->net, hex);
     json_key(&j, "weights_sha256"); json_string(&j, hex);
     json_key(&j, "counters"); write_counters(&j, &r->net.c);
+    if (r->use_chip) write_chip(&j, r);
     json_end_object(&j);
     json_finish(&j);
     fclose(f);
@@ -265,6 +317,7 @@ static void run_free(struct run *r)
 {
     dataset_free(&r->train);
     dataset_free(&r->test);
+    if (r->use_chip) chip_free(&r->chip);
     ssnn_free(&r->net);
     if (r->have_ann) ann_free(&r->ann);
     free(r->perm);
@@ -292,6 +345,13 @@ static int run_setup(struct run *r, const struct config *cfg, const struct run_o
     r->perm = malloc((size_t)r->train.n * sizeof *r->perm + 1);
     r->hbuf = malloc((size_t)cfg->network.hidden * sizeof *r->hbuf);
     hash_config(cfg, r->config_hash);
+    r->use_chip = !strcmp(o->engine, "chip");
+    if (r->use_chip && chip_init(&r->chip, cfg, &r->net, r->err, sizeof r->err)) {
+        fprintf(stderr, "%s\n", r->err);
+        r->use_chip = 0;
+        return 2;
+    }
+    if (r->use_chip) r->chip.check = o->check;
     return 0;
 }
 
@@ -329,6 +389,7 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
         struct checkpoint c;
         if ((rc = restore(&r, o->resume, &c))) { run_free(&r); return rc; }
         start_epoch = (int)c.epochs_done;
+        if (r.use_chip) chip_scatter(&r.chip, &r.net);
         start_sample = c.sample_in_epoch;
         correct0 = c.correct_in_epoch;
         ann_correct0 = c.ann_correct_in_epoch;
@@ -361,7 +422,14 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
             const uint8_t *px = r.train.images + (size_t)i * (size_t)r.train.pixels;
             int y = r.train.labels[i];
             /* Online accuracy: the WTA read-out while the sample trains. */
-            correct += ssnn_train_sample(&r.net, px, y, t->T, gq) == y;
+            int pred = r.use_chip ? chip_train_sample(&r.chip, px, y, t->T, gq, r.err, sizeof r.err)
+                                  : ssnn_train_sample(&r.net, px, y, t->T, gq);
+            if (pred < 0) {
+                fprintf(stderr, "\nssnnsim: %s\n", r.err);
+                rc = 1;
+                break;
+            }
+            correct += pred == y;
             if (r.have_ann) {
                 ann_correct += ann_predict(&r.ann, px) == y;
                 ann_train_sample(&r.ann, px, y, lr1, lr2);
@@ -373,6 +441,7 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
                         stop_signal == SIGINT ? "interrupted" : "terminated", e + 1,
                         (unsigned long long)n + 1, path);
                 int sig = stop_signal;
+                if (r.use_chip) chip_gather(&r.chip, &r.net);
                 rc = save_checkpoint(&r, path, e, n + 1, correct, ann_correct);
                 if (!rc) fprintf(stderr, "ssnnsim: continue with --resume %s\n", path);
                 rc = 128 + sig;
@@ -386,6 +455,7 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
         rec->epoch = e + 1;
         rec->train_wta = (double)correct / r.train.n;
         rec->ann_train = r.have_ann ? (double)ann_correct / r.train.n : -1;
+        if (r.use_chip) chip_gather(&r.chip, &r.net);
         evaluate(&r, rec);
         if (ckpt && (rc = save_checkpoint(&r, ckpt, e + 1, 0, 0, 0))) break;
     }

@@ -13,6 +13,7 @@ struct run_opts {
     const char *checkpoint; /* overrides training.checkpoint when set */
     const char *engine;     /* "golden" */
     int quiet;
+    int check;              /* assert flit conservation at every step (chip engine) */
 };
 
 struct run_summary {

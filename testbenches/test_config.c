@@ -43,6 +43,9 @@ static char *read_text(const char *path)
 
 static void write_text(const char *path, const char *text)
 {
+    /* A fresh file rather than a truncated one: ext4 flushes a truncated
+     * rewrite to disk, which makes 2000 rewrites take seconds. */
+    unlink(path);
     FILE *f = fopen(path, "wb");
     if (!f || fputs(text, f) < 0 || fclose(f)) {
         printf("fixture: cannot write %s\n", path);
@@ -644,6 +647,36 @@ static void network_input_must_match_dataset(void)
     expect_error(p, NULL, 0, want);
 }
 
+static void device_states_must_fit_16_bits(void)
+{
+    char p[512], want[2048];
+    ext_fixture(p, "states.yaml", "device:\n  w_max: 100\n");
+    snprintf(want, sizeof want,
+             "%s:3:10: device: w_max/dw_min = 100000 states (with bound variation) must lie in "
+             "[1, 16000] to fit a 16-bit conductance state", p);
+    expect_error(p, NULL, 0, want);
+}
+
+static void extends_must_be_a_file_name(void)
+{
+    char p[512], want[2048];
+    fixture(p, "extlist.yaml", "extends: [a.yaml]\n");
+    snprintf(want, sizeof want, "%s:1:10: extends: expected a file name", p);
+    expect_error(p, NULL, 0, want);
+}
+
+static void string_too_long(void)
+{
+    char p[512], want[2048], name[CFG_STR + 2];
+    memset(name, 'x', CFG_STR);
+    name[CFG_STR] = 0;
+    char text[CFG_STR + 64];
+    snprintf(text, sizeof text, "dataset:\n  name: %s\n", name);
+    ext_fixture(p, "long.yaml", text);
+    snprintf(want, sizeof want, "%s:3:9: dataset.name: string longer than %d characters", p, CFG_STR - 1);
+    expect_error(p, NULL, 0, want);
+}
+
 /* ---- --set overrides ----------------------------------------------------- */
 
 static void set_value_applied(void)
@@ -761,6 +794,14 @@ static void set_mapping_overlays_section(void)
           cfg.chip.router.buffer_depth);
     const char *s2[] = { "chip.router={vcs: 2, bogus: 1}" };
     expect_error(p, s2, 1, "--set:1:22: unknown key 'chip.router.bogus'");
+}
+
+static void set_below_a_non_section(void)
+{
+    char p[512];
+    ext_fixture(p, "nsec.yaml", "network: [1]\n");
+    const char *s[] = { "network.hidden=3" };
+    expect_error(p, s, 1, "--set:1:1: 'network' is not a section");
 }
 
 /* An override taken from a sweep file reports that file's position. */
@@ -1008,6 +1049,9 @@ int main(void)
     RUN(extends_cycle_is_an_error);
     RUN(extends_overlays_keys_of_included_section);
     RUN(network_input_must_match_dataset);
+    RUN(device_states_must_fit_16_bits);
+    RUN(extends_must_be_a_file_name);
+    RUN(string_too_long);
     RUN(set_value_applied);
     RUN(set_unknown_key);
     RUN(set_bad_value);
@@ -1017,6 +1061,7 @@ int main(void)
     RUN(set_applied_after_includes);
     RUN(set_empty_value);
     RUN(set_mapping_overlays_section);
+    RUN(set_below_a_non_section);
     RUN(set_with_origin_points_at_it);
     RUN(booleans);
     RUN(int64_seed_limits);

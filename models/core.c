@@ -1,0 +1,379 @@
+/* Neuromorphic core (see core.h). Timing: a core takes one delivered flit per
+ * cycle (its router ejects at most one), integrates a driven crossbar row in that
+ * cycle, and evaluates `lanes` neuron units per cycle; its outgoing spikes queue at
+ * its network interface, which injects one flit per cycle. Arithmetic: exactly the
+ * golden model's (docs/bit-contract.md §1-6), section by section. */
+#include "core.h"
+#include "rng.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GRAD_NEG 0x80000000u
+
+void outbox_push(struct core_outbox *o, const struct flit *f)
+{
+    if (o->n == o->cap) {
+        o->cap = o->cap ? 2 * o->cap : 256;
+        o->f = realloc(o->f, (size_t)o->cap * sizeof *o->f);
+        if (!o->f) { perror("realloc"); exit(1); }
+    }
+    o->f[o->n++] = *f;
+}
+
+static void send(struct core *k, struct core_outbox *out, int dst, int stream, int tclass, uint32_t neuron,
+                 uint64_t cycle)
+{
+    struct flit f = { .src = (uint16_t)k->node, .dst = (uint16_t)dst, .stream = (uint8_t)stream,
+                      .tclass = (uint8_t)tclass, .head = 1, .tail = 1, .neuron = neuron,
+                      .step = k->sh->step, .born = cycle };
+    outbox_push(out, &f);
+    k->c.flits_sent++;
+}
+
+static int ceil_div(int a, int b) { return (a + b - 1) / b; }
+
+static void *zalloc(size_t n, int *bad)
+{
+    void *p = calloc(n ? n : 1, 1);
+    if (!p) *bad = 1;
+    return p;
+}
+
+int core_init(struct core *k, enum core_role role, int node, int index, int first, int count,
+              const struct chip_shared *sh)
+{
+    memset(k, 0, sizeof *k);
+    k->role = role;
+    k->node = node;
+    k->index = index;
+    k->first = first;
+    k->count = count;
+    k->sh = sh;
+    k->state = CS_WAIT_RELEASE;
+    k->started = UINT32_MAX;
+    int bad = 0;
+    const int xr = sh->xbar_rows;
+    if (role == CORE_INPUT) {
+        k->rng_a = zalloc((size_t)count * 4, &bad);
+        k->rows = zalloc((size_t)count * 4, &bad);
+        return bad ? -1 : 0;
+    }
+    /* Tiles: hidden cores hold W1[all rows][their columns], the output core W2. */
+    int rows = role == CORE_HIDDEN ? sh->n_in + 1 : sh->n_h + 1;
+    int cols = role == CORE_HIDDEN ? count : sh->n_out;
+    int gcols = role == CORE_HIDDEN ? sh->n_h : sh->n_out;
+    int col0 = role == CORE_HIDDEN ? first : 0;
+    const double lim = 0;   /* the states arrive from the golden model (chip_init) */
+    k->n_tiles = ceil_div(rows, xr);
+    k->tiles = zalloc((size_t)k->n_tiles * sizeof *k->tiles, &bad);
+    for (int t = 0; t < k->n_tiles && !bad; t++) {
+        int r0 = t * xr, nr = rows - r0 < xr ? rows - r0 : xr;
+        if (crossbar_init(&k->tiles[t], sh->rp, sh->dev, r0, col0, nr, cols, gcols, lim, sh->seed,
+                          role == CORE_HIDDEN ? RNG_INIT_W1 : RNG_INIT_W2,
+                          role == CORE_HIDDEN ? RNG_CELL_W1 : RNG_CELL_W2))
+            bad = 1;
+    }
+    k->rows = zalloc((size_t)rows * 4, &bad);
+    if (role == CORE_HIDDEN) {
+        k->rng_a = zalloc((size_t)count * 4, &bad);
+        k->rng_b = zalloc((size_t)count * 4, &bad);
+        k->rng_c = zalloc((size_t)count * 4, &bad);
+        k->acc = zalloc((size_t)count * 4, &bad);
+        k->h = zalloc((size_t)count, &bad);
+        k->d = zalloc((size_t)count, &bad);
+    } else {
+        k->rng_a = zalloc((size_t)sh->n_h * 4, &bad);
+        k->rng_c = zalloc((size_t)sh->n_h * 4, &bad);
+        k->rng_noise_o = zalloc((size_t)sh->n_out * 4, &bad);
+        k->acc = zalloc((size_t)(sh->n_out + sh->n_h + 1) * 4, &bad);
+        k->per_dest = zalloc((size_t)sh->n_hidden_cores * 4, &bad);
+    }
+    return bad ? -1 : 0;
+}
+
+void core_free(struct core *k)
+{
+    for (int t = 0; t < k->n_tiles; t++) crossbar_free(&k->tiles[t]);
+    free(k->tiles);
+    free(k->rng_a);
+    free(k->rng_b);
+    free(k->rng_c);
+    free(k->rng_noise_o);
+    free(k->acc);
+    free(k->h);
+    free(k->d);
+    free(k->rows);
+    free(k->per_dest);
+    memset(k, 0, sizeof *k);
+}
+
+/* A computation of `cycles` starts now; core_finish runs when it ends. */
+static void compute(struct core *k, uint64_t cycle, int cycles)
+{
+    k->state = CS_COMPUTE;
+    k->busy_until = cycle + (uint64_t)cycles;
+    k->c.busy_cycles += (uint64_t)cycles;
+}
+
+static void expect_phase(struct core *k, enum core_state st, int markers)
+{
+    k->state = st;
+    k->markers_seen = 0;
+    k->markers_needed = markers;
+    k->spikes_seen = k->spikes_announced = 0;
+}
+
+static void report_barrier(struct core *k, struct core_outbox *out, uint64_t cycle)
+{
+    send(k, out, k->sh->master_node, SS_BARRIER, TC_CONTROL, (uint32_t)k->node, cycle);
+    k->c.barriers++;
+    k->state = CS_WAIT_RELEASE;
+}
+
+static inline int32_t read_noise(int64_t nk, uint32_t *st)
+{
+    return (int32_t)((nk * rng_irwin_hall(st)) >> 16);
+}
+
+void core_start_step(struct core *k, uint64_t cycle, struct core_outbox *out)
+{
+    (void)out;
+    const struct chip_shared *sh = k->sh;
+    k->started = sh->step;
+    k->n_rows = 0;
+    switch (k->role) {
+    case CORE_INPUT: {
+        /* §4.1: every encoder draws once per step. */
+        const uint8_t *px = sh->pixels + k->first;
+        for (int i = 0; i < k->count; i++)
+            if (rng_u16(&k->rng_a[i]) < px[i] * 257u) k->rows[k->n_rows++] = i;
+        k->sc.input_spikes += (uint64_t)k->n_rows;
+        k->sc.rng_draws += (uint64_t)k->count;
+        k->c.neuron_updates += (uint64_t)k->count;
+        compute(k, cycle, ceil_div(k->count, sh->lanes));
+        break;
+    }
+    case CORE_HIDDEN:
+        memset(k->acc, 0, (size_t)k->count * 4);
+        expect_phase(k, CS_FWD_IN, sh->n_input_cores);
+        break;
+    case CORE_OUTPUT:
+        memset(k->acc, 0, (size_t)sh->n_out * 4);
+        expect_phase(k, CS_FWD_IN, sh->n_hidden_cores);
+        break;
+    }
+}
+
+/* Row `r` of this core's matrix lives in tile r / xbar_rows. */
+static inline void read_row(struct core *k, int r, int32_t *acc)
+{
+    int xr = k->sh->xbar_rows;
+    crossbar_read_row(&k->tiles[r / xr], r % xr, acc);
+}
+
+/* §4.6: g+-_j pulses column j against every active input row and the bias. */
+static void gradient_pulses(struct core *k, int j, int up)
+{
+    const int xr = k->sh->xbar_rows;
+    for (int a = 0; a < k->n_rows; a++) {
+        int r = k->rows[a];
+        crossbar_pulse(&k->tiles[r / xr], r % xr, j, up);
+    }
+    int b = k->sh->n_in;
+    crossbar_pulse(&k->tiles[b / xr], b % xr, j, up);
+    k->sc.w1_pulses += (uint64_t)k->n_rows + 1;
+}
+
+static void phase_check(struct core *k, uint64_t cycle, struct core_outbox *out)
+{
+    if (k->markers_seen < k->markers_needed || k->spikes_seen < k->spikes_announced) return;
+    const struct chip_shared *sh = k->sh;
+    if (k->role == CORE_HIDDEN && k->state == CS_FWD_IN) {
+        compute(k, cycle, ceil_div(k->count, sh->lanes));
+    } else if (k->role == CORE_HIDDEN && k->state == CS_BACK_IN) {
+        report_barrier(k, out, cycle);
+    } else if (k->role == CORE_OUTPUT && k->state == CS_FWD_IN) {
+        int cycles = ceil_div(sh->n_out, sh->lanes) + 1;    /* membranes, then the WTA race */
+        if (sh->label >= 0) cycles += ceil_div(sh->n_h, sh->lanes);  /* backward generators */
+        compute(k, cycle, cycles);
+    }
+}
+
+void core_receive(struct core *k, const struct flit *f, uint64_t cycle, struct core_outbox *out)
+{
+    k->c.flits_received++;
+    /* Spikes of a step may overtake the RELEASE that starts it here (they come
+     * from cores nearer to this one than the master is): the first flit of a
+     * step starts it, whichever that is. */
+    if (f->stream != SS_BARRIER && f->step != k->started) core_start_step(k, cycle, out);
+    switch (f->stream) {
+    case SS_RELEASE:
+        return;
+    case SS_BARRIER:
+        k->barrier_count++;
+        return;
+    case SS_PHASE_DONE:
+        k->markers_seen++;
+        k->spikes_announced += f->neuron;
+        break;
+    case SS_INPUT:          /* hidden core: drive W1 row i */
+    case SS_HIDDEN:         /* output core: drive W2 row j */
+        k->rows[k->n_rows++] = (int32_t)f->neuron;
+        read_row(k, (int)f->neuron, k->acc);
+        k->spikes_seen++;
+        break;
+    case SS_BACK_POS:
+    case SS_BACK_NEG: {     /* hidden core: the gradient units gate b with d */
+        int j = (int)f->neuron - k->first;
+        k->spikes_seen++;
+        if (k->d[j]) {
+            int up = f->stream == SS_BACK_NEG;
+            if (up) k->sc.grad_neg++;
+            else k->sc.grad_pos++;
+            gradient_pulses(k, j, up);
+        }
+        break;
+    }
+    default:
+        return;
+    }
+    phase_check(k, cycle, out);
+}
+
+/* §4.2-3 and the forward spikes of a hidden core. */
+static void finish_hidden(struct core *k, uint64_t cycle, struct core_outbox *out)
+{
+    const struct chip_shared *sh = k->sh;
+    const int learn = sh->label >= 0;
+    read_row(k, sh->n_in, k->acc);      /* the always-on bias row */
+    k->sc.syn_ops_w1 += (uint64_t)(k->n_rows + 1) * (uint64_t)k->count;
+    if (sh->noise_k)
+        for (int j = 0; j < k->count; j++) k->acc[j] += read_noise(sh->noise_k, &k->rng_c[j]);
+    uint32_t nh = 0;
+    for (int j = 0; j < k->count; j++) {
+        uint32_t p = act_sigmoid(sh->act, k->acc[j]);
+        k->h[j] = rng_u16(&k->rng_a[j]) < p;
+        if (learn) k->d[j] = k->h[j] & (rng_u16(&k->rng_b[j]) >= p);
+        if (k->h[j]) {
+            send(k, out, sh->output_node, SS_HIDDEN, TC_FORWARD, (uint32_t)(k->first + j), cycle);
+            nh++;
+        }
+    }
+    k->sc.hidden_spikes += nh;
+    k->sc.rng_draws += (uint64_t)k->count * (1u + (sh->noise_k != 0) + (unsigned)learn);
+    k->c.neuron_updates += (uint64_t)k->count;
+    if (learn)
+        for (int j = 0; j < k->count; j++) k->sc.deriv_spikes += k->d[j];
+    send(k, out, sh->output_node, SS_PHASE_DONE, TC_FORWARD, nh, cycle);
+    if (learn) expect_phase(k, CS_BACK_IN, 1);
+    else report_barrier(k, out, cycle);
+}
+
+/* The hidden core that owns hidden neuron j. */
+static int owner_of(const struct chip_shared *sh, int j)
+{
+    return j / sh->hidden_per_core;
+}
+
+/* §4.4-4.6 on the output core. */
+static void finish_output(struct core *k, uint64_t cycle, struct core_outbox *out)
+{
+    const struct chip_shared *sh = k->sh;
+    const int no = sh->n_out, nh = sh->n_h, xr = sh->xbar_rows;
+    const int learn = sh->label >= 0;
+    int32_t *v = k->acc;
+    read_row(k, nh, v);                 /* bias row */
+    k->sc.syn_ops_w2 += (uint64_t)(k->n_rows + 1) * (uint64_t)no;
+    if (sh->noise_k)
+        for (int c = 0; c < no; c++) v[c] += read_noise(sh->noise_k, &k->rng_noise_o[c]);
+    int32_t vmax = v[0];
+    for (int c = 1; c < no; c++)
+        if (v[c] > vmax) vmax = v[c];
+    uint64_t total = 0, cum = 0;
+    for (int c = 0; c < no; c++) total += act_exp(sh->act, vmax - v[c]);
+    uint64_t thr = ((uint64_t)xorshift32(&k->rng_wta) * total) >> 32;
+    int o = no - 1;
+    for (int c = 0; c < no; c++) {
+        cum += act_exp(sh->act, vmax - v[c]);
+        if (cum > thr) { o = c; break; }
+    }
+    k->winner = o;
+    k->sc.steps++;
+    k->sc.output_spikes++;
+    k->sc.rng_draws += 1 + (sh->noise_k ? (uint64_t)no : 0);
+    k->c.neuron_updates += (uint64_t)no;
+    if (!learn) {
+        report_barrier(k, out, cycle);
+        return;
+    }
+    const int y = sh->label;
+    int gate_open = rng_u16(&k->rng_gate) < sh->gate_q;
+    int err = gate_open && o != y;
+    k->err = err;
+    k->sc.gate_closed += !gate_open;
+    k->sc.rng_draws += (uint64_t)nh + 1 + (sh->noise_k ? (uint64_t)nh : 0);
+    k->c.neuron_updates += (uint64_t)nh;
+    /* Backward read of every tile with e+ on column o and e- on column y. */
+    int32_t *r = k->acc + no;
+    if (err)
+        for (int t = 0; t < k->n_tiles; t++) crossbar_read_back(&k->tiles[t], o, y, r + t * xr);
+    uint32_t *sent = k->per_dest;
+    memset(sent, 0, (size_t)sh->n_hidden_cores * sizeof *sent);
+    for (int j = 0; j < nh; j++) {
+        uint32_t u = rng_u16(&k->rng_a[j]);
+        int32_t z = sh->noise_k ? read_noise(sh->noise_k, &k->rng_c[j]) : 0;
+        if (!err) continue;
+        int32_t rj = r[j] + z;
+        uint64_t mag = (uint64_t)(rj < 0 ? -(int64_t)rj : rj);
+        uint64_t pb = (mag * sh->beta_q) >> 32;
+        if (pb > 65535) pb = 65535;
+        if (u >= pb) continue;
+        if (rj > 0) k->sc.back_pos++;
+        else k->sc.back_neg++;
+        int h = owner_of(sh, j);
+        send(k, out, sh->hidden_nodes[h], rj > 0 ? SS_BACK_POS : SS_BACK_NEG, TC_BACKWARD, (uint32_t)j, cycle);
+        sent[h]++;
+    }
+    if (err) {
+        k->sc.syn_ops_back += 2u * (uint64_t)nh;
+        k->sc.err_pos++;
+        k->sc.err_neg++;
+        for (int a = 0; a <= k->n_rows; a++) {   /* active hidden rows, then the bias row */
+            int row = a < k->n_rows ? k->rows[a] : nh;
+            crossbar_pulse(&k->tiles[row / xr], row % xr, o, 0);
+            crossbar_pulse(&k->tiles[row / xr], row % xr, y, 1);
+        }
+        k->sc.w2_pulses += 2u * (uint64_t)(k->n_rows + 1);
+    }
+    for (int h = 0; h < sh->n_hidden_cores; h++)
+        send(k, out, sh->hidden_nodes[h], SS_PHASE_DONE, TC_BACKWARD, sent[h], cycle);
+    report_barrier(k, out, cycle);
+}
+
+void core_finish(struct core *k, uint64_t cycle, struct core_outbox *out)
+{
+    const struct chip_shared *sh = k->sh;
+    switch (k->role) {
+    case CORE_INPUT:
+        for (int h = 0; h < sh->n_hidden_cores; h++) {
+            for (int a = 0; a < k->n_rows; a++)
+                send(k, out, sh->hidden_nodes[h], SS_INPUT, TC_FORWARD, (uint32_t)(k->first + k->rows[a]), cycle);
+            send(k, out, sh->hidden_nodes[h], SS_PHASE_DONE, TC_FORWARD, (uint32_t)k->n_rows, cycle);
+        }
+        report_barrier(k, out, cycle);
+        break;
+    case CORE_HIDDEN:
+        finish_hidden(k, cycle, out);
+        break;
+    case CORE_OUTPUT:
+        finish_output(k, cycle, out);
+        break;
+    }
+}
+
+int core_barrier_complete(const struct core *k)
+{
+    return k->barrier_count >= k->n_cores;
+}

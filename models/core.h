@@ -1,0 +1,115 @@
+/* A neuromorphic core of the cycle-level chip: a group of neurons of one layer
+ * with their random streams, crossbar tiles and spike queues, and the per-step
+ * protocol that moves it through the phases of an SSNN-BP time step:
+ *
+ *   input core   draws its Bernoulli encoders, sends x_i to every hidden core;
+ *   hidden core  integrates x_i rows as they arrive (W1 tiles), fires forward and
+ *                derivative units, sends h_j to the output core; then gates the
+ *                backward spikes b+-_j with d_j and pulses its W1 columns;
+ *   output core  integrates h_j rows (W2 tiles), draws the WTA winner, the update
+ *                gate, the backward spikes through the transposed W2 read, sends
+ *                b+-_j to the owning hidden cores and pulses W2.
+ *
+ * A phase ends when a core holds a PHASE_DONE from every sender of that phase and
+ * as many spikes as those markers announce (markers carry counts, so flits that
+ * overtake one another on different virtual channels cannot end a phase early).
+ * Every core then sends BARRIER to the barrier master, whose RELEASE starts the
+ * next step. Arithmetic and random draws follow docs/bit-contract.md exactly, so
+ * the chip reproduces the golden model bit for bit. */
+#ifndef CORE_H
+#define CORE_H
+#include <stdint.h>
+
+#include "activation.h"
+#include "crossbar.h"
+#include "flit.h"
+#include "ssnn.h"
+
+enum core_role { CORE_INPUT, CORE_HIDDEN, CORE_OUTPUT };
+
+/* What every core of a chip shares: layer sizes, tables, the map of who hosts
+ * what, and the sample being presented. */
+struct chip_shared {
+    int n_in, n_h, n_out;
+    const struct rpu_params *rp;    /* device model of every tile */
+    const struct device_cfg *dev;
+    uint64_t seed;
+    int lanes;                      /* neuron units updated per cycle */
+    int xbar_rows;                  /* rows per crossbar tile */
+    const struct activation *act;
+    uint64_t beta_q;
+    int64_t noise_k;
+    int n_input_cores, n_hidden_cores;
+    int *input_nodes, *hidden_nodes;/* node of each input / hidden core */
+    int *hidden_first;              /* first hidden neuron of each hidden core */
+    int output_node, master_node;
+    int hidden_per_core;            /* neurons per hidden core (the last may hold fewer) */
+    /* the sample in presentation */
+    const uint8_t *pixels;
+    int label;                      /* < 0: inference */
+    uint32_t gate_q;
+    uint32_t step;                  /* id of the step in progress (unique over the run) */
+};
+
+/* Events of one core, summed by the chip into the golden model's counters. */
+struct core_counters {
+    uint64_t flits_sent, flits_received, local_deliveries;
+    uint64_t neuron_updates;        /* unit evaluations (forward, derivative, WTA, backward) */
+    uint64_t busy_cycles;           /* cycles spent computing */
+    uint64_t barriers;              /* BARRIER messages sent */
+    uint64_t releases;              /* RELEASE messages sent (master only) */
+};
+
+/* Output of a core's cycle: flits to inject at its node. */
+struct core_outbox {
+    struct flit *f;
+    int n, cap;
+};
+
+enum core_state { CS_WAIT_RELEASE, CS_COMPUTE, CS_FWD_IN, CS_BACK_IN, CS_DONE };
+
+struct core {
+    enum core_role role;
+    int node, index;                /* mesh node; index among cores of its role */
+    int first, count;               /* neurons [first, first + count) of its layer */
+    const struct chip_shared *sh;
+    /* crossbar tiles: W1 rows x this core's hidden columns, or W2 rows x outputs */
+    struct crossbar *tiles;
+    int n_tiles;
+    /* unit streams (bit-contract §2), indexed by local neuron */
+    uint32_t *rng_a, *rng_b, *rng_c;    /* input: in | hidden: fwd, deriv, noise | output: back, noise_b */
+    uint32_t *rng_noise_o;              /* output: read noise per output */
+    uint32_t rng_wta, rng_gate;
+    /* step state */
+    int32_t *acc;                   /* membranes (hidden: count, output: n_out) */
+    uint8_t *h, *d;                 /* hidden: forward / derivative spikes */
+    int32_t *rows;                  /* active rows this step (inputs or hidden) */
+    uint32_t *per_dest;             /* output: backward spikes sent to each hidden core */
+    int n_rows;
+    int winner, err;
+    enum core_state state;
+    uint32_t started;               /* id of the step this core last started */
+    uint64_t busy_until;            /* cycle the current computation finishes */
+    int markers_seen, markers_needed;
+    uint64_t spikes_seen, spikes_announced;
+    int barrier_count;              /* master: BARRIERs of this step */
+    int n_cores;                    /* master: cores that report */
+    struct ssnn_counters sc;        /* golden-model event counts of this core */
+    struct core_counters c;
+};
+
+int core_init(struct core *k, enum core_role role, int node, int index, int first, int count,
+              const struct chip_shared *sh);
+void core_free(struct core *k);
+
+/* Starts a time step (a RELEASE arrived). */
+void core_start_step(struct core *k, uint64_t cycle, struct core_outbox *out);
+/* Takes one delivered flit. */
+void core_receive(struct core *k, const struct flit *f, uint64_t cycle, struct core_outbox *out);
+/* Finishes a computation whose busy time has elapsed (cycle >= busy_until). */
+void core_finish(struct core *k, uint64_t cycle, struct core_outbox *out);
+/* The master's barrier: 1 when every core reported for this step. */
+int core_barrier_complete(const struct core *k);
+
+void outbox_push(struct core_outbox *o, const struct flit *f);
+#endif

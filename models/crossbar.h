@@ -1,0 +1,52 @@
+/* A crossbar tile: one RPU array of xbar_rows x xbar_cols cells holding a block
+ * of a weight matrix, with the three operations of an RPU (DESIGN.md "Crossbar"):
+ *   forward read  - a driven row adds its cells into the column sums;
+ *   backward read - two driven columns (e+ at o, e- at y) give a difference per row;
+ *   coincidence update - a row spike AND a column spike move that cell one step.
+ * The tile knows where its block sits in the whole matrix (row0, col0), so its
+ * cells draw the same device streams as the golden model's (bit-contract §5-6). */
+#ifndef CROSSBAR_H
+#define CROSSBAR_H
+#include <stdint.h>
+
+#include "rpu.h"
+
+struct crossbar_counters {
+    uint64_t rows_driven;       /* forward reads: row activations */
+    uint64_t cells_read;        /* forward: cells integrated into column sums */
+    uint64_t back_reads;        /* backward reads: column-pair activations */
+    uint64_t back_cells_read;   /* backward: cells read */
+    uint64_t update_pulses;     /* coincidence pulses applied */
+};
+
+struct crossbar {
+    int row0, col0;             /* block origin in the whole matrix */
+    int rows, cols;             /* block size (<= the tile's physical size) */
+    struct rpu_array cells;
+    struct crossbar_counters c;
+};
+
+int crossbar_init(struct crossbar *x, const struct rpu_params *p, const struct device_cfg *d,
+                  int row0, int col0, int rows, int cols, int gcols, double init_limit,
+                  uint64_t seed, int init_kind, int cell_kind);
+void crossbar_free(struct crossbar *x);
+
+/* Forward read of local row r: acc[c] += w[r][c] for every column of the block. */
+static inline void crossbar_read_row(struct crossbar *x, int r, int32_t *acc)
+{
+    const int16_t *row = x->cells.w + (size_t)r * (size_t)x->cols;
+    for (int c = 0; c < x->cols; c++) acc[c] += row[c];
+    x->c.rows_driven++;
+    x->c.cells_read += (uint64_t)x->cols;
+}
+
+/* Backward read with e+ on column co and e- on column cy: out[r] = w[r][co] - w[r][cy]. */
+void crossbar_read_back(struct crossbar *x, int co, int cy, int32_t *out);
+
+/* Coincidence pulse on local cell (r, c). */
+static inline void crossbar_pulse(struct crossbar *x, int r, int c, int up)
+{
+    rpu_pulse(&x->cells, (size_t)r * (size_t)x->cols + (size_t)c, up);
+    x->c.update_pulses++;
+}
+#endif

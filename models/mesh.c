@@ -1,0 +1,286 @@
+/* The mesh: mesh_x * mesh_y routers in one flat array, wired to their neighbours,
+ * and an active list so that a cycle costs only the routers that hold a flit or
+ * have one waiting at their interface (an idle mesh steps in O(1)). Links need no
+ * state of their own: a flit on a link already sits in the downstream buffer slot
+ * its credit reserved, stamped with its arrival cycle, and credits travel in a
+ * ring at the upstream router. So a router with a flit on an incoming link is
+ * active, and one that only awaits credits is not (credits are applied lazily).
+ * An active router whose flits are all still in its pipeline or on a link is
+ * skipped until the first of them is ready (router.wake).
+ * mesh_step never allocates, except to grow an ejection queue whose consumer
+ * has fallen further behind than ever before. */
+#include "mesh.h"
+#include "config.h"
+#include "router.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct mesh {
+    int mx, my, n;
+    struct router *r;           /* [n], node id = y * mx + x */
+    uint32_t *active;           /* [n] ids of routers with work */
+    int n_active;
+    uint64_t cycle;
+    uint64_t injected, popped;
+    struct router_cfg rc;
+    char fault[256];            /* a failure seen by a void function, reported by mesh_step */
+    struct mesh_counters *sum;  /* filled by mesh_counters */
+};
+
+static void activate(struct mesh *m, struct router *r)
+{
+    if (r->active) return;
+    r->active = 1;
+    m->active[m->n_active++] = (uint32_t)r->id;
+}
+
+struct mesh *mesh_new(int mesh_x, int mesh_y, const struct router_cfg *rc, char *err, size_t errlen)
+{
+    if (mesh_x < 1 || mesh_y < 1 || (int64_t)mesh_x * mesh_y > 65536) {
+        snprintf(err, errlen, "mesh: %dx%d is not a mesh of 1 to 65536 nodes (flit node ids are 16-bit)",
+                 mesh_x, mesh_y);
+        return NULL;
+    }
+    struct mesh *m = calloc(1, sizeof *m);
+    if (!m) goto oom;
+    m->mx = mesh_x;
+    m->my = mesh_y;
+    m->n = mesh_x * mesh_y;
+    m->rc = *rc;
+    m->r = calloc((size_t)m->n, sizeof *m->r);
+    m->active = calloc((size_t)m->n, sizeof *m->active);
+    m->sum = calloc(1, sizeof *m->sum);
+    if (!m->r || !m->active || !m->sum) goto oom;
+    for (int i = 0; i < m->n; i++) {
+        if (router_init(&m->r[i], i % mesh_x, i / mesh_x, mesh_x, rc, err, errlen)) {
+            for (int k = 0; k < i; k++) router_free(&m->r[k]);
+            free(m->r);
+            m->r = NULL;
+            mesh_free(m);
+            return NULL;
+        }
+    }
+    for (int i = 0; i < m->n; i++) {
+        struct router *r = &m->r[i];
+        if (r->y + 1 < mesh_y) r->nbr[PORT_N] = &m->r[i + mesh_x];
+        if (r->x + 1 < mesh_x) r->nbr[PORT_E] = &m->r[i + 1];
+        if (r->y > 0) r->nbr[PORT_S] = &m->r[i - mesh_x];
+        if (r->x > 0) r->nbr[PORT_W] = &m->r[i - 1];
+    }
+    return m;
+oom:
+    snprintf(err, errlen, "mesh: out of memory for a %dx%d mesh", mesh_x, mesh_y);
+    mesh_free(m);
+    return NULL;
+}
+
+void mesh_free(struct mesh *m)
+{
+    if (!m) return;
+    if (m->r)
+        for (int i = 0; i < m->n; i++) router_free(&m->r[i]);
+    free(m->r);
+    free(m->active);
+    free(m->sum);
+    free(m);
+}
+
+void mesh_inject(struct mesh *m, int node, const struct flit *f)
+{
+    if (node < 0 || node >= m->n || f->dst >= m->n || f->src >= m->n) {
+        if (!m->fault[0])
+            snprintf(m->fault, sizeof m->fault,
+                     "mesh_inject: node %d, flit src %u dst %u: the mesh has nodes 0..%d", node,
+                     (unsigned)f->src, (unsigned)f->dst, m->n - 1);
+        return;
+    }
+    struct router *r = &m->r[node];
+    if (router_inject(r, f, m->cycle)) {
+        if (!m->fault[0])
+            snprintf(m->fault, sizeof m->fault, "mesh_inject: out of memory queuing %u flits at node %d",
+                     r->src.count + 1, node);
+        return;
+    }
+    m->injected++;
+    activate(m, r);
+}
+
+/* The watchdog's report: the stuck flit, its router and the routers around it. */
+static void watchdog_message(const struct mesh *m, const struct router *r, char *err, size_t errlen)
+{
+    const struct ivc *iv = &r->in[r->stuck_port * r->nvc + r->stuck_vc];
+    const struct flit *f = &iv->slot[iv->head].f;
+    static const char *const cls[] = { "forward", "backward", "control" };
+    size_t k = (size_t)snprintf(err, errlen,
+        "watchdog: cycle %llu: router (%d,%d): flit of packet %u from (%d,%d) to (%d,%d) (%s class, "
+        "input port %s, vc %d) has not moved for %llu cycles; router ",
+        (unsigned long long)m->cycle, r->x, r->y, f->packet, f->src % m->mx, f->src / m->mx,
+        f->dst % m->mx, f->dst / m->mx, f->tclass < TC_COUNT ? cls[f->tclass] : "?",
+        router_port_name[r->stuck_port], r->stuck_vc, (unsigned long long)r->stuck_for);
+    if (k < errlen) router_describe(r, m->cycle, err + k, errlen - k);
+    for (int o = 0; o < 4; o++) {
+        k = strlen(err);
+        if (!r->nbr[o] || k + 8 >= errlen) continue;
+        k += (size_t)snprintf(err + k, errlen - k, "; %s neighbour ", router_port_name[o]);
+        if (k < errlen) router_describe(r->nbr[o], m->cycle, err + k, errlen - k);
+    }
+}
+
+int mesh_step(struct mesh *m, char *err, size_t errlen)
+{
+    if (m->fault[0]) {
+        snprintf(err, errlen, "%s", m->fault);
+        return -1;
+    }
+    uint64_t now = m->cycle;
+    int n0 = m->n_active;       /* routers woken during this cycle start next cycle */
+    for (int i = 0; i < n0; i++) {
+        struct router *r = &m->r[m->active[i]];
+        if (r->wake > now) continue;    /* its flits are all in the pipeline or on links */
+        int sent = router_step(r, now);
+        if (sent < 0) {
+            if (sent == -1) watchdog_message(m, r, err, errlen);
+            else
+                snprintf(err, errlen, "mesh: cycle %llu: out of memory growing the ejection queue of (%d,%d)",
+                         (unsigned long long)now, r->x, r->y);
+            return -1;
+        }
+        for (; sent; sent &= sent - 1) activate(m, r->nbr[__builtin_ctz((unsigned)sent)]);
+    }
+    int j = 0;
+    for (int i = 0; i < m->n_active; i++) {
+        struct router *r = &m->r[m->active[i]];
+        if (router_has_work(r)) m->active[j++] = (uint32_t)r->id;
+        else r->active = 0;
+    }
+    m->n_active = j;
+    m->cycle++;
+    return 0;
+}
+
+int mesh_eject(struct mesh *m, int node, struct flit *out)
+{
+    if (!flitq_pop(&m->r[node].ej, out)) return 0;
+    m->popped++;
+    return 1;
+}
+
+uint64_t mesh_in_flight(const struct mesh *m) { return m->injected - m->popped; }
+int mesh_idle(const struct mesh *m) { return m->injected == m->popped; }
+uint64_t mesh_cycle(const struct mesh *m) { return m->cycle; }
+
+const struct mesh_counters *mesh_counters(const struct mesh *m)
+{
+    struct mesh_counters *s = m->sum;
+    memset(s, 0, sizeof *s);
+    for (int i = 0; i < m->n; i++) {
+        const struct router_counters *c = &m->r[i].c;
+        s->flits_injected += c->flits_injected;
+        s->flits_ejected += c->flits_ejected;
+        s->buffer_writes += c->buffer_writes;
+        s->buffer_reads += c->buffer_reads;
+        s->switch_traversals += c->switch_traversals;
+        s->arbitrations += c->arbitrations;
+        s->link_ew += c->link_ew;
+        s->link_ns += c->link_ns;
+        s->credits += c->credits;
+    }
+    s->cycles = m->cycle;
+    return s;
+}
+
+uint64_t mesh_router_steps(const struct mesh *m)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < m->n; i++) n += m->r[i].c.steps;
+    return n;
+}
+
+const struct router_counters *mesh_router_counters(const struct mesh *m, int node)
+{
+    return &m->r[node].c;
+}
+
+void mesh_set_trace(struct mesh *m, mesh_trace_fn fn, void *ctx)
+{
+    for (int i = 0; i < m->n; i++) {
+        m->r[i].trace = fn;
+        m->r[i].trace_ctx = ctx;
+    }
+}
+
+void mesh_debug_stall_link(struct mesh *m, int node, int port, int on)
+{
+    if (node < 0 || node >= m->n || port < 0 || port >= PORT_COUNT) return;
+    struct router *r = &m->r[node];
+    if (on) r->stalled |= (uint8_t)(1u << port);
+    else r->stalled &= (uint8_t)~(1u << port);
+}
+
+uint64_t mesh_zero_load_latency(const struct router_cfg *rc, int hops, int flits)
+{
+    return (uint64_t)(hops + 1) * (uint64_t)rc->pipeline + (uint64_t)hops * (uint64_t)rc->link_latency +
+           (uint64_t)flits;
+}
+
+int mesh_check(const struct mesh *m, char *err, size_t errlen)
+{
+    uint64_t queued = 0, buffered = 0, waiting = 0, injected = 0, ejected = 0;
+    for (int i = 0; i < m->n; i++) {
+        const struct router *r = &m->r[i];
+        uint32_t occ = 0;
+        for (int k = 0; k < PORT_COUNT * r->nvc; k++) {
+            occ += r->in[k].count;
+            int has = (r->nonempty[k / r->nvc] >> (k % r->nvc)) & 1;
+            if ((r->in[k].count > 0) != has || r->in[k].count > r->depth) {
+                snprintf(err, errlen, "router (%d,%d) port %s vc %d: %u flits in a %d-slot buffer, nonempty bit %d",
+                         r->x, r->y, router_port_name[k / r->nvc], k % r->nvc, r->in[k].count, r->depth, has);
+                return -1;
+            }
+        }
+        if (occ != r->buffered) {
+            snprintf(err, errlen, "router (%d,%d): %u flits in its buffers, %u counted", r->x, r->y, occ, r->buffered);
+            return -1;
+        }
+        if (router_has_work(r) && !r->active) {
+            snprintf(err, errlen, "router (%d,%d) has work but is not on the active list", r->x, r->y);
+            return -1;
+        }
+        for (int o = 0; o < 4; o++) {
+            const struct router *d = r->nbr[o];
+            if (!d) continue;
+            for (int v = 0; v < r->nvc; v++) {
+                int held = r->credits[o * r->nvc + v];
+                int usable = router_credits(r, o, v, m->cycle);
+                int flying = router_credits_in_flight(r, o, v, m->cycle);
+                int down = d->in[((o + 2) & 3) * d->nvc + v].count;
+                if (held < 0 || usable > r->depth || usable + flying + down != r->depth) {
+                    snprintf(err, errlen,
+                             "cycle %llu: link (%d,%d) -> %s, vc %d: %d credits (%d usable) + %d in flight + "
+                             "%d flits downstream != buffer depth %d",
+                             (unsigned long long)m->cycle, r->x, r->y, router_port_name[o], v, held, usable,
+                             flying, down, r->depth);
+                    return -1;
+                }
+            }
+        }
+        queued += r->src.count;
+        waiting += r->ej.count;
+        buffered += r->buffered;
+        injected += r->c.flits_injected;
+        ejected += r->c.flits_ejected;
+    }
+    if (injected != m->injected || injected != queued + buffered + ejected ||
+        ejected != waiting + m->popped) {
+        snprintf(err, errlen,
+                 "cycle %llu: conservation: %llu flits injected (%llu counted by the mesh) != %llu queued + "
+                 "%llu buffered + %llu delivered (%llu waiting to be popped + %llu popped)",
+                 (unsigned long long)m->cycle, (unsigned long long)injected, (unsigned long long)m->injected,
+                 (unsigned long long)queued, (unsigned long long)buffered, (unsigned long long)ejected,
+                 (unsigned long long)waiting, (unsigned long long)m->popped);
+        return -1;
+    }
+    return 0;
+}

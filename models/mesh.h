@@ -1,0 +1,70 @@
+/* A 2-D mesh network-on-chip: mesh_x * mesh_y routers (models/router.c), one per
+ * core, connected by links, each router's local port attached to its core's
+ * network interface. The interface the chip engine and the NoC benchmark use:
+ * offer flits at a node, advance the clock, take delivered flits out. */
+#ifndef MESH_H
+#define MESH_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flit.h"
+
+struct router_cfg;
+struct router_counters;
+struct mesh;    /* opaque: see mesh.c */
+
+/* Per-mesh event counters (sums over routers and links), for the energy model. */
+struct mesh_counters {
+    uint64_t flits_injected, flits_ejected;
+    uint64_t buffer_writes, buffer_reads;
+    uint64_t switch_traversals;     /* router crossbar traversals */
+    uint64_t arbitrations;          /* switch/VC allocation grants */
+    uint64_t link_ew, link_ns;      /* flit traversals of east-west / north-south links */
+    uint64_t credits;               /* credits returned upstream */
+    uint64_t cycles;                /* clock cycles advanced */
+};
+
+/* Builds the mesh; -1 with a message on bad parameters or no memory. */
+struct mesh *mesh_new(int mesh_x, int mesh_y, const struct router_cfg *rc, char *err, size_t errlen);
+void mesh_free(struct mesh *m);
+
+/* Queues a flit at node's network interface (an unbounded source queue, as in
+ * BookSim: latency counts the time spent waiting there). */
+void mesh_inject(struct mesh *m, int node, const struct flit *f);
+/* Advances one clock cycle: only routers and links with work are stepped.
+ * Returns 0, or -1 when the watchdog fired (message in err names the router,
+ * the cycle and the state of the routers around it). */
+int mesh_step(struct mesh *m, char *err, size_t errlen);
+/* Pops one flit delivered to node (ejected from its local port); 1 if one was
+ * there, 0 otherwise. Each node ejects at most one flit per cycle. */
+int mesh_eject(struct mesh *m, int node, struct flit *out);
+/* No flit anywhere: source queues, buffers, links and ejection queues empty. */
+int mesh_idle(const struct mesh *m);
+uint64_t mesh_in_flight(const struct mesh *m);   /* injected but not yet popped */
+uint64_t mesh_cycle(const struct mesh *m);
+const struct mesh_counters *mesh_counters(const struct mesh *m);
+
+/* ---- extensions: inspection and test hooks -------------------------------- */
+
+/* Router-cycles stepped so far (a router is stepped only in cycles it has work):
+ * the denominator of the cost per active router-cycle. */
+uint64_t mesh_router_steps(const struct mesh *m);
+/* The counters of one router (node id = y * mesh_x + x). */
+const struct router_counters *mesh_router_counters(const struct mesh *m, int node);
+/* Checks the flow-control and conservation invariants: for every link and VC,
+ * 0 <= credits <= buffer_depth and credits + credits in flight + flits buffered
+ * downstream == buffer_depth; every flit injected is queued, buffered or
+ * delivered (counted once). 0, or -1 with the first violation in err. */
+int mesh_check(const struct mesh *m, char *err, size_t errlen);
+/* Calls fn for every switch traversal (NULL turns it off); for tests and waveforms. */
+typedef void (*mesh_trace_fn)(void *ctx, uint64_t cycle, int node, int in_port, int out_port,
+                              int out_vc, const struct flit *f);
+void mesh_set_trace(struct mesh *m, mesh_trace_fn fn, void *ctx);
+/* Test hook: freezes (on = 1) or releases output port `port` (enum router_port)
+ * of router `node`, as a broken link would; the watchdog must then fire. */
+void mesh_debug_stall_link(struct mesh *m, int node, int port, int on);
+/* Zero-load latency of a packet of `flits` flits over `hops` links (docs/noc.md):
+ * (hops + 1) * pipeline + hops * link_latency + flits, from generation to the
+ * cycle its tail can be popped. */
+uint64_t mesh_zero_load_latency(const struct router_cfg *rc, int hops, int flits);
+#endif

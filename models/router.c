@@ -1,0 +1,416 @@
+/* The mesh router (see router.h for the timing contract). One router_step is one
+ * clock cycle of the whole router:
+ *   1. credits that have arrived from downstream are applied;
+ *   2. every input VC whose front flit is ready takes part in allocation: a head
+ *      without an output VC computes its XY route and asks for a free output VC of
+ *      its class (round-robin); the first VC of each input port (round-robin from
+ *      the last winner) that holds an output VC with a credit requests the switch;
+ *   3. each output port grants one requesting input port (round-robin): separable
+ *      input-first allocation, one flit per input and per output per cycle;
+ *   4. winners cross the switch: the slot's credit goes upstream, the flit goes
+ *      onto the link (written into the downstream buffer with its arrival time,
+ *      which the credit it consumed had reserved) or into the ejection queue;
+ *   5. the network interface moves one flit from the source queue into a local
+ *      input VC of its class that has room.
+ * Routers interact only through links and credits that take at least one cycle,
+ * so the order in which the mesh steps them cannot change any result. */
+#include "router.h"
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const router_port_name[PORT_COUNT] = { "N", "E", "S", "W", "L" };
+
+static int opposite(int port) { return (port + 2) & 3; }
+
+/* ---- queues ---------------------------------------------------------------- */
+
+int flitq_push(struct flitq *q, const struct flit *f)
+{
+    if (q->count == q->cap) {
+        /* Doubling keeps growth off the steady-state path: a queue only grows when
+         * its consumer falls further behind than ever before. */
+        uint32_t cap = q->cap ? q->cap * 2 : 64;
+        struct flit *n = malloc((size_t)cap * sizeof *n);
+        if (!n) return -1;
+        for (uint32_t i = 0; i < q->count; i++) n[i] = q->q[(q->head + i) % q->cap];
+        free(q->q);
+        q->q = n;
+        q->head = 0;
+        q->cap = cap;
+    }
+    uint32_t at = q->head + q->count;
+    if (at >= q->cap) at -= q->cap;
+    q->q[at] = *f;
+    q->count++;
+    return 0;
+}
+
+int flitq_pop(struct flitq *q, struct flit *out)
+{
+    if (!q->count) return 0;
+    *out = q->q[q->head];
+    if (++q->head == q->cap) q->head = 0;
+    q->count--;
+    return 1;
+}
+
+void flitq_free(struct flitq *q)
+{
+    free(q->q);
+    memset(q, 0, sizeof *q);
+}
+
+/* ---- construction ---------------------------------------------------------- */
+
+int router_init(struct router *r, int x, int y, int mesh_x, const struct router_cfg *rc,
+                char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    if (rc->buffer_depth < 1 || rc->buffer_depth > 1024 || rc->pipeline < 1 || rc->link_latency < 1 ||
+        rc->vcs < 1 || rc->vcs * TC_COUNT > ROUTER_MAX_VCS || rc->watchdog_cycles < 1) {
+        snprintf(err, errlen,
+                 "router: unsupported parameters (buffer_depth %d, pipeline %d, link_latency %d, vcs %d, "
+                 "watchdog_cycles %lld); need depth 1..1024, pipeline >= 1, link >= 1, vcs 1..%d, watchdog >= 1",
+                 rc->buffer_depth, rc->pipeline, rc->link_latency, rc->vcs, (long long)rc->watchdog_cycles,
+                 ROUTER_MAX_VCS / TC_COUNT);
+        return -1;
+    }
+    r->x = x;
+    r->y = y;
+    r->mesh_x = mesh_x;
+    r->id = y * mesh_x + x;
+    /* ceil(2^32 / mesh_x): exact for dst * mesh_x < 2^32, which 16-bit ids and
+     * meshes up to 65536 wide satisfy; a divide per head flit costs ~30 cycles. */
+    r->row_magic = (uint32_t)(((1ull << 32) + (uint64_t)mesh_x - 1) / (uint64_t)mesh_x);
+    r->vcs = rc->vcs;
+    r->nvc = rc->vcs * TC_COUNT;
+    r->depth = rc->buffer_depth;
+    r->pipeline = rc->pipeline;
+    r->link = rc->link_latency;
+    r->watchdog = rc->watchdog_cycles;
+    r->ni_vc = -1;
+    r->ni_rr = (uint8_t)(rc->vcs - 1);
+    r->stuck_port = r->stuck_vc = -1;
+    /* A link carries at most one credit per slot downstream. */
+    r->cring_cap = (uint32_t)(r->nvc * r->depth);
+
+    size_t nin = (size_t)PORT_COUNT * (size_t)r->nvc;
+    size_t sz_in = nin * sizeof *r->in;
+    size_t sz_slot = nin * (size_t)r->depth * sizeof(struct rslot);
+    size_t sz_cring = 4 * (size_t)r->cring_cap * sizeof *r->cring;
+    size_t sz_cred = 4 * (size_t)r->nvc * sizeof *r->credits;
+    size_t sz_busy = nin * sizeof *r->ovc_busy;
+    char *mem = calloc(1, sz_in + sz_slot + sz_cring + sz_cred + sz_busy);
+    if (!mem) {
+        snprintf(err, errlen, "router (%d,%d): out of memory for %zu bytes of buffers", x, y,
+                 sz_in + sz_slot + sz_cring + sz_cred + sz_busy);
+        return -1;
+    }
+    r->mem = mem;
+    /* Largest alignment first: slots and credit entries hold uint64_t. */
+    struct rslot *slots = (struct rslot *)mem;
+    r->cring = (struct credit_ret *)(mem + sz_slot);
+    r->in = (struct ivc *)(mem + sz_slot + sz_cring);
+    r->credits = (int16_t *)(mem + sz_slot + sz_cring + sz_in);
+    r->ovc_busy = (uint8_t *)(mem + sz_slot + sz_cring + sz_in + sz_cred);
+    for (size_t i = 0; i < nin; i++) {
+        r->in[i].slot = slots + i * (size_t)r->depth;
+        r->in[i].out_port = -1;
+    }
+    for (size_t i = 0; i < 4 * (size_t)r->nvc; i++) r->credits[i] = (int16_t)r->depth;
+    for (int p = 0; p < PORT_COUNT; p++) {
+        /* Start so that the first grant goes to index 0. */
+        r->rr_in[p] = (uint8_t)(r->nvc - 1);
+        r->rr_out[p] = PORT_COUNT - 1;
+        r->rr_ovc[p] = (uint8_t)(r->vcs - 1);
+    }
+    return 0;
+}
+
+void router_free(struct router *r)
+{
+    free(r->mem);
+    flitq_free(&r->src);
+    flitq_free(&r->ej);
+    r->mem = NULL;
+}
+
+int router_inject(struct router *r, const struct flit *f, uint64_t now)
+{
+    if (flitq_push(&r->src, f)) return -1;
+    if (r->wake > now) r->wake = now;
+    r->c.flits_injected++;
+    return 0;
+}
+
+/* ---- routing and allocation ---------------------------------------------- */
+
+int router_route(const struct router *r, int dst)
+{
+    int dy = (int)(((uint64_t)(uint32_t)dst * r->row_magic) >> 32);
+    int dx = dst - dy * r->mesh_x;
+    if (dx > r->x) return PORT_E;
+    if (dx < r->x) return PORT_W;
+    if (dy > r->y) return PORT_N;
+    if (dy < r->y) return PORT_S;
+    return PORT_LOCAL;
+}
+
+static void apply_credits(struct router *r, uint64_t now)
+{
+    for (int o = 0; o < 4; o++) {
+        uint32_t n = r->cring_count[o];
+        if (!n) continue;
+        struct credit_ret *ring = r->cring + (size_t)o * r->cring_cap;
+        uint32_t h = r->cring_head[o];
+        while (n && ring[h].at <= now) {
+            r->credits[o * r->nvc + (int)ring[h].vc]++;
+            if (++h == r->cring_cap) h = 0;
+            n--;
+        }
+        r->cring_head[o] = h;
+        r->cring_count[o] = n;
+    }
+}
+
+/* A free output VC of class `cls` at port o, round-robin; -1 if all are held. */
+static int grab_output_vc(struct router *r, int o, int cls)
+{
+    uint8_t *busy = r->ovc_busy + o * r->nvc + cls * r->vcs;
+    int v = r->rr_ovc[o];
+    for (int k = 0; k < r->vcs; k++) {
+        if (++v == r->vcs) v = 0;
+        if (!busy[v]) {
+            busy[v] = 1;
+            r->rr_ovc[o] = (uint8_t)v;
+            return cls * r->vcs + v;
+        }
+    }
+    return -1;
+}
+
+/* The VCs set in `mask`, in round-robin order starting after `last`. */
+static inline uint64_t rr_rotate_next(uint64_t mask, int last, int *v)
+{
+    uint64_t after = last >= 63 ? 0 : mask & ~((2ull << last) - 1);
+    uint64_t pick = after ? after : mask;
+    *v = __builtin_ctzll(pick);
+    return mask & ~(1ull << *v);
+}
+
+/* Moves the front flit of input (p, v) across the switch. -2 if the ejection
+ * queue cannot grow. */
+static int traverse(struct router *r, int p, int v, uint64_t now)
+{
+    struct ivc *iv = &r->in[p * r->nvc + v];
+    struct flit f = iv->slot[iv->head].f;
+    if (++iv->head == r->depth) iv->head = 0;
+    if (--iv->count == 0) r->nonempty[p] &= ~(1ull << v);
+    else iv->front_ready = iv->slot[iv->head].ready;
+    iv->since = now + 1;
+    r->buffered--;
+    r->c.buffer_reads++;
+    r->c.switch_traversals++;
+    if (p != PORT_LOCAL) {
+        /* The freed slot is a credit for the upstream router's output VC v. */
+        struct router *up = r->nbr[p];
+        int o = opposite(p);
+        uint32_t at = up->cring_head[o] + up->cring_count[o];
+        if (at >= up->cring_cap) at -= up->cring_cap;
+        up->cring[(size_t)o * up->cring_cap + at] = (struct credit_ret){ now + (uint64_t)r->link, (uint32_t)v };
+        up->cring_count[o]++;
+        r->c.credits++;
+    }
+    int o = iv->out_port, ov = iv->out_vc;
+    if (f.tail) {
+        r->ovc_busy[o * r->nvc + ov] = 0;
+        iv->out_port = -1;
+    }
+    if (r->trace) r->trace(r->trace_ctx, now, r->id, p, o, ov, &f);
+    if (o == PORT_LOCAL) {
+        if (flitq_push(&r->ej, &f)) return -2;
+        r->c.flits_ejected++;
+        return 0;
+    }
+    r->credits[o * r->nvc + ov]--;
+    struct router *d = r->nbr[o];
+    int q = opposite(o);
+    struct ivc *dv = &d->in[q * d->nvc + ov];
+    int at = dv->head + dv->count;
+    if (at >= d->depth) at -= d->depth;
+    dv->slot[at].f = f;
+    dv->slot[at].ready = now + (uint64_t)r->link + (uint64_t)d->pipeline;
+    if (dv->count++ == 0) dv->front_ready = dv->slot[at].ready;
+    if (d->wake > dv->slot[at].ready) d->wake = dv->slot[at].ready;
+    d->nonempty[q] |= 1ull << ov;
+    d->buffered++;
+    d->c.buffer_writes++;
+    if (o == PORT_E || o == PORT_W) r->c.link_ew++;
+    else r->c.link_ns++;
+    return 0;
+}
+
+/* The network interface: one flit per cycle into a local input VC of its class. */
+static void ni_inject(struct router *r, uint64_t now)
+{
+    const struct flit *f = &r->src.q[r->src.head];
+    struct ivc *loc = r->in + PORT_LOCAL * r->nvc;
+    if (r->ni_vc < 0) {
+        int cls = f->tclass < TC_COUNT ? f->tclass : TC_CONTROL;
+        int k = r->ni_rr;
+        for (int n = 0; n < r->vcs; n++) {
+            if (++k == r->vcs) k = 0;
+            if (loc[cls * r->vcs + k].count < r->depth) {
+                r->ni_vc = cls * r->vcs + k;
+                r->ni_rr = (uint8_t)k;
+                break;
+            }
+        }
+        if (r->ni_vc < 0) return;
+    }
+    struct ivc *iv = &loc[r->ni_vc];
+    if (iv->count >= r->depth) return;
+    int at = iv->head + iv->count;
+    if (at >= r->depth) at -= r->depth;
+    iv->slot[at].f = *f;
+    iv->slot[at].ready = now + (uint64_t)r->pipeline;
+    if (iv->count++ == 0) iv->front_ready = iv->slot[at].ready;
+    r->nonempty[PORT_LOCAL] |= 1ull << r->ni_vc;
+    r->buffered++;
+    r->c.buffer_writes++;
+    if (f->tail) r->ni_vc = -1;
+    struct flit drop;
+    flitq_pop(&r->src, &drop);
+}
+
+/* The first flit (in port order) that has been ready at the front of its VC for
+ * `watchdog` cycles without moving, if any. */
+static int find_stuck(struct router *r, uint64_t now)
+{
+    for (int p = 0; p < PORT_COUNT; p++) {
+        for (uint64_t m = r->nonempty[p]; m; m &= m - 1) {
+            int v = __builtin_ctzll(m);
+            const struct ivc *iv = &r->in[p * r->nvc + v];
+            uint64_t from = iv->front_ready > iv->since ? iv->front_ready : iv->since;
+            if (from <= now && now - from + 1 >= (uint64_t)r->watchdog) {
+                r->stuck_port = p;
+                r->stuck_vc = v;
+                r->stuck_for = now - from + 1;
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+int router_step(struct router *r, uint64_t now)
+{
+    r->c.steps++;
+    apply_credits(r, now);
+    int want[PORT_COUNT];           /* VC of each input port that requests the switch */
+    uint8_t req[PORT_COUNT] = { 0 };/* per output port: input ports requesting it */
+    int maybe_stuck = 0;
+    uint64_t wake = UINT64_MAX;     /* when this router next has something to do */
+    /* VC allocation starts at a port that rotates with the cycle, not with the
+     * steps taken, so that skipping idle cycles changes nothing. */
+    int p = (int)(now % PORT_COUNT);
+    for (int k = 0; k < PORT_COUNT; k++, p = p == PORT_COUNT - 1 ? 0 : p + 1) {
+        want[p] = -1;
+        uint64_t mask = r->nonempty[p];
+        int last = r->rr_in[p];
+        while (mask) {
+            int v;
+            mask = rr_rotate_next(mask, last, &v);
+            last = v;   /* continue in rotation order from here */
+            struct ivc *iv = &r->in[p * r->nvc + v];
+            if (iv->front_ready > now) {
+                if (wake > iv->front_ready) wake = iv->front_ready;
+                continue;
+            }
+            wake = now + 1;     /* moving or blocked: look again next cycle */
+            uint64_t from = iv->front_ready > iv->since ? iv->front_ready : iv->since;
+            if (now - from + 1 >= (uint64_t)r->watchdog) maybe_stuck = 1;
+            if (iv->out_port < 0) {
+                const struct flit *f = &iv->slot[iv->head].f;
+                int o = router_route(r, f->dst);
+                int cls = f->tclass < TC_COUNT ? f->tclass : TC_CONTROL;
+                int ov = grab_output_vc(r, o, cls);
+                if (ov < 0) continue;
+                iv->out_port = (int8_t)o;
+                iv->out_vc = (uint8_t)ov;
+                r->c.arbitrations++;
+            }
+            if (want[p] >= 0) continue;         /* VA still runs for the others */
+            int o = iv->out_port;
+            if (r->stalled >> o & 1) continue;
+            if (o != PORT_LOCAL && r->credits[o * r->nvc + iv->out_vc] <= 0) continue;
+            want[p] = v;
+            req[o] |= (uint8_t)(1u << p);
+        }
+    }
+
+    int sent = 0;
+    for (int o = 0; o < PORT_COUNT; o++) {
+        if (!req[o]) continue;
+        int in;
+        rr_rotate_next(req[o], r->rr_out[o], &in);
+        r->rr_out[o] = (uint8_t)in;
+        r->rr_in[in] = (uint8_t)want[in];
+        r->c.arbitrations++;
+        if (traverse(r, in, want[in], now)) return -2;
+        if (o != PORT_LOCAL) sent |= 1 << o;
+    }
+    if (r->src.count) {
+        ni_inject(r, now);
+        uint64_t next = r->src.count ? now + 1 : now + (uint64_t)r->pipeline;
+        if (wake > next) wake = next;
+    }
+    r->wake = wake;
+    if (maybe_stuck && find_stuck(r, now)) return -1;
+    return sent;
+}
+
+/* ---- inspection ------------------------------------------------------------ */
+
+int router_credits_in_flight(const struct router *r, int o, int v, uint64_t now)
+{
+    int n = 0;
+    const struct credit_ret *ring = r->cring + (size_t)o * r->cring_cap;
+    for (uint32_t i = 0, h = r->cring_head[o]; i < r->cring_count[o]; i++) {
+        if (ring[h].vc == (uint32_t)v && ring[h].at > now) n++;
+        if (++h == r->cring_cap) h = 0;
+    }
+    return n;
+}
+
+int router_credits(const struct router *r, int o, int v, uint64_t now)
+{
+    int n = r->credits[o * r->nvc + v];
+    const struct credit_ret *ring = r->cring + (size_t)o * r->cring_cap;
+    for (uint32_t i = 0, h = r->cring_head[o]; i < r->cring_count[o]; i++) {
+        if (ring[h].vc == (uint32_t)v && ring[h].at <= now) n++;
+        if (++h == r->cring_cap) h = 0;
+    }
+    return n;
+}
+
+void router_describe(const struct router *r, uint64_t now, char *buf, size_t n)
+{
+    size_t k = (size_t)snprintf(buf, n, "(%d,%d) buffered", r->x, r->y);
+    for (int p = 0; p < PORT_COUNT && k < n; p++) {
+        int occ = 0;
+        for (int v = 0; v < r->nvc; v++) occ += r->in[p * r->nvc + v].count;
+        k += (size_t)snprintf(buf + k, n - k, " %s:%d", router_port_name[p], occ);
+    }
+    if (k < n) k += (size_t)snprintf(buf + k, n - k, "/%d, credits", r->nvc * r->depth);
+    for (int o = 0; o < 4 && k < n; o++) {
+        if (!r->nbr[o]) continue;
+        int c = 0;
+        for (int v = 0; v < r->nvc; v++) c += router_credits(r, o, v, now);
+        k += (size_t)snprintf(buf + k, n - k, " %s:%d", router_port_name[o], c);
+    }
+    if (k < n && r->src.count) snprintf(buf + k, n - k, ", %u queued at the interface", r->src.count);
+}

@@ -1,0 +1,151 @@
+/* One router of the 2-D mesh (models/mesh.c wires them): 5 ports (N, E, S, W,
+ * local), input-buffered wormhole switching with virtual channels, dimension-order
+ * XY routing, credit-based flow control, round-robin allocators, a pipeline of
+ * `pipeline` cycles per hop and links of `link_latency` cycles. Timing contract
+ * (derived in docs/noc.md):
+ *   - a flit written into an input buffer at cycle a may cross the switch at
+ *     cycle a + pipeline at the earliest (RC, VA, SA, ST collapsed into `pipeline`);
+ *   - a flit crossing the switch at cycle c is written into the next router's
+ *     buffer at c + link_latency; the credit for the slot it left reaches the
+ *     upstream router at c + link_latency;
+ *   - the network interface moves one flit per cycle from the node's source queue
+ *     into the local input buffer (a flit queued before cycle g enters at g), and
+ *     the local output port delivers one flit per cycle to the ejection queue.
+ * Virtual channels are grouped by traffic class (flit.tclass): a packet only ever
+ * holds VCs of its own class, so forward, backward and control traffic never wait
+ * on each other's buffers. Not modelled: link errors, adaptive routing, speedup. */
+#ifndef ROUTER_H
+#define ROUTER_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flit.h"
+
+struct router_cfg;
+
+/* North is y + 1, east is x + 1 (node id = y * mesh_x + x). */
+enum router_port { PORT_N = 0, PORT_E, PORT_S, PORT_W, PORT_LOCAL, PORT_COUNT };
+#define ROUTER_MAX_VCS 64           /* vcs per class x TC_COUNT, one bit each in a mask */
+
+/* Events of one router, summed by the mesh (struct mesh_counters). */
+struct router_counters {
+    uint64_t flits_injected;        /* flits queued at this node's interface */
+    uint64_t flits_ejected;         /* flits delivered into this node's ejection queue */
+    uint64_t buffer_writes, buffer_reads;
+    uint64_t switch_traversals;
+    uint64_t arbitrations;          /* VC allocation grants + switch allocation grants */
+    uint64_t link_ew, link_ns;      /* flits sent on this router's outgoing links */
+    uint64_t credits;               /* credits this router returned upstream */
+    uint64_t steps;                 /* cycles this router was stepped (it had work) */
+};
+
+/* A growable FIFO ring of flits: the network interface's source and ejection queues. */
+struct flitq {
+    struct flit *q;
+    uint32_t head, count, cap;
+};
+
+/* A buffered flit and the first cycle it may cross the switch (arrival + pipeline). */
+struct rslot {
+    struct flit f;
+    uint64_t ready;
+};
+
+/* One input virtual channel: a ring of `depth` slots and the state of the packet
+ * at its front (route and output VC from VC allocation until its tail leaves). */
+struct ivc {
+    struct rslot *slot;
+    uint64_t front_ready;           /* slot[head].ready, kept here to spare a load */
+    uint16_t head, count;
+    int8_t out_port;                /* -1 until the head at the front wins a VC */
+    uint8_t out_vc;
+    uint64_t since;                 /* cycle the current front became the front */
+};
+
+/* A credit on its way back to this router: output VC `vc` gains a slot at `at`. */
+struct credit_ret {
+    uint64_t at;
+    uint32_t vc;
+};
+
+/* Called for every switch traversal when set (tests, waveforms). */
+typedef void (*router_trace_fn)(void *ctx, uint64_t cycle, int node, int in_port, int out_port,
+                                int out_vc, const struct flit *f);
+
+struct router {
+    /* Scheduling state first: the mesh reads it for every active router each cycle. */
+    uint64_t wake;                  /* no flit here can move before this cycle */
+    uint32_t buffered;              /* flits in input buffers, including those on a link to them */
+    int active;                     /* on the mesh's active list */
+    struct flitq src, ej;           /* the node's network interface */
+
+    int x, y, id, mesh_x;
+    uint32_t row_magic;             /* dst / mesh_x == dst * row_magic >> 32 for 16-bit dst */
+    int vcs, nvc;                   /* VCs per class; VCs per port = vcs * TC_COUNT */
+    int depth, pipeline, link;
+    int64_t watchdog;
+    struct router *nbr[4];          /* neighbour through port N/E/S/W, NULL at the edge */
+
+    struct ivc *in;                 /* [PORT_COUNT * nvc] input VCs */
+    uint64_t nonempty[PORT_COUNT];  /* bit v: input VC v holds a flit */
+    int16_t *credits;               /* [4 * nvc] free downstream slots, as known here */
+    uint8_t *ovc_busy;              /* [PORT_COUNT * nvc] output VC held by a packet */
+    struct credit_ret *cring;       /* [4 * cring_cap] credits in flight to port o */
+    uint32_t cring_head[4], cring_count[4], cring_cap;
+
+    uint8_t rr_in[PORT_COUNT];      /* last VC granted at each input port */
+    uint8_t rr_out[PORT_COUNT];     /* last input port granted at each output port */
+    uint8_t rr_ovc[PORT_COUNT];     /* last output VC handed out at each output port */
+    uint8_t stalled;                /* test hook: bit o freezes output port o */
+    int ni_vc;                      /* local input VC of the packet being injected, or -1 */
+    uint8_t ni_rr;
+
+    struct router_counters c;
+
+    router_trace_fn trace;
+    void *trace_ctx;
+
+    int stuck_port, stuck_vc;       /* set when router_step reports a stall */
+    uint64_t stuck_for;
+
+    void *mem;                      /* the one allocation behind the arrays above */
+};
+
+/* Prepares router (x, y); -1 with a message on bad parameters or no memory. */
+int router_init(struct router *r, int x, int y, int mesh_x, const struct router_cfg *rc,
+                char *err, size_t errlen);
+void router_free(struct router *r);
+
+/* Queues a flit at the node's interface at cycle now; -1 if the queue cannot grow. */
+int router_inject(struct router *r, const struct flit *f, uint64_t now);
+
+/* Advances cycle `now` (call it only when now >= r->wake: earlier it would be a
+ * no-op, as every flit here is still in the pipeline or on a link). Returns the mask of ports N/E/S/W (bit = port) a flit left
+ * through (those neighbours now have work), -1 when the watchdog fired (stuck_port,
+ * stuck_vc and stuck_for say which flit), -2 when the ejection queue cannot grow. */
+int router_step(struct router *r, uint64_t now);
+
+/* No flit buffered here and none waiting at the interface: stepping it is a no-op. */
+static inline int router_has_work(const struct router *r)
+{
+    return r->buffered != 0 || r->src.count != 0;
+}
+
+/* The output port XY routing takes from this router towards node `dst`. */
+int router_route(const struct router *r, int dst);
+
+/* Credits of output port o (N/E/S/W), VC v, counting those already arrived but not
+ * yet applied (the router applies them when it next steps). */
+int router_credits(const struct router *r, int o, int v, uint64_t now);
+/* Credits still on their way back to output port o for VC v at cycle now. */
+int router_credits_in_flight(const struct router *r, int o, int v, uint64_t now);
+
+/* One line: buffer occupancy per input port and credits per output port. */
+void router_describe(const struct router *r, uint64_t now, char *buf, size_t n);
+
+int flitq_push(struct flitq *q, const struct flit *f);
+int flitq_pop(struct flitq *q, struct flit *out);
+void flitq_free(struct flitq *q);
+
+extern const char *const router_port_name[PORT_COUNT];
+#endif

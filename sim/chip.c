@@ -1,0 +1,417 @@
+/* Chip assembly and clock (see chip.h).
+ *
+ * Mapping: every layer is cut into groups of chip.core_neurons neurons, one group
+ * per core: input encoders, hidden neurons, and the whole output layer on one core
+ * (its WTA block needs every output membrane). A hidden core holds the full fan-in
+ * of its neurons (all W1 rows, in as many crossbar tiles as that takes), so only
+ * spikes cross the network: no partial sums. Cores fill the mesh row by row:
+ * input cores, then hidden cores, then the output core; the first core is also the
+ * barrier master.
+ *
+ * Clock: each cycle, computations that end finish (and queue their spikes), every
+ * core takes at most one delivered flit, new flits enter the network interfaces,
+ * and the mesh advances. When the network is empty and the cores only compute,
+ * the clock jumps to the next completion: the same cycle count, no idle work. */
+#include "chip.h"
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int ceil_div(int a, int b) { return (a + b - 1) / b; }
+
+static void fifo_push(struct chip_fifo *q, const struct flit *f)
+{
+    if (q->head + q->n == q->cap) {
+        if (q->head > 0) {
+            memmove(q->f, q->f + q->head, (size_t)q->n * sizeof *q->f);
+            q->head = 0;
+        } else {
+            q->cap = q->cap ? 2 * q->cap : 64;
+            q->f = realloc(q->f, (size_t)q->cap * sizeof *q->f);
+            if (!q->f) { perror("realloc"); exit(1); }
+        }
+    }
+    q->f[q->head + q->n++] = *f;
+}
+
+static int fifo_pop(struct chip_fifo *q, struct flit *out)
+{
+    if (!q->n) return 0;
+    *out = q->f[q->head++];
+    if (--q->n == 0) q->head = 0;
+    return 1;
+}
+
+static struct chip_fifo *local_q(struct chip *c) { return c->local; }
+
+static int map_error(const struct config *cfg, const char *key, char *err, size_t errlen, const char *msg)
+{
+    char where[400];
+    snprintf(err, errlen, "%s: %s", config_where(cfg, key, where, sizeof where), msg);
+    return -1;
+}
+
+/* Checks that the network fits and fills the placement in c->sh. */
+static int plan(struct chip *c, const struct config *cfg, char *err, size_t errlen)
+{
+    const struct chip_cfg *ch = &cfg->chip;
+    const struct network_cfg *n = &cfg->network;
+    char msg[600];
+    int cn = ch->core_neurons;
+    if (cn > ch->xbar_cols) {
+        snprintf(msg, sizeof msg, "core_neurons = %d exceeds the %d crossbar columns a neuron's synapses occupy",
+                 cn, ch->xbar_cols);
+        return map_error(cfg, "chip.core_neurons", err, errlen, msg);
+    }
+    int t1 = ceil_div(n->input + 1, ch->xbar_rows), t2 = ceil_div(n->hidden + 1, ch->xbar_rows);
+    if (t1 > ch->tiles_per_core || t2 > ch->tiles_per_core) {
+        snprintf(msg, sizeof msg,
+                 "a core must hold the full fan-in of its neurons: W1 needs %d and W2 %d tiles of %d rows "
+                 "(inputs + bias), but a core has %d tiles",
+                 t1, t2, ch->xbar_rows, ch->tiles_per_core);
+        return map_error(cfg, "chip.tiles_per_core", err, errlen, msg);
+    }
+    if (n->output > cn || n->output > ch->xbar_cols) {
+        snprintf(msg, sizeof msg, "the WTA block needs the whole output layer (%d neurons) on one core of %d neurons",
+                 n->output, cn < ch->xbar_cols ? cn : ch->xbar_cols);
+        return map_error(cfg, "network.output", err, errlen, msg);
+    }
+    int ni = ceil_div(n->input, cn), nh = ceil_div(n->hidden, cn);
+    int need = ni + nh + 1, have = ch->mesh_x * ch->mesh_y;
+    if (need > have) {
+        snprintf(msg, sizeof msg,
+                 "network %d-%d-%d needs %d cores (%d input, %d hidden, 1 output at %d neurons per core), "
+                 "the %dx%d mesh has %d",
+                 n->input, n->hidden, n->output, need, ni, nh, cn, ch->mesh_x, ch->mesh_y, have);
+        return map_error(cfg, "chip.mesh_x", err, errlen, msg);
+    }
+    c->sh.n_input_cores = ni;
+    c->sh.n_hidden_cores = nh;
+    c->sh.hidden_per_core = cn;
+    c->n_cores = need;
+    return 0;
+}
+
+int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, char *err, size_t errlen)
+{
+    memset(c, 0, sizeof *c);
+    if (plan(c, cfg, err, errlen)) return -1;
+    struct chip_shared *sh = &c->sh;
+    sh->n_in = g->n_in;
+    sh->n_h = g->n_h;
+    sh->n_out = g->n_out;
+    rpu_params_init(&c->rp, &cfg->device);
+    sh->rp = &c->rp;
+    sh->dev = &cfg->device;
+    sh->seed = g->seed;
+    sh->lanes = cfg->chip.neuron_lanes;
+    sh->xbar_rows = cfg->chip.xbar_rows;
+    if (activation_init(&c->act, cfg->device.dw_min)) {
+        snprintf(err, errlen, "out of memory for the activation tables");
+        return -1;
+    }
+    sh->act = &c->act;
+    sh->beta_q = g->beta_q;
+    sh->noise_k = g->noise_k;
+    c->mesh_x = cfg->chip.mesh_x;
+    c->mesh_y = cfg->chip.mesh_y;
+    int nodes = c->mesh_x * c->mesh_y, cn = sh->hidden_per_core;
+    c->mesh = mesh_new(c->mesh_x, c->mesh_y, &cfg->chip.router, err, errlen);
+    if (!c->mesh) return -1;
+    c->cores = calloc((size_t)c->n_cores, sizeof *c->cores);
+    c->at = calloc((size_t)nodes, sizeof *c->at);
+    c->local = calloc((size_t)nodes, sizeof(struct chip_fifo));
+    sh->input_nodes = calloc((size_t)sh->n_input_cores, sizeof(int));
+    sh->hidden_nodes = calloc((size_t)sh->n_hidden_cores, sizeof(int));
+    sh->hidden_first = calloc((size_t)sh->n_hidden_cores, sizeof(int));
+    int node = 0, bad = 0;
+    for (int i = 0; i < sh->n_input_cores; i++, node++) {
+        int first = i * cn, count = sh->n_in - first < cn ? sh->n_in - first : cn;
+        sh->input_nodes[i] = node;
+        bad |= core_init(&c->cores[node], CORE_INPUT, node, i, first, count, sh);
+    }
+    for (int i = 0; i < sh->n_hidden_cores; i++, node++) {
+        int first = i * cn, count = sh->n_h - first < cn ? sh->n_h - first : cn;
+        sh->hidden_nodes[i] = node;
+        sh->hidden_first[i] = first;
+        bad |= core_init(&c->cores[node], CORE_HIDDEN, node, i, first, count, sh);
+    }
+    sh->output_node = node;
+    bad |= core_init(&c->cores[node], CORE_OUTPUT, node, 0, 0, sh->n_out, sh);
+    if (bad) {
+        snprintf(err, errlen, "out of memory building %d cores", c->n_cores);
+        return -1;
+    }
+    for (int k = 0; k < c->n_cores; k++) c->at[c->cores[k].node] = &c->cores[k];
+    c->output = &c->cores[node];
+    c->master = &c->cores[0];
+    sh->master_node = c->master->node;
+    c->master->n_cores = c->n_cores;
+    if (ssnn_streams_alloc(&c->saved, g)) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    chip_scatter(c, g);
+    return 0;
+}
+
+void chip_free(struct chip *c)
+{
+    for (int k = 0; k < c->n_cores; k++) core_free(&c->cores[k]);
+    free(c->cores);
+    if (c->local)
+        for (int n = 0; n < c->mesh_x * c->mesh_y; n++) free(local_q(c)[n].f);
+    free(c->local);
+    free(c->at);
+    free(c->out.f);
+    free(c->sh.input_nodes);
+    free(c->sh.hidden_nodes);
+    free(c->sh.hidden_first);
+    if (c->mesh) mesh_free(c->mesh);
+    activation_free(&c->act);
+    ssnn_streams_free(&c->saved);
+    memset(c, 0, sizeof *c);
+}
+
+/* ---- state exchange with the golden model ---------------------------------- */
+
+/* Copies a block between a whole matrix (gcols wide) and a tile, both directions. */
+static void copy_block(struct rpu_array *whole, struct crossbar *x, int to_tile)
+{
+    const int gc = whole->cols;
+    for (int r = 0; r < x->rows; r++) {
+        size_t g0 = (size_t)(x->row0 + r) * gc + (size_t)x->col0, t0 = (size_t)r * x->cols;
+        size_t n = (size_t)x->cols;
+#define MOVE(field, sz)                                                                  \
+        if (whole->field) {                                                              \
+            if (to_tile) memcpy(x->cells.field + t0, whole->field + g0, n * (sz));       \
+            else memcpy(whole->field + g0, x->cells.field + t0, n * (sz));               \
+        }
+        MOVE(w, 2)
+        MOVE(step_up, 2)
+        MOVE(step_dn, 2)
+        MOVE(b_up, 2)
+        MOVE(b_dn, 2)
+        MOVE(cell_rng, 4)
+#undef MOVE
+    }
+}
+
+/* Moves the unit streams of a stream set into the cores (to_cores) or back. */
+static void move_streams(struct chip *c, struct ssnn_streams *st, int to_cores)
+{
+    const struct chip_shared *sh = &c->sh;
+#define MV(dst, src, n)                                                                  \
+    do {                                                                                 \
+        if ((dst) && (src)) {                                                            \
+            if (to_cores) memcpy((dst), (src), (size_t)(n) * 4);                         \
+            else memcpy((src), (dst), (size_t)(n) * 4);                                  \
+        }                                                                                \
+    } while (0)
+    for (int k = 0; k < c->n_cores; k++) {
+        struct core *q = &c->cores[k];
+        switch (q->role) {
+        case CORE_INPUT:
+            MV(q->rng_a, st->in + q->first, q->count);
+            break;
+        case CORE_HIDDEN:
+            MV(q->rng_a, st->fwd + q->first, q->count);
+            MV(q->rng_b, st->deriv + q->first, q->count);
+            if (st->noise_h) MV(q->rng_c, st->noise_h + q->first, q->count);
+            break;
+        case CORE_OUTPUT:
+            MV(q->rng_a, st->back, sh->n_h);
+            if (st->noise_b) MV(q->rng_c, st->noise_b, sh->n_h);
+            if (st->noise_o) MV(q->rng_noise_o, st->noise_o, sh->n_out);
+            MV(&q->rng_wta, &st->wta, 1);
+            MV(&q->rng_gate, &st->gate, 1);
+            break;
+        }
+    }
+#undef MV
+}
+
+void chip_scatter(struct chip *c, const struct ssnn *g)
+{
+    struct ssnn *gm = (struct ssnn *)g;     /* read only: copy_block(.., 1) reads `whole` */
+    for (int k = 0; k < c->n_cores; k++) {
+        struct core *q = &c->cores[k];
+        for (int t = 0; t < q->n_tiles; t++) {
+            copy_block(q->role == CORE_HIDDEN ? &gm->w1 : &gm->w2, &q->tiles[t], 1);
+            q->tiles[t].cells.pulses_up = q->tiles[t].cells.pulses_down = 0;
+        }
+        memset(&q->sc, 0, sizeof q->sc);
+    }
+    move_streams(c, &gm->train, 1);
+    c->base = g->c;
+    c->base_w1[0] = g->w1.pulses_up;
+    c->base_w1[1] = g->w1.pulses_down;
+    c->base_w2[0] = g->w2.pulses_up;
+    c->base_w2[1] = g->w2.pulses_down;
+}
+
+static void add_counters(struct ssnn_counters *a, const struct ssnn_counters *b)
+{
+    uint64_t *x = (uint64_t *)a;
+    const uint64_t *y = (const uint64_t *)b;
+    for (size_t i = 0; i < sizeof *a / sizeof(uint64_t); i++) x[i] += y[i];
+}
+
+void chip_gather(const struct chip *c, struct ssnn *g)
+{
+    struct chip *cm = (struct chip *)c;     /* move_streams(.., 0) only reads the cores */
+    g->w1.pulses_up = c->base_w1[0];
+    g->w1.pulses_down = c->base_w1[1];
+    g->w2.pulses_up = c->base_w2[0];
+    g->w2.pulses_down = c->base_w2[1];
+    g->c = c->base;
+    for (int k = 0; k < c->n_cores; k++) {
+        struct core *q = &c->cores[k];
+        struct rpu_array *whole = q->role == CORE_HIDDEN ? &g->w1 : &g->w2;
+        for (int t = 0; t < q->n_tiles; t++) {
+            copy_block(whole, &q->tiles[t], 0);
+            whole->pulses_up += q->tiles[t].cells.pulses_up;
+            whole->pulses_down += q->tiles[t].cells.pulses_down;
+        }
+        add_counters(&g->c, &q->sc);
+    }
+    move_streams(cm, &g->train, 0);
+}
+
+/* ---- the clock ----------------------------------------------------------- */
+
+/* Hands the flits the cores produced to the network (or to the sender itself). */
+static void dispatch(struct chip *c)
+{
+    for (int i = 0; i < c->out.n; i++) {
+        const struct flit *f = &c->out.f[i];
+        if (f->dst == f->src) {
+            fifo_push(&local_q(c)[f->dst], f);
+            c->c.local_flits++;
+        } else {
+            mesh_inject(c->mesh, f->src, f);
+            c->c.flits++;
+        }
+    }
+    c->out.n = 0;
+}
+
+static int any_local(struct chip *c)
+{
+    for (int k = 0; k < c->n_cores; k++)
+        if (local_q(c)[c->cores[k].node].n) return 1;
+    return 0;
+}
+
+/* One time step: RELEASE from the master, cycles until every core has reported. */
+static int run_step(struct chip *c, char *err, size_t errlen)
+{
+    uint64_t start = c->c.cycles;
+    struct core *m = c->master;
+    m->barrier_count = 0;
+    for (int k = 0; k < c->n_cores; k++) {
+        struct flit f = { .src = (uint16_t)m->node, .dst = (uint16_t)c->cores[k].node, .stream = SS_RELEASE,
+                          .tclass = TC_CONTROL, .head = 1, .tail = 1, .step = c->sh.step, .born = start };
+        outbox_push(&c->out, &f);
+        m->c.releases++;
+    }
+    dispatch(c);
+    for (;;) {
+        uint64_t now = c->c.cycles;
+        uint64_t next_done = UINT64_MAX;
+        for (int k = 0; k < c->n_cores; k++) {
+            struct core *q = &c->cores[k];
+            if (q->state == CS_COMPUTE) {
+                if (q->busy_until <= now) core_finish(q, now, &c->out);
+                else if (q->busy_until < next_done) next_done = q->busy_until;
+            }
+            struct flit f;
+            if (fifo_pop(&local_q(c)[q->node], &f) || mesh_eject(c->mesh, q->node, &f))
+                core_receive(q, &f, now, &c->out);
+        }
+        dispatch(c);
+        if (core_barrier_complete(m)) break;
+        int net_busy = !mesh_idle(c->mesh);
+        if (net_busy && mesh_step(c->mesh, err, errlen)) return -1;
+        c->c.cycles++;
+        if (!net_busy && !any_local(c)) {
+            int computing = 0;
+            for (int k = 0; k < c->n_cores; k++) computing |= c->cores[k].state == CS_COMPUTE;
+            if (!computing) {
+                snprintf(err, errlen, "chip stalled at cycle %llu, step %u: no flit in flight, no core "
+                         "computing, %d of %d cores reported to the barrier",
+                         (unsigned long long)now, c->sh.step, m->barrier_count, m->n_cores);
+                return -1;
+            }
+            /* Nothing moves until the next computation ends: jump there. */
+            for (int k = 0; k < c->n_cores; k++)
+                if (c->cores[k].state == CS_COMPUTE && c->cores[k].busy_until < next_done)
+                    next_done = c->cores[k].busy_until;
+            if (next_done > c->c.cycles) c->c.cycles = next_done;
+        }
+    }
+    if (c->check && (!mesh_idle(c->mesh) || mesh_in_flight(c->mesh) || any_local(c))) {
+        snprintf(err, errlen, "conservation violated at the end of step %u (cycle %llu): %llu flits still in flight",
+                 c->sh.step, (unsigned long long)c->c.cycles, (unsigned long long)mesh_in_flight(c->mesh));
+        return -1;
+    }
+    uint64_t len = c->c.cycles - start;
+    if (!c->c.steps || len < c->c.step_cycles_min) c->c.step_cycles_min = len;
+    if (len > c->c.step_cycles_max) c->c.step_cycles_max = len;
+    c->c.steps++;
+    return 0;
+}
+
+static int run_sample(struct chip *c, const uint8_t *pixels, int label, int T, uint32_t gate_q, uint32_t *wins,
+                      char *err, size_t errlen)
+{
+    c->sh.pixels = pixels;
+    c->sh.label = label;
+    c->sh.gate_q = gate_q;
+    memset(wins, 0, (size_t)c->sh.n_out * sizeof *wins);
+    for (int t = 0; t < T; t++) {
+        c->sh.step = ++c->step_id;
+        if (run_step(c, err, errlen)) return -1;
+        wins[c->output->winner]++;
+    }
+    c->c.samples++;
+    int best = 0;
+    for (int k = 1; k < c->sh.n_out; k++)
+        if (wins[k] > wins[best]) best = k;
+    return best;
+}
+
+int chip_train_sample(struct chip *c, const uint8_t *pixels, int label, int T, uint32_t gate_q,
+                      char *err, size_t errlen)
+{
+    uint32_t wins[1024];
+    int r = run_sample(c, pixels, label, T, gate_q, wins, err, errlen);
+    if (r >= 0) c->output->sc.samples++;
+    return r;
+}
+
+int chip_infer_wta(struct chip *c, struct ssnn_streams *st, const uint8_t *pixels, int T, uint32_t *wins,
+                   char *err, size_t errlen)
+{
+    /* Inference leaves the training streams and counters as they were. */
+    struct ssnn_counters *saved = malloc((size_t)c->n_cores * sizeof *saved);
+    for (int k = 0; k < c->n_cores; k++) saved[k] = c->cores[k].sc;
+    struct chip_counters before = c->c;
+    move_streams(c, &c->saved, 0);
+    move_streams(c, st, 1);
+    int r = run_sample(c, pixels, -1, T, 0, wins, err, errlen);
+    move_streams(c, st, 0);
+    move_streams(c, &c->saved, 1);
+    for (int k = 0; k < c->n_cores; k++) c->cores[k].sc = saved[k];
+    free(saved);
+    /* Inference time and traffic go to their own account. */
+    c->infer.cycles += c->c.cycles - before.cycles;
+    c->infer.steps += c->c.steps - before.steps;
+    c->infer.samples += c->c.samples - before.samples;
+    c->infer.flits += c->c.flits - before.flits;
+    c->infer.local_flits += c->c.local_flits - before.local_flits;
+    c->c = before;
+    return r;
+}

@@ -1,0 +1,71 @@
+/* The cycle-level chip: cores (models/core.c) with their crossbar tiles on the
+ * nodes of a mesh NoC (models/mesh.c), assembled from the YAML chip description,
+ * clocked cycle by cycle. It trains exactly as the golden model does (it starts
+ * from a golden model's state and can hand its state back), while counting every
+ * cycle, flit and event. */
+#ifndef CHIP_H
+#define CHIP_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "activation.h"
+#include "core.h"
+#include "mesh.h"
+#include "rpu.h"
+#include "ssnn.h"
+
+struct config;
+
+struct chip_fifo { struct flit *f; int head, n, cap; };
+
+/* Timing and traffic of the chip, beyond the golden model's event counts. */
+struct chip_counters {
+    uint64_t cycles;                /* clock cycles simulated */
+    uint64_t steps, samples;
+    uint64_t step_cycles_min, step_cycles_max;
+    uint64_t barrier_cycles;        /* cycles from the last BARRIER sent to the release */
+    uint64_t flits;                 /* flits that crossed the network */
+    uint64_t local_flits;           /* flits a core delivered to itself */
+    uint64_t hops;                  /* router-to-router link traversals */
+};
+
+struct chip {
+    struct chip_shared sh;
+    struct rpu_params rp;
+    struct activation act;
+    int mesh_x, mesh_y;
+    struct core *cores;
+    int n_cores;
+    struct core **at;               /* node -> core (NULL: empty node) */
+    struct core *master, *output;
+    struct mesh *mesh;
+    struct core_outbox out;
+    struct chip_fifo *local;        /* per node: flits a core sent itself (no network) */
+    uint32_t step_id;               /* steps ever started: tags every flit with its step */
+    int check;                      /* assert conservation at every step boundary */
+    struct ssnn_counters base;      /* golden counters carried in from the state */
+    uint64_t base_w1[2], base_w2[2];/* device pulse counts carried in (up, down) */
+    struct ssnn_streams saved;      /* training streams parked during inference */
+    struct chip_counters c;
+    struct chip_counters infer;     /* the same, spent in inference */
+};
+
+/* Maps the configured network onto the configured chip and loads the golden
+ * model's state. A network that does not fit returns -1 with
+ * "file:line:col: message" in err. */
+int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, char *err, size_t errlen);
+void chip_free(struct chip *c);
+
+/* One training sample of T steps; returns the WTA read-out (most wins), or -1
+ * with a message (watchdog, conservation) in err. */
+int chip_train_sample(struct chip *c, const uint8_t *pixels, int label, int T, uint32_t gate_q,
+                      char *err, size_t errlen);
+/* WTA inference on the given streams (counters and training streams untouched). */
+int chip_infer_wta(struct chip *c, struct ssnn_streams *st, const uint8_t *pixels, int T, uint32_t *wins,
+                   char *err, size_t errlen);
+
+/* Copies the chip's state (conservation states, device streams, unit streams,
+ * counters) into / out of a golden model of the same configuration. */
+void chip_gather(const struct chip *c, struct ssnn *g);
+void chip_scatter(struct chip *c, const struct ssnn *g);
+#endif

@@ -1,0 +1,527 @@
+/* `ssnnsim noc` (see noc.h): synthetic traffic on the mesh of models/mesh.c.
+ * Per rate r (flits/node/cycle), every node starts a packet of F flits with
+ * probability r / F each cycle (Bernoulli, one splitmix64 stream per node, so a
+ * point is the same whatever else runs); packets wait in the node's unbounded
+ * source queue, and their latency counts that wait. Packets generated in the
+ * measurement window [warmup, warmup + measure) are measured from generation to
+ * the delivery of their tail; generation goes on after the window (BookSim's
+ * drain) until all of them have arrived or drain_cycles have passed. Then
+ * generation stops and the mesh is run empty, so that every point also checks
+ * that each injected flit was delivered exactly once. */
+#include "noc.h"
+#include "checkpoint.h"
+#include "config.h"
+#include "json.h"
+#include "progress.h"
+#include "rng.h"
+#include "router.h"
+#include "train.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum pattern { PAT_UNIFORM, PAT_TRANSPOSE, PAT_BITCOMP, PAT_HOTSPOT };
+
+static enum pattern pattern_of(const struct config *cfg)
+{
+    const char *t = cfg->noc.traffic;
+    if (!strcmp(t, "transpose")) return PAT_TRANSPOSE;
+    if (!strcmp(t, "bitcomp")) return PAT_BITCOMP;
+    if (!strcmp(t, "hotspot")) return PAT_HOTSPOT;
+    return PAT_UNIFORM;
+}
+
+/* The next word of a splitmix64 stream. */
+static uint64_t next64(uint64_t *s)
+{
+    uint64_t v = splitmix64(*s);
+    *s += 0x9E3779B97F4A7C15ull;
+    return v;
+}
+
+/* Uniform in [0, n): the top 32 bits scaled (Lemire), bias below 2^-32 * n. */
+static int below(uint64_t *s, int n)
+{
+    return (int)(((next64(s) >> 32) * (uint64_t)n) >> 32);
+}
+
+int noc_destination(const struct config *cfg, int src, uint64_t *u)
+{
+    int X = cfg->chip.mesh_x, Y = cfg->chip.mesh_y, N = X * Y;
+    switch (pattern_of(cfg)) {
+    case PAT_TRANSPOSE: return (src % X) * X + src / X;
+    case PAT_BITCOMP: return N - 1 - src;
+    case PAT_HOTSPOT:
+        /* 53-bit uniform against the fraction: exact for any double. */
+        if ((double)(next64(u) >> 11) * 0x1p-53 < cfg->noc.hotspot_fraction) return cfg->noc.hotspot_node;
+        return below(u, N);
+    case PAT_UNIFORM: break;
+    }
+    return below(u, N);
+}
+
+int noc_check_config(const struct config *cfg, char *err, size_t errlen)
+{
+    char at[600];
+    int X = cfg->chip.mesh_x, Y = cfg->chip.mesh_y;
+    if (pattern_of(cfg) == PAT_TRANSPOSE && X != Y) {
+        snprintf(err, errlen, "%s: noc.traffic: transpose needs a square mesh, the chip is %dx%d",
+                 config_where(cfg, "noc.traffic", at, sizeof at), X, Y);
+        return -1;
+    }
+    if (pattern_of(cfg) == PAT_HOTSPOT && cfg->noc.hotspot_node >= X * Y) {
+        snprintf(err, errlen, "%s: noc.hotspot_node: %d is not a node of the %dx%d mesh (0..%d)",
+                 config_where(cfg, "noc.hotspot_node", at, sizeof at), cfg->noc.hotspot_node, X, Y,
+                 X * Y - 1);
+        return -1;
+    }
+    if (X * Y > 65536) {
+        snprintf(err, errlen, "%s: chip.mesh_x: a %dx%d mesh has more than 65536 nodes",
+                 config_where(cfg, "chip.mesh_x", at, sizeof at), X, Y);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- analytic figures ------------------------------------------------------ */
+
+/* Channel loads per unit injection rate under XY routing, accumulated flow by
+ * flow; the uniform part in closed form (a source sends 1/N to every node). */
+struct loads {
+    int X, Y;
+    double *east, *west;    /* [Y][X-1]: link (c,y) <-> (c+1,y) */
+    double *north, *south;  /* [X][Y-1]: link (x,d) <-> (x,d+1) */
+    double *eject;          /* [N] */
+    double hops;            /* mean hops, weighted like the loads */
+};
+
+static void add_flow(struct loads *l, int s, int t, double w)
+{
+    int X = l->X, Y = l->Y;
+    int sx = s % X, sy = s / X, tx = t % X, ty = t / X;
+    for (int c = sx; c < tx; c++) l->east[sy * (X - 1) + c] += w;
+    for (int c = tx; c < sx; c++) l->west[sy * (X - 1) + c] += w;
+    for (int d = sy; d < ty; d++) l->north[tx * (Y - 1) + d] += w;
+    for (int d = ty; d < sy; d++) l->south[tx * (Y - 1) + d] += w;
+    l->eject[t] += w;
+    l->hops += w * (abs(tx - sx) + abs(ty - sy));
+}
+
+static void add_uniform(struct loads *l, double w)
+{
+    int X = l->X, Y = l->Y, N = X * Y;
+    for (int y = 0; y < Y; y++)
+        for (int c = 0; c + 1 < X; c++) {
+            double v = w * (c + 1) * (X - 1 - c) / X;
+            l->east[y * (X - 1) + c] += v;
+            l->west[y * (X - 1) + c] += v;
+        }
+    for (int x = 0; x < X; x++)
+        for (int d = 0; d + 1 < Y; d++) {
+            double v = w * (d + 1) * (Y - 1 - d) / Y;
+            l->north[x * (Y - 1) + d] += v;
+            l->south[x * (Y - 1) + d] += v;
+        }
+    for (int n = 0; n < N; n++) l->eject[n] += w;
+    /* Mean |a - b| over independent uniform a, b in 0..k-1 is (k^2 - 1) / 3k. */
+    l->hops += w * N * ((X * X - 1.0) / (3.0 * X) + (Y * Y - 1.0) / (3.0 * Y));
+}
+
+/* Fills l for the configured pattern; -1 without memory. */
+static int pattern_loads(const struct config *cfg, struct loads *l)
+{
+    int X = cfg->chip.mesh_x, Y = cfg->chip.mesh_y, N = X * Y;
+    size_t ne = (size_t)Y * (size_t)(X > 1 ? X - 1 : 0), nn = (size_t)X * (size_t)(Y > 1 ? Y - 1 : 0);
+    l->X = X;
+    l->Y = Y;
+    l->hops = 0;
+    double *mem = calloc(2 * ne + 2 * nn + (size_t)N + 1, sizeof *mem);
+    if (!mem) return -1;
+    l->east = mem;
+    l->west = mem + ne;
+    l->north = mem + 2 * ne;
+    l->south = mem + 2 * ne + nn;
+    l->eject = mem + 2 * ne + 2 * nn;
+    enum pattern p = pattern_of(cfg);
+    if (p == PAT_UNIFORM) add_uniform(l, 1.0);
+    if (p == PAT_HOTSPOT) {
+        double f = cfg->noc.hotspot_fraction;
+        add_uniform(l, 1.0 - f);
+        for (int s = 0; s < N; s++) add_flow(l, s, cfg->noc.hotspot_node, f);
+    }
+    if (p == PAT_TRANSPOSE || p == PAT_BITCOMP)
+        for (int s = 0; s < N; s++) {
+            uint64_t unused = 0;
+            add_flow(l, s, noc_destination(cfg, s, &unused), 1.0);
+        }
+    l->hops /= N;
+    return 0;
+}
+
+double noc_zero_load_latency(const struct config *cfg)
+{
+    struct loads l;
+    if (pattern_loads(cfg, &l)) return NAN;
+    free(l.east);
+    const struct router_cfg *rc = &cfg->chip.router;
+    return (l.hops + 1) * rc->pipeline + l.hops * rc->link_latency + cfg->noc.packet_flits;
+}
+
+double noc_throughput_bound(const struct config *cfg)
+{
+    struct loads l;
+    if (pattern_loads(cfg, &l)) return NAN;
+    int X = l.X, Y = l.Y, N = X * Y;
+    double gamma = 1.0;     /* each node's injection channel carries its own rate */
+    size_t ne = (size_t)Y * (size_t)(X > 1 ? X - 1 : 0), nn = (size_t)X * (size_t)(Y > 1 ? Y - 1 : 0);
+    for (size_t i = 0; i < 2 * ne + 2 * nn + (size_t)N; i++) gamma = fmax(gamma, l.east[i]);
+    free(l.east);
+    return 1.0 / gamma;
+}
+
+/* ---- one point --------------------------------------------------------------- */
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+struct sampler {
+    uint64_t *v;
+    size_t n, cap;
+};
+
+static int sample_add(struct sampler *s, uint64_t x)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 4096;
+        uint64_t *v = realloc(s->v, cap * sizeof *v);
+        if (!v) return -1;
+        s->v = v;
+        s->cap = cap;
+    }
+    s->v[s->n++] = x;
+    return 0;
+}
+
+/* One cycle of the mesh, timed for the cost figure on stderr. */
+static int step_timed(struct mesh *m, struct noc_point *pt, char *err, size_t errlen)
+{
+    double t0 = progress_now();
+    int rc = mesh_step(m, err, errlen);
+    pt->step_seconds += progress_now() - t0;
+    return rc;
+}
+
+int noc_run_point(const struct config *cfg, double rate, int quiet, struct noc_point *pt,
+                  char *err, size_t errlen)
+{
+    const struct noc_cfg *nc = &cfg->noc;
+    int X = cfg->chip.mesh_x, Y = cfg->chip.mesh_y, N = X * Y, F = nc->packet_flits;
+    uint64_t W = (uint64_t)nc->warmup_cycles, M = (uint64_t)nc->measure_cycles;
+    uint64_t D = (uint64_t)nc->drain_cycles;
+    memset(pt, 0, sizeof *pt);
+    pt->offered = rate;
+    if (noc_check_config(cfg, err, errlen)) return -1;
+    struct mesh *m = mesh_new(X, Y, &cfg->chip.router, err, errlen);
+    if (!m) return -1;
+    uint64_t *rng = malloc((size_t)N * sizeof *rng);
+    struct sampler lat = { 0 };
+    int rc = -1;
+    if (!rng) {
+        snprintf(err, errlen, "noc: out of memory");
+        goto out;
+    }
+    for (int n = 0; n < N; n++) rng[n] = splitmix64((uint64_t)nc->seed ^ splitmix64((uint64_t)n + 1));
+    /* P(start a packet) = rate / F, compared on 53 bits. */
+    uint64_t thresh = (uint64_t)ldexp(rate / F, 53);
+    int mixed = !strcmp(nc->traffic_class, "mixed");
+    int tclass = !strcmp(nc->traffic_class, "backward") ? TC_BACKWARD
+               : !strcmp(nc->traffic_class, "control") ? TC_CONTROL : TC_FORWARD;
+
+    char label[64];
+    snprintf(label, sizeof label, "noc %.4g", rate);
+    struct progress prog;
+    progress_start(&prog, label, W + M, quiet);
+    uint64_t t = 0, packet = 0, gen_flits = 0, acc_flits = 0, sum = 0;
+    pt->drained = 1;
+    for (;;) {
+        int window = t >= W && t < W + M;
+        for (int n = 0; n < N; n++) {
+            if ((next64(&rng[n]) >> 11) >= thresh) continue;
+            struct flit f = { .src = (uint16_t)n, .dst = (uint16_t)noc_destination(cfg, n, &rng[n]),
+                              .stream = SS_SYNTHETIC, .packet = (uint32_t)packet++, .born = t };
+            f.tclass = (uint8_t)(mixed ? below(&rng[n], TC_COUNT) : tclass);
+            for (int i = 0; i < F; i++) {
+                f.head = i == 0;
+                f.tail = i == F - 1;
+                f.neuron = (uint32_t)i;     /* flit index within the packet */
+                mesh_inject(m, n, &f);
+            }
+            if (window) {
+                pt->packets++;
+                gen_flits += (uint64_t)F;
+            }
+        }
+        if (step_timed(m, pt, err, errlen)) goto out;
+        for (int n = 0; n < N; n++) {
+            struct flit f;
+            while (mesh_eject(m, n, &f)) {
+                acc_flits += window;
+                if (!f.tail || f.born < W || f.born >= W + M) continue;
+                uint64_t l = t + 1 - f.born;
+                sum += l;
+                if (sample_add(&lat, l)) {
+                    snprintf(err, errlen, "noc: out of memory for latency samples");
+                    goto out;
+                }
+            }
+        }
+        t++;
+        if ((t & 1023) == 0) progress_update(&prog, t < W + M ? t : W + M);
+        if (t >= W + M) {
+            if (lat.n == pt->packets) break;
+            if (t >= W + M + D) {
+                pt->drained = 0;
+                break;
+            }
+        }
+    }
+    pt->delivered = lat.n;
+    /* Run the mesh empty: conservation is checked on every point. */
+    while (!mesh_idle(m)) {
+        if (step_timed(m, pt, err, errlen)) goto out;
+        for (int n = 0; n < N; n++) {
+            struct flit f;
+            while (mesh_eject(m, n, &f)) {}
+        }
+    }
+    if (mesh_check(m, err, errlen)) goto out;
+    pt->counters = *mesh_counters(m);
+    if (pt->counters.flits_ejected != pt->counters.flits_injected ||
+        pt->counters.flits_injected != packet * (uint64_t)F) {
+        snprintf(err, errlen, "noc: conservation: %llu packets of %d flits generated, %llu flits injected, %llu delivered",
+                 (unsigned long long)packet, F, (unsigned long long)pt->counters.flits_injected,
+                 (unsigned long long)pt->counters.flits_ejected);
+        goto out;
+    }
+    pt->cycles = mesh_cycle(m);
+    pt->router_steps = mesh_router_steps(m);
+    pt->generated = (double)gen_flits / ((double)N * (double)M);
+    pt->accepted = (double)acc_flits / ((double)N * (double)M);
+    if (lat.n) {
+        qsort(lat.v, lat.n, sizeof *lat.v, cmp_u64);
+        pt->latency_avg = (double)sum / (double)lat.n;
+        size_t k = (size_t)ceil(0.99 * (double)lat.n);
+        pt->latency_p99 = lat.v[k ? k - 1 : 0];
+        pt->latency_max = lat.v[lat.n - 1];
+    }
+    char summary[160];
+    snprintf(summary, sizeof summary, "accepted %.4f, latency %.2f avg %llu p99%s", pt->accepted, pt->latency_avg,
+             (unsigned long long)pt->latency_p99, pt->drained ? "" : " (not drained: saturated)");
+    progress_update(&prog, W + M);
+    progress_finish(&prog, summary);
+    rc = 0;
+out:
+    free(lat.v);
+    free(rng);
+    mesh_free(m);
+    return rc;
+}
+
+/* ---- the command ------------------------------------------------------------- */
+
+static void write_counters(struct json *j, const struct mesh_counters *c)
+{
+    json_begin_object(j);
+#define C(name) json_key(j, #name); json_uint(j, c->name);
+    C(flits_injected) C(flits_ejected) C(buffer_writes) C(buffer_reads) C(switch_traversals)
+    C(arbitrations) C(link_ew) C(link_ns) C(credits) C(cycles)
+#undef C
+    json_end_object(j);
+}
+
+static void add_counters(struct mesh_counters *a, const struct mesh_counters *b)
+{
+    a->flits_injected += b->flits_injected;
+    a->flits_ejected += b->flits_ejected;
+    a->buffer_writes += b->buffer_writes;
+    a->buffer_reads += b->buffer_reads;
+    a->switch_traversals += b->switch_traversals;
+    a->arbitrations += b->arbitrations;
+    a->link_ew += b->link_ew;
+    a->link_ns += b->link_ns;
+    a->credits += b->credits;
+    a->cycles += b->cycles;
+}
+
+static int write_json(const struct config *cfg, const struct run_opts *o, const struct noc_point *pts, int n,
+                      double t0, double bound)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) return -1;
+    struct json j;
+    json_init(&j, f);
+    json_begin_object(&j);
+    json_key(&j, "command"); json_string(&j, "noc");
+    json_key(&j, "config"); config_to_json(cfg, &j);
+    json_key(&j, "noc");
+    json_begin_object(&j);
+    json_key(&j, "traffic"); json_string(&j, cfg->noc.traffic);
+    json_key(&j, "nodes"); json_int(&j, cfg->chip.mesh_x * cfg->chip.mesh_y);
+    json_key(&j, "packet_flits"); json_int(&j, cfg->noc.packet_flits);
+    json_key(&j, "zero_load_latency"); json_double(&j, t0);
+    json_key(&j, "throughput_bound"); json_double(&j, bound);
+    json_key(&j, "points");
+    json_begin_array(&j);
+    struct mesh_counters total = { 0 };
+    for (int i = 0; i < n; i++) {
+        const struct noc_point *p = &pts[i];
+        json_begin_object(&j);
+        json_key(&j, "offered"); json_double(&j, p->offered);
+        json_key(&j, "accepted"); json_double(&j, p->accepted);
+        json_key(&j, "latency_avg"); json_double(&j, p->latency_avg);
+        json_key(&j, "latency_p99"); json_uint(&j, p->latency_p99);
+        json_key(&j, "latency_max"); json_uint(&j, p->latency_max);
+        json_key(&j, "generated"); json_double(&j, p->generated);
+        json_key(&j, "packets"); json_uint(&j, p->packets);
+        json_key(&j, "delivered"); json_uint(&j, p->delivered);
+        json_key(&j, "drained"); json_bool(&j, p->drained);
+        json_key(&j, "counters"); write_counters(&j, &p->counters);
+        json_end_object(&j);
+        add_counters(&total, &p->counters);
+    }
+    json_end_array(&j);
+    json_end_object(&j);
+    json_key(&j, "counters"); write_counters(&j, &total);
+    json_end_object(&j);
+    json_finish(&j);
+    fclose(f);
+    char err[1024];
+    int rc = atomic_write(o->out, text, len, err, sizeof err);
+    free(text);
+    if (rc) fprintf(stderr, "ssnnsim: %s\n", err);
+    return rc;
+}
+
+static int write_csv(const char *path, const struct noc_point *pts, int n)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) return -1;
+    fprintf(f, "offered,accepted,latency_avg,latency_p99,latency_max,generated,packets,drained\n");
+    for (int i = 0; i < n; i++)
+        fprintf(f, "%.6f,%.6f,%.4f,%llu,%llu,%.6f,%llu,%d\n", pts[i].offered, pts[i].accepted,
+                pts[i].latency_avg, (unsigned long long)pts[i].latency_p99,
+                (unsigned long long)pts[i].latency_max, pts[i].generated,
+                (unsigned long long)pts[i].packets, pts[i].drained);
+    fclose(f);
+    char err[1024];
+    int rc = atomic_write(path, text, len, err, sizeof err);
+    free(text);
+    if (rc) fprintf(stderr, "ssnnsim: %s\n", err);
+    return rc;
+}
+
+/* Two panels: latency (log scale) and accepted throughput against offered load. */
+static void write_plot(const struct config *cfg, const char *csv, const char *png, double t0, double bound)
+{
+    char gp[1200];
+    snprintf(gp, sizeof gp, "%.*s.gp", (int)(strlen(png) - 4), png);
+    FILE *f = fopen(gp, "w");
+    if (!f) return;
+    const struct router_cfg *rc = &cfg->chip.router;
+    fprintf(f, "set terminal pngcairo size 1200,520 font 'sans,11'\nset output '%s'\n", png);
+    fprintf(f, "set datafile separator ','\nset grid\nset key top left\n");
+    fprintf(f, "set multiplot layout 1,2 title '%dx%d mesh, %s traffic, %d-flit packets; pipeline %d, link %d, "
+               "buffers %d, %d VC per class'\n",
+            cfg->chip.mesh_x, cfg->chip.mesh_y, cfg->noc.traffic, cfg->noc.packet_flits, rc->pipeline,
+            rc->link_latency, rc->buffer_depth, rc->vcs);
+    fprintf(f, "set xlabel 'offered load (flits/node/cycle)'\nset ylabel 'latency (cycles)'\nset logscale y\n");
+    fprintf(f, "plot '%s' skip 1 using 1:3 with linespoints lw 2 title 'average', \\\n"
+               "     '' skip 1 using 1:4 with linespoints lw 2 dt 2 title '99th percentile', \\\n"
+               "     %.6f with lines lc rgb 'gray' dt 3 title 'zero-load (analytic)'\n",
+            csv, t0);
+    fprintf(f, "unset logscale y\nset ylabel 'accepted (flits/node/cycle)'\n");
+    fprintf(f, "plot '%s' skip 1 using 1:2 with linespoints lw 2 title 'accepted', \\\n"
+               "     x with lines lc rgb 'gray' dt 3 title 'offered', \\\n"
+               "     %.6f with lines lc rgb 'red' dt 2 title 'channel-load bound'\n",
+            csv, bound);
+    fprintf(f, "unset multiplot\n");
+    fclose(f);
+    char cmd[2600];
+    snprintf(cmd, sizeof cmd, "command -v gnuplot >/dev/null 2>&1 && gnuplot '%s' 2>/dev/null", gp);
+    if (system(cmd) == 0) fprintf(stderr, "plot: %s\n", png);
+    else fprintf(stderr, "plot: gnuplot not found or failed; script left in %s\n", gp);
+}
+
+int noc_command(const struct config *cfg, const struct run_opts *o, const char *csv)
+{
+    char err[2048];
+    if (noc_check_config(cfg, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    const struct noc_cfg *nc = &cfg->noc;
+    const struct router_cfg *rc = &cfg->chip.router;
+    int n = nc->n_rates;
+    struct noc_point *pts = calloc((size_t)n, sizeof *pts);
+    if (!pts) {
+        fprintf(stderr, "ssnnsim: out of memory\n");
+        return 1;
+    }
+    double t0 = noc_zero_load_latency(cfg), bound = noc_throughput_bound(cfg);
+    printf("noc: %dx%d mesh, %s traffic (%s class), %d-flit packets; router: pipeline %d, link %d, "
+           "buffers %d, %d VC per class\n",
+           cfg->chip.mesh_x, cfg->chip.mesh_y, nc->traffic, nc->traffic_class, nc->packet_flits, rc->pipeline,
+           rc->link_latency, rc->buffer_depth, rc->vcs);
+    printf("zero-load latency %.3f cycles, throughput bound %.4f flits/node/cycle (analytic)\n", t0, bound);
+    fflush(stdout);
+    double steps = 0, secs = 0;
+    for (int i = 0; i < n; i++) {
+        if (noc_run_point(cfg, nc->rates[i], o->quiet, &pts[i], err, sizeof err)) {
+            fprintf(stderr, "ssnnsim: %s\n", err);
+            free(pts);
+            return 1;
+        }
+        steps += (double)pts[i].router_steps;
+        secs += pts[i].step_seconds;
+    }
+    printf("%9s %9s %12s %12s %10s\n", "offered", "accepted", "latency_avg", "latency_p99", "packets");
+    for (int i = 0; i < n; i++)
+        printf("%9.4f %9.4f %12.3f %12llu %10llu%s\n", pts[i].offered, pts[i].accepted, pts[i].latency_avg,
+               (unsigned long long)pts[i].latency_p99, (unsigned long long)pts[i].packets,
+               pts[i].drained ? "" : "  not drained (saturated)");
+    if (!o->quiet && steps > 0)
+        fprintf(stderr, "noc: mesh_step %.1f ns per active router-cycle (%.0f router-cycles in %.2f s)\n",
+                1e9 * secs / steps, steps, secs);
+
+    char csv_buf[1024], png[1200];
+    if (!csv) {
+        const char *b = strrchr(cfg->path, '/');
+        char name[CFG_STR];
+        snprintf(name, sizeof name, "%s", b ? b + 1 : cfg->path);
+        char *dot = strrchr(name, '.');
+        if (dot) *dot = 0;
+        mkdir("results", 0755);
+        snprintf(csv_buf, sizeof csv_buf, "results/noc-%s.csv", name);
+        csv = csv_buf;
+    }
+    size_t cl = strlen(csv);
+    snprintf(png, sizeof png, "%.*s.png", (int)(cl > 4 && !strcmp(csv + cl - 4, ".csv") ? cl - 4 : cl), csv);
+    int bad = write_csv(csv, pts, n);
+    if (!bad) {
+        fprintf(stderr, "csv: %s\n", csv);
+        write_plot(cfg, csv, png, t0, bound);
+    }
+    if (!bad && o->out) bad = write_json(cfg, o, pts, n, t0, bound);
+    free(pts);
+    return bad ? 1 : 0;
+}

@@ -1,0 +1,55 @@
+/* `ssnnsim noc`: the mesh NoC on its own under synthetic traffic (uniform random,
+ * transpose, bit-complement, hotspot), swept over offered load the way BookSim
+ * does it: per rate, a warm-up, a measurement window, then a drain until every
+ * packet generated in the window has arrived. See docs/noc.md. */
+#ifndef NOC_H
+#define NOC_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mesh.h"
+
+struct config;
+struct run_opts;
+
+/* One point of the sweep. */
+struct noc_point {
+    double offered;             /* configured load, flits/node/cycle */
+    double generated;           /* flits generated in the window / (nodes * window) */
+    double accepted;            /* flits ejected in the window / (nodes * window) */
+    double latency_avg;         /* cycles, generation to tail delivery, measured packets */
+    uint64_t latency_p99;       /* nearest-rank 99th percentile of the same */
+    uint64_t latency_max;
+    uint64_t packets;           /* packets generated in the window */
+    uint64_t delivered;         /* of those, delivered before the drain limit */
+    int drained;                /* all of them were delivered */
+    uint64_t cycles;            /* simulated, up to the last flit delivered */
+    uint64_t router_steps;      /* active router-cycles stepped */
+    double step_seconds;        /* wall time inside mesh_step (stderr only, never in a result) */
+    struct mesh_counters counters;
+};
+
+/* Destination of a packet from `src` under the configured pattern; `u` supplies
+ * the random words (uniform and hotspot draw from it). */
+int noc_destination(const struct config *cfg, int src, uint64_t *u);
+
+/* Analytic figures of the configured pattern: the zero-load latency averaged over
+ * the pattern's (source, destination) pairs, and the throughput bound 1 / (the
+ * largest channel load per unit of injection, links, injection and ejection
+ * channels included), in flits/node/cycle. For uniform traffic on a k x k mesh
+ * with k even the bound is the bisection bound 4/k. */
+double noc_zero_load_latency(const struct config *cfg);
+double noc_throughput_bound(const struct config *cfg);
+
+/* Checks what the schema cannot: transpose needs a square mesh, the hotspot node
+ * must exist. 0, or -1 with "file:line:col: message". */
+int noc_check_config(const struct config *cfg, char *err, size_t errlen);
+
+/* Simulates one rate; 0, or -1 with a message (watchdog, conservation). */
+int noc_run_point(const struct config *cfg, double rate, int quiet, struct noc_point *pt,
+                  char *err, size_t errlen);
+
+/* The whole command: table on stdout, CSV (default results/noc-<config>.csv),
+ * a gnuplot PNG beside it, the result JSON (--out). Returns the exit status. */
+int noc_command(const struct config *cfg, const struct run_opts *o, const char *csv);
+#endif

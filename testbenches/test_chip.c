@@ -1,0 +1,221 @@
+/* Cycle-level chip against the golden model: identical conductance states,
+ * spike counts and WTA decisions, bit for bit, over a matrix of mappings
+ * (one core per layer, layers split over many cores, meshes 2x2 to 8x8) and NoC
+ * settings (buffer depth, pipeline depth, virtual channels), ideal and non-ideal
+ * devices. Plus: unmappable networks are refused, and the comparison catches a
+ * planted one-state difference. */
+#include "check.h"
+#include "chip.h"
+#include "config.h"
+#include "rng.h"
+#include "ssnn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NIN 64
+#define NSAMPLES 24
+
+static uint8_t images[NSAMPLES][NIN];
+static uint8_t labels[NSAMPLES];
+
+/* Four classes of 8x8 bars with noise (as in test_ssnn.c). */
+static void make_images(void)
+{
+    uint32_t st = 12345;
+    for (int i = 0; i < NSAMPLES; i++) {
+        int y = i % 4;
+        labels[i] = (uint8_t)y;
+        for (int p = 0; p < NIN; p++) {
+            int r = p / 8, c = p % 8;
+            int on = (y == 0 && r < 2) || (y == 1 && r > 5) || (y == 2 && c < 2) || (y == 3 && c > 5);
+            uint32_t u = xorshift32(&st) & 255;
+            images[i][p] = (uint8_t)(on ? 155 + u % 100 : (u < 40 ? u * 3 : 0));
+        }
+    }
+}
+
+/* A config from the MNIST workload, resized to the bars and the given chip. */
+static int load(struct config *cfg, const char *const *extra, int n_extra)
+{
+    static const char *const base[] = {
+        "network.input=64", "network.hidden=48", "network.output=4", "dataset.rows=8", "dataset.cols=8",
+        "dataset.classes=4", "training.T=6", "training.beta=8",
+    };
+    struct config_override ov[32];
+    int n = 0;
+    for (size_t i = 0; i < sizeof base / sizeof base[0]; i++) ov[n++] = (struct config_override){ base[i], 0, 0, 0, 0 };
+    for (int i = 0; i < n_extra; i++) ov[n++] = (struct config_override){ extra[i], 0, 0, 0, 0 };
+    char err[1024];
+    if (config_load("workloads/mnist.yaml", ov, n, cfg, err, sizeof err)) {
+        printf("config: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Trains golden and chip side by side; returns 0 when states, counters and
+ * every WTA decision agree, else 1 (and explains through CHECK). */
+static int compare(const char *what, const char *const *extra, int n_extra, int plant_bug)
+{
+    static struct config cfg;
+    if (load(&cfg, extra, n_extra)) {
+        CHECK(0, "%s: config refused", what);
+        return 1;
+    }
+    struct ssnn g, h;
+    struct chip chip;
+    char err[1024];
+    if (ssnn_init(&g, &cfg, err, sizeof err) || ssnn_init(&h, &cfg, err, sizeof err)) return 1;
+    if (chip_init(&chip, &cfg, &h, err, sizeof err)) {
+        CHECK(0, "%s: chip_init: %s", what, err);
+        ssnn_free(&g);
+        ssnn_free(&h);
+        return 1;
+    }
+    chip.check = 1;
+    if (plant_bug) chip.cores[chip.sh.n_input_cores].tiles[0].cells.w[5] += 1;
+    int diverged = 0;
+    for (int i = 0; i < NSAMPLES && !diverged; i++) {
+        int a = ssnn_train_sample(&g, images[i], labels[i], cfg.training.T, i < 16 ? 65536 : 40000);
+        int b = chip_train_sample(&chip, images[i], labels[i], cfg.training.T, i < 16 ? 65536 : 40000, err,
+                                  sizeof err);
+        if (b < 0) {
+            CHECK(0, "%s: sample %d: %s", what, i, err);
+            diverged = 1;
+        } else if (a != b) {
+            if (!plant_bug) CHECK(0, "%s: sample %d: golden read-out %d, chip %d", what, i, a, b);
+            diverged = 1;
+        }
+    }
+    /* Inference on fresh evaluation streams, both engines. */
+    struct ssnn_streams sg, sc;
+    ssnn_streams_alloc(&sg, &g);
+    ssnn_streams_alloc(&sc, &g);
+    ssnn_streams_seed(&sg, &g, RNG_EVAL);
+    ssnn_streams_seed(&sc, &g, RNG_EVAL);
+    for (int i = 0; i < 6 && !diverged; i++) {
+        uint32_t wg[4], wc[4];
+        ssnn_infer_wta(&g, &sg, images[i], 8, wg);
+        if (chip_infer_wta(&chip, &sc, images[i], 8, wc, err, sizeof err) < 0 || memcmp(wg, wc, sizeof wg)) {
+            if (!plant_bug) CHECK(0, "%s: inference of sample %d differs", what, i);
+            diverged = 1;
+        }
+    }
+    chip_gather(&chip, &h);
+    char sa[65], sb[65];
+    ssnn_weights_sha256(&g, sa);
+    ssnn_weights_sha256(&h, sb);
+    int same_counters = !memcmp(&g.c, &h.c, sizeof g.c);
+    if (strcmp(sa, sb)) diverged = 1;
+    if (!same_counters) diverged = 1;
+    if (!plant_bug) {
+        CHECK(!strcmp(sa, sb), "%s: weights golden %.16s chip %.16s", what, sa, sb);
+        CHECK(same_counters, "%s: spike counts differ (golden %llu hidden / %llu grad+ ; chip %llu / %llu)", what,
+              (unsigned long long)g.c.hidden_spikes, (unsigned long long)g.c.grad_pos,
+              (unsigned long long)h.c.hidden_spikes, (unsigned long long)h.c.grad_pos);
+        CHECK(chip.c.cycles > 0 && chip.c.steps == (uint64_t)NSAMPLES * (uint64_t)cfg.training.T,
+              "%s: %llu cycles, %llu steps", what, (unsigned long long)chip.c.cycles,
+              (unsigned long long)chip.c.steps);
+    }
+    ssnn_streams_free(&sg);
+    ssnn_streams_free(&sc);
+    chip_free(&chip);
+    ssnn_free(&g);
+    ssnn_free(&h);
+    return diverged;
+}
+
+static void chip_matches_golden_with_one_core_per_layer(void)
+{
+    const char *x[] = { "chip.mesh_x=2", "chip.mesh_y=2", "chip.core_neurons=64", "chip.xbar_rows=128",
+                        "chip.xbar_cols=64", "chip.tiles_per_core=1" };
+    compare("2x2, one core per layer", x, 6, 0);
+}
+
+static void chip_matches_golden_with_layers_split_over_many_cores(void)
+{
+    const char *x[] = { "chip.mesh_x=4", "chip.mesh_y=4", "chip.core_neurons=12", "chip.xbar_rows=16",
+                        "chip.xbar_cols=16", "chip.tiles_per_core=5" };
+    compare("4x4, 6 input + 4 hidden cores, 5 tiles each", x, 6, 0);
+}
+
+static void chip_matches_golden_on_an_8x8_mesh(void)
+{
+    const char *x[] = { "chip.mesh_x=8", "chip.mesh_y=8", "chip.core_neurons=4", "chip.xbar_rows=32",
+                        "chip.xbar_cols=4", "chip.tiles_per_core=3" };
+    compare("8x8, 16 input + 12 hidden cores", x, 6, 0);
+}
+
+static void chip_matches_golden_across_noc_settings(void)
+{
+    const int depth[] = { 1, 2, 8 }, pipe[] = { 1, 2, 4 }, vcs[] = { 1, 2 };
+    char b[64], p[64], v[64], l[64];
+    for (int a = 0; a < 3; a++)
+        for (int q = 0; q < 3; q++)
+            for (int w = 0; w < 2; w++) {
+                snprintf(b, sizeof b, "chip.router.buffer_depth=%d", depth[a]);
+                snprintf(p, sizeof p, "chip.router.pipeline=%d", pipe[q]);
+                snprintf(v, sizeof v, "chip.router.vcs=%d", vcs[w]);
+                snprintf(l, sizeof l, "chip.router.link_latency=%d", 1 + (a + q + w) % 3);
+                const char *x[] = { "chip.mesh_x=3", "chip.mesh_y=3", "chip.core_neurons=16", "chip.xbar_rows=65",
+                                    "chip.xbar_cols=16", "chip.tiles_per_core=1", b, p, v, l };
+                char what[160];
+                snprintf(what, sizeof what, "3x3, depth %d, pipeline %d, %d VCs", depth[a], pipe[q], vcs[w]);
+                compare(what, x, 10, 0);
+            }
+}
+
+static void chip_matches_golden_with_a_non_ideal_device(void)
+{
+    const char *x[] = { "device=workloads/devices/gokmen-vlasov.yaml", "device.read_noise=0.02", "chip.mesh_x=3",
+                        "chip.mesh_y=3", "chip.core_neurons=20", "chip.xbar_rows=24", "chip.xbar_cols=20",
+                        "chip.tiles_per_core=3", "device.soft_bounds=true" };
+    compare("non-ideal device, split tiles", x, 9, 0);
+}
+
+static void comparison_catches_a_planted_one_state_difference(void)
+{
+    const char *x[] = { "chip.mesh_x=3", "chip.mesh_y=3", "chip.core_neurons=16", "chip.xbar_rows=65",
+                        "chip.xbar_cols=16", "chip.tiles_per_core=1" };
+    CHECK(compare("planted bug", x, 6, 1) == 1, "a chip with one W1 state off by one still matched the golden model");
+}
+
+static void unmappable_networks_are_refused_with_a_position(void)
+{
+    static struct config cfg;
+    const char *small[] = { "chip.mesh_x=2", "chip.mesh_y=1", "chip.core_neurons=16", "chip.xbar_cols=16" };
+    const char *tiles[] = { "chip.xbar_rows=8", "chip.tiles_per_core=2" };
+    const char *wide[] = { "chip.core_neurons=2", "chip.xbar_cols=2" };
+    struct { const char *const *x; int n; const char *want; } cases[] = {
+        { small, 4, ": network 64-48-4 needs 8 cores (4 input, 3 hidden, 1 output at 16 neurons per core), the 2x1 mesh has 2" },
+        { tiles, 2, ": a core must hold the full fan-in" },
+        { wide, 2, "the WTA block needs the whole output layer" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (load(&cfg, cases[i].x, cases[i].n)) continue;
+        struct ssnn g;
+        struct chip chip;
+        char err[1024] = "";
+        ssnn_init(&g, &cfg, err, sizeof err);
+        int rc = chip_init(&chip, &cfg, &g, err, sizeof err);
+        CHECK(rc == -1 && strstr(err, cases[i].want) && !strncmp(err, "--set:", 6), "case %zu: rc %d, message '%s'",
+              i, rc, err);
+        if (rc == 0) chip_free(&chip);
+        ssnn_free(&g);
+    }
+}
+
+int main(void)
+{
+    make_images();
+    RUN(chip_matches_golden_with_one_core_per_layer);
+    RUN(chip_matches_golden_with_layers_split_over_many_cores);
+    RUN(chip_matches_golden_on_an_8x8_mesh);
+    RUN(chip_matches_golden_across_noc_settings);
+    RUN(chip_matches_golden_with_a_non_ideal_device);
+    RUN(comparison_catches_a_planted_one_state_difference);
+    RUN(unmappable_networks_are_refused_with_a_position);
+    CHECK_DONE();
+}

@@ -1,0 +1,515 @@
+/* The command line as a user meets it: runs the built binary (SSNNSIM, set by
+ * tools/run-tests; default build/ssnnsim) and checks exit codes (0 ok, 2 bad
+ * input or usage) and what lands on stderr. Bad configs, datasets and
+ * checkpoints must be refused with a message naming the file, and must leave
+ * no --out file behind. Datasets are tiny IDX files written into a mkdtemp
+ * directory; the config extends the repository's workloads/mnist.yaml (tests
+ * run from the repository root). */
+#include "check.h"
+
+#include "idx.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char bin[1024];
+static char repo[1024];
+static char tmpdir[256];
+static char cfg_path[600];      /* a valid config pointing at the tiny dataset */
+static char img[600], lab[600]; /* 20 images of 28x28, labels 0..9 */
+
+/* ---- helpers ------------------------------------------------------------- */
+
+/* Appends s single-quoted for sh. */
+static void quote(char *out, size_t n, const char *s)
+{
+    size_t k = strlen(out);
+    if (k + 1 < n) out[k++] = '\'';
+    for (; *s && k + 5 < n; s++) {
+        if (*s == '\'') { memcpy(out + k, "'\\''", 4); k += 4; }
+        else out[k++] = *s;
+    }
+    if (k + 1 < n) out[k++] = '\'';
+    out[k] = 0;
+}
+
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return strdup("");
+    size_t cap = 4096, n = 0, got;
+    char *s = malloc(cap);
+    while ((got = fread(s + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n < 2) s = realloc(s, cap *= 2);
+    }
+    fclose(f);
+    s[n] = 0;
+    return s;
+}
+
+struct result {
+    int code;           /* exit status, or 128+signal */
+    char *out, *err;    /* what it printed */
+};
+
+static void result_free(struct result *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+/* Runs the binary with the given arguments (NULL-terminated). */
+static struct result run(const char *arg, ...)
+{
+    char cmd[8192] = "";
+    quote(cmd, sizeof cmd, bin);
+    va_list ap;
+    va_start(ap, arg);
+    for (const char *a = arg; a; a = va_arg(ap, const char *)) {
+        strcat(cmd, " ");
+        quote(cmd, sizeof cmd, a);
+    }
+    va_end(ap);
+    char out[600], err[600];
+    snprintf(out, sizeof out, "%s/stdout", tmpdir);
+    snprintf(err, sizeof err, "%s/stderr", tmpdir);
+    size_t k = strlen(cmd);
+    snprintf(cmd + k, sizeof cmd - k, " </dev/null >%s 2>%s", out, err);
+    int st = system(cmd);
+    struct result r;
+    r.code = st == -1 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    r.out = read_all(out);
+    r.err = read_all(err);
+    return r;
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+    return !strncmp(s, prefix, strlen(prefix));
+}
+
+static int lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++) n += *s == '\n';
+    return n;
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void write_file(const char *path, const char *fmt, ...)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) { perror(path); exit(2); }
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(f, fmt, ap);
+    va_end(ap);
+    fclose(f);
+}
+
+static void in_tmp(char *out, size_t n, const char *name)
+{
+    snprintf(out, n, "%s/%s", tmpdir, name);
+}
+
+static void write_idx(const char *path, int ndim, const uint32_t *dims, const uint8_t *data)
+{
+    char err[512];
+    if (idx_write(path, 0, ndim, dims, data, err, sizeof err)) {
+        printf("fixture: %s\n", err);
+        exit(2);
+    }
+}
+
+/* "--set" "dataset.KEY=path": four of these point every split at our files. */
+static void set_arg(char *out, size_t n, const char *key, const char *path)
+{
+    snprintf(out, n, "dataset.%s=%s", key, path);
+}
+
+/* ---- usage --------------------------------------------------------------- */
+
+static void no_arguments_is_usage_error(void)
+{
+    struct result r = run(NULL);
+    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK(strstr(r.err, "usage: ssnnsim"), "stderr: %s", r.err);
+    result_free(&r);
+}
+
+static void unknown_command_is_usage_error(void)
+{
+    struct result r = run("bogus", cfg_path, NULL);
+    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK(starts_with(r.err, "ssnnsim: unknown command 'bogus'"), "stderr: %s", r.err);
+    result_free(&r);
+}
+
+static void version_prints_name(void)
+{
+    struct result r = run("--version", NULL);
+    CHECK(r.code == 0, "exit %d", r.code);
+    CHECK(starts_with(r.out, "ssnnsim ") && lines(r.out) == 1, "stdout: %s", r.out);
+    result_free(&r);
+}
+
+static void command_help_exits_0(void)
+{
+    struct result r = run("train", "--help", NULL);
+    CHECK(r.code == 0, "exit %d", r.code);
+    CHECK(starts_with(r.out, "usage: ssnnsim train") && strstr(r.out, "--set"), "stdout: %s", r.out);
+    result_free(&r);
+}
+
+static void unknown_option_is_usage_error(void)
+{
+    struct result r = run("train", cfg_path, "--bogus", NULL);
+    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK(strstr(r.err, "bogus") && strstr(r.err, "usage: ssnnsim train"), "stderr: %s", r.err);
+    result_free(&r);
+}
+
+static void missing_config_argument_is_usage_error(void)
+{
+    struct result r = run("train", NULL);
+    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK(starts_with(r.err, "ssnnsim train: missing CONFIG.yaml"), "stderr: %s", r.err);
+    result_free(&r);
+    r = run("train", cfg_path, cfg_path, NULL);
+    CHECK(r.code == 2, "two configs: exit %d", r.code);
+    result_free(&r);
+}
+
+static void unknown_engine_is_refused(void)
+{
+    struct result r = run("train", cfg_path, "--engine", "nosuch", NULL);
+    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK(strstr(r.err, "engine 'nosuch'"), "stderr: %s", r.err);
+    result_free(&r);
+}
+
+/* ---- configuration errors ------------------------------------------------ */
+
+static void missing_config_file(void)
+{
+    char p[600], want[1300];
+    in_tmp(p, sizeof p, "no-such.yaml");
+    snprintf(want, sizeof want, "%s:1:1: cannot open: No such file or directory\n", p);
+    struct result r = run("train", p, NULL);
+    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK(!strcmp(r.err, want), "stderr: %s", r.err);
+    result_free(&r);
+}
+
+static void bad_set_is_refused(void)
+{
+    struct result r = run("train", cfg_path, "--set", "network.hidden=abc", NULL);
+    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK(!strcmp(r.err, "--set:1:16: network.hidden: expected an integer, got 'abc'\n"), "stderr: %s", r.err);
+    result_free(&r);
+    /* Shorthand options are overrides too, counted among the --set options. */
+    r = run("train", cfg_path, "--set", "network.hidden=8", "--seed", "abc", NULL);
+    CHECK(r.code == 2, "--seed abc: exit %d", r.code);
+    CHECK(!strcmp(r.err, "--set:2:15: training.seed: expected an integer, got 'abc'\n"), "stderr: %s", r.err);
+    result_free(&r);
+    r = run("train", cfg_path, "--set", "nokey", NULL);
+    CHECK(r.code == 2 && starts_with(r.err, "--set:1:1: expected key=value"), "exit %d stderr: %s", r.code, r.err);
+    result_free(&r);
+}
+
+/* A config error is found before anything is written. */
+static void bad_config_leaves_no_out_file(void)
+{
+    char bad[600], out[600], tmp[700];
+    in_tmp(bad, sizeof bad, "bad.yaml");
+    write_file(bad, "extends: %s\nnetwork:\n  hidden: -1\n", cfg_path);
+    in_tmp(out, sizeof out, "bad-out.json");
+    snprintf(tmp, sizeof tmp, "%s.tmp", out);
+    struct result r = run("train", bad, "--out", out, "--quiet", NULL);
+    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK(starts_with(r.err, bad) && strstr(r.err, ":3:11: network.hidden: -1 is out of range") &&
+          lines(r.err) == 1, "stderr: %s", r.err);
+    CHECK(!exists(out) && !exists(tmp), "%s was written", out);
+    result_free(&r);
+}
+
+/* ---- datasets ------------------------------------------------------------ */
+
+static void missing_dataset_is_named(void)
+{
+    char nope[600], a[700], b[700], out[600];
+    in_tmp(nope, sizeof nope, "missing-images.idx");
+    in_tmp(out, sizeof out, "missing-out.json");
+    set_arg(a, sizeof a, "train_images", nope);
+    set_arg(b, sizeof b, "test_images", nope);
+    struct result r = run("train", cfg_path, "--set", a, "--set", b, "--out", out, "--quiet", NULL);
+    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK(strstr(r.err, nope) && strstr(r.err, "cannot open"), "stderr: %s", r.err);
+    CHECK(!exists(out), "%s was written", out);
+    result_free(&r);
+}
+
+static void truncated_idx_is_refused(void)
+{
+    char p[600], a[700];
+    in_tmp(p, sizeof p, "truncated.idx");
+    uint8_t px[20 * 28 * 28] = { 0 };
+    uint32_t dims[3] = { 20, 28, 28 };
+    write_idx(p, 3, dims, px);
+    if (truncate(p, 500)) { perror("truncate"); exit(2); }
+    set_arg(a, sizeof a, "train_images", p);
+    struct result r = run("train", cfg_path, "--set", a, "--quiet", NULL);
+    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK(strstr(r.err, p) && strstr(r.err, "truncated"), "stderr: %s", r.err);
+    result_free(&r);
+}
+
+static void corrupt_idx_is_refused(void)
+{
+    char p[600], a[700];
+    in_tmp(p, sizeof p, "notidx.idx");
+    write_file(p, "this is not an IDX file at all\n");
+    set_arg(a, sizeof a, "test_images", p);
+    struct result r = run("train", cfg_path, "--set", a, "--quiet", NULL);
+    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK(strstr(r.err, p) && strstr(r.err, "bad magic"), "stderr: %s", r.err);
+    result_free(&r);
+}
+
+static void wrong_image_dimensions_refused(void)
+{
+    char p[600], a[700];
+    in_tmp(p, sizeof p, "img27.idx");
+    static uint8_t px[20 * 27 * 28];
+    uint32_t dims[3] = { 20, 27, 28 };
+    write_idx(p, 3, dims, px);
+    set_arg(a, sizeof a, "train_images", p);
+    struct result r = run("train", cfg_path, "--set", a, "--quiet", NULL);
+    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK(strstr(r.err, p) && strstr(r.err, "images are 27x28, expected 28x28"), "stderr: %s", r.err);
+    result_free(&r);
+}
+
+static void label_out_of_range_refused(void)
+{
+    char p[600], a[700];
+    in_tmp(p, sizeof p, "badlabels.idx");
+    uint8_t l[20] = { 0 };
+    l[3] = 12;
+    uint32_t dims[1] = { 20 };
+    write_idx(p, 1, dims, l);
+    set_arg(a, sizeof a, "train_labels", p);
+    struct result r = run("train", cfg_path, "--set", a, "--quiet", NULL);
+    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK(strstr(r.err, p) && strstr(r.err, "sample 3 has label 12") && strstr(r.err, "outside [0, 10)"),
+          "stderr: %s", r.err);
+    result_free(&r);
+}
+
+static void image_label_count_mismatch_refused(void)
+{
+    char p[600], a[700];
+    in_tmp(p, sizeof p, "fivelabels.idx");
+    uint8_t l[5] = { 0 };
+    uint32_t dims[1] = { 5 };
+    write_idx(p, 1, dims, l);
+    set_arg(a, sizeof a, "test_labels", p);
+    struct result r = run("train", cfg_path, "--set", a, "--quiet", NULL);
+    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK(strstr(r.err, "holds 20 images but") && strstr(r.err, "holds 5 labels"), "stderr: %s", r.err);
+    result_free(&r);
+}
+
+/* ---- a real run and its checkpoints ------------------------------------- */
+
+static char ckpt[600];
+
+static void train_writes_out_and_checkpoint(void)
+{
+    char out[600];
+    in_tmp(out, sizeof out, "run.json");
+    in_tmp(ckpt, sizeof ckpt, "run.ckpt");
+    struct result r = run("train", cfg_path, "--out", out, "--checkpoint", ckpt, "--quiet", NULL);
+    CHECK(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
+    CHECK(exists(out) && exists(ckpt), "out %d checkpoint %d", exists(out), exists(ckpt));
+    char *json = read_all(out);
+    CHECK(strstr(json, "\"command\": \"train\"") && strstr(json, "\"hidden\": 16"), "result: %.300s", json);
+    free(json);
+    result_free(&r);
+    r = run("infer", cfg_path, "--checkpoint", ckpt, "--quiet", NULL);
+    CHECK(r.code == 0, "infer: exit %d, stderr: %s", r.code, r.err);
+    result_free(&r);
+}
+
+/* Writes a damaged copy of the checkpoint and runs infer on it. */
+static struct result infer_damaged(const char *name, long keep, long flip_at)
+{
+    char p[600];
+    in_tmp(p, sizeof p, name);
+    char *src = NULL;
+    FILE *f = fopen(ckpt, "rb");
+    long n = 0;
+    if (f) {
+        fseek(f, 0, SEEK_END);
+        n = ftell(f);
+        rewind(f);
+        src = malloc((size_t)n + 1);
+        if (fread(src, 1, (size_t)n, f) != (size_t)n) n = 0;
+        fclose(f);
+    }
+    if (keep >= 0 && keep < n) n = keep;
+    if (src && flip_at >= 0 && flip_at < n) src[flip_at] ^= 1;
+    f = fopen(p, "wb");
+    if (f) {
+        if (src) fwrite(src, 1, (size_t)n, f);
+        fclose(f);
+    }
+    free(src);
+    return run("infer", cfg_path, "--checkpoint", p, "--quiet", NULL);
+}
+
+static void infer_rejects_corrupt_checkpoint(void)
+{
+    struct result r = infer_damaged("flipped.ckpt", -1, 100);
+    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK(strstr(r.err, "flipped.ckpt: offset ") && strstr(r.err, "checksum mismatch"), "stderr: %s", r.err);
+    result_free(&r);
+}
+
+static void infer_rejects_truncated_checkpoint(void)
+{
+    struct result r = infer_damaged("cut.ckpt", 100, -1);
+    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK(strstr(r.err, "cut.ckpt: offset 68: checksum mismatch (corrupt or truncated checkpoint)"),
+          "stderr: %s", r.err);
+    result_free(&r);
+    r = infer_damaged("tiny.ckpt", 4, -1);
+    CHECK(r.code == 2, "4 bytes: exit %d", r.code);
+    CHECK(strstr(r.err, "tiny.ckpt: offset 0: truncated checkpoint (reading magic)"), "stderr: %s", r.err);
+    result_free(&r);
+}
+
+static void infer_rejects_foreign_file(void)
+{
+    struct result r = infer_damaged("magic.ckpt", -1, 0);
+    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK(strstr(r.err, "magic.ckpt: offset 0: not an ssnnsim checkpoint (bad magic)"), "stderr: %s", r.err);
+    result_free(&r);
+}
+
+static void infer_rejects_checkpoint_of_other_settings(void)
+{
+    struct result r = run("infer", cfg_path, "--checkpoint", ckpt, "--seed", "5", "--quiet", NULL);
+    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK(strstr(r.err, "checkpoint was written by a run with different settings"), "stderr: %s", r.err);
+    result_free(&r);
+}
+
+static void infer_needs_a_checkpoint(void)
+{
+    struct result r = run("infer", cfg_path, "--quiet", NULL);
+    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK(strstr(r.err, "--checkpoint FILE is required"), "stderr: %s", r.err);
+    result_free(&r);
+    char p[600];
+    in_tmp(p, sizeof p, "absent.ckpt");
+    r = run("infer", cfg_path, "--checkpoint", p, "--quiet", NULL);
+    CHECK(r.code == 2, "absent: exit %d", r.code);
+    CHECK(strstr(r.err, "absent.ckpt: cannot open checkpoint"), "stderr: %s", r.err);
+    result_free(&r);
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
+static void cleanup(void)
+{
+    DIR *d = opendir(tmpdir);
+    struct dirent *e;
+    char p[600];
+    while (d && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
+        unlink(p);
+    }
+    if (d) closedir(d);
+    rmdir(tmpdir);
+}
+
+int main(void)
+{
+    const char *env = getenv("SSNNSIM");
+    snprintf(bin, sizeof bin, "%s", env && *env ? env : "build/ssnnsim");
+    if (access(bin, X_OK)) {
+        printf("FAIL test_cli: %s is not an executable (build it first)\n", bin);
+        return 1;
+    }
+    if (!getcwd(repo, sizeof repo)) return 2;
+    char probe[1200];
+    snprintf(probe, sizeof probe, "%s/workloads/mnist.yaml", repo);
+    if (access(probe, R_OK)) {
+        printf("FAIL test_cli: %s not found; run the tests from the repository root\n", probe);
+        return 1;
+    }
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/ssnn_cli_XXXXXX");
+    if (!mkdtemp(tmpdir)) { perror("mkdtemp"); return 2; }
+
+    /* 20 noisy 28x28 images, labels 0..9: enough for one tiny epoch. */
+    in_tmp(img, sizeof img, "images.idx");
+    in_tmp(lab, sizeof lab, "labels.idx");
+    static uint8_t px[20 * 28 * 28];
+    uint8_t l[20];
+    uint32_t x = 12345;
+    for (size_t i = 0; i < sizeof px; i++) {
+        x = x * 1103515245u + 12345u;
+        px[i] = (uint8_t)(x >> 24);
+    }
+    for (int i = 0; i < 20; i++) l[i] = (uint8_t)(i % 10);
+    uint32_t idims[3] = { 20, 28, 28 }, ldims[1] = { 20 };
+    write_idx(img, 3, idims, px);
+    write_idx(lab, 1, ldims, l);
+    in_tmp(cfg_path, sizeof cfg_path, "tiny.yaml");
+    write_file(cfg_path,
+               "extends: '%s/workloads/mnist.yaml'\n"
+               "network:\n  hidden: 16\n"
+               "training:\n  epochs: 1\n"
+               "dataset:\n  train_images: '%s'\n  train_labels: '%s'\n"
+               "  test_images: '%s'\n  test_labels: '%s'\n",
+               repo, img, lab, img, lab);
+
+    RUN(no_arguments_is_usage_error);
+    RUN(unknown_command_is_usage_error);
+    RUN(version_prints_name);
+    RUN(command_help_exits_0);
+    RUN(unknown_option_is_usage_error);
+    RUN(missing_config_argument_is_usage_error);
+    RUN(unknown_engine_is_refused);
+    RUN(missing_config_file);
+    RUN(bad_set_is_refused);
+    RUN(bad_config_leaves_no_out_file);
+    RUN(missing_dataset_is_named);
+    RUN(truncated_idx_is_refused);
+    RUN(corrupt_idx_is_refused);
+    RUN(wrong_image_dimensions_refused);
+    RUN(label_out_of_range_refused);
+    RUN(image_label_count_mismatch_refused);
+    RUN(train_writes_out_and_checkpoint);
+    RUN(infer_rejects_corrupt_checkpoint);
+    RUN(infer_rejects_truncated_checkpoint);
+    RUN(infer_rejects_foreign_file);
+    RUN(infer_rejects_checkpoint_of_other_settings);
+    RUN(infer_needs_a_checkpoint);
+
+    cleanup();
+    CHECK_DONE();
+}
