@@ -63,7 +63,10 @@ demo: data
 $(BUILD)/bench_golden: tools/bench_golden.c $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
 
-bench: data all $(BUILD)/bench_golden
+$(BUILD)/bench_chip: tools/bench_chip.c $(BUILD)/libssnn.a
+	$(CC) $(CFLAGS) $(XCFLAGS) $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
+
+bench: data all $(BUILD)/bench_golden $(BUILD)/bench_chip
 	@tools/bench $(BUILD)
 
 clean:

@@ -151,7 +151,8 @@ void core_start_step(struct core *k, uint64_t cycle, struct core_outbox *out)
             if (rng_u16(&k->rng_a[i]) < px[i] * 257u) k->rows[k->n_rows++] = i;
         k->sc.input_spikes += (uint64_t)k->n_rows;
         k->sc.rng_draws += (uint64_t)k->count;
-        k->c.neuron_updates += (uint64_t)k->count;
+        k->c.encoder_updates += (uint64_t)k->count;
+        k->c.rng_fwd += (uint64_t)k->count;
         compute(k, cycle, ceil_div(k->count, sh->lanes));
         break;
     }
@@ -228,6 +229,7 @@ void core_receive(struct core *k, const struct flit *f, uint64_t cycle, struct c
     case SS_BACK_NEG: {     /* hidden core: the gradient units gate b with d */
         int j = (int)f->neuron - k->first;
         k->spikes_seen++;
+        k->c.grad_unit_events++;
         if (k->d[j]) {
             int up = f->stream == SS_BACK_NEG;
             if (up) k->sc.grad_neg++;
@@ -263,7 +265,12 @@ static void finish_hidden(struct core *k, uint64_t cycle, struct core_outbox *ou
     }
     k->sc.hidden_spikes += nh;
     k->sc.rng_draws += (uint64_t)k->count * (1u + (sh->noise_k != 0) + (unsigned)learn);
-    k->c.neuron_updates += (uint64_t)k->count;
+    k->c.fwd_unit_updates += (uint64_t)k->count;
+    k->c.rng_fwd += (uint64_t)k->count * (1u + (sh->noise_k != 0));
+    if (learn) {
+        k->c.deriv_unit_updates += (uint64_t)k->count;
+        k->c.rng_back += (uint64_t)k->count;
+    }
     if (learn)
         for (int j = 0; j < k->count; j++) k->sc.deriv_spikes += k->d[j];
     send(k, out, sh->output_node, SS_PHASE_DONE, TC_FORWARD, nh, cycle);
@@ -303,7 +310,9 @@ static void finish_output(struct core *k, uint64_t cycle, struct core_outbox *ou
     k->sc.steps++;
     k->sc.output_spikes++;
     k->sc.rng_draws += 1 + (sh->noise_k ? (uint64_t)no : 0);
-    k->c.neuron_updates += (uint64_t)no;
+    k->c.out_unit_updates += (uint64_t)no;
+    k->c.wta_decisions++;
+    k->c.rng_fwd += 1 + (sh->noise_k ? (uint64_t)no : 0);
     if (!learn) {
         report_barrier(k, out, cycle);
         return;
@@ -314,7 +323,8 @@ static void finish_output(struct core *k, uint64_t cycle, struct core_outbox *ou
     k->err = err;
     k->sc.gate_closed += !gate_open;
     k->sc.rng_draws += (uint64_t)nh + 1 + (sh->noise_k ? (uint64_t)nh : 0);
-    k->c.neuron_updates += (uint64_t)nh;
+    k->c.back_gen_updates += (uint64_t)nh;
+    k->c.rng_back += (uint64_t)nh + 1 + (sh->noise_k ? (uint64_t)nh : 0);
     /* Backward read of every tile with e+ on column o and e- on column y. */
     int32_t *r = k->acc + no;
     if (err)

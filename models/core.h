@@ -54,7 +54,15 @@ struct chip_shared {
 /* Events of one core, summed by the chip into the golden model's counters. */
 struct core_counters {
     uint64_t flits_sent, flits_received, local_deliveries;
-    uint64_t neuron_updates;        /* unit evaluations (forward, derivative, WTA, backward) */
+    /* unit evaluations, by unit (the energy model prices each) */
+    uint64_t encoder_updates;       /* input Bernoulli encoders */
+    uint64_t fwd_unit_updates;      /* hidden forward units */
+    uint64_t deriv_unit_updates;    /* hidden derivative units */
+    uint64_t grad_unit_events;      /* backward spikes gated by a gradient unit */
+    uint64_t out_unit_updates;      /* output membranes evaluated */
+    uint64_t wta_decisions;         /* WTA races run */
+    uint64_t back_gen_updates;      /* backward spike generators evaluated */
+    uint64_t rng_fwd, rng_back;     /* unit-stream draws serving the forward / backward phase */
     uint64_t busy_cycles;           /* cycles spent computing */
     uint64_t barriers;              /* BARRIER messages sent */
     uint64_t releases;              /* RELEASE messages sent (master only) */

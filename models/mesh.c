@@ -25,6 +25,7 @@ struct mesh {
     uint64_t cycle;
     uint64_t injected, popped;
     struct router_cfg rc;
+    int step_all;               /* test hook: ignore router.wake */
     char fault[256];            /* a failure seen by a void function, reported by mesh_step */
     struct mesh_counters *sum;  /* filled by mesh_counters */
 };
@@ -138,7 +139,7 @@ int mesh_step(struct mesh *m, char *err, size_t errlen)
     int n0 = m->n_active;       /* routers woken during this cycle start next cycle */
     for (int i = 0; i < n0; i++) {
         struct router *r = &m->r[m->active[i]];
-        if (r->wake > now) continue;    /* its flits are all in the pipeline or on links */
+        if (r->wake > now && !m->step_all) continue;    /* its flits are all in the pipeline or on links */
         int sent = router_step(r, now);
         if (sent < 0) {
             if (sent == -1) watchdog_message(m, r, err, errlen);
@@ -218,6 +219,8 @@ void mesh_debug_stall_link(struct mesh *m, int node, int port, int on)
     if (on) r->stalled |= (uint8_t)(1u << port);
     else r->stalled &= (uint8_t)~(1u << port);
 }
+
+void mesh_debug_step_all(struct mesh *m, int on) { m->step_all = on; }
 
 uint64_t mesh_zero_load_latency(const struct router_cfg *rc, int hops, int flits)
 {

@@ -63,6 +63,9 @@ void mesh_set_trace(struct mesh *m, mesh_trace_fn fn, void *ctx);
 /* Test hook: freezes (on = 1) or releases output port `port` (enum router_port)
  * of router `node`, as a broken link would; the watchdog must then fire. */
 void mesh_debug_stall_link(struct mesh *m, int node, int port, int on);
+/* Test hook: step every router with work each cycle, ignoring router.wake (the
+ * results must be identical; only the cost differs). */
+void mesh_debug_step_all(struct mesh *m, int on);
 /* Zero-load latency of a packet of `flits` flits over `hops` links (docs/noc.md):
  * (hops + 1) * pipeline + hops * link_latency + flits, from generation to the
  * cycle its tail can be popped. */

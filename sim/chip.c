@@ -153,6 +153,10 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    for (int k = 0; k < c->n_cores; k++) c->n_tiles_total += c->cores[k].n_tiles;
+    c->save_c = calloc((size_t)c->n_cores, sizeof *c->save_c);
+    c->save_sc = calloc((size_t)c->n_cores, sizeof *c->save_sc);
+    c->save_x = calloc((size_t)c->n_tiles_total + 1, sizeof *c->save_x);
     chip_scatter(c, g);
     return 0;
 }
@@ -172,6 +176,9 @@ void chip_free(struct chip *c)
     if (c->mesh) mesh_free(c->mesh);
     activation_free(&c->act);
     ssnn_streams_free(&c->saved);
+    free(c->save_c);
+    free(c->save_sc);
+    free(c->save_x);
     memset(c, 0, sizeof *c);
 }
 
@@ -292,7 +299,13 @@ static void dispatch(struct chip *c)
             c->c.local_flits++;
         } else {
             mesh_inject(c->mesh, f->src, f);
+            int dx = abs(f->dst % c->mesh_x - f->src % c->mesh_x), dy = abs(f->dst / c->mesh_x - f->src / c->mesh_x);
             c->c.flits++;
+            c->c.hops += (uint64_t)(dx + dy);
+            c->c.class_flits[f->tclass]++;
+            c->c.class_hops_ew[f->tclass] += (uint64_t)dx;
+            c->c.class_hops_ns[f->tclass] += (uint64_t)dy;
+            c->c.class_routers[f->tclass] += (uint64_t)(dx + dy + 1);
         }
     }
     c->out.n = 0;
@@ -392,26 +405,64 @@ int chip_train_sample(struct chip *c, const uint8_t *pixels, int label, int T, u
     return r;
 }
 
+static void add_u64(void *dst, const void *a, const void *b, size_t bytes, int sign)
+{
+    uint64_t *d = dst;
+    const uint64_t *x = a, *y = b;
+    for (size_t i = 0; i < bytes / sizeof(uint64_t); i++) d[i] += sign > 0 ? x[i] - y[i] : x[i];
+}
+
+void chip_totals(const struct chip *c, struct chip_totals *t)
+{
+    memset(t, 0, sizeof *t);
+    for (int k = 0; k < c->n_cores; k++) {
+        const struct core *q = &c->cores[k];
+        add_u64(&t->core, &q->c, NULL, sizeof q->c, 0);
+        for (int i = 0; i < q->n_tiles; i++)
+            add_u64(q->role == CORE_HIDDEN ? &t->w1 : &t->w2, &q->tiles[i].c, NULL, sizeof q->tiles[i].c, 0);
+    }
+    t->chip = c->c;
+}
+
+/* Parks (save = 1) or restores every core and tile counter. */
+static void park_counters(struct chip *c, int save)
+{
+    int x = 0;
+    for (int k = 0; k < c->n_cores; k++) {
+        struct core *q = &c->cores[k];
+        if (save) {
+            c->save_c[k] = q->c;
+            c->save_sc[k] = q->sc;
+        } else {
+            q->c = c->save_c[k];
+            q->sc = c->save_sc[k];
+        }
+        for (int i = 0; i < q->n_tiles; i++, x++) {
+            if (save) c->save_x[x] = q->tiles[i].c;
+            else q->tiles[i].c = c->save_x[x];
+        }
+    }
+}
+
 int chip_infer_wta(struct chip *c, struct ssnn_streams *st, const uint8_t *pixels, int T, uint32_t *wins,
                    char *err, size_t errlen)
 {
-    /* Inference leaves the training streams and counters as they were. */
-    struct ssnn_counters *saved = malloc((size_t)c->n_cores * sizeof *saved);
-    for (int k = 0; k < c->n_cores; k++) saved[k] = c->cores[k].sc;
-    struct chip_counters before = c->c;
+    /* Inference leaves the training streams and counters as they were; what it
+     * cost goes to its own account. */
+    struct chip_totals before, after;
+    chip_totals(c, &before);
+    park_counters(c, 1);
+    struct chip_counters saved_chip = c->c;
     move_streams(c, &c->saved, 0);
     move_streams(c, st, 1);
     int r = run_sample(c, pixels, -1, T, 0, wins, err, errlen);
     move_streams(c, st, 0);
     move_streams(c, &c->saved, 1);
-    for (int k = 0; k < c->n_cores; k++) c->cores[k].sc = saved[k];
-    free(saved);
-    /* Inference time and traffic go to their own account. */
-    c->infer.cycles += c->c.cycles - before.cycles;
-    c->infer.steps += c->c.steps - before.steps;
-    c->infer.samples += c->c.samples - before.samples;
-    c->infer.flits += c->c.flits - before.flits;
-    c->infer.local_flits += c->c.local_flits - before.local_flits;
-    c->c = before;
+    chip_totals(c, &after);
+    add_u64(&c->infer, &after, &before, sizeof after, 1);
+    c->infer.chip.step_cycles_min = saved_chip.step_cycles_min;
+    c->infer.chip.step_cycles_max = saved_chip.step_cycles_max;
+    park_counters(c, 0);
+    c->c = saved_chip;
     return r;
 }

@@ -27,6 +27,18 @@ struct chip_counters {
     uint64_t flits;                 /* flits that crossed the network */
     uint64_t local_flits;           /* flits a core delivered to itself */
     uint64_t hops;                  /* router-to-router link traversals */
+    /* per traffic class (enum traffic_class): flits, east-west and north-south
+     * hops, router traversals (hops + 1 per flit: XY routes are minimal) */
+    uint64_t class_flits[TC_COUNT], class_hops_ew[TC_COUNT], class_hops_ns[TC_COUNT];
+    uint64_t class_routers[TC_COUNT];
+};
+
+/* Everything a chip counted, summed over its cores and tiles: what the energy
+ * model prices. Hidden-core tiles hold W1, the output core's W2. */
+struct chip_totals {
+    struct core_counters core;
+    struct crossbar_counters w1, w2;
+    struct chip_counters chip;
 };
 
 struct chip {
@@ -47,7 +59,11 @@ struct chip {
     uint64_t base_w1[2], base_w2[2];/* device pulse counts carried in (up, down) */
     struct ssnn_streams saved;      /* training streams parked during inference */
     struct chip_counters c;
-    struct chip_counters infer;     /* the same, spent in inference */
+    struct chip_totals infer;       /* what inference cost (kept out of the training counts) */
+    struct core_counters *save_c;   /* counters parked during inference */
+    struct ssnn_counters *save_sc;
+    struct crossbar_counters *save_x;
+    int n_tiles_total;
 };
 
 /* Maps the configured network onto the configured chip and loads the golden
@@ -63,6 +79,9 @@ int chip_train_sample(struct chip *c, const uint8_t *pixels, int label, int T, u
 /* WTA inference on the given streams (counters and training streams untouched). */
 int chip_infer_wta(struct chip *c, struct ssnn_streams *st, const uint8_t *pixels, int T, uint32_t *wins,
                    char *err, size_t errlen);
+
+/* Sums the training counters of every core and tile. */
+void chip_totals(const struct chip *c, struct chip_totals *t);
 
 /* Copies the chip's state (conservation states, device streams, unit streams,
  * counters) into / out of a golden model of the same configuration. */

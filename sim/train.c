@@ -212,7 +212,7 @@ static void write_counters(struct json *j, const struct ssnn_counters *c)
 /* Timing and traffic of the cycle-level chip: every figure a simulated count. */
 static void write_chip(struct json *j, struct run *r)
 {
-    const struct chip_counters *c = &r->chip.c, *in = &r->chip.infer;
+    const struct chip_counters *c = &r->chip.c, *in = &r->chip.infer.chip;
     const struct mesh_counters *m = mesh_counters(r->chip.mesh);
     double ns_per_cycle = 1000.0 / r->cfg->chip.clock_mhz;
     json_key(j, "cycles");
