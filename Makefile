@@ -6,15 +6,18 @@ CFLAGS  ?= -O2 -g
 XCFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Isim -Imodels
 # The model hot loops (spike-row accumulation) need the vectoriser's full cost model.
 MODEL_OPT ?= -O3
-LDLIBS  := -lyaml -lz -lm
+LDLIBS  := -lyaml -lz -lm -lpthread
 BUILD   ?= build
 
 LIB_SRC  := $(filter-out sim/cli.c,$(wildcard sim/*.c)) $(wildcard models/*.c)
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# The FST writer that ships with Verilator (gtkwave's fstapi), compiled as it is.
+FST_DIR  ?= /usr/share/verilator/include/gtkwave
+FST_OBJ  := $(BUILD)/fst/fstapi.o $(BUILD)/fst/lz4.o $(BUILD)/fst/fastlz.o
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(FST_OBJ)
 TEST_SRC := $(wildcard testbenches/test_*.c)
 TEST_BIN := $(TEST_SRC:testbenches/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps data test san demo bench clean
+.PHONY: all deps data test san demo bench waves clean
 all: deps
 	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim
 
@@ -27,6 +30,12 @@ data: deps
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(XCFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/fst/%.o: $(FST_DIR)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -std=gnu11 -w -DFST_CONFIG_INCLUDE='"fst_config.h"' -I$(FST_DIR) -c $< -o $@
+
+$(BUILD)/sim/waves.o: XCFLAGS += -I$(FST_DIR)
 
 $(BUILD)/models/%.o: models/%.c
 	@mkdir -p $(dir $@)
@@ -65,6 +74,13 @@ $(BUILD)/bench_golden: tools/bench_golden.c $(BUILD)/libssnn.a
 
 $(BUILD)/bench_chip: tools/bench_chip.c $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
+
+# A short chip run with a waveform dump, and the command that opens it.
+waves: data
+	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim
+	$(BUILD)/ssnnsim train workloads/mnist.yaml --engine chip --samples 4 --test-samples 2 --epochs 1 \
+	  --set training.T_test=4 --waves waves/demo.fst --wave-samples 4 --quiet
+	@echo "open with:  gtkwave waves/demo.fst waves/demo.gtkw"
 
 bench: data all $(BUILD)/bench_golden $(BUILD)/bench_chip
 	@tools/bench $(BUILD)

@@ -12,6 +12,11 @@
 
 #define GRAD_NEG 0x80000000u
 
+#define OBSERVE(k, ev, j, v, cyc)                                                        \
+    do {                                                                                 \
+        if ((k)->observe) (k)->observe((k)->observe_ctx, (k), (ev), (j), (v), (cyc));     \
+    } while (0)
+
 void outbox_push(struct core_outbox *o, const struct flit *f)
 {
     if (o->n == o->cap) {
@@ -149,6 +154,8 @@ void core_start_step(struct core *k, uint64_t cycle, struct core_outbox *out)
         const uint8_t *px = sh->pixels + k->first;
         for (int i = 0; i < k->count; i++)
             if (rng_u16(&k->rng_a[i]) < px[i] * 257u) k->rows[k->n_rows++] = i;
+        if (k->observe)
+            for (int a = 0; a < k->n_rows; a++) OBSERVE(k, EV_INPUT, k->rows[a], 1, cycle);
         k->sc.input_spikes += (uint64_t)k->n_rows;
         k->sc.rng_draws += (uint64_t)k->count;
         k->c.encoder_updates += (uint64_t)k->count;
@@ -230,8 +237,11 @@ void core_receive(struct core *k, const struct flit *f, uint64_t cycle, struct c
         int j = (int)f->neuron - k->first;
         k->spikes_seen++;
         k->c.grad_unit_events++;
+        OBSERVE(k, f->stream == SS_BACK_POS ? EV_BACK_POS : EV_BACK_NEG, j, 1, cycle);
         if (k->d[j]) {
             int up = f->stream == SS_BACK_NEG;
+            OBSERVE(k, up ? EV_GRAD_NEG : EV_GRAD_POS, j, 1, cycle);
+            OBSERVE(k, EV_PULSES, 0, (int64_t)k->n_rows + 1, cycle);
             if (up) k->sc.grad_neg++;
             else k->sc.grad_pos++;
             gradient_pulses(k, j, up);
@@ -258,6 +268,12 @@ static void finish_hidden(struct core *k, uint64_t cycle, struct core_outbox *ou
         uint32_t p = act_sigmoid(sh->act, k->acc[j]);
         k->h[j] = rng_u16(&k->rng_a[j]) < p;
         if (learn) k->d[j] = k->h[j] & (rng_u16(&k->rng_b[j]) >= p);
+        if (k->observe) {
+            OBSERVE(k, EV_MEMBRANE, j, k->acc[j], cycle);
+            OBSERVE(k, EV_PROB, j, p, cycle);
+            if (k->h[j]) OBSERVE(k, EV_FWD, j, 1, cycle);
+            if (learn && k->d[j]) OBSERVE(k, EV_DERIV, j, 1, cycle);
+        }
         if (k->h[j]) {
             send(k, out, sh->output_node, SS_HIDDEN, TC_FORWARD, (uint32_t)(k->first + j), cycle);
             nh++;
@@ -307,6 +323,10 @@ static void finish_output(struct core *k, uint64_t cycle, struct core_outbox *ou
         if (cum > thr) { o = c; break; }
     }
     k->winner = o;
+    if (k->observe) {
+        for (int c = 0; c < no; c++) OBSERVE(k, EV_MEMBRANE, c, v[c], cycle);
+        OBSERVE(k, EV_WIN, o, 1, cycle);
+    }
     k->sc.steps++;
     k->sc.output_spikes++;
     k->sc.rng_draws += 1 + (sh->noise_k ? (uint64_t)no : 0);
@@ -356,6 +376,9 @@ static void finish_output(struct core *k, uint64_t cycle, struct core_outbox *ou
             crossbar_pulse(&k->tiles[row / xr], row % xr, y, 1);
         }
         k->sc.w2_pulses += 2u * (uint64_t)(k->n_rows + 1);
+        OBSERVE(k, EV_ERR_POS, o, 1, cycle);
+        OBSERVE(k, EV_ERR_NEG, y, 1, cycle);
+        OBSERVE(k, EV_PULSES, 0, 2 * ((int64_t)k->n_rows + 1), cycle);
     }
     for (int h = 0; h < sh->n_hidden_cores; h++)
         send(k, out, sh->hidden_nodes[h], SS_PHASE_DONE, TC_BACKWARD, sent[h], cycle);

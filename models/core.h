@@ -18,6 +18,8 @@
  * the chip reproduces the golden model bit for bit. */
 #ifndef CORE_H
 #define CORE_H
+
+struct core;
 #include <stdint.h>
 
 #include "activation.h"
@@ -74,6 +76,26 @@ struct core_outbox {
     int n, cap;
 };
 
+/* Events a core reports to an observer (the waveform dumper), if it has one:
+ * (event, local neuron index, value, cycle). Models know nothing of waveforms. */
+enum core_event {
+    EV_INPUT,           /* input encoder fired */
+    EV_FWD,             /* hidden forward unit fired */
+    EV_DERIV,           /* hidden derivative unit fired */
+    EV_MEMBRANE,        /* membrane sum of a hidden or output neuron (value) */
+    EV_PROB,            /* firing probability, q0.16 (value) */
+    EV_BACK_POS,        /* backward spike b+ arrived at hidden neuron */
+    EV_BACK_NEG,
+    EV_GRAD_POS,        /* gradient unit g+ fired (b+ AND d) */
+    EV_GRAD_NEG,
+    EV_WIN,             /* output neuron won the WTA race */
+    EV_ERR_POS,         /* e+ at the winner */
+    EV_ERR_NEG,         /* e- at the label */
+    EV_PULSES,          /* coincidence pulses this core applied in a step (value) */
+};
+typedef void (*core_observer)(void *ctx, const struct core *k, int event, int neuron, int64_t value,
+                              uint64_t cycle);
+
 enum core_state { CS_WAIT_RELEASE, CS_COMPUTE, CS_FWD_IN, CS_BACK_IN, CS_DONE };
 
 struct core {
@@ -102,6 +124,8 @@ struct core {
     uint64_t spikes_seen, spikes_announced;
     int barrier_count;              /* master: BARRIERs of this step */
     int n_cores;                    /* master: cores that report */
+    core_observer observe;          /* NULL: nobody watches */
+    void *observe_ctx;
     struct ssnn_counters sc;        /* golden-model event counts of this core */
     struct core_counters c;
 };

@@ -111,6 +111,7 @@ void mesh_inject(struct mesh *m, int node, const struct flit *f)
 /* The watchdog's report: the stuck flit, its router and the routers around it. */
 static void watchdog_message(const struct mesh *m, const struct router *r, char *err, size_t errlen)
 {
+    if (!err || !errlen) return;
     const struct ivc *iv = &r->in[r->stuck_port * r->nvc + r->stuck_vc];
     const struct flit *f = &iv->slot[iv->head].f;
     static const char *const cls[] = { "forward", "backward", "control" };
@@ -153,8 +154,12 @@ int mesh_step(struct mesh *m, char *err, size_t errlen)
     int j = 0;
     for (int i = 0; i < m->n_active; i++) {
         struct router *r = &m->r[m->active[i]];
-        if (router_has_work(r)) m->active[j++] = (uint32_t)r->id;
-        else r->active = 0;
+        if (router_has_work(r)) {
+            m->active[j++] = (uint32_t)r->id;
+        } else {
+            r->active = 0;
+            r->wake = UINT64_MAX;   /* the next flit to arrive sets it */
+        }
     }
     m->n_active = j;
     m->cycle++;

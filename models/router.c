@@ -91,6 +91,7 @@ int router_init(struct router *r, int x, int y, int mesh_x, const struct router_
     r->pipeline = rc->pipeline;
     r->link = rc->link_latency;
     r->watchdog = rc->watchdog_cycles;
+    r->wake = UINT64_MAX;
     r->ni_vc = -1;
     r->ni_rr = (uint8_t)(rc->vcs - 1);
     r->stuck_port = r->stuck_vc = -1;

@@ -13,6 +13,7 @@
  * and the mesh advances. When the network is empty and the cores only compute,
  * the clock jumps to the next completion: the same cycle count, no idle work. */
 #include "chip.h"
+#include "chip_waves.h"
 #include "config.h"
 
 #include <stdio.h>
@@ -319,9 +320,10 @@ static int any_local(struct chip *c)
 }
 
 /* One time step: RELEASE from the master, cycles until every core has reported. */
-static int run_step(struct chip *c, char *err, size_t errlen)
+static int run_step(struct chip *c, uint32_t t, char *err, size_t errlen)
 {
     uint64_t start = c->c.cycles;
+    if (c->waves) chip_waves_step(c->waves, start, c->wave_sample, t);
     struct core *m = c->master;
     m->barrier_count = 0;
     for (int k = 0; k < c->n_cores; k++) {
@@ -386,10 +388,11 @@ static int run_sample(struct chip *c, const uint8_t *pixels, int label, int T, u
     memset(wins, 0, (size_t)c->sh.n_out * sizeof *wins);
     for (int t = 0; t < T; t++) {
         c->sh.step = ++c->step_id;
-        if (run_step(c, err, errlen)) return -1;
+        if (run_step(c, (uint32_t)t, err, errlen)) return -1;
         wins[c->output->winner]++;
     }
     c->c.samples++;
+    c->wave_sample++;
     int best = 0;
     for (int k = 1; k < c->sh.n_out; k++)
         if (wins[k] > wins[best]) best = k;

@@ -15,6 +15,7 @@
 #include "ssnn.h"
 
 struct config;
+struct chip_waves;
 
 struct chip_fifo { struct flit *f; int head, n, cap; };
 
@@ -55,6 +56,8 @@ struct chip {
     struct chip_fifo *local;        /* per node: flits a core sent itself (no network) */
     uint32_t step_id;               /* steps ever started: tags every flit with its step */
     int check;                      /* assert conservation at every step boundary */
+    struct chip_waves *waves;       /* waveform dump, or NULL */
+    uint64_t wave_sample;           /* samples presented so far (train and infer) */
     struct ssnn_counters base;      /* golden counters carried in from the state */
     uint64_t base_w1[2], base_w2[2];/* device pulse counts carried in (up, down) */
     struct ssnn_streams saved;      /* training streams parked during inference */

@@ -48,6 +48,11 @@ static void usage_command(FILE *f, const struct command *c)
     fprintf(f,
             "  --engine NAME       golden (the bit-defining model) or chip (cycle-level, counts cycles and flits)\n"
             "  --check             chip: assert that no flit is left in flight at any step boundary\n"
+            "  --waves FILE        chip: write spike waveforms (.fst or .vcd) and FILE.gtkw for GTKWave\n"
+            "  --wave-cores LIST   cores to dump: all (default) or indices, e.g. 0,4,6\n"
+            "  --wave-neurons N    first N neurons of each dumped core (default 8; output core: all)\n"
+            "  --wave-samples [A:]N  dump N samples from sample A (default 2 from 0; 0 = all)\n"
+            "  --wave-cycles A:B   only cycles A..B\n"
             "  --set KEY=VALUE     override any config key (dotted), repeatable\n"
             "  --out FILE          write the result JSON\n"
             "  --seed N            training.seed\n"
@@ -82,7 +87,7 @@ int main(int argc, char **argv)
     }
 
     enum { O_ENGINE = 256, O_SET, O_OUT, O_SEED, O_EPOCHS, O_SAMPLES, O_TEST_SAMPLES, O_QUIET,
-           O_RESUME, O_CHECKPOINT, O_CSV, O_HELP, O_WAVES, O_CHECK };
+           O_RESUME, O_CHECKPOINT, O_CSV, O_HELP, O_WAVES, O_CHECK, O_WAVE_CORES, O_WAVE_NEURONS, O_WAVE_SAMPLES, O_WAVE_CYCLES };
     static const struct option opts[] = {
         { "engine", required_argument, NULL, O_ENGINE },
         { "set", required_argument, NULL, O_SET },
@@ -98,13 +103,18 @@ int main(int argc, char **argv)
         { "waves", required_argument, NULL, O_WAVES },
         { "help", no_argument, NULL, O_HELP },
         { "check", no_argument, NULL, O_CHECK },
+        { "wave-cores", required_argument, NULL, O_WAVE_CORES },
+        { "wave-neurons", required_argument, NULL, O_WAVE_NEURONS },
+        { "wave-samples", required_argument, NULL, O_WAVE_SAMPLES },
+        { "wave-cycles", required_argument, NULL, O_WAVE_CYCLES },
         { NULL, 0, NULL, 0 },
     };
     /* Overrides keep command-line order; shorthand options are overrides too. */
     static char set_text[MAX_SETS][600];
     struct config_override sets[MAX_SETS];
     int n_sets = 0;
-    struct run_opts ro = { .engine = "golden" };
+    /* Default wave selection: every core, 8 neurons each, the first 2 samples. */
+    struct run_opts ro = { .engine = "golden", .wave_sel = { "all", 8, 0, 2, 0, 0 } };
     const char *csv = NULL;
     optind = 2;
     int c;
@@ -122,9 +132,38 @@ int main(int argc, char **argv)
             break;
         case O_CSV: csv = optarg; break;
         case O_HELP: usage_command(stdout, cmd); return 0;
-        case O_WAVES:
-            fprintf(stderr, "ssnnsim: --waves needs the cycle-level chip engine, which this build does not have yet\n");
-            return 2;
+        case O_WAVES: ro.waves = optarg; break;
+        case O_WAVE_CORES: snprintf(ro.wave_sel.cores, sizeof ro.wave_sel.cores, "%s", optarg); break;
+        case O_WAVE_NEURONS:
+        case O_WAVE_SAMPLES:
+        case O_WAVE_CYCLES: {
+            /* N, or A:B (first:count for samples, first:last for cycles) */
+            char *end;
+            long long a = strtoll(optarg, &end, 10), b = 0;
+            int ok = end != optarg && a >= 0;
+            if (ok && *end == ':' && c != O_WAVE_NEURONS) {
+                char *e2;
+                b = strtoll(end + 1, &e2, 10);
+                ok = e2 != end + 1 && !*e2 && b >= 0;
+            } else {
+                ok = ok && !*end;
+            }
+            if (!ok) {
+                fprintf(stderr, "ssnnsim: --%s: bad value '%s'\n",
+                        c == O_WAVE_NEURONS ? "wave-neurons" : c == O_WAVE_SAMPLES ? "wave-samples" : "wave-cycles",
+                        optarg);
+                return 2;
+            }
+            if (c == O_WAVE_NEURONS) ro.wave_sel.neurons = (int)a;
+            else if (c == O_WAVE_SAMPLES) {
+                ro.wave_sel.sample_first = *end == ':' ? a : 0;
+                ro.wave_sel.samples = *end == ':' ? b : a;
+            } else {
+                ro.wave_sel.cycle_first = (uint64_t)a;
+                ro.wave_sel.cycle_last = (uint64_t)b;
+            }
+            break;
+        }
         case O_SET: key = ""; break;
         case O_SEED: key = "training.seed"; break;
         case O_EPOCHS: key = "training.epochs"; break;

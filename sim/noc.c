@@ -322,7 +322,7 @@ int noc_run_point(const struct config *cfg, double rate, int quiet, struct noc_p
     }
     char summary[160];
     snprintf(summary, sizeof summary, "accepted %.4f, latency %.2f avg %llu p99%s", pt->accepted, pt->latency_avg,
-             (unsigned long long)pt->latency_p99, pt->drained ? "" : " (not drained: saturated)");
+             (unsigned long long)pt->latency_p99, pt->drained ? "" : " (not drained within drain_cycles)");
     progress_update(&prog, W + M);
     progress_finish(&prog, summary);
     rc = 0;
@@ -498,7 +498,7 @@ int noc_command(const struct config *cfg, const struct run_opts *o, const char *
     for (int i = 0; i < n; i++)
         printf("%9.4f %9.4f %12.3f %12llu %10llu%s\n", pts[i].offered, pts[i].accepted, pts[i].latency_avg,
                (unsigned long long)pts[i].latency_p99, (unsigned long long)pts[i].packets,
-               pts[i].drained ? "" : "  not drained (saturated)");
+               pts[i].drained ? "" : "  not drained");
     if (!o->quiet && steps > 0)
         fprintf(stderr, "noc: mesh_step %.1f ns per active router-cycle (%.0f router-cycles in %.2f s)\n",
                 1e9 * secs / steps, steps, secs);

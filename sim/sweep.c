@@ -14,6 +14,7 @@
  *   plot: { x: training.T, logx: true }
  */
 #include "sweep.h"
+#include "energy.h"
 #include "progress.h"
 #include "yaml_tree.h"
 
@@ -162,6 +163,36 @@ static void write_plot(const struct sweep *s, const char *csv, const char *png)
     else fprintf(stderr, "plot: gnuplot not found or failed; script left in %s\n", gp);
 }
 
+/* --engine chip: the Pareto front of test accuracy against energy per training sample
+ * (<csv>.pareto.csv), then tools/plot-energy draws it and energy and latency against plot.x. */
+static void write_energy_plots(const struct sweep *s, const char *csv, const double *pe, const double *pa, int n)
+{
+    char front[1200], cmd[3000];
+    int *on = calloc((size_t)n + 1, sizeof *on);
+    snprintf(front, sizeof front, "%.*s.pareto.csv", (int)(strlen(csv) - (strstr(csv, ".csv") ? 4 : 0)), csv);
+    FILE *f = fopen(front, "w");
+    if (!f || !on) {
+        fprintf(stderr, "ssnnsim: %s: cannot create\n", front);
+        if (f) fclose(f);
+        free(on);
+        return;
+    }
+    energy_pareto(pe, pa, n, on);
+    fprintf(f, "point,energy_pj_per_train_sample,test_wta\n");
+    for (;;) {          /* the front's points by increasing energy */
+        int best = -1;
+        for (int i = 0; i < n; i++)
+            if (on[i] == 1 && (best < 0 || pe[i] < pe[best])) best = i;
+        if (best < 0) break;
+        fprintf(f, "%d,%.6f,%.4f\n", best, pe[best], 100 * pa[best]);
+        on[best] = 2;
+    }
+    fclose(f);
+    free(on);
+    snprintf(cmd, sizeof cmd, "tools/plot-energy '%s' '%s' %s", csv, s->plot_x, s->logx ? "logx" : "");
+    if (system(cmd) != 0) fprintf(stderr, "plot: tools/plot-energy failed (run from the repository root, with gnuplot)\n");
+}
+
 int sweep_command(const char *path, const struct config_override *sets, int n_sets,
                   const char *csv_path, const struct run_opts *o)
 {
@@ -176,6 +207,9 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
     }
     int n_points = 1;
     for (int a = 0; a < s.n_axes; a++) n_points *= s.axes[a].n_values;
+    /* --engine chip: energy columns, and the accuracy/energy points for the Pareto front */
+    int energy = !strcmp(o->engine, "chip");
+    double *pe = calloc((size_t)n_points + 1, sizeof *pe), *pa = calloc((size_t)n_points + 1, sizeof *pa);
     char csv_buf[1024], png[1200];
     if (!csv_path) {
         mkdir("results", 0755);
@@ -207,7 +241,9 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
     fprintf(csv, "point");
     for (int a = 0; a < s.n_axes; a++)
         for (int k = 0; k < s.axes[a].n_keys; k++) fprintf(csv, ",%s", s.axes[a].keys[k]->key);
-    fprintf(csv, ",test_wta,test_rate,ann_test,train_wta,weights_sha256\n");
+    fprintf(csv, ",test_wta,test_rate,ann_test,train_wta");
+    if (energy) energy_csv_header(csv);
+    fprintf(csv, ",weights_sha256\n");
     /* Pass 0 checks every point's config, so a bad value stops the sweep
      * before hours of runs; pass 1 runs them. */
     rc = 0;
@@ -247,6 +283,11 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
         csv_value(csv, sum.test_rate);
         csv_value(csv, sum.ann_test);
         csv_value(csv, sum.train_wta);
+        if (energy) {
+            energy_csv_row(csv, &sum.energy);
+            pe[p] = energy_pj_per_sample(&sum.energy.train);
+            pa[p] = sum.test_wta;
+        }
         fprintf(csv, ",%s\n", sum.weights_sha256);
         fflush(csv);
     }
@@ -263,7 +304,10 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
     }
     fprintf(stderr, "sweep %s: %d points -> %s\n", s.name, n_points, csv_path);
     write_plot(&s, csv_path, png);
+    if (energy) write_energy_plots(&s, csv_path, pe, pa, n_points);
 out_free:
+    free(pe);
+    free(pa);
     free(ov);
     free(texts);
 out:

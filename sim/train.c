@@ -9,6 +9,7 @@
 #include "chip.h"
 #include "config.h"
 #include "dataset.h"
+#include "energy.h"
 #include "json.h"
 #include "progress.h"
 #include "rng.h"
@@ -226,6 +227,9 @@ static void write_chip(struct json *j, struct run *r)
         json_double(j, ns_per_cycle * (double)in->cycles / (double)in->samples);
     }
     json_end_object(j);
+    struct energy_report er;
+    energy_report_init(&er, r->cfg, &r->chip);
+    energy_json(j, &er);
     json_key(j, "chip");
     json_begin_object(j);
     json_key(j, "cores"); json_int(j, r->chip.n_cores);
@@ -317,6 +321,14 @@ static void run_free(struct run *r)
 {
     dataset_free(&r->train);
     dataset_free(&r->test);
+    if (r->use_chip && r->chip.waves) {
+        char err[512];
+        if (chip_waves_close(r->chip.waves, err, sizeof err)) fprintf(stderr, "ssnnsim: %s\n", err);
+        else if (!r->o->quiet)
+            fprintf(stderr, "waves: %s (open with: gtkwave %s %.*s.gtkw)\n", r->o->waves, r->o->waves,
+                    (int)strlen(r->o->waves) - 4, r->o->waves);
+        r->chip.waves = NULL;
+    }
     if (r->use_chip) chip_free(&r->chip);
     ssnn_free(&r->net);
     if (r->have_ann) ann_free(&r->ann);
@@ -352,6 +364,14 @@ static int run_setup(struct run *r, const struct config *cfg, const struct run_o
         return 2;
     }
     if (r->use_chip) r->chip.check = o->check;
+    if (o->waves && !r->use_chip) {
+        fprintf(stderr, "ssnnsim: --waves needs --engine chip (waveforms are in clock cycles)\n");
+        return 2;
+    }
+    if (o->waves && !(r->chip.waves = chip_waves_open(&r->chip, o->waves, &o->wave_sel, r->err, sizeof r->err))) {
+        fprintf(stderr, "ssnnsim: %s\n", r->err);
+        return 2;
+    }
     return 0;
 }
 
@@ -477,6 +497,11 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
         sum->train_seconds = train_seconds;
         sum->samples_trained = r.net.c.samples - samples0;
     }
+    if (!rc && r.use_chip) {
+        struct energy_report er;
+        rc = energy_finish_run(&er, cfg, &r.chip, o->out, o->quiet);
+        if (sum) sum->energy = er, sum->has_energy = 1;
+    }
     if (!rc && !o->quiet) {
         char hex[65];
         ssnn_weights_sha256(&r.net, hex);
@@ -505,6 +530,8 @@ int infer_command(const struct config *cfg, const struct run_opts *o)
     if (!o->quiet)
         printf("test accuracy: wta %.2f%%  rate %.2f%%\n", 100 * rec.test_wta, 100 * rec.test_rate);
     rc = write_result(&r, "infer");
+    struct energy_report er;
+    if (!rc && r.use_chip) rc = energy_finish_run(&er, cfg, &r.chip, o->out, o->quiet);
     run_free(&r);
     return rc;
 }

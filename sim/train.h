@@ -5,6 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "chip_waves.h"
+
+#include "energy.h"
+
 struct config;
 
 struct run_opts {
@@ -14,6 +18,8 @@ struct run_opts {
     const char *engine;     /* "golden" */
     int quiet;
     int check;              /* assert flit conservation at every step (chip engine) */
+    const char *waves;      /* waveform file (.fst or .vcd), chip engine only */
+    struct wave_select wave_sel;
 };
 
 struct run_summary {
@@ -22,6 +28,8 @@ struct run_summary {
     char weights_sha256[65];
     double train_seconds;       /* wall clock, for progress and benchmarks only */
     uint64_t samples_trained;
+    int has_energy;             /* --engine chip: energy below is set */
+    struct energy_report energy;/* what training and evaluation cost (models/energy.h) */
 };
 
 /* Trains as train_command does and fills `sum` (may be NULL). */

@@ -324,9 +324,9 @@ static void mnist_workload_loads(void)
           cfg.dataset.classes);
     CHECK(!strcmp(cfg.dataset.name, "mnist") && !strcmp(cfg.network.init, "glorot_uniform"),
           "dataset '%s' init '%s'", cfg.dataset.name, cfg.network.init);
-    CHECK(cfg.chip.mesh_x >= 1 && cfg.chip.router.flit_bits >= 8 && cfg.tech.e_syn_op_pj > 0,
+    CHECK(cfg.chip.mesh_x >= 1 && cfg.chip.router.flit_bits >= 8 && cfg.tech.crossbar.e_cell_read_pj > 0,
           "sections from files not filled: mesh_x %d flit_bits %d e_syn_op %g", cfg.chip.mesh_x,
-          cfg.chip.router.flit_bits, cfg.tech.e_syn_op_pj);
+          cfg.chip.router.flit_bits, cfg.tech.crossbar.e_cell_read_pj);
     CHECK(cfg.training.n_gate >= 1, "update_gate has %d entries", cfg.training.n_gate);
     CHECK(!strcmp(cfg.path, p), "path '%s'", cfg.path);
 }

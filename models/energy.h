@@ -1,0 +1,145 @@
+/* Energy and latency of the cycle-level chip: the counters the chip keeps
+ * (struct chip_totals) priced by a technology (struct tech_cfg, workloads/tech/).
+ *
+ *   energy  = sum over events of count x energy per event  +  static power x time
+ *   time    = cycles / clock
+ *
+ * Every event lands in one cell of a (component x phase) matrix held in whole
+ * femtojoules, so the breakdowns by component and by phase are integer sums
+ * and add up to the total exactly. Per-event energies that depend on device
+ * parameters (an RRAM write pulse: V^2 G t, half-selected cells, wire charging)
+ * are computed here from the parameters, never taken pre-multiplied from a file.
+ * The formulas, their sources and what is not modelled: docs/energy.md.
+ * Pure functions of their arguments; no state. */
+#ifndef ENERGY_H
+#define ENERGY_H
+#include <stdint.h>
+#include <stdio.h>
+
+struct config;
+struct tech_cfg;
+struct chip;
+struct chip_totals;
+struct json;
+
+enum energy_component {
+    EC_XBAR_READ,       /* crossbar reads, forward and backward: line drive, cells, conversions */
+    EC_XBAR_WRITE,      /* coincidence pulses */
+    EC_ENCODER,         /* input encoders */
+    EC_NEURON_FWD,      /* hidden forward units */
+    EC_NEURON_OUT,      /* output units */
+    EC_NEURON_DERIV,    /* hidden derivative units */
+    EC_NEURON_GRAD,     /* gradient units */
+    EC_BACKWARD_GEN,    /* backward spike generators */
+    EC_WTA,             /* WTA races */
+    EC_RNG,             /* unit-stream random draws */
+    EC_LOCAL,           /* flits a core delivers to itself */
+    EC_HOP,             /* lumped per-hop NoC energy (router + link), when only that is known */
+    EC_ROUTER_BUFFER,   /* input-buffer writes and reads */
+    EC_ROUTER_SWITCH,   /* router crossbar traversals */
+    EC_ROUTER_ARB,      /* route computation and allocation */
+    EC_LINK,            /* link wires */
+    EC_BARRIER,         /* barrier master */
+    EC_STATIC_CORE,     /* leakage of the mapped cores */
+    EC_STATIC_ROUTER,   /* leakage of the routers */
+    EC_COUNT
+};
+
+enum energy_phase {
+    EP_FORWARD,         /* encoders, forward reads, forward and output units, WTA, forward spikes */
+    EP_BACKWARD,        /* derivative, backward generators, backward read, gradient units, backward spikes */
+    EP_UPDATE,          /* coincidence pulses */
+    EP_CONTROL,         /* barrier and release messages, the barrier master */
+    EP_STATIC,          /* leakage over the whole run time (not split among the others) */
+    EP_COUNT
+};
+
+extern const char *const energy_component_name[EC_COUNT];
+extern const char *const energy_phase_name[EP_COUNT];
+
+/* What the energy model needs to know of the chip beyond its counters. */
+struct energy_shape {
+    int n_cores;            /* mapped cores: each leaks p_core_mw */
+    int n_routers;          /* routers of the mesh: each leaks p_router_mw */
+    int xbar_rows, xbar_cols;   /* physical tile size: line lengths, half-selected cells */
+    int tiles_w1, tiles_w2; /* tiles per hidden core / on the output core: conversions per unit */
+    int flit_bits;
+    double clock_mhz;
+    int cycles_per_hop;     /* router pipeline + link latency (zero-load), for the timing check */
+};
+
+/* Per-event energies in pJ, derived from a technology and a shape. */
+struct energy_costs {
+    double row_drive;       /* forward read: one row line driven */
+    double col_drive;       /* backward read: one column line driven */
+    double cell_read;       /* one cell integrated (digital part + V_r^2 G t_r) */
+    double convert;         /* one column sum converted */
+    double pulse;           /* one coincidence pulse, the sum of: */
+    double pulse_periph, pulse_selected, pulse_half_selected, pulse_wire;
+    int half_selected_cells;/* per pulse */
+    double router_buffer;   /* per router traversal: write + read */
+    double router_arb;      /* per router traversal: route + VC and switch allocation */
+    double link_per_hop;    /* flit_bits x e_link x link_mm */
+};
+
+/* One account (training, or test-set inference): energy in fJ per component and phase. */
+struct energy_account {
+    int64_t fj[EC_COUNT][EP_COUNT];
+    uint64_t samples, steps, cycles;
+    uint64_t syn_ops;       /* cells integrated by forward and backward reads */
+};
+
+struct energy_report {
+    char technology[64];
+    double ns_per_cycle;
+    struct energy_costs costs;
+    struct energy_account train, infer;
+    /* timing check: the clocked chip against the technology's reference figures (0: none) */
+    double chip_ns_per_hop, tech_ns_per_hop_ew, tech_ns_per_hop_ns, tech_barrier_ns;
+};
+
+void energy_shape_init(struct energy_shape *s, const struct config *cfg, int n_cores);
+void energy_costs_init(struct energy_costs *c, const struct tech_cfg *t, const struct energy_shape *s);
+
+/* Prices one set of counters. */
+void energy_compute(const struct tech_cfg *t, const struct energy_shape *s, const struct chip_totals *tot,
+                    struct energy_account *a);
+
+/* Both accounts of a chip (training counters and chip->infer) under cfg's technology. */
+void energy_report_init(struct energy_report *r, const struct config *cfg, const struct chip *chip);
+
+int64_t energy_total_fj(const struct energy_account *a);
+int64_t energy_component_fj(const struct energy_account *a, int component);
+int64_t energy_phase_fj(const struct energy_account *a, int phase);
+
+/* Derived figures (0 when the account has no samples / steps / ops). */
+double energy_pj_per_sample(const struct energy_account *a);
+double energy_pj_per_syn_op(const struct energy_account *a);
+double energy_latency_ns_per_sample(const struct energy_report *r, const struct energy_account *a);
+double energy_latency_ns_per_step(const struct energy_report *r, const struct energy_account *a);
+double energy_samples_per_s(const struct energy_report *r, const struct energy_account *a);
+double energy_edp_js_per_sample(const struct energy_report *r, const struct energy_account *a);
+
+/* Writes "latency_ns_per_step", "throughput_samples_per_s", "edp_js_per_sample",
+ * "energy_pj" and "timing_check" into the open JSON object. */
+void energy_json(struct json *j, const struct energy_report *r);
+/* The aligned table of the end of a chip run. */
+void energy_print(FILE *f, const struct energy_report *r);
+/* CSV, one row per (account, phase), pJ per sample per component. 0, or -1 with err. */
+int energy_write_csv(const char *path, const struct energy_report *r, char *err, size_t errlen);
+/* "<out without .json>.energy.csv" into buf. */
+const char *energy_csv_path(const char *out, char *buf, size_t n);
+
+/* End of a chip run: fills r, prints the table to stdout unless quiet, writes the
+ * CSV beside `out` (when set). 0, or 1 when the CSV cannot be written (message on stderr). */
+int energy_finish_run(struct energy_report *r, const struct config *cfg, const struct chip *chip,
+                      const char *out, int quiet);
+
+/* Sweep tables: the energy columns (header starts with a comma), and one row's values. */
+void energy_csv_header(FILE *f);
+void energy_csv_row(FILE *f, const struct energy_report *r);
+
+/* Marks the points on the Pareto front of (low energy, high accuracy): on[i] = 1
+ * when no other point has energy <= and accuracy >= with one of them strict. */
+void energy_pareto(const double *energy, const double *accuracy, int n, int *on);
+#endif

@@ -1,0 +1,206 @@
+/* Spike waveforms of a chip run (see chip_waves.h). Signal hierarchy:
+ *   chip.sample, chip.step                        sample and step index
+ *   chip.core_X_Y.update_pulses                   coincidence pulses the core applied
+ *   chip.core_X_Y.nNNN.x                          input core: encoder spikes
+ *   chip.core_X_Y.nNNN.{fwd,deriv,back_pos,back_neg,grad_pos,grad_neg,membrane,prob}
+ *   chip.core_X_Y.nNNN.{membrane,win,err_pos,err_neg}   output core
+ *   chip.core_X_Y.winner                          output core: WTA winner
+ *   chip.router_X_Y.{N,E,S,W,L}_valid             a flit left through that output port
+ * Membranes are the integer sums in device states, probabilities q0.16. */
+#include "chip_waves.h"
+#include "chip.h"
+#include "waves.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define N_EVENTS (EV_PULSES + 1)
+
+struct core_sigs {
+    int dumped;
+    int n;                  /* neurons with signals */
+    int *id;                /* [N_EVENTS * n], -1 where the neuron has no such signal */
+    int pulses, winner;
+};
+
+struct chip_waves {
+    struct waves *w;
+    struct chip *chip;
+    struct wave_select sel;
+    struct core_sigs *cs;
+    int sig_sample, sig_step;
+    int *router_valid;      /* [nodes * 5] */
+    int active;
+    uint64_t count[N_EVENTS];
+};
+
+static const char *const event_name[N_EVENTS] = {
+    [EV_INPUT] = "x", [EV_FWD] = "fwd", [EV_DERIV] = "deriv", [EV_MEMBRANE] = "membrane",
+    [EV_PROB] = "prob", [EV_BACK_POS] = "back_pos", [EV_BACK_NEG] = "back_neg", [EV_GRAD_POS] = "grad_pos",
+    [EV_GRAD_NEG] = "grad_neg", [EV_WIN] = "win", [EV_ERR_POS] = "err_pos", [EV_ERR_NEG] = "err_neg",
+};
+
+/* The signals each role's neurons carry, in the order they appear. */
+static const int input_events[] = { EV_INPUT, -1 };
+static const int hidden_events[] = { EV_FWD, EV_DERIV, EV_BACK_POS, EV_BACK_NEG, EV_GRAD_POS, EV_GRAD_NEG,
+                                     EV_MEMBRANE, EV_PROB, -1 };
+static const int output_events[] = { EV_WIN, EV_ERR_POS, EV_ERR_NEG, EV_MEMBRANE, -1 };
+
+static void observe(void *ctx, const struct core *k, int event, int neuron, int64_t value, uint64_t cycle)
+{
+    struct chip_waves *cw = ctx;
+    if (!cw->active) return;
+    if (cw->sel.cycle_last && (cycle < cw->sel.cycle_first || cycle > cw->sel.cycle_last)) return;
+    if (cycle < cw->sel.cycle_first) return;
+    struct core_sigs *s = &cw->cs[k - cw->chip->cores];
+    if (event == EV_PULSES) {
+        waves_pulse_value(cw->w, s->pulses, cycle, (uint64_t)value);
+        return;
+    }
+    if (event == EV_WIN) waves_set(cw->w, s->winner, cycle, (uint64_t)neuron);
+    if (neuron >= s->n) return;
+    int id = s->id[event * s->n + neuron];
+    if (id < 0) return;
+    cw->count[event]++;
+    if (event == EV_MEMBRANE) waves_set(cw->w, id, cycle, (uint64_t)(uint32_t)(int32_t)value);
+    else if (event == EV_PROB) waves_set(cw->w, id, cycle, (uint64_t)value);
+    else waves_pulse(cw->w, id, cycle);
+}
+
+static void on_switch(void *ctx, uint64_t mesh_cycle, int node, int in_port, int out_port, int out_vc,
+                      const struct flit *f)
+{
+    /* The mesh keeps its own clock (it does not tick while empty); the chip's is
+     * the one every other signal uses, and the mesh steps within its cycle. */
+    struct chip_waves *cw = ctx;
+    uint64_t cycle = cw->chip->c.cycles;
+    (void)mesh_cycle;
+    (void)in_port;
+    (void)out_vc;
+    (void)f;
+    if (!cw->active || cycle < cw->sel.cycle_first || (cw->sel.cycle_last && cycle > cw->sel.cycle_last)) return;
+    int id = cw->router_valid[node * 5 + out_port];
+    if (id >= 0) waves_pulse(cw->w, id, cycle);
+}
+
+/* Parses "all" or "0,3,6" into the dumped flags. */
+static int parse_cores(struct chip_waves *cw, char *err, size_t errlen)
+{
+    const char *s = cw->sel.cores;
+    int n = cw->chip->n_cores;
+    if (!*s || !strcmp(s, "all")) {
+        for (int k = 0; k < n; k++) cw->cs[k].dumped = 1;
+        return 0;
+    }
+    while (*s) {
+        char *end;
+        long k = strtol(s, &end, 10);
+        if (end == s || k < 0 || k >= n || (*end && *end != ',')) {
+            snprintf(err, errlen, "--wave-cores: '%s' is not a list of core indices 0..%d", cw->sel.cores, n - 1);
+            return -1;
+        }
+        cw->cs[k].dumped = 1;
+        s = *end ? end + 1 : end;
+    }
+    return 0;
+}
+
+struct chip_waves *chip_waves_open(struct chip *c, const char *path, const struct wave_select *sel,
+                                   char *err, size_t errlen)
+{
+    struct chip_waves *cw = calloc(1, sizeof *cw);
+    cw->chip = c;
+    cw->sel = *sel;
+    cw->cs = calloc((size_t)c->n_cores, sizeof *cw->cs);
+    if (parse_cores(cw, err, errlen)) {
+        free(cw->cs);
+        free(cw);
+        return NULL;
+    }
+    cw->w = waves_open(path, err, errlen);
+    if (!cw->w) {
+        free(cw->cs);
+        free(cw);
+        return NULL;
+    }
+    struct waves *w = cw->w;
+    waves_zoom(w, -8);      /* about two time steps of the default chip across the window */
+    waves_scope(w, "chip");
+    cw->sig_sample = waves_var(w, "sample", 32, 0);
+    cw->sig_step = waves_var(w, "step", 32, 0);
+    char name[64];
+    for (int k = 0; k < c->n_cores; k++) {
+        struct core *q = &c->cores[k];
+        struct core_sigs *s = &cw->cs[k];
+        if (!s->dumped) continue;
+        const int *evs = q->role == CORE_INPUT ? input_events : q->role == CORE_HIDDEN ? hidden_events : output_events;
+        s->n = q->role == CORE_OUTPUT ? q->count : (sel->neurons < q->count ? sel->neurons : q->count);
+        s->id = malloc((size_t)N_EVENTS * (size_t)(s->n ? s->n : 1) * sizeof *s->id);
+        for (int i = 0; i < N_EVENTS * s->n; i++) s->id[i] = -1;
+        snprintf(name, sizeof name, "core_%d_%d", q->node % c->mesh_x, q->node / c->mesh_x);
+        /* Open on what tells the story: the output core, and the first hidden core
+         * with its first two neurons. */
+        int show = q->role == CORE_OUTPUT || (q->role == CORE_HIDDEN && q->index == 0);
+        waves_scope_view(w, name, show);
+        s->pulses = waves_var(w, "update_pulses", 16, 0);
+        s->winner = q->role == CORE_OUTPUT ? waves_var(w, "winner", 8, 0) : -1;
+        for (int j = 0; j < s->n; j++) {
+            snprintf(name, sizeof name, "n%03d", q->first + j);
+            waves_scope_view(w, name, show && (q->role == CORE_OUTPUT || j < 2));
+            for (int e = 0; evs[e] >= 0; e++) {
+                int ev = evs[e];
+                int width = ev == EV_MEMBRANE ? 32 : ev == EV_PROB ? 17 : 1;
+                s->id[ev * s->n + j] = waves_var(w, event_name[ev], width, ev == EV_MEMBRANE);
+            }
+            waves_upscope(w);
+        }
+        waves_upscope(w);
+        q->observe = observe;
+        q->observe_ctx = cw;
+    }
+    /* Routers of the dumped cores: one valid pulse per output port. */
+    int nodes = c->mesh_x * c->mesh_y;
+    cw->router_valid = malloc((size_t)nodes * 5 * sizeof(int));
+    for (int i = 0; i < nodes * 5; i++) cw->router_valid[i] = -1;
+    static const char *const port[5] = { "N", "E", "S", "W", "L" };
+    for (int k = 0; k < c->n_cores; k++) {
+        if (!cw->cs[k].dumped) continue;
+        int node = c->cores[k].node;
+        snprintf(name, sizeof name, "router_%d_%d", node % c->mesh_x, node / c->mesh_x);
+        waves_scope(w, name);
+        for (int p = 0; p < 5; p++) {
+            snprintf(name, sizeof name, "%s_valid", port[p]);
+            cw->router_valid[node * 5 + p] = waves_var(w, name, 1, 0);
+        }
+        waves_upscope(w);
+    }
+    waves_upscope(w);
+    mesh_set_trace(c->mesh, on_switch, cw);
+    return cw;
+}
+
+void chip_waves_step(struct chip_waves *cw, uint64_t cycle, uint64_t sample, uint32_t step)
+{
+    cw->active = (int64_t)sample >= cw->sel.sample_first &&
+                 (cw->sel.samples <= 0 || (int64_t)sample < cw->sel.sample_first + cw->sel.samples);
+    if (!cw->active || cycle < cw->sel.cycle_first || (cw->sel.cycle_last && cycle > cw->sel.cycle_last)) return;
+    waves_set(cw->w, cw->sig_sample, cycle, sample);
+    waves_set(cw->w, cw->sig_step, cycle, step);
+}
+
+uint64_t chip_waves_count(const struct chip_waves *cw, int event) { return cw->count[event]; }
+
+int chip_waves_close(struct chip_waves *cw, char *err, size_t errlen)
+{
+    for (int k = 0; k < cw->chip->n_cores; k++) {
+        cw->chip->cores[k].observe = NULL;
+        free(cw->cs[k].id);
+    }
+    mesh_set_trace(cw->chip->mesh, NULL, NULL);
+    int rc = waves_close(cw->w, err, errlen);
+    free(cw->cs);
+    free(cw->router_valid);
+    free(cw);
+    return rc;
+}

@@ -1,0 +1,412 @@
+/* The NoC benchmark (sim/noc.c): the curve a BookSim user expects. Below
+ * saturation accepted throughput equals offered load, it never exceeds the
+ * channel-load (bisection) bound, latency at vanishing load equals the analytic
+ * zero-load figure, the traffic patterns send where they say, and the command
+ * writes the same table, CSV and JSON byte for byte on every run. Runs the built
+ * binary (SSNNSIM, set by tools/run-tests; default build/ssnnsim) from the
+ * repository root for the command-line checks. */
+#include "check.h"
+#include "config.h"
+#include "json.h"
+#include "noc.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* A config for model-level runs: only what the noc code reads. */
+static struct config noc_config(int X, int Y, const char *traffic, double rate)
+{
+    struct config c;
+    memset(&c, 0, sizeof c);
+    snprintf(c.path, sizeof c.path, "test.yaml");
+    c.chip.mesh_x = X;
+    c.chip.mesh_y = Y;
+    c.chip.router = (struct router_cfg){ .buffer_depth = 4, .pipeline = 2, .link_latency = 1, .vcs = 1,
+                                         .flit_bits = 32, .watchdog_cycles = 100000 };
+    snprintf(c.noc.traffic, sizeof c.noc.traffic, "%s", traffic);
+    snprintf(c.noc.traffic_class, sizeof c.noc.traffic_class, "forward");
+    c.noc.n_rates = 1;
+    c.noc.rates[0] = rate;
+    c.noc.packet_flits = 1;
+    c.noc.warmup_cycles = 1000;
+    c.noc.measure_cycles = 3000;
+    c.noc.drain_cycles = 3000;
+    c.noc.hotspot_node = 0;
+    c.noc.hotspot_fraction = 0.2;
+    c.noc.seed = 3;
+    return c;
+}
+
+static int run(const struct config *c, double rate, struct noc_point *p)
+{
+    char err[2048];
+    if (noc_run_point(c, rate, 1, p, err, sizeof err)) {
+        printf("     noc_run_point: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Tolerance on accepted vs offered over a window: 5 binomial standard deviations
+ * of the flits generated, plus the flits that can sit in the network at either
+ * edge of the window (one packet per node per hop of the mean path, generously). */
+static double tolerance(const struct config *c, double rate)
+{
+    double n = (double)c->chip.mesh_x * c->chip.mesh_y, m = (double)c->noc.measure_cycles;
+    double F = c->noc.packet_flits, p = rate / F;
+    double sd = F * sqrt(n * m * p * (1 - p)) / (n * m);
+    double edge = 2 * noc_zero_load_latency(c) * rate / m;
+    return 5 * sd + edge;
+}
+
+/* ---- throughput ------------------------------------------------------------- */
+
+static void below_saturation_accepted_equals_offered(void)
+{
+    static const struct { int X, Y; const char *traffic; int flits; double rate; } cases[] = {
+        { 8, 8, "uniform", 1, 0.05 }, { 8, 8, "uniform", 1, 0.2 }, { 8, 8, "uniform", 4, 0.2 },
+        { 6, 4, "uniform", 2, 0.3 }, { 8, 8, "transpose", 1, 0.1 }, { 8, 8, "bitcomp", 1, 0.1 },
+        { 8, 8, "hotspot", 1, 0.05 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct config c = noc_config(cases[i].X, cases[i].Y, cases[i].traffic, cases[i].rate);
+        c.noc.packet_flits = cases[i].flits;
+        struct noc_point p;
+        if (run(&c, cases[i].rate, &p)) { CHECK(0, "case %zu failed", i); continue; }
+        double tol = tolerance(&c, cases[i].rate);
+        CHECK(fabs(p.accepted - cases[i].rate) <= tol && p.drained,
+              "%dx%d %s, %d-flit packets at %.3f: accepted %.4f (tolerance %.4f), drained %d", cases[i].X, cases[i].Y,
+              cases[i].traffic, cases[i].flits, cases[i].rate, p.accepted, tol, p.drained);
+        CHECK(fabs(p.generated - cases[i].rate) <= tol, "generated %.4f at offered %.4f", p.generated,
+              cases[i].rate);
+    }
+}
+
+/* Overloaded far past saturation, with deep buffers and VCs that push the real
+ * saturation point as high as it goes: accepted never exceeds the bound. With
+ * an even side every source sends exactly half its flits across the bisection,
+ * so the bound holds for the mean however unfairly sources are served. The
+ * slack covers the sampling error of that half over the window. */
+static void accepted_never_exceeds_the_bisection_bound(void)
+{
+    static const struct { int X, Y; double bound; } cases[] = {
+        { 8, 8, 0.5 }, { 6, 6, 4.0 / 6 }, { 8, 4, 0.5 }, { 4, 8, 0.5 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct config c = noc_config(cases[i].X, cases[i].Y, "uniform", 1.0);
+        c.chip.router.buffer_depth = 16;
+        c.chip.router.vcs = 4;
+        c.chip.router.pipeline = 1;
+        snprintf(c.noc.traffic_class, sizeof c.noc.traffic_class, "mixed");
+        c.noc.warmup_cycles = 500;
+        c.noc.measure_cycles = 1500;
+        c.noc.drain_cycles = 0;
+        double bound = noc_throughput_bound(&c);
+        CHECK(fabs(bound - cases[i].bound) < 1e-12, "%dx%d: bound %.6f, expected %.6f", cases[i].X, cases[i].Y,
+              bound, cases[i].bound);
+        struct noc_point p;
+        if (run(&c, 1.0, &p)) { CHECK(0, "case %zu failed", i); continue; }
+        double slack = 0.02 * bound;
+        CHECK(p.accepted <= bound + slack, "%dx%d: accepted %.4f above the bound %.4f", cases[i].X, cases[i].Y,
+              p.accepted, bound);
+        CHECK(p.accepted >= 0.5 * bound, "%dx%d: accepted %.4f, under half the bound %.4f: network too slow?",
+              cases[i].X, cases[i].Y, p.accepted, bound);
+    }
+    /* Odd sides: the busiest links are those next to the middle column or row. */
+    struct config c = noc_config(5, 7, "uniform", 1.0);
+    CHECK(fabs(noc_throughput_bound(&c) - 1.0 / (4.0 * 3 / 7)) < 1e-12, "5x7 bound %.6f, expected 7/12",
+          noc_throughput_bound(&c));
+}
+
+/* Hotspot traffic is bounded by the hotspot's ejection port. */
+static void hotspot_throughput_is_bounded_by_the_hotspot_ejection_port(void)
+{
+    struct config c = noc_config(8, 8, "hotspot", 0.5);
+    c.noc.hotspot_node = 27;
+    c.noc.hotspot_fraction = 0.2;
+    c.noc.drain_cycles = 0;
+    double bound = noc_throughput_bound(&c), want = 1.0 / (64 * 0.2 + 0.8);
+    CHECK(fabs(bound - want) < 1e-12, "bound %.6f, expected 1/(N f + 1 - f) = %.6f", bound, want);
+    struct noc_point p;
+    if (run(&c, 0.5, &p)) { CHECK(0, "run failed"); return; }
+    double slack = 50.0 / ((double)c.noc.measure_cycles * 64 * 0.2);
+    CHECK(p.accepted <= bound + slack && p.accepted >= 0.9 * bound, "accepted %.4f, bound %.4f", p.accepted, bound);
+}
+
+/* ---- latency ------------------------------------------------------------------- */
+
+/* At vanishing load packets never meet: the mean latency is the analytic
+ * zero-load latency of the pattern (mean hops), within the sampling error of the
+ * hop count. */
+static void latency_at_vanishing_load_is_the_analytic_zero_load_latency(void)
+{
+    static const struct { const char *traffic; int flits, pipe, link; } cases[] = {
+        { "uniform", 1, 2, 1 }, { "uniform", 4, 1, 2 }, { "transpose", 2, 3, 1 }, { "bitcomp", 1, 1, 1 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct config c = noc_config(8, 8, cases[i].traffic, 0.004);
+        c.noc.packet_flits = cases[i].flits;
+        c.chip.router.pipeline = cases[i].pipe;
+        c.chip.router.link_latency = cases[i].link;
+        c.chip.router.buffer_depth = cases[i].pipe + 2 * cases[i].link;
+        c.noc.measure_cycles = 20000;
+        struct noc_point p;
+        if (run(&c, 0.004 * cases[i].flits, &p)) { CHECK(0, "case %zu failed", i); continue; }
+        double t0 = noc_zero_load_latency(&c);
+        /* ~5000 packets: the sampled mean hop count is within ~1 % of the
+         * pattern's (its standard deviation is ~0.3 %); contention adds less. */
+        double tol = 0.02 * t0;
+        CHECK(fabs(p.latency_avg - t0) <= tol, "%s, %d flits, pipeline %d, link %d: %.3f cycles, analytic %.3f",
+              cases[i].traffic, cases[i].flits, cases[i].pipe, cases[i].link, p.latency_avg, t0);
+    }
+    /* Uniform on 8x8, P = 2, L = 1, F = 1: 5.25 mean hops, so 6.25 * 2 + 5.25 + 1. */
+    struct config c = noc_config(8, 8, "uniform", 0.1);
+    CHECK(fabs(noc_zero_load_latency(&c) - 18.75) < 1e-9, "uniform 8x8 zero-load %.4f, expected 18.75",
+          noc_zero_load_latency(&c));
+}
+
+static void latency_grows_with_load_and_p99_bounds_the_mean(void)
+{
+    struct config c = noc_config(8, 8, "uniform", 0.1);
+    double prev = 0;
+    static const double rates[] = { 0.05, 0.2, 0.3 };
+    for (size_t i = 0; i < 3; i++) {
+        struct noc_point p;
+        if (run(&c, rates[i], &p)) { CHECK(0, "rate %.2f failed", rates[i]); continue; }
+        CHECK(p.latency_avg > prev, "latency %.3f at %.2f not above %.3f at the rate before", p.latency_avg, rates[i],
+              prev);
+        CHECK((double)p.latency_p99 >= p.latency_avg && p.latency_max >= p.latency_p99,
+              "p99 %llu, max %llu, mean %.3f", (unsigned long long)p.latency_p99, (unsigned long long)p.latency_max,
+              p.latency_avg);
+        CHECK(p.delivered == p.packets && p.packets > 0, "%llu of %llu measured packets delivered",
+              (unsigned long long)p.delivered, (unsigned long long)p.packets);
+        prev = p.latency_avg;
+    }
+}
+
+/* ---- patterns --------------------------------------------------------------------- */
+
+static void traffic_patterns_send_where_they_say(void)
+{
+    struct config c = noc_config(8, 8, "transpose", 0.1);
+    uint64_t u = 1;
+    int ok = 1;
+    for (int s = 0; s < 64; s++) ok &= noc_destination(&c, s, &u) == (s % 8) * 8 + s / 8;
+    CHECK(ok, "transpose does not send (x,y) to (y,x)");
+    c = noc_config(4, 6, "bitcomp", 0.1);
+    ok = 1;
+    for (int s = 0; s < 24; s++) {
+        int d = noc_destination(&c, s, &u);
+        ok &= d % 4 == 3 - s % 4 && d / 4 == 5 - s / 4;
+    }
+    CHECK(ok, "bitcomp does not send (x,y) to (X-1-x, Y-1-y)");
+    c = noc_config(8, 8, "hotspot", 0.1);
+    c.noc.hotspot_node = 9;
+    c.noc.hotspot_fraction = 0.25;
+    int hot = 0, hist[64] = { 0 };
+    const int n = 200000;
+    for (int i = 0; i < n; i++) {
+        int d = noc_destination(&c, i % 64, &u);
+        hot += d == 9;
+        hist[d]++;
+    }
+    double want = n * (0.25 + 0.75 / 64), sd = sqrt(n * 0.26 * 0.74);
+    CHECK(fabs(hot - want) < 5 * sd, "hotspot got %d of %d, expected %.0f", hot, n, want);
+    int lo = n, hi = 0;
+    for (int d = 0; d < 64; d++)
+        if (d != 9) {
+            lo = hist[d] < lo ? hist[d] : lo;
+            hi = hist[d] > hi ? hist[d] : hi;
+        }
+    double mean = n * 0.75 / 64;
+    CHECK(lo > mean - 5 * sqrt(mean) && hi < mean + 5 * sqrt(mean), "uniform part spans %d..%d, mean %.0f", lo, hi,
+          mean);
+    c = noc_config(8, 4, "transpose", 0.1);
+    char err[512];
+    CHECK(noc_check_config(&c, err, sizeof err) == -1 && strstr(err, "square"), "transpose on 8x4 accepted: %s", err);
+    c = noc_config(4, 4, "hotspot", 0.1);
+    c.noc.hotspot_node = 16;
+    CHECK(noc_check_config(&c, err, sizeof err) == -1 && strstr(err, "hotspot_node"), "hotspot node 16 of 16 accepted");
+}
+
+/* Same config, same seed: the same point, field by field; another seed differs. */
+static void a_point_is_a_function_of_the_config_and_seed(void)
+{
+    struct config c = noc_config(6, 6, "uniform", 0.25);
+    c.noc.packet_flits = 3;
+    snprintf(c.noc.traffic_class, sizeof c.noc.traffic_class, "mixed");
+    struct noc_point a, b, d;
+    if (run(&c, 0.25, &a) || run(&c, 0.25, &b)) { CHECK(0, "run failed"); return; }
+    CHECK(a.accepted == b.accepted && a.latency_avg == b.latency_avg && a.latency_p99 == b.latency_p99 &&
+          a.cycles == b.cycles && !memcmp(&a.counters, &b.counters, sizeof a.counters),
+          "two runs differ: %.6f/%.6f accepted, %.4f/%.4f latency", a.accepted, b.accepted, a.latency_avg,
+          b.latency_avg);
+    c.noc.seed = 4;
+    if (run(&c, 0.25, &d)) return;
+    CHECK(d.latency_avg != a.latency_avg, "seed 4 gave the same mean latency %.6f as seed 3", d.latency_avg);
+}
+
+/* ---- the command line ------------------------------------------------------------- */
+
+static char bin[2048];
+static char tmpdir[256];
+
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    size_t got = fread(s, 1, (size_t)n, f);
+    s[got] = 0;
+    fclose(f);
+    return s;
+}
+
+static int sh(const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+/* Two runs of `ssnnsim noc`: exit 0, byte-identical stdout, CSV and JSON, and
+ * the JSON carries config, counters and noc.points with the four fields. */
+static void noc_command_writes_identical_table_csv_and_json(void)
+{
+    char cfg[600], cwd[512];
+    if (!getcwd(cwd, sizeof cwd)) return;
+    snprintf(cfg, sizeof cfg, "%s/tiny.yaml", tmpdir);
+    char text[1200];
+    snprintf(text, sizeof text,
+             "extends: '%s/workloads/noc/uniform.yaml'\n"
+             "chip:\n  mesh_x: 4\n  mesh_y: 4\n"
+             "noc:\n  rates: [0.05, 0.3, 0.9]\n  warmup_cycles: 200\n  measure_cycles: 800\n  drain_cycles: 400\n",
+             cwd);
+    write_file(cfg, text);
+    for (int run = 0; run < 2; run++) {
+        int rc = sh("'%s' noc '%s' --out '%s/r%d.json' --csv '%s/r%d.csv' --quiet > '%s/r%d.out' 2> '%s/r%d.err'", bin,
+                    cfg, tmpdir, run, tmpdir, run, tmpdir, run, tmpdir, run);
+        char p[600];
+        snprintf(p, sizeof p, "%s/r%d.err", tmpdir, run);
+        char *e = read_all(p);
+        CHECK(rc == 0, "run %d: exit %d: %s", run, rc, e ? e : "");
+        free(e);
+    }
+    static const char *const ext[] = { "json", "csv", "out" };
+    for (int k = 0; k < 3; k++) {
+        char p0[600], p1[600];
+        snprintf(p0, sizeof p0, "%s/r0.%s", tmpdir, ext[k]);
+        snprintf(p1, sizeof p1, "%s/r1.%s", tmpdir, ext[k]);
+        char *a = read_all(p0), *b = read_all(p1);
+        CHECK(a && b && !strcmp(a, b), "%s differs between two runs of the same config", ext[k]);
+        if (k == 0 && a) {
+            static const char *const want[] = { "\"command\": \"noc\"", "\"config\": {", "\"noc\": {",
+                                                "\"points\": [", "\"offered\": 0.050000000000000003",
+                                                "\"accepted\": ", "\"latency_avg\": ", "\"latency_p99\": ",
+                                                "\"counters\": {", "\"link_ew\": ", "\"zero_load_latency\": ",
+                                                "\"traffic\": \"uniform\"", "\"drained\": false" };
+            for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+                CHECK(strstr(a, want[i]), "no %s in the result JSON", want[i]);
+        }
+        if (k == 1 && a) {
+            CHECK(!strncmp(a, "offered,accepted,latency_avg,latency_p99,", 41), "CSV header: %.60s", a);
+            int lines = 0;
+            for (const char *s = a; *s; s++) lines += *s == '\n';
+            CHECK(lines == 4, "CSV has %d lines, expected a header and 3 points", lines);
+        }
+        if (k == 2 && a)
+            CHECK(strstr(a, "latency_avg") && strstr(a, "0.0500") && strstr(a, "not drained"),
+                  "table lacks columns or the saturated marker:\n%s", a);
+        free(a);
+        free(b);
+    }
+}
+
+static void noc_command_refuses_a_bad_config_with_its_position(void)
+{
+    char cwd[512], cfg[600], text[1200], err[600];
+    if (!getcwd(cwd, sizeof cwd)) return;
+    snprintf(cfg, sizeof cfg, "%s/bad.yaml", tmpdir);
+    snprintf(text, sizeof text, "extends: '%s/workloads/noc/uniform.yaml'\nchip:\n  mesh_x: 4\nnoc:\n  traffic: transpose\n",
+             cwd);
+    write_file(cfg, text);
+    snprintf(err, sizeof err, "%s/bad.err", tmpdir);
+    int rc = sh("'%s' noc '%s' --quiet --out '%s/bad.json' --csv '%s/bad.csv' > /dev/null 2> '%s'", bin, cfg, tmpdir,
+                tmpdir, err);
+    char *e = read_all(err);
+    char want[700];
+    snprintf(want, sizeof want, "%s:5:12: noc.traffic: transpose needs a square mesh", cfg);
+    CHECK(rc == 2 && e && strstr(e, want), "exit %d, stderr: %s\nwant: %s", rc, e ? e : "", want);
+    free(e);
+    char out[600];
+    snprintf(out, sizeof out, "%s/bad.json", tmpdir);
+    CHECK(access(out, F_OK) != 0, "a refused config left %s behind", out);
+    snprintf(text, sizeof text, "extends: '%s/workloads/noc/uniform.yaml'\nnoc:\n  traffic: tornado\n", cwd);
+    write_file(cfg, text);
+    rc = sh("'%s' noc '%s' --quiet > /dev/null 2> '%s'", bin, cfg, err);
+    e = read_all(err);
+    CHECK(rc == 2 && e && strstr(e, ":3:12: noc.traffic: 'tornado' is not one of"), "exit %d: %s", rc, e ? e : "");
+    free(e);
+}
+
+static void every_noc_workload_loads_and_passes_its_checks(void)
+{
+    static const char *const names[] = { "uniform", "transpose", "bitcomp", "hotspot" };
+    for (size_t i = 0; i < 4; i++) {
+        char path[256], err[1024];
+        snprintf(path, sizeof path, "workloads/noc/%s.yaml", names[i]);
+        static struct config c;
+        int rc = config_load(path, NULL, 0, &c, err, sizeof err);
+        CHECK(rc == 0, "%s: %s", path, err);
+        if (rc) continue;
+        CHECK(!strcmp(c.noc.traffic, names[i]) && noc_check_config(&c, err, sizeof err) == 0, "%s: traffic %s: %s",
+              path, c.noc.traffic, err);
+        CHECK(c.chip.mesh_x == 8 && c.chip.mesh_y == 8, "%s: %dx%d", path, c.chip.mesh_x, c.chip.mesh_y);
+    }
+}
+
+int main(void)
+{
+    const char *b = getenv("SSNNSIM");
+    if (!b || !*b) b = "build/ssnnsim";
+    char cwd[512] = ".";
+    if (b[0] != '/' && !getcwd(cwd, sizeof cwd)) return 1;
+    snprintf(bin, sizeof bin, "%s%s%.1000s", b[0] == '/' ? "" : cwd, b[0] == '/' ? "" : "/", b);
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/test_noc.XXXXXX");
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    RUN(below_saturation_accepted_equals_offered);
+    RUN(accepted_never_exceeds_the_bisection_bound);
+    RUN(hotspot_throughput_is_bounded_by_the_hotspot_ejection_port);
+    RUN(latency_at_vanishing_load_is_the_analytic_zero_load_latency);
+    RUN(latency_grows_with_load_and_p99_bounds_the_mean);
+    RUN(traffic_patterns_send_where_they_say);
+    RUN(a_point_is_a_function_of_the_config_and_seed);
+    RUN(every_noc_workload_loads_and_passes_its_checks);
+    RUN(noc_command_writes_identical_table_csv_and_json);
+    RUN(noc_command_refuses_a_bad_config_with_its_position);
+    sh("rm -rf '%s'", tmpdir);
+    CHECK_DONE();
+}

@@ -1,0 +1,649 @@
+/* Router and mesh properties (models/router.c, models/mesh.c): exact zero-load
+ * timing, XY routes, wormhole VC holding, class separation, flow-control and
+ * conservation invariants under stress, the watchdog, deadlock freedom of
+ * opposing forward/backward traffic, and that skipping idle routers changes
+ * nothing. Traffic comes from fixed seeds; every failure prints the numbers. */
+#include "check.h"
+#include "config.h"
+#include "mesh.h"
+#include "rng.h"
+#include "router.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct router_cfg rcfg(int depth, int pipeline, int link, int vcs, int64_t watchdog)
+{
+    struct router_cfg rc = { .buffer_depth = depth, .pipeline = pipeline, .link_latency = link, .vcs = vcs,
+                             .flit_bits = 32, .watchdog_cycles = watchdog };
+    return rc;
+}
+
+static struct mesh *make_mesh(int X, int Y, struct router_cfg rc)
+{
+    char err[512];
+    struct mesh *m = mesh_new(X, Y, &rc, err, sizeof err);
+    if (!m) {
+        printf("mesh_new: %s\n", err);
+        exit(1);
+    }
+    return m;
+}
+
+/* Queues a packet of `flits` flits; flit.neuron carries the flit's index. */
+static void send_packet(struct mesh *m, int src, int dst, int cls, int flits, uint32_t packet)
+{
+    struct flit f = { .src = (uint16_t)src, .dst = (uint16_t)dst, .stream = SS_SYNTHETIC, .tclass = (uint8_t)cls,
+                      .packet = packet, .born = mesh_cycle(m) };
+    for (int i = 0; i < flits; i++) {
+        f.head = i == 0;
+        f.tail = i == flits - 1;
+        f.neuron = (uint32_t)i;
+        mesh_inject(m, src, &f);
+    }
+}
+
+static uint64_t rnd(uint64_t *s)
+{
+    uint64_t v = splitmix64(*s);
+    *s += 0x9E3779B97F4A7C15ull;
+    return v;
+}
+
+static int hops(int X, int a, int b) { return abs(a % X - b % X) + abs(a / X - b / X); }
+
+/* ---- delivery bookkeeping ---------------------------------------------------- */
+
+/* Every flit of packets 0..n-1 (up to `flits` each): how often it arrived, and
+ * the index of the next flit each packet expects (in-order delivery). */
+struct ledger {
+    int n, flits;
+    uint8_t *seen;          /* [n * flits] */
+    int *next;              /* [n] */
+    int *len;               /* [n] flits the packet was sent with */
+    int *dst;
+    uint64_t delivered, dup, wrong_place, out_of_order;
+};
+
+static void ledger_init(struct ledger *l, int n, int flits)
+{
+    l->n = n;
+    l->flits = flits;
+    l->seen = calloc((size_t)n * (size_t)flits, 1);
+    l->next = calloc((size_t)n, sizeof *l->next);
+    l->len = calloc((size_t)n, sizeof *l->len);
+    l->dst = calloc((size_t)n, sizeof *l->dst);
+    l->delivered = l->dup = l->wrong_place = l->out_of_order = 0;
+}
+
+static void ledger_free(struct ledger *l)
+{
+    free(l->seen);
+    free(l->next);
+    free(l->len);
+    free(l->dst);
+}
+
+/* Pops everything delivered this cycle and checks it against the ledger. */
+static void collect(struct mesh *m, int nodes, struct ledger *l)
+{
+    for (int n = 0; n < nodes; n++) {
+        struct flit f;
+        while (mesh_eject(m, n, &f)) {
+            l->delivered++;
+            if ((int)f.packet >= l->n || (int)f.neuron >= l->flits) { l->wrong_place++; continue; }
+            uint8_t *s = &l->seen[(size_t)f.packet * (size_t)l->flits + f.neuron];
+            if (*s) l->dup++;
+            *s = 1;
+            if (f.dst != n || l->dst[f.packet] != n) l->wrong_place++;
+            if ((int)f.neuron != l->next[f.packet]) l->out_of_order++;
+            l->next[f.packet] = (int)f.neuron + 1;
+            if (f.head != (f.neuron == 0) || f.tail != ((int)f.neuron == l->len[f.packet] - 1)) l->out_of_order++;
+        }
+    }
+}
+
+static uint64_t missing(const struct ledger *l)
+{
+    uint64_t miss = 0;
+    for (int p = 0; p < l->n; p++)
+        for (int i = 0; i < l->len[p]; i++) miss += !l->seen[(size_t)p * (size_t)l->flits + i];
+    return miss;
+}
+
+/* ---- zero-load timing ------------------------------------------------------- */
+
+/* One packet alone in the mesh: the tail is popped (hops+1)*P + hops*L + F cycles
+ * after generation (docs/noc.md), the head F - 1 cycles earlier, when buffers
+ * cover the credit round trip (depth >= P + 2L). */
+static void zero_load_latency_is_hops_times_pipeline_plus_link_plus_serialisation(void)
+{
+    const int X = 5, Y = 4;
+    static const int pairs[][2] = { { 0, 0 }, { 0, 19 }, { 19, 0 }, { 7, 17 }, { 11, 13 }, { 4, 15 }, { 8, 6 } };
+    int cases = 0;
+    for (int P = 1; P <= 4; P++)
+        for (int L = 1; L <= 3; L++)
+            for (int F = 1; F <= 5; F += 2)
+                for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+                    struct router_cfg rc = rcfg(P + 2 * L, P, L, 1, 100000);
+                    struct mesh *m = make_mesh(X, Y, rc);
+                    for (int warm = 0; warm < 3; warm++) mesh_step(m, NULL, 0);  /* any start cycle */
+                    int s = pairs[k][0], d = pairs[k][1], H = hops(X, s, d);
+                    uint64_t born = mesh_cycle(m), head = 0, tail = 0;
+                    send_packet(m, s, d, TC_FORWARD, F, 1);
+                    char err[1024];
+                    for (int t = 0; t < 200 && !tail; t++) {
+                        if (mesh_step(m, err, sizeof err)) { CHECK(0, "%s", err); break; }
+                        struct flit f;
+                        while (mesh_eject(m, d, &f)) {
+                            if (f.head) head = mesh_cycle(m) - born;
+                            if (f.tail) tail = mesh_cycle(m) - born;
+                        }
+                    }
+                    uint64_t want = (uint64_t)((H + 1) * P + H * L + F);
+                    CHECK(tail == want && head == want - (uint64_t)(F - 1),
+                          "P=%d L=%d F=%d %d->%d (%d hops): head %llu tail %llu cycles, formula %llu / %llu", P, L, F,
+                          s, d, H, (unsigned long long)head, (unsigned long long)tail,
+                          (unsigned long long)(want - (uint64_t)(F - 1)), (unsigned long long)want);
+                    CHECK(mesh_zero_load_latency(&rc, H, F) == want, "mesh_zero_load_latency %llu != %llu",
+                          (unsigned long long)mesh_zero_load_latency(&rc, H, F), (unsigned long long)want);
+                    CHECK(mesh_idle(m), "mesh not idle after the packet");
+                    mesh_free(m);
+                    cases++;
+                }
+    CHECK(cases == 4 * 3 * 3 * 7, "ran %d cases", cases);
+}
+
+/* Shallow buffers: a single-flit packet still meets the formula (one slot
+ * suffices), a long packet is throttled by the credit round trip. */
+static void shallow_buffers_only_slow_multi_flit_packets(void)
+{
+    struct router_cfg rc = rcfg(1, 2, 2, 1, 100000);
+    for (int F = 1; F <= 4; F += 3) {
+        struct mesh *m = make_mesh(4, 4, rc);
+        send_packet(m, 0, 15, TC_BACKWARD, F, 0);
+        uint64_t tail = 0;
+        for (int t = 0; t < 500 && !tail; t++) {
+            mesh_step(m, NULL, 0);
+            struct flit f;
+            while (mesh_eject(m, 15, &f))
+                if (f.tail) tail = mesh_cycle(m);
+        }
+        uint64_t formula = mesh_zero_load_latency(&rc, 6, F);
+        if (F == 1) CHECK(tail == formula, "1 flit, depth 1: %llu cycles, formula %llu", (unsigned long long)tail,
+                          (unsigned long long)formula);
+        /* Each flit follows the one before by a credit round trip, P + 2L = 6
+         * cycles instead of 1. */
+        else CHECK(tail == formula + (uint64_t)(F - 1) * 5, "4 flits, depth 1: %llu cycles, expected %llu",
+                   (unsigned long long)tail, (unsigned long long)(formula + (uint64_t)(F - 1) * 5));
+        mesh_free(m);
+    }
+}
+
+/* ---- routes, VCs, wormhole ------------------------------------------------- */
+
+#define MAXHOP 64
+struct hop { int node, in, out, vc; };
+struct tracer {
+    int X, vcs;
+    int npk;
+    struct hop (*path)[MAXHOP];     /* head flit's hops per packet */
+    int *nh;
+    int *cls;
+    uint64_t bad_class;
+    /* wormhole: last packet seen on each (node, out port, out vc) and whether its tail passed */
+    uint32_t *owner;
+    uint8_t *open;
+    uint64_t interleaved;
+};
+
+static void trace_fn(void *ctx, uint64_t cycle, int node, int in_port, int out_port, int out_vc, const struct flit *f)
+{
+    (void)cycle;
+    struct tracer *t = ctx;
+    if ((int)f->packet < t->npk && f->head && t->nh[f->packet] < MAXHOP)
+        t->path[f->packet][t->nh[f->packet]++] = (struct hop){ node, in_port, out_port, out_vc };
+    if (out_vc / t->vcs != f->tclass) t->bad_class++;
+    size_t k = ((size_t)node * PORT_COUNT + (size_t)out_port) * (size_t)(t->vcs * TC_COUNT) + (size_t)out_vc;
+    if (t->open[k] && t->owner[k] != f->packet) t->interleaved++;
+    if (!t->open[k] && !f->head) t->interleaved++;
+    t->owner[k] = f->packet;
+    t->open[k] = !f->tail;
+}
+
+static void tracer_init(struct tracer *t, int X, int Y, int vcs, int npk)
+{
+    t->X = X;
+    t->vcs = vcs;
+    t->npk = npk;
+    t->path = calloc((size_t)npk, sizeof *t->path);
+    t->nh = calloc((size_t)npk, sizeof *t->nh);
+    t->cls = calloc((size_t)npk, sizeof *t->cls);
+    size_t n = (size_t)X * (size_t)Y * PORT_COUNT * (size_t)(vcs * TC_COUNT);
+    t->owner = calloc(n, sizeof *t->owner);
+    t->open = calloc(n, 1);
+    t->bad_class = t->interleaved = 0;
+}
+
+static void tracer_free(struct tracer *t)
+{
+    free(t->path);
+    free(t->nh);
+    free(t->cls);
+    free(t->owner);
+    free(t->open);
+}
+
+static int step_of(int X, int node, int port)
+{
+    switch (port) {
+    case PORT_N: return node + X;
+    case PORT_S: return node - X;
+    case PORT_E: return node + 1;
+    case PORT_W: return node - 1;
+    }
+    return node;
+}
+
+/* Random multi-flit traffic of all classes on a non-square mesh: the head of every
+ * packet goes X first (one direction), turns to Y at most once (one direction),
+ * takes exactly |dx| + |dy| links, and ejects at its destination. */
+static void xy_routes_turn_from_x_to_y_once_on_minimal_paths(void)
+{
+    const int X = 6, Y = 5, N = X * Y, NPK = 3000;
+    struct mesh *m = make_mesh(X, Y, rcfg(2, 2, 1, 2, 100000));
+    struct tracer tr;
+    tracer_init(&tr, X, Y, 2, NPK);
+    mesh_set_trace(m, trace_fn, &tr);
+    struct ledger l;
+    ledger_init(&l, NPK, 4);
+    uint64_t s = 42;
+    int sent = 0;
+    char err[1024];
+    int src[NPK];
+    while (sent < NPK || !mesh_idle(m)) {
+        for (int n = 0; n < N && sent < NPK; n++) {
+            if (rnd(&s) % 8) continue;
+            int d = (int)(rnd(&s) % (uint64_t)N), F = 1 + (int)(rnd(&s) % 4), c = (int)(rnd(&s) % TC_COUNT);
+            l.len[sent] = F;
+            l.dst[sent] = d;
+            src[sent] = n;
+            send_packet(m, n, d, c, F, (uint32_t)sent++);
+        }
+        if (mesh_step(m, err, sizeof err)) { CHECK(0, "%s", err); break; }
+        collect(m, N, &l);
+    }
+    int bad = 0;
+    for (int p = 0; p < NPK && bad < 3; p++) {
+        int node = src[p], phase = 0, dirx = -1, diry = -1, ok = 1;
+        for (int h = 0; h < tr.nh[p] && ok; h++) {
+            const struct hop *o = &tr.path[p][h];
+            ok &= o->node == node && (h ? o->in == ((tr.path[p][h - 1].out + 2) & 3) : o->in == PORT_LOCAL);
+            if (o->out == PORT_E || o->out == PORT_W) {
+                ok &= phase == 0 && (dirx < 0 || dirx == o->out);
+                dirx = o->out;
+            } else if (o->out == PORT_N || o->out == PORT_S) {
+                phase = 1;
+                ok &= diry < 0 || diry == o->out;
+                diry = o->out;
+            } else {
+                ok &= h == tr.nh[p] - 1 && node == l.dst[p];
+            }
+            node = step_of(X, node, o->out);
+        }
+        ok &= tr.nh[p] == hops(X, src[p], l.dst[p]) + 1;
+        if (!ok) {
+            bad++;
+            CHECK(0, "packet %d %d->%d: %d hops recorded, not an XY route", p, src[p], l.dst[p], tr.nh[p]);
+        }
+    }
+    CHECK(missing(&l) == 0 && l.dup == 0 && l.wrong_place == 0 && l.out_of_order == 0,
+          "missing %llu dup %llu misplaced %llu out of order %llu", (unsigned long long)missing(&l),
+          (unsigned long long)l.dup, (unsigned long long)l.wrong_place, (unsigned long long)l.out_of_order);
+    CHECK(tr.bad_class == 0, "%llu flits took a VC of another class", (unsigned long long)tr.bad_class);
+    CHECK(tr.interleaved == 0, "%llu flits entered a VC held by another packet", (unsigned long long)tr.interleaved);
+    mesh_free(m);
+    tracer_free(&tr);
+    ledger_free(&l);
+}
+
+/* ---- stress: conservation and flow-control invariants ------------------------ */
+
+/* Saturating hotspot traffic (half of all packets to one node) of 1..3-flit
+ * packets of mixed classes, then a drain; mesh_check every cycle. */
+static int stress(struct router_cfg rc, int X, int Y, int cycles, uint64_t seed, struct ledger *l, char *why,
+                  size_t n)
+{
+    int N = X * Y, np = 0, hot = N / 2 + X / 2;
+    struct mesh *m = make_mesh(X, Y, rc);
+    struct tracer tr;
+    tracer_init(&tr, X, Y, rc.vcs, 1);
+    mesh_set_trace(m, trace_fn, &tr);
+    char err[1024];
+    int rc_ = 0;
+    for (int t = 0; !rc_ && (t < cycles || !mesh_idle(m)); t++) {
+        for (int s = 0; s < N && t < cycles; s++) {
+            if (rnd(&seed) % 3 || np >= l->n) continue;
+            int d = rnd(&seed) % 2 ? hot : (int)(rnd(&seed) % (uint64_t)N);
+            int F = 1 + (int)(rnd(&seed) % 3);
+            l->len[np] = F;
+            l->dst[np] = d;
+            send_packet(m, s, d, (int)(rnd(&seed) % TC_COUNT), F, (uint32_t)np++);
+        }
+        if (mesh_step(m, err, sizeof err)) {
+            snprintf(why, n, "step: %s", err);
+            rc_ = -1;
+        } else if (mesh_check(m, err, sizeof err)) {
+            snprintf(why, n, "check: %s", err);
+            rc_ = -1;
+        }
+        collect(m, N, l);
+        if (t > cycles + 200000) {
+            snprintf(why, n, "did not drain");
+            rc_ = -1;
+        }
+    }
+    const struct mesh_counters *c = mesh_counters(m);
+    if (!rc_ && (c->flits_injected != c->flits_ejected || c->flits_ejected != l->delivered)) {
+        snprintf(why, n, "counters: %llu injected, %llu ejected, %llu popped", (unsigned long long)c->flits_injected,
+                 (unsigned long long)c->flits_ejected, (unsigned long long)l->delivered);
+        rc_ = -1;
+    }
+    if (!rc_ && (tr.bad_class || tr.interleaved)) {
+        snprintf(why, n, "%llu flits on a VC of another class, %llu interleaved in a held VC",
+                 (unsigned long long)tr.bad_class, (unsigned long long)tr.interleaved);
+        rc_ = -1;
+    }
+    mesh_free(m);
+    tracer_free(&tr);
+    return rc_;
+}
+
+static void every_flit_is_delivered_exactly_once_under_saturating_hotspot_traffic(void)
+{
+    static const int pipe[] = { 1, 2, 4 }, depth[] = { 1, 2, 4 }, vcs[] = { 1, 2 }, link[] = { 1, 3 };
+    for (size_t a = 0; a < 3; a++)
+        for (size_t b = 0; b < 3; b++)
+            for (size_t c = 0; c < 2; c++)
+                for (size_t d = 0; d < 2; d++) {
+                    struct router_cfg rc = rcfg(depth[b], pipe[a], link[d], vcs[c], 50000);
+                    struct ledger l;
+                    ledger_init(&l, 4000, 3);
+                    char why[1200] = "";
+                    int r = stress(rc, 4, 3, 500, 1000 + a * 100 + b * 10 + c * 2 + d, &l, why, sizeof why);
+                    CHECK(r == 0, "pipeline %d depth %d vcs %d link %d: %s", pipe[a], depth[b], vcs[c], link[d], why);
+                    CHECK(missing(&l) == 0 && l.dup == 0 && l.wrong_place == 0 && l.out_of_order == 0,
+                          "pipeline %d depth %d vcs %d link %d: %llu missing, %llu duplicated, %llu misplaced, "
+                          "%llu out of order of %llu delivered",
+                          pipe[a], depth[b], vcs[c], link[d], (unsigned long long)missing(&l), (unsigned long long)l.dup,
+                          (unsigned long long)l.wrong_place, (unsigned long long)l.out_of_order,
+                          (unsigned long long)l.delivered);
+                    ledger_free(&l);
+                }
+}
+
+/* Credits seen from the sending side stay in [0, depth] and always add up with
+ * the credits in flight and the flits downstream to the buffer depth: mesh_check
+ * asserts it every cycle; here a longer run on a bigger mesh with deep links. */
+static void credits_stay_within_zero_and_buffer_depth(void)
+{
+    struct router_cfg rc = rcfg(3, 3, 4, 2, 100000);
+    struct ledger l;
+    ledger_init(&l, 12000, 3);
+    char why[1200] = "";
+    int r = stress(rc, 6, 6, 1200, 77, &l, why, sizeof why);
+    CHECK(r == 0, "%s", why);
+    CHECK(missing(&l) == 0 && l.dup == 0, "%llu missing %llu duplicated", (unsigned long long)missing(&l),
+          (unsigned long long)l.dup);
+    ledger_free(&l);
+}
+
+/* ---- counters ------------------------------------------------------------------ */
+
+/* One packet of F flits over dx east-west and dy north-south links: every counter
+ * the energy model reads equals its count of events exactly. */
+static void counters_count_each_event_of_a_packet_once(void)
+{
+    struct router_cfg rc = rcfg(4, 2, 1, 1, 100000);
+    const int X = 5, Y = 4, F = 3, s = 1, d = 18;   /* (1,0) -> (3,3): dx 2, dy 3 */
+    struct mesh *m = make_mesh(X, Y, rc);
+    send_packet(m, s, d, TC_FORWARD, F, 0);
+    for (int t = 0; t < 100; t++) {
+        mesh_step(m, NULL, 0);
+        struct flit f;
+        while (mesh_eject(m, d, &f)) {}
+    }
+    const struct mesh_counters *c = mesh_counters(m);
+    uint64_t routers = 6, links = 5;
+    CHECK(c->flits_injected == F && c->flits_ejected == F, "injected %llu ejected %llu",
+          (unsigned long long)c->flits_injected, (unsigned long long)c->flits_ejected);
+    CHECK(c->buffer_writes == F * routers && c->buffer_reads == F * routers, "buffer writes %llu reads %llu, want %llu",
+          (unsigned long long)c->buffer_writes, (unsigned long long)c->buffer_reads, (unsigned long long)(F * routers));
+    CHECK(c->switch_traversals == F * routers, "switch traversals %llu", (unsigned long long)c->switch_traversals);
+    CHECK(c->link_ew == 2 * F && c->link_ns == 3 * F, "links ew %llu ns %llu", (unsigned long long)c->link_ew,
+          (unsigned long long)c->link_ns);
+    CHECK(c->credits == F * links, "credits %llu, want %llu", (unsigned long long)c->credits,
+          (unsigned long long)(F * links));
+    CHECK(c->arbitrations == routers + F * routers, "arbitrations %llu, want %llu VC + %llu switch grants",
+          (unsigned long long)c->arbitrations, (unsigned long long)routers, (unsigned long long)(F * routers));
+    CHECK(c->cycles == 100, "cycles %llu", (unsigned long long)c->cycles);
+    mesh_free(m);
+}
+
+/* ---- the watchdog ---------------------------------------------------------------- */
+
+/* A frozen east link at (1,1): the flit from (0,1) to (3,1) reaches (1,1) ready at
+ * cycle 2P + L and must fire the watchdog exactly W - 1 cycles later, naming the
+ * router, the cycle, the flit and the state around it. */
+static void watchdog_fires_on_a_stalled_link_naming_router_and_cycle(void)
+{
+    const int P = 2, L = 1, W = 50;
+    struct mesh *m = make_mesh(4, 4, rcfg(4, P, L, 1, W));
+    mesh_debug_stall_link(m, 1 * 4 + 1, PORT_E, 1);
+    send_packet(m, 4, 7, TC_FORWARD, 1, 99);
+    char err[2048] = "";
+    int fired = -1;
+    for (int t = 0; t < 500 && fired < 0; t++)
+        if (mesh_step(m, err, sizeof err)) fired = t;
+    int want = 2 * P + L + W - 1;
+    CHECK(fired == want, "fired at cycle %d, expected %d: %s", fired, want, err);
+    char cyc[64];
+    snprintf(cyc, sizeof cyc, "cycle %d", want);
+    static const char *const parts[] = { "watchdog", "router (1,1)", "packet 99", "from (0,1) to (3,1)",
+                                         "input port W", "50 cycles", "neighbour", "(2,1)", "(1,2)", "credits" };
+    CHECK(strstr(err, cyc), "no '%s' in: %s", cyc, err);
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        CHECK(strstr(err, parts[i]), "no '%s' in: %s", parts[i], err);
+    mesh_free(m);
+
+    /* Released before the limit, the same flit arrives and nothing fires. */
+    m = make_mesh(4, 4, rcfg(4, P, L, 1, W));
+    mesh_debug_stall_link(m, 5, PORT_E, 1);
+    send_packet(m, 4, 7, TC_FORWARD, 1, 99);
+    int ok = 1;
+    for (int t = 0; t < 200; t++) {
+        if (t == want - 1) mesh_debug_stall_link(m, 5, PORT_E, 0);
+        ok &= mesh_step(m, err, sizeof err) == 0;
+    }
+    struct flit f;
+    CHECK(ok && mesh_eject(m, 7, &f), "released link: watchdog fired or flit lost: %s", err);
+    mesh_free(m);
+}
+
+/* Heavy legal traffic (saturating hotspot, 1-slot buffers) with a watchdog of
+ * 2000 cycles never fires: flits wait, but never that long. */
+static void watchdog_never_fires_under_legal_heavy_traffic(void)
+{
+    struct ledger l;
+    ledger_init(&l, 20000, 3);
+    char why[1200] = "";
+    int r = stress(rcfg(1, 1, 1, 1, 2000), 5, 5, 3000, 5, &l, why, sizeof why);
+    CHECK(r == 0, "%s", why);
+    CHECK(missing(&l) == 0, "%llu flits missing", (unsigned long long)missing(&l));
+    ledger_free(&l);
+}
+
+/* ---- deadlock freedom ------------------------------------------------------------ */
+
+/* Forward packets flow west to east and backward packets east to west across the
+ * whole mesh, with control packets criss-crossing, all at saturation, 1-slot
+ * buffers, 1 VC per class: the run always drains, and the watchdog never fires. */
+static void opposing_forward_and_backward_traffic_at_saturation_drains(void)
+{
+    const int X = 6, Y = 4, N = X * Y;
+    static const int depth[] = { 1, 2 }, flits[] = { 1, 4 };
+    for (size_t a = 0; a < 2; a++)
+        for (size_t b = 0; b < 2; b++) {
+            struct mesh *m = make_mesh(X, Y, rcfg(depth[a], 2, 1, 1, 5000));
+            struct ledger l;
+            ledger_init(&l, 30000, 4);
+            uint64_t s = 9 + a * 2 + b;
+            int np = 0, ok = 1;
+            char err[2048] = "";
+            uint64_t t = 0;
+            for (; ok && (t < 2000 || !mesh_idle(m)) && t < 400000; t++) {
+                for (int y = 0; y < Y && t < 2000; y++) {
+                    /* Every cycle each edge node offers a packet: the sources saturate. */
+                    int w = y * X, e = y * X + X - 1;
+                    int jobs[3][3] = { { w, y * X + X - 1 - (int)(rnd(&s) % 2), TC_FORWARD },
+                                       { e, y * X + (int)(rnd(&s) % 2), TC_BACKWARD },
+                                       { (int)(rnd(&s) % (uint64_t)N), (int)(rnd(&s) % (uint64_t)N), TC_CONTROL } };
+                    for (int j = 0; j < 3 && np < l.n; j++) {
+                        l.len[np] = flits[b];
+                        l.dst[np] = jobs[j][1];
+                        send_packet(m, jobs[j][0], jobs[j][1], jobs[j][2], flits[b], (uint32_t)np++);
+                    }
+                }
+                if (mesh_step(m, err, sizeof err)) ok = 0;
+                collect(m, N, &l);
+            }
+            CHECK(ok && mesh_idle(m), "depth %d, %d-flit packets: %s after %llu cycles, %llu flits in flight",
+                  depth[a], flits[b], ok ? "not drained" : err, (unsigned long long)t,
+                  (unsigned long long)mesh_in_flight(m));
+            CHECK(missing(&l) == 0 && l.dup == 0, "depth %d, %d-flit packets: %llu missing %llu duplicated", depth[a],
+                  flits[b], (unsigned long long)missing(&l), (unsigned long long)l.dup);
+            mesh_free(m);
+            ledger_free(&l);
+        }
+}
+
+/* ---- arbitration ------------------------------------------------------------------- */
+
+/* (0,0) and (1,1) both flood (1,0): its local output serves the W and N inputs in
+ * turn, so each gets half the ejection bandwidth. */
+static void round_robin_splits_a_contended_output_evenly(void)
+{
+    struct mesh *m = make_mesh(2, 2, rcfg(4, 1, 1, 1, 100000));
+    uint64_t from[4] = { 0 };
+    for (int t = 0; t < 4000; t++) {
+        if (mesh_in_flight(m) < 64) {
+            send_packet(m, 0, 1, TC_FORWARD, 1, 0);
+            send_packet(m, 3, 1, TC_FORWARD, 1, 0);
+        }
+        mesh_step(m, NULL, 0);
+        struct flit f;
+        while (mesh_eject(m, 1, &f))
+            if (t >= 1000) from[f.src]++;
+    }
+    uint64_t total = from[0] + from[3];
+    CHECK(total >= 2990 && total <= 3000, "ejected %llu flits in 3000 cycles", (unsigned long long)total);
+    CHECK(from[0] + 1 >= from[3] && from[3] + 1 >= from[0], "(0,0) got %llu, (1,1) got %llu",
+          (unsigned long long)from[0], (unsigned long long)from[3]);
+    mesh_free(m);
+}
+
+/* ---- the active list ------------------------------------------------------------------ */
+
+/* Records every delivery (cycle, node, packet, flit) of a random run. */
+static uint64_t run_digest(int step_all, uint64_t *router_steps)
+{
+    const int X = 5, Y = 5, N = X * Y;
+    struct mesh *m = make_mesh(X, Y, rcfg(2, 3, 2, 2, 100000));
+    mesh_debug_step_all(m, step_all);
+    uint64_t s = 5, h = 1469598103934665603ull;
+    uint32_t np = 0;
+    for (int t = 0; t < 3000 || !mesh_idle(m); t++) {
+        for (int n = 0; n < N && t < 3000; n++)
+            if (rnd(&s) % 9 == 0) send_packet(m, n, (int)(rnd(&s) % N), (int)(rnd(&s) % 3), 1 + (int)(rnd(&s) % 3), np++);
+        mesh_step(m, NULL, 0);
+        for (int n = 0; n < N; n++) {
+            struct flit f;
+            while (mesh_eject(m, n, &f)) {
+                uint64_t v[4] = { mesh_cycle(m), (uint64_t)n, f.packet, f.neuron };
+                for (int i = 0; i < 4; i++) h = (h ^ v[i]) * 1099511628211ull;
+            }
+        }
+    }
+    *router_steps = mesh_router_steps(m);
+    mesh_free(m);
+    return h;
+}
+
+static void skipping_routers_whose_flits_are_not_ready_changes_nothing(void)
+{
+    uint64_t steps_all, steps_skip;
+    uint64_t a = run_digest(1, &steps_all), b = run_digest(0, &steps_skip);
+    CHECK(a == b, "deliveries differ: digest %016llx stepping all, %016llx skipping", (unsigned long long)a,
+          (unsigned long long)b);
+    CHECK(steps_skip < steps_all, "skipping stepped %llu routers, stepping all %llu", (unsigned long long)steps_skip,
+          (unsigned long long)steps_all);
+}
+
+/* An idle mesh costs nothing: no router is stepped, however many cycles pass. */
+static void an_idle_mesh_steps_no_router(void)
+{
+    struct mesh *m = make_mesh(8, 8, rcfg(4, 2, 1, 1, 1000));
+    send_packet(m, 0, 63, TC_FORWARD, 2, 0);
+    for (int t = 0; t < 100; t++) {
+        mesh_step(m, NULL, 0);
+        struct flit f;
+        while (mesh_eject(m, 63, &f)) {}
+    }
+    uint64_t before = mesh_router_steps(m);
+    for (int t = 0; t < 100000; t++) mesh_step(m, NULL, 0);
+    CHECK(mesh_idle(m) && mesh_router_steps(m) == before, "idle mesh stepped %llu routers",
+          (unsigned long long)(mesh_router_steps(m) - before));
+    /* A single flit crossing the mesh steps only the routers on its way, and
+     * each only in the cycles it can act: 15 routers once, the source twice
+     * (taking the flit from the interface, then sending it). */
+    send_packet(m, 0, 63, TC_FORWARD, 1, 1);
+    for (int t = 0; t < 100; t++) mesh_step(m, NULL, 0);
+    CHECK(mesh_router_steps(m) - before == 16, "one flit over 14 links stepped %llu router-cycles",
+          (unsigned long long)(mesh_router_steps(m) - before));
+    mesh_free(m);
+}
+
+static void bad_parameters_and_node_ids_are_refused_with_a_message(void)
+{
+    char err[512] = "";
+    struct router_cfg rc = rcfg(4, 2, 1, 40, 100);
+    struct mesh *m = mesh_new(4, 4, &rc, err, sizeof err);
+    CHECK(!m && strstr(err, "vcs 40"), "40 VCs per class accepted: %s", err);
+    rc = rcfg(4, 2, 1, 1, 100);
+    m = mesh_new(300, 300, &rc, err, sizeof err);
+    CHECK(!m && strstr(err, "300x300"), "a 300x300 mesh accepted: %s", err);
+    m = make_mesh(2, 2, rc);
+    struct flit f = { .src = 0, .dst = 9, .head = 1, .tail = 1 };
+    mesh_inject(m, 0, &f);
+    CHECK(mesh_step(m, err, sizeof err) == -1 && strstr(err, "dst 9"), "flit to node 9 of 4 accepted: %s", err);
+    mesh_free(m);
+}
+
+int main(void)
+{
+    RUN(zero_load_latency_is_hops_times_pipeline_plus_link_plus_serialisation);
+    RUN(shallow_buffers_only_slow_multi_flit_packets);
+    RUN(xy_routes_turn_from_x_to_y_once_on_minimal_paths);
+    RUN(every_flit_is_delivered_exactly_once_under_saturating_hotspot_traffic);
+    RUN(credits_stay_within_zero_and_buffer_depth);
+    RUN(counters_count_each_event_of_a_packet_once);
+    RUN(watchdog_fires_on_a_stalled_link_naming_router_and_cycle);
+    RUN(watchdog_never_fires_under_legal_heavy_traffic);
+    RUN(opposing_forward_and_backward_traffic_at_saturation_drains);
+    RUN(round_robin_splits_a_contended_output_evenly);
+    RUN(skipping_routers_whose_flits_are_not_ready_changes_nothing);
+    RUN(an_idle_mesh_steps_no_router);
+    RUN(bad_parameters_and_node_ids_are_refused_with_a_message);
+    CHECK_DONE();
+}
