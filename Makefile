@@ -1,4 +1,5 @@
 # ssnnsim: every entry point. `make` builds build/ssnnsim; `make test` runs every test.
+SHELL   := /bin/bash
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
 # Flags every build needs, kept apart from CFLAGS so `make san` can swap optimisation
@@ -17,7 +18,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(FST_OBJ)
 TEST_SRC := $(wildcard testbenches/test_*.c)
 TEST_BIN := $(TEST_SRC:testbenches/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps data test san demo bench waves clean
+.PHONY: all deps data test san demo bench waves fuzz clean
 all: deps
 	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim
 
@@ -85,7 +86,24 @@ waves: data
 bench: data all $(BUILD)/bench_golden $(BUILD)/bench_chip
 	@tools/bench $(BUILD)
 
+# libFuzzer (clang) on the three parsers of untrusted input, each for FUZZ_SECONDS,
+# starting from the committed seed corpora; new finds go to build-fuzz/corpus-*.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := config idx checkpoint
+fuzz: deps
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang MODEL_OPT= \
+	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" build-fuzz/libssnn.a
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  clang -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(XCFLAGS) \
+	    testbenches/fuzz/fuzz_$$t.c build-fuzz/libssnn.a -o build-fuzz/fuzz_$$t $(LDLIBS); \
+	  mkdir -p build-fuzz/corpus-$$t; \
+	  echo "fuzz $$t: $(FUZZ_SECONDS) s"; \
+	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    build-fuzz/corpus-$$t testbenches/fuzz/corpus/$$t 2>&1 | grep -E "^(stat::number_of_executed_units|==|SUMMARY|#[0-9]+ +DONE)" ; \
+	  test $${PIPESTATUS[0]} -eq 0; \
+	done; echo "fuzz: no crash, leak or undefined behaviour"
+
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/sim/cli.d

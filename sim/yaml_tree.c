@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int yt_fail(struct yloader *L, const char *file, int line, int col, const char *fmt, ...)
 {
@@ -248,6 +249,14 @@ int yt_load_file(struct yloader *L, const char *path, const char *from_file,
     if (!f) {
         if (from_file) return yt_fail(L, from_file, from_line, from_col, "cannot open '%s': %s", path, strerror(errno));
         snprintf(L->err, L->errlen, "%s:1:1: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    /* A directory, a FIFO or a device would hang or mislead the parser. */
+    struct stat st;
+    if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        if (from_file) return yt_fail(L, from_file, from_line, from_col, "'%s' is not a regular file", path);
+        snprintf(L->err, L->errlen, "%s:1:1: not a regular file", path);
         return -1;
     }
     const char *file = yt_intern(L, path);
