@@ -34,7 +34,7 @@ $(BUILD)/%.o: %.c
 
 $(BUILD)/fst/%.o: $(FST_DIR)/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -std=gnu11 -w -DFST_CONFIG_INCLUDE='"fst_config.h"' -I$(FST_DIR) -c $< -o $@
+	$(CC) $(CFLAGS) -fno-sanitize=alignment -std=gnu11 -w -DFST_CONFIG_INCLUDE='"fst_config.h"' -I$(FST_DIR) -c $< -o $@
 
 $(BUILD)/sim/waves.o: XCFLAGS += -I$(FST_DIR)
 
@@ -68,7 +68,7 @@ san: deps
 demo: data
 	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim
 	@mkdir -p results
-	$(BUILD)/ssnnsim train workloads/mnist.yaml --out results/mnist.json
+	$(BUILD)/ssnnsim train workloads/mnist.yaml --engine chip --epochs 1 --out results/mnist.json
 
 $(BUILD)/bench_golden: tools/bench_golden.c $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)

@@ -361,10 +361,10 @@ void energy_print(FILE *f, const struct energy_report *r)
     }
     row(f, "total per sample", scaled(energy_pj_per_sample(tr), joules, a, sizeof a), "",
         scaled(energy_pj_per_sample(in), joules, b, sizeof b), "");
-    snprintf(sa, sizeof sa, "%llu", (unsigned long long)tr->samples);
-    snprintf(sb, sizeof sb, "%llu", (unsigned long long)in->samples);
-    snprintf(label, sizeof label, "whole run (%s / %s samples)", sa, sb);
-    row(f, label, scaled(t0 / 1000.0, joules, a, sizeof a), "", scaled(t1 / 1000.0, joules, b, sizeof b), "");
+    snprintf(a, sizeof a, "%llu", (unsigned long long)tr->samples);
+    snprintf(b, sizeof b, "%llu", (unsigned long long)in->samples);
+    row(f, "samples", a, "", b, "");
+    row(f, "whole run", scaled(t0 / 1000.0, joules, a, sizeof a), "", scaled(t1 / 1000.0, joules, b, sizeof b), "");
     row(f, "per synaptic op", scaled(energy_pj_per_syn_op(tr), joules, a, sizeof a), "",
         scaled(energy_pj_per_syn_op(in), joules, b, sizeof b), "");
     row(f, "latency per step", scaled(energy_latency_ns_per_step(r, tr), seconds, a, sizeof a), "",

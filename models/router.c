@@ -1,10 +1,12 @@
 /* The mesh router (see router.h for the timing contract). One router_step is one
  * clock cycle of the whole router:
  *   1. credits that have arrived from downstream are applied;
- *   2. every input VC whose front flit is ready takes part in allocation: a head
- *      without an output VC computes its XY route and asks for a free output VC of
- *      its class (round-robin); the first VC of each input port (round-robin from
- *      the last winner) that holds an output VC with a credit requests the switch;
+ *   2. VC allocation: every head flit that is ready at the front of its VC and
+ *      has no output VC computes its XY route and asks for a free output VC of
+ *      its class; each output port grants in round-robin order over input VCs;
+ *      the first VC of each input port (round-robin from the last winner) that
+ *      holds an output VC with a credit then requests the switch (a head can win
+ *      its VC and the switch in the same cycle: the stages are collapsed);
  *   3. each output port grants one requesting input port (round-robin): separable
  *      input-first allocation, one flit per input and per output per cycle;
  *   4. winners cross the switch: the slot's credit goes upstream, the flit goes
@@ -93,6 +95,7 @@ int router_init(struct router *r, int x, int y, int mesh_x, const struct router_
     r->watchdog = rc->watchdog_cycles;
     r->wake = UINT64_MAX;
     r->ni_vc = -1;
+    for (int c = 0; c < TC_COUNT; c++) r->class_vcs[c] = ((1ull << r->vcs) - 1) << (c * r->vcs);
     r->ni_rr = (uint8_t)(rc->vcs - 1);
     r->stuck_port = r->stuck_vc = -1;
     /* A link carries at most one credit per slot downstream. */
@@ -103,11 +106,10 @@ int router_init(struct router *r, int x, int y, int mesh_x, const struct router_
     size_t sz_slot = nin * (size_t)r->depth * sizeof(struct rslot);
     size_t sz_cring = 4 * (size_t)r->cring_cap * sizeof *r->cring;
     size_t sz_cred = 4 * (size_t)r->nvc * sizeof *r->credits;
-    size_t sz_busy = nin * sizeof *r->ovc_busy;
-    char *mem = calloc(1, sz_in + sz_slot + sz_cring + sz_cred + sz_busy);
+    char *mem = calloc(1, sz_in + sz_slot + sz_cring + sz_cred);
     if (!mem) {
         snprintf(err, errlen, "router (%d,%d): out of memory for %zu bytes of buffers", x, y,
-                 sz_in + sz_slot + sz_cring + sz_cred + sz_busy);
+                 sz_in + sz_slot + sz_cring + sz_cred);
         return -1;
     }
     r->mem = mem;
@@ -116,7 +118,6 @@ int router_init(struct router *r, int x, int y, int mesh_x, const struct router_
     r->cring = (struct credit_ret *)(mem + sz_slot);
     r->in = (struct ivc *)(mem + sz_slot + sz_cring);
     r->credits = (int16_t *)(mem + sz_slot + sz_cring + sz_in);
-    r->ovc_busy = (uint8_t *)(mem + sz_slot + sz_cring + sz_in + sz_cred);
     for (size_t i = 0; i < nin; i++) {
         r->in[i].slot = slots + i * (size_t)r->depth;
         r->in[i].out_port = -1;
@@ -124,9 +125,11 @@ int router_init(struct router *r, int x, int y, int mesh_x, const struct router_
     for (size_t i = 0; i < 4 * (size_t)r->nvc; i++) r->credits[i] = (int16_t)r->depth;
     for (int p = 0; p < PORT_COUNT; p++) {
         /* Start so that the first grant goes to index 0. */
+        r->rr_va[p] = (uint16_t)(PORT_COUNT * r->nvc - 1);
         r->rr_in[p] = (uint8_t)(r->nvc - 1);
         r->rr_out[p] = PORT_COUNT - 1;
-        r->rr_ovc[p] = (uint8_t)(r->vcs - 1);
+        r->rr_ovc[p] = (uint8_t)(r->nvc - 1);
+        r->ovc_free[p] = r->nvc == 64 ? ~0ull : (1ull << r->nvc) - 1;
     }
     return 0;
 }
@@ -162,9 +165,9 @@ int router_route(const struct router *r, int dst)
 
 static void apply_credits(struct router *r, uint64_t now)
 {
-    for (int o = 0; o < 4; o++) {
+    for (unsigned pend = r->cring_mask; pend; pend &= pend - 1) {
+        int o = __builtin_ctz(pend);
         uint32_t n = r->cring_count[o];
-        if (!n) continue;
         struct credit_ret *ring = r->cring + (size_t)o * r->cring_cap;
         uint32_t h = r->cring_head[o];
         while (n && ring[h].at <= now) {
@@ -174,32 +177,30 @@ static void apply_credits(struct router *r, uint64_t now)
         }
         r->cring_head[o] = h;
         r->cring_count[o] = n;
+        if (!n) r->cring_mask &= ~(1u << o);
     }
+}
+
+/* A free output VC of class `cls` at port o, round-robin; -1 if all are held. */
+/* The VCs set in `mask`, in round-robin order starting after `last`. */
+static inline uint64_t rr_rotate_next(uint64_t mask, int last, int *v)
+{
+    uint64_t after = mask & ~((2ull << last) - 1);     /* last < 63: at most 48 VCs */
+    uint64_t pick = after ? after : mask;
+    *v = __builtin_ctzll(pick);
+    return mask & ~(1ull << *v);
 }
 
 /* A free output VC of class `cls` at port o, round-robin; -1 if all are held. */
 static int grab_output_vc(struct router *r, int o, int cls)
 {
-    uint8_t *busy = r->ovc_busy + o * r->nvc + cls * r->vcs;
-    int v = r->rr_ovc[o];
-    for (int k = 0; k < r->vcs; k++) {
-        if (++v == r->vcs) v = 0;
-        if (!busy[v]) {
-            busy[v] = 1;
-            r->rr_ovc[o] = (uint8_t)v;
-            return cls * r->vcs + v;
-        }
-    }
-    return -1;
-}
-
-/* The VCs set in `mask`, in round-robin order starting after `last`. */
-static inline uint64_t rr_rotate_next(uint64_t mask, int last, int *v)
-{
-    uint64_t after = last >= 63 ? 0 : mask & ~((2ull << last) - 1);
-    uint64_t pick = after ? after : mask;
-    *v = __builtin_ctzll(pick);
-    return mask & ~(1ull << *v);
+    uint64_t free = r->ovc_free[o] & r->class_vcs[cls];
+    if (!free) return -1;
+    int v;
+    rr_rotate_next(free, r->rr_ovc[o], &v);
+    r->rr_ovc[o] = (uint8_t)v;
+    r->ovc_free[o] &= ~(1ull << v);
+    return v;
 }
 
 /* Moves the front flit of input (p, v) across the switch. -2 if the ejection
@@ -209,7 +210,7 @@ static int traverse(struct router *r, int p, int v, uint64_t now)
     struct ivc *iv = &r->in[p * r->nvc + v];
     struct flit f = iv->slot[iv->head].f;
     if (++iv->head == r->depth) iv->head = 0;
-    if (--iv->count == 0) r->nonempty[p] &= ~(1ull << v);
+    if (--iv->count == 0 && !(r->nonempty[p] &= ~(1ull << v))) r->ports &= ~(1u << p);
     else iv->front_ready = iv->slot[iv->head].ready;
     iv->since = now + 1;
     r->buffered--;
@@ -223,11 +224,12 @@ static int traverse(struct router *r, int p, int v, uint64_t now)
         if (at >= up->cring_cap) at -= up->cring_cap;
         up->cring[(size_t)o * up->cring_cap + at] = (struct credit_ret){ now + (uint64_t)r->link, (uint32_t)v };
         up->cring_count[o]++;
+        up->cring_mask |= 1u << o;
         r->c.credits++;
     }
     int o = iv->out_port, ov = iv->out_vc;
     if (f.tail) {
-        r->ovc_busy[o * r->nvc + ov] = 0;
+        r->ovc_free[o] |= 1ull << ov;
         iv->out_port = -1;
     }
     if (r->trace) r->trace(r->trace_ctx, now, r->id, p, o, ov, &f);
@@ -247,6 +249,7 @@ static int traverse(struct router *r, int p, int v, uint64_t now)
     if (dv->count++ == 0) dv->front_ready = dv->slot[at].ready;
     if (d->wake > dv->slot[at].ready) d->wake = dv->slot[at].ready;
     d->nonempty[q] |= 1ull << ov;
+    d->ports |= 1u << q;
     d->buffered++;
     d->c.buffer_writes++;
     if (o == PORT_E || o == PORT_W) r->c.link_ew++;
@@ -280,6 +283,7 @@ static void ni_inject(struct router *r, uint64_t now)
     iv->slot[at].ready = now + (uint64_t)r->pipeline;
     if (iv->count++ == 0) iv->front_ready = iv->slot[at].ready;
     r->nonempty[PORT_LOCAL] |= 1ull << r->ni_vc;
+    r->ports |= 1u << PORT_LOCAL;
     r->buffered++;
     r->c.buffer_writes++;
     if (f->tail) r->ni_vc = -1;
@@ -291,7 +295,8 @@ static void ni_inject(struct router *r, uint64_t now)
  * `watchdog` cycles without moving, if any. */
 static int find_stuck(struct router *r, uint64_t now)
 {
-    for (int p = 0; p < PORT_COUNT; p++) {
+    for (unsigned ports = r->ports; ports; ports &= ports - 1) {
+        int p = __builtin_ctz(ports);
         for (uint64_t m = r->nonempty[p]; m; m &= m - 1) {
             int v = __builtin_ctzll(m);
             const struct ivc *iv = &r->in[p * r->nvc + v];
@@ -307,25 +312,46 @@ static int find_stuck(struct router *r, uint64_t now)
     return 0;
 }
 
+/* Heads asking for an output VC, per output port, in input-VC order. */
+struct va_reqs {
+    uint16_t in[PORT_COUNT][PORT_COUNT * ROUTER_MAX_VCS];  /* input VC: port * nvc + vc */
+    uint8_t cls[PORT_COUNT][PORT_COUNT * ROUTER_MAX_VCS];
+    int n[PORT_COUNT];
+};
+
+/* VC allocation: each output port hands its free VCs of the right class to the
+ * heads asking for one, in round-robin order from the input VC it served last. */
+static void allocate_vcs(struct router *r, const struct va_reqs *q, unsigned outs)
+{
+    for (; outs; outs &= outs - 1) {
+        int o = __builtin_ctz(outs), n = q->n[o], k = 0;
+        while (k < n && q->in[o][k] <= r->rr_va[o]) k++;     /* first after the last winner */
+        if (k == n) k = 0;
+        for (int i = 0; i < n && r->ovc_free[o]; i++, k = k + 1 == n ? 0 : k + 1) {
+            int ov = grab_output_vc(r, o, q->cls[o][k]);
+            if (ov < 0) continue;
+            struct ivc *iv = &r->in[q->in[o][k]];
+            iv->out_port = (int8_t)o;
+            iv->out_vc = (uint8_t)ov;
+            r->rr_va[o] = q->in[o][k];
+            r->c.arbitrations++;
+        }
+    }
+}
+
 int router_step(struct router *r, uint64_t now)
 {
     r->c.steps++;
     apply_credits(r, now);
-    int want[PORT_COUNT];           /* VC of each input port that requests the switch */
-    uint8_t req[PORT_COUNT] = { 0 };/* per output port: input ports requesting it */
     int maybe_stuck = 0;
     uint64_t wake = UINT64_MAX;     /* when this router next has something to do */
-    /* VC allocation starts at a port that rotates with the cycle, not with the
-     * steps taken, so that skipping idle cycles changes nothing. */
-    int p = (int)(now % PORT_COUNT);
-    for (int k = 0; k < PORT_COUNT; k++, p = p == PORT_COUNT - 1 ? 0 : p + 1) {
-        want[p] = -1;
-        uint64_t mask = r->nonempty[p];
-        int last = r->rr_in[p];
-        while (mask) {
-            int v;
-            mask = rr_rotate_next(mask, last, &v);
-            last = v;   /* continue in rotation order from here */
+
+    /* Which fronts are ready, and which of them are heads needing an output VC. */
+    struct va_reqs q;
+    unsigned va_outs = 0;
+    for (int p = 0; p < PORT_COUNT; p++) {
+        for (uint64_t m = r->nonempty[p]; m; m &= m - 1) {
+            int v = __builtin_ctzll(m);
             struct ivc *iv = &r->in[p * r->nvc + v];
             if (iv->front_ready > now) {
                 if (wake > iv->front_ready) wake = iv->front_ready;
@@ -334,29 +360,46 @@ int router_step(struct router *r, uint64_t now)
             wake = now + 1;     /* moving or blocked: look again next cycle */
             uint64_t from = iv->front_ready > iv->since ? iv->front_ready : iv->since;
             if (now - from + 1 >= (uint64_t)r->watchdog) maybe_stuck = 1;
-            if (iv->out_port < 0) {
-                const struct flit *f = &iv->slot[iv->head].f;
-                int o = router_route(r, f->dst);
-                int cls = f->tclass < TC_COUNT ? f->tclass : TC_CONTROL;
-                int ov = grab_output_vc(r, o, cls);
-                if (ov < 0) continue;
-                iv->out_port = (int8_t)o;
-                iv->out_vc = (uint8_t)ov;
-                r->c.arbitrations++;
-            }
-            if (want[p] >= 0) continue;         /* VA still runs for the others */
+            if (iv->out_port >= 0) continue;
+            const struct flit *f = &iv->slot[iv->head].f;
+            int o = router_route(r, f->dst), cls = f->tclass < TC_COUNT ? f->tclass : TC_CONTROL;
+            if (!(r->ovc_free[o] & r->class_vcs[cls])) continue;     /* would lose anyway */
+            if (!(va_outs >> o & 1)) q.n[o] = 0;
+            va_outs |= 1u << o;
+            q.in[o][q.n[o]] = (uint16_t)(p * r->nvc + v);
+            q.cls[o][q.n[o]++] = (uint8_t)cls;
+        }
+    }
+    if (va_outs) allocate_vcs(r, &q, va_outs);
+
+    /* Switch allocation, input first: each input port offers its first VC (round
+     * robin from the last winner) that holds an output VC with a credit. */
+    int want[PORT_COUNT];
+    uint8_t req[PORT_COUNT];        /* per output port: input ports requesting it */
+    unsigned outs = 0;              /* output ports with a request */
+    for (unsigned ports = r->ports; ports; ports &= ports - 1) {
+        int p = __builtin_ctz(ports);
+        uint64_t mask = r->nonempty[p];
+        int last = r->rr_in[p];
+        while (mask) {
+            int v;
+            mask = rr_rotate_next(mask, last, &v);
+            last = v;
+            const struct ivc *iv = &r->in[p * r->nvc + v];
             int o = iv->out_port;
-            if (r->stalled >> o & 1) continue;
+            if (iv->front_ready > now || o < 0 || (r->stalled >> o & 1)) continue;
             if (o != PORT_LOCAL && r->credits[o * r->nvc + iv->out_vc] <= 0) continue;
             want[p] = v;
+            if (!(outs >> o & 1)) req[o] = 0;
+            outs |= 1u << o;
             req[o] |= (uint8_t)(1u << p);
+            break;
         }
     }
 
     int sent = 0;
-    for (int o = 0; o < PORT_COUNT; o++) {
-        if (!req[o]) continue;
-        int in;
+    for (; outs; outs &= outs - 1) {
+        int o = __builtin_ctz(outs), in;
         rr_rotate_next(req[o], r->rr_out[o], &in);
         r->rr_out[o] = (uint8_t)in;
         r->rr_in[in] = (uint8_t)want[in];
@@ -400,13 +443,13 @@ int router_credits(const struct router *r, int o, int v, uint64_t now)
 
 void router_describe(const struct router *r, uint64_t now, char *buf, size_t n)
 {
-    size_t k = (size_t)snprintf(buf, n, "(%d,%d) buffered", r->x, r->y);
+    size_t k = (size_t)snprintf(buf, n, "(%d,%d) flits buffered (of %d per port)", r->x, r->y, r->nvc * r->depth);
     for (int p = 0; p < PORT_COUNT && k < n; p++) {
         int occ = 0;
         for (int v = 0; v < r->nvc; v++) occ += r->in[p * r->nvc + v].count;
         k += (size_t)snprintf(buf + k, n - k, " %s:%d", router_port_name[p], occ);
     }
-    if (k < n) k += (size_t)snprintf(buf + k, n - k, "/%d, credits", r->nvc * r->depth);
+    if (k < n) k += (size_t)snprintf(buf + k, n - k, ", credits");
     for (int o = 0; o < 4 && k < n; o++) {
         if (!r->nbr[o]) continue;
         int c = 0;

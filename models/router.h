@@ -88,14 +88,18 @@ struct router {
 
     struct ivc *in;                 /* [PORT_COUNT * nvc] input VCs */
     uint64_t nonempty[PORT_COUNT];  /* bit v: input VC v holds a flit */
+    unsigned ports;                 /* bit p: nonempty[p] != 0 */
     int16_t *credits;               /* [4 * nvc] free downstream slots, as known here */
-    uint8_t *ovc_busy;              /* [PORT_COUNT * nvc] output VC held by a packet */
+    uint64_t ovc_free[PORT_COUNT];  /* bit v: output VC v is held by no packet */
+    uint64_t class_vcs[TC_COUNT];   /* the VCs of each traffic class, as a mask */
     struct credit_ret *cring;       /* [4 * cring_cap] credits in flight to port o */
     uint32_t cring_head[4], cring_count[4], cring_cap;
+    unsigned cring_mask;            /* bit o: credits in flight to output port o */
 
     uint8_t rr_in[PORT_COUNT];      /* last VC granted at each input port */
     uint8_t rr_out[PORT_COUNT];     /* last input port granted at each output port */
-    uint8_t rr_ovc[PORT_COUNT];     /* last output VC handed out at each output port */
+    uint8_t rr_ovc[PORT_COUNT];     /* last output VC (0..nvc-1) handed out at each output port */
+    uint16_t rr_va[PORT_COUNT];     /* last input VC (port * nvc + vc) granted a VC at each output */
     uint8_t stalled;                /* test hook: bit o freezes output port o */
     int ni_vc;                      /* local input VC of the packet being injected, or -1 */
     uint8_t ni_rr;

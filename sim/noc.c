@@ -447,12 +447,12 @@ static void write_plot(const struct config *cfg, const char *csv, const char *pn
     fprintf(f, "set xlabel 'offered load (flits/node/cycle)'\nset ylabel 'latency (cycles)'\nset logscale y\n");
     fprintf(f, "plot '%s' skip 1 using 1:3 with linespoints lw 2 title 'average', \\\n"
                "     '' skip 1 using 1:4 with linespoints lw 2 dt 2 title '99th percentile', \\\n"
-               "     %.6f with lines lc rgb 'gray' dt 3 title 'zero-load (analytic)'\n",
+               "     %.6f with lines lc rgb 'black' dt 3 lw 1.5 title 'zero-load (analytic)'\n",
             csv, t0);
-    fprintf(f, "unset logscale y\nset ylabel 'accepted (flits/node/cycle)'\n");
+    fprintf(f, "unset logscale y\nset key bottom right\nset ylabel 'accepted (flits/node/cycle)'\nset yrange [0:%.6f]\n", 1.15 * bound);
     fprintf(f, "plot '%s' skip 1 using 1:2 with linespoints lw 2 title 'accepted', \\\n"
-               "     x with lines lc rgb 'gray' dt 3 title 'offered', \\\n"
-               "     %.6f with lines lc rgb 'red' dt 2 title 'channel-load bound'\n",
+               "     x with lines lc rgb 'black' dt 3 lw 1.5 title 'offered', \\\n"
+               "     %.6f with lines lc rgb 'red' dt 2 lw 1.5 title 'saturation bound (channel load)'\n",
             csv, bound);
     fprintf(f, "unset multiplot\n");
     fclose(f);

@@ -68,6 +68,11 @@ static void hash_config(const struct config *cfg, uint8_t out[32])
     c.training.T_test = 0;
     c.training.checkpoint[0] = 0;
     c.path[0] = 0;
+    /* The chip and the technology change how a run is timed and priced, never
+     * what it computes: a checkpoint moves freely between them and the engines. */
+    memset(&c.chip, 0, sizeof c.chip);
+    memset(&c.tech, 0, sizeof c.tech);
+    memset(c.origin, 0, sizeof c.origin);
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);

@@ -7,7 +7,7 @@ set output out
 set datafile separator ','
 set datafile columnheaders
 set grid
-set key bottom right
+set key below
 set title name.': accuracy against energy'
 set xlabel 'energy per training sample (uJ)'
 set ylabel 'test accuracy, WTA read-out (%)'

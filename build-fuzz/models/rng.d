@@ -1,0 +1,3 @@
+build-fuzz/models/rng.o: models/rng.c models/rng.h
+
+models/rng.h:

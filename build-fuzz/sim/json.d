@@ -1,0 +1,3 @@
+build-fuzz/sim/json.o: sim/json.c sim/json.h
+
+sim/json.h:
