@@ -564,6 +564,29 @@ static void round_robin_splits_a_contended_output_evenly(void)
     }
 }
 
+/* A 4x1 row, every source flooding node 3: (2,0) sends control packets, (1,0)
+ * backward ones and (0,0) forward ones. Router (2,0)'s east output alternates
+ * between its local and west inputs, and its west input alternates between the
+ * forward and backward VCs: node 3 receives 1/2, 1/4 and 1/4 of the link. */
+static void round_robin_shares_a_link_among_inputs_and_vcs(void)
+{
+    struct mesh *m = make_mesh(4, 1, rcfg(4, 1, 1, 1, 100000));
+    uint64_t from[4] = { 0 };
+    for (int t = 0; t < 5000; t++) {
+        send_packet(m, 0, 3, TC_FORWARD, 1, 0);
+        send_packet(m, 1, 3, TC_BACKWARD, 1, 0);
+        send_packet(m, 2, 3, TC_CONTROL, 1, 0);
+        mesh_step(m, NULL, 0);
+        struct flit f;
+        while (mesh_eject(m, 3, &f))
+            if (t >= 1000) from[f.src]++;
+    }
+    CHECK(from[2] >= 1998 && from[2] <= 2002 && from[0] >= 998 && from[0] <= 1002 && from[1] >= 998 &&
+          from[1] <= 1002, "of 4000 flits: %llu from (2,0) (want 2000), %llu from (1,0) and %llu from (0,0) (want 1000)",
+          (unsigned long long)from[2], (unsigned long long)from[1], (unsigned long long)from[0]);
+    mesh_free(m);
+}
+
 /* ---- the active list ------------------------------------------------------------------ */
 
 /* Records every delivery (cycle, node, packet, flit) of a random run. */
@@ -653,6 +676,7 @@ int main(void)
     RUN(watchdog_never_fires_under_legal_heavy_traffic);
     RUN(opposing_forward_and_backward_traffic_at_saturation_drains);
     RUN(round_robin_splits_a_contended_output_evenly);
+    RUN(round_robin_shares_a_link_among_inputs_and_vcs);
     RUN(skipping_routers_whose_flits_are_not_ready_changes_nothing);
     RUN(an_idle_mesh_steps_no_router);
     RUN(bad_parameters_and_node_ids_are_refused_with_a_message);
