@@ -4,11 +4,10 @@
  *   2. VC allocation: every head flit that is ready at the front of its VC and
  *      has no output VC computes its XY route and asks for a free output VC of
  *      its class; each output port grants in round-robin order over input VCs;
- *      the first VC of each input port (round-robin from the last winner) that
- *      holds an output VC with a credit then requests the switch (a head can win
- *      its VC and the switch in the same cycle: the stages are collapsed);
- *   3. each output port grants one requesting input port (round-robin): separable
- *      input-first allocation, one flit per input and per output per cycle;
+ *   3. switch allocation, separable and input first: each input port offers its
+ *      first VC (round-robin from its last winner) that holds an output VC with
+ *      a credit, and each output port grants one of the offers (round-robin).
+ *      A head can win its VC and the switch in one cycle: the stages are collapsed;
  *   4. winners cross the switch: the slot's credit goes upstream, the flit goes
  *      onto the link (written into the downstream buffer with its arrival time,
  *      which the credit it consumed had reserved) or into the ejection queue;
@@ -181,11 +180,11 @@ static void apply_credits(struct router *r, uint64_t now)
     }
 }
 
-/* A free output VC of class `cls` at port o, round-robin; -1 if all are held. */
-/* The VCs set in `mask`, in round-robin order starting after `last`. */
+/* Round robin over a bit mask: the first bit after `last`, wrapping around, into
+ * *v; returns the mask without it. */
 static inline uint64_t rr_rotate_next(uint64_t mask, int last, int *v)
 {
-    uint64_t after = mask & ~((2ull << last) - 1);     /* last < 63: at most 48 VCs */
+    uint64_t after = mask & ~((2ull << last) - 1);     /* last = 63: the shift wraps, nothing after */
     uint64_t pick = after ? after : mask;
     *v = __builtin_ctzll(pick);
     return mask & ~(1ull << *v);

@@ -123,10 +123,11 @@ void router_free(struct router *r);
 /* Queues a flit at the node's interface at cycle now; -1 if the queue cannot grow. */
 int router_inject(struct router *r, const struct flit *f, uint64_t now);
 
-/* Advances cycle `now` (call it only when now >= r->wake: earlier it would be a
- * no-op, as every flit here is still in the pipeline or on a link). Returns the mask of ports N/E/S/W (bit = port) a flit left
- * through (those neighbours now have work), -1 when the watchdog fired (stuck_port,
- * stuck_vc and stuck_for say which flit), -2 when the ejection queue cannot grow. */
+/* Advances cycle `now`. Call it only when now >= r->wake: before that it would be
+ * a no-op, every flit here still being in the pipeline or on a link. Returns the
+ * mask of ports N/E/S/W (bit = port) a flit left through (those neighbours now
+ * have work), -1 when the watchdog fired (stuck_port, stuck_vc and stuck_for say
+ * which flit), -2 when the ejection queue cannot grow. */
 int router_step(struct router *r, uint64_t now);
 
 /* No flit buffered here and none waiting at the interface: stepping it is a no-op. */

@@ -14,7 +14,6 @@
 #include "json.h"
 #include "progress.h"
 #include "rng.h"
-#include "router.h"
 #include "train.h"
 
 #include <math.h>

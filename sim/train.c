@@ -72,6 +72,7 @@ static void hash_config(const struct config *cfg, uint8_t out[32])
      * what it computes: a checkpoint moves freely between them and the engines. */
     memset(&c.chip, 0, sizeof c.chip);
     memset(&c.tech, 0, sizeof c.tech);
+    memset(&c.noc, 0, sizeof c.noc);
     memset(c.origin, 0, sizeof c.origin);
     char *text = NULL;
     size_t len = 0;
