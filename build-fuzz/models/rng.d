@@ -1,3 +1,0 @@
-build-fuzz/models/rng.o: models/rng.c models/rng.h
-
-models/rng.h:

@@ -1,3 +1,0 @@
-build-fuzz/sim/idx.o: sim/idx.c sim/idx.h
-
-sim/idx.h:

@@ -1,3 +1,0 @@
-build-fuzz/sim/json.o: sim/json.c sim/json.h
-
-sim/json.h:
