@@ -18,7 +18,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(FST_OBJ)
 TEST_SRC := $(wildcard testbenches/test_*.c)
 TEST_BIN := $(TEST_SRC:testbenches/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps data test san demo bench waves fuzz clean
+.PHONY: all deps data test san demo bench waves fuzz clean validate
 all: deps
 	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim
 
@@ -57,14 +57,14 @@ $(BUILD)/tests/%: testbenches/%.c $(BUILD)/libssnn.a testbenches/check.h
 
 # Tests need the datasets only for the end-to-end checks; they run on a fresh machine.
 test: deps
-	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim $(TEST_BIN)
+	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim $(TEST_BIN) lockstep-bins
 	@tools/run-tests $(BUILD)
 
 # The same tests under AddressSanitizer + UBSan, in a build tree of their own.
 san: deps
 	@$(MAKE) --no-print-directory BUILD=build-san MODEL_OPT= \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  build-san/ssnnsim $(patsubst $(BUILD)/%,build-san/%,$(TEST_BIN))
+	  build-san/ssnnsim $(patsubst $(BUILD)/%,build-san/%,$(TEST_BIN)) lockstep-bins
 	@ASAN_OPTIONS=detect_leaks=1 tools/run-tests build-san
 
 demo: data
@@ -107,6 +107,9 @@ fuzz: deps
 
 clean:
 	rm -rf build build-san build-fuzz
+
+# RTL lockstep validation (Verilator): lockstep-bins (built by test), validate
+include testbenches/validate.mk
 
 # Flags live here: objects built under other flags are stale.
 $(LIB_OBJ) $(BUILD)/sim/cli.o: Makefile

@@ -196,6 +196,11 @@ static void gradient_pulses(struct core *k, int j, int up)
 
 static void phase_check(struct core *k, uint64_t cycle, struct core_outbox *out)
 {
+    if (k->markers_seen == k->markers_needed && k->spikes_seen > k->spikes_announced) {
+        snprintf(k->fault, sizeof k->fault, "received %llu spikes in a phase its senders announced %llu for",
+                 (unsigned long long)k->spikes_seen, (unsigned long long)k->spikes_announced);
+        return;
+    }
     if (k->markers_seen < k->markers_needed || k->spikes_seen < k->spikes_announced) return;
     const struct chip_shared *sh = k->sh;
     if (k->role == CORE_HIDDEN && k->state == CS_FWD_IN) {
@@ -209,9 +214,44 @@ static void phase_check(struct core *k, uint64_t cycle, struct core_outbox *out)
     }
 }
 
+/* A flit the network may have damaged must never reach an array index: check
+ * that this core accepts its stream and that its neuron exists. */
+static int acceptable(struct core *k, const struct flit *f)
+{
+    const struct chip_shared *sh = k->sh;
+    const char *why = NULL;
+    switch (f->stream) {
+    case SS_RELEASE:
+    case SS_PHASE_DONE:
+        break;
+    case SS_BARRIER:
+        if (k->node != sh->master_node) why = "a BARRIER, but it is not the barrier master";
+        break;
+    case SS_INPUT:
+        if (k->role != CORE_HIDDEN || f->neuron >= (uint32_t)sh->n_in) why = "an input spike, but it is not a hidden core";
+        break;
+    case SS_HIDDEN:
+        if (k->role != CORE_OUTPUT || f->neuron >= (uint32_t)sh->n_h) why = "a hidden spike, but it is not the output core";
+        break;
+    case SS_BACK_POS:
+    case SS_BACK_NEG:
+        if (k->role != CORE_HIDDEN || f->neuron < (uint32_t)k->first ||
+            f->neuron >= (uint32_t)(k->first + k->count))
+            why = "a backward spike for a neuron it does not hold";
+        break;
+    default:
+        why = "an unknown stream";
+    }
+    if (!why) return 1;
+    snprintf(k->fault, sizeof k->fault, "cannot take a flit: %s (stream %u, neuron %u, from node %u, step %u)",
+             why, f->stream, f->neuron, f->src, f->step);
+    return 0;
+}
+
 void core_receive(struct core *k, const struct flit *f, uint64_t cycle, struct core_outbox *out)
 {
     k->c.flits_received++;
+    if (!acceptable(k, f)) return;
     /* Spikes of a step may overtake the RELEASE that starts it here (they come
      * from cores nearer to this one than the master is): the first flit of a
      * step starts it, whichever that is. */

@@ -124,6 +124,7 @@ struct core {
     uint64_t spikes_seen, spikes_announced;
     int barrier_count;              /* master: BARRIERs of this step */
     int n_cores;                    /* master: cores that report */
+    char fault[200];                /* a flit this core could not accept, or "" */
     core_observer observe;          /* NULL: nobody watches */
     void *observe_ctx;
     struct ssnn_counters sc;        /* golden-model event counts of this core */

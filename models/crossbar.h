@@ -49,4 +49,32 @@ static inline void crossbar_pulse(struct crossbar *x, int r, int c, int up)
     rpu_pulse(&x->cells, (size_t)r * (size_t)x->cols + (size_t)c, up);
     x->c.update_pulses++;
 }
+
+/* The tile as a clocked component: the cycle model of rtl/crossbar.sv (ideal device).
+ * Ports in: */
+struct crossbar_in {
+    int wr, wr_row, wr_col;         /* host programming of one cell */
+    int16_t wr_state;
+    int acc_clr, fwd, fwd_row;      /* column sums: clear, then add row fwd_row */
+    int back, back_pos_col, back_neg_col;   /* backward read (counted at the edge) */
+    int upd;                        /* coincidence update: */
+    const uint8_t *upd_rows;        /* rows driven (xbar rows flags) */
+    const uint8_t *upd_up, *upd_dn; /* columns driven up / down (xbar cols flags) */
+};
+
+/* State and ports out. */
+struct crossbar_cycle {
+    struct crossbar x;              /* the chip's tile: states and counters */
+    int32_t *acc;                   /* column sums (registered) */
+    int32_t *back;                  /* backward read (combinational: crossbar_cycle_eval) */
+};
+
+int crossbar_cycle_init(struct crossbar_cycle *t, int rows, int cols, double dw_min, double w_max);
+void crossbar_cycle_free(struct crossbar_cycle *t);
+void crossbar_cycle_reset(struct crossbar_cycle *t);
+/* One rising edge: every read sees the states before it; pulses (down, then up), then
+ * the programmed cell land at its end. */
+void crossbar_cycle_step(struct crossbar_cycle *t, const struct crossbar_in *in);
+/* The combinational outputs for the inputs now applied (back). */
+void crossbar_cycle_eval(struct crossbar_cycle *t, const struct crossbar_in *in);
 #endif

@@ -163,6 +163,20 @@ int mesh_step(struct mesh *m, char *err, size_t errlen)
     }
     m->n_active = j;
     m->cycle++;
+    if (!j && m->injected != m->popped) {
+        /* No router holds a flit, yet some are neither delivered nor waiting to
+         * be popped: the network lost them. Say where the books do not balance. */
+        uint64_t waiting = 0;
+        for (int i = 0; i < m->n; i++) waiting += m->r[i].ej.count + m->r[i].src.count;
+        if (m->injected != m->popped + waiting) {
+            char why[600];
+            if (!mesh_check(m, why, sizeof why)) snprintf(why, sizeof why, "no invariant names the place");
+            snprintf(err, errlen, "mesh: cycle %llu: %llu flits lost in the network (injected %llu, delivered %llu): %s",
+                     (unsigned long long)now, (unsigned long long)(m->injected - m->popped - waiting),
+                     (unsigned long long)m->injected, (unsigned long long)(m->popped + waiting), why);
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -175,6 +189,7 @@ int mesh_eject(struct mesh *m, int node, struct flit *out)
 
 uint64_t mesh_in_flight(const struct mesh *m) { return m->injected - m->popped; }
 int mesh_idle(const struct mesh *m) { return m->injected == m->popped; }
+int mesh_active_routers(const struct mesh *m) { return m->n_active; }
 uint64_t mesh_cycle(const struct mesh *m) { return m->cycle; }
 
 const struct mesh_counters *mesh_counters(const struct mesh *m)
@@ -226,6 +241,15 @@ void mesh_debug_stall_link(struct mesh *m, int node, int port, int on)
 }
 
 void mesh_debug_step_all(struct mesh *m, int on) { m->step_all = on; }
+
+void mesh_set_fault(struct mesh *m, int kind, int node, uint64_t after)
+{
+    if (node < 0 || node >= m->n) return;
+    struct router *r = &m->r[node];
+    r->fault = (uint8_t)kind;
+    r->fault_after = after;
+    r->fault_nodes = m->n;
+}
 
 uint64_t mesh_zero_load_latency(const struct router_cfg *rc, int hops, int flits)
 {

@@ -40,6 +40,7 @@ int mesh_step(struct mesh *m, char *err, size_t errlen);
 int mesh_eject(struct mesh *m, int node, struct flit *out);
 /* No flit anywhere: source queues, buffers, links and ejection queues empty. */
 int mesh_idle(const struct mesh *m);
+int mesh_active_routers(const struct mesh *m);   /* routers holding flits */
 uint64_t mesh_in_flight(const struct mesh *m);   /* injected but not yet popped */
 uint64_t mesh_cycle(const struct mesh *m);
 const struct mesh_counters *mesh_counters(const struct mesh *m);
@@ -63,6 +64,12 @@ void mesh_set_trace(struct mesh *m, mesh_trace_fn fn, void *ctx);
 /* Test hook: freezes (on = 1) or releases output port `port` (enum router_port)
  * of router `node`, as a broken link would; the watchdog must then fire. */
 void mesh_debug_stall_link(struct mesh *m, int node, int port, int on);
+/* Fault injection: after `after` switch traversals at router `node`, the next
+ * flit it sends on a link is dropped, gets a corrupted destination, or its link
+ * freezes. The chip must catch each (conservation check, watchdog, a core
+ * refusing a flit): never a silent wrong answer, never a hang. */
+enum mesh_fault { MESH_FAULT_NONE = 0, MESH_FAULT_STUCK, MESH_FAULT_DROP, MESH_FAULT_CORRUPT };
+void mesh_set_fault(struct mesh *m, int kind, int node, uint64_t after);
 /* Test hook: step every router with work each cycle, ignoring router.wake (the
  * results must be identical; only the cost differs). */
 void mesh_debug_step_all(struct mesh *m, int on);

@@ -53,4 +53,22 @@ static inline int32_t rng_irwin_hall(uint32_t *s)
     uint32_t x = xorshift32(s);
     return (int32_t)((x & 255) + ((x >> 8) & 255) + ((x >> 16) & 255) + (x >> 24)) - 510;
 }
+
+/* The random-stream unit as a clocked component, the cycle model of rtl/rng.sv:
+ * a load port for the seed the host computes with rng_seed(), and a draw port.
+ * rng_unit_step is one rising edge; `state` is the register (the word the last
+ * draw returned) and rng_unit_next() the word a draw in this cycle returns. */
+#define RNG_ZERO_FIX 0x6D2B79F5u    /* what a zero seed becomes (no zero state) */
+struct rng_unit { uint32_t state; };
+static inline void rng_unit_reset(struct rng_unit *u) { u->state = RNG_ZERO_FIX; }
+static inline uint32_t rng_unit_next(const struct rng_unit *u)
+{
+    uint32_t x = u->state;
+    return xorshift32(&x);
+}
+static inline void rng_unit_step(struct rng_unit *u, int load, uint32_t seed, int draw)
+{
+    if (load) u->state = seed ? seed : RNG_ZERO_FIX;
+    else if (draw) xorshift32(&u->state);
+}
 #endif

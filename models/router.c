@@ -16,6 +16,7 @@
  * Routers interact only through links and credits that take at least one cycle,
  * so the order in which the mesh steps them cannot change any result. */
 #include "router.h"
+#include "mesh.h"
 #include "config.h"
 
 #include <stdio.h>
@@ -227,6 +228,21 @@ static int traverse(struct router *r, int p, int v, uint64_t now)
         r->c.credits++;
     }
     int o = iv->out_port, ov = iv->out_vc;
+    if (r->fault && o != PORT_LOCAL && r->c.switch_traversals > r->fault_after) {
+        /* Fault injection (mesh_set_fault): the flit leaving now is the victim. */
+        int kind = r->fault;
+        r->fault = 0;
+        if (kind == MESH_FAULT_DROP) {
+            r->credits[o * r->nvc + ov]--;  /* sent on the link, never arrives */
+            if (f.tail) {
+                r->ovc_free[o] |= 1ull << ov;
+                iv->out_port = -1;
+            }
+            return 0;
+        }
+        if (kind == MESH_FAULT_CORRUPT) f.dst = (uint16_t)((f.dst + 1) % r->fault_nodes);
+        if (kind == MESH_FAULT_STUCK) r->stalled |= (uint8_t)(1u << o);
+    }
     if (f.tail) {
         r->ovc_free[o] |= 1ull << ov;
         iv->out_port = -1;

@@ -101,6 +101,9 @@ struct router {
     uint8_t rr_ovc[PORT_COUNT];     /* last output VC (0..nvc-1) handed out at each output port */
     uint16_t rr_va[PORT_COUNT];     /* last input VC (port * nvc + vc) granted a VC at each output */
     uint8_t stalled;                /* test hook: bit o freezes output port o */
+    uint8_t fault;                  /* injected fault (enum mesh_fault), armed */
+    uint64_t fault_after;           /* it strikes after this many switch traversals */
+    int fault_nodes;                /* nodes on the mesh, for a corrupted destination */
     int ni_vc;                      /* local input VC of the packet being injected, or -1 */
     uint8_t ni_rr;
 

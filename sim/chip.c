@@ -150,6 +150,17 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
     c->master = &c->cores[0];
     sh->master_node = c->master->node;
     c->master->n_cores = c->n_cores;
+    const struct fault_cfg *fc = &cfg->chip.fault;
+    if (strcmp(fc->kind, "none")) {
+        if (fc->node >= nodes) {
+            char msg[200];
+            snprintf(msg, sizeof msg, "node %d is not on the %dx%d mesh", fc->node, c->mesh_x, c->mesh_y);
+            return map_error(cfg, "chip.fault.node", err, errlen, msg);
+        }
+        int kind = !strcmp(fc->kind, "stuck_link") ? MESH_FAULT_STUCK
+                   : !strcmp(fc->kind, "drop_flit") ? MESH_FAULT_DROP : MESH_FAULT_CORRUPT;
+        mesh_set_fault(c->mesh, kind, fc->node, (uint64_t)fc->after_flits);
+    }
     if (ssnn_streams_alloc(&c->saved, g)) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -343,21 +354,53 @@ static int run_step(struct chip *c, uint32_t t, char *err, size_t errlen)
                 else if (q->busy_until < next_done) next_done = q->busy_until;
             }
             struct flit f;
-            if (fifo_pop(&local_q(c)[q->node], &f) || mesh_eject(c->mesh, q->node, &f))
+            if (fifo_pop(&local_q(c)[q->node], &f) || mesh_eject(c->mesh, q->node, &f)) {
                 core_receive(q, &f, now, &c->out);
+                if (q->fault[0]) {
+                    snprintf(err, errlen, "cycle %llu: core %d at router (%d,%d) %s", (unsigned long long)now, k,
+                             q->node % c->mesh_x, q->node / c->mesh_x, q->fault);
+                    return -1;
+                }
+            }
         }
         dispatch(c);
         if (core_barrier_complete(m)) break;
         int net_busy = !mesh_idle(c->mesh);
         if (net_busy && mesh_step(c->mesh, err, errlen)) return -1;
+        if (net_busy && !mesh_active_routers(c->mesh)) {
+            /* Only ejection queues hold flits: one may sit where no core takes it. */
+            for (int n = 0; n < c->mesh_x * c->mesh_y; n++) {
+                struct flit f;
+                if (!c->at[n] && mesh_eject(c->mesh, n, &f)) {
+                    snprintf(err, errlen, "cycle %llu: router (%d,%d) delivered a flit (stream %u, from node %u) "
+                             "to a node that hosts no core", (unsigned long long)now, n % c->mesh_x, n / c->mesh_x,
+                             f.stream, f.src);
+                    return -1;
+                }
+            }
+        }
         c->c.cycles++;
         if (!net_busy && !any_local(c)) {
             int computing = 0;
             for (int k = 0; k < c->n_cores; k++) computing |= c->cores[k].state == CS_COMPUTE;
             if (!computing) {
-                snprintf(err, errlen, "chip stalled at cycle %llu, step %u: no flit in flight, no core "
-                         "computing, %d of %d cores reported to the barrier",
-                         (unsigned long long)now, c->sh.step, m->barrier_count, m->n_cores);
+                /* Something was lost: say where the books do not balance. */
+                char why[600] = "";
+                if (mesh_check(c->mesh, why, sizeof why)) {
+                } else {
+                    for (int k = 0; k < c->n_cores; k++) {
+                        const struct core *q = &c->cores[k];
+                        if (q->state == CS_FWD_IN || q->state == CS_BACK_IN) {
+                            snprintf(why, sizeof why, "core %d at router (%d,%d) waits with %d of %d phase markers "
+                                     "and %llu of %llu announced spikes", k, q->node % c->mesh_x, q->node / c->mesh_x,
+                                     q->markers_seen, q->markers_needed, (unsigned long long)q->spikes_seen,
+                                     (unsigned long long)q->spikes_announced);
+                            break;
+                        }
+                    }
+                }
+                snprintf(err, errlen, "chip stalled at cycle %llu: no flit in flight, no core computing, %d of %d "
+                         "cores reported to the barrier; %s", (unsigned long long)now, m->barrier_count, m->n_cores, why);
                 return -1;
             }
             /* Nothing moves until the next computation ends: jump there. */
@@ -367,6 +410,7 @@ static int run_step(struct chip *c, uint32_t t, char *err, size_t errlen)
             if (next_done > c->c.cycles) c->c.cycles = next_done;
         }
     }
+    if (c->check && mesh_check(c->mesh, err, errlen)) return -1;
     if (c->check && (!mesh_idle(c->mesh) || mesh_in_flight(c->mesh) || any_local(c))) {
         snprintf(err, errlen, "conservation violated at the end of step %u (cycle %llu): %llu flits still in flight",
                  c->sh.step, (unsigned long long)c->c.cycles, (unsigned long long)mesh_in_flight(c->mesh));

@@ -38,13 +38,14 @@ struct field {
 #define DLIST(p, m, n, lo, hi) { p, F_DLIST, OFF(m), lo, hi, NULL, OFF(n) }
 
 static const char *const init_choices[] = { "glorot_uniform", NULL };
+static const char *const fault_choices[] = { "none", "stuck_link", "drop_flit", "corrupt_dest", NULL };
 static const char *const traffic_choices[] = { "uniform", "transpose", "bitcomp", "hotspot", NULL };
 static const char *const tclass_choices[] = { "forward", "backward", "control", "mixed", NULL };
 
 /* Sections group fields; a field's section is its path up to the last dot.
  * Fields of one section are contiguous (config_to_json relies on it). */
 static const char *const sections[] = {
-    "chip", "chip.router", "device", "network", "dataset", "training", "technology", "technology.crossbar",
+    "chip", "chip.router", "chip.fault", "device", "network", "dataset", "training", "technology", "technology.crossbar",
     "technology.neuron", "technology.noc", "technology.static", "noc", NULL
 };
 
@@ -63,6 +64,9 @@ static const struct field schema[] = {
     INT("chip.router.vcs", chip.router.vcs, 1, 16),
     INT("chip.router.flit_bits", chip.router.flit_bits, 8, 1024),
     INT("chip.router.watchdog_cycles", chip.router.watchdog_cycles, 1, 1e15),
+    STR("chip.fault.kind", chip.fault.kind, fault_choices),
+    INT("chip.fault.node", chip.fault.node, 0, 65535),
+    INT("chip.fault.after_flits", chip.fault.after_flits, 0, 1e15),
 
     STR("device.name", device.name, NULL),
     DBL("device.dw_min", device.dw_min, 1e-6, 1),

@@ -19,6 +19,13 @@ struct router_cfg {
     int64_t watchdog_cycles;/* a flit that has not moved this long stops the run */
 };
 
+/* A fault injected into the NoC, to show it is caught (models/mesh.h). */
+struct fault_cfg {
+    char kind[CFG_STR];     /* none, stuck_link, drop_flit, corrupt_dest */
+    int node;               /* router it strikes */
+    int64_t after_flits;    /* after this many switch traversals there */
+};
+
 struct chip_cfg {
     int mesh_x, mesh_y;     /* cores on the mesh, one router each */
     int core_neurons;       /* composite neurons a core hosts */
@@ -27,6 +34,7 @@ struct chip_cfg {
     int neuron_lanes;       /* neuron units a core evaluates per cycle */
     double clock_mhz;
     struct router_cfg router;
+    struct fault_cfg fault;
 };
 
 struct device_cfg {

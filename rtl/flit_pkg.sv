@@ -1,0 +1,48 @@
+// The flit: an address-event packet as the RTL carries it (models/flit.h).
+//
+// Every field of struct flit that the hardware needs travels bit for bit, so a
+// lockstep bench compares the C model's flits field by field. Two fields of the C
+// struct are simulator bookkeeping and are not carried: `packet` (a statistics id)
+// and `born` (the generation cycle). chip.router.flit_bits (32) is the width the
+// energy model prices per flit; this struct is the lockstep view of the same event.
+package flit_pkg;
+
+  // enum spike_stream
+  typedef enum logic [2:0] {
+    SsInput     = 3'd0,
+    SsHidden    = 3'd1,
+    SsBackPos   = 3'd2,
+    SsBackNeg   = 3'd3,
+    SsPhaseDone = 3'd4,
+    SsBarrier   = 3'd5,
+    SsRelease   = 3'd6,
+    SsSynthetic = 3'd7
+  } spike_stream_e;
+
+  // enum traffic_class; the value 3 is no class and is treated as control, as
+  // models/router.c does.
+  localparam int unsigned TcCount = 3;
+  typedef enum logic [1:0] {
+    TcForward  = 2'd0,
+    TcBackward = 2'd1,
+    TcControl  = 2'd2
+  } traffic_class_e;
+
+  // The first field is the most significant: a bench packs the same order.
+  typedef struct packed {
+    logic [15:0] src;      // node ids: y * mesh_x + x
+    logic [15:0] dst;
+    logic [2:0]  stream;   // spike_stream_e
+    logic [1:0]  tclass;   // traffic_class_e
+    logic        head;
+    logic        tail;
+    logic [31:0] neuron;   // source neuron, or a PHASE_DONE count
+    logic [31:0] step;     // time step id
+  } flit_t;
+
+  // The class whose VCs a flit uses.
+  function automatic logic [1:0] flit_class(logic [1:0] tclass);
+    return (tclass < 2'(TcCount)) ? tclass : TcControl;
+  endfunction
+
+endpackage
