@@ -190,6 +190,20 @@ int mesh_eject(struct mesh *m, int node, struct flit *out)
 uint64_t mesh_in_flight(const struct mesh *m) { return m->injected - m->popped; }
 int mesh_idle(const struct mesh *m) { return m->injected == m->popped; }
 int mesh_active_routers(const struct mesh *m) { return m->n_active; }
+
+void mesh_router_state(const struct mesh *m, int node, uint32_t occupancy[5], int32_t credits[4])
+{
+    const struct router *r = &m->r[node];
+    for (int p = 0; p < PORT_COUNT; p++) {
+        occupancy[p] = 0;
+        for (int v = 0; v < r->nvc; v++) occupancy[p] += r->in[p * r->nvc + v].count;
+    }
+    for (int o = 0; o < 4; o++) {
+        credits[o] = 0;
+        if (r->nbr[o])
+            for (int v = 0; v < r->nvc; v++) credits[o] += r->credits[o * r->nvc + v];
+    }
+}
 uint64_t mesh_cycle(const struct mesh *m) { return m->cycle; }
 
 const struct mesh_counters *mesh_counters(const struct mesh *m)

@@ -41,6 +41,9 @@ int mesh_eject(struct mesh *m, int node, struct flit *out);
 /* No flit anywhere: source queues, buffers, links and ejection queues empty. */
 int mesh_idle(const struct mesh *m);
 int mesh_active_routers(const struct mesh *m);   /* routers holding flits */
+/* Flits buffered per input port (N, E, S, W, local) and credits held per output
+ * link (N, E, S, W; summed over VCs), for waveforms. */
+void mesh_router_state(const struct mesh *m, int node, uint32_t occupancy[5], int32_t credits[4]);
 uint64_t mesh_in_flight(const struct mesh *m);   /* injected but not yet popped */
 uint64_t mesh_cycle(const struct mesh *m);
 const struct mesh_counters *mesh_counters(const struct mesh *m);

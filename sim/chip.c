@@ -99,6 +99,7 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
 {
     memset(c, 0, sizeof *c);
     if (plan(c, cfg, err, errlen)) return -1;
+    c->cfg = cfg;
     struct chip_shared *sh = &c->sh;
     sh->n_in = g->n_in;
     sh->n_h = g->n_h;
@@ -367,6 +368,7 @@ static int run_step(struct chip *c, uint32_t t, char *err, size_t errlen)
         if (core_barrier_complete(m)) break;
         int net_busy = !mesh_idle(c->mesh);
         if (net_busy && mesh_step(c->mesh, err, errlen)) return -1;
+        if (net_busy && c->waves) chip_waves_cycle(c->waves, now);
         if (net_busy && !mesh_active_routers(c->mesh)) {
             /* Only ejection queues hold flits: one may sit where no core takes it. */
             for (int n = 0; n < c->mesh_x * c->mesh_y; n++) {

@@ -57,6 +57,7 @@ struct chip {
     uint32_t step_id;               /* steps ever started: tags every flit with its step */
     int check;                      /* assert conservation at every step boundary */
     struct chip_waves *waves;       /* waveform dump, or NULL */
+    const struct config *cfg;       /* the configuration it was built from */
     uint64_t wave_sample;           /* samples presented so far (train and infer) */
     struct ssnn_counters base;      /* golden counters carried in from the state */
     uint64_t base_w1[2], base_w2[2];/* device pulse counts carried in (up, down) */

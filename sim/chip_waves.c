@@ -5,10 +5,15 @@
  *   chip.core_X_Y.nNNN.{fwd,deriv,back_pos,back_neg,grad_pos,grad_neg,membrane,prob}
  *   chip.core_X_Y.nNNN.{membrane,win,err_pos,err_neg}   output core
  *   chip.core_X_Y.winner                          output core: WTA winner
+ *   chip.core_X_Y.energy_fj                       dynamic energy the core has spent (technology of the run)
  *   chip.router_X_Y.{N,E,S,W,L}_valid             a flit left through that output port
+ *   chip.router_X_Y.{N,E,S,W,L}_occupancy         flits buffered at that input port
+ *   chip.router_X_Y.{N,E,S,W}_credits             credits held for that output link
  * Membranes are the integer sums in device states, probabilities q0.16. */
 #include "chip_waves.h"
 #include "chip.h"
+#include "config.h"
+#include "energy.h"
 #include "waves.h"
 
 #include <stdio.h>
@@ -21,7 +26,7 @@ struct core_sigs {
     int dumped;
     int n;                  /* neurons with signals */
     int *id;                /* [N_EVENTS * n], -1 where the neuron has no such signal */
-    int pulses, winner;
+    int pulses, winner, energy;
 };
 
 struct chip_waves {
@@ -31,6 +36,10 @@ struct chip_waves {
     struct core_sigs *cs;
     int sig_sample, sig_step;
     int *router_valid;      /* [nodes * 5] */
+    int *router_occ;        /* [nodes * 5] */
+    int *router_cred;       /* [nodes * 4] */
+    uint64_t *dirty_until;  /* [nodes]: sample this router's buffers and credits until then */
+    struct energy_shape shape;
     int active;
     uint64_t count[N_EVENTS];
 };
@@ -82,6 +91,15 @@ static void on_switch(void *ctx, uint64_t mesh_cycle, int node, int in_port, int
     if (!cw->active || cycle < cw->sel.cycle_first || (cw->sel.cycle_last && cycle > cw->sel.cycle_last)) return;
     int id = cw->router_valid[node * 5 + out_port];
     if (id >= 0) waves_pulse(cw->w, id, cycle);
+    /* Buffers and credits change only around a traversal: here, downstream, and
+     * upstream when the credit comes back a link latency later. */
+    const struct chip *c = cw->chip;
+    uint64_t until = cycle + 2 + (uint64_t)c->cfg->chip.router.link_latency + (uint64_t)c->cfg->chip.router.pipeline;
+    int x = node % c->mesh_x, y = node / c->mesh_x;
+    const int nb[5] = { node, y > 0 ? node - c->mesh_x : -1, x + 1 < c->mesh_x ? node + 1 : -1,
+                        y + 1 < c->mesh_y ? node + c->mesh_x : -1, x > 0 ? node - 1 : -1 };
+    for (int i = 0; i < 5; i++)
+        if (nb[i] >= 0 && cw->dirty_until[nb[i]] < until) cw->dirty_until[nb[i]] = until;
 }
 
 /* Parses "all" or "0,3,6" into the dumped flags. */
@@ -144,6 +162,7 @@ struct chip_waves *chip_waves_open(struct chip *c, const char *path, const struc
         int show = q->role == CORE_OUTPUT || (q->role == CORE_HIDDEN && q->index == 0);
         waves_scope_view(w, name, show);
         s->pulses = waves_var(w, "update_pulses", 16, 0);
+        s->energy = waves_var(w, "energy_fj", 64, 0);
         s->winner = q->role == CORE_OUTPUT ? waves_var(w, "winner", 8, 0) : -1;
         for (int j = 0; j < s->n; j++) {
             snprintf(name, sizeof name, "n%03d", q->first + j);
@@ -162,7 +181,12 @@ struct chip_waves *chip_waves_open(struct chip *c, const char *path, const struc
     /* Routers of the dumped cores: one valid pulse per output port. */
     int nodes = c->mesh_x * c->mesh_y;
     cw->router_valid = malloc((size_t)nodes * 5 * sizeof(int));
-    for (int i = 0; i < nodes * 5; i++) cw->router_valid[i] = -1;
+    cw->router_occ = malloc((size_t)nodes * 5 * sizeof(int));
+    cw->router_cred = malloc((size_t)nodes * 4 * sizeof(int));
+    cw->dirty_until = calloc((size_t)nodes, sizeof *cw->dirty_until);
+    for (int i = 0; i < nodes * 5; i++) cw->router_valid[i] = cw->router_occ[i] = -1;
+    for (int i = 0; i < nodes * 4; i++) cw->router_cred[i] = -1;
+    energy_shape_init(&cw->shape, c->cfg, c->n_cores);
     static const char *const port[5] = { "N", "E", "S", "W", "L" };
     for (int k = 0; k < c->n_cores; k++) {
         if (!cw->cs[k].dumped) continue;
@@ -172,12 +196,56 @@ struct chip_waves *chip_waves_open(struct chip *c, const char *path, const struc
         for (int p = 0; p < 5; p++) {
             snprintf(name, sizeof name, "%s_valid", port[p]);
             cw->router_valid[node * 5 + p] = waves_var(w, name, 1, 0);
+            snprintf(name, sizeof name, "%s_occupancy", port[p]);
+            cw->router_occ[node * 5 + p] = waves_var(w, name, 8, 0);
+            if (p < 4) {
+                snprintf(name, sizeof name, "%s_credits", port[p]);
+                cw->router_cred[node * 4 + p] = waves_var(w, name, 8, 0);
+            }
         }
         waves_upscope(w);
     }
     waves_upscope(w);
     mesh_set_trace(c->mesh, on_switch, cw);
     return cw;
+}
+
+void chip_waves_cycle(struct chip_waves *cw, uint64_t cycle)
+{
+    if (!cw->active || cycle < cw->sel.cycle_first || (cw->sel.cycle_last && cycle > cw->sel.cycle_last)) return;
+    struct chip *c = cw->chip;
+    for (int k = 0; k < c->n_cores; k++) {
+        if (!cw->cs[k].dumped) continue;
+        int node = c->cores[k].node;
+        if (cw->dirty_until[node] < cycle) continue;
+        uint32_t occ[5];
+        int32_t cred[4];
+        mesh_router_state(c->mesh, node, occ, cred);
+        for (int p = 0; p < 5; p++) waves_set(cw->w, cw->router_occ[node * 5 + p], cycle, occ[p]);
+        for (int p = 0; p < 4; p++) waves_set(cw->w, cw->router_cred[node * 4 + p], cycle, (uint64_t)cred[p]);
+    }
+}
+
+/* Dynamic energy of one core's own events (crossbar, units, draws, flits it sent),
+ * priced by the run's technology. */
+static uint64_t core_energy_fj(struct chip_waves *cw, const struct core *q)
+{
+    struct chip_totals t;
+    memset(&t, 0, sizeof t);
+    t.core = q->c;
+    for (int i = 0; i < q->n_tiles; i++) {
+        const struct crossbar_counters *x = &q->tiles[i].c;
+        struct crossbar_counters *d = q->role == CORE_HIDDEN ? &t.w1 : &t.w2;
+        d->rows_driven += x->rows_driven;
+        d->cells_read += x->cells_read;
+        d->back_reads += x->back_reads;
+        d->back_cells_read += x->back_cells_read;
+        d->update_pulses += x->update_pulses;
+    }
+    struct energy_account a;
+    energy_compute(&cw->chip->cfg->tech, &cw->shape, &t, &a);
+    int64_t fj = energy_total_fj(&a);
+    return fj > 0 ? (uint64_t)fj : 0;
 }
 
 void chip_waves_step(struct chip_waves *cw, uint64_t cycle, uint64_t sample, uint32_t step)
@@ -187,6 +255,8 @@ void chip_waves_step(struct chip_waves *cw, uint64_t cycle, uint64_t sample, uin
     if (!cw->active || cycle < cw->sel.cycle_first || (cw->sel.cycle_last && cycle > cw->sel.cycle_last)) return;
     waves_set(cw->w, cw->sig_sample, cycle, sample);
     waves_set(cw->w, cw->sig_step, cycle, step);
+    for (int k = 0; k < cw->chip->n_cores; k++)
+        if (cw->cs[k].dumped) waves_set(cw->w, cw->cs[k].energy, cycle, core_energy_fj(cw, &cw->chip->cores[k]));
 }
 
 uint64_t chip_waves_count(const struct chip_waves *cw, int event) { return cw->count[event]; }
@@ -201,6 +271,9 @@ int chip_waves_close(struct chip_waves *cw, char *err, size_t errlen)
     int rc = waves_close(cw->w, err, errlen);
     free(cw->cs);
     free(cw->router_valid);
+    free(cw->router_occ);
+    free(cw->router_cred);
+    free(cw->dirty_until);
     free(cw);
     return rc;
 }

@@ -24,6 +24,8 @@ struct chip_waves *chip_waves_open(struct chip *c, const char *path, const struc
                                    char *err, size_t errlen);
 /* Called by the chip at each step start: sample index, step index. */
 void chip_waves_step(struct chip_waves *cw, uint64_t cycle, uint64_t sample, uint32_t step);
+/* Called by the chip in every cycle the network is busy: router buffer and credit signals. */
+void chip_waves_cycle(struct chip_waves *cw, uint64_t cycle);
 int chip_waves_close(struct chip_waves *cw, char *err, size_t errlen);
 /* Spikes written, per event kind (enum core_event), for tests. */
 uint64_t chip_waves_count(const struct chip_waves *cw, int event);

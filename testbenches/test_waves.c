@@ -134,7 +134,8 @@ static void dump_spike_counts_equal_the_counters(void)
     /* Hidden neuron 32 lives on the third hidden core, node 6 = (0, 2) of the 3x3 mesh. */
     CHECK(strstr(buf, "[dumpfile] \"run.vcd\"") && strstr(buf, "chip.core_0_2.n032.fwd") &&
           strstr(buf, "chip.core_0_2.n032.membrane[31:0]") && strstr(buf, "-core_0_2") &&
-          strstr(buf, "chip.router_0_2.L_valid"),
+          strstr(buf, "chip.router_0_2.L_valid") && strstr(buf, "chip.router_0_2.N_occupancy[7:0]") &&
+          strstr(buf, "chip.router_0_2.E_credits[7:0]") && strstr(buf, "chip.core_0_2.energy_fj[63:0]"),
           "save file lacks the dump name, a neuron's streams or its group:\n%.300s", buf);
 }
 
