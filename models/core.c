@@ -4,7 +4,9 @@
  * its network interface, which injects one flit per cycle. Arithmetic: exactly the
  * golden model's (docs/bit-contract.md §1-6), section by section. */
 #include "core.h"
+#include "neuron.h"
 #include "rng.h"
+#include "wta.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,7 +280,7 @@ void core_receive(struct core *k, const struct flit *f, uint64_t cycle, struct c
         k->spikes_seen++;
         k->c.grad_unit_events++;
         OBSERVE(k, f->stream == SS_BACK_POS ? EV_BACK_POS : EV_BACK_NEG, j, 1, cycle);
-        if (k->d[j]) {
+        if (neuron_grad(k->d[j])) {     /* the gradient unit (models/neuron.h) */
             int up = f->stream == SS_BACK_NEG;
             OBSERVE(k, up ? EV_GRAD_NEG : EV_GRAD_POS, j, 1, cycle);
             OBSERVE(k, EV_PULSES, 0, (int64_t)k->n_rows + 1, cycle);
@@ -305,9 +307,7 @@ static void finish_hidden(struct core *k, uint64_t cycle, struct core_outbox *ou
         for (int j = 0; j < k->count; j++) k->acc[j] += read_noise(sh->noise_k, &k->rng_c[j]);
     uint32_t nh = 0;
     for (int j = 0; j < k->count; j++) {
-        uint32_t p = act_sigmoid(sh->act, k->acc[j]);
-        k->h[j] = rng_u16(&k->rng_a[j]) < p;
-        if (learn) k->d[j] = k->h[j] & (rng_u16(&k->rng_b[j]) >= p);
+        uint32_t p = neuron_fire(sh->act, k->acc[j], learn, &k->rng_a[j], &k->rng_b[j], &k->h[j], &k->d[j]);
         if (k->observe) {
             OBSERVE(k, EV_MEMBRANE, j, k->acc[j], cycle);
             OBSERVE(k, EV_PROB, j, p, cycle);
@@ -351,17 +351,7 @@ static void finish_output(struct core *k, uint64_t cycle, struct core_outbox *ou
     k->sc.syn_ops_w2 += (uint64_t)(k->n_rows + 1) * (uint64_t)no;
     if (sh->noise_k)
         for (int c = 0; c < no; c++) v[c] += read_noise(sh->noise_k, &k->rng_noise_o[c]);
-    int32_t vmax = v[0];
-    for (int c = 1; c < no; c++)
-        if (v[c] > vmax) vmax = v[c];
-    uint64_t total = 0, cum = 0;
-    for (int c = 0; c < no; c++) total += act_exp(sh->act, vmax - v[c]);
-    uint64_t thr = ((uint64_t)xorshift32(&k->rng_wta) * total) >> 32;
-    int o = no - 1;
-    for (int c = 0; c < no; c++) {
-        cum += act_exp(sh->act, vmax - v[c]);
-        if (cum > thr) { o = c; break; }
-    }
+    int o = wta_race(sh->act, v, no, &k->rng_wta);    /* the WTA block (models/wta.h) */
     k->winner = o;
     if (k->observe) {
         for (int c = 0; c < no; c++) OBSERVE(k, EV_MEMBRANE, c, v[c], cycle);
@@ -396,10 +386,7 @@ static void finish_output(struct core *k, uint64_t cycle, struct core_outbox *ou
         int32_t z = sh->noise_k ? read_noise(sh->noise_k, &k->rng_c[j]) : 0;
         if (!err) continue;
         int32_t rj = r[j] + z;
-        uint64_t mag = (uint64_t)(rj < 0 ? -(int64_t)rj : rj);
-        uint64_t pb = (mag * sh->beta_q) >> 32;
-        if (pb > 65535) pb = 65535;
-        if (u >= pb) continue;
+        if (!wta_back_spike(rj, sh->beta_q, u)) continue;
         if (rj > 0) k->sc.back_pos++;
         else k->sc.back_neg++;
         int h = owner_of(sh, j);

@@ -107,7 +107,8 @@ module core
   localparam int BitsW  = CoreNeurons > Hidden ? CoreNeurons : Hidden;   // a sender's bitmap
   localparam int BitW   = BitsW > 1 ? $clog2(BitsW + 1) : 1;
   localparam int HcW    = NumHiddenCores > 1 ? $clog2(NumHiddenCores) : 1;
-  localparam int StepsW = 8;     // compute cycles: > Slots + 1 and > WTA latency
+  localparam int LocW   = CoreNeurons > 1 ? $clog2(CoreNeurons) : 1;
+  localparam int StepsW = 16;    // compute cycles: > Slots + 1 and > the WTA block's
 
   if (TilesPerCore != 1 || Input + 1 > XbarRows || Hidden + 1 > XbarRows || CoreNeurons > XbarCols ||
       Output > XbarCols || Output > CoreNeurons) begin : gen_bad_params
@@ -164,10 +165,13 @@ module core
   logic [RowW-1:0]             xb_fwd_row;
   logic [XbarRows-1:0]         xb_upd_rows;
   logic [XbarCols-1:0]         xb_upd_up, xb_upd_dn;
-  logic signed [31:0]          xb_acc [XbarCols];
-  logic signed [StateBits:0]   xb_back [XbarRows];
-  logic [63:0]                 xb_rows_driven, xb_back_reads, xb_pulses_up, xb_pulses_dn;
-  logic [OutW-1:0]             wta_winner;
+  logic signed [31:0]          xb_acc [XbarCols] /* verilator public_flat_rd */;
+  logic signed [StateBits:0]   xb_back_r [XbarRows];
+  logic [63:0]                 xb_rows_driven /* verilator public_flat_rd */;
+  logic [63:0]                 xb_back_reads /* verilator public_flat_rd */;
+  logic [63:0]                 xb_pulses_up /* verilator public_flat_rd */;
+  logic [63:0]                 xb_pulses_dn /* verilator public_flat_rd */;
+  logic [OutW-1:0]             wta_winner /* verilator public_flat_rd */;
 
   crossbar #(
     .XbarRows  (XbarRows),
@@ -194,7 +198,7 @@ module core
     .upd_up_i       (xb_upd_up),
     .upd_dn_i       (xb_upd_dn),
     .acc_o          (xb_acc),
-    .back_o         (xb_back),
+    .back_o         (xb_back_r),
     .rows_driven_o  (xb_rows_driven),
     .back_reads_o   (xb_back_reads),
     .pulses_up_o    (xb_pulses_up),
@@ -227,7 +231,8 @@ module core
   logic                    lane_back_neg;
   logic [Slots-1:0]        lane_h [NeuronLanes];
   logic [Slots-1:0]        lane_d [NeuronLanes];
-  logic [CoreNeurons-1:0]  h_bits, d_bits;     // by local neuron
+  logic [CoreNeurons-1:0]  h_bits /* verilator public_flat_rd */;   // by local neuron
+  logic [CoreNeurons-1:0]  d_bits /* verilator public_flat_rd */;
 
   for (genvar l = 0; l < NeuronLanes; l++) begin : g_lane
     logic          fire_valid, spike, deriv, grad_valid, grad_pos, grad_neg;
@@ -277,7 +282,8 @@ module core
   end
 
   // WTA block
-  logic                    wta_start, wta_busy, wta_decided, wta_done, wta_gate_open, wta_err;
+  logic                    wta_start, wta_busy, wta_decided, wta_done, wta_gate_open;
+  logic                    wta_err /* verilator public_flat_rd */;
   logic signed [31:0]      wta_v [Output];
   logic signed [StateBits:0] wta_back_r [Hidden];
   logic [Output-1:0]       wta_fire;
@@ -285,7 +291,7 @@ module core
 
   always_comb begin
     for (int k = 0; k < Output; k++) wta_v[k] = xb_acc[k];
-    for (int j = 0; j < Hidden; j++) wta_back_r[j] = xb_back[j];
+    for (int j = 0; j < Hidden; j++) wta_back_r[j] = xb_back_r[j];
   end
 
   wta #(
@@ -563,7 +569,11 @@ module core
       spikes_seen_d = spikes_seen_d + 1'b1;
       lane_back     = 1'b1;
       lane_back_sel[32'(rx_j) % NeuronLanes] = 1'b1;
-      if (d_bits[rx_j[$clog2(CoreNeurons+1)-1:0]]) begin
+`ifdef PLANT_BUG_CORE_GRAD_UNGATED
+      if (d_bits[LocW'(rx_j)] || 1'b1) begin     // planted: the gradient unit ignores d
+`else
+      if (d_bits[LocW'(rx_j)]) begin
+`endif
         xb_upd                     = 1'b1;
         xb_upd_rows                = rows_q;
         xb_upd_rows[bias_row]      = 1'b1;
@@ -602,7 +612,7 @@ module core
               x_d[i]      = enc_next[i][31:16] < 16'(32'(pixel_i[i]) * 257);
             end
           end
-          if (cstep_q == groups - 1'b1) phase_over = 1'b1;
+          if (cstep_q == groups - 1'b1 + StepsW'(FinishLagInput)) phase_over = 1'b1;
         end
         RoleHidden: begin
           if (cstep_q == '0) begin
@@ -614,7 +624,7 @@ module core
             for (int l = 0; l < NeuronLanes; l++) begin
               lane_membrane[l] = xb_acc[ColW'(32'(lane_slot) * NeuronLanes + l)];
             end
-            if (cstep_q == groups) phase_over = 1'b1;
+            if (cstep_q == groups - 1'b1 + StepsW'(FinishLagHidden)) phase_over = 1'b1;
           end
         end
         default: begin
@@ -622,7 +632,8 @@ module core
             xb_fwd     = 1'b1;
             xb_fwd_row = bias_row;
           end
-          wta_start = cstep_q == StepsW'(1);
+          // the bias row, the WTA start, and the block's done register: the lag
+          wta_start = cstep_q == StepsW'(FinishLagOutput - 2);
           if (wta_done) begin
             phase_over = 1'b1;
             // §4.6 on W2: every active hidden row and the bias, down at o, up at y
@@ -692,7 +703,7 @@ module core
 
   // Observed by the bench; the decision outputs are the WTA block's own record.
   logic unused_obs;
-  assign unused_obs = ^{wta_busy, wta_decided, wta_gate_open, wta_fire, xb_rows_driven, xb_back_reads,
+  assign unused_obs = ^{f.src, f.dst, f.tclass, f.head, f.tail, wta_busy, wta_decided, wta_gate_open, wta_fire, xb_rows_driven, xb_back_reads,
                         xb_pulses_up, xb_pulses_dn, phase_done};
 
 endmodule

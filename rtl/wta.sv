@@ -12,7 +12,8 @@
 //                                        ceil(Output / NeuronLanes) cycles -> DRAW
 //   DRAW  one WTA draw u, thr = (u * cum[Output-1]) >> 32; output k fires when
 //         cum[k] > thr and no lower output does (lateral inhibition: the sums only
-//         grow, so "no lower" is "not k-1"); none: the last. Learning: the gate draws,
+//         grow, so "no lower" is "not k-1"). One always fires: thr < cum[Output-1]
+//         since u < 2^32 and cum[Output-1] >= exp[0] > 0. Learning: the gate draws,
 //         open = u16(gate) < gate_q, err = open AND winner != label     -> BACK,
 //         else gate_open = err = 0                                       -> IDLE
 //   BACK  NeuronLanes backward generators a cycle: row j draws u = u16(back_j) and,
@@ -145,9 +146,7 @@ module wta #(
   always_comb begin
     vmax_in = v_i[0];
     for (int k = 1; k < Output; k++) begin
-      if (v_i[k] > vmax_in) begin
-        vmax_in = v_i[k];
-      end
+      vmax_in = (v_i[k] > vmax_in) ? v_i[k] : vmax_in;
     end
   end
 
@@ -241,9 +240,6 @@ module wta #(
           fire_d[k] = above[k] && !(k >= 1 && above[(k >= 1) ? k - 1 : 0]);
 `endif
         end
-        if (above == '0) begin
-          fire_d[Output-1] = 1'b1;
-        end
         winner_d = OutW'(Output - 1);
         for (int k = Output - 1; k >= 0; k--) begin
           if (fire_d[k]) begin
@@ -286,9 +282,6 @@ module wta #(
           done_d  = 1'b1;
           phase_d = PhIdle;
         end
-      end
-      default: begin
-        phase_d = PhIdle;
       end
     endcase
   end

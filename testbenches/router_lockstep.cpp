@@ -11,6 +11,7 @@
 // ownership; every round-robin pointer; the network interface.
 #include "Vrouter.h"
 #include "Vrouter_router.h"
+#include "flit_pack.h"
 #include "lockstep.h"
 extern "C" {
 #include "config.h"
@@ -26,70 +27,15 @@ constexpr int kDepth = (int)R::BufferDepth, kPipe = (int)R::Pipeline, kLink = (i
 constexpr int kVcs = (int)R::Vcs, kNvc = kVcs * TC_COUNT;
 constexpr int kMeshX = (int)R::MeshX, kMeshY = (int)R::MeshY, kX = (int)R::NodeX, kY = (int)R::NodeY;
 constexpr int64_t kWatchdog = (int64_t)R::WatchdogCycles;
+using flit_pack::kFlitW;
+using flit_pack::pack;
+using flit_pack::cmp_flit;
 #ifdef P_BufferDepth
 static_assert(P_BufferDepth == kDepth, "PARAMS_router and the RTL disagree");
 #endif
 #ifdef P_Vcs
 static_assert(P_Vcs == kVcs, "PARAMS_router and the RTL disagree");
 #endif
-
-// ---- flits: struct flit <-> flit_pkg::flit_t (first field most significant) ----
-
-constexpr int kFlitW = 103;
-struct Field {
-    const char *name;
-    int lsb, width;
-};
-// LSB first: step, neuron, tail, head, tclass, stream, dst, src.
-static const Field kFields[] = { { "step", 0, 32 },  { "neuron", 32, 32 }, { "tail", 64, 1 },  { "head", 65, 1 },
-                                 { "tclass", 66, 2 }, { "stream", 68, 3 }, { "dst", 71, 16 }, { "src", 87, 16 } };
-
-static void put_bits(uint32_t *w, int lsb, int width, uint64_t v)
-{
-    for (int i = 0; i < width; i++) {
-        int b = lsb + i;
-        uint32_t bit = 1u << (b & 31);
-        if (v >> i & 1) w[b >> 5] |= bit;
-        else w[b >> 5] &= ~bit;
-    }
-}
-
-static uint64_t get_bits(const uint32_t *w, int lsb, int width)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < width; i++) v |= (uint64_t)(w[(lsb + i) >> 5] >> ((lsb + i) & 31) & 1) << i;
-    return v;
-}
-
-static uint64_t field_of(const struct flit &f, int k)
-{
-    switch (k) {
-    case 0: return f.step;
-    case 1: return f.neuron;
-    case 2: return f.tail;
-    case 3: return f.head;
-    case 4: return f.tclass;
-    case 5: return f.stream;
-    case 6: return f.dst;
-    default: return f.src;
-    }
-}
-
-static void pack(uint32_t *w, int base, const struct flit &f)
-{
-    for (int k = 0; k < 8; k++) put_bits(w, base + kFields[k].lsb, kFields[k].width, field_of(f, k));
-}
-
-// Compares every carried field of the expected flit with the RTL's bits.
-static void cmp_flit(lockstep::Bench &b, const char *what, long index, const struct flit &e, const uint32_t *w,
-                     int base)
-{
-    char name[64];
-    for (int k = 0; k < 8; k++) {
-        snprintf(name, sizeof name, "%s.%s", what, kFields[k].name);
-        b.cmp(name, index, (int64_t)field_of(e, k), (int64_t)get_bits(w, base + kFields[k].lsb, kFields[k].width));
-    }
-}
 
 // ---- the traffic around the router ---------------------------------------------
 

@@ -24,7 +24,7 @@ RTL_neuron   := rtl/rng.sv
 RTL_wta      := rtl/rng.sv
 RTL_crossbar :=
 RTL_router   := rtl/flit_pkg.sv
-RTL_core     := rtl/rng.sv rtl/neuron.sv rtl/wta.sv rtl/crossbar.sv
+RTL_core     := rtl/flit_pkg.sv rtl/rng.sv rtl/neuron.sv rtl/wta.sv rtl/crossbar.sv
 
 # A chip small enough that the benches compare every state bit every cycle; the
 # arithmetic (tables from dw_min, bounds from w_max) is the default chip's.
@@ -34,14 +34,15 @@ PARAMS_wta      := Output=10 Hidden=37 NeuronLanes=4 DwMin=0.001
 PARAMS_crossbar := XbarRows=24 XbarCols=12 StateBits=16 DwMin=0.001 WMax=0.6
 PARAMS_router   := MeshX=4 MeshY=4 NodeX=1 NodeY=2 BufferDepth=3 Pipeline=2 LinkLatency=2 Vcs=2 \
                    WatchdogCycles=200
-PARAMS_core     :=
+PARAMS_core     := Input=20 Hidden=12 Output=4 CoreNeurons=8 NeuronLanes=3 XbarRows=24 XbarCols=8 \
+                   DwMin=0.001 WMax=0.6
 
 BUGS_rng      := RNG_TAP C_BUG_RNG_SEED
 BUGS_neuron   := NEURON_DERIV_SAME_STREAM C_BUG_NEURON_LEARN
 BUGS_wta      := WTA_TWO_WINNERS WTA_BACK_SIGN
 BUGS_crossbar := XBAR_SIGN XBAR_NO_CLAMP C_BUG_XBAR_BACK
 BUGS_router   := ROUTER_CREDIT
-BUGS_core     :=
+BUGS_core     := CORE_GRAD_UNGATED
 
 VALIDATE_CYCLES ?= 1000000
 TEST_CYCLES     ?= 20000
@@ -58,7 +59,15 @@ vl_params = $(addprefix -G,$(PARAMS_$(1))) $(if $(PARAMS_$(1)),-CFLAGS "$(addpre
 # PLANT_BUG_X for RTL bugs, PLANT_C_BUG_X for bugs of the C side of the bench
 vl_bug = $(if $(filter C_BUG_%,$(1)),-CFLAGS -DPLANT_$(1),+define+PLANT_BUG_$(1) -CFLAGS -DPLANT_BUG_$(1))
 
-.PHONY: lockstep-bins lockstep-lint validate teeth-bins $(addprefix lockstep-,$(LOCKSTEP))
+.PHONY: lockstep-bins lockstep-lint validate teeth-bins lockstep-force $(addprefix lockstep-,$(LOCKSTEP))
+
+# build/verilator/DIR/flags holds the flags a build was made with and changes only when
+# they do (a PARAMS_ or RTL_ line edited here rebuilds that component alone).
+define vl_flags_rule
+$(1)/flags: lockstep-force
+	@mkdir -p $(1)
+	@printf '%s\n' '$(2)' | cmp -s - $$@ || printf '%s\n' '$(2)' > $$@
+endef
 
 # Lint: every module as written (its defaults are the default chip), -Wall, no waiver;
 # build/verilator/COMP/VCOMP (the RTL as written) and build/verilator/COMP-BUG/VCOMP.
@@ -67,10 +76,12 @@ $(VL_BUILD)/lint/$(1).ok: rtl/$(1).sv $$(RTL_$(1))
 	@mkdir -p $$(dir $$@)
 	$(VERILATOR) --lint-only -Wall --top-module $(1) $$(RTL_$(1)) rtl/$(1).sv
 	@touch $$@
+$(call vl_flags_rule,$(VL_BUILD)/$(1),$(VL_FLAGS) $(call vl_params,$(1)) $(RTL_$(1)))
 $(VL_BUILD)/$(1)/V$(1): rtl/$(1).sv $$(RTL_$(1)) testbenches/$(1)_lockstep.cpp testbenches/lockstep.h \
-                        testbenches/validate.mk $(BUILD)/libssnn.a $(VL_BUILD)/lint/$(1).ok
+                        $(VL_BUILD)/$(1)/flags $(BUILD)/libssnn.a $(VL_BUILD)/lint/$(1).ok
 	@mkdir -p $$(dir $$@)
 	@echo "verilate $(1)"
+	@rm -f $$@     # Verilator's own make would not relink a changed libssnn.a
 	@$(VERILATOR) $(VL_FLAGS) $$(call vl_params,$(1)) --top-module $(1) -Mdir $$(dir $$@) -o V$(1) \
 	  $$(RTL_$(1)) rtl/$(1).sv $(abspath testbenches/$(1)_lockstep.cpp) >$$(dir $$@)build.log 2>&1 || \
 	  { cat $$(dir $$@)build.log; exit 1; }
@@ -78,9 +89,11 @@ lockstep-$(1): $(VL_BUILD)/$(1)/V$(1)
 	$(VL_BUILD)/$(1)/V$(1) --cycles $$(or $$(CYCLES),$(VALIDATE_CYCLES)) --seed $(SEED)
 endef
 define lockstep_bug_rule
+$(call vl_flags_rule,$(VL_BUILD)/$(1)-$(2),$(VL_FLAGS) $(call vl_params,$(1)) $(call vl_bug,$(2)) $(RTL_$(1)))
 $(VL_BUILD)/$(1)-$(2)/V$(1): rtl/$(1).sv $$(RTL_$(1)) testbenches/$(1)_lockstep.cpp testbenches/lockstep.h \
-                             testbenches/validate.mk $(BUILD)/libssnn.a
+                             $(VL_BUILD)/$(1)-$(2)/flags $(BUILD)/libssnn.a
 	@mkdir -p $$(dir $$@)
+	@rm -f $$@
 	@echo "verilate $(1) with PLANT_$(if $(filter C_BUG_%,$(2)),,BUG_)$(2)"
 	@$(VERILATOR) $(VL_FLAGS) $$(call vl_params,$(1)) $(call vl_bug,$(2)) --top-module $(1) -Mdir $$(dir $$@) \
 	  -o V$(1) $$(RTL_$(1)) rtl/$(1).sv $(abspath testbenches/$(1)_lockstep.cpp) >$$(dir $$@)build.log 2>&1 || \
@@ -99,12 +112,13 @@ teeth-bins: $(TEETH_BINS)
 # The make-test hook knows the components, their RTL files (it lints them again) and
 # where their benches are.
 $(BUILD)/tests/test_lockstep: testbenches/validate.mk
+LOCKSTEP_SPEC := $(foreach c,$(LOCKSTEP_HAVE),$(c):$(strip $(RTL_$(c)) rtl/$(c).sv);)
 $(BUILD)/tests/test_lockstep: XCFLAGS += -DVL_BUILD='"$(VL_BUILD)"' -DTEST_CYCLES=$(TEST_CYCLES) \
-  -DLOCKSTEP_SPEC='"$(foreach c,$(LOCKSTEP_HAVE),$(c):$(strip $(RTL_$(c)) rtl/$(c).sv);)"'
+  -DLOCKSTEP_SPEC='"$(LOCKSTEP_SPEC)"'
 
 validate: deps
 	@$(MAKE) --no-print-directory $(BUILD)/libssnn.a
 	@$(MAKE) --no-print-directory lockstep-bins teeth-bins
 	@tools/validate --build $(VL_BUILD) --cycles $(VALIDATE_CYCLES) --teeth-cycles $(TEETH_CYCLES) --seed $(SEED) \
-	  --components "$(LOCKSTEP_HAVE)" \
+	  --components "$(LOCKSTEP_SPEC)" \
 	  --bugs "$(foreach c,$(LOCKSTEP_HAVE),$(foreach b,$(BUGS_$(c)),$(c):$(b)))"
