@@ -51,6 +51,7 @@ enum { SEED_ENC = 0, SEED_FWD, SEED_DERIV, SEED_BACK, SEED_WTA, SEED_GATE };
 
 struct Stats {
     uint64_t episodes[3], steps, samples_learn, samples_infer, flits_in, flits_out, faults, stalls;
+    uint64_t encoder_corners;   // samples that meet an encoder's u16 == p * 257
 };
 
 class Env {
@@ -98,6 +99,7 @@ class Env {
     {
         plan_programming(c);
         program_c(c);
+        enc_ = role == CORE_INPUT ? c->k.rng_a : nullptr;
     }
 
     // No step has ended for this long: the core (or the bench) is stuck.
@@ -224,6 +226,7 @@ class Env {
     uint32_t gate_q_ = 65536;
     uint64_t beta_q_ = 0;
     uint32_t ready_ = 1024, gap_rate_ = 0;
+    const uint32_t *enc_ = nullptr;     // the input core's encoder streams (C model)
 
     void plan_programming(struct core_io *c)
     {
@@ -275,6 +278,19 @@ class Env {
         for (int i = 0; i < ch->sh.n_in; i++) {
             uint32_t r = rnd->u32() % 8;
             ch->pixels[i] = (uint8_t)(r == 0 ? 0 : r == 1 ? 255 : rnd->range(0, 255));
+        }
+        // The encoder's corner, u16 == p * 257 (no spike: the test is u16 < p): when a
+        // stream's draw in this sample is a multiple of 257, the pixel that meets it.
+        for (int i = 0; enc_ && i < count; i++) {
+            uint32_t s = enc_[i];
+            for (int k = 0; k < steps_left_; k++) {
+                uint32_t u = rng_u16(&s);
+                if (u % 257 == 0 && rnd->chance(3, 4)) {
+                    ch->pixels[first + i] = (uint8_t)(u / 257);
+                    st.encoder_corners++;
+                    break;
+                }
+            }
         }
         ch->sh.label = label_;
         ch->sh.gate_q = gate_q_;

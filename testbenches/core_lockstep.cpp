@@ -263,11 +263,11 @@ int main(int argc, char **argv)
     if (!b.quiet())
         printf("  traffic: episodes input %" PRIu64 " hidden %" PRIu64 " output %" PRIu64 ", %" PRIu64
                " steps (%" PRIu64 " learning, %" PRIu64 " inference samples), %" PRIu64 " flits in, %" PRIu64
-               " flits out,\n           %" PRIu64 " refused flits, finishes input %" PRIu64 " hidden %" PRIu64
+               " flits out,\n           %" PRIu64 " refused flits, %" PRIu64 " encoder corners, finishes input %" PRIu64 " hidden %" PRIu64
                " output %" PRIu64 " (%" PRIu64 " with errors); state compared on %" PRIu64 " cycles, %" PRIu64
                " cycles computing\n",
                st.episodes[0], st.episodes[1], st.episodes[2], st.steps, st.samples_learn, st.samples_infer,
-               st.flits_in, st.flits_out, st.faults, cov.finishes[0], cov.finishes[1], cov.finishes[2], cov.errs,
+               st.flits_in, st.flits_out, st.faults, st.encoder_corners, cov.finishes[0], cov.finishes[1], cov.finishes[2], cov.errs,
                cov.compared_cycles, cov.compute_cycles);
     core_io_chip_free(&ch);
     return rc;
