@@ -71,4 +71,15 @@ static inline void rng_unit_step(struct rng_unit *u, int load, uint32_t seed, in
     if (load) u->state = seed ? seed : RNG_ZERO_FIX;
     else if (draw) xorshift32(&u->state);
 }
+
+/* The state whose next draw returns w (xorshift32 is a bijection on non-zero words):
+ * lets a test steer a draw onto a comparator's edge, e.g. u16 == P exactly. */
+static inline uint32_t rng_preimage(uint32_t w)
+{
+    uint32_t x = w;
+    x ^= x << 5; x ^= x << 10; x ^= x << 20;   /* undo x ^= x << 5 */
+    x ^= x >> 17;                               /* undo x ^= x >> 17 */
+    x ^= x << 13; x ^= x << 26;                 /* undo x ^= x << 13 */
+    return x;
+}
 #endif

@@ -122,7 +122,11 @@ module neuron #(
         u_deriv = deriv_next[n][31:16];
       end
     end
+`ifdef PLANT_BUG_NEURON_FWD_LE
+    h_new = u_fwd <= prob;
+`else
     h_new = u_fwd < prob;
+`endif
 `ifdef PLANT_BUG_NEURON_DERIV_SAME_STREAM
     d_new = h_new && !(u_fwd < prob);
 `else

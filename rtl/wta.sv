@@ -231,7 +231,11 @@ module wta #(
         prod = (TotW+32)'(wta_next) * (TotW+32)'(cum_q[Output-1]);
         thr  = TotW'(prod >> 32);
         for (int k = 0; k < Output; k++) begin
+`ifdef PLANT_BUG_WTA_THR_GE
+          above[k] = cum_q[k] >= thr;
+`else
           above[k] = cum_q[k] > thr;
+`endif
         end
         for (int k = 0; k < Output; k++) begin
 `ifdef PLANT_BUG_WTA_TWO_WINNERS

@@ -11,7 +11,8 @@
 // stream, forward and derivative spikes, the WTA decision, and the tile's event
 // counters. Inside a computation the RTL's units work lane group by lane group
 // where the C model does it all at its end, so only the protocol is compared
-// there; both must agree again on the cycle it ends.
+// there; both must agree again on the cycle it ends. CORE_LOCKSTEP_TRACE=1 in the
+// environment prints a line per cycle (the flit in, both sides' phase and outbox).
 #include "Vcore.h"
 #include "Vcore_core.h"
 #include "core_env.h"

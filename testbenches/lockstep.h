@@ -36,6 +36,12 @@
 #include <verilated.h>
 #include <verilated_cov.h>
 #include <verilated_fst_c.h>
+// A bench also builds without --trace-fst or --coverage-* (for speed): those parts go.
+#if VM_TRACE_FST
+#define LOCKSTEP_FST 1
+#else
+#define LOCKSTEP_FST 0
+#endif
 
 #include <chrono>
 #include <cinttypes>
@@ -123,7 +129,7 @@ class Bench {
         uint64_t done = mismatches_ ? fail_cycle_ + 1 : cycle_count_;
         double rate = secs > 0 ? (double)done / secs : 0;
         std::string wave;
-        if (mismatches_ && window_) wave = replay(body);
+        if (mismatches_ && window_ && LOCKSTEP_FST) wave = replay(body);
         if (mismatches_) {
             printf("  replay: %s --seed %" PRIu64 " --cycles %" PRIu64 "\n", argv0_, seed_, cycles_);
             if (!wave.empty())
@@ -151,10 +157,12 @@ class Bench {
     template <class T> void attach(T *top) {
         top->clk_i = 0;
         top->rst_ni = 1;
+#if LOCKSTEP_FST
         if (tracing_) {
             fst_.reset(new VerilatedFstC);
             top->trace(fst_.get(), 99);
         }
+#endif
     }
 
     // Loop condition: one more cycle to drive? Advances `cycle`.
@@ -166,7 +174,9 @@ class Bench {
         if (more) return true;
         // The run ends while the model still lives: its trace and coverage point into it.
         done();
+#if VM_COVERAGE
         if (!tracing_ && !coverage_.empty()) ctx_->coveragep()->write(coverage_.c_str());
+#endif
         return false;
     }
 
@@ -174,22 +184,32 @@ class Bench {
     template <class T> void tick(T *top) {
         uint64_t t = cycle * 10;
         bool dump = tracing_ && cycle >= win_lo_ && cycle <= win_hi_;
+#if LOCKSTEP_FST
         if (dump && !fst_->isOpen()) fst_->open(wave_path_.c_str());
+#endif
         top->clk_i = 0;
         ctx_->time(t);
         top->eval();
+#if LOCKSTEP_FST
         if (dump) fst_->dump(t);
+#endif
         top->clk_i = 1;
         ctx_->time(t + 5);
         top->eval();
+#if LOCKSTEP_FST
         if (dump) fst_->dump(t + 5);
         if (tracing_ && cycle == win_hi_ && fst_->isOpen()) fst_->close();
+#else
+        (void)dump;
+#endif
     }
 
     // Closes the trace (next() calls it when the loop ends).
     void done() {
+#if LOCKSTEP_FST
         if (fst_ && fst_->isOpen()) fst_->close();
         fst_.reset();
+#endif
     }
 
     // (name, expected, got): true when equal; the first mismatching cycle is reported.
@@ -228,7 +248,9 @@ class Bench {
     std::string waves_ = "waves", waves_abs_, coverage_, wave_path_, wave_name_;
     bool quiet_ = false, tracing_ = false, started_ = false, replay_hit_ = false;
     std::unique_ptr<VerilatedContext> ctx_;
+#if LOCKSTEP_FST
     std::unique_ptr<VerilatedFstC> fst_;
+#endif
     uint64_t cycle_count_ = 0, mismatches_ = 0, fail_cycle_ = 0, win_lo_ = 0, win_hi_ = 0;
     std::string fail_signal_;
 

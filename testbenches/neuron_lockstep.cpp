@@ -2,7 +2,8 @@
 // evaluation is neuron_fire(), the hidden cores' own. The sigmoid table is written
 // from activation_init() at start, so RTL and C read the same words. Stimulus: seed
 // loads, evaluations with membranes across and beyond the table (clamps, extremes),
-// learning on and off, backward spikes; compared after every rising edge: outputs,
+// learning on and off, backward spikes, and draws steered onto the edge of the units'
+// comparators (u16 = P - 1, P, P + 1); compared after every rising edge: outputs,
 // every slot's two stream registers and its spikes.
 #include "Vneuron.h"
 #include "Vneuron___024root.h"
@@ -29,6 +30,8 @@ int main(int argc, char **argv)
         const int32_t smax = act.smax;
         const int32_t corner[] = {0, 1, -1, smax, -smax, smax + 1, -smax - 1, smax - 1, 1 - smax,
                                   INT32_MAX, INT32_MIN, INT32_MIN + 1, 4 * smax, -4 * smax};
+        int plan = 0, plan_slot = 0;
+        int32_t plan_m = 0;
         while (b.next()) {
             bool rst = b.cycle < 2 || b.rnd.chance(1, 100000);
             struct neuron_in in = {};
@@ -48,6 +51,32 @@ int main(int argc, char **argv)
             in.back = b.rnd.chance(1, 2);
             in.back_idx = (int)b.rnd.range(0, (1 << IdxW) - 1);
             in.back_neg = b.rnd.chance(1, 2);
+            // Steered draws: load a slot's two streams with the preimages of words whose
+            // top halves sit on P - 1, P or P + 1, then evaluate it: every comparator of the
+            // forward and derivative units is hit at its edge, not once in 65536 draws.
+            if (plan == 0 && b.rnd.chance(1, 6)) {
+                plan = 1;
+                plan_slot = (int)b.rnd.range(0, Slots - 1);
+                plan_m = b.rnd.chance(7, 8) ? (int32_t)b.rnd.range(-smax - 2, smax + 2) : b.rnd.pick(corner);
+            }
+            if (plan == 1 || plan == 2) {       // load fwd, then deriv; the slot does not fire
+                uint32_t p = act_sigmoid(&act, plan_m);
+                int64_t e = (int64_t)p + b.rnd.range(-1, 1);
+                uint32_t w = (uint32_t)(e < 0 ? 0 : e > 65535 ? 65535 : e) << 16 | (uint32_t)b.rnd.range(1, 65535);
+                in.seed_fwd = plan == 1;
+                in.seed_deriv = plan == 2;
+                in.seed_idx = plan_slot;
+                in.seed = rng_preimage(w);
+                if (in.fire_idx == plan_slot) in.fire = 0;
+                plan++;
+            } else if (plan == 3) {             // evaluate it on the edge
+                in.seed_fwd = in.seed_deriv = 0;
+                in.fire = 1;
+                in.fire_idx = plan_slot;
+                in.membrane = plan_m;
+                in.learn = b.rnd.chance(7, 8);
+                plan = 0;
+            }
 
             top.rst_ni = !rst;
             top.seed_fwd_i = in.seed_fwd;

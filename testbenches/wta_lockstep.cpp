@@ -2,7 +2,8 @@
 // the output core's own (wta_weight, wta_threshold, wta_back_spike). The exp table is
 // written from activation_init() at start. Stimulus: membranes with ties, a dominant
 // output, gaps past the table's end and extreme offsets; labels, gate and beta at
-// their corners; backward reads small and full-range; seeds; starts while busy.
+// their corners; backward reads small and full-range; seeds; starts while busy; and
+// decisions whose draws are steered onto the edge of every comparator (rng_preimage).
 // Compared after every rising edge: outputs, phase, lane group, vmax, the race sums,
 // the latched membranes and every stream register.
 #include "Vwta.h"
@@ -53,7 +54,11 @@ int main(int argc, char **argv)
         struct wta m;
         if (wta_init(&m, Out, Hid, Lanes, &act)) { perror("wta_init"); exit(1); }
         auto *root = top.rootp;
-        std::vector<int32_t> v(Out), r(Hid);
+        std::vector<int32_t> v(Out), r(Hid), r_hold(Hid);
+        bool steer = false;
+        int steer_cycle = 0;
+        uint32_t steer_gate = 0;
+        uint64_t steer_beta = 0;
         const uint32_t gates[] = {0, 1, 32767, 32768, 65535, 65536, 65537, 0xFFFFFFFFu};
         const uint64_t betas[] = {0, 1, 1ull << 32, 1ull << 40, 1099511627776ull * 4, UINT64_MAX, 0x8000000000000000ull};
         while (b.next()) {
@@ -74,6 +79,51 @@ int main(int argc, char **argv)
             int rmode = (int)b.rnd.range(0, 3);
             for (int j = 0; j < Hid; j++)
                 r[j] = rmode == 0 ? 0 : rmode == 1 ? (int32_t)b.rnd.range(-65536, 65535) : (int32_t)b.rnd.range(-300, 300);
+            // Steered decisions: the streams are loaded with the preimages of words that put
+            // the race threshold on (or one below) a running sum, the gate's u16 on (or one
+            // below) gate_q, and backward generators' u16 on (or one below) their P_b: every
+            // comparator is hit at its edge, not once in 2^16 or 2^32 draws.
+            if (!steer && m.phase == WTA_IDLE && in.start && b.rnd.chance(1, 2)) {
+                steer = true;
+                steer_cycle = 0;
+                in.learn = b.rnd.chance(7, 8);
+                int32_t vmax = wta_vmax(v.data(), Out);
+                std::vector<uint64_t> cum(Out);
+                uint64_t run = 0;
+                for (int k = 0; k < Out; k++) cum[k] = run += wta_weight(&act, vmax, v[k]);
+                uint64_t total = cum[Out - 1];
+                int64_t t = (int64_t)cum[b.rnd.range(0, Out - 1)] - b.rnd.range(0, 1);
+                uint64_t thr = (uint64_t)(t < 0 ? 0 : t >= (int64_t)total ? (int64_t)total - 1 : t);
+                uint64_t u = ((thr << 32) + total - 1) / total;     // the least u with (u * total) >> 32 == thr
+                in.seed_wta = 1;
+                in.seed_gate = in.seed_back = 0;
+                in.seed = rng_preimage((uint32_t)u);
+                if (b.rnd.chance(1, 2)) in.gate_q = (uint32_t)b.rnd.range(0, 65536);
+                int64_t g = (int64_t)in.gate_q - b.rnd.range(0, 1);
+                steer_gate = (uint32_t)(g < 0 ? 0 : g > 65535 ? 65535 : g) << 16 | (uint32_t)b.rnd.range(1, 65535);
+                r_hold = r;
+                steer_beta = in.beta_q;
+            } else if (steer) {
+                steer_cycle++;
+                in.seed_wta = in.seed_gate = in.seed_back = 0;
+                if (steer_cycle == 1) {
+                    in.seed_gate = 1;
+                    in.seed = rng_preimage(steer_gate);
+                } else {
+                    // a row whose lane group has not drawn yet in this decision
+                    int first = m.phase == WTA_BACK ? (m.group + 1) * Lanes : 0;
+                    if (first < Hid) {
+                        int j = (int)b.rnd.range(first, Hid - 1);
+                        uint64_t mag = (uint64_t)(r_hold[j] < 0 ? -(int64_t)r_hold[j] : r_hold[j]);
+                        uint64_t pb = (mag * steer_beta) >> 32;
+                        int64_t e = (int64_t)(pb > 65535 ? 65535 : pb) - b.rnd.range(0, 1);
+                        in.seed_back = 1;
+                        in.seed_idx = j;
+                        in.seed = rng_preimage((uint32_t)(e < 0 ? 0 : e) << 16 | (uint32_t)b.rnd.range(1, 65535));
+                    }
+                }
+                r = r_hold;
+            }
             in.v = v.data();
             in.back_r = r.data();
 
@@ -94,6 +144,7 @@ int main(int argc, char **argv)
 
             if (rst) wta_reset(&m);
             else wta_step(&m, &in);
+            if (rst || m.phase == WTA_IDLE) steer = false;
 
             // (name, expected, got)
             b.cmp("busy_o", m.phase != WTA_IDLE, top.busy_o);
