@@ -116,9 +116,16 @@ void core_free(struct core *k)
     memset(k, 0, sizeof *k);
 }
 
-/* A computation of `cycles` starts now; core_finish runs when it ends. */
+int core_finish_lag(enum core_role role)
+{
+    static const int lag[] = { [CORE_INPUT] = 0, [CORE_HIDDEN] = 1, [CORE_OUTPUT] = 3 };
+    return lag[role];
+}
+
+/* A computation of `cycles` lane groups starts now; core_finish runs when it ends. */
 static void compute(struct core *k, uint64_t cycle, int cycles)
 {
+    cycles += core_finish_lag(k->role);
     k->state = CS_COMPUTE;
     k->busy_until = cycle + (uint64_t)cycles;
     k->c.busy_cycles += (uint64_t)cycles;

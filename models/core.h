@@ -145,4 +145,11 @@ void core_finish(struct core *k, uint64_t cycle, struct core_outbox *out);
 int core_barrier_complete(const struct core *k);
 
 void outbox_push(struct core_outbox *o, const struct flit *f);
+
+/* Cycles a computation takes beyond its lane groups because the RTL core's
+ * units register their inputs and outputs (rtl/core.sv FinishLag*: input 0,
+ * hidden 1 for the bias row, output 3 for the bias row, the WTA latch and its
+ * done register). compute() adds it, so the chip counts the cycles the RTL takes;
+ * the core lockstep bench fails if the RTL's localparams say otherwise. */
+int core_finish_lag(enum core_role role);
 #endif

@@ -93,14 +93,13 @@ void core_io_place(const struct core_io_chip *ch, enum core_role role, int index
     }
 }
 
-int core_io_init(struct core_io *c, const struct core_io_chip *ch, enum core_role role, int index, int lag)
+int core_io_init(struct core_io *c, const struct core_io_chip *ch, enum core_role role, int index)
 {
     memset(c, 0, sizeof *c);
     int node, first, count;
     core_io_place(ch, role, index, &node, &first, &count);
     if (core_init(&c->k, role, node, index, first, count, &ch->sh)) return -1;
     if (node == ch->sh.master_node) c->k.n_cores = ch->n_cores;
-    c->lag = lag;
     return 0;
 }
 

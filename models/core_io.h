@@ -4,9 +4,9 @@
  * this file is the clock around it, as sim/chip.c's loop is for a chip:
  *   - a flit delivered in cycle c is taken by core_receive() in cycle c (a core
  *     takes one a cycle and never refuses one);
- *   - a computation is finished (core_finish()) `lag` cycles after its busy time
- *     (core_finish accepts any cycle >= busy_until; the RTL's lag per role is
- *     documented in rtl/core.sv), before the flit of that cycle is taken;
+ *   - a computation is finished (core_finish()) in the cycle its busy time ends
+ *     (which includes the RTL's registered finish, core_finish_lag()), before the
+ *     flit of that cycle is taken;
  *   - the flits the core queues in cycle c wait in the interface's queue and are
  *     offered from cycle c + 1, one a cycle, in order; the network takes the one
  *     offered when it is ready.
@@ -45,10 +45,9 @@ struct core_io {
     struct flit *q;                 /* the interface's queue */
     uint32_t head, count, cap;
     uint64_t now;                   /* the cycle the next step advances */
-    int lag;
 };
 
-int core_io_init(struct core_io *c, const struct core_io_chip *ch, enum core_role role, int index, int lag);
+int core_io_init(struct core_io *c, const struct core_io_chip *ch, enum core_role role, int index);
 void core_io_free(struct core_io *c);
 
 /* One cycle. `in` is the flit delivered this cycle (NULL: none); `ready` says the
@@ -65,9 +64,9 @@ static inline int core_io_peek(const struct core_io *c, struct flit *out)
     return 1;
 }
 
-/* The cycle a computation in progress finishes (its busy time plus the lag). */
+/* The cycle a computation in progress finishes (its busy time). */
 static inline uint64_t core_io_finish_at(const struct core_io *c)
 {
-    return c->k.busy_until + (uint64_t)c->lag;
+    return c->k.busy_until;
 }
 #endif

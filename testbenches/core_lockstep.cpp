@@ -117,6 +117,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "core_lockstep: %s\n", err);
         return 2;
     }
+    // The C core counts the RTL's registered finish (core_finish_lag); if the two
+    // disagree, every computation would end in a different cycle: say why first.
+    for (int r = 0; r < 3; r++)
+        if (core_finish_lag((enum core_role)r) != kLag[r]) {
+            fprintf(stderr, "core_lockstep: core_finish_lag(%d) = %d in models/core.c, FinishLag = %d in rtl/core.sv\n",
+                    r, core_finish_lag((enum core_role)r), kLag[r]);
+            return 1;
+        }
     b.mem_file("sigmoid.mem", ch.act.sigmoid, (size_t)(2 * ch.act.smax + 1), 4);
     b.mem_file("exp.mem", ch.act.exp, (size_t)(ch.act.dmax + 1), 5);
     core_env::Stats st = {};
@@ -134,7 +142,7 @@ int main(int argc, char **argv)
             if (!env.in_reset() && env.episode_left() == 0) {
                 env.new_episode((uint64_t)b.rnd.range(3000, 40000));
                 if (have) core_io_free(&cio);
-                if (core_io_init(&cio, &ch, (enum core_role)env.role, env.index, kLag[env.role])) {
+                if (core_io_init(&cio, &ch, (enum core_role)env.role, env.index)) {
                     fprintf(stderr, "core_lockstep: core_io_init failed\n");
                     exit(2);
                 }

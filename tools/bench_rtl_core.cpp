@@ -19,7 +19,6 @@
 #include <vector>
 
 using K = Vcore_core;
-constexpr int kLag[3] = { (int)K::FinishLagInput, (int)K::FinishLagHidden, (int)K::FinishLagOutput };
 
 // The inputs of one cycle, as the C model needs them.
 struct Rec {
@@ -65,7 +64,7 @@ struct Setup {
         env.force_role = role;
         env.force_index = index;
         env.new_episode(cycles + 100000);
-        if (core_io_init(&cio, ch, (enum core_role)role, index, kLag[role])) {
+        if (core_io_init(&cio, ch, (enum core_role)role, index)) {
             fprintf(stderr, "bench_rtl_core: core_io_init failed\n");
             exit(1);
         }
