@@ -55,16 +55,24 @@ $(BUILD)/tests/%: testbenches/%.c $(BUILD)/libssnn.a testbenches/check.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(XCFLAGS) $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
 
+# test_kill's teeth: the simulator with checkpoints overwritten in place.
+$(BUILD)/plant/checkpoint.o: sim/checkpoint.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(XCFLAGS) -DPLANT_BUG_CKPT_IN_PLACE -c $< -o $@
+
+$(BUILD)/ssnnsim-plant-ckpt: $(BUILD)/sim/cli.o $(BUILD)/plant/checkpoint.o $(BUILD)/libssnn.a
+	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
+
 # Tests need the datasets only for the end-to-end checks; they run on a fresh machine.
 test: deps
-	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim $(TEST_BIN) lockstep-bins
+	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim $(BUILD)/ssnnsim-plant-ckpt $(TEST_BIN) lockstep-bins
 	@tools/run-tests $(BUILD)
 
 # The same tests under AddressSanitizer + UBSan, in a build tree of their own.
 san: deps
 	@$(MAKE) --no-print-directory BUILD=build-san MODEL_OPT= \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  build-san/ssnnsim $(patsubst $(BUILD)/%,build-san/%,$(TEST_BIN)) lockstep-bins
+	  build-san/ssnnsim build-san/ssnnsim-plant-ckpt $(patsubst $(BUILD)/%,build-san/%,$(TEST_BIN)) lockstep-bins
 	@ASAN_OPTIONS=detect_leaks=1 tools/run-tests build-san
 
 demo: data

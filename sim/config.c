@@ -105,6 +105,7 @@ static const struct field schema[] = {
     BOOL("training.shuffle", training.shuffle),
     BOOL("training.ann_baseline", training.ann_baseline),
     STR("training.checkpoint", training.checkpoint, NULL),
+    INT("training.checkpoint_every", training.checkpoint_every, 0, 1e12),
 
     STR("technology.name", tech.name, NULL),
     DBL("technology.crossbar.e_cell_read_pj", tech.crossbar.e_cell_read_pj, 0, 1e9),

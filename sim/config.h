@@ -74,6 +74,7 @@ struct training_cfg {
     int shuffle;
     int ann_baseline;       /* also train the float ANN alongside */
     char checkpoint[CFG_STR]; /* checkpoint path ("" = none) */
+    int64_t checkpoint_every; /* also checkpoint every N training samples (0: at epoch ends only) */
 };
 
 /* Technology: the energy (and reference timing) of every event the chip counts,

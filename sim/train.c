@@ -67,6 +67,7 @@ static void hash_config(const struct config *cfg, uint8_t out[32])
     c.training.test_samples = 0;
     c.training.T_test = 0;
     c.training.checkpoint[0] = 0;
+    c.training.checkpoint_every = 0;
     c.path[0] = 0;
     /* The chip and the technology change how a run is timed and priced, never
      * what it computes: a checkpoint moves freely between them and the engines. */
@@ -461,6 +462,12 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
                 ann_train_sample(&r.ann, px, y, lr1, lr2);
             }
             if ((n & 63) == 0) progress_update(&p, n);
+            /* Mid-epoch checkpoints: a crash loses at most checkpoint_every samples. */
+            if (ckpt && t->checkpoint_every && (n + 1) % (uint64_t)t->checkpoint_every == 0 &&
+                n + 1 < (uint64_t)r.train.n && !stop_signal) {
+                if (r.use_chip) chip_gather(&r.chip, &r.net);
+                if ((rc = save_checkpoint(&r, ckpt, e, n + 1, correct, ann_correct))) break;
+            }
             if (stop_signal) {
                 const char *path = ckpt ? ckpt : "ssnnsim-interrupted.ckpt";
                 fprintf(stderr, "\nssnnsim: %s at epoch %d, sample %llu: writing %s\n",
