@@ -178,7 +178,7 @@ int main(int argc, char **argv)
             }
             if (*key) snprintf(set_text[n_sets], sizeof set_text[n_sets], "%s=%s", key, optarg);
             else snprintf(set_text[n_sets], sizeof set_text[n_sets], "%s", optarg);
-            sets[n_sets].text = set_text[n_sets];
+            sets[n_sets] = (struct config_override){ .text = set_text[n_sets] };  /* typed: no file position */
             n_sets++;
         }
     }
