@@ -101,7 +101,9 @@ static int parse_cores(struct chip_waves *cw, char *err, size_t errlen)
         char *end;
         long k = strtol(s, &end, 10);
         if (end == s || k < 0 || k >= n || (*end && *end != ',')) {
-            snprintf(err, errlen, "--wave-cores: '%s' is not a list of core indices 0..%d", cw->sel.cores, n - 1);
+            char at[600];
+            snprintf(err, errlen, "%s: waves.cores: '%s' is not a list of core indices 0..%d (placement order)",
+                     config_where(cw->chip->cfg, "waves.cores", at, sizeof at), cw->sel.cores, n - 1);
             return -1;
         }
         cw->cs[k].dumped = 1;

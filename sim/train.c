@@ -74,6 +74,7 @@ static void hash_config(const struct config *cfg, uint8_t out[32])
     memset(&c.chip, 0, sizeof c.chip);
     memset(&c.tech, 0, sizeof c.tech);
     memset(&c.noc, 0, sizeof c.noc);
+    memset(&c.waves, 0, sizeof c.waves);      /* what is dumped, never what is computed */
     memset(c.origin, 0, sizeof c.origin);
     char *text = NULL;
     size_t len = 0;
@@ -376,7 +377,7 @@ static int run_setup(struct run *r, const struct config *cfg, const struct run_o
         return 2;
     }
     if (o->waves && !(r->chip.waves = chip_waves_open(&r->chip, o->waves, &o->wave_sel, r->err, sizeof r->err))) {
-        fprintf(stderr, "ssnnsim: %s\n", r->err);
+        fprintf(stderr, "%s\n", r->err);
         return 2;
     }
     return 0;
