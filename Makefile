@@ -51,12 +51,12 @@ $(BUILD)/libssnn.a: $(LIB_OBJ)
 $(BUILD)/ssnnsim: $(BUILD)/sim/cli.o $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/tests/%: testbenches/%.c $(BUILD)/libssnn.a testbenches/check.h
+$(BUILD)/tests/%: testbenches/%.c $(BUILD)/libssnn.a testbenches/check.h testbenches/bars.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(XCFLAGS) $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
 
 # test_kill's teeth: the simulator with checkpoints overwritten in place.
-$(BUILD)/plant/checkpoint.o: sim/checkpoint.c
+$(BUILD)/plant/checkpoint.o: sim/checkpoint.c sim/checkpoint.h sim/sha256.h Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(XCFLAGS) -DPLANT_BUG_CKPT_IN_PLACE -c $< -o $@
 
@@ -73,7 +73,7 @@ san: deps
 	@$(MAKE) --no-print-directory BUILD=build-san MODEL_OPT= \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  build-san/ssnnsim build-san/ssnnsim-plant-ckpt $(patsubst $(BUILD)/%,build-san/%,$(TEST_BIN)) lockstep-bins
-	@ASAN_OPTIONS=detect_leaks=1 tools/run-tests build-san
+	@ASAN_OPTIONS=detect_leaks=1 SSNNSIM_SANITIZED=1 tools/run-tests build-san
 
 demo: data
 	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim

@@ -11,10 +11,9 @@
  *   - teeth: the same crash inside the write, on a binary built with
  *     PLANT_BUG_CKPT_IN_PLACE (SSNNSIM_PLANT_CKPT, built by `make test`), must
  *     leave a broken checkpoint, i.e. this test would catch that bug. */
+#include "bars.h"
 #include "check.h"
 #include "checkpoint.h"
-#include "idx.h"
-#include "rng.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -51,28 +50,6 @@ static long file_size(const char *path)
 {
     struct stat st;
     return stat(path, &st) ? -1 : (long)st.st_size;
-}
-
-/* Bars of four orientations with noise, 8x8 (as test_ssnn's generated set). */
-static void write_dataset(const char *name, int n, uint32_t seed)
-{
-    static uint8_t img[400 * 64], lab[400];
-    for (int i = 0; i < n; i++) {
-        int y = i % 4;
-        lab[i] = (uint8_t)y;
-        for (int p = 0; p < 64; p++) {
-            int r = p / 8, c = p % 8;
-            int on = (y == 0 && r < 2) || (y == 1 && r > 5) || (y == 2 && c < 2) || (y == 3 && c > 5);
-            uint32_t u = xorshift32(&seed) & 255;
-            img[i * 64 + p] = (uint8_t)(on ? 155 + u % 100 : (u < 30 ? u * 4 : 0));
-        }
-    }
-    char path[600], err[256];
-    uint32_t di[3] = { (uint32_t)n, 8, 8 }, dl[1] = { (uint32_t)n };
-    snprintf(path, sizeof path, "%s/%s-images.idx", tmpdir, name);
-    if (idx_write(path, 0, 3, di, img, err, sizeof err)) printf("fixture: %s\n", err);
-    snprintf(path, sizeof path, "%s/%s-labels.idx", tmpdir, name);
-    if (idx_write(path, 0, 1, dl, lab, err, sizeof err)) printf("fixture: %s\n", err);
 }
 
 /* Starts `exe train bars.yaml ...` in tmpdir; resumes from ckpt when `resume`.
@@ -253,32 +230,35 @@ static void random_kills_never_break_the_checkpoint(void)
     CHECK(kills >= 10, "only %d kills landed before the run finished", kills);
 }
 
-/* One crash inside a checkpoint write, then a resume to the end. Returns 0 if the
- * checkpoint left behind was intact (why says otherwise). */
+/* One crash inside a checkpoint write, then a resume to the end. Returns 0 if all
+ * went well, CRASH_MISSED if the run did not die at the crash point, BROKEN if
+ * the checkpoint left behind is not intact, DIVERGED if the resume did not reach
+ * the uninterrupted weights (why says more). */
+enum { CRASH_MISSED = 1, BROKEN, DIVERGED };
 static int crash_then_resume(const char *bin, const char *point, char *why, size_t n)
 {
     clean_run_files();
     int rc = wait_for(start(bin, 0, point));
     if (rc != 128 + SIGKILL) {
         snprintf(why, n, "SSNNSIM_CRASH_POINT=%s: exit %d, expected SIGKILL", point, rc);
-        return -1;
+        return CRASH_MISSED;
     }
     uint64_t progress = 0;
-    if (checkpoint_intact(&progress, why, n)) return -1;
+    if (checkpoint_intact(&progress, why, n)) return BROKEN;
     char ck[600], tmp[600];
     path_in(ck, sizeof ck, "run.ckpt");
     path_in(tmp, sizeof tmp, "run.ckpt.tmp");
     if (strstr(point, ":write") && bin == exe && !(exists(tmp) && (!exists(ck) || file_size(tmp) < file_size(ck)))) {
         snprintf(why, n, "%s: no half-written %s (%ld bytes, checkpoint %ld)", point, tmp, file_size(tmp),
                  file_size(ck));
-        return -1;
+        return CRASH_MISSED;
     }
     rc = wait_for(start(bin, exists(ck), NULL));
     char sha[65];
     sha_of_result(sha);
     if (rc || strcmp(sha, ref_sha)) {
         snprintf(why, n, "%s: resume exit %d, weights %s, uninterrupted %s", point, rc, sha, ref_sha);
-        return -1;
+        return DIVERGED;
     }
     return 0;
 }
@@ -301,8 +281,9 @@ static void an_in_place_write_is_caught(void)
         return;
     }
     char why[1200] = "";
-    CHECK(crash_then_resume(plant_exe, "3:write", why, sizeof why) != 0,
-          "a checkpoint overwritten in place survived a crash halfway through the write");
+    int rc = crash_then_resume(plant_exe, "3:write", why, sizeof why);
+    CHECK(rc == BROKEN, "a checkpoint overwritten in place %s a crash halfway through the write (%s)",
+          rc == 0 ? "survived" : "was not tested by", why);
     printf("planted in-place write: %s\n", why);
 }
 
@@ -321,21 +302,9 @@ int main(void)
     /* Beside the binary (the build tree, on disk rather than a tmpfs). */
     snprintf(tmpdir, sizeof tmpdir, "%.*s/kill-XXXXXX", (int)(strrchr(exe, '/') - exe), exe);
     if (!mkdtemp(tmpdir)) return 2;
-    write_dataset("train", 320, 1);
-    write_dataset("test", 40, 2);
-    char p[600];
-    path_in(p, sizeof p, "bars.yaml");
-    FILE *f = fopen(p, "w");
-    if (!f) return 2;
-    fprintf(f,
-            "extends: %s/workloads/base.yaml\n"
-            "network: { input: 64, hidden: 32, output: 4, init: glorot_uniform }\n"
-            "training: { T: 16, T_test: 8 }\n"
-            "dataset:\n  name: bars\n  train_images: train-images.idx\n  train_labels: train-labels.idx\n"
-            "  test_images: test-images.idx\n  test_labels: test-labels.idx\n"
-            "  classes: 4\n  label_offset: 0\n  transpose: false\n  rows: 8\n  cols: 8\n",
-            cwd);
-    fclose(f);
+    if (bars_write(tmpdir, "train", 320, 1) || bars_write(tmpdir, "test", 40, 2) ||
+        bars_workload(tmpdir, cwd, "{ T: 16, T_test: 8 }"))
+        return 2;
     RUN(reference_run);
     RUN(random_kills_never_break_the_checkpoint);
     RUN(a_crash_inside_the_write_leaves_the_last_checkpoint_intact);
