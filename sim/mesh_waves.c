@@ -16,6 +16,7 @@ struct mesh_waves {
     int *occ;               /* [nodes * 5] */
     int *cred;              /* [nodes * 4] */
     uint64_t *dirty_until;  /* [nodes]: with hold, sample this router until then */
+    uint32_t *last;         /* [nodes * 9]: occupancies then credits as last written (all start at 0) */
     uint64_t flits;
 };
 
@@ -40,6 +41,7 @@ struct mesh_waves *mesh_waves_declare(struct waves *w, int mesh_x, int mesh_y, c
     mw->occ = alloc((size_t)mw->nodes * PORTS, sizeof(int));
     mw->cred = alloc((size_t)mw->nodes * 4, sizeof(int));
     mw->dirty_until = alloc((size_t)mw->nodes, sizeof(uint64_t));
+    mw->last = alloc((size_t)mw->nodes * 9, sizeof(uint32_t));
     char name[64];
     for (int node = 0; node < mw->nodes; node++) {
         for (int p = 0; p < PORTS; p++) mw->valid[node * PORTS + p] = mw->occ[node * PORTS + p] = -1;
@@ -87,8 +89,13 @@ void mesh_waves_sample(struct mesh_waves *mw, const struct mesh *m, uint64_t t)
         uint32_t occ[PORTS];
         int32_t cred[4];
         mesh_router_state(m, node, occ, cred);
-        for (int p = 0; p < PORTS; p++) waves_set(mw->w, mw->occ[node * PORTS + p], t, occ[p]);
-        for (int p = 0; p < 4; p++) waves_set(mw->w, mw->cred[node * 4 + p], t, (uint64_t)cred[p]);
+        /* Compared here first: most routers stay as they were most cycles. */
+        uint32_t *last = &mw->last[node * 9];
+        for (int p = 0; p < PORTS; p++)
+            if (occ[p] != last[p]) waves_set(mw->w, mw->occ[node * PORTS + p], t, last[p] = occ[p]);
+        for (int p = 0; p < 4; p++)
+            if ((uint32_t)cred[p] != last[PORTS + p])
+                waves_set(mw->w, mw->cred[node * 4 + p], t, last[PORTS + p] = (uint32_t)cred[p]);
     }
 }
 
@@ -101,5 +108,6 @@ void mesh_waves_free(struct mesh_waves *mw)
     free(mw->occ);
     free(mw->cred);
     free(mw->dirty_until);
+    free(mw->last);
     free(mw);
 }
