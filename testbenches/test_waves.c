@@ -7,6 +7,7 @@
 #include "chip.h"
 #include "chip_waves.h"
 #include "config.h"
+#include "dataset.h"
 #include "noc.h"
 #include "rng.h"
 #include "ssnn.h"
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define NS 8
@@ -164,6 +166,74 @@ static void fst_and_vcd_dumps_agree(void)
     CHECK(na == nb && na > 100, "VCD declares %d signals, FST %d", na, nb);
     for (int k = 0; k < 7; k++)
         CHECK(a[k].edges == b[k].edges && a[k].edges > 0, "%s: VCD %ld, FST %ld", a[k].name, a[k].edges, b[k].edges);
+}
+
+/* ---- size of a dump of the real network -------------------------------------- */
+
+/* Ten training samples of 784-500-10 on the default chip, with the selection of
+ * workloads/base.yaml widened to those ten samples; returns the dump's bytes. */
+static long mnist_dump_bytes(const char *path, const char **data)
+{
+    static struct config cfg;
+    char err[1024];
+    if (config_load("workloads/mnist.yaml", NULL, 0, &cfg, err, sizeof err)) {
+        printf("%s\n", err);
+        return -1;
+    }
+    static uint8_t px[10][784];
+    int lab[10];
+    struct dataset d;
+    struct dataset_spec spec = { cfg.dataset.train_images, cfg.dataset.train_labels, 10, 0, 0, 28, 28, 10 };
+    if (dataset_load(&spec, &d, err, sizeof err) == 0) {
+        memcpy(px, d.images, sizeof px);
+        for (int i = 0; i < 10; i++) lab[i] = d.labels[i];
+        dataset_free(&d);
+        *data = "MNIST";
+    } else {
+        /* No data fetched (make data): strokes of about MNIST's ink, one per class. */
+        for (int i = 0; i < 10; i++) {
+            lab[i] = i;
+            for (int p = 0; p < 784; p++) {
+                int r = p / 28, c = p % 28;
+                px[i][p] = (uint8_t)((r > 4 && r < 24 && (c + r * i / 9) % 28 > 10 && (c + r * i / 9) % 28 < 16) ? 240 : 0);
+            }
+        }
+        *data = "generated strokes";
+    }
+    struct ssnn g;
+    struct chip c;
+    if (ssnn_init(&g, &cfg, err, sizeof err) || chip_init(&c, &cfg, &g, err, sizeof err)) {
+        printf("%s\n", err);
+        return -1;
+    }
+    struct wave_select sel = { "", cfg.waves.neurons, 0, 10, 0, 0 };
+    snprintf(sel.cores, sizeof sel.cores, "%s", cfg.waves.cores);
+    c.waves = chip_waves_open(&c, path, &sel, err, sizeof err);
+    long rc = c.waves ? 0 : -1;
+    for (int i = 0; i < 10 && !rc; i++)
+        if (chip_train_sample(&c, px[i], lab[i], cfg.training.T, 65536, err, sizeof err) < 0) rc = -1;
+    if (c.waves && chip_waves_close(c.waves, err, sizeof err)) rc = -1;
+    c.waves = NULL;
+    chip_free(&c);
+    ssnn_free(&g);
+    if (rc) {
+        printf("%s\n", err);
+        return -1;
+    }
+    struct stat st;
+    return stat(path, &st) ? -1 : (long)st.st_size;
+}
+
+static void ten_samples_of_784_500_10_stay_under_50_mb(void)
+{
+    char vcd[300], fst[300];
+    snprintf(vcd, sizeof vcd, "%s/ten.vcd", dir);
+    snprintf(fst, sizeof fst, "%s/ten.fst", dir);
+    const char *data = "";
+    long v = mnist_dump_bytes(vcd, &data), f = mnist_dump_bytes(fst, &data);
+    printf("10 samples of 784-500-10 (%s), default selection: VCD %.2f MB, FST %.2f MB\n", data, v / 1e6, f / 1e6);
+    CHECK(v > 0 && f > 0, "dumps failed: VCD %ld bytes, FST %ld bytes", v, f);
+    CHECK(v < 50000000 && f < 50000000, "VCD %ld bytes, FST %ld bytes: over 50 MB", v, f);
 }
 
 /* ---- the NoC alone --------------------------------------------------------------- */
@@ -321,6 +391,7 @@ int main(void)
     make_images();
     RUN(dump_spike_counts_equal_the_counters);
     RUN(fst_and_vcd_dumps_agree);
+    RUN(ten_samples_of_784_500_10_stay_under_50_mb);
     RUN(noc_dump_flits_equal_the_mesh_counters);
     RUN(noc_fst_and_vcd_dumps_agree);
     RUN(noc_selection_limits_routers_points_and_cycles);
