@@ -18,7 +18,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(FST_OBJ)
 TEST_SRC := $(wildcard testbenches/test_*.c)
 TEST_BIN := $(TEST_SRC:testbenches/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps data test san demo bench waves fuzz clean validate
+.PHONY: all deps data test san demo bench waves fuzz clean validate valgrind
 all: deps
 	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim
 
@@ -51,26 +51,51 @@ $(BUILD)/libssnn.a: $(LIB_OBJ)
 $(BUILD)/ssnnsim: $(BUILD)/sim/cli.o $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/tests/%: testbenches/%.c $(BUILD)/libssnn.a testbenches/check.h
+$(BUILD)/tests/%: testbenches/%.c $(BUILD)/libssnn.a testbenches/check.h testbenches/bars.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(XCFLAGS) $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
 
+# test_kill's teeth: the simulator with checkpoints overwritten in place.
+$(BUILD)/plant/checkpoint.o: sim/checkpoint.c sim/checkpoint.h sim/sha256.h Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(XCFLAGS) -DPLANT_BUG_CKPT_IN_PLACE -c $< -o $@
+
+$(BUILD)/ssnnsim-plant-ckpt: $(BUILD)/sim/cli.o $(BUILD)/plant/checkpoint.o $(BUILD)/libssnn.a
+	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
+
 # Tests need the datasets only for the end-to-end checks; they run on a fresh machine.
 test: deps
-	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim $(TEST_BIN) lockstep-bins
+	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim $(BUILD)/ssnnsim-plant-ckpt $(TEST_BIN) lockstep-bins
 	@tools/run-tests $(BUILD)
 
 # The same tests under AddressSanitizer + UBSan, in a build tree of their own.
 san: deps
 	@$(MAKE) --no-print-directory BUILD=build-san MODEL_OPT= \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  build-san/ssnnsim $(patsubst $(BUILD)/%,build-san/%,$(TEST_BIN)) lockstep-bins
-	@ASAN_OPTIONS=detect_leaks=1 tools/run-tests build-san
+	  build-san/ssnnsim build-san/ssnnsim-plant-ckpt $(patsubst $(BUILD)/%,build-san/%,$(TEST_BIN)) lockstep-bins
+	@ASAN_OPTIONS=detect_leaks=1 SSNNSIM_SANITIZED=1 tools/run-tests build-san
 
 demo: data
 	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim
 	@mkdir -p results
 	$(BUILD)/ssnnsim train workloads/mnist.yaml --engine chip --epochs 1 --out results/mnist.json
+
+# The demo path under valgrind, on a few samples so that it takes well under a
+# minute: chip engine training with mid-epoch checkpoints and a waveform dump, a
+# resume, inference from the checkpoint, and the NoC alone with its dump.
+VALGRIND := valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --quiet
+VG_RUN   := --engine chip --samples 20 --test-samples 10 --set training.T_test=8 --quiet
+valgrind: data
+	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim
+	@rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind
+	$(VALGRIND) $(BUILD)/ssnnsim train workloads/mnist.yaml $(VG_RUN) --epochs 1 --set training.checkpoint_every=8 \
+	  --checkpoint $(BUILD)/valgrind/demo.ckpt --waves $(BUILD)/valgrind/demo.fst --out $(BUILD)/valgrind/demo.json
+	$(VALGRIND) $(BUILD)/ssnnsim train workloads/mnist.yaml $(VG_RUN) --epochs 2 --resume $(BUILD)/valgrind/demo.ckpt \
+	  --checkpoint $(BUILD)/valgrind/demo.ckpt --out $(BUILD)/valgrind/resumed.json
+	$(VALGRIND) $(BUILD)/ssnnsim infer workloads/mnist.yaml $(VG_RUN) --checkpoint $(BUILD)/valgrind/demo.ckpt
+	$(VALGRIND) $(BUILD)/ssnnsim noc workloads/noc/uniform.yaml --quiet --set noc.rates=[0.1,0.3] \
+	  --set noc.warmup_cycles=200 --set noc.measure_cycles=1000 --csv $(BUILD)/valgrind/noc.csv >/dev/null
+	@echo "valgrind: no memory error and no definite leak on the demo path"
 
 $(BUILD)/bench_golden: tools/bench_golden.c $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)

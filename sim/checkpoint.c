@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,39 +31,83 @@ static void put(struct buf *b, const void *d, size_t n)
     b->n += n;
 }
 
+/* Crash-point test hook (testbenches/test_kill.c): SSNNSIM_CRASH_POINT=N:PHASE makes
+ * the N-th atomic_write of the process kill itself with SIGKILL at PHASE:
+ *   write   half of the bytes are in the temporary file
+ *   fsync   the temporary file is complete and synced, not yet renamed
+ *   rename  renamed into place, the directory not yet synced
+ * so that a test can stop a run inside a checkpoint write every time, which a
+ * kill from outside at a random moment rarely does. Unset: no effect. */
+static int crash_call(void)
+{
+    static int calls;   /* atomic_write calls so far: a process-wide count by design */
+    return ++calls;
+}
+
+static void crash_point(int call, const char *phase)
+{
+    const char *s = getenv("SSNNSIM_CRASH_POINT");
+    if (!s || !*s) return;
+    char *end;
+    long n = strtol(s, &end, 10);
+    if (n == call && *end == ':' && !strcmp(end + 1, phase)) raise(SIGKILL);
+}
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
 int atomic_write(const char *path, const void *data, size_t n, char *err, size_t errlen)
 {
+    int call = crash_call();
     char tmp[4096];
+#ifdef PLANT_BUG_CKPT_IN_PLACE
+    /* Planted bug (test_kill's teeth): overwrite the file in place. A crash in the
+     * middle leaves neither the old nor the new contents. */
+    snprintf(tmp, sizeof tmp, "%s", path);
+#else
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
+#endif
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0) {
         snprintf(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
         return -1;
     }
+    /* Written in two halves so that the crash hook can stop between them. */
     const uint8_t *p = data;
-    size_t left = n;
-    while (left) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            snprintf(err, errlen, "%s: write failed: %s", tmp, strerror(errno));
-            close(fd);
-            unlink(tmp);
-            return -1;
-        }
-        p += w;
-        left -= (size_t)w;
+    int bad = write_all(fd, p, n / 2);
+    if (!bad) crash_point(call, "write");
+    if (!bad) bad = write_all(fd, p + n / 2, n - n / 2);
+    if (bad) {
+        snprintf(err, errlen, "%s: write failed: %s", tmp, strerror(errno));
+        close(fd);
+        unlink(tmp);
+        return -1;
     }
     if (fsync(fd) || close(fd)) {
         snprintf(err, errlen, "%s: fsync failed: %s", tmp, strerror(errno));
         unlink(tmp);
         return -1;
     }
+    crash_point(call, "fsync");
+#ifndef PLANT_BUG_CKPT_IN_PLACE
     if (rename(tmp, path)) {
         snprintf(err, errlen, "%s: cannot rename into place: %s", path, strerror(errno));
         unlink(tmp);
         return -1;
     }
+#endif
+    crash_point(call, "rename");
     /* The rename itself is durable only once the directory is synced. */
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", path);

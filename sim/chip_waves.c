@@ -6,14 +6,13 @@
  *   chip.core_X_Y.nNNN.{membrane,win,err_pos,err_neg}   output core
  *   chip.core_X_Y.winner                          output core: WTA winner
  *   chip.core_X_Y.energy_fj                       dynamic energy the core has spent (technology of the run)
- *   chip.router_X_Y.{N,E,S,W,L}_valid             a flit left through that output port
- *   chip.router_X_Y.{N,E,S,W,L}_occupancy         flits buffered at that input port
- *   chip.router_X_Y.{N,E,S,W}_credits             credits held for that output link
+ *   chip.router_X_Y.*                             router ports (sim/mesh_waves.h)
  * Membranes are the integer sums in device states, probabilities q0.16. */
 #include "chip_waves.h"
 #include "chip.h"
 #include "config.h"
 #include "energy.h"
+#include "mesh_waves.h"
 #include "waves.h"
 
 #include <stdio.h>
@@ -35,10 +34,7 @@ struct chip_waves {
     struct wave_select sel;
     struct core_sigs *cs;
     int sig_sample, sig_step;
-    int *router_valid;      /* [nodes * 5] */
-    int *router_occ;        /* [nodes * 5] */
-    int *router_cred;       /* [nodes * 4] */
-    uint64_t *dirty_until;  /* [nodes]: sample this router's buffers and credits until then */
+    struct mesh_waves *routers; /* of the dumped cores */
     struct energy_shape shape;
     int active;
     uint64_t count[N_EVENTS];
@@ -89,17 +85,7 @@ static void on_switch(void *ctx, uint64_t mesh_cycle, int node, int in_port, int
     (void)out_vc;
     (void)f;
     if (!cw->active || cycle < cw->sel.cycle_first || (cw->sel.cycle_last && cycle > cw->sel.cycle_last)) return;
-    int id = cw->router_valid[node * 5 + out_port];
-    if (id >= 0) waves_pulse(cw->w, id, cycle);
-    /* Buffers and credits change only around a traversal: here, downstream, and
-     * upstream when the credit comes back a link latency later. */
-    const struct chip *c = cw->chip;
-    uint64_t until = cycle + 2 + (uint64_t)c->cfg->chip.router.link_latency + (uint64_t)c->cfg->chip.router.pipeline;
-    int x = node % c->mesh_x, y = node / c->mesh_x;
-    const int nb[5] = { node, y > 0 ? node - c->mesh_x : -1, x + 1 < c->mesh_x ? node + 1 : -1,
-                        y + 1 < c->mesh_y ? node + c->mesh_x : -1, x > 0 ? node - 1 : -1 };
-    for (int i = 0; i < 5; i++)
-        if (nb[i] >= 0 && cw->dirty_until[nb[i]] < until) cw->dirty_until[nb[i]] = until;
+    mesh_waves_switch(cw->routers, cycle, node, out_port);
 }
 
 /* Parses "all" or "0,3,6" into the dumped flags. */
@@ -115,7 +101,9 @@ static int parse_cores(struct chip_waves *cw, char *err, size_t errlen)
         char *end;
         long k = strtol(s, &end, 10);
         if (end == s || k < 0 || k >= n || (*end && *end != ',')) {
-            snprintf(err, errlen, "--wave-cores: '%s' is not a list of core indices 0..%d", cw->sel.cores, n - 1);
+            char at[600];
+            snprintf(err, errlen, "%s: waves.cores: '%s' is not a list of core indices 0..%d (placement order)",
+                     config_where(cw->chip->cfg, "waves.cores", at, sizeof at), cw->sel.cores, n - 1);
             return -1;
         }
         cw->cs[k].dumped = 1;
@@ -178,33 +166,17 @@ struct chip_waves *chip_waves_open(struct chip *c, const char *path, const struc
         q->observe = observe;
         q->observe_ctx = cw;
     }
-    /* Routers of the dumped cores: one valid pulse per output port. */
-    int nodes = c->mesh_x * c->mesh_y;
-    cw->router_valid = malloc((size_t)nodes * 5 * sizeof(int));
-    cw->router_occ = malloc((size_t)nodes * 5 * sizeof(int));
-    cw->router_cred = malloc((size_t)nodes * 4 * sizeof(int));
-    cw->dirty_until = calloc((size_t)nodes, sizeof *cw->dirty_until);
-    for (int i = 0; i < nodes * 5; i++) cw->router_valid[i] = cw->router_occ[i] = -1;
-    for (int i = 0; i < nodes * 4; i++) cw->router_cred[i] = -1;
+    /* Routers of the dumped cores. Their buffers and credits are sampled for a
+     * while after each traversal nearby: until the credit is back upstream. */
     energy_shape_init(&cw->shape, c->cfg, c->n_cores);
-    static const char *const port[5] = { "N", "E", "S", "W", "L" };
-    for (int k = 0; k < c->n_cores; k++) {
-        if (!cw->cs[k].dumped) continue;
-        int node = c->cores[k].node;
-        snprintf(name, sizeof name, "router_%d_%d", node % c->mesh_x, node / c->mesh_x);
-        waves_scope(w, name);
-        for (int p = 0; p < 5; p++) {
-            snprintf(name, sizeof name, "%s_valid", port[p]);
-            cw->router_valid[node * 5 + p] = waves_var(w, name, 1, 0);
-            snprintf(name, sizeof name, "%s_occupancy", port[p]);
-            cw->router_occ[node * 5 + p] = waves_var(w, name, 8, 0);
-            if (p < 4) {
-                snprintf(name, sizeof name, "%s_credits", port[p]);
-                cw->router_cred[node * 4 + p] = waves_var(w, name, 8, 0);
-            }
-        }
-        waves_upscope(w);
-    }
+    int nodes = c->mesh_x * c->mesh_y;
+    unsigned char *routers = calloc((size_t)nodes, 1);
+    for (int k = 0; k < c->n_cores; k++)
+        if (cw->cs[k].dumped) routers[c->cores[k].node] = 1;
+    const struct router_cfg *rc = &c->cfg->chip.router;
+    cw->routers = mesh_waves_declare(w, c->mesh_x, c->mesh_y, routers,
+                                     2 + (uint64_t)rc->link_latency + (uint64_t)rc->pipeline);
+    free(routers);
     waves_upscope(w);
     mesh_set_trace(c->mesh, on_switch, cw);
     return cw;
@@ -213,17 +185,7 @@ struct chip_waves *chip_waves_open(struct chip *c, const char *path, const struc
 void chip_waves_cycle(struct chip_waves *cw, uint64_t cycle)
 {
     if (!cw->active || cycle < cw->sel.cycle_first || (cw->sel.cycle_last && cycle > cw->sel.cycle_last)) return;
-    struct chip *c = cw->chip;
-    for (int k = 0; k < c->n_cores; k++) {
-        if (!cw->cs[k].dumped) continue;
-        int node = c->cores[k].node;
-        if (cw->dirty_until[node] < cycle) continue;
-        uint32_t occ[5];
-        int32_t cred[4];
-        mesh_router_state(c->mesh, node, occ, cred);
-        for (int p = 0; p < 5; p++) waves_set(cw->w, cw->router_occ[node * 5 + p], cycle, occ[p]);
-        for (int p = 0; p < 4; p++) waves_set(cw->w, cw->router_cred[node * 4 + p], cycle, (uint64_t)cred[p]);
-    }
+    mesh_waves_sample(cw->routers, cw->chip->mesh, cycle);
 }
 
 /* Dynamic energy of one core's own events (crossbar, units, draws, flits it sent),
@@ -270,10 +232,7 @@ int chip_waves_close(struct chip_waves *cw, char *err, size_t errlen)
     mesh_set_trace(cw->chip->mesh, NULL, NULL);
     int rc = waves_close(cw->w, err, errlen);
     free(cw->cs);
-    free(cw->router_valid);
-    free(cw->router_occ);
-    free(cw->router_cred);
-    free(cw->dirty_until);
+    mesh_waves_free(cw->routers);
     free(cw);
     return rc;
 }

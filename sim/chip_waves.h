@@ -10,7 +10,7 @@ struct chip;
 struct waves;
 
 struct wave_select {
-    char cores[256];            /* "all" or comma-separated core indices (placement order) */
+    char cores[512];            /* "all" or comma-separated core indices (placement order) */
     int neurons;                /* first N neurons of each dumped core (output core: all) */
     int64_t sample_first, samples;  /* samples [first, first + samples) of the run */
     uint64_t cycle_first, cycle_last;   /* cycle window; cycle_last 0 = open */

@@ -48,11 +48,12 @@ static void usage_command(FILE *f, const struct command *c)
     fprintf(f,
             "  --engine NAME       golden (the bit-defining model) or chip (cycle-level, counts cycles and flits)\n"
             "  --check             chip: assert that no flit is left in flight at any step boundary\n"
-            "  --waves FILE        chip: write spike waveforms (.fst or .vcd) and FILE.gtkw for GTKWave\n"
-            "  --wave-cores LIST   cores to dump: all (default) or indices, e.g. 0,4,6\n"
-            "  --wave-neurons N    first N neurons of each dumped core (default 8; output core: all)\n"
-            "  --wave-samples [A:]N  dump N samples from sample A (default 2 from 0; 0 = all)\n"
-            "  --wave-cycles A:B   only cycles A..B\n"
+            "  --waves FILE        chip engine or noc: write waveforms (.fst or .vcd) and FILE.gtkw for GTKWave\n"
+            "  --wave-cores LIST   cores (noc: routers) to dump: all or indices, e.g. 0,4,6\n"
+            "  --wave-neurons N    first N neurons of each dumped core (output core: all)\n"
+            "  --wave-samples [A:]N  dump N samples (noc: rate points) from A (0 = all)\n"
+            "  --wave-cycles A[:B] only cycles A..B\n"
+            "                      (these set waves.file, .cores, ...: defaults in the workload's waves section)\n"
             "  --set KEY=VALUE     override any config key (dotted), repeatable\n"
             "  --out FILE          write the result JSON\n"
             "  --seed N            training.seed\n"
@@ -113,8 +114,8 @@ int main(int argc, char **argv)
     static char set_text[MAX_SETS][600];
     struct config_override sets[MAX_SETS];
     int n_sets = 0;
-    /* Default wave selection: every core, 8 neurons each, the first 2 samples. */
-    struct run_opts ro = { .engine = "golden", .wave_sel = { "all", 8, 0, 2, 0, 0 } };
+    struct run_opts ro = { .engine = "golden" };
+    int wave_options = 0;       /* the waves section comes from YAML; these override it */
     const char *csv = NULL;
     optind = 2;
     int c;
@@ -132,36 +133,49 @@ int main(int argc, char **argv)
             break;
         case O_CSV: csv = optarg; break;
         case O_HELP: usage_command(stdout, cmd); return 0;
-        case O_WAVES: ro.waves = optarg; break;
-        case O_WAVE_CORES: snprintf(ro.wave_sel.cores, sizeof ro.wave_sel.cores, "%s", optarg); break;
+        case O_WAVES:
+        case O_WAVE_CORES:
         case O_WAVE_NEURONS:
         case O_WAVE_SAMPLES:
         case O_WAVE_CYCLES: {
-            /* N, or A:B (first:count for samples, first:last for cycles) */
-            char *end;
-            long long a = strtoll(optarg, &end, 10), b = 0;
-            int ok = end != optarg && a >= 0;
-            if (ok && *end == ':' && c != O_WAVE_NEURONS) {
-                char *e2;
-                b = strtoll(end + 1, &e2, 10);
-                ok = e2 != end + 1 && !*e2 && b >= 0;
+            /* Overrides of the waves section: [A:]N for samples (first, count),
+             * A[:B] for cycles (first, last); the schema checks the numbers. */
+            char one[600], two[600] = "";
+            const char *colon = strchr(optarg, ':');
+            int split = colon && (c == O_WAVE_SAMPLES || c == O_WAVE_CYCLES);
+            if (c == O_WAVES) {
+                /* Single-quoted YAML, so that any file name stays a string. */
+                size_t k = (size_t)snprintf(one, sizeof one, "waves.file='");
+                for (const char *q = optarg; *q && k + 3 < sizeof one; q++) {
+                    if (*q == '\'') one[k++] = '\'';
+                    one[k++] = *q;
+                }
+                snprintf(one + k, sizeof one - k, "'");
+            } else if (c == O_WAVE_CORES) {
+                snprintf(one, sizeof one, "waves.cores=%s", optarg);
+            } else if (c == O_WAVE_NEURONS) {
+                snprintf(one, sizeof one, "waves.neurons=%s", optarg);
+            } else if (c == O_WAVE_SAMPLES) {
+                snprintf(one, sizeof one, "waves.sample_first=%.*s", split ? (int)(colon - optarg) : 1,
+                         split ? optarg : "0");
+                snprintf(two, sizeof two, "waves.samples=%s", split ? colon + 1 : optarg);
             } else {
-                ok = ok && !*end;
+                snprintf(one, sizeof one, "waves.cycle_first=%.*s", split ? (int)(colon - optarg) : (int)strlen(optarg),
+                         optarg);
+                snprintf(two, sizeof two, "waves.cycle_last=%s", split ? colon + 1 : "0");
             }
-            if (!ok) {
-                fprintf(stderr, "ssnnsim: --%s: bad value '%s'\n",
-                        c == O_WAVE_NEURONS ? "wave-neurons" : c == O_WAVE_SAMPLES ? "wave-samples" : "wave-cycles",
-                        optarg);
+            if (n_sets + 2 > MAX_SETS) {
+                fprintf(stderr, "ssnnsim: more than %d overrides\n", MAX_SETS);
                 return 2;
             }
-            if (c == O_WAVE_NEURONS) ro.wave_sel.neurons = (int)a;
-            else if (c == O_WAVE_SAMPLES) {
-                ro.wave_sel.sample_first = *end == ':' ? a : 0;
-                ro.wave_sel.samples = *end == ':' ? b : a;
-            } else {
-                ro.wave_sel.cycle_first = (uint64_t)a;
-                ro.wave_sel.cycle_last = (uint64_t)b;
+            for (int i = 0; i < 2; i++) {
+                const char *t = i ? two : one;
+                if (!*t) continue;
+                snprintf(set_text[n_sets], sizeof set_text[n_sets], "%s", t);
+                sets[n_sets] = (struct config_override){ .text = set_text[n_sets] };
+                n_sets++;
             }
+            wave_options++;
             break;
         }
         case O_SET: key = ""; break;
@@ -178,7 +192,7 @@ int main(int argc, char **argv)
             }
             if (*key) snprintf(set_text[n_sets], sizeof set_text[n_sets], "%s=%s", key, optarg);
             else snprintf(set_text[n_sets], sizeof set_text[n_sets], "%s", optarg);
-            sets[n_sets].text = set_text[n_sets];
+            sets[n_sets] = (struct config_override){ .text = set_text[n_sets] };  /* typed: no file position */
             n_sets++;
         }
     }
@@ -194,7 +208,13 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *path = argv[optind];
-    if (!strcmp(cmd->name, "sweep")) return sweep_command(path, sets, n_sets, csv, &ro);
+    if (!strcmp(cmd->name, "sweep")) {
+        if (wave_options) {
+            fprintf(stderr, "ssnnsim sweep: --waves and --wave-* are for train, infer and noc (one run, one dump)\n");
+            return 2;
+        }
+        return sweep_command(path, sets, n_sets, csv, &ro);
+    }
 
     static struct config cfg;
     char err[1024];
@@ -202,6 +222,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
         return 2;
     }
+    const struct waves_cfg *wc = &cfg.waves;
+    ro.waves = wc->file[0] ? wc->file : NULL;
+    snprintf(ro.wave_sel.cores, sizeof ro.wave_sel.cores, "%s", wc->cores);
+    ro.wave_sel.neurons = wc->neurons;
+    ro.wave_sel.sample_first = wc->sample_first;
+    ro.wave_sel.samples = wc->samples;
+    ro.wave_sel.cycle_first = (uint64_t)wc->cycle_first;
+    ro.wave_sel.cycle_last = (uint64_t)wc->cycle_last;
     if (!strcmp(cmd->name, "train")) return train_command(&cfg, &ro);
     if (!strcmp(cmd->name, "noc")) return noc_command(&cfg, &ro, csv);
     return infer_command(&cfg, &ro);

@@ -46,7 +46,7 @@ static const char *const tclass_choices[] = { "forward", "backward", "control", 
  * Fields of one section are contiguous (config_to_json relies on it). */
 static const char *const sections[] = {
     "chip", "chip.router", "chip.fault", "device", "network", "dataset", "training", "technology", "technology.crossbar",
-    "technology.neuron", "technology.noc", "technology.static", "noc", NULL
+    "technology.neuron", "technology.noc", "technology.static", "noc", "waves", NULL
 };
 
 static const struct field schema[] = {
@@ -105,6 +105,7 @@ static const struct field schema[] = {
     BOOL("training.shuffle", training.shuffle),
     BOOL("training.ann_baseline", training.ann_baseline),
     STR("training.checkpoint", training.checkpoint, NULL),
+    INT("training.checkpoint_every", training.checkpoint_every, 0, 1e12),
 
     STR("technology.name", tech.name, NULL),
     DBL("technology.crossbar.e_cell_read_pj", tech.crossbar.e_cell_read_pj, 0, 1e9),
@@ -156,6 +157,14 @@ static const struct field schema[] = {
     INT("noc.hotspot_node", noc.hotspot_node, 0, 65535),
     DBL("noc.hotspot_fraction", noc.hotspot_fraction, 0, 1),
     INT("noc.seed", noc.seed, 0, 9007199254740991.0),
+
+    STR("waves.file", waves.file, NULL),
+    STR("waves.cores", waves.cores, NULL),
+    INT("waves.neurons", waves.neurons, 0, 65536),
+    INT("waves.sample_first", waves.sample_first, 0, 1e12),
+    INT("waves.samples", waves.samples, 0, 1e12),
+    INT("waves.cycle_first", waves.cycle_first, 0, 1e15),
+    INT("waves.cycle_last", waves.cycle_last, 0, 1e15),
 };
 #define N_FIELDS (sizeof schema / sizeof schema[0])
 _Static_assert(N_FIELDS <= CFG_MAX_FIELDS, "raise CFG_MAX_FIELDS");
@@ -438,6 +447,35 @@ static int validate(struct yloader *L, const struct ynode *map, const char *pref
     return 0;
 }
 
+/* The waves section: a file name the writer knows, a core list it can read, a
+ * window that is not empty. Which cores exist is checked once the chip is
+ * placed (sim/chip_waves.c, sim/noc.c), at this key's position too. */
+static int check_waves(struct yloader *L, const struct ynode *root, const struct config *c)
+{
+    const struct ynode *w = map_get(root, "waves");
+    if (!w) return 0;
+    const struct ynode *n = map_get(w, "file");
+    size_t len = strlen(c->waves.file);
+    if (n && len && (len < 5 || (strcmp(c->waves.file + len - 4, ".fst") && strcmp(c->waves.file + len - 4, ".vcd"))))
+        return yt_fail(L, n->file, n->line, n->col, "waves.file: '%s' must end in .fst or .vcd", c->waves.file);
+    n = map_get(w, "cores");
+    const char *s = c->waves.cores;
+    int ok = !strcmp(s, "all");
+    for (const char *p = s; !ok && *p; p++) {
+        if (*p == ',' && p > s && p[1] && p[-1] != ',') continue;
+        if (*p < '0' || *p > '9') break;
+        if (!p[1]) ok = 1;
+    }
+    if (n && !ok)
+        return yt_fail(L, n->file, n->line, n->col,
+                       "waves.cores: expected all or a comma-separated list of core indices, got '%s'", s);
+    n = map_get(w, "cycle_last");
+    if (n && c->waves.cycle_last && c->waves.cycle_last < c->waves.cycle_first)
+        return yt_fail(L, n->file, n->line, n->col, "waves.cycle_last: %lld is before waves.cycle_first %lld",
+                       (long long)c->waves.cycle_last, (long long)c->waves.cycle_first);
+    return 0;
+}
+
 /* Cross-field rules the per-key ranges cannot say. */
 static int check_consistency(struct yloader *L, const struct ynode *root, const struct config *c)
 {
@@ -452,6 +490,7 @@ static int check_consistency(struct yloader *L, const struct ynode *root, const 
         return yt_fail(L, out->file, out->line, out->col,
                     "network.output: %d does not match dataset.classes = %d",
                     c->network.output, c->dataset.classes);
+    if (check_waves(L, root, c)) return -1;
     const struct ynode *dev = map_get(root, "device");
     const struct ynode *wm = dev ? map_get(dev, "w_max") : NULL;
     double states = c->device.w_max / c->device.dw_min;

@@ -74,6 +74,7 @@ struct training_cfg {
     int shuffle;
     int ann_baseline;       /* also train the float ANN alongside */
     char checkpoint[CFG_STR]; /* checkpoint path ("" = none) */
+    int64_t checkpoint_every; /* also checkpoint every N training samples (0: at epoch ends only) */
 };
 
 /* Technology: the energy (and reference timing) of every event the chip counts,
@@ -154,6 +155,17 @@ struct noc_cfg {
     int64_t seed;
 };
 
+/* Waveform dump (`--waves`, docs/chip.md): where, and what, so that a dump of a
+ * long run stays small. The --wave-* options override these keys. */
+struct waves_cfg {
+    char file[CFG_STR];     /* FILE.fst or FILE.vcd; "" = no dump */
+    char cores[CFG_STR];    /* "all" or core indices "0,4,6" (noc: router ids y * mesh_x + x) */
+    int neurons;            /* first N neurons of each dumped core (the output core: all) */
+    int64_t sample_first;   /* first sample dumped (noc: first rate point) */
+    int64_t samples;        /* samples dumped from there; 0 = all */
+    int64_t cycle_first, cycle_last; /* cycle window; cycle_last 0 = open */
+};
+
 struct config {
     char path[CFG_STR];     /* the file it came from */
     struct config_origin origin[CFG_MAX_FIELDS];
@@ -164,6 +176,7 @@ struct config {
     struct training_cfg training;
     struct tech_cfg tech;
     struct noc_cfg noc;
+    struct waves_cfg waves;
 };
 
 /* One "key=value" override: typed on the command line (file NULL), or taken

@@ -10,11 +10,14 @@
  * that each injected flit was delivered exactly once. */
 #include "noc.h"
 #include "checkpoint.h"
+#include "chip_waves.h"
 #include "config.h"
 #include "json.h"
+#include "mesh_waves.h"
 #include "progress.h"
 #include "rng.h"
 #include "train.h"
+#include "waves.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -181,6 +184,127 @@ double noc_throughput_bound(const struct config *cfg)
     return 1.0 / gamma;
 }
 
+/* ---- waveform dump ----------------------------------------------------------- */
+
+struct noc_waves {
+    struct waves *w;
+    struct mesh_waves *routers;
+    struct wave_select sel;
+    int sig_point, sig_offered, sig_measuring;
+    uint64_t offset;        /* sweep cycles before the current point */
+    int point;              /* index of the current point */
+    int active;             /* the current point is dumped */
+};
+
+/* "all" or router ids "0,5,6" into selected[]; -1 with a message naming the key. */
+static int select_routers(const struct config *cfg, const char *list, unsigned char *selected, int nodes,
+                          char *err, size_t errlen)
+{
+    if (!*list || !strcmp(list, "all")) {
+        memset(selected, 1, (size_t)nodes);
+        return 0;
+    }
+    for (const char *s = list; *s;) {
+        char *end;
+        long k = strtol(s, &end, 10);
+        if (end == s || k < 0 || k >= nodes || (*end && *end != ',')) {
+            char at[600];
+            snprintf(err, errlen, "%s: waves.cores: '%s' is not a list of router ids 0..%d (y * mesh_x + x)",
+                     config_where(cfg, "waves.cores", at, sizeof at), list, nodes - 1);
+            return -1;
+        }
+        selected[k] = 1;
+        s = *end ? end + 1 : end;
+    }
+    return 0;
+}
+
+struct noc_waves *noc_waves_open(const struct config *cfg, const char *path, const struct wave_select *sel,
+                                 char *err, size_t errlen)
+{
+    int nodes = cfg->chip.mesh_x * cfg->chip.mesh_y;
+    unsigned char *selected = calloc((size_t)nodes, 1);
+    if (!selected || select_routers(cfg, sel->cores, selected, nodes, err, errlen)) {
+        free(selected);
+        return NULL;
+    }
+    struct noc_waves *nw = calloc(1, sizeof *nw);
+    nw->sel = *sel;
+    nw->w = waves_open(path, err, errlen);
+    if (!nw->w) {
+        free(selected);
+        free(nw);
+        return NULL;
+    }
+    waves_zoom(nw->w, -6);
+    waves_scope(nw->w, "chip");
+    nw->sig_point = waves_var(nw->w, "point", 16, 0);
+    nw->sig_offered = waves_var(nw->w, "offered_milli", 16, 0);    /* flits/node per 1000 cycles */
+    nw->sig_measuring = waves_var(nw->w, "measuring", 1, 0);
+    nw->routers = mesh_waves_declare(nw->w, cfg->chip.mesh_x, cfg->chip.mesh_y, selected, 0);
+    waves_upscope(nw->w);
+    free(selected);
+    return nw;
+}
+
+int noc_waves_close(struct noc_waves *nw, char *err, size_t errlen)
+{
+    int rc = waves_close(nw->w, err, errlen);
+    mesh_waves_free(nw->routers);
+    free(nw);
+    return rc;
+}
+
+uint64_t noc_waves_flits(const struct noc_waves *nw) { return mesh_waves_flits(nw->routers); }
+
+/* Sweep time of mesh cycle c of the current point, and whether it is dumped. */
+static int wave_time(const struct noc_waves *nw, uint64_t c, uint64_t *t)
+{
+    *t = nw->offset + c;
+    return nw->active && *t >= nw->sel.cycle_first && (!nw->sel.cycle_last || *t <= nw->sel.cycle_last);
+}
+
+static void wave_switch(void *ctx, uint64_t cycle, int node, int in_port, int out_port, int out_vc,
+                        const struct flit *f)
+{
+    struct noc_waves *nw = ctx;
+    uint64_t t;
+    (void)in_port;
+    (void)out_vc;
+    (void)f;
+    if (wave_time(nw, cycle, &t)) mesh_waves_switch(nw->routers, t, node, out_port);
+}
+
+/* Starts point `rate` of the sweep on mesh m. */
+static void wave_point_start(struct noc_waves *nw, struct mesh *m, double rate)
+{
+    nw->active = nw->point >= nw->sel.sample_first &&
+                 (nw->sel.samples <= 0 || nw->point < nw->sel.sample_first + nw->sel.samples);
+    if (!nw->active) return;
+    mesh_set_trace(m, wave_switch, nw);
+    /* The point's labels at its start, or where the window opens. */
+    uint64_t t = nw->offset > nw->sel.cycle_first ? nw->offset : nw->sel.cycle_first;
+    if (nw->sel.cycle_last && t > nw->sel.cycle_last) return;
+    waves_set(nw->w, nw->sig_point, t, (uint64_t)nw->point);
+    waves_set(nw->w, nw->sig_offered, t, (uint64_t)lround(rate * 1000));
+}
+
+/* After mesh cycle c: buffers, credits and the measurement window. */
+static void wave_cycle(struct noc_waves *nw, const struct mesh *m, uint64_t c, int measuring)
+{
+    uint64_t t;
+    if (!wave_time(nw, c, &t)) return;
+    waves_set(nw->w, nw->sig_measuring, t, (uint64_t)measuring);
+    mesh_waves_sample(nw->routers, m, t);
+}
+
+static void wave_point_end(struct noc_waves *nw, const struct mesh *m)
+{
+    nw->offset += mesh_cycle(m);
+    nw->point++;
+    nw->active = 0;
+}
+
 /* ---- one point --------------------------------------------------------------- */
 
 static int cmp_u64(const void *a, const void *b)
@@ -216,7 +340,7 @@ static int step_timed(struct mesh *m, struct noc_point *pt, char *err, size_t er
     return rc;
 }
 
-int noc_run_point(const struct config *cfg, double rate, int quiet, struct noc_point *pt,
+int noc_run_point(const struct config *cfg, double rate, int quiet, struct noc_waves *nw, struct noc_point *pt,
                   char *err, size_t errlen)
 {
     const struct noc_cfg *nc = &cfg->noc;
@@ -244,6 +368,7 @@ int noc_run_point(const struct config *cfg, double rate, int quiet, struct noc_p
 
     char label[64];
     snprintf(label, sizeof label, "noc %.4g", rate);
+    if (nw) wave_point_start(nw, m, rate);
     struct progress prog;
     progress_start(&prog, label, W + M, quiet);
     uint64_t t = 0, packet = 0, gen_flits = 0, acc_flits = 0, sum = 0;
@@ -267,6 +392,7 @@ int noc_run_point(const struct config *cfg, double rate, int quiet, struct noc_p
             }
         }
         if (step_timed(m, pt, err, errlen)) goto out;
+        if (nw) wave_cycle(nw, m, t, window);
         for (int n = 0; n < N; n++) {
             struct flit f;
             while (mesh_eject(m, n, &f)) {
@@ -294,6 +420,7 @@ int noc_run_point(const struct config *cfg, double rate, int quiet, struct noc_p
     /* Run the mesh empty: conservation is checked on every point. */
     while (!mesh_idle(m)) {
         if (step_timed(m, pt, err, errlen)) goto out;
+        if (nw) wave_cycle(nw, m, mesh_cycle(m) - 1, 0);
         for (int n = 0; n < N; n++) {
             struct flit f;
             while (mesh_eject(m, n, &f)) {}
@@ -326,6 +453,7 @@ int noc_run_point(const struct config *cfg, double rate, int quiet, struct noc_p
     progress_finish(&prog, summary);
     rc = 0;
 out:
+    if (nw) wave_point_end(nw, m);
     free(lat.v);
     free(rng);
     mesh_free(m);
@@ -483,15 +611,33 @@ int noc_command(const struct config *cfg, const struct run_opts *o, const char *
            rc->link_latency, rc->buffer_depth, rc->vcs);
     printf("zero-load latency %.3f cycles, throughput bound %.4f flits/node/cycle (analytic)\n", t0, bound);
     fflush(stdout);
+    struct noc_waves *nw = NULL;
+    if (o->waves && !(nw = noc_waves_open(cfg, o->waves, &o->wave_sel, err, sizeof err))) {
+        fprintf(stderr, "%s\n", err);
+        free(pts);
+        return 2;
+    }
     double steps = 0, secs = 0;
     for (int i = 0; i < n; i++) {
-        if (noc_run_point(cfg, nc->rates[i], o->quiet, &pts[i], err, sizeof err)) {
+        if (noc_run_point(cfg, nc->rates[i], o->quiet, nw, &pts[i], err, sizeof err)) {
             fprintf(stderr, "ssnnsim: %s\n", err);
+            if (nw) noc_waves_close(nw, err, sizeof err);
             free(pts);
             return 1;
         }
         steps += (double)pts[i].router_steps;
         secs += pts[i].step_seconds;
+    }
+    if (nw) {
+        uint64_t flits = noc_waves_flits(nw);
+        if (noc_waves_close(nw, err, sizeof err)) {
+            fprintf(stderr, "ssnnsim: %s\n", err);
+            free(pts);
+            return 1;
+        }
+        if (!o->quiet)
+            fprintf(stderr, "waves: %s, %llu flit traversals (open with: gtkwave %s %.*s.gtkw)\n", o->waves,
+                    (unsigned long long)flits, o->waves, (int)strlen(o->waves) - 4, o->waves);
     }
     printf("%9s %9s %12s %12s %10s\n", "offered", "accepted", "latency_avg", "latency_p99", "packets");
     for (int i = 0; i < n; i++)

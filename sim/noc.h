@@ -11,6 +11,7 @@
 
 struct config;
 struct run_opts;
+struct wave_select;
 
 /* One point of the sweep. */
 struct noc_point {
@@ -45,8 +46,22 @@ double noc_throughput_bound(const struct config *cfg);
  * must exist. 0, or -1 with "file:line:col: message". */
 int noc_check_config(const struct config *cfg, char *err, size_t errlen);
 
-/* Simulates one rate; 0, or -1 with a message (watchdog, conservation). */
-int noc_run_point(const struct config *cfg, double rate, int quiet, struct noc_point *pt,
+/* A waveform dump of the sweep (--waves, docs/noc.md): the port signals of the
+ * selected routers (sim/mesh_waves.h, the chip dump's names), the point index,
+ * its offered load and the measurement window, with time in cycles from the
+ * start of the sweep (its points run one after another). The selection's
+ * cores are router ids (y * mesh_x + x), its samples are rate points, its
+ * cycle window counts sweep cycles. NULL with a message on a bad selection. */
+struct noc_waves;
+struct noc_waves *noc_waves_open(const struct config *cfg, const char *path, const struct wave_select *sel,
+                                 char *err, size_t errlen);
+int noc_waves_close(struct noc_waves *nw, char *err, size_t errlen);
+/* Flits the dump shows leaving a router (valid pulses), for tests. */
+uint64_t noc_waves_flits(const struct noc_waves *nw);
+
+/* Simulates one rate, the next point of the dump `nw` (NULL: none); 0, or -1
+ * with a message (watchdog, conservation). */
+int noc_run_point(const struct config *cfg, double rate, int quiet, struct noc_waves *nw, struct noc_point *pt,
                   char *err, size_t errlen);
 
 /* The whole command: table on stdout, CSV (default results/noc-<config>.csv),

@@ -67,12 +67,14 @@ static void hash_config(const struct config *cfg, uint8_t out[32])
     c.training.test_samples = 0;
     c.training.T_test = 0;
     c.training.checkpoint[0] = 0;
+    c.training.checkpoint_every = 0;
     c.path[0] = 0;
     /* The chip and the technology change how a run is timed and priced, never
      * what it computes: a checkpoint moves freely between them and the engines. */
     memset(&c.chip, 0, sizeof c.chip);
     memset(&c.tech, 0, sizeof c.tech);
     memset(&c.noc, 0, sizeof c.noc);
+    memset(&c.waves, 0, sizeof c.waves);      /* what is dumped, never what is computed */
     memset(c.origin, 0, sizeof c.origin);
     char *text = NULL;
     size_t len = 0;
@@ -375,7 +377,7 @@ static int run_setup(struct run *r, const struct config *cfg, const struct run_o
         return 2;
     }
     if (o->waves && !(r->chip.waves = chip_waves_open(&r->chip, o->waves, &o->wave_sel, r->err, sizeof r->err))) {
-        fprintf(stderr, "ssnnsim: %s\n", r->err);
+        fprintf(stderr, "%s\n", r->err);
         return 2;
     }
     return 0;
@@ -461,6 +463,12 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
                 ann_train_sample(&r.ann, px, y, lr1, lr2);
             }
             if ((n & 63) == 0) progress_update(&p, n);
+            /* Mid-epoch checkpoints: a crash loses at most checkpoint_every samples. */
+            if (ckpt && t->checkpoint_every && (n + 1) % (uint64_t)t->checkpoint_every == 0 &&
+                n + 1 < (uint64_t)r.train.n && !stop_signal) {
+                if (r.use_chip) chip_gather(&r.chip, &r.net);
+                if ((rc = save_checkpoint(&r, ckpt, e, n + 1, correct, ann_correct))) break;
+            }
             if (stop_signal) {
                 const char *path = ckpt ? ckpt : "ssnnsim-interrupted.ckpt";
                 fprintf(stderr, "\nssnnsim: %s at epoch %d, sample %llu: writing %s\n",

@@ -430,6 +430,82 @@ static void infer_needs_a_checkpoint(void)
     result_free(&r);
 }
 
+/* ---- waveform dumps: the waves section and the options over it --------------- */
+
+static void wave_options_override_the_waves_section(void)
+{
+    char y[600], dump[600], gtkw[600], other[600];
+    in_tmp(dump, sizeof dump, "yaml.vcd");
+    in_tmp(gtkw, sizeof gtkw, "yaml.gtkw");
+    in_tmp(other, sizeof other, "cli.vcd");
+    in_tmp(y, sizeof y, "waves.yaml");
+    write_file(y, "extends: '%s'\nwaves:\n  file: '%s'\n  cores: '0'\n  samples: 1\n", cfg_path, dump);
+    /* From the YAML alone: core 0 (the input core at (0,0)) only. */
+    struct result r = run("train", y, "--engine", "chip", "--quiet", NULL);
+    CHECK(r.code == 0, "exit %d, stderr: %.600s", r.code, r.err);
+    char *g = read_all(gtkw);
+    CHECK(exists(dump) && strstr(g, "chip.core_0_0.") && !strstr(g, "chip.core_1_0."), "save file: %.400s", g);
+    free(g);
+    result_free(&r);
+    /* The options win: another file, core 1. */
+    r = run("train", y, "--engine", "chip", "--quiet", "--waves", other, "--wave-cores", "1", NULL);
+    CHECK(r.code == 0, "exit %d, stderr: %.600s", r.code, r.err);
+    in_tmp(gtkw, sizeof gtkw, "cli.gtkw");
+    g = read_all(gtkw);
+    CHECK(exists(other) && strstr(g, "chip.core_1_0.") && !strstr(g, "chip.core_0_0."), "save file: %.400s", g);
+    free(g);
+    result_free(&r);
+}
+
+static void bad_wave_selection_is_refused_with_its_position(void)
+{
+    char dump[600], out[600], y[600];
+    in_tmp(dump, sizeof dump, "bad.fst");
+    in_tmp(out, sizeof out, "bad.json");
+    /* A core the chip does not have: known only once the network is placed. */
+    struct result r = run("train", cfg_path, "--engine", "chip", "--quiet", "--out", out, "--waves", dump,
+                          "--wave-cores", "0,42", NULL);
+    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK(starts_with(r.err, "--set:2:13: waves.cores: '0,42' is not a list of core indices 0..") && lines(r.err) == 1,
+          "stderr: %s", r.err);
+    CHECK(!exists(dump) && !exists(out), "left behind: dump %d, out %d", exists(dump), exists(out));
+    result_free(&r);
+    in_tmp(y, sizeof y, "badcores.yaml");
+    write_file(y, "extends: '%s'\nwaves:\n  cores: 3,99\n", cfg_path);
+    char csv[600];
+    in_tmp(csv, sizeof csv, "badcores.csv");
+    r = run("noc", y, "--quiet", "--waves", dump, "--csv", csv, NULL);
+    CHECK(r.code == 2, "noc: exit %d, stderr: %.600s", r.code, r.err);
+    CHECK(strstr(r.err, "badcores.yaml:3:10: waves.cores: '3,99' is not a list of router ids 0..15"), "stderr: %s",
+          r.err);
+    CHECK(!exists(dump) && !exists(csv), "noc left a dump %d or a table %d behind", exists(dump), exists(csv));
+    result_free(&r);
+    r = run("train", cfg_path, "--wave-samples", "2:x", NULL);
+    CHECK(r.code == 2 && starts_with(r.err, "--set:2:15: waves.samples: expected an integer, got 'x'"),
+          "exit %d, stderr: %s", r.code, r.err);
+    result_free(&r);
+    r = run("sweep", cfg_path, "--waves", dump, NULL);
+    CHECK(r.code == 2 && strstr(r.err, "are for train, infer and noc"), "sweep: exit %d, stderr: %s", r.code, r.err);
+    result_free(&r);
+}
+
+static void noc_writes_a_waveform(void)
+{
+    char dump[600], csv[600];
+    in_tmp(dump, sizeof dump, "noc.fst");
+    in_tmp(csv, sizeof csv, "noc.csv");
+    struct result r = run("noc", cfg_path, "--set", "chip.mesh_x=3", "--set", "noc.rates=[0.2]", "--set",
+                          "noc.warmup_cycles=100", "--set", "noc.measure_cycles=300", "--csv", csv, "--waves", dump, NULL);
+    CHECK(r.code == 0, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK(strstr(r.err, "waves: ") && strstr(r.err, "flit traversals (open with: gtkwave"), "stderr: %s", r.err);
+    char gtkw[600];
+    in_tmp(gtkw, sizeof gtkw, "noc.gtkw");
+    char *g = read_all(gtkw);
+    CHECK(exists(dump) && strstr(g, "chip.router_2_1.L_valid"), "save file: %.300s", g);
+    free(g);
+    result_free(&r);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 static void cleanup(void)
@@ -509,6 +585,9 @@ int main(void)
     RUN(infer_rejects_foreign_file);
     RUN(infer_rejects_checkpoint_of_other_settings);
     RUN(infer_needs_a_checkpoint);
+    RUN(wave_options_override_the_waves_section);
+    RUN(bad_wave_selection_is_refused_with_its_position);
+    RUN(noc_writes_a_waveform);
 
     cleanup();
     CHECK_DONE();

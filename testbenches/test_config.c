@@ -994,6 +994,57 @@ static void cleanup(void)
     rmdir(tmpdir);
 }
 
+/* ---- the waves section ---------------------------------------------------- */
+
+static void waves_section_is_read_and_overridden(void)
+{
+    char p[512], err[1024];
+    ext_fixture(p, "w0.yaml", "waves:\n  file: out/run.fst\n  cores: 0,4,6\n  neurons: 3\n  sample_first: 5\n"
+                              "  samples: 10\n  cycle_first: 100\n  cycle_last: 900\n");
+    CHECK(load(p, NULL, 0, &cfg, err) == 0, "%s", err);
+    const struct waves_cfg *w = &cfg.waves;
+    CHECK(!strcmp(w->file, "out/run.fst") && !strcmp(w->cores, "0,4,6") && w->neurons == 3 && w->sample_first == 5 &&
+              w->samples == 10 && w->cycle_first == 100 && w->cycle_last == 900,
+          "read %s %s %d %lld %lld %lld %lld", w->file, w->cores, w->neurons, (long long)w->sample_first,
+          (long long)w->samples, (long long)w->cycle_first, (long long)w->cycle_last);
+    const char *sets[] = { "waves.cores=2", "waves.file='b c.vcd'" };
+    CHECK(load(p, sets, 2, &cfg, err) == 0, "%s", err);
+    CHECK(!strcmp(cfg.waves.cores, "2") && !strcmp(cfg.waves.file, "b c.vcd") && cfg.waves.neurons == 3,
+          "after overrides: cores '%s' file '%s' neurons %d", cfg.waves.cores, cfg.waves.file, cfg.waves.neurons);
+    /* The defaults of base.yaml: no dump, every core, 8 neurons, 2 samples. */
+    ext_fixture(p, "w1.yaml", "");
+    CHECK(load(p, NULL, 0, &cfg, err) == 0, "%s", err);
+    CHECK(!cfg.waves.file[0] && !strcmp(cfg.waves.cores, "all") && cfg.waves.neurons == 8 && cfg.waves.samples == 2,
+          "defaults: file '%s' cores '%s' neurons %d samples %lld", cfg.waves.file, cfg.waves.cores,
+          cfg.waves.neurons, (long long)cfg.waves.samples);
+}
+
+static void waves_section_rejects_bad_values(void)
+{
+    char p[512], want[2048];
+    ext_fixture(p, "wb1.yaml", "waves:\n  file: run.txt\n");
+    snprintf(want, sizeof want, "%s:3:9: waves.file: 'run.txt' must end in .fst or .vcd", p);
+    expect_error(p, NULL, 0, want);
+    ext_fixture(p, "wb2.yaml", "waves:\n  cores: 0,,4\n");
+    snprintf(want, sizeof want, "%s:3:10: waves.cores: expected all or a comma-separated list of core indices, got '0,,4'", p);
+    expect_error(p, NULL, 0, want);
+    ext_fixture(p, "wb3.yaml", "waves:\n  cycle_first: 500\n  cycle_last: 100\n");
+    snprintf(want, sizeof want, "%s:4:15: waves.cycle_last: 100 is before waves.cycle_first 500", p);
+    expect_error(p, NULL, 0, want);
+    ext_fixture(p, "wb4.yaml", "waves:\n  neurons: -1\n");
+    snprintf(want, sizeof want, "%s:3:12: waves.neurons: -1 is out of range [0, 65536]", p);
+    expect_error(p, NULL, 0, want);
+    ext_fixture(p, "wb5.yaml", "waves:\n  sample: 3\n");
+    snprintf(want, sizeof want, "%s:3:3: unknown key 'waves.sample'", p);
+    expect_error(p, NULL, 0, want);
+    ext_fixture(p, "wb6.yaml", "waves: [1]\n");
+    snprintf(want, sizeof want, "%s:2:8: waves: expected a mapping (or the name of a file holding one), got a list", p);
+    expect_error(p, NULL, 0, want);
+    ext_fixture(p, "wb7.yaml", "");
+    const char *sets[] = { "waves.cores=all,1" };
+    expect_error(p, sets, 1, "--set:1:13: waves.cores: expected all or a comma-separated list of core indices, got 'all,1'");
+}
+
 int main(void)
 {
     if (!getcwd(repo, sizeof repo)) {
@@ -1067,6 +1118,8 @@ int main(void)
     RUN(int64_seed_limits);
     RUN(config_to_json_is_valid_and_resolved);
     RUN(mutated_configs_fail_cleanly);
+    RUN(waves_section_is_read_and_overridden);
+    RUN(waves_section_rejects_bad_values);
 
     free(flat);
     cleanup();

@@ -44,7 +44,7 @@ static struct config noc_config(int X, int Y, const char *traffic, double rate)
 static int run(const struct config *c, double rate, struct noc_point *p)
 {
     char err[2048];
-    if (noc_run_point(c, rate, 1, p, err, sizeof err)) {
+    if (noc_run_point(c, rate, 1, NULL, p, err, sizeof err)) {
         printf("     noc_run_point: %s\n", err);
         return -1;
     }

@@ -1,17 +1,21 @@
 /* Waveform dumps read back: the signals are there under their hierarchical
  * names, the number of spikes in the dump equals the simulator's own counters,
  * and an FST dump (read through gtkwave's fst2vcd) and a VCD dump of the same
- * run agree. */
+ * run agree; the same for the NoC-only dump (`ssnnsim noc --waves`), whose
+ * flit count from the valid signals must equal the mesh's own counters. */
 #include "check.h"
 #include "chip.h"
 #include "chip_waves.h"
 #include "config.h"
+#include "dataset.h"
+#include "noc.h"
 #include "rng.h"
 #include "ssnn.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define NS 8
@@ -164,6 +168,222 @@ static void fst_and_vcd_dumps_agree(void)
         CHECK(a[k].edges == b[k].edges && a[k].edges > 0, "%s: VCD %ld, FST %ld", a[k].name, a[k].edges, b[k].edges);
 }
 
+/* ---- size of a dump of the real network -------------------------------------- */
+
+/* Ten training samples of 784-500-10 on the default chip, with the selection of
+ * workloads/base.yaml widened to those ten samples; returns the dump's bytes. */
+static long mnist_dump_bytes(const char *path, const char **data)
+{
+    static struct config cfg;
+    char err[1024];
+    if (config_load("workloads/mnist.yaml", NULL, 0, &cfg, err, sizeof err)) {
+        printf("%s\n", err);
+        return -1;
+    }
+    static uint8_t px[10][784];
+    int lab[10];
+    struct dataset d;
+    struct dataset_spec spec = { cfg.dataset.train_images, cfg.dataset.train_labels, 10, 0, 0, 28, 28, 10 };
+    if (dataset_load(&spec, &d, err, sizeof err) == 0) {
+        memcpy(px, d.images, sizeof px);
+        for (int i = 0; i < 10; i++) lab[i] = d.labels[i];
+        dataset_free(&d);
+        *data = "MNIST";
+    } else {
+        /* No data fetched (make data): strokes of about MNIST's ink, one per class. */
+        for (int i = 0; i < 10; i++) {
+            lab[i] = i;
+            for (int p = 0; p < 784; p++) {
+                int r = p / 28, c = p % 28;
+                px[i][p] = (uint8_t)((r > 4 && r < 24 && (c + r * i / 9) % 28 > 10 && (c + r * i / 9) % 28 < 16) ? 240 : 0);
+            }
+        }
+        *data = "generated strokes";
+    }
+    struct ssnn g;
+    struct chip c;
+    if (ssnn_init(&g, &cfg, err, sizeof err) || chip_init(&c, &cfg, &g, err, sizeof err)) {
+        printf("%s\n", err);
+        return -1;
+    }
+    struct wave_select sel = { "", cfg.waves.neurons, 0, 10, 0, 0 };
+    snprintf(sel.cores, sizeof sel.cores, "%s", cfg.waves.cores);
+    c.waves = chip_waves_open(&c, path, &sel, err, sizeof err);
+    long rc = c.waves ? 0 : -1;
+    for (int i = 0; i < 10 && !rc; i++)
+        if (chip_train_sample(&c, px[i], lab[i], cfg.training.T, 65536, err, sizeof err) < 0) rc = -1;
+    if (c.waves && chip_waves_close(c.waves, err, sizeof err)) rc = -1;
+    c.waves = NULL;
+    chip_free(&c);
+    ssnn_free(&g);
+    if (rc) {
+        printf("%s\n", err);
+        return -1;
+    }
+    struct stat st;
+    return stat(path, &st) ? -1 : (long)st.st_size;
+}
+
+static void ten_samples_of_784_500_10_stay_under_50_mb(void)
+{
+    char vcd[300], fst[300];
+    snprintf(vcd, sizeof vcd, "%s/ten.vcd", dir);
+    snprintf(fst, sizeof fst, "%s/ten.fst", dir);
+    const char *data = "";
+    long v = mnist_dump_bytes(vcd, &data), f = mnist_dump_bytes(fst, &data);
+    printf("10 samples of 784-500-10 (%s), default selection: VCD %.2f MB, FST %.2f MB\n", data, v / 1e6, f / 1e6);
+    CHECK(v > 0 && f > 0, "dumps failed: VCD %ld bytes, FST %ld bytes", v, f);
+    CHECK(v < 50000000 && f < 50000000, "VCD %ld bytes, FST %ld bytes: over 50 MB", v, f);
+}
+
+/* ---- the NoC alone --------------------------------------------------------------- */
+
+static char *slurp_text(const char *path)
+{
+    FILE *g = fopen(path, "r");
+    static char buf[1 << 20];
+    size_t n = g ? fread(buf, 1, sizeof buf - 1, g) : 0;
+    buf[n] = 0;
+    if (g) fclose(g);
+    return buf;
+}
+
+/* A 4x4 mesh, two rates, short windows; sums the counters of the dumped points. */
+static int noc_run(const char *path, const struct wave_select *sel, struct mesh_counters *sum, uint64_t *flits)
+{
+    static struct config cfg;
+    const char *o[] = { "chip.mesh_x=4", "chip.mesh_y=4", "noc.rates=[0.1, 0.45]", "noc.warmup_cycles=200",
+                        "noc.measure_cycles=600", "noc.drain_cycles=3000" };
+    struct config_override ov[6];
+    for (int i = 0; i < 6; i++) ov[i] = (struct config_override){ o[i], 0, 0, 0, 0 };
+    char err[1024];
+    if (config_load("workloads/noc/uniform.yaml", ov, 6, &cfg, err, sizeof err)) {
+        printf("%s\n", err);
+        return -1;
+    }
+    struct noc_waves *nw = noc_waves_open(&cfg, path, sel, err, sizeof err);
+    if (!nw) {
+        printf("%s\n", err);
+        return -1;
+    }
+    memset(sum, 0, sizeof *sum);
+    for (int i = 0; i < cfg.noc.n_rates; i++) {
+        struct noc_point pt;
+        if (noc_run_point(&cfg, cfg.noc.rates[i], 1, nw, &pt, err, sizeof err)) {
+            printf("%s\n", err);
+            return -1;
+        }
+        if (i < sel->sample_first || (sel->samples > 0 && i >= sel->sample_first + sel->samples)) continue;
+        sum->switch_traversals += pt.counters.switch_traversals;
+        sum->flits_ejected += pt.counters.flits_ejected;
+    }
+    *flits = noc_waves_flits(nw);
+    return noc_waves_close(nw, err, sizeof err);
+}
+
+static struct tally port_tally[] = { { "N_valid", 0 }, { "E_valid", 0 }, { "S_valid", 0 }, { "W_valid", 0 },
+                                     { "L_valid", 0 }, { "measuring", 0 } };
+#define N_PORT_TALLY 6
+
+static void noc_dump_flits_equal_the_mesh_counters(void)
+{
+    char vcd[300];
+    snprintf(vcd, sizeof vcd, "%s/noc.vcd", dir);
+    struct wave_select all = { "all", 0, 0, 0, 0, 0 };
+    struct mesh_counters c;
+    uint64_t flits = 0;
+    CHECK(noc_run(vcd, &all, &c, &flits) == 0, "noc run with a VCD dump failed");
+    struct tally t[N_PORT_TALLY];
+    memcpy(t, port_tally, sizeof t);
+    int nv = 0;
+    CHECK(vcd_tally(vcd, t, N_PORT_TALLY, &nv) == 0, "cannot read %s", vcd);
+    long valid = t[0].edges + t[1].edges + t[2].edges + t[3].edges + t[4].edges;
+    CHECK((uint64_t)valid == c.switch_traversals && flits == c.switch_traversals,
+          "%ld valid pulses in the dump, %llu written, %llu switch traversals counted by the mesh", valid,
+          (unsigned long long)flits, (unsigned long long)c.switch_traversals);
+    CHECK((uint64_t)t[4].edges == c.flits_ejected, "%ld L_valid pulses, %llu flits ejected", t[4].edges,
+          (unsigned long long)c.flits_ejected);
+    CHECK(t[5].edges == 2, "the measurement window opened %ld times over two points", t[5].edges);
+    CHECK(nv == 3 + 16 * 14, "%d signals declared, expected 3 + 16 routers x 14", nv);
+    char gtkw[300];
+    snprintf(gtkw, sizeof gtkw, "%s/noc.gtkw", dir);
+    const char *g = slurp_text(gtkw);
+    CHECK(strstr(g, "chip.router_3_2.W_valid") && strstr(g, "chip.router_0_0.L_occupancy[7:0]") &&
+              strstr(g, "chip.router_1_1.E_credits[7:0]") && strstr(g, "chip.offered_milli[15:0]"),
+          "save file lacks the router signals:\n%.300s", g);
+}
+
+static void noc_fst_and_vcd_dumps_agree(void)
+{
+    char vcd[300], fst[300], conv[300], cmd[1000];
+    snprintf(vcd, sizeof vcd, "%s/n.vcd", dir);
+    snprintf(fst, sizeof fst, "%s/n.fst", dir);
+    snprintf(conv, sizeof conv, "%s/n-from-fst.vcd", dir);
+    struct wave_select all = { "all", 0, 0, 0, 0, 0 };
+    struct mesh_counters c1, c2;
+    uint64_t f1, f2;
+    CHECK(noc_run(vcd, &all, &c1, &f1) == 0 && noc_run(fst, &all, &c2, &f2) == 0, "runs failed");
+    snprintf(cmd, sizeof cmd, "fst2vcd -f '%s' -o '%s' >/dev/null 2>&1", fst, conv);
+    if (system(cmd) != 0) {
+        CHECK(0, "fst2vcd (package gtkwave) failed or is missing: %s", cmd);
+        return;
+    }
+    struct tally a[N_PORT_TALLY], b[N_PORT_TALLY];
+    memcpy(a, port_tally, sizeof a);
+    memcpy(b, port_tally, sizeof b);
+    int na = 0, nb = 0;
+    vcd_tally(vcd, a, N_PORT_TALLY, &na);
+    vcd_tally(conv, b, N_PORT_TALLY, &nb);
+    CHECK(na == nb && na > 100, "VCD declares %d signals, FST %d", na, nb);
+    for (int k = 0; k < N_PORT_TALLY; k++)
+        CHECK(a[k].edges == b[k].edges && a[k].edges > 0, "%s: VCD %ld, FST %ld", a[k].name, a[k].edges, b[k].edges);
+}
+
+/* Routers 5 and 6 only, the second point only, a cycle window inside it: the
+ * dump holds those routers, and no value change outside the window. */
+static void noc_selection_limits_routers_points_and_cycles(void)
+{
+    char vcd[300];
+    snprintf(vcd, sizeof vcd, "%s/sel.vcd", dir);
+    struct wave_select all = { "all", 0, 0, 0, 0, 0 };
+    struct mesh_counters c;
+    uint64_t flits_all = 0, flits = 0;
+    CHECK(noc_run(vcd, &all, &c, &flits_all) == 0, "noc run failed");
+    /* Point 1 starts after point 0's cycles: find them from a run of point 0 alone. */
+    struct wave_select first = { "all", 0, 0, 1, 0, 0 };
+    CHECK(noc_run(vcd, &first, &c, &flits) == 0, "noc run failed");
+    const char *text = slurp_text(vcd);
+    unsigned long long end0 = 0;
+    for (const char *p = text; (p = strchr(p, '#')); p++) end0 = strtoull(p + 1, NULL, 10);
+    uint64_t a = end0 + 250, b = end0 + 450;
+    struct wave_select sel = { "5,6", 0, 1, 1, a, b };
+    CHECK(noc_run(vcd, &sel, &c, &flits) == 0, "noc run with a selection failed");
+    struct tally t[N_PORT_TALLY];
+    memcpy(t, port_tally, sizeof t);
+    int nv = 0;
+    vcd_tally(vcd, t, N_PORT_TALLY, &nv);
+    long valid = t[0].edges + t[1].edges + t[2].edges + t[3].edges + t[4].edges;
+    CHECK(nv == 3 + 2 * 14, "%d signals declared, expected 3 + 2 routers x 14", nv);
+    CHECK(valid > 0 && (uint64_t)valid == flits && flits < flits_all / 10,
+          "%ld valid pulses in the window, %llu written, %llu in the whole dump", valid, (unsigned long long)flits,
+          (unsigned long long)flits_all);
+    text = slurp_text(vcd);
+    unsigned long long lo = ~0ull, hi = 0;
+    for (const char *p = text; (p = strchr(p, '#')); p++) {
+        unsigned long long x = strtoull(p + 1, NULL, 10);
+        if (x == 0) continue;               /* the initial values */
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+    }
+    CHECK(lo >= a && hi <= b + 2, "value changes from cycle %llu to %llu, window %llu..%llu", lo, hi,
+          (unsigned long long)a, (unsigned long long)b);
+    char gtkw[300];
+    snprintf(gtkw, sizeof gtkw, "%s/sel.gtkw", dir);
+    const char *g = slurp_text(gtkw);
+    CHECK(strstr(g, "chip.router_1_1.N_valid") && strstr(g, "chip.router_2_1.N_valid") && !strstr(g, "router_0_0"),
+          "save file holds other routers:\n%.300s", g);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/ssnn-waves-XXXXXX");
@@ -171,6 +391,10 @@ int main(void)
     make_images();
     RUN(dump_spike_counts_equal_the_counters);
     RUN(fst_and_vcd_dumps_agree);
+    RUN(ten_samples_of_784_500_10_stay_under_50_mb);
+    RUN(noc_dump_flits_equal_the_mesh_counters);
+    RUN(noc_fst_and_vcd_dumps_agree);
+    RUN(noc_selection_limits_routers_points_and_cycles);
     char cmd[200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd)) return 1;
