@@ -42,8 +42,9 @@ endif
 LIB_OBJ  += $(SC_OBJ)
 # The Verilated router and the Verilator runtime it calls, in that order.
 SC_VL_LINK := $(BUILD)/sim/systemc/sc_main.o $(SC_VL)/Vrouter__ALL.a $(SC_VL)/verilated.o $(SC_VL)/verilated_threads.o
-LDLIBS   += $(SC_VL_LINK) -L$(SYSTEMC_LIBDIR) -lsystemc -lstdc++ -latomic
+LDLIBS   += $(SC_VL_LINK) -L$(SYSTEMC_LIBDIR) -lsystemc -lstdc++ -latomic -lm
 XCFLAGS_TRAIN := -DSSNN_SYSTEMC
+SC_TEST_BINS  := $(BUILD)/ssnnsim-planted-link
 endif
 TEST_SRC := $(wildcard testbenches/test_*.c)
 TEST_BIN := $(TEST_SRC:testbenches/%.c=$(BUILD)/tests/%)
@@ -75,6 +76,14 @@ $(BUILD)/sim/systemc/%.o: sim/systemc/%.cpp $(SC_VL)/Vrouter__ALL.a
 	@mkdir -p $(dir $@)
 	$(CXX) $(CFLAGS) $(SC_CXXFLAGS) -MMD -MP -c $< -o $@
 
+# The teeth of the SystemC equality tests: ssnnsim whose C router links hold each
+# flit one cycle too long (PLANT_SC_LINK_DELAY); test_systemc must see it differ.
+$(BUILD)/sim/systemc/c_router-planted-link.o: sim/systemc/c_router.cpp $(SC_VL)/Vrouter__ALL.a
+	@mkdir -p $(dir $@)
+	$(CXX) $(CFLAGS) $(SC_CXXFLAGS) -DPLANT_SC_LINK_DELAY -c $< -o $@
+$(BUILD)/ssnnsim-planted-link: $(BUILD)/sim/cli.o $(BUILD)/sim/systemc/c_router-planted-link.o $(BUILD)/libssnn.a
+	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
+
 # rtl/router.sv as a SystemC module, and the Verilator runtime it needs.
 $(SC_VL)/Vrouter__ALL.a: rtl/router.sv rtl/flit_pkg.sv Makefile
 	@mkdir -p $(SC_VL)
@@ -103,14 +112,14 @@ $(BUILD)/tests/%: testbenches/%.c $(BUILD)/libssnn.a testbenches/check.h
 
 # Tests need the datasets only for the end-to-end checks; they run on a fresh machine.
 test: deps
-	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim $(TEST_BIN) lockstep-bins
+	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim $(TEST_BIN) lockstep-bins $(SC_TEST_BINS)
 	@tools/run-tests $(BUILD)
 
 # The same tests under AddressSanitizer + UBSan, in a build tree of their own.
 san: deps
 	@$(MAKE) --no-print-directory BUILD=build-san MODEL_OPT= \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  build-san/ssnnsim $(patsubst $(BUILD)/%,build-san/%,$(TEST_BIN)) lockstep-bins
+	  build-san/ssnnsim $(patsubst $(BUILD)/%,build-san/%,$(TEST_BIN) $(SC_TEST_BINS)) lockstep-bins
 	@ASAN_OPTIONS=detect_leaks=1 tools/run-tests build-san
 
 demo: data

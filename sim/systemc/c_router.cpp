@@ -10,6 +10,15 @@ extern "C" {
 }
 
 #include <cstdio>
+#include <utility>
+
+#ifdef PLANT_SC_LINK_DELAY
+#include <array>
+#include <map>
+// The flit each link holds back (kept outside the class: the planted object links
+// against modules compiled without the bug, so the class layout must not change).
+static std::map<const void *, std::array<link_flit, 4>> held;
+#endif
 
 static void on_traverse(void *ctx, uint64_t, int, int, int out_port, int, const struct flit *)
 {
@@ -71,6 +80,11 @@ void c_router::tick()
         l.valid = o.valid[p];
         l.vc = o.vc[p];
         if (l.valid) l.f = o.flit[p];
+#ifdef PLANT_SC_LINK_DELAY
+        // Planted bug (tests): every link holds its flit one cycle longer than the
+        // RTL's registers do; the equality with the native engine must fail.
+        std::swap(l, held[this][p]);
+#endif
         out[p].write(l);
         link_credit c;
         c.valid = o.credit[p];

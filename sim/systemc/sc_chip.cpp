@@ -44,6 +44,8 @@ extern "C" int sc_chip_attach(struct chip *c, char *err, size_t errlen)
     elaborated = true;
     // No banner on stdout: result files and tests read it.
     setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+    // Nor SystemC's informational notes (the VCD writer's timescale) on stderr.
+    sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     int failed = 0;
     chip_top *top = new chip_top("chip", c, err, errlen, &failed);
     if (failed) return -1;
