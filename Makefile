@@ -140,7 +140,10 @@ waves: data
 	  --set training.T_test=4 --waves waves/demo.fst --wave-samples 4 --quiet
 	@echo "open with:  gtkwave waves/demo.fst waves/demo.gtkw"
 
-bench: data all $(BUILD)/bench_golden $(BUILD)/bench_chip
+$(BUILD)/bench_systemc: tools/bench_systemc.c $(BUILD)/libssnn.a
+	$(CC) $(CFLAGS) $(XCFLAGS) -Isim/systemc $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
+
+bench: data all $(BUILD)/bench_golden $(BUILD)/bench_chip $(BUILD)/bench_systemc
 	@tools/bench $(BUILD)
 
 # libFuzzer (clang) on the three parsers of untrusted input, each for FUZZ_SECONDS,
