@@ -161,6 +161,32 @@ static void systemc_with_every_router_rtl_equals_native_chip(void)
     CHECK(systemc_equals_native(bin, "[router]", why, sizeof why), "%s", why);
 }
 
+static void systemc_equals_native_chip_on_slow_links_and_two_vcs(void)
+{
+    /* Links of 3 cycles and 2 VCs per class: router_io's link registers and VC
+     * allocation against the mesh's (every RTL check above uses the default router). */
+    char out[600], why[800];
+    in_tmp(out, sizeof out, "native-ll3.json");
+    struct result r = run_train(bin, "--engine", "chip", "--set", "chip.router.link_latency=3", "--set",
+                                "chip.router.vcs=2", SHORT_RUN, "--out", out, NULL);
+    CHECK(r.code == 0, "native: exit %d: %.300s", r.code, r.err);
+    free(r.err);
+    char *want = result_body(out);
+    in_tmp(out, sizeof out, "systemc-ll3.json");
+    r = run_train(bin, "--engine", "systemc", "--set", "chip.router.link_latency=3", "--set", "chip.router.vcs=2",
+                  SHORT_RUN, "--out", out, NULL);
+    CHECK(r.code == 0, "systemc: exit %d: %.300s", r.code, r.err);
+    free(r.err);
+    char *got = result_body(out);
+    if (strcmp(want, got)) {
+        first_difference(want, got, why, sizeof why);
+        CHECK(0, "%s", why);
+    }
+    CHECK(strstr(want, "\"link_latency\": 3"), "the run did not use 3-cycle links");
+    free(want);
+    free(got);
+}
+
 static void planted_slow_link_is_caught(void)
 {
     char why[800];
@@ -343,6 +369,7 @@ int main(void)
     RUN(systemc_training_equals_native_chip);
     RUN(systemc_with_one_rtl_router_equals_native_chip);
     RUN(systemc_with_every_router_rtl_equals_native_chip);
+    RUN(systemc_equals_native_chip_on_slow_links_and_two_vcs);
     RUN(planted_slow_link_is_caught);
     RUN(systemc_vcd_names_are_the_native_names);
     RUN(systemc_waves_must_be_vcd);
