@@ -93,6 +93,7 @@ chip_top::chip_top(sc_core::sc_module_name name, struct chip *chip, char *err, s
         m->loop(*loop_[q->node]);
         cores_.push_back(m);
     }
+    n_rtl_ = rtl_routers();
     SC_THREAD(controller);
 }
 
@@ -169,8 +170,13 @@ void chip_top::run_cycles()
             // Network clock: every router steps; RTL outputs are collected at its fall.
             wait(at + ns * 0.5 - sc_core::sc_time_stamp());
             noc_clk_.write(true);
-            wait(ns * 0.25);
-            noc_clk_.write(false);
+            if (n_rtl_) {
+                wait(ns * 0.25);
+                noc_clk_.write(false);
+            } else {
+                wait(SC_ZERO_TIME);     // C routers act in the delta after the edge
+                noc_clk_.write(false);
+            }
             wait(SC_ZERO_TIME);
             wait(SC_ZERO_TIME);
             noc_cycles_++;

@@ -6,7 +6,7 @@
 // cycle n occupies [n, n+1) ns (after inference, which rewinds the cycle count, from
 // a later origin): the chip clock rises at n (every core acts), the
 // network clock rises at n + 0.5 (every router acts) and falls at n + 0.75 (the
-// RTL's registered outputs are collected). The network clock is gated off while
+// RTL's registered outputs are collected; with only C routers, a delta later). The network clock is gated off while
 // no flit is in the network, as the native engine stops the mesh then, and when
 // there is neither traffic nor a loop-back flit the controller advances time to
 // the next computation's end instead of ticking idle cycles, as chip.c does. A
@@ -54,6 +54,7 @@ private:
     std::vector<link *> edge_;          // [node * 4 + p]: unconnected input p at the mesh edge
     noc_books books_;
     uint64_t noc_cycles_ = 0;
+    int n_rtl_ = 0;                     // RTL routers (their outputs are collected at the clock's fall)
     struct mesh_counters sum_ = {};
     sc_core::sc_time origin_ = sc_core::SC_ZERO_TIME;   // simulated time of cycle 0
     sc_core::sc_event go_;

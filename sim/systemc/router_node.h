@@ -50,7 +50,9 @@ struct c_router : router_node {
 
 private:
     void tick();
+    bool links_empty() const;
     struct router_io io_;
+    bool quiet_ = true;     // its outputs show no flit and no credit
 };
 
 // Builds the RTL router of node (x, y), or NULL with a message when this build's

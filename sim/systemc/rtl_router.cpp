@@ -36,34 +36,68 @@ constexpr int kVcW = kNvc > 1 ? 32 - __builtin_clz(kNvc - 1) : 1;
 static_assert(R::MeshX == 2 * R::NodeX + 1 && R::MeshY == 2 * R::NodeY + 1 && R::NodeX == R::NodeY,
               "the SystemC engine's router is built at the centre of a square virtual mesh");
 
-// LSB first: step, neuron, tail, head, tclass, stream, dst, src (flit_pkg.sv; testbenches/flit_pack.h).
-template <int W>
-void put(sc_dt::sc_bv<W> &bv, int base, const struct flit &f, int dst)
+// LSB first: step, neuron, tail, head, tclass, stream, dst, src (flit_pkg.sv;
+// testbenches/flit_pack.h), built as 32-bit words: sc_bv's word access is far
+// cheaper than its bit ranges.
+struct field {
+    int lsb, width;
+};
+constexpr field kStep{ 0, 32 }, kNeuron{ 32, 32 }, kTail{ 64, 1 }, kHead{ 65, 1 }, kClass{ 66, 2 },
+    kStream{ 68, 3 }, kDst{ 71, 16 }, kSrc{ 87, 16 };
+
+inline void put_bits(uint32_t *w, int lsb, int width, uint64_t v)
 {
-    bv.range(base + 31, base) = f.step;
-    bv.range(base + 63, base + 32) = f.neuron;
-    bv[base + 64] = f.tail ? sc_dt::SC_LOGIC_1 : sc_dt::SC_LOGIC_0;
-    bv[base + 65] = f.head ? sc_dt::SC_LOGIC_1 : sc_dt::SC_LOGIC_0;
-    bv.range(base + 67, base + 66) = f.tclass;
-    bv.range(base + 70, base + 68) = f.stream;
-    bv.range(base + 86, base + 71) = dst;
-    bv.range(base + 102, base + 87) = f.src;
+    for (int i = 0; i < width; i++, v >>= 1)
+        if (v & 1) w[(lsb + i) >> 5] |= 1u << ((lsb + i) & 31);
+}
+
+inline uint32_t get_bits(const uint32_t *w, int lsb, int width)
+{
+    uint64_t pair = w[lsb >> 5] | (uint64_t)w[(lsb >> 5) + 1] << 32;  // every field fits in two words
+    return (uint32_t)(pair >> (lsb & 31) & ((1ull << width) - 1));
+}
+
+// Writes f (with destination dst) at bit `base` of the zeroed words w.
+inline void put(uint32_t *w, int base, const struct flit &f, int dst)
+{
+    put_bits(w, base + kStep.lsb, kStep.width, f.step);
+    put_bits(w, base + kNeuron.lsb, kNeuron.width, f.neuron);
+    put_bits(w, base + kTail.lsb, kTail.width, f.tail);
+    put_bits(w, base + kHead.lsb, kHead.width, f.head);
+    put_bits(w, base + kClass.lsb, kClass.width, f.tclass);
+    put_bits(w, base + kStream.lsb, kStream.width, f.stream);
+    put_bits(w, base + kDst.lsb, kDst.width, (uint64_t)dst);
+    put_bits(w, base + kSrc.lsb, kSrc.width, f.src);
+}
+
+inline struct flit get(const uint32_t *w, int base)
+{
+    struct flit f = {};
+    f.step = get_bits(w, base + kStep.lsb, kStep.width);
+    f.neuron = get_bits(w, base + kNeuron.lsb, kNeuron.width);
+    f.tail = (uint8_t)get_bits(w, base + kTail.lsb, kTail.width);
+    f.head = (uint8_t)get_bits(w, base + kHead.lsb, kHead.width);
+    f.tclass = (uint8_t)get_bits(w, base + kClass.lsb, kClass.width);
+    f.stream = (uint8_t)get_bits(w, base + kStream.lsb, kStream.width);
+    f.dst = (uint16_t)get_bits(w, base + kDst.lsb, kDst.width);
+    f.src = (uint16_t)get_bits(w, base + kSrc.lsb, kSrc.width);
+    return f;
 }
 
 template <int W>
-struct flit get(const sc_dt::sc_bv<W> &bv, int base)
+void to_bv(sc_dt::sc_bv<W> &bv, const uint32_t *w)
 {
-    struct flit f = {};
-    f.step = bv.range(base + 31, base).to_uint();
-    f.neuron = bv.range(base + 63, base + 32).to_uint();
-    f.tail = bv[base + 64].to_bool();
-    f.head = bv[base + 65].to_bool();
-    f.tclass = (uint8_t)bv.range(base + 67, base + 66).to_uint();
-    f.stream = (uint8_t)bv.range(base + 70, base + 68).to_uint();
-    f.dst = (uint16_t)bv.range(base + 86, base + 71).to_uint();
-    f.src = (uint16_t)bv.range(base + 102, base + 87).to_uint();
-    return f;
+    for (int i = 0; i < (W + 31) / 32; i++) bv.set_word(i, w[i]);
 }
+
+template <int W>
+void from_bv(const sc_dt::sc_bv<W> &bv, uint32_t *w)
+{
+    for (int i = 0; i < (W + 31) / 32; i++) w[i] = bv.get_word(i);
+    w[(W + 31) / 32] = 0;
+}
+
+constexpr int kWords4 = (4 * kFlitW + 31) / 32 + 1, kWords1 = (kFlitW + 31) / 32 + 1;
 
 struct rtl_router : router_node {
     SC_HAS_PROCESS(rtl_router);
@@ -127,14 +161,13 @@ private:
 
     void drive_inputs()
     {
-        uint32_t valid = 0, vc = 0, credit = 0, credit_vc = 0;
-        sc_dt::sc_bv<4 * kFlitW> flits = in_flit_i_.read();
+        uint32_t valid = 0, vc = 0, credit = 0, credit_vc = 0, w[kWords4] = {};
         for (int p = 0; p < 4; p++) {
             const link_flit &l = in[p].read();
             if (l.valid) {
                 valid |= 1u << p;
                 vc |= (uint32_t)l.vc << (p * kVcW);
-                put(flits, p * kFlitW, l.f, to_virtual(l.f.dst));
+                put(w, p * kFlitW, l.f, to_virtual(l.f.dst));
             }
             const link_credit &c = out_credit[p].read();
             if (c.valid) {
@@ -142,6 +175,8 @@ private:
                 credit_vc |= (uint32_t)c.vc << (p * kVcW);
             }
         }
+        sc_dt::sc_bv<4 * kFlitW> flits;
+        to_bv(flits, w);
         in_valid_i_.write(valid);
         in_vc_i_.write(vc);
         in_flit_i_.write(flits);
@@ -154,8 +189,10 @@ private:
         const struct flit *f = inject->front();
         inj_valid_i_.write(f != nullptr);
         if (f) {
+            uint32_t w[kWords1] = {};
+            put(w, 0, *f, to_virtual(f->dst));
             sc_dt::sc_bv<kFlitW> b;
-            put(b, 0, *f, to_virtual(f->dst));
+            to_bv(b, w);
             inj_flit_i_.write(b);
         }
     }
@@ -163,14 +200,14 @@ private:
     void drive_outputs()
     {
         uint32_t valid = out_valid_o_.read(), vc = out_vc_o_.read();
-        uint32_t credit = in_credit_o_.read(), credit_vc = in_credit_vc_o_.read();
-        const sc_dt::sc_bv<4 * kFlitW> &flits = out_flit_o_.read();
+        uint32_t credit = in_credit_o_.read(), credit_vc = in_credit_vc_o_.read(), w[kWords4];
+        if (valid) from_bv(out_flit_o_.read(), w);
         for (int p = 0; p < 4; p++) {
             link_flit l;
             l.valid = valid >> p & 1;
             if (l.valid) {
                 l.vc = (uint8_t)(vc >> (p * kVcW) & ((1u << kVcW) - 1));
-                l.f = get(flits, p * kFlitW);
+                l.f = get(w, p * kFlitW);
                 l.f.dst = (uint16_t)to_real(l.f.dst);
             }
             out[p].write(l);
@@ -200,19 +237,21 @@ private:
     {
         if (!rst_n.read()) return;
         sent = 0;
-        uint32_t valid = out_valid_o_.read();
-        const sc_dt::sc_bv<4 * kFlitW> &flits = out_flit_o_.read();
+        uint32_t valid = out_valid_o_.read(), w[kWords4];
+        if (valid) from_bv(out_flit_o_.read(), w);
         for (int p = 0; p < 4; p++) {
             if (!(valid >> p & 1)) continue;
             sent |= 1u << p;
             (p == PORT_E || p == PORT_W ? c_.link_ew : c_.link_ns)++;
             c_.switch_traversals++;
             c_.buffer_reads++;
-            c_.arbitrations += 1 + flits[p * kFlitW + 65].to_bool();
+            c_.arbitrations += 1 + get_bits(w, p * kFlitW + kHead.lsb, kHead.width);
         }
         c_.credits += (uint64_t)__builtin_popcount(in_credit_o_.read());
         if (ej_valid_o_.read()) {
-            struct flit f = get(ej_flit_o_.read(), 0);
+            uint32_t e[kWords1];
+            from_bv(ej_flit_o_.read(), e);
+            struct flit f = get(e, 0);
             f.dst = (uint16_t)to_real(f.dst);
             eject->push(f);
             sent |= 1u << PORT_LOCAL;
