@@ -85,7 +85,13 @@ $(BUILD)/ssnnsim-planted-link: $(BUILD)/sim/cli.o $(BUILD)/sim/systemc/c_router-
 	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
 
 # rtl/router.sv as a SystemC module, and the Verilator runtime it needs.
-$(SC_VL)/Vrouter__ALL.a: rtl/router.sv rtl/flit_pkg.sv Makefile
+# $(SC_VL)/flags holds what the build depends on besides the sources, and changes only
+# when that does (editing the Makefile does not re-verilate).
+.PHONY: sc-flags-force
+$(SC_VL)/flags: sc-flags-force
+	@mkdir -p $(SC_VL)
+	@printf '%s\n' '$(SC_RTL_ROUTER_PARAMS) $(VL_SAN)' | cmp -s - $@ || printf '%s\n' '$(SC_RTL_ROUTER_PARAMS) $(VL_SAN)' > $@
+$(SC_VL)/Vrouter__ALL.a: rtl/router.sv rtl/flit_pkg.sv $(SC_VL)/flags
 	@mkdir -p $(SC_VL)
 	@echo "verilate router for SystemC ($(SC_RTL_ROUTER_PARAMS))"
 	@SYSTEMC_INCLUDE=$(SYSTEMC_INCLUDE) SYSTEMC_LIBDIR=$(SYSTEMC_LIBDIR) $(VERILATOR) --sc --build -j 2 -O3 -Wno-fatal \
