@@ -97,6 +97,7 @@ $(SC_VL)/Vrouter__ALL.a: rtl/router.sv rtl/flit_pkg.sv $(SC_VL)/flags
 	@SYSTEMC_INCLUDE=$(SYSTEMC_INCLUDE) SYSTEMC_LIBDIR=$(SYSTEMC_LIBDIR) $(VERILATOR) --sc --build -j 2 -O3 -Wno-fatal \
 	  $(addprefix -G,$(SC_RTL_ROUTER_PARAMS)) -CFLAGS "-O2 -std=c++17 $(VL_SAN)" --top-module router -Mdir $(SC_VL) \
 	  rtl/flit_pkg.sv rtl/router.sv >$(SC_VL)/build.log 2>&1 || { cat $(SC_VL)/build.log; exit 1; }
+	@touch $@      # Verilator's make keeps an unchanged archive's old time
 $(SC_VL)/verilated.o $(SC_VL)/verilated_threads.o: $(SC_VL)/Vrouter__ALL.a
 	@SYSTEMC_INCLUDE=$(SYSTEMC_INCLUDE) $(MAKE) -s -C $(SC_VL) -f Vrouter.mk $(notdir $@) >>$(SC_VL)/build.log 2>&1 \
 	  || { cat $(SC_VL)/build.log; exit 1; }
