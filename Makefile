@@ -11,10 +11,41 @@ LDLIBS  := -lyaml -lz -lm -lpthread
 BUILD   ?= build
 
 LIB_SRC  := $(filter-out sim/cli.c,$(wildcard sim/*.c)) $(wildcard models/*.c)
+# The SystemC engine (sim/systemc/, docs/systemc.md): C++17 against Debian's SystemC
+# 2.3.4 (libsystemc-dev, in tools/install-deps' base set), with rtl/router.sv Verilated
+# for SystemC (--sc) for mixed C/RTL chips. SYSTEMC=0 builds without it (the fuzzers
+# do: clang's fuzzer flags are C-only here); --engine systemc then says so.
+SYSTEMC ?= 1
+CXX     ?= g++
+SYSTEMC_INCLUDE ?= /usr/include
+SYSTEMC_LIBDIR  ?= /usr/lib/$(shell gcc -print-multiarch)
+VL_INC  := /usr/share/verilator/include
+SC_VL   := $(BUILD)/verilator-sc/router
+# The engine's RTL router: built once at the centre of a 31x31 virtual mesh, it
+# serves every node of meshes up to 16x16 (sim/systemc/rtl_router.cpp); the other
+# parameters are the default chip's router (workloads/chips/mesh4x4.yaml).
+SC_RTL_ROUTER_PARAMS ?= MeshX=31 MeshY=31 NodeX=15 NodeY=15 BufferDepth=4 Pipeline=2 LinkLatency=1 Vcs=1 \
+                        WatchdogCycles=100000
+SC_SRC  := $(filter-out sim/systemc/sc_main.cpp,$(wildcard sim/systemc/*.cpp))
+SC_OBJ  := $(SC_SRC:%.cpp=$(BUILD)/%.o)
+SC_CXXFLAGS := -std=c++17 -Wall -Wextra -Werror -Isim -Imodels -Isim/systemc -isystem $(SC_VL) \
+               -isystem $(VL_INC) -isystem $(VL_INC)/vltstd \
+               $(if $(filter /usr/include,$(SYSTEMC_INCLUDE)),,-isystem $(SYSTEMC_INCLUDE))
 # The FST writer that ships with Verilator (gtkwave's fstapi), compiled as it is.
 FST_DIR  ?= /usr/share/verilator/include/gtkwave
 FST_OBJ  := $(BUILD)/fst/fstapi.o $(BUILD)/fst/lz4.o $(BUILD)/fst/fastlz.o
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(FST_OBJ)
+ifeq ($(SYSTEMC),1)
+ifeq ($(wildcard $(SYSTEMC_INCLUDE)/systemc.h),)
+$(error SystemC headers not found in $(SYSTEMC_INCLUDE): run tools/install-deps (libsystemc-dev), set SYSTEMC_INCLUDE/SYSTEMC_LIBDIR, or build without the SystemC engine with SYSTEMC=0)
+endif
+LIB_OBJ  += $(SC_OBJ)
+# The Verilated router and the Verilator runtime it calls, in that order.
+SC_VL_LINK := $(BUILD)/sim/systemc/sc_main.o $(SC_VL)/Vrouter__ALL.a $(SC_VL)/verilated.o $(SC_VL)/verilated_threads.o
+LDLIBS   += $(SC_VL_LINK) -L$(SYSTEMC_LIBDIR) -lsystemc -lstdc++ -latomic -lm
+XCFLAGS_TRAIN := -DSSNN_SYSTEMC
+SC_TEST_BINS  := $(BUILD)/ssnnsim-planted-link
+endif
 TEST_SRC := $(wildcard testbenches/test_*.c)
 TEST_BIN := $(TEST_SRC:testbenches/%.c=$(BUILD)/tests/%)
 
@@ -39,14 +70,45 @@ $(BUILD)/fst/%.o: $(FST_DIR)/%.c
 	$(CC) $(CFLAGS) -fno-sanitize=undefined -std=gnu11 -w -DFST_CONFIG_INCLUDE='"fst_config.h"' -I$(FST_DIR) -c $< -o $@
 
 $(BUILD)/sim/waves.o: XCFLAGS += -I$(FST_DIR)
+$(BUILD)/sim/train.o: XCFLAGS += $(XCFLAGS_TRAIN) -Isim/systemc
+
+$(BUILD)/sim/systemc/%.o: sim/systemc/%.cpp $(SC_VL)/Vrouter__ALL.a
+	@mkdir -p $(dir $@)
+	$(CXX) $(CFLAGS) $(SC_CXXFLAGS) -MMD -MP -c $< -o $@
+
+# The teeth of the SystemC equality tests: ssnnsim whose C router links hold each
+# flit one cycle too long (PLANT_SC_LINK_DELAY); test_systemc must see it differ.
+$(BUILD)/sim/systemc/c_router-planted-link.o: sim/systemc/c_router.cpp $(SC_VL)/Vrouter__ALL.a
+	@mkdir -p $(dir $@)
+	$(CXX) $(CFLAGS) $(SC_CXXFLAGS) -DPLANT_SC_LINK_DELAY -c $< -o $@
+$(BUILD)/ssnnsim-planted-link: $(BUILD)/sim/cli.o $(BUILD)/sim/systemc/c_router-planted-link.o $(BUILD)/libssnn.a
+	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
+
+# rtl/router.sv as a SystemC module, and the Verilator runtime it needs.
+# $(SC_VL)/flags holds what the build depends on besides the sources, and changes only
+# when that does (editing the Makefile does not re-verilate).
+.PHONY: sc-flags-force
+$(SC_VL)/flags: sc-flags-force
+	@mkdir -p $(SC_VL)
+	@printf '%s\n' '$(SC_RTL_ROUTER_PARAMS) $(VL_SAN)' | cmp -s - $@ || printf '%s\n' '$(SC_RTL_ROUTER_PARAMS) $(VL_SAN)' > $@
+$(SC_VL)/Vrouter__ALL.a: rtl/router.sv rtl/flit_pkg.sv $(SC_VL)/flags
+	@mkdir -p $(SC_VL)
+	@echo "verilate router for SystemC ($(SC_RTL_ROUTER_PARAMS))"
+	@SYSTEMC_INCLUDE=$(SYSTEMC_INCLUDE) SYSTEMC_LIBDIR=$(SYSTEMC_LIBDIR) $(VERILATOR) --sc --build -j 2 -O3 -Wno-fatal \
+	  $(addprefix -G,$(SC_RTL_ROUTER_PARAMS)) -CFLAGS "-O2 -std=c++17 $(VL_SAN)" --top-module router -Mdir $(SC_VL) \
+	  rtl/flit_pkg.sv rtl/router.sv >$(SC_VL)/build.log 2>&1 || { cat $(SC_VL)/build.log; exit 1; }
+	@touch $@      # Verilator's make keeps an unchanged archive's old time
+$(SC_VL)/verilated.o $(SC_VL)/verilated_threads.o: $(SC_VL)/Vrouter__ALL.a
+	@SYSTEMC_INCLUDE=$(SYSTEMC_INCLUDE) $(MAKE) -s -C $(SC_VL) -f Vrouter.mk $(notdir $@) >>$(SC_VL)/build.log 2>&1 \
+	  || { cat $(SC_VL)/build.log; exit 1; }
 
 $(BUILD)/models/%.o: models/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(MODEL_OPT) $(XCFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/libssnn.a: $(LIB_OBJ)
+$(BUILD)/libssnn.a: $(LIB_OBJ) $(if $(filter 1,$(SYSTEMC)),$(SC_VL_LINK))
 	@rm -f $@
-	ar rcs $@ $^
+	ar rcs $@ $(LIB_OBJ)
 
 $(BUILD)/ssnnsim: $(BUILD)/sim/cli.o $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
@@ -65,14 +127,14 @@ $(BUILD)/ssnnsim-plant-ckpt: $(BUILD)/sim/cli.o $(BUILD)/plant/checkpoint.o $(BU
 
 # Tests need the datasets only for the end-to-end checks; they run on a fresh machine.
 test: deps
-	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim $(BUILD)/ssnnsim-plant-ckpt $(TEST_BIN) lockstep-bins
+	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim $(BUILD)/ssnnsim-plant-ckpt $(TEST_BIN) lockstep-bins $(SC_TEST_BINS)
 	@tools/run-tests $(BUILD)
 
 # The same tests under AddressSanitizer + UBSan, in a build tree of their own.
 san: deps
 	@$(MAKE) --no-print-directory BUILD=build-san MODEL_OPT= \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  build-san/ssnnsim build-san/ssnnsim-plant-ckpt $(patsubst $(BUILD)/%,build-san/%,$(TEST_BIN)) lockstep-bins
+	  build-san/ssnnsim build-san/ssnnsim-plant-ckpt $(patsubst $(BUILD)/%,build-san/%,$(TEST_BIN) $(SC_TEST_BINS)) lockstep-bins
 	@ASAN_OPTIONS=detect_leaks=1 SSNNSIM_SANITIZED=1 tools/run-tests build-san
 
 demo: data
@@ -110,7 +172,10 @@ waves: data
 	  --set training.T_test=4 --waves waves/demo.fst --wave-samples 4 --quiet
 	@echo "open with:  gtkwave waves/demo.fst waves/demo.gtkw"
 
-bench: data all $(BUILD)/bench_golden $(BUILD)/bench_chip
+$(BUILD)/bench_systemc: tools/bench_systemc.c $(BUILD)/libssnn.a
+	$(CC) $(CFLAGS) $(XCFLAGS) -Isim/systemc $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
+
+bench: data all $(BUILD)/bench_golden $(BUILD)/bench_chip $(BUILD)/bench_systemc
 	@tools/bench $(BUILD)
 
 # libFuzzer (clang) on the three parsers of untrusted input, each for FUZZ_SECONDS,
@@ -118,11 +183,11 @@ bench: data all $(BUILD)/bench_golden $(BUILD)/bench_chip
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := config idx checkpoint
 fuzz: deps
-	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang MODEL_OPT= \
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang MODEL_OPT= SYSTEMC=0 \
 	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" build-fuzz/libssnn.a
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  clang -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(XCFLAGS) \
-	    testbenches/fuzz/fuzz_$$t.c build-fuzz/libssnn.a -o build-fuzz/fuzz_$$t $(LDLIBS); \
+	    testbenches/fuzz/fuzz_$$t.c build-fuzz/libssnn.a -o build-fuzz/fuzz_$$t -lyaml -lz -lm -lpthread; \
 	  mkdir -p build-fuzz/corpus-$$t; \
 	  echo "fuzz $$t: $(FUZZ_SECONDS) s"; \
 	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
@@ -139,4 +204,4 @@ include testbenches/validate.mk
 # Flags live here: objects built under other flags are stale.
 $(LIB_OBJ) $(BUILD)/sim/cli.o: Makefile
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/sim/cli.d
+-include $(filter-out $(SC_VL)/%,$(LIB_OBJ:.o=.d)) $(BUILD)/sim/cli.d

@@ -176,6 +176,7 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
 
 void chip_free(struct chip *c)
 {
+    if (c->engine.free) c->engine.free(c->engine.ctx);
     for (int k = 0; k < c->n_cores; k++) core_free(&c->cores[k]);
     free(c->cores);
     if (c->local)
@@ -331,11 +332,11 @@ static int any_local(struct chip *c)
     return 0;
 }
 
-/* One time step: RELEASE from the master, cycles until every core has reported. */
-static int run_step(struct chip *c, uint32_t t, char *err, size_t errlen)
+/* The native clock of one step: RELEASE from the master, cycles until every
+ * core has reported. */
+static int clock_step(struct chip *c, char *err, size_t errlen)
 {
     uint64_t start = c->c.cycles;
-    if (c->waves) chip_waves_step(c->waves, start, c->wave_sample, t);
     struct core *m = c->master;
     m->barrier_count = 0;
     for (int k = 0; k < c->n_cores; k++) {
@@ -418,6 +419,15 @@ static int run_step(struct chip *c, uint32_t t, char *err, size_t errlen)
                  c->sh.step, (unsigned long long)c->c.cycles, (unsigned long long)mesh_in_flight(c->mesh));
         return -1;
     }
+    return 0;
+}
+
+/* One time step on whichever clock the chip has, and its timing statistics. */
+static int run_step(struct chip *c, uint32_t t, char *err, size_t errlen)
+{
+    uint64_t start = c->c.cycles;
+    if (c->waves) chip_waves_step(c->waves, start, c->wave_sample, t);
+    if (c->engine.run_step ? c->engine.run_step(c->engine.ctx, t, err, errlen) : clock_step(c, err, errlen)) return -1;
     uint64_t len = c->c.cycles - start;
     if (!c->c.steps || len < c->c.step_cycles_min) c->c.step_cycles_min = len;
     if (len > c->c.step_cycles_max) c->c.step_cycles_max = len;
@@ -471,6 +481,11 @@ void chip_totals(const struct chip *c, struct chip_totals *t)
             add_u64(q->role == CORE_HIDDEN ? &t->w1 : &t->w2, &q->tiles[i].c, NULL, sizeof q->tiles[i].c, 0);
     }
     t->chip = c->c;
+}
+
+const struct mesh_counters *chip_noc_counters(const struct chip *c)
+{
+    return c->engine.noc_counters ? c->engine.noc_counters(c->engine.ctx) : mesh_counters(c->mesh);
 }
 
 /* Parks (save = 1) or restores every core and tile counter. */

@@ -42,6 +42,18 @@ struct chip_totals {
     struct chip_counters chip;
 };
 
+/* Another clock for the same chip: the SystemC engine (sim/systemc/) runs each
+ * time step through its modules in place of the loop in chip.c, and owns the
+ * network then. Everything else (mapping, state exchange, counters) is chip.c's. */
+struct chip_engine {
+    void *ctx;
+    /* Step t of the sample, from the RELEASE to the completed barrier, counting
+     * c->c.cycles as chip.c does. */
+    int (*run_step)(void *ctx, uint32_t t, char *err, size_t errlen);
+    const struct mesh_counters *(*noc_counters)(void *ctx);
+    void (*free)(void *ctx);
+};
+
 struct chip {
     struct chip_shared sh;
     struct rpu_params rp;
@@ -68,6 +80,7 @@ struct chip {
     struct ssnn_counters *save_sc;
     struct crossbar_counters *save_x;
     int n_tiles_total;
+    struct chip_engine engine;      /* run_step NULL: the native clock below */
 };
 
 /* Maps the configured network onto the configured chip and loads the golden
@@ -83,6 +96,9 @@ int chip_train_sample(struct chip *c, const uint8_t *pixels, int label, int T, u
 /* WTA inference on the given streams (counters and training streams untouched). */
 int chip_infer_wta(struct chip *c, struct ssnn_streams *st, const uint8_t *pixels, int T, uint32_t *wins,
                    char *err, size_t errlen);
+
+/* The network's event counters, from whichever engine clocks it. */
+const struct mesh_counters *chip_noc_counters(const struct chip *c);
 
 /* Sums the training counters of every core and tile. */
 void chip_totals(const struct chip *c, struct chip_totals *t);

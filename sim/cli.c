@@ -46,9 +46,11 @@ static void usage_command(FILE *f, const struct command *c)
 {
     fprintf(f, "usage: ssnnsim %s CONFIG.yaml [options]\n%s\n\n%s", c->name, c->summary, c->usage);
     fprintf(f,
-            "  --engine NAME       golden (the bit-defining model) or chip (cycle-level, counts cycles and flits)\n"
+            "  --engine NAME       golden (the bit-defining model), chip (cycle-level, counts cycles and flits)\n"
+            "                      or systemc (the same chip as SystemC modules; chip.rtl swaps in RTL routers)\n"
             "  --check             chip: assert that no flit is left in flight at any step boundary\n"
-            "  --waves FILE        chip engine or noc: write waveforms (.fst or .vcd) and FILE.gtkw for GTKWave\n"
+            "  --waves FILE        chip engine or noc: write waveforms (.fst or .vcd) and FILE.gtkw for GTKWave;\n"
+            "                      systemc: an sc_trace VCD (.vcd) with the same signal names\n"
             "  --wave-cores LIST   cores (noc: routers) to dump: all or indices, e.g. 0,4,6\n"
             "  --wave-neurons N    first N neurons of each dumped core (output core: all)\n"
             "  --wave-samples [A:]N  dump N samples (noc: rate points) from A (0 = all)\n"
@@ -203,8 +205,8 @@ int main(int argc, char **argv)
         usage_command(stderr, cmd);
         return 2;
     }
-    if (strcmp(ro.engine, "golden") && strcmp(ro.engine, "chip")) {
-        fprintf(stderr, "ssnnsim: unknown engine '%s' (golden, chip)\n", ro.engine);
+    if (strcmp(ro.engine, "golden") && strcmp(ro.engine, "chip") && strcmp(ro.engine, "systemc")) {
+        fprintf(stderr, "ssnnsim: unknown engine '%s' (golden, chip, systemc)\n", ro.engine);
         return 2;
     }
     const char *path = argv[optind];

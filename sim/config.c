@@ -19,7 +19,7 @@
 #include <string.h>
 #include "yaml_tree.h"
 
-enum ftype { F_INT, F_DOUBLE, F_BOOL, F_STRING, F_DLIST };
+enum ftype { F_INT, F_DOUBLE, F_BOOL, F_STRING, F_DLIST, F_SLIST };
 
 struct field {
     const char *path;       /* dotted key */
@@ -36,6 +36,9 @@ struct field {
 #define BOOL(p, m) { p, F_BOOL, OFF(m), 0, 1, NULL, 0 }
 #define STR(p, m, ch) { p, F_STRING, OFF(m), 0, CFG_STR - 1, ch, 0 }
 #define DLIST(p, m, n, lo, hi) { p, F_DLIST, OFF(m), lo, hi, NULL, OFF(n) }
+/* A list of component names (char[CFG_LIST][32]); the only optional kind of key:
+ * absent means empty. Items are checked by check_component below. */
+#define SLIST(p, m, n) { p, F_SLIST, OFF(m), 0, 31, NULL, OFF(n) }
 
 static const char *const init_choices[] = { "glorot_uniform", NULL };
 static const char *const fault_choices[] = { "none", "stuck_link", "drop_flit", "corrupt_dest", NULL };
@@ -67,6 +70,7 @@ static const struct field schema[] = {
     STR("chip.fault.kind", chip.fault.kind, fault_choices),
     INT("chip.fault.node", chip.fault.node, 0, 65535),
     INT("chip.fault.after_flits", chip.fault.after_flits, 0, 1e15),
+    SLIST("chip.rtl", chip.rtl, chip.n_rtl),
 
     STR("device.name", device.name, NULL),
     DBL("device.dw_min", device.dw_min, 1e-6, 1),
@@ -413,8 +417,40 @@ static int set_field(struct yloader *L, const struct field *f, const struct ynod
         *count = n->n;
         return 0;
     }
+    case F_SLIST: {
+        char (*v)[32] = (char (*)[32])dst;
+        int *count = (int *)((char *)cfg + f->count_off);
+        if (n->kind != N_SEQ || n->n > CFG_LIST)
+            return yt_fail(L, n->file, n->line, n->col, "%s: expected a list of up to %d component names, e.g. [router]",
+                        f->path, CFG_LIST);
+        for (int i = 0; i < n->n; i++) {
+            const struct ynode *it = n->items[i];
+            if (it->kind != N_SCALAR || strlen(it->value) > (size_t)f->max)
+                return yt_fail(L, it->file, it->line, it->col, "%s: expected a component name", f->path);
+            snprintf(v[i], 32, "%s", it->value);
+        }
+        *count = n->n;
+        return 0;
+    }
     }
     return -1;
+}
+
+/* chip.rtl items: "router" (every router) or "router_X_Y" (one, on the mesh).
+ * Only the router has an RTL that runs in the chip (docs/systemc.md). */
+static int check_component(struct yloader *L, const struct ynode *it, const struct config *c)
+{
+    const char *s = it->value;
+    if (!strcmp(s, "router")) return 0;
+    int x, y, end = 0;
+    if (sscanf(s, "router_%d_%d%n", &x, &y, &end) == 2 && !s[end]) {
+        if (x < 0 || y < 0 || x >= c->chip.mesh_x || y >= c->chip.mesh_y)
+            return yt_fail(L, it->file, it->line, it->col, "chip.rtl: '%s' is not on the %dx%d mesh", s,
+                           c->chip.mesh_x, c->chip.mesh_y);
+        return 0;
+    }
+    return yt_fail(L, it->file, it->line, it->col,
+                   "chip.rtl: unknown component '%s' (known: router, router_X_Y)", s);
 }
 
 /* Checks every key against the schema and fills the struct; reports the first
@@ -491,6 +527,10 @@ static int check_consistency(struct yloader *L, const struct ynode *root, const 
                     "network.output: %d does not match dataset.classes = %d",
                     c->network.output, c->dataset.classes);
     if (check_waves(L, root, c)) return -1;
+    const struct ynode *chip = map_get(root, "chip");
+    const struct ynode *rtl = chip && chip->kind == N_MAP ? map_get(chip, "rtl") : NULL;
+    for (int i = 0; rtl && i < rtl->n; i++)
+        if (check_component(L, rtl->items[i], c)) return -1;
     const struct ynode *dev = map_get(root, "device");
     const struct ynode *wm = dev ? map_get(dev, "w_max") : NULL;
     double states = c->device.w_max / c->device.dw_min;
@@ -518,7 +558,7 @@ int config_load(const char *path, const struct config_override *ov, int n_ov,
     unsigned char seen[N_FIELDS] = { 0 };
     if (validate(&L, root, "", cfg, seen)) goto done;
     for (size_t i = 0; i < N_FIELDS; i++) {
-        if (seen[i]) continue;
+        if (seen[i] || schema[i].type == F_SLIST) continue;
         /* Name the missing key at the section that should hold it. */
         char sec[256];
         snprintf(sec, sizeof sec, "%s", schema[i].path);
@@ -593,6 +633,13 @@ void config_to_json(const struct config *cfg, struct json *j)
             int n = *(const int *)((const char *)cfg + f->count_off);
             json_begin_array(j);
             for (int k = 0; k < n; k++) json_double(j, ((const double *)src)[k]);
+            json_end_array(j);
+            break;
+        }
+        case F_SLIST: {
+            int n = *(const int *)((const char *)cfg + f->count_off);
+            json_begin_array(j);
+            for (int k = 0; k < n; k++) json_string(j, ((const char (*)[32])src)[k]);
             json_end_array(j);
             break;
         }

@@ -35,6 +35,10 @@ struct chip_cfg {
     double clock_mhz;
     struct router_cfg router;
     struct fault_cfg fault;
+    /* Components that run as their RTL (rtl/) under the SystemC engine: "router"
+     * (every router) or "router_X_Y" (the router at node (X, Y)); absent = none. */
+    int n_rtl;
+    char rtl[CFG_LIST][32];
 };
 
 struct device_cfg {

@@ -201,6 +201,12 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
     struct ynode *root = NULL;
     struct sweep s;
     int rc = 2;
+    if (!strcmp(o->engine, "systemc")) {
+        /* SystemC elaborates one chip per process; a sweep trains many. */
+        fprintf(stderr, "ssnnsim sweep: --engine systemc runs one chip per process; sweep with --engine chip "
+                "(the same results) or run each point with ssnnsim train\n");
+        return 2;
+    }
     if (yt_load_file(&L, path, NULL, 0, 0, &root) || parse_sweep(&L, path, root, &s)) {
         fprintf(stderr, "%s\n", err);
         goto out;

@@ -15,6 +15,9 @@
 #include "rng.h"
 #include "sha256.h"
 #include "ssnn.h"
+#ifdef SSNN_SYSTEMC
+#include "sc_chip.h"
+#endif
 
 #include <math.h>
 #include <signal.h>
@@ -29,7 +32,8 @@ struct run {
     struct ssnn net;
     struct ann ann;
     int have_ann;
-    int use_chip;               /* --engine chip: the cycle-level chip trains */
+    int use_chip;               /* --engine chip or systemc: the cycle-level chip trains */
+    int use_sc;                 /* --engine systemc: its steps run as SystemC modules */
     struct chip chip;
     struct epoch_record rec[CKPT_MAX_EPOCHS];
     int n_rec;
@@ -222,7 +226,7 @@ static void write_counters(struct json *j, const struct ssnn_counters *c)
 static void write_chip(struct json *j, struct run *r)
 {
     const struct chip_counters *c = &r->chip.c, *in = &r->chip.infer.chip;
-    const struct mesh_counters *m = mesh_counters(r->chip.mesh);
+    const struct mesh_counters *m = chip_noc_counters(&r->chip);
     double ns_per_cycle = 1000.0 / r->cfg->chip.clock_mhz;
     json_key(j, "cycles");
     json_uint(j, c->cycles);
@@ -338,6 +342,7 @@ static void run_free(struct run *r)
         r->chip.waves = NULL;
     }
     if (r->use_chip) chip_free(&r->chip);
+    if (r->use_sc && r->o->waves && !r->o->quiet) fprintf(stderr, "waves: %s (sc_trace VCD)\n", r->o->waves);
     ssnn_free(&r->net);
     if (r->have_ann) ann_free(&r->ann);
     free(r->perm);
@@ -365,17 +370,44 @@ static int run_setup(struct run *r, const struct config *cfg, const struct run_o
     r->perm = malloc((size_t)r->train.n * sizeof *r->perm + 1);
     r->hbuf = malloc((size_t)cfg->network.hidden * sizeof *r->hbuf);
     hash_config(cfg, r->config_hash);
-    r->use_chip = !strcmp(o->engine, "chip");
+    r->use_sc = !strcmp(o->engine, "systemc");
+    r->use_chip = r->use_sc || !strcmp(o->engine, "chip");
+    if (cfg->chip.n_rtl && !r->use_sc) {
+        char where[300];
+        fprintf(stderr, "%s: chip.rtl: RTL components run under --engine systemc only\n",
+                config_where(cfg, "chip.rtl", where, sizeof where));
+        return 2;
+    }
     if (r->use_chip && chip_init(&r->chip, cfg, &r->net, r->err, sizeof r->err)) {
         fprintf(stderr, "%s\n", r->err);
         r->use_chip = 0;
         return 2;
     }
     if (r->use_chip) r->chip.check = o->check;
-    if (o->waves && !r->use_chip) {
-        fprintf(stderr, "ssnnsim: --waves needs --engine chip (waveforms are in clock cycles)\n");
+#ifdef SSNN_SYSTEMC
+    if (r->use_sc && sc_chip_attach(&r->chip, r->err, sizeof r->err)) {
+        fprintf(stderr, "ssnnsim: %s\n", r->err);
         return 2;
     }
+#else
+    if (r->use_sc) {
+        fprintf(stderr, "ssnnsim: this build has no SystemC engine (built with SYSTEMC=0)\n");
+        return 2;
+    }
+#endif
+    if (o->waves && !r->use_chip) {
+        fprintf(stderr, "ssnnsim: --waves needs --engine chip or systemc (waveforms are in clock cycles)\n");
+        return 2;
+    }
+#ifdef SSNN_SYSTEMC
+    if (o->waves && r->use_sc) {
+        if (sc_chip_trace(&r->chip, o->waves, r->err, sizeof r->err)) {
+            fprintf(stderr, "ssnnsim: %s\n", r->err);
+            return 2;
+        }
+        return 0;
+    }
+#endif
     if (o->waves && !(r->chip.waves = chip_waves_open(&r->chip, o->waves, &o->wave_sel, r->err, sizeof r->err))) {
         fprintf(stderr, "%s\n", r->err);
         return 2;

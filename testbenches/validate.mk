@@ -45,6 +45,10 @@ BUGS_router   := ROUTER_CREDIT
 BUGS_core     := CORE_GRAD_UNGATED
 
 VALIDATE_CYCLES ?= 1000000
+# System level (tools/validate-systemc): MNIST samples trained and evaluated on chips
+# with RTL routers under the SystemC engine, against the native chip engine.
+VALIDATE_SC_SAMPLES      ?= 50
+VALIDATE_SC_TEST_SAMPLES ?= 10
 TEST_CYCLES     ?= 20000
 TEETH_CYCLES    ?= 200000
 SEED            ?= 1
@@ -122,3 +126,9 @@ validate: deps
 	@tools/validate --build $(VL_BUILD) --cycles $(VALIDATE_CYCLES) --teeth-cycles $(TEETH_CYCLES) --seed $(SEED) \
 	  --components "$(LOCKSTEP_SPEC)" \
 	  --bugs "$(foreach c,$(LOCKSTEP_HAVE),$(foreach b,$(BUGS_$(c)),$(c):$(b)))"
+ifeq ($(SYSTEMC),1)
+	@echo
+	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim
+	@tools/get-datasets >/dev/null
+	@tools/validate-systemc $(BUILD) $(VALIDATE_SC_SAMPLES) $(VALIDATE_SC_TEST_SAMPLES)
+endif

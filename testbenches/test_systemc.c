@@ -1,0 +1,385 @@
+/* The SystemC engine (sim/systemc/, docs/systemc.md) against the native chip
+ * engine, through the built binary (SSNNSIM, set by tools/run-tests): a short
+ * training run and its evaluation give the same result file -- weights_sha256,
+ * every spike counter, every cycle and NoC count -- whether the chip is clocked
+ * by sim/chip.c or by SystemC, with C routers, one RTL router or every router
+ * RTL. The teeth: ssnnsim-planted-link (built with PLANT_SC_LINK_DELAY, its C
+ * links one cycle slow) must differ. Also: the sc_trace VCD carries the native
+ * dump's signal names, and chip.rtl is checked like every config key. */
+#include "check.h"
+
+#include "idx.h"
+
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char bin[1024], planted[1100];
+static char repo[1024];
+static char tmpdir[256];
+static char cfg_path[600];
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return strdup("");
+    size_t cap = 4096, n = 0, got;
+    char *s = malloc(cap);
+    while ((got = fread(s + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n < 2) s = realloc(s, cap *= 2);
+    }
+    fclose(f);
+    s[n] = 0;
+    return s;
+}
+
+struct result {
+    int code;
+    char *err;
+};
+
+/* Runs `exe train CONFIG --quiet ARGS...`; stderr is kept. */
+static struct result run_train(const char *exe, const char *arg, ...)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "'%s' train '%s' --quiet", exe, cfg_path);
+    va_list ap;
+    va_start(ap, arg);
+    for (const char *a = arg; a; a = va_arg(ap, const char *)) {
+        size_t k = strlen(cmd);
+        snprintf(cmd + k, sizeof cmd - k, " '%s'", a);
+    }
+    va_end(ap);
+    char err[600];
+    snprintf(err, sizeof err, "%s/stderr", tmpdir);
+    size_t k = strlen(cmd);
+    snprintf(cmd + k, sizeof cmd - k, " </dev/null >/dev/null 2>%s", err);
+    int st = system(cmd);
+    struct result r;
+    r.code = st == -1 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    r.err = read_all(err);
+    return r;
+}
+
+static void in_tmp(char *out, size_t n, const char *name) { snprintf(out, n, "%s/%s", tmpdir, name); }
+
+/* Deletes the first occurrence of `key` and what follows up to `end` (inclusive). */
+static void cut(char *s, const char *key, char end)
+{
+    char *p = strstr(s, key);
+    if (!p) return;
+    char *q = strchr(p, end);
+    if (!q) return;
+    memmove(p, q + 1, strlen(q + 1) + 1);
+}
+
+/* The result file without what names the engine: the engine and chip.rtl. */
+static char *result_body(const char *path)
+{
+    char *s = read_all(path);
+    cut(s, "\"engine\":", '\n');
+    cut(s, "\"rtl\":", ']');
+    return s;
+}
+
+/* The line of `a` where a and b first differ, and b's, for the message. */
+static void first_difference(const char *a, const char *b, char *out, size_t n)
+{
+    size_t i = 0, line = 0;
+    while (a[i] && a[i] == b[i]) i++;
+    size_t s = i;
+    while (s > 0 && a[s - 1] != '\n') s--;
+    for (size_t k = 0; k < s; k++) line += a[k] == '\n';
+    const char *ea = strchr(a + s, '\n'), *eb = strchr(b + s, '\n');
+    snprintf(out, n, "line %zu: native '%.*s', systemc '%.*s'", line + 1, (int)(ea ? ea - (a + s) : 60), a + s,
+             (int)(eb ? eb - (b + s) : 60), b + s);
+}
+
+/* The short training run every equality check uses. */
+#define SHORT_RUN "--samples", "6", "--test-samples", "3", "--set", "training.T_test=8"
+
+static char *native_result;
+
+static const char *native(void)
+{
+    if (native_result) return native_result;
+    char out[600];
+    in_tmp(out, sizeof out, "native.json");
+    struct result r = run_train(bin, "--engine", "chip", SHORT_RUN, "--out", out, NULL);
+    if (r.code) printf("native run: exit %d: %.400s\n", r.code, r.err);
+    free(r.err);
+    native_result = result_body(out);
+    return native_result;
+}
+
+/* Runs the SystemC engine with `rtl` as chip.rtl; 1 when its result equals the native one. */
+static int systemc_equals_native(const char *exe, const char *rtl, char *why, size_t n)
+{
+    char out[600], set[100];
+    in_tmp(out, sizeof out, "systemc.json");
+    snprintf(set, sizeof set, "chip.rtl=%s", rtl);
+    unlink(out);
+    struct result r = run_train(exe, "--engine", "systemc", "--set", set, SHORT_RUN, "--out", out, NULL);
+    if (r.code) {
+        snprintf(why, n, "exit %d: %.400s", r.code, r.err);
+        free(r.err);
+        return 0;
+    }
+    free(r.err);
+    char *got = result_body(out);
+    const char *want = native();
+    int same = want[0] && !strcmp(want, got);
+    if (!same) first_difference(want, got, why, n);
+    free(got);
+    return same;
+}
+
+/* ---- equality with the native engine --------------------------------------- */
+
+static void systemc_training_equals_native_chip(void)
+{
+    char why[800];
+    CHECK(strstr(native(), "\"weights_sha256\"") && strstr(native(), "\"cycles\""), "native result incomplete");
+    CHECK(systemc_equals_native(bin, "[]", why, sizeof why), "%s", why);
+}
+
+static void systemc_with_one_rtl_router_equals_native_chip(void)
+{
+    /* (1,0) hosts an input core and carries its spikes, RELEASEs and BARRIERs. */
+    char why[800];
+    CHECK(systemc_equals_native(bin, "[router_1_0]", why, sizeof why), "%s", why);
+}
+
+static void systemc_with_every_router_rtl_equals_native_chip(void)
+{
+    char why[800];
+    CHECK(systemc_equals_native(bin, "[router]", why, sizeof why), "%s", why);
+}
+
+static void systemc_equals_native_chip_on_slow_links_and_two_vcs(void)
+{
+    /* Links of 3 cycles and 2 VCs per class: router_io's link registers and VC
+     * allocation against the mesh's (every RTL check above uses the default router). */
+    char out[600], why[800];
+    in_tmp(out, sizeof out, "native-ll3.json");
+    struct result r = run_train(bin, "--engine", "chip", "--set", "chip.router.link_latency=3", "--set",
+                                "chip.router.vcs=2", SHORT_RUN, "--out", out, NULL);
+    CHECK(r.code == 0, "native: exit %d: %.300s", r.code, r.err);
+    free(r.err);
+    char *want = result_body(out);
+    in_tmp(out, sizeof out, "systemc-ll3.json");
+    r = run_train(bin, "--engine", "systemc", "--set", "chip.router.link_latency=3", "--set", "chip.router.vcs=2",
+                  SHORT_RUN, "--out", out, NULL);
+    CHECK(r.code == 0, "systemc: exit %d: %.300s", r.code, r.err);
+    free(r.err);
+    char *got = result_body(out);
+    if (strcmp(want, got)) {
+        first_difference(want, got, why, sizeof why);
+        CHECK(0, "%s", why);
+    }
+    CHECK(strstr(want, "\"link_latency\": 3"), "the run did not use 3-cycle links");
+    free(want);
+    free(got);
+}
+
+static void planted_slow_link_is_caught(void)
+{
+    char why[800];
+    CHECK(!systemc_equals_native(planted, "[]", why, sizeof why),
+          "%s (PLANT_SC_LINK_DELAY) gives the native result: the equality checks cannot see a link's timing", planted);
+    CHECK(strstr(why, "cycles") != NULL, "the planted slow link should change cycle counts first, got: %s", why);
+}
+
+/* ---- waveforms ------------------------------------------------------------- */
+
+/* Full dotted names of a VCD's variables (scopes joined by '.'), one per line,
+ * without `skip_root` (SystemC's VCD puts everything under a scope "SystemC"). */
+static int vcd_names(const char *path, const char *skip_root, char *names, size_t n)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    char line[1024], scope[16][128];
+    int depth = 0, count = 0;
+    names[0] = 0;
+    while (fgets(line, sizeof line, f)) {
+        char a[128], b[128], c[128], d[128];
+        if (sscanf(line, " $scope %127s %127s", a, b) == 2) {
+            if (depth < 16) snprintf(scope[depth], sizeof scope[depth], "%s", b);
+            depth++;
+        } else if (strstr(line, "$upscope")) {
+            depth--;
+        } else if (sscanf(line, " $var %127s %127s %127s %127s", a, b, c, d) == 4) {
+            char full[700] = "";
+            for (int i = 0; i < depth && i < 16; i++) {
+                if (i == 0 && skip_root && !strcmp(scope[0], skip_root)) continue;
+                strcat(full, scope[i]);
+                strcat(full, ".");
+            }
+            strcat(full, d);
+            size_t k = strlen(names);
+            if (k + strlen(full) + 2 < n) snprintf(names + k, n - k, "%s\n", full);
+            count++;
+        } else if (strstr(line, "$enddefinitions")) {
+            break;
+        }
+    }
+    fclose(f);
+    return count;
+}
+
+static int has_name(const char *names, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = names; (p = strstr(p, name)); p++)
+        if ((p == names || p[-1] == '\n') && p[n] == '\n') return 1;
+    return 0;
+}
+
+static void systemc_vcd_names_are_the_native_names(void)
+{
+    char nat[600], sc[600];
+    in_tmp(nat, sizeof nat, "native.vcd");
+    in_tmp(sc, sizeof sc, "systemc.vcd");
+    struct result a = run_train(bin, "--engine", "chip", "--samples", "1", "--test-samples", "1", "--set",
+                                "training.T_test=2", "--waves", nat, NULL);
+    struct result b = run_train(bin, "--engine", "systemc", "--samples", "1", "--test-samples", "1", "--set",
+                                "training.T_test=2", "--waves", sc, NULL);
+    CHECK(a.code == 0 && b.code == 0, "exit %d / %d: %.300s %.300s", a.code, b.code, a.err, b.err);
+    free(a.err);
+    free(b.err);
+    static char nn[1 << 20], sn[1 << 18];
+    int n_nat = vcd_names(nat, NULL, nn, sizeof nn), n_sc = vcd_names(sc, "SystemC", sn, sizeof sn);
+    CHECK(n_nat > 0 && n_sc > 0, "no variables: native %d, systemc %d", n_nat, n_sc);
+    /* Every SystemC signal is a native one, except the crossbar tiles', which
+     * only the SystemC engine has as modules of their own. */
+    int shared = 0, tiles = 0, checked = 0;
+    for (char *p = sn, *e; *p; p = e + 1) {
+        e = strchr(p, '\n');
+        *e = 0;
+        if (strstr(p, ".tile")) tiles++;
+        else if (has_name(nn, p)) shared++;
+        else if (checked++ < 3) CHECK(0, "systemc signal %s is not in the native dump", p);
+        *e = '\n';
+    }
+    CHECK(shared + tiles == n_sc, "%d of %d systemc signals have a native name (%d tile signals)", shared, n_sc, tiles);
+    static const char *const must[] = { "chip.sample", "chip.step", "chip.core_2_1.winner",
+                                        "chip.core_0_1.update_pulses", "chip.router_1_0.E_valid",
+                                        "chip.router_1_0.L_occupancy", "chip.router_1_0.W_credits" };
+    for (size_t i = 0; i < sizeof must / sizeof *must; i++)
+        CHECK(has_name(sn, must[i]) && has_name(nn, must[i]), "%s: in systemc %d, in native %d", must[i],
+              has_name(sn, must[i]), has_name(nn, must[i]));
+}
+
+static void systemc_waves_must_be_vcd(void)
+{
+    char fst[600];
+    in_tmp(fst, sizeof fst, "x.fst");
+    struct result r = run_train(bin, "--engine", "systemc", "--samples", "1", "--waves", fst, NULL);
+    CHECK(r.code == 2 && strstr(r.err, ".vcd"), "exit %d, stderr: %.300s", r.code, r.err);
+    free(r.err);
+}
+
+/* ---- configuration ----------------------------------------------------------- */
+
+static void unknown_rtl_component_is_a_config_error(void)
+{
+    char out[600], bad[700];
+    in_tmp(out, sizeof out, "bad.json");
+    in_tmp(bad, sizeof bad, "bad-rtl.yaml");
+    FILE *f = fopen(bad, "w");
+    fprintf(f, "extends: '%s'\nchip:\n  rtl: [router, crossbar]\n", cfg_path);
+    fclose(f);
+    char cmd[4000];
+    snprintf(cmd, sizeof cmd, "'%s' train '%s' --engine systemc --quiet --out '%s' 2>'%s/stderr'", bin, bad, out,
+             tmpdir);
+    int st = system(cmd);
+    char errp[600];
+    in_tmp(errp, sizeof errp, "stderr");
+    char *err = read_all(errp);
+    char want[1600];
+    snprintf(want, sizeof want, "%s:3:17: chip.rtl: unknown component 'crossbar'", bad);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 2, "exit status %d", st);
+    CHECK(strstr(err, want) != NULL, "stderr '%.300s' lacks '%s'", err, want);
+    CHECK(access(out, F_OK) != 0, "%s left behind", out);
+    free(err);
+}
+
+static void rtl_needs_the_systemc_engine(void)
+{
+    struct result r = run_train(bin, "--engine", "chip", "--set", "chip.rtl=[router]", "--samples", "1", NULL);
+    CHECK(r.code == 2 && strstr(r.err, "--set:1:10: chip.rtl: RTL components run under --engine systemc only"),
+          "exit %d, stderr: %.300s", r.code, r.err);
+    free(r.err);
+}
+
+static void rtl_router_of_another_shape_is_refused(void)
+{
+    /* The Verilated router is built for the default chip's router parameters. */
+    struct result r = run_train(bin, "--engine", "systemc", "--set", "chip.rtl=[router_0_0]", "--set",
+                                "chip.router.buffer_depth=8", "--samples", "1", NULL);
+    CHECK(r.code == 2 && strstr(r.err, "chip.rtl: the RTL router of this build has buffer_depth 4"),
+          "exit %d, stderr: %.300s", r.code, r.err);
+    free(r.err);
+}
+
+int main(void)
+{
+    const char *env = getenv("SSNNSIM");
+    snprintf(bin, sizeof bin, "%s", env && *env ? env : "build/ssnnsim");
+    snprintf(planted, sizeof planted, "%s-planted-link", bin);
+    if (access(bin, X_OK) || access(planted, X_OK)) {
+        printf("FAIL test_systemc: %s or %s is not an executable (make test builds both)\n", bin, planted);
+        return 1;
+    }
+    if (!getcwd(repo, sizeof repo)) return 2;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/ssnn_sc_XXXXXX");
+    if (!mkdtemp(tmpdir)) { perror("mkdtemp"); return 2; }
+
+    /* 12 noisy 28x28 images, labels 0..9, on the default 784-500-10 network and chip. */
+    char img[600], lab[600], err[512];
+    in_tmp(img, sizeof img, "images.idx");
+    in_tmp(lab, sizeof lab, "labels.idx");
+    static uint8_t px[12 * 28 * 28];
+    uint8_t l[12];
+    uint32_t x = 2024;
+    for (size_t i = 0; i < sizeof px; i++) {
+        x = x * 1103515245u + 12345u;
+        px[i] = (uint8_t)((x >> 24) > 160 ? x >> 16 : 0);
+    }
+    for (int i = 0; i < 12; i++) l[i] = (uint8_t)(i % 10);
+    uint32_t idims[3] = { 12, 28, 28 }, ldims[1] = { 12 };
+    if (idx_write(img, 0, 3, idims, px, err, sizeof err) || idx_write(lab, 0, 1, ldims, l, err, sizeof err)) {
+        printf("FAIL test_systemc: fixture: %s\n", err);
+        return 1;
+    }
+    in_tmp(cfg_path, sizeof cfg_path, "tiny.yaml");
+    FILE *f = fopen(cfg_path, "w");
+    fprintf(f,
+            "extends: '%s/workloads/mnist.yaml'\n"
+            "training:\n  epochs: 1\n  ann_baseline: false\n"
+            "dataset:\n  train_images: '%s'\n  train_labels: '%s'\n  test_images: '%s'\n  test_labels: '%s'\n",
+            repo, img, lab, img, lab);
+    fclose(f);
+
+    RUN(systemc_training_equals_native_chip);
+    RUN(systemc_with_one_rtl_router_equals_native_chip);
+    RUN(systemc_with_every_router_rtl_equals_native_chip);
+    RUN(systemc_equals_native_chip_on_slow_links_and_two_vcs);
+    RUN(planted_slow_link_is_caught);
+    RUN(systemc_vcd_names_are_the_native_names);
+    RUN(systemc_waves_must_be_vcd);
+    RUN(unknown_rtl_component_is_a_config_error);
+    RUN(rtl_needs_the_systemc_engine);
+    RUN(rtl_router_of_another_shape_is_refused);
+
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd)) printf("note: could not remove %s\n", tmpdir);
+    free(native_result);
+    CHECK_DONE();
+}
