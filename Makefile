@@ -4,7 +4,7 @@ CC      ?= gcc
 CFLAGS  ?= -O2 -g
 # Flags every build needs, kept apart from CFLAGS so `make san` can swap optimisation
 # and sanitizers without losing them.
-XCFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Isim -Imodels
+XCFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Isim -Imodels $(XDEFS)
 # The model hot loops (spike-row accumulation) need the vectoriser's full cost model.
 MODEL_OPT ?= -O3
 LDLIBS  := -lyaml -lz -lm -lpthread
@@ -18,9 +18,30 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(FST_OBJ)
 TEST_SRC := $(wildcard testbenches/test_*.c)
 TEST_BIN := $(TEST_SRC:testbenches/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps data test san demo bench waves fuzz clean validate
+.PHONY: all deps data test san demo bench bench-mpi waves fuzz clean validate mpi FORCE
 all: deps
-	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim
+	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim $(if $(filter 1,$(MPI)),$(BUILD)/ssnnsim-mpi)
+
+# `make MPI=1` (or `make mpi`) also builds $(BUILD)/ssnnsim-mpi: the same simulator
+# compiled by mpicc with -DSSNNSIM_MPI in a tree of its own ($(BUILD)/mpi), for
+# `mpirun -np N build/ssnnsim-mpi ...` (docs/scale.md). build/ssnnsim stays MPI-free.
+# The planted-bug builds (PARTITION_PLANT, sim/partition.c) are what the MPI tests
+# must catch: 1 delivers boundary flits a cycle late, 2 ignores the lookahead.
+MPICC ?= mpicc
+MPI_BUILD := $(BUILD)/mpi
+MPI_BINS := $(BUILD)/ssnnsim-mpi $(BUILD)/ssnnsim-mpi-plant1 $(BUILD)/ssnnsim-mpi-plant2
+mpi: deps
+	@$(MAKE) --no-print-directory $(MPI_BINS)
+$(MPI_BINS): FORCE
+	@$(MAKE) --no-print-directory BUILD=$(MPI_BUILD) CC=$(MPICC) XDEFS=-DSSNNSIM_MPI MPI= \
+	  $(MPI_BUILD)/ssnnsim $(MPI_BUILD)/ssnnsim-plant1 $(MPI_BUILD)/ssnnsim-plant2
+	@for b in "" -plant1 -plant2; do cmp -s $(MPI_BUILD)/ssnnsim$$b $(BUILD)/ssnnsim-mpi$$b || \
+	  cp $(MPI_BUILD)/ssnnsim$$b $(BUILD)/ssnnsim-mpi$$b; done
+$(BUILD)/plant%/partition.o: sim/partition.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(XCFLAGS) -DPARTITION_PLANT=$* -c $< -o $@
+$(BUILD)/ssnnsim-plant%: $(BUILD)/sim/cli.o $(BUILD)/plant%/partition.o $(BUILD)/libssnn.a
+	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
 
 deps:
 	@tools/install-deps
@@ -57,7 +78,7 @@ $(BUILD)/tests/%: testbenches/%.c $(BUILD)/libssnn.a testbenches/check.h
 
 # Tests need the datasets only for the end-to-end checks; they run on a fresh machine.
 test: deps
-	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim $(TEST_BIN) lockstep-bins
+	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim $(TEST_BIN) lockstep-bins $(MPI_BINS)
 	@tools/run-tests $(BUILD)
 
 # The same tests under AddressSanitizer + UBSan, in a build tree of their own.

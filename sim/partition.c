@@ -1,0 +1,174 @@
+/* The mesh cut into row bands over MPI ranks (see partition.h).
+ *
+ * Exchange at the end of a window: the flits this rank's routers sent into the
+ * ghost row above (input port S of those ghosts) and the credits its routers
+ * returned to that row (the ghosts' credit rings of output port S) go to the rank
+ * above, where they land in input port S / the port-S credit ring of its lowest
+ * row; symmetrically for the row below with port N. One link carries at most one
+ * flit per cycle and keeps its order, so FIFO order per link and VC is the
+ * single-process order.
+ *
+ * PARTITION_PLANT (compile-time, off unless asked for) plants a bug for the
+ * tests to catch: 1 delivers every boundary flit one cycle late; 2 exchanges
+ * every 2L cycles, ignoring the lookahead. */
+#include "partition.h"
+#include "mesh.h"
+#include "mpi_world.h"
+#include "router.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef PARTITION_PLANT
+#define PARTITION_PLANT 0
+#endif
+
+static void band(int rank, int size, int rows, int *r0, int *r1)
+{
+    *r0 = (int)((int64_t)rank * rows / size);
+    *r1 = (int)((int64_t)(rank + 1) * rows / size);
+}
+
+int partition_init(struct partition *p, int rank, int size, int mesh_x, int mesh_y, int link_latency,
+                   int vcs_per_port, int buffer_depth, char *err, size_t errlen)
+{
+    memset(p, 0, sizeof *p);
+    if (size > mesh_y) {
+        snprintf(err, errlen, "%d ranks cannot split a mesh of %d rows: each rank owns whole rows", size, mesh_y);
+        return -1;
+    }
+    p->rank = rank;
+    p->size = size;
+    p->mesh_x = mesh_x;
+    p->mesh_y = mesh_y;
+    band(rank, size, mesh_y, &p->row0, &p->row1);
+    p->node0 = p->row0 * mesh_x;
+    p->node1 = p->row1 * mesh_x;
+    p->window = PARTITION_PLANT == 2 ? 2 * link_latency : link_latency;
+    /* A ghost input port holds at most vcs * depth flits (the credits allow no
+     * more), and returns at most as many credits in a window. */
+    int per_link = vcs_per_port * buffer_depth;
+    p->cap = 2 * (int)sizeof(int32_t) +
+             mesh_x * per_link * (int)(sizeof(struct mesh_xflit) + sizeof(struct mesh_xcredit));
+    p->send = malloc((size_t)p->cap);
+    p->recv = malloc((size_t)p->cap);
+    if (!p->send || !p->recv) {
+        snprintf(err, errlen, "partition: out of memory for %d-byte exchange buffers", p->cap);
+        partition_free(p);
+        return -1;
+    }
+    return 0;
+}
+
+void partition_free(struct partition *p)
+{
+    free(p->send);
+    free(p->recv);
+    p->send = p->recv = NULL;
+}
+
+int partition_owner(const struct partition *p, int node)
+{
+    int y = node / p->mesh_x;
+    /* The inverse of band(): the first rank whose band ends above row y. */
+    int r = (int)(((int64_t)y * p->size) / p->mesh_y);
+    for (;;) {
+        int r0, r1;
+        band(r, p->size, p->mesh_y, &r0, &r1);
+        if (y < r0) r--;
+        else if (y >= r1) r++;
+        else return r;
+    }
+}
+
+void partition_attach(struct partition *p, struct mesh *m) { mesh_set_owned(m, p->node0, p->node1); }
+
+/* Packs what this rank's routers sent into ghost row `row` (through its port
+ * `port`): [n_flits, n_credits], the flits, the credits. Returns the bytes. */
+static int pack(struct partition *p, struct mesh *m, int row, int port)
+{
+    int32_t *hdr = (int32_t *)p->send;
+    int per = (p->cap - 2 * (int)sizeof(int32_t)) / (int)(sizeof(struct mesh_xflit) + sizeof(struct mesh_xcredit));
+    struct mesh_xflit *fl = (struct mesh_xflit *)(hdr + 2);
+    struct mesh_xcredit *cr = (struct mesh_xcredit *)(fl + per);
+    int nf = 0, nc = 0;
+    for (int x = 0; x < p->mesh_x; x++) mesh_take_boundary(m, row * p->mesh_x + x, port, fl, &nf, cr, &nc);
+    memmove(fl + nf, cr, (size_t)nc * sizeof *cr);
+    hdr[0] = nf;
+    hdr[1] = nc;
+    return 2 * (int)sizeof(int32_t) + nf * (int)sizeof *fl + nc * (int)sizeof *cr;
+}
+
+/* Puts what a neighbour sent into this rank's routers, through their port `port`. */
+static int unpack(struct partition *p, struct mesh *m, int bytes, int port, char *err, size_t errlen)
+{
+    if (bytes == 0) return 0;
+    const int32_t *hdr = (const int32_t *)p->recv;
+    const struct mesh_xflit *fl = (const struct mesh_xflit *)(hdr + 2);
+    const struct mesh_xcredit *cr = (const struct mesh_xcredit *)(fl + hdr[0]);
+    uint64_t now = mesh_cycle(m);
+    for (int i = 0; i < hdr[0]; i++) {
+        struct mesh_xflit x = fl[i];
+        if (PARTITION_PLANT == 1) x.ready++;
+        if (x.ready <= now) {
+            snprintf(err, errlen, "partition: cycle %llu: a flit for node %d was due at cycle %llu; the window "
+                     "of %d cycles exceeds the lookahead", (unsigned long long)now, x.node,
+                     (unsigned long long)x.ready, p->window);
+            return -1;
+        }
+        mesh_put_flit(m, port, &x);
+    }
+    for (int i = 0; i < hdr[1]; i++) {
+        if (cr[i].at < now) {
+            snprintf(err, errlen, "partition: cycle %llu: a credit for node %d was due at cycle %llu; the window "
+                     "of %d cycles exceeds the lookahead", (unsigned long long)now, cr[i].node,
+                     (unsigned long long)cr[i].at, p->window);
+            return -1;
+        }
+        mesh_put_credit(m, port, &cr[i]);
+    }
+    return 0;
+}
+
+int partition_window(struct partition *p, struct mesh *m, char *err, size_t errlen)
+{
+    if (p->size == 1 || mesh_cycle(m) % (uint64_t)p->window) return 0;
+    p->exchanges++;
+    int up = p->row1 < p->mesh_y ? p->rank + 1 : -1, down = p->row0 > 0 ? p->rank - 1 : -1;
+    int rc = 0;
+    /* Northward: my top boundary to the rank above, the rank below's to me. */
+    int n = up >= 0 ? pack(p, m, p->row1, PORT_S) : 0;
+    int got = world_sendrecv(p->send, n, up, p->recv, p->cap, down);
+    if (unpack(p, m, got, PORT_S, err, errlen)) rc = -1;
+    /* Southward. */
+    n = down >= 0 ? pack(p, m, p->row0 - 1, PORT_N) : 0;
+    got = world_sendrecv(p->send, n, down, p->recv, p->cap, up);
+    if (!rc && unpack(p, m, got, PORT_N, err, errlen)) rc = -1;
+    return rc;
+}
+
+void partition_share_routers(struct partition *p, struct mesh *m)
+{
+    if (p->size == 1) return;
+    int n = p->mesh_x * p->mesh_y;
+    struct router_counters *all = calloc((size_t)n, sizeof *all);
+    int *counts = calloc((size_t)p->size, sizeof *counts), *displs = calloc((size_t)p->size, sizeof *displs);
+    if (!all || !counts || !displs) {
+        fprintf(stderr, "ssnnsim: out of memory sharing router counters\n");
+        world_abort(1);
+    }
+    for (int r = 0; r < p->size; r++) {
+        int r0, r1;
+        band(r, p->size, p->mesh_y, &r0, &r1);
+        displs[r] = r0 * p->mesh_x * (int)sizeof *all;
+        counts[r] = (r1 - r0) * p->mesh_x * (int)sizeof *all;
+    }
+    for (int i = p->node0; i < p->node1; i++) all[i] = *mesh_router_counters(m, i);
+    world_allgather(all, counts, displs);
+    for (int i = 0; i < n; i++)
+        if (i < p->node0 || i >= p->node1) mesh_load_router_counters(m, i, &all[i]);
+    free(all);
+    free(counts);
+    free(displs);
+}
