@@ -3,6 +3,7 @@
  * or usage. Options that set config keys (--seed, --epochs, ...) become --set
  * overrides, so they are validated exactly like the YAML. */
 #include "config.h"
+#include "mpi_world.h"
 #include "noc.h"
 #include "sweep.h"
 #include "train.h"
@@ -63,7 +64,7 @@ static void usage_command(FILE *f, const struct command *c)
             "  --help              this text\n");
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         usage_main(stderr);
@@ -178,7 +179,7 @@ int main(int argc, char **argv)
             }
             if (*key) snprintf(set_text[n_sets], sizeof set_text[n_sets], "%s=%s", key, optarg);
             else snprintf(set_text[n_sets], sizeof set_text[n_sets], "%s", optarg);
-            sets[n_sets].text = set_text[n_sets];
+            sets[n_sets] = (struct config_override){ .text = set_text[n_sets] };
             n_sets++;
         }
     }
@@ -194,6 +195,13 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *path = argv[optind];
+    /* Several MPI ranks: train, infer and noc cut the mesh over them, a sweep
+     * spreads its points; rank 0 alone writes and prints. */
+    ro.partition = world_size() > 1;
+    if (world_rank() > 0) {
+        ro.mute = ro.quiet = 1;
+        ro.out = NULL;
+    }
     if (!strcmp(cmd->name, "sweep")) return sweep_command(path, sets, n_sets, csv, &ro);
 
     static struct config cfg;
@@ -205,4 +213,20 @@ int main(int argc, char **argv)
     if (!strcmp(cmd->name, "train")) return train_command(&cfg, &ro);
     if (!strcmp(cmd->name, "noc")) return noc_command(&cfg, &ro, csv);
     return infer_command(&cfg, &ro);
+}
+
+int main(int argc, char **argv)
+{
+    char err[512];
+    if (world_init(&argc, &argv, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    /* Only rank 0 speaks: the others run the same command silently (a failure
+     * in a partitioned run reaches rank 0 with the failing rank's message). */
+    if (world_rank() > 0 && (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)))
+        world_abort(1);
+    int rc = run(argc, argv);
+    world_finish();
+    return rc;
 }

@@ -39,6 +39,7 @@ int world_size(void)
 
 void world_sum_i64(int64_t *v, int n) { MPI_Allreduce(MPI_IN_PLACE, v, n, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD); }
 void world_min_u64(uint64_t *v, int n) { MPI_Allreduce(MPI_IN_PLACE, v, n, MPI_UINT64_T, MPI_MIN, MPI_COMM_WORLD); }
+void world_max_i64(int64_t *v, int n) { MPI_Allreduce(MPI_IN_PLACE, v, n, MPI_INT64_T, MPI_MAX, MPI_COMM_WORLD); }
 
 void world_bcast(void *buf, size_t bytes, int root)
 {
@@ -93,6 +94,7 @@ int world_rank(void) { return 0; }
 int world_size(void) { return 1; }
 void world_sum_i64(int64_t *v, int n) { (void)v; (void)n; }
 void world_min_u64(uint64_t *v, int n) { (void)v; (void)n; }
+void world_max_i64(int64_t *v, int n) { (void)v; (void)n; }
 void world_bcast(void *buf, size_t bytes, int root) { (void)buf; (void)bytes; (void)root; }
 void world_allgather(void *buf, const int *counts, const int *displs) { (void)buf; (void)counts; (void)displs; }
 

@@ -22,6 +22,7 @@ int world_size(void);
 /* In place over all ranks: element-wise sum / minimum. */
 void world_sum_i64(int64_t *v, int n);
 void world_min_u64(uint64_t *v, int n);
+void world_max_i64(int64_t *v, int n);
 /* Copies `bytes` at buf from rank `root` to every rank. */
 void world_bcast(void *buf, size_t bytes, int root);
 /* buf holds every rank's block (rank r's: counts[r] bytes at displs[r]); each

@@ -7,6 +7,7 @@
 #include "ann.h"
 #include "checkpoint.h"
 #include "chip.h"
+#include "chip_partition.h"
 #include "config.h"
 #include "dataset.h"
 #include "energy.h"
@@ -378,6 +379,10 @@ static int run_setup(struct run *r, const struct config *cfg, const struct run_o
         fprintf(stderr, "ssnnsim: %s\n", r->err);
         return 2;
     }
+    if (r->use_chip && o->partition && chip_partition(&r->chip, r->err, sizeof r->err)) {
+        fprintf(stderr, "%s\n", r->err);
+        return 2;
+    }
     return 0;
 }
 
@@ -409,6 +414,7 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
     if (rc) { run_free(&r); return rc; }
     const struct training_cfg *t = &cfg->training;
     const char *ckpt = o->checkpoint ? o->checkpoint : (t->checkpoint[0] ? t->checkpoint : NULL);
+    if (o->mute) ckpt = NULL;       /* rank 0 writes the checkpoints */
     int start_epoch = 0;
     uint64_t start_sample = 0, correct0 = 0, ann_correct0 = 0;
     if (o->resume) {
@@ -461,14 +467,18 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
                 ann_train_sample(&r.ann, px, y, lr1, lr2);
             }
             if ((n & 63) == 0) progress_update(&p, n);
-            if (stop_signal) {
+            /* Partitioned, every rank stops at the same sample. */
+            if (r.use_chip ? chip_agree_status(&r.chip, stop_signal) : stop_signal) {
+                int sig = stop_signal ? stop_signal : SIGTERM;
                 const char *path = ckpt ? ckpt : "ssnnsim-interrupted.ckpt";
                 fprintf(stderr, "\nssnnsim: %s at epoch %d, sample %llu: writing %s\n",
-                        stop_signal == SIGINT ? "interrupted" : "terminated", e + 1,
+                        sig == SIGINT ? "interrupted" : "terminated", e + 1,
                         (unsigned long long)n + 1, path);
-                int sig = stop_signal;
-                if (r.use_chip) chip_gather(&r.chip, &r.net);
-                rc = save_checkpoint(&r, path, e, n + 1, correct, ann_correct);
+                if (r.use_chip) {
+                    chip_share(&r.chip);
+                    chip_gather(&r.chip, &r.net);
+                }
+                rc = o->mute ? 0 : save_checkpoint(&r, path, e, n + 1, correct, ann_correct);
                 if (!rc) fprintf(stderr, "ssnnsim: continue with --resume %s\n", path);
                 rc = 128 + sig;
                 break;
@@ -481,11 +491,16 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
         rec->epoch = e + 1;
         rec->train_wta = (double)correct / r.train.n;
         rec->ann_train = r.have_ann ? (double)ann_correct / r.train.n : -1;
-        if (r.use_chip) chip_gather(&r.chip, &r.net);
+        if (r.use_chip) {
+            chip_share(&r.chip);
+            chip_gather(&r.chip, &r.net);
+        }
         evaluate(&r, rec);
-        if (ckpt && (rc = save_checkpoint(&r, ckpt, e + 1, 0, 0, 0))) break;
+        if (ckpt) rc = save_checkpoint(&r, ckpt, e + 1, 0, 0, 0);
+        if (r.use_chip) rc = chip_agree_status(&r.chip, rc);
     }
     catch_stop_signals(0);
+    if (r.use_chip && !rc) chip_share(&r.chip);     /* what inference counted, on every rank */
     double train_seconds = progress_now() - t0;
     if (!rc) rc = write_result(&r, "train");
     if (sum) {
@@ -531,6 +546,7 @@ int infer_command(const struct config *cfg, const struct run_opts *o)
     checkpoint_free(&c);
     struct epoch_record rec = { .epoch = r.n_rec, .train_wta = -1, .ann_train = -1 };
     evaluate(&r, &rec);
+    if (r.use_chip) chip_share(&r.chip);
     r.rec[0] = rec;
     r.n_rec = 1;
     if (!o->quiet)
