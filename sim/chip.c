@@ -390,7 +390,7 @@ static int run_step(struct chip *c, uint32_t t, char *err, size_t errlen)
             if (!c->part) return -1;
             failed = 1;
         }
-        if (net_busy && c->part && partition_window(&c->part->mesh, c->mesh, err, errlen)) failed = 1;
+        if (net_busy && c->part) partition_close(&c->part->mesh, c->mesh);
         if (net_busy && c->waves) chip_waves_cycle(c->waves, now);
         if (net_busy && !mesh_active_routers(c->mesh)) {
             /* Only ejection queues hold flits: one may sit where no core takes it. */

@@ -37,6 +37,13 @@ int chip_partition(struct chip *c, char *err, size_t errlen)
     while (c->k_hi < c->n_cores && c->cores[c->k_hi].node < p->mesh.node1) c->k_hi++;
     p->shared_c = c->c;
     p->shared_infer = c->infer;
+    p->agree = calloc(6 + 2 * (size_t)size, sizeof *p->agree);
+    if (!p->agree) {
+        snprintf(err, errlen, "ssnnsim: out of memory");
+        partition_free(&p->mesh);
+        free(p);
+        return -1;
+    }
     c->part = p;
     return 0;
 }
@@ -45,6 +52,7 @@ void chip_partition_free(struct chip *c)
 {
     if (!c->part) return;
     partition_free(&c->part->mesh);
+    free(c->part->agree);
     free(c->part);
     c->part = NULL;
 }
@@ -57,7 +65,14 @@ static int owns(const struct chip *c, const struct core *q)
 
 int chip_agree(struct chip *c, int failed, struct chip_agreement *a, char *err, size_t errlen)
 {
-    int64_t v[6] = { 0 };
+    struct chip_partition *p = c->part;
+    struct partition *pm = &p->mesh;
+    int64_t *v = p->agree;
+    memset(v, 0, (6 + 2 * (size_t)pm->size) * sizeof *v);
+    if (p->pending && !failed) {
+        failed = 1;
+        snprintf(err, errlen, "%s", p->pending_err);
+    }
     if (owns(c, c->master)) v[0] = core_barrier_complete(c->master);
     v[1] = failed != 0;
     v[2] = (int64_t)mesh_in_flight(c->mesh);     /* may be negative here: flits move between ranks */
@@ -66,8 +81,15 @@ int chip_agree(struct chip *c, int failed, struct chip_agreement *a, char *err, 
         v[4] += c->cores[k].state == CS_COMPUTE;
     }
     if (owns(c, c->output)) v[5] = c->output->winner + 1;
-    world_sum_i64(v, 6);
+    v[6 + 2 * pm->rank] = pm->up_bytes != 0;
+    v[6 + 2 * pm->rank + 1] = pm->down_bytes != 0;
+    world_sum_i64(v, 6 + 2 * pm->size);
     *a = (struct chip_agreement){ v[0], v[1], v[2], v[3], v[4], v[5] };
+    /* The boundary traffic of the last window, before the next mesh step. */
+    int from_below = pm->rank > 0 && v[6 + 2 * (pm->rank - 1)];
+    int from_above = pm->rank + 1 < pm->size && v[6 + 2 * (pm->rank + 1) + 1];
+    if (partition_deliver(pm, c->mesh, from_below, from_above, p->pending_err, sizeof p->pending_err))
+        p->pending = 1;
     if (!a->failed) return 0;
     /* The lowest failing rank tells everyone why. */
     uint64_t who = failed ? (uint64_t)world_rank() : (uint64_t)world_size();

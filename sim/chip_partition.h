@@ -6,7 +6,9 @@
  * flit is in flight anywhere (the mesh clock only runs then), whether any core
  * computes, and whether any rank failed; when the whole chip idles they agree
  * on the next event time and jump there together. Boundary flits and credits
- * travel between neighbours once per link-latency window. At the points where
+ * travel between neighbours once per link-latency window: packed after the
+ * window's last mesh step, delivered right after the next agreement (which says
+ * which neighbours have something to send, so a quiet boundary costs nothing). At the points where
  * a run reads the whole chip (epoch ends, results), chip_share gives every rank
  * every core's state and every counter. No MPI call happens when the chip is not
  * partitioned (c->part == NULL: one rank, or a build without MPI). */
@@ -22,6 +24,9 @@ struct chip_partition {
     struct partition mesh;
     struct chip_counters shared_c;  /* c->c and c->infer as of the last chip_share */
     struct chip_totals shared_infer;
+    int64_t *agree;                 /* [6 + 2 * ranks]: the agreement, then who has boundary data for whom */
+    int pending;                    /* a boundary delivery failed: report it at the next agreement */
+    char pending_err[512];
 };
 
 /* What the ranks agree on in one cycle (sums over ranks). */

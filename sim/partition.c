@@ -51,9 +51,10 @@ int partition_init(struct partition *p, int rank, int size, int mesh_x, int mesh
     int per_link = vcs_per_port * buffer_depth;
     p->cap = 2 * (int)sizeof(int32_t) +
              mesh_x * per_link * (int)(sizeof(struct mesh_xflit) + sizeof(struct mesh_xcredit));
-    p->send = malloc((size_t)p->cap);
+    p->send_up = malloc((size_t)p->cap);
+    p->send_down = malloc((size_t)p->cap);
     p->recv = malloc((size_t)p->cap);
-    if (!p->send || !p->recv) {
+    if (!p->send_up || !p->send_down || !p->recv) {
         snprintf(err, errlen, "partition: out of memory for %d-byte exchange buffers", p->cap);
         partition_free(p);
         return -1;
@@ -63,9 +64,10 @@ int partition_init(struct partition *p, int rank, int size, int mesh_x, int mesh
 
 void partition_free(struct partition *p)
 {
-    free(p->send);
+    free(p->send_up);
+    free(p->send_down);
     free(p->recv);
-    p->send = p->recv = NULL;
+    p->send_up = p->send_down = p->recv = NULL;
 }
 
 int partition_owner(const struct partition *p, int node)
@@ -86,9 +88,9 @@ void partition_attach(struct partition *p, struct mesh *m) { mesh_set_owned(m, p
 
 /* Packs what this rank's routers sent into ghost row `row` (through its port
  * `port`): [n_flits, n_credits], the flits, the credits. Returns the bytes. */
-static int pack(struct partition *p, struct mesh *m, int row, int port)
+static int pack(struct partition *p, struct mesh *m, int row, int port, char *buf)
 {
-    int32_t *hdr = (int32_t *)p->send;
+    int32_t *hdr = (int32_t *)buf;
     int per = (p->cap - 2 * (int)sizeof(int32_t)) / (int)(sizeof(struct mesh_xflit) + sizeof(struct mesh_xcredit));
     struct mesh_xflit *fl = (struct mesh_xflit *)(hdr + 2);
     struct mesh_xcredit *cr = (struct mesh_xcredit *)(fl + per);
@@ -97,7 +99,7 @@ static int pack(struct partition *p, struct mesh *m, int row, int port)
     memmove(fl + nf, cr, (size_t)nc * sizeof *cr);
     hdr[0] = nf;
     hdr[1] = nc;
-    return 2 * (int)sizeof(int32_t) + nf * (int)sizeof *fl + nc * (int)sizeof *cr;
+    return nf + nc ? 2 * (int)sizeof(int32_t) + nf * (int)sizeof *fl + nc * (int)sizeof *cr : 0;
 }
 
 /* Puts what a neighbour sent into this rank's routers, through their port `port`. */
@@ -131,21 +133,51 @@ static int unpack(struct partition *p, struct mesh *m, int bytes, int port, char
     return 0;
 }
 
+void partition_close(struct partition *p, struct mesh *m)
+{
+    if (p->size == 1 || mesh_cycle(m) % (uint64_t)p->window) return;
+    /* What the last window packed was delivered before this window's steps. */
+    if (p->row1 < p->mesh_y) p->up_bytes = pack(p, m, p->row1, PORT_S, p->send_up);
+    if (p->row0 > 0) p->down_bytes = pack(p, m, p->row0 - 1, PORT_N, p->send_down);
+}
+
+int partition_deliver(struct partition *p, struct mesh *m, int from_below, int from_above, char *err, size_t errlen)
+{
+    int up = p->row1 < p->mesh_y ? p->rank + 1 : -1, down = p->row0 > 0 ? p->rank - 1 : -1;
+    int rc = 0;
+    if (p->up_bytes || from_below) {
+        /* Northward: my top boundary to the rank above, the rank below's to me
+         * (flits for my input ports S, credits for my output ports S). */
+        p->exchanges++;
+        int got = world_sendrecv(p->send_up, p->up_bytes, p->up_bytes ? up : -1, p->recv, p->cap,
+                                 from_below ? down : -1);
+        if (unpack(p, m, got, PORT_S, err, errlen)) rc = -1;
+    }
+    if (p->down_bytes || from_above) {
+        int got = world_sendrecv(p->send_down, p->down_bytes, p->down_bytes ? down : -1, p->recv, p->cap,
+                                 from_above ? up : -1);
+        if (!rc && unpack(p, m, got, PORT_N, err, errlen)) rc = -1;
+    }
+    p->up_bytes = p->down_bytes = 0;
+    return rc;
+}
+
 int partition_window(struct partition *p, struct mesh *m, char *err, size_t errlen)
 {
     if (p->size == 1 || mesh_cycle(m) % (uint64_t)p->window) return 0;
-    p->exchanges++;
-    int up = p->row1 < p->mesh_y ? p->rank + 1 : -1, down = p->row0 > 0 ? p->rank - 1 : -1;
-    int rc = 0;
-    /* Northward: my top boundary to the rank above, the rank below's to me. */
-    int n = up >= 0 ? pack(p, m, p->row1, PORT_S) : 0;
-    int got = world_sendrecv(p->send, n, up, p->recv, p->cap, down);
-    if (unpack(p, m, got, PORT_S, err, errlen)) rc = -1;
-    /* Southward. */
-    n = down >= 0 ? pack(p, m, p->row0 - 1, PORT_N) : 0;
-    got = world_sendrecv(p->send, n, down, p->recv, p->cap, up);
-    if (!rc && unpack(p, m, got, PORT_N, err, errlen)) rc = -1;
-    return rc;
+    partition_close(p, m);
+    /* Every rank exchanges with both neighbours, data or not. */
+    int from_below = p->row0 > 0, from_above = p->row1 < p->mesh_y;
+    int sent_up = p->up_bytes, sent_down = p->down_bytes;
+    if (from_above && !sent_up) {    /* an empty message still tells the neighbour */
+        ((int32_t *)p->send_up)[0] = ((int32_t *)p->send_up)[1] = 0;
+        p->up_bytes = 2 * (int)sizeof(int32_t);
+    }
+    if (from_below && !sent_down) {
+        ((int32_t *)p->send_down)[0] = ((int32_t *)p->send_down)[1] = 0;
+        p->down_bytes = 2 * (int)sizeof(int32_t);
+    }
+    return partition_deliver(p, m, from_below, from_above, err, errlen);
 }
 
 void partition_share_routers(struct partition *p, struct mesh *m)

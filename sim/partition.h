@@ -28,8 +28,9 @@ struct partition {
     int node0, node1;           /* nodes owned here: [row0 * mesh_x, row1 * mesh_x) */
     int window;                 /* cycles between exchanges: the link latency */
     /* exchange buffers: [n_flits, n_credits] then the flits, then the credits */
-    char *send, *recv;
+    char *send_up, *send_down, *recv;
     int cap;                    /* bytes of each */
+    int up_bytes, down_bytes;   /* packed and not yet delivered (0: nothing to send) */
     uint64_t exchanges;         /* windows exchanged (docs, benchmarks) */
 };
 
@@ -46,6 +47,13 @@ void partition_attach(struct partition *p, struct mesh *m);
  * flits and credits with both neighbours. 0, or -1 with a message when one
  * arrived after the cycle it was due (the lookahead was broken). */
 int partition_window(struct partition *p, struct mesh *m, char *err, size_t errlen);
+/* The same in two halves, for a caller that talks to every rank between mesh
+ * steps anyway (the chip): partition_close packs what crossed, after a
+ * mesh_step; partition_deliver, before the next one, sends what is packed and
+ * receives from the neighbours below / above when they say they have something
+ * (so quiet boundaries cost no message). */
+void partition_close(struct partition *p, struct mesh *m);
+int partition_deliver(struct partition *p, struct mesh *m, int from_below, int from_above, char *err, size_t errlen);
 /* Collective: every rank gets every router's counters from its owner. */
 void partition_share_routers(struct partition *p, struct mesh *m);
 #endif
