@@ -109,6 +109,10 @@ waves: data
 bench: data all $(BUILD)/bench_golden $(BUILD)/bench_chip
 	@tools/bench $(BUILD)
 
+# The MPI-partitioned engine: 32x32 NoC and chip training on 1, 2, 4 ranks (docs/scale.md).
+bench-mpi: data all mpi
+	@tools/bench-mpi $(BUILD)
+
 # libFuzzer (clang) on the three parsers of untrusted input, each for FUZZ_SECONDS,
 # starting from the committed seed corpora; new finds go to build-fuzz/corpus-*.
 FUZZ_SECONDS ?= 60
