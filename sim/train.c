@@ -375,6 +375,10 @@ static int run_setup(struct run *r, const struct config *cfg, const struct run_o
         fprintf(stderr, "ssnnsim: --waves needs --engine chip (waveforms are in clock cycles)\n");
         return 2;
     }
+    if (o->waves && o->partition) {     /* before the file is created: no partial output */
+        fprintf(stderr, "ssnnsim: --waves needs a single rank (each rank holds part of the chip)\n");
+        return 2;
+    }
     if (o->waves && !(r->chip.waves = chip_waves_open(&r->chip, o->waves, &o->wave_sel, r->err, sizeof r->err))) {
         fprintf(stderr, "ssnnsim: %s\n", r->err);
         return 2;
