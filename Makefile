@@ -85,7 +85,7 @@ test: deps
 san: deps
 	@$(MAKE) --no-print-directory BUILD=build-san MODEL_OPT= \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  build-san/ssnnsim $(patsubst $(BUILD)/%,build-san/%,$(TEST_BIN)) lockstep-bins
+	  build-san/ssnnsim $(patsubst $(BUILD)/%,build-san/%,$(TEST_BIN) $(MPI_BINS)) lockstep-bins
 	@ASAN_OPTIONS=detect_leaks=1 tools/run-tests build-san
 
 demo: data

@@ -250,7 +250,7 @@ static void more_ranks_than_rows_is_refused(void)
     in_tmp(p, sizeof p, "rows.err");
     char *e = read_all(p);
     /* file:line:col: message, naming the key that cannot be cut */
-    CHECK(e && strstr(e, "wide.yaml:5:11: 3 ranks cannot split a mesh of 2 rows"),
+    CHECK(e && strstr(e, "wide.yaml:4:11: 3 ranks cannot split a mesh of 2 rows"),
           "stderr: %.300s", e ? e : "");
     free(e);
     CHECK(access(out, F_OK) != 0, "a refused run left %s behind", out);
@@ -306,6 +306,11 @@ int main(void)
     setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 0);
     setenv("OMPI_MCA_btl_vader_single_copy_mechanism", "none", 0);
     setenv("OMPI_MCA_rmaps_base_oversubscribe", "1", 0);
+    /* Under `make san` the ranks still run with AddressSanitizer and UBSan, but
+     * without LeakSanitizer: Open MPI unloads its components at exit, leaving
+     * allocations no suppression can name (frames in "<unknown module>"). The
+     * same code without MPI is leak-checked by every other test. */
+    setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
     snprintf(tmpdir, sizeof tmpdir, "/tmp/ssnn_mpi_XXXXXX");
     if (!mkdtemp(tmpdir)) { perror("mkdtemp"); return 2; }
 
