@@ -179,8 +179,10 @@ int mesh_step(struct mesh *m, char *err, size_t errlen)
             char why[600];
             if (!mesh_check(m, why, sizeof why)) snprintf(why, sizeof why, "no invariant names the place");
             snprintf(err, errlen, "mesh: cycle %llu: %llu flits lost in the network (injected %llu, delivered %llu): %s",
-                     (unsigned long long)now, (unsigned long long)(m->injected - m->popped - waiting),
-                     (unsigned long long)m->injected, (unsigned long long)(m->popped + waiting), why);
+                     (unsigned long long)now,
+                     (unsigned long long)(m->injected + m->moved_in - m->popped - m->moved_out - waiting),
+                     (unsigned long long)(m->injected + m->moved_in),
+                     (unsigned long long)(m->popped + m->moved_out + waiting), why);
             return -1;
         }
     }
