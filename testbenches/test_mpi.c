@@ -256,6 +256,32 @@ static void more_ranks_than_rows_is_refused(void)
     CHECK(access(out, F_OK) != 0, "a refused run left %s behind", out);
 }
 
+static void fault_on_one_rank_stops_every_rank(void)
+{
+    /* Faults strike a router of rank 1 (node 4, row 2 of 4); the run must stop
+     * on every rank (no hang: `timeout`) with the single-process message. */
+    const char *kind[] = { "drop_flit", "corrupt_dest" };
+    const char *says[] = { "flits lost in the network", "to a node that hosts no core" };
+    for (int i = 0; i < 2; i++) {
+        char args[4096], p[700], out[700];
+        in_tmp(out, sizeof out, "fault.json");
+        snprintf(args, sizeof args,
+                 "train '%s' --engine chip --quiet --set chip.fault.kind=%s --set chip.fault.node=4 "
+                 "--set chip.fault.after_flits=50 --out '%s'", cfg_path, kind[i], out);
+        char cmd[8192];
+        snprintf(cmd, sizeof cmd, "timeout 120 mpirun --oversubscribe -np 2 '%s' %s </dev/null >/dev/null 2>'%s/fault.err'",
+                 mpibin, args, tmpdir);
+        int st = system(cmd);
+        int rc = st == -1 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        CHECK(rc == 1, "%s: exit status %d, expected 1 (124: a rank hung)", kind[i], rc);
+        in_tmp(p, sizeof p, "fault.err");
+        char *e = read_all(p);
+        CHECK(e && strstr(e, "ssnnsim: rank 1: ") && strstr(e, says[i]), "%s: stderr: %.300s", kind[i], e ? e : "");
+        free(e);
+        CHECK(access(out, F_OK) != 0, "%s: a failed run left %s behind", kind[i], out);
+    }
+}
+
 static void single_process_binary_refuses_mpirun(void)
 {
     char args[1024], p[700];
@@ -359,6 +385,7 @@ int main(void)
     RUN(boundary_flit_one_cycle_late_is_caught);
     RUN(window_longer_than_lookahead_is_refused);
     RUN(more_ranks_than_rows_is_refused);
+    RUN(fault_on_one_rank_stops_every_rank);
     RUN(single_process_binary_refuses_mpirun);
 
     cleanup();
