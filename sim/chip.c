@@ -11,7 +11,12 @@
  * Clock: each cycle, computations that end finish (and queue their spikes), every
  * core takes at most one delivered flit, new flits enter the network interfaces,
  * and the mesh advances. When the network is empty and the cores only compute,
- * the clock jumps to the next completion: the same cycle count, no idle work. */
+ * the clock jumps to the next completion: the same cycle count, no idle work.
+ *
+ * Over MPI ranks (chip_partition.h, docs/scale.md) a rank clocks the cores
+ * [k_lo, k_hi) and the routers of its band of rows, and what the loop reads off
+ * the whole chip (barrier, flits in flight, idle jumps, failures) is agreed by all
+ * ranks each cycle; with c->part NULL the loop is the single-process one. */
 #include "chip.h"
 #include "chip_partition.h"
 #include "chip_waves.h"
