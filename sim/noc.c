@@ -7,7 +7,10 @@
  * the delivery of their tail; generation goes on after the window (BookSim's
  * drain) until all of them have arrived or drain_cycles have passed. Then
  * generation stops and the mesh is run empty, so that every point also checks
- * that each injected flit was delivered exactly once. */
+ * that each injected flit was delivered exactly once.
+ * Over MPI ranks (noc_run_point_on, docs/scale.md) each rank generates, steps
+ * and ejects at the nodes of its band of rows; the boundary traffic moves once per
+ * link-latency window, and the drain's end is agreed cycle by cycle. */
 #include "noc.h"
 #include "checkpoint.h"
 #include "config.h"

@@ -363,6 +363,12 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
         }
         fprintf(row, ",%s\n", sum.weights_sha256);
         fclose(row);
+        if (size == 1) {            /* one process: the row goes out at once, as the table grows */
+            fputs(rows[p], csv);
+            fflush(csv);
+            free(rows[p]);
+            rows[p] = NULL;
+        }
     }
     if (size > 1) {
         int64_t r64 = rc;
