@@ -61,14 +61,21 @@ void world_gather(const void *send, int n, void *recv, const int *counts, const 
     MPI_Gatherv(send, n, MPI_BYTE, recv, counts, displs, MPI_BYTE, root, MPI_COMM_WORLD);
 }
 
-int world_sendrecv(const void *sbuf, int sbytes, int to, void *rbuf, int rmax, int from)
+void world_sendrecv2(const void *sbuf[2], const int sbytes[2], const int to[2], void *rbuf[2], int rmax,
+                     const int from[2], int got[2])
 {
-    MPI_Status st;
-    MPI_Sendrecv(sbuf, to < 0 ? 0 : sbytes, MPI_BYTE, to < 0 ? MPI_PROC_NULL : to, 0, rbuf, rmax, MPI_BYTE,
-                 from < 0 ? MPI_PROC_NULL : from, 0, MPI_COMM_WORLD, &st);
-    int got = 0;
-    if (from >= 0) MPI_Get_count(&st, MPI_BYTE, &got);
-    return got;
+    MPI_Request rq[4];
+    MPI_Status st[4];
+    int n = 0;
+    for (int k = 0; k < 2; k++) {
+        got[k] = 0;
+        if (from[k] >= 0) MPI_Irecv(rbuf[k], rmax, MPI_BYTE, from[k], k, MPI_COMM_WORLD, &rq[n++]);
+    }
+    for (int k = 0; k < 2; k++)
+        if (to[k] >= 0) MPI_Isend(sbuf[k], sbytes[k], MPI_BYTE, to[k], k, MPI_COMM_WORLD, &rq[n++]);
+    MPI_Waitall(n, rq, st);
+    for (int k = 0, i = 0; k < 2; k++)
+        if (from[k] >= 0) MPI_Get_count(&st[i++], MPI_BYTE, &got[k]);
 }
 
 #else /* a world of one */
@@ -105,7 +112,8 @@ void world_gather(const void *send, int n, void *recv, const int *counts, const 
     if (n) memmove((char *)recv + displs[0], send, (size_t)n);
 }
 
-int world_sendrecv(const void *sbuf, int sbytes, int to, void *rbuf, int rmax, int from)
+void world_sendrecv2(const void *sbuf[2], const int sbytes[2], const int to[2], void *rbuf[2], int rmax,
+                     const int from[2], int got[2])
 {
     (void)sbuf;
     (void)sbytes;
@@ -113,6 +121,6 @@ int world_sendrecv(const void *sbuf, int sbytes, int to, void *rbuf, int rmax, i
     (void)rbuf;
     (void)rmax;
     (void)from;
-    return 0;   /* one rank has no neighbours */
+    got[0] = got[1] = 0;
 }
 #endif

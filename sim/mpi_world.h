@@ -30,7 +30,9 @@ void world_bcast(void *buf, size_t bytes, int root);
 void world_allgather(void *buf, const int *counts, const int *displs);
 /* Rank `root` receives every rank's `n` bytes at recv + displs[r]. */
 void world_gather(const void *send, int n, void *recv, const int *counts, const int *displs, int root);
-/* Sends to rank `to` and receives from rank `from` at once (either may be -1:
- * nobody); returns the bytes received. */
-int world_sendrecv(const void *sbuf, int sbytes, int to, void *rbuf, int rmax, int from);
+/* Two exchanges at once (tags 0 and 1), one message latency for both: exchange
+ * k sends sbytes[k] to rank to[k] and receives from rank from[k] (either -1:
+ * nobody) into rbuf[k]; got[k] is the bytes it received. */
+void world_sendrecv2(const void *sbuf[2], const int sbytes[2], const int to[2], void *rbuf[2], int rmax,
+                     const int from[2], int got[2]);
 #endif

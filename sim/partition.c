@@ -53,8 +53,9 @@ int partition_init(struct partition *p, int rank, int size, int mesh_x, int mesh
              mesh_x * per_link * (int)(sizeof(struct mesh_xflit) + sizeof(struct mesh_xcredit));
     p->send_up = malloc((size_t)p->cap);
     p->send_down = malloc((size_t)p->cap);
-    p->recv = malloc((size_t)p->cap);
-    if (!p->send_up || !p->send_down || !p->recv) {
+    p->recv_below = malloc((size_t)p->cap);
+    p->recv_above = malloc((size_t)p->cap);
+    if (!p->send_up || !p->send_down || !p->recv_below || !p->recv_above) {
         snprintf(err, errlen, "partition: out of memory for %d-byte exchange buffers", p->cap);
         partition_free(p);
         return -1;
@@ -66,8 +67,9 @@ void partition_free(struct partition *p)
 {
     free(p->send_up);
     free(p->send_down);
-    free(p->recv);
-    p->send_up = p->send_down = p->recv = NULL;
+    free(p->recv_below);
+    free(p->recv_above);
+    p->send_up = p->send_down = p->recv_below = p->recv_above = NULL;
 }
 
 int partition_owner(const struct partition *p, int node)
@@ -103,10 +105,10 @@ static int pack(struct partition *p, struct mesh *m, int row, int port, char *bu
 }
 
 /* Puts what a neighbour sent into this rank's routers, through their port `port`. */
-static int unpack(struct partition *p, struct mesh *m, int bytes, int port, char *err, size_t errlen)
+static int unpack(struct partition *p, struct mesh *m, const char *buf, int bytes, int port, char *err, size_t errlen)
 {
     if (bytes == 0) return 0;
-    const int32_t *hdr = (const int32_t *)p->recv;
+    const int32_t *hdr = (const int32_t *)buf;
     const struct mesh_xflit *fl = (const struct mesh_xflit *)(hdr + 2);
     const struct mesh_xcredit *cr = (const struct mesh_xcredit *)(fl + hdr[0]);
     uint64_t now = mesh_cycle(m);
@@ -144,20 +146,21 @@ void partition_close(struct partition *p, struct mesh *m)
 int partition_deliver(struct partition *p, struct mesh *m, int from_below, int from_above, char *err, size_t errlen)
 {
     int up = p->row1 < p->mesh_y ? p->rank + 1 : -1, down = p->row0 > 0 ? p->rank - 1 : -1;
-    int rc = 0;
-    if (p->up_bytes || from_below) {
-        /* Northward: my top boundary to the rank above, the rank below's to me
-         * (flits for my input ports S, credits for my output ports S). */
+    /* Northward (my top boundary to the rank above; the rank below's to me: flits
+     * for my input ports S, credits for my output ports S) and southward, at once. */
+    const void *sbuf[2] = { p->send_up, p->send_down };
+    int sbytes[2] = { p->up_bytes, p->down_bytes }, got[2];
+    int to[2] = { p->up_bytes ? up : -1, p->down_bytes ? down : -1 };
+    int from[2] = { from_below ? down : -1, from_above ? up : -1 };
+    void *rbuf[2] = { p->recv_below, p->recv_above };
+    if (to[0] >= 0 || to[1] >= 0 || from[0] >= 0 || from[1] >= 0) {
         p->exchanges++;
-        int got = world_sendrecv(p->send_up, p->up_bytes, p->up_bytes ? up : -1, p->recv, p->cap,
-                                 from_below ? down : -1);
-        if (unpack(p, m, got, PORT_S, err, errlen)) rc = -1;
+        world_sendrecv2(sbuf, sbytes, to, rbuf, p->cap, from, got);
+    } else {
+        got[0] = got[1] = 0;
     }
-    if (p->down_bytes || from_above) {
-        int got = world_sendrecv(p->send_down, p->down_bytes, p->down_bytes ? down : -1, p->recv, p->cap,
-                                 from_above ? up : -1);
-        if (!rc && unpack(p, m, got, PORT_N, err, errlen)) rc = -1;
-    }
+    int rc = unpack(p, m, p->recv_below, got[0], PORT_S, err, errlen);
+    if (!rc) rc = unpack(p, m, p->recv_above, got[1], PORT_N, err, errlen);
     p->up_bytes = p->down_bytes = 0;
     return rc;
 }

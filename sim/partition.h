@@ -28,7 +28,7 @@ struct partition {
     int node0, node1;           /* nodes owned here: [row0 * mesh_x, row1 * mesh_x) */
     int window;                 /* cycles between exchanges: the link latency */
     /* exchange buffers: [n_flits, n_credits] then the flits, then the credits */
-    char *send_up, *send_down, *recv;
+    char *send_up, *send_down, *recv_below, *recv_above;
     int cap;                    /* bytes of each */
     int up_bytes, down_bytes;   /* packed and not yet delivered (0: nothing to send) */
     uint64_t exchanges;         /* windows exchanged (docs, benchmarks) */
