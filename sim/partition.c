@@ -46,9 +46,11 @@ int partition_init(struct partition *p, int rank, int size, int mesh_x, int mesh
     p->node0 = p->row0 * mesh_x;
     p->node1 = p->row1 * mesh_x;
     p->window = PARTITION_PLANT == 2 ? 2 * link_latency : link_latency;
-    /* A ghost input port holds at most vcs * depth flits (the credits allow no
-     * more), and returns at most as many credits in a window. */
+    /* Per boundary link and window: a link carries at most one flit a cycle and
+     * a ghost input port holds at most vcs * depth (the credits allow no more);
+     * an input port frees at most one slot a cycle, and as many in all. */
     int per_link = vcs_per_port * buffer_depth;
+    if (per_link > p->window) per_link = p->window;
     p->cap = 2 * (int)sizeof(int32_t) +
              mesh_x * per_link * (int)(sizeof(struct mesh_xflit) + sizeof(struct mesh_xcredit));
     p->send_up = malloc((size_t)p->cap);
