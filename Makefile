@@ -37,9 +37,10 @@ $(MPI_BINS): FORCE
 	  $(MPI_BUILD)/ssnnsim $(MPI_BUILD)/ssnnsim-plant1 $(MPI_BUILD)/ssnnsim-plant2
 	@for b in "" -plant1 -plant2; do cmp -s $(MPI_BUILD)/ssnnsim$$b $(BUILD)/ssnnsim-mpi$$b || \
 	  cp $(MPI_BUILD)/ssnnsim$$b $(BUILD)/ssnnsim-mpi$$b; done
+.PRECIOUS: $(BUILD)/plant%/partition.o
 $(BUILD)/plant%/partition.o: sim/partition.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(XCFLAGS) -DPARTITION_PLANT=$* -c $< -o $@
+	$(CC) $(CFLAGS) $(XCFLAGS) -DPARTITION_PLANT=$* -MMD -MP -c $< -o $@
 $(BUILD)/ssnnsim-plant%: $(BUILD)/sim/cli.o $(BUILD)/plant%/partition.o $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
 
@@ -139,4 +140,4 @@ include testbenches/validate.mk
 # Flags live here: objects built under other flags are stale.
 $(LIB_OBJ) $(BUILD)/sim/cli.o: Makefile
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/sim/cli.d
+-include $(LIB_OBJ:.o=.d) $(BUILD)/sim/cli.d $(BUILD)/plant1/partition.d $(BUILD)/plant2/partition.d
