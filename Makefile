@@ -4,7 +4,7 @@ CC      ?= gcc
 CFLAGS  ?= -O2 -g
 # Flags every build needs, kept apart from CFLAGS so `make san` can swap optimisation
 # and sanitizers without losing them.
-XCFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Isim -Imodels
+XCFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Isim -Imodels $(XDEFS)
 # The model hot loops (spike-row accumulation) need the vectoriser's full cost model.
 MODEL_OPT ?= -O3
 LDLIBS  := -lyaml -lz -lm -lpthread
@@ -49,9 +49,31 @@ endif
 TEST_SRC := $(wildcard testbenches/test_*.c)
 TEST_BIN := $(TEST_SRC:testbenches/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps data test san demo bench waves fuzz clean validate valgrind
+.PHONY: all deps data test san demo bench bench-mpi waves fuzz clean validate valgrind mpi FORCE
 all: deps
-	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim
+	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim $(if $(filter 1,$(MPI)),$(BUILD)/ssnnsim-mpi)
+
+# `make MPI=1` (or `make mpi`) also builds $(BUILD)/ssnnsim-mpi: the same simulator
+# compiled by mpicc with -DSSNNSIM_MPI in a tree of its own ($(BUILD)/mpi), for
+# `mpirun -np N build/ssnnsim-mpi ...` (docs/scale.md). build/ssnnsim stays MPI-free.
+# The planted-bug builds (PARTITION_PLANT, sim/partition.c) are what the MPI tests
+# must catch: 1 delivers boundary flits a cycle late, 2 ignores the lookahead.
+MPICC ?= mpicc
+MPI_BUILD := $(BUILD)/mpi
+MPI_BINS := $(BUILD)/ssnnsim-mpi $(BUILD)/ssnnsim-mpi-plant1 $(BUILD)/ssnnsim-mpi-plant2
+mpi: deps
+	@$(MAKE) --no-print-directory $(MPI_BINS)
+$(MPI_BINS): FORCE
+	@$(MAKE) --no-print-directory BUILD=$(MPI_BUILD) CC=$(MPICC) XDEFS=-DSSNNSIM_MPI MPI= SYSTEMC=0 \
+	  $(MPI_BUILD)/ssnnsim $(MPI_BUILD)/ssnnsim-plant1 $(MPI_BUILD)/ssnnsim-plant2
+	@for b in "" -plant1 -plant2; do cmp -s $(MPI_BUILD)/ssnnsim$$b $(BUILD)/ssnnsim-mpi$$b || \
+	  cp $(MPI_BUILD)/ssnnsim$$b $(BUILD)/ssnnsim-mpi$$b; done
+.PRECIOUS: $(BUILD)/plant%/partition.o
+$(BUILD)/plant%/partition.o: sim/partition.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(XCFLAGS) -DPARTITION_PLANT=$* -MMD -MP -c $< -o $@
+$(BUILD)/ssnnsim-plant%: $(BUILD)/sim/cli.o $(BUILD)/plant%/partition.o $(BUILD)/libssnn.a
+	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
 
 deps:
 	@tools/install-deps
@@ -127,14 +149,16 @@ $(BUILD)/ssnnsim-plant-ckpt: $(BUILD)/sim/cli.o $(BUILD)/plant/checkpoint.o $(BU
 
 # Tests need the datasets only for the end-to-end checks; they run on a fresh machine.
 test: deps
-	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim $(BUILD)/ssnnsim-plant-ckpt $(TEST_BIN) lockstep-bins $(SC_TEST_BINS)
+	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim $(BUILD)/ssnnsim-plant-ckpt $(TEST_BIN) lockstep-bins $(SC_TEST_BINS) \
+	  $(MPI_BINS)
 	@tools/run-tests $(BUILD)
 
 # The same tests under AddressSanitizer + UBSan, in a build tree of their own.
 san: deps
 	@$(MAKE) --no-print-directory BUILD=build-san MODEL_OPT= \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-	  build-san/ssnnsim build-san/ssnnsim-plant-ckpt $(patsubst $(BUILD)/%,build-san/%,$(TEST_BIN) $(SC_TEST_BINS)) lockstep-bins
+	  build-san/ssnnsim build-san/ssnnsim-plant-ckpt \
+	  $(patsubst $(BUILD)/%,build-san/%,$(TEST_BIN) $(SC_TEST_BINS) $(MPI_BINS)) lockstep-bins
 	@ASAN_OPTIONS=detect_leaks=1 SSNNSIM_SANITIZED=1 tools/run-tests build-san
 
 demo: data
@@ -178,6 +202,10 @@ $(BUILD)/bench_systemc: tools/bench_systemc.c $(BUILD)/libssnn.a
 bench: data all $(BUILD)/bench_golden $(BUILD)/bench_chip $(BUILD)/bench_systemc
 	@tools/bench $(BUILD)
 
+# The MPI-partitioned engine: 32x32 NoC and chip training on 1, 2, 4 ranks (docs/scale.md).
+bench-mpi: data all mpi
+	@tools/bench-mpi $(BUILD)
+
 # libFuzzer (clang) on the three parsers of untrusted input, each for FUZZ_SECONDS,
 # starting from the committed seed corpora; new finds go to build-fuzz/corpus-*.
 FUZZ_SECONDS ?= 60
@@ -204,4 +232,4 @@ include testbenches/validate.mk
 # Flags live here: objects built under other flags are stale.
 $(LIB_OBJ) $(BUILD)/sim/cli.o: Makefile
 
--include $(filter-out $(SC_VL)/%,$(LIB_OBJ:.o=.d)) $(BUILD)/sim/cli.d
+-include $(filter-out $(SC_VL)/%,$(LIB_OBJ:.o=.d)) $(BUILD)/sim/cli.d $(BUILD)/plant1/partition.d $(BUILD)/plant2/partition.d

@@ -27,8 +27,12 @@ struct mesh {
     struct router_cfg rc;
     int step_all;               /* test hook: ignore router.wake */
     char fault[256];            /* a failure seen by a void function, reported by mesh_step */
+    int own_lo, own_hi;         /* nodes [own_lo, own_hi) are stepped here; the rest are ghosts */
+    uint64_t moved_in, moved_out;   /* flits handed over across a partition boundary */
     struct mesh_counters *sum;  /* filled by mesh_counters */
 };
+
+static int owned(const struct mesh *m, int node) { return node >= m->own_lo && node < m->own_hi; }
 
 static void activate(struct mesh *m, struct router *r)
 {
@@ -50,6 +54,7 @@ struct mesh *mesh_new(int mesh_x, int mesh_y, const struct router_cfg *rc, char 
     m->my = mesh_y;
     m->n = mesh_x * mesh_y;
     m->rc = *rc;
+    m->own_hi = m->n;
     m->r = calloc((size_t)m->n, sizeof *m->r);
     m->active = calloc((size_t)m->n, sizeof *m->active);
     m->sum = calloc(1, sizeof *m->sum);
@@ -163,17 +168,21 @@ int mesh_step(struct mesh *m, char *err, size_t errlen)
     }
     m->n_active = j;
     m->cycle++;
-    if (!j && m->injected != m->popped) {
+    if (!j && m->injected + m->moved_in != m->popped + m->moved_out) {
         /* No router holds a flit, yet some are neither delivered nor waiting to
-         * be popped: the network lost them. Say where the books do not balance. */
+         * be popped: the network lost them. Say where the books do not balance.
+         * (A ghost's buffers hold flits on their way to another partition.) */
         uint64_t waiting = 0;
-        for (int i = 0; i < m->n; i++) waiting += m->r[i].ej.count + m->r[i].src.count;
-        if (m->injected != m->popped + waiting) {
+        for (int i = 0; i < m->n; i++)
+            waiting += m->r[i].ej.count + m->r[i].src.count + (owned(m, i) ? 0 : m->r[i].buffered);
+        if (m->injected + m->moved_in != m->popped + m->moved_out + waiting) {
             char why[600];
             if (!mesh_check(m, why, sizeof why)) snprintf(why, sizeof why, "no invariant names the place");
             snprintf(err, errlen, "mesh: cycle %llu: %llu flits lost in the network (injected %llu, delivered %llu): %s",
-                     (unsigned long long)now, (unsigned long long)(m->injected - m->popped - waiting),
-                     (unsigned long long)m->injected, (unsigned long long)(m->popped + waiting), why);
+                     (unsigned long long)now,
+                     (unsigned long long)(m->injected + m->moved_in - m->popped - m->moved_out - waiting),
+                     (unsigned long long)(m->injected + m->moved_in),
+                     (unsigned long long)(m->popped + m->moved_out + waiting), why);
             return -1;
         }
     }
@@ -273,9 +282,13 @@ uint64_t mesh_zero_load_latency(const struct router_cfg *rc, int hops, int flits
 
 int mesh_check(const struct mesh *m, char *err, size_t errlen)
 {
-    uint64_t queued = 0, buffered = 0, waiting = 0, injected = 0, ejected = 0;
+    uint64_t queued = 0, buffered = 0, waiting = 0, injected = 0, ejected = 0, ghosts = 0;
     for (int i = 0; i < m->n; i++) {
         const struct router *r = &m->r[i];
+        if (!owned(m, i)) {
+            ghosts += r->buffered;      /* flits on their way to another partition */
+            continue;
+        }
         uint32_t occ = 0;
         for (int k = 0; k < PORT_COUNT * r->nvc; k++) {
             occ += r->in[k].count;
@@ -296,7 +309,7 @@ int mesh_check(const struct mesh *m, char *err, size_t errlen)
         }
         for (int o = 0; o < 4; o++) {
             const struct router *d = r->nbr[o];
-            if (!d) continue;
+            if (!d || !owned(m, d->id)) continue;   /* a boundary link: its far end is another rank's */
             for (int v = 0; v < r->nvc; v++) {
                 int held = r->credits[o * r->nvc + v];
                 int usable = router_credits(r, o, v, m->cycle);
@@ -318,15 +331,72 @@ int mesh_check(const struct mesh *m, char *err, size_t errlen)
         injected += r->c.flits_injected;
         ejected += r->c.flits_ejected;
     }
-    if (injected != m->injected || injected != queued + buffered + ejected ||
+    if (injected != m->injected || injected + m->moved_in != queued + buffered + ejected + m->moved_out + ghosts ||
         ejected != waiting + m->popped) {
         snprintf(err, errlen,
-                 "cycle %llu: conservation: %llu flits injected (%llu counted by the mesh) != %llu queued + "
-                 "%llu buffered + %llu delivered (%llu waiting to be popped + %llu popped)",
+                 "cycle %llu: conservation: %llu flits injected (%llu counted by the mesh) + %llu received from "
+                 "other partitions != %llu queued + %llu buffered + %llu delivered (%llu waiting to be popped + "
+                 "%llu popped) + %llu handed to other partitions",
                  (unsigned long long)m->cycle, (unsigned long long)injected, (unsigned long long)m->injected,
-                 (unsigned long long)queued, (unsigned long long)buffered, (unsigned long long)ejected,
-                 (unsigned long long)waiting, (unsigned long long)m->popped);
+                 (unsigned long long)m->moved_in, (unsigned long long)queued, (unsigned long long)buffered,
+                 (unsigned long long)ejected, (unsigned long long)waiting, (unsigned long long)m->popped,
+                 (unsigned long long)(m->moved_out + ghosts));
         return -1;
     }
     return 0;
 }
+
+/* ---- partitions (sim/partition.c) ----------------------------------------- */
+
+void mesh_set_owned(struct mesh *m, int lo, int hi)
+{
+    m->own_lo = lo;
+    m->own_hi = hi;
+    /* A ghost is marked active so that activate() never lists it: it is never
+     * stepped here, and its buffers only collect what crosses the boundary. */
+    for (int i = 0; i < m->n; i++)
+        if (!owned(m, i)) m->r[i].active = 1;
+}
+
+int mesh_take_boundary(struct mesh *m, int node, int port, struct mesh_xflit *fl, int *n_fl,
+                       struct mesh_xcredit *cr, int *n_cr)
+{
+    struct router *g = &m->r[node];
+    int nf = 0, nc = 0;
+    for (int v = 0; v < g->nvc && g->buffered; v++) {
+        struct ivc *iv = &g->in[port * g->nvc + v];
+        for (; iv->count; iv->count--, g->buffered--) {
+            fl[*n_fl + nf++] = (struct mesh_xflit){ iv->slot[iv->head].f, iv->slot[iv->head].ready, node, v };
+            if (++iv->head == g->depth) iv->head = 0;
+        }
+        iv->head = 0;
+    }
+    g->nonempty[port] = 0;
+    g->ports &= ~(1u << port);
+    struct credit_ret *ring = g->cring + (size_t)port * g->cring_cap;
+    for (uint32_t h = g->cring_head[port]; g->cring_count[port]; g->cring_count[port]--) {
+        cr[*n_cr + nc++] = (struct mesh_xcredit){ ring[h].at, node, (int)ring[h].vc };
+        if (++h == g->cring_cap) h = 0;
+    }
+    g->cring_head[port] = 0;
+    g->cring_mask &= ~(1u << port);
+    m->moved_out += (uint64_t)nf;
+    *n_fl += nf;
+    *n_cr += nc;
+    return nf + nc;
+}
+
+void mesh_put_flit(struct mesh *m, int port, const struct mesh_xflit *x)
+{
+    struct router *d = &m->r[x->node];
+    router_accept(d, port, x->vc, &x->f, x->ready);
+    activate(m, d);
+    m->moved_in++;
+}
+
+void mesh_put_credit(struct mesh *m, int port, const struct mesh_xcredit *x)
+{
+    router_credit_push(&m->r[x->node], port, x->vc, x->at);
+}
+
+void mesh_load_router_counters(struct mesh *m, int node, const struct router_counters *c) { m->r[node].c = *c; }

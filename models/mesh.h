@@ -80,4 +80,24 @@ void mesh_debug_step_all(struct mesh *m, int on);
  * (hops + 1) * pipeline + hops * link_latency + flits, from generation to the
  * cycle its tail can be popped. */
 uint64_t mesh_zero_load_latency(const struct router_cfg *rc, int hops, int flits);
+
+/* ---- partitions: a mesh cut into row bands over MPI ranks (sim/partition.c) --
+ * Every rank builds the whole mesh but steps only the routers it owns; the
+ * others are ghosts whose buffers and credit rings collect what its own routers
+ * send them across the boundary. Between windows of link_latency cycles the
+ * partition code takes those out (mesh_take_boundary) and the neighbour rank
+ * puts them into its real routers (mesh_put_*), stamps unchanged. */
+struct mesh_xflit { struct flit f; uint64_t ready; int32_t node, vc; };
+struct mesh_xcredit { uint64_t at; int32_t node, vc; };
+/* Nodes [lo, hi) are stepped here (default: all). */
+void mesh_set_owned(struct mesh *m, int lo, int hi);
+/* Empties input port `port` and the credit ring of output port `port` of ghost
+ * `node` into fl / cr (appending at *n_fl, *n_cr); returns how many it took. */
+int mesh_take_boundary(struct mesh *m, int node, int port, struct mesh_xflit *fl, int *n_fl,
+                       struct mesh_xcredit *cr, int *n_cr);
+/* Delivers a flit into input port `port` of x->node / a credit to its output port `port`. */
+void mesh_put_flit(struct mesh *m, int port, const struct mesh_xflit *x);
+void mesh_put_credit(struct mesh *m, int port, const struct mesh_xcredit *x);
+/* Overwrites the counters of router `node` (a ghost's, with its owner's). */
+void mesh_load_router_counters(struct mesh *m, int node, const struct router_counters *c);
 #endif

@@ -203,6 +203,30 @@ static int grab_output_vc(struct router *r, int o, int cls)
     return v;
 }
 
+void router_accept(struct router *d, int q, int ov, const struct flit *f, uint64_t ready)
+{
+    struct ivc *dv = &d->in[q * d->nvc + ov];
+    int at = dv->head + dv->count;
+    if (at >= d->depth) at -= d->depth;
+    dv->slot[at].f = *f;
+    dv->slot[at].ready = ready;
+    if (dv->count++ == 0) dv->front_ready = ready;
+    if (d->wake > ready) d->wake = ready;
+    d->nonempty[q] |= 1ull << ov;
+    d->ports |= 1u << q;
+    d->buffered++;
+    d->c.buffer_writes++;
+}
+
+void router_credit_push(struct router *up, int o, int v, uint64_t at)
+{
+    uint32_t k = up->cring_head[o] + up->cring_count[o];
+    if (k >= up->cring_cap) k -= up->cring_cap;
+    up->cring[(size_t)o * up->cring_cap + k] = (struct credit_ret){ at, (uint32_t)v };
+    up->cring_count[o]++;
+    up->cring_mask |= 1u << o;
+}
+
 /* Moves the front flit of input (p, v) across the switch. -2 if the ejection
  * queue cannot grow. */
 static int traverse(struct router *r, int p, int v, uint64_t now)
@@ -218,13 +242,7 @@ static int traverse(struct router *r, int p, int v, uint64_t now)
     r->c.switch_traversals++;
     if (p != PORT_LOCAL) {
         /* The freed slot is a credit for the upstream router's output VC v. */
-        struct router *up = r->nbr[p];
-        int o = opposite(p);
-        uint32_t at = up->cring_head[o] + up->cring_count[o];
-        if (at >= up->cring_cap) at -= up->cring_cap;
-        up->cring[(size_t)o * up->cring_cap + at] = (struct credit_ret){ now + (uint64_t)r->link, (uint32_t)v };
-        up->cring_count[o]++;
-        up->cring_mask |= 1u << o;
+        router_credit_push(r->nbr[p], opposite(p), v, now + (uint64_t)r->link);
         r->c.credits++;
     }
     int o = iv->out_port, ov = iv->out_vc;
@@ -255,18 +273,7 @@ static int traverse(struct router *r, int p, int v, uint64_t now)
     }
     r->credits[o * r->nvc + ov]--;
     struct router *d = r->nbr[o];
-    int q = opposite(o);
-    struct ivc *dv = &d->in[q * d->nvc + ov];
-    int at = dv->head + dv->count;
-    if (at >= d->depth) at -= d->depth;
-    dv->slot[at].f = f;
-    dv->slot[at].ready = now + (uint64_t)r->link + (uint64_t)d->pipeline;
-    if (dv->count++ == 0) dv->front_ready = dv->slot[at].ready;
-    if (d->wake > dv->slot[at].ready) d->wake = dv->slot[at].ready;
-    d->nonempty[q] |= 1ull << ov;
-    d->ports |= 1u << q;
-    d->buffered++;
-    d->c.buffer_writes++;
+    router_accept(d, opposite(o), ov, &f, now + (uint64_t)r->link + (uint64_t)d->pipeline);
     if (o == PORT_E || o == PORT_W) r->c.link_ew++;
     else r->c.link_ns++;
     return 0;

@@ -133,6 +133,12 @@ int router_inject(struct router *r, const struct flit *f, uint64_t now);
  * which flit), -2 when the ejection queue cannot grow. */
 int router_step(struct router *r, uint64_t now);
 
+/* The two ends of a link, as traverse uses them (and the MPI partition, which
+ * carries them across ranks): flit f lands in input port q, VC ov, usable from
+ * cycle `ready`; a credit for output port o, VC v, arrives at cycle `at`. */
+void router_accept(struct router *d, int q, int ov, const struct flit *f, uint64_t ready);
+void router_credit_push(struct router *up, int o, int v, uint64_t at);
+
 /* No flit buffered here and none waiting at the interface: stepping it is a no-op. */
 static inline int router_has_work(const struct router *r)
 {

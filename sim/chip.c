@@ -11,9 +11,16 @@
  * Clock: each cycle, computations that end finish (and queue their spikes), every
  * core takes at most one delivered flit, new flits enter the network interfaces,
  * and the mesh advances. When the network is empty and the cores only compute,
- * the clock jumps to the next completion: the same cycle count, no idle work. */
+ * the clock jumps to the next completion: the same cycle count, no idle work.
+ *
+ * Over MPI ranks (chip_partition.h, docs/scale.md) a rank clocks the cores
+ * [k_lo, k_hi) and the routers of its band of rows, and what the loop reads off
+ * the whole chip (barrier, flits in flight, idle jumps, failures) is agreed by all
+ * ranks each cycle; with c->part NULL the loop is the single-process one. */
 #include "chip.h"
+#include "chip_partition.h"
 #include "chip_waves.h"
+#include "mpi_world.h"
 #include "config.h"
 
 #include <stdio.h>
@@ -167,6 +174,7 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
         return -1;
     }
     for (int k = 0; k < c->n_cores; k++) c->n_tiles_total += c->cores[k].n_tiles;
+    c->k_hi = c->n_cores;
     c->save_c = calloc((size_t)c->n_cores, sizeof *c->save_c);
     c->save_sc = calloc((size_t)c->n_cores, sizeof *c->save_sc);
     c->save_x = calloc((size_t)c->n_tiles_total + 1, sizeof *c->save_x);
@@ -177,6 +185,7 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
 void chip_free(struct chip *c)
 {
     if (c->engine.free) c->engine.free(c->engine.ctx);
+    chip_partition_free(c);
     for (int k = 0; k < c->n_cores; k++) core_free(&c->cores[k]);
     free(c->cores);
     if (c->local)
@@ -339,17 +348,19 @@ static int clock_step(struct chip *c, char *err, size_t errlen)
     uint64_t start = c->c.cycles;
     struct core *m = c->master;
     m->barrier_count = 0;
-    for (int k = 0; k < c->n_cores; k++) {
+    for (int k = 0; k < c->n_cores && c->k_lo == 0; k++) {     /* the master's rank sends */
         struct flit f = { .src = (uint16_t)m->node, .dst = (uint16_t)c->cores[k].node, .stream = SS_RELEASE,
                           .tclass = TC_CONTROL, .head = 1, .tail = 1, .step = c->sh.step, .born = start };
         outbox_push(&c->out, &f);
         m->c.releases++;
     }
     dispatch(c);
+    int failed = 0;                 /* partitioned: this rank failed, the others learn it next cycle */
+    struct chip_agreement a = { 0 };
     for (;;) {
         uint64_t now = c->c.cycles;
         uint64_t next_done = UINT64_MAX;
-        for (int k = 0; k < c->n_cores; k++) {
+        for (int k = c->k_lo; k < c->k_hi && !failed; k++) {
             struct core *q = &c->cores[k];
             if (q->state == CS_COMPUTE) {
                 if (q->busy_until <= now) core_finish(q, now, &c->out);
@@ -361,14 +372,31 @@ static int clock_step(struct chip *c, char *err, size_t errlen)
                 if (q->fault[0]) {
                     snprintf(err, errlen, "cycle %llu: core %d at router (%d,%d) %s", (unsigned long long)now, k,
                              q->node % c->mesh_x, q->node / c->mesh_x, q->fault);
-                    return -1;
+                    if (!c->part) return -1;
+                    failed = 1;
                 }
             }
         }
         dispatch(c);
-        if (core_barrier_complete(m)) break;
-        int net_busy = !mesh_idle(c->mesh);
-        if (net_busy && mesh_step(c->mesh, err, errlen)) return -1;
+        int net_busy, any_loc = -1;
+        if (c->part) {
+            /* What the single-process clock reads off the whole chip, agreed. */
+            if (chip_agree(c, failed, &a, err, errlen)) return -1;
+            if (a.done) {
+                c->output->winner = (int)a.winner - 1;
+                break;
+            }
+            net_busy = a.in_flight != 0;
+            any_loc = a.local != 0;
+        } else {
+            if (core_barrier_complete(m)) break;
+            net_busy = !mesh_idle(c->mesh);
+        }
+        if (net_busy && mesh_step(c->mesh, err, errlen)) {
+            if (!c->part) return -1;
+            failed = 1;
+        }
+        if (net_busy && c->part) partition_close(&c->part->mesh, c->mesh);
         if (net_busy && c->waves) chip_waves_cycle(c->waves, now);
         if (net_busy && !mesh_active_routers(c->mesh)) {
             /* Only ejection queues hold flits: one may sit where no core takes it. */
@@ -378,14 +406,17 @@ static int clock_step(struct chip *c, char *err, size_t errlen)
                     snprintf(err, errlen, "cycle %llu: router (%d,%d) delivered a flit (stream %u, from node %u) "
                              "to a node that hosts no core", (unsigned long long)now, n % c->mesh_x, n / c->mesh_x,
                              f.stream, f.src);
-                    return -1;
+                    if (!c->part) return -1;
+                    failed = 1;
+                    break;
                 }
             }
         }
         c->c.cycles++;
-        if (!net_busy && !any_local(c)) {
+        if (!net_busy && !(any_loc >= 0 ? any_loc : any_local(c))) {
             int computing = 0;
-            for (int k = 0; k < c->n_cores; k++) computing |= c->cores[k].state == CS_COMPUTE;
+            for (int k = c->k_lo; k < c->k_hi; k++) computing |= c->cores[k].state == CS_COMPUTE;
+            if (c->part) computing = a.computing != 0;
             if (!computing) {
                 /* Something was lost: say where the books do not balance. */
                 char why[600] = "";
@@ -407,14 +438,27 @@ static int clock_step(struct chip *c, char *err, size_t errlen)
                 return -1;
             }
             /* Nothing moves until the next computation ends: jump there. */
-            for (int k = 0; k < c->n_cores; k++)
+            for (int k = c->k_lo; k < c->k_hi; k++)
                 if (c->cores[k].state == CS_COMPUTE && c->cores[k].busy_until < next_done)
                     next_done = c->cores[k].busy_until;
+            if (c->part) next_done = chip_agree_next(c, next_done);
             if (next_done > c->c.cycles) c->c.cycles = next_done;
         }
     }
-    if (c->check && mesh_check(c->mesh, err, errlen)) return -1;
-    if (c->check && (!mesh_idle(c->mesh) || mesh_in_flight(c->mesh) || any_local(c))) {
+    if (c->part && c->check) {
+        /* Each rank checks its band; the flits in flight are counted over all. */
+        failed = mesh_check(c->mesh, err, errlen) != 0;
+        if (!failed && (a.in_flight || a.local)) {
+            snprintf(err, errlen, "conservation violated at the end of step %u (cycle %llu): %lld flits still in "
+                     "flight", c->sh.step, (unsigned long long)c->c.cycles, (long long)(a.in_flight + a.local));
+            failed = 1;
+        }
+        int64_t f = failed;
+        world_sum_i64(&f, 1);
+        if (f && chip_agree(c, failed, &a, err, errlen)) return -1;
+    }
+    if (!c->part && c->check && mesh_check(c->mesh, err, errlen)) return -1;
+    if (!c->part && c->check && (!mesh_idle(c->mesh) || mesh_in_flight(c->mesh) || any_local(c))) {
         snprintf(err, errlen, "conservation violated at the end of step %u (cycle %llu): %llu flits still in flight",
                  c->sh.step, (unsigned long long)c->c.cycles, (unsigned long long)mesh_in_flight(c->mesh));
         return -1;

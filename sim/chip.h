@@ -16,6 +16,7 @@
 
 struct config;
 struct chip_waves;
+struct chip_partition;
 
 struct chip_fifo { struct flit *f; int head, n, cap; };
 
@@ -81,6 +82,10 @@ struct chip {
     struct crossbar_counters *save_x;
     int n_tiles_total;
     struct chip_engine engine;      /* run_step NULL: the native clock below */
+    /* MPI partition (sim/chip_partition.c): this rank clocks cores [k_lo, k_hi);
+     * NULL and 0..n_cores in a single process. */
+    struct chip_partition *part;
+    int k_lo, k_hi;
 };
 
 /* Maps the configured network onto the configured chip and loads the golden

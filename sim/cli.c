@@ -3,6 +3,7 @@
  * or usage. Options that set config keys (--seed, --epochs, ...) become --set
  * overrides, so they are validated exactly like the YAML. */
 #include "config.h"
+#include "mpi_world.h"
 #include "noc.h"
 #include "sweep.h"
 #include "train.h"
@@ -66,7 +67,7 @@ static void usage_command(FILE *f, const struct command *c)
             "  --help              this text\n");
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         usage_main(stderr);
@@ -210,6 +211,13 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *path = argv[optind];
+    /* Several MPI ranks: train, infer and noc cut the mesh over them, a sweep
+     * spreads its points; rank 0 alone writes and prints. */
+    ro.partition = world_size() > 1;
+    if (world_rank() > 0) {
+        ro.mute = ro.quiet = 1;
+        ro.out = NULL;
+    }
     if (!strcmp(cmd->name, "sweep")) {
         if (wave_options) {
             fprintf(stderr, "ssnnsim sweep: --waves and --wave-* are for train, infer and noc (one run, one dump)\n");
@@ -235,4 +243,20 @@ int main(int argc, char **argv)
     if (!strcmp(cmd->name, "train")) return train_command(&cfg, &ro);
     if (!strcmp(cmd->name, "noc")) return noc_command(&cfg, &ro, csv);
     return infer_command(&cfg, &ro);
+}
+
+int main(int argc, char **argv)
+{
+    char err[512];
+    if (world_init(&argc, &argv, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    /* Only rank 0 speaks: the others run the same command silently (a failure
+     * in a partitioned run reaches rank 0 with the failing rank's message). */
+    if (world_rank() > 0 && (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)))
+        world_abort(1);
+    int rc = run(argc, argv);
+    world_finish();
+    return rc;
 }

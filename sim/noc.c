@@ -7,13 +7,18 @@
  * the delivery of their tail; generation goes on after the window (BookSim's
  * drain) until all of them have arrived or drain_cycles have passed. Then
  * generation stops and the mesh is run empty, so that every point also checks
- * that each injected flit was delivered exactly once. */
+ * that each injected flit was delivered exactly once.
+ * Over MPI ranks (noc_run_point_on, docs/scale.md) each rank generates, steps
+ * and ejects at the nodes of its band of rows; the boundary traffic moves once per
+ * link-latency window, and the drain's end is agreed cycle by cycle. */
 #include "noc.h"
 #include "checkpoint.h"
 #include "chip_waves.h"
 #include "config.h"
 #include "json.h"
 #include "mesh_waves.h"
+#include "mpi_world.h"
+#include "partition.h"
 #include "progress.h"
 #include "rng.h"
 #include "train.h"
@@ -331,6 +336,37 @@ static int sample_add(struct sampler *s, uint64_t x)
     return 0;
 }
 
+/* Partitioned: rank 0 receives every rank's latency samples (total `all`);
+ * the others keep theirs (they print nothing). -1 without memory. */
+static int gather_samples(const struct partition *part, struct sampler *s, size_t all)
+{
+    int *counts = calloc((size_t)part->size, sizeof *counts), *displs = calloc((size_t)part->size, sizeof *displs);
+    int64_t *n = calloc((size_t)part->size, sizeof *n);
+    uint64_t *v = part->rank == 0 ? malloc((all ? all : 1) * sizeof *v) : NULL;
+    int bad = !counts || !displs || !n || (part->rank == 0 && !v);
+    int64_t b = bad;
+    world_sum_i64(&b, 1);
+    if (b) {
+        free(counts), free(displs), free(n), free(v);
+        return -1;
+    }
+    n[part->rank] = (int64_t)s->n;
+    world_sum_i64(n, part->size);
+    for (int r = 0, off = 0; r < part->size; r++) {
+        counts[r] = (int)n[r] * (int)sizeof *v;
+        displs[r] = off;
+        off += counts[r];
+    }
+    world_gather(s->v, (int)(s->n * sizeof *v), v, counts, displs, 0);
+    if (part->rank == 0) {
+        free(s->v);
+        s->v = v;
+        s->n = s->cap = all;
+    }
+    free(counts), free(displs), free(n);
+    return 0;
+}
+
 /* One cycle of the mesh, timed for the cost figure on stderr. */
 static int step_timed(struct mesh *m, struct noc_point *pt, char *err, size_t errlen)
 {
@@ -340,8 +376,32 @@ static int step_timed(struct mesh *m, struct noc_point *pt, char *err, size_t er
     return rc;
 }
 
+/* A failure one rank of a partitioned run sees and the others cannot: end them all. */
+static int fail_all(const struct partition *part, int rc, const char *err)
+{
+    if (part && part->size > 1) {
+        fprintf(stderr, "ssnnsim: rank %d: %s\n", part->rank, err);
+        world_abort(1);
+    }
+    return rc;
+}
+
+/* The flits in flight over the whole mesh (injected and not yet popped). */
+static int64_t in_flight(const struct partition *part, const struct mesh *m)
+{
+    int64_t n = (int64_t)mesh_in_flight(m);
+    if (part) world_sum_i64(&n, 1);
+    return n;
+}
+
 int noc_run_point(const struct config *cfg, double rate, int quiet, struct noc_waves *nw, struct noc_point *pt,
                   char *err, size_t errlen)
+{
+    return noc_run_point_on(cfg, rate, quiet, NULL, nw, pt, err, errlen);
+}
+
+int noc_run_point_on(const struct config *cfg, double rate, int quiet, struct partition *part,
+                     struct noc_waves *nw, struct noc_point *pt, char *err, size_t errlen)
 {
     const struct noc_cfg *nc = &cfg->noc;
     int X = cfg->chip.mesh_x, Y = cfg->chip.mesh_y, N = X * Y, F = nc->packet_flits;
@@ -352,6 +412,13 @@ int noc_run_point(const struct config *cfg, double rate, int quiet, struct noc_w
     if (noc_check_config(cfg, err, errlen)) return -1;
     struct mesh *m = mesh_new(X, Y, &cfg->chip.router, err, errlen);
     if (!m) return -1;
+    /* Partitioned: this rank generates, steps and ejects at its own nodes only. */
+    int lo = 0, hi = N;
+    if (part) {
+        partition_attach(part, m);
+        lo = part->node0;
+        hi = part->node1;
+    }
     uint64_t *rng = malloc((size_t)N * sizeof *rng);
     struct sampler lat = { 0 };
     int rc = -1;
@@ -375,7 +442,7 @@ int noc_run_point(const struct config *cfg, double rate, int quiet, struct noc_w
     pt->drained = 1;
     for (;;) {
         int window = t >= W && t < W + M;
-        for (int n = 0; n < N; n++) {
+        for (int n = lo; n < hi; n++) {
             if ((next64(&rng[n]) >> 11) >= thresh) continue;
             struct flit f = { .src = (uint16_t)n, .dst = (uint16_t)noc_destination(cfg, n, &rng[n]),
                               .stream = SS_SYNTHETIC, .packet = (uint32_t)packet++, .born = t };
@@ -391,9 +458,12 @@ int noc_run_point(const struct config *cfg, double rate, int quiet, struct noc_w
                 gen_flits += (uint64_t)F;
             }
         }
-        if (step_timed(m, pt, err, errlen)) goto out;
+        if (step_timed(m, pt, err, errlen) || (part && partition_window(part, m, err, errlen))) {
+            rc = fail_all(part, -1, err);
+            goto out;
+        }
         if (nw) wave_cycle(nw, m, t, window);
-        for (int n = 0; n < N; n++) {
+        for (int n = lo; n < hi; n++) {
             struct flit f;
             while (mesh_eject(m, n, &f)) {
                 acc_flits += window;
@@ -409,24 +479,49 @@ int noc_run_point(const struct config *cfg, double rate, int quiet, struct noc_w
         t++;
         if ((t & 1023) == 0) progress_update(&prog, t < W + M ? t : W + M);
         if (t >= W + M) {
-            if (lat.n == pt->packets) break;
+            int64_t left = (int64_t)pt->packets - (int64_t)lat.n;   /* measured packets not yet delivered */
+            if (part) world_sum_i64(&left, 1);
+            if (left == 0) break;
             if (t >= W + M + D) {
                 pt->drained = 0;
                 break;
             }
         }
     }
-    pt->delivered = lat.n;
     /* Run the mesh empty: conservation is checked on every point. */
-    while (!mesh_idle(m)) {
-        if (step_timed(m, pt, err, errlen)) goto out;
+    while (in_flight(part, m)) {
+        if (step_timed(m, pt, err, errlen) || (part && partition_window(part, m, err, errlen))) {
+            rc = fail_all(part, -1, err);
+            goto out;
+        }
         if (nw) wave_cycle(nw, m, mesh_cycle(m) - 1, 0);
-        for (int n = 0; n < N; n++) {
+        for (int n = lo; n < hi; n++) {
             struct flit f;
             while (mesh_eject(m, n, &f)) {}
         }
     }
-    if (mesh_check(m, err, errlen)) goto out;
+    if (mesh_check(m, err, errlen)) {
+        rc = fail_all(part, -1, err);
+        goto out;
+    }
+    if (part) {
+        /* Every rank's share of the counts; the latency samples go to rank 0. */
+        partition_share_routers(part, m);
+        int64_t v[6] = { (int64_t)pt->packets, (int64_t)lat.n, (int64_t)gen_flits, (int64_t)acc_flits,
+                         (int64_t)sum, (int64_t)packet };
+        world_sum_i64(v, 6);
+        pt->packets = (uint64_t)v[0];
+        gen_flits = (uint64_t)v[2];
+        acc_flits = (uint64_t)v[3];
+        sum = (uint64_t)v[4];
+        packet = (uint64_t)v[5];
+        if (gather_samples(part, &lat, (size_t)v[1])) {
+            snprintf(err, errlen, "noc: out of memory for latency samples");
+            rc = fail_all(part, -1, err);
+            goto out;
+        }
+    }
+    pt->delivered = lat.n;
     pt->counters = *mesh_counters(m);
     if (pt->counters.flits_ejected != pt->counters.flits_injected ||
         pt->counters.flits_injected != packet * (uint64_t)F) {
@@ -612,16 +707,33 @@ int noc_command(const struct config *cfg, const struct run_opts *o, const char *
     printf("zero-load latency %.3f cycles, throughput bound %.4f flits/node/cycle (analytic)\n", t0, bound);
     fflush(stdout);
     struct noc_waves *nw = NULL;
+    if (o->waves && o->partition) {     /* before the file is created: no partial output */
+        if (!o->mute) fprintf(stderr, "ssnnsim: --waves needs a single rank (each rank holds part of the mesh)\n");
+        free(pts);
+        return 2;
+    }
     if (o->waves && !(nw = noc_waves_open(cfg, o->waves, &o->wave_sel, err, sizeof err))) {
         fprintf(stderr, "%s\n", err);
         free(pts);
         return 2;
     }
     double steps = 0, secs = 0;
+    struct partition part, *pp = NULL;
+    if (o->partition) {
+        if (partition_init(&part, world_rank(), world_size(), cfg->chip.mesh_x, cfg->chip.mesh_y, rc->link_latency,
+                           rc->vcs * TC_COUNT, rc->buffer_depth, err, sizeof err)) {
+            char where[400];
+            fprintf(stderr, "%s: %s\n", config_where(cfg, "chip.mesh_y", where, sizeof where), err);
+            free(pts);
+            return 2;
+        }
+        pp = &part;
+    }
     for (int i = 0; i < n; i++) {
-        if (noc_run_point(cfg, nc->rates[i], o->quiet, nw, &pts[i], err, sizeof err)) {
+        if (noc_run_point_on(cfg, nc->rates[i], o->quiet, pp, nw, &pts[i], err, sizeof err)) {
             fprintf(stderr, "ssnnsim: %s\n", err);
             if (nw) noc_waves_close(nw, err, sizeof err);
+            if (pp) partition_free(pp);
             free(pts);
             return 1;
         }
@@ -647,6 +759,16 @@ int noc_command(const struct config *cfg, const struct run_opts *o, const char *
     if (!o->quiet && steps > 0)
         fprintf(stderr, "noc: mesh_step %.1f ns per active router-cycle (%.0f router-cycles in %.2f s)\n",
                 1e9 * secs / steps, steps, secs);
+    if (pp) {
+        if (!o->quiet)
+            fprintf(stderr, "noc: %d ranks, rows %d..%d on rank 0, %llu boundary exchanges\n", pp->size, pp->row0,
+                    pp->row1 - 1, (unsigned long long)pp->exchanges);
+        partition_free(pp);
+    }
+    if (o->mute) {
+        free(pts);
+        return 0;
+    }
 
     char csv_buf[1024], png[1200];
     if (!csv) {

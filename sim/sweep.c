@@ -15,6 +15,7 @@
  */
 #include "sweep.h"
 #include "energy.h"
+#include "mpi_world.h"
 #include "progress.h"
 #include "yaml_tree.h"
 
@@ -193,6 +194,60 @@ static void write_energy_plots(const struct sweep *s, const char *csv, const dou
     if (system(cmd) != 0) fprintf(stderr, "plot: tools/plot-energy failed (run from the repository root, with gnuplot)\n");
 }
 
+/* Rank 0 receives every point's row (NULL rows: points run elsewhere) and every
+ * rank the energy and accuracy of every point. */
+static void gather_rows(char **rows, int n, double *pe, double *pa)
+{
+    int rank = world_rank(), size = world_size();
+    int64_t *len = calloc((size_t)n, sizeof *len), *bits = calloc(2 * (size_t)n, sizeof *bits);
+    int *counts = calloc((size_t)size, sizeof *counts), *displs = calloc((size_t)size, sizeof *displs);
+    if (!len || !bits || !counts || !displs) {
+        fprintf(stderr, "ssnnsim: out of memory gathering the sweep\n");
+        world_abort(1);
+    }
+    /* A point's figures are nonzero on its own rank only: summing the bit
+     * patterns moves them. */
+    for (int p = 0; p < n; p++) {
+        len[p] = rows[p] ? (int64_t)strlen(rows[p]) : 0;
+        memcpy(&bits[p], &pe[p], 8);
+        memcpy(&bits[n + p], &pa[p], 8);
+    }
+    world_sum_i64(len, n);
+    world_sum_i64(bits, 2 * n);
+    for (int p = 0; p < n; p++) {
+        memcpy(&pe[p], &bits[p], 8);
+        memcpy(&pa[p], &bits[n + p], 8);
+    }
+    int total = 0, mine = 0;
+    for (int p = 0; p < n; p++) {
+        counts[p % size] += (int)len[p];
+        total += (int)len[p];
+    }
+    for (int r = 1; r < size; r++) displs[r] = displs[r - 1] + counts[r - 1];
+    char *all = malloc((size_t)total + 1), *own = malloc((size_t)counts[rank] + 1);
+    if (!all || !own) {
+        fprintf(stderr, "ssnnsim: out of memory gathering the sweep\n");
+        world_abort(1);
+    }
+    for (int p = rank; p < n; p += size)
+        if (rows[p]) {
+            memcpy(own + mine, rows[p], (size_t)len[p]);
+            mine += (int)len[p];
+        }
+    world_gather(own, mine, all, counts, displs, 0);
+    if (rank == 0) {
+        /* Rank r's block holds its points in increasing order. */
+        int *at = displs;       /* read cursor in each rank's block */
+        for (int p = 0; p < n; p++) {
+            if (!len[p] || p % size == 0) continue;
+            free(rows[p]);
+            rows[p] = strndup(all + at[p % size], (size_t)len[p]);
+            at[p % size] += (int)len[p];
+        }
+    }
+    free(all), free(own), free(len), free(bits), free(counts), free(displs);
+}
+
 int sweep_command(const char *path, const struct config_override *sets, int n_sets,
                   const char *csv_path, const struct run_opts *o)
 {
@@ -238,18 +293,29 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
     for (int i = 0; i < n_sets; i++) ov[n_fixed + i] = sets[i];
     char tmp[2048];
     snprintf(tmp, sizeof tmp, "%s.tmp", csv_path);
-    FILE *csv = fopen(tmp, "w");
-    if (!csv) {
-        fprintf(stderr, "ssnnsim: %s: cannot create: %s\n", tmp, strerror(errno));
+    /* Under MPI the points are dealt round-robin over the ranks (point p on rank
+     * p mod N); each keeps its rows, and rank 0 writes them in point order, so the
+     * table is the single-process one byte for byte. */
+    int rank = world_rank(), size = world_size();
+    char **rows = calloc((size_t)n_points, sizeof *rows);
+    FILE *csv = rank == 0 ? fopen(tmp, "w") : NULL;
+    int64_t failed = (rank == 0 && !csv) || !rows;
+    world_max_i64(&failed, 1);      /* ... and the others stop with it when it cannot */
+    if (failed) {
+        if (rank == 0) fprintf(stderr, "ssnnsim: %s: cannot create: %s\n", tmp, strerror(errno));
+        if (csv) fclose(csv);
+        free(rows);
         rc = 1;
         goto out_free;
     }
-    fprintf(csv, "point");
-    for (int a = 0; a < s.n_axes; a++)
-        for (int k = 0; k < s.axes[a].n_keys; k++) fprintf(csv, ",%s", s.axes[a].keys[k]->key);
-    fprintf(csv, ",test_wta,test_rate,ann_test,train_wta");
-    if (energy) energy_csv_header(csv);
-    fprintf(csv, ",weights_sha256\n");
+    if (csv) {
+        fprintf(csv, "point");
+        for (int a = 0; a < s.n_axes; a++)
+            for (int k = 0; k < s.axes[a].n_keys; k++) fprintf(csv, ",%s", s.axes[a].keys[k]->key);
+        fprintf(csv, ",test_wta,test_rate,ann_test,train_wta");
+        if (energy) energy_csv_header(csv);
+        fprintf(csv, ",weights_sha256\n");
+    }
     /* Pass 0 checks every point's config, so a bad value stops the sweep
      * before hours of runs; pass 1 runs them. */
     rc = 0;
@@ -275,34 +341,58 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
             rc = 2;
             break;
         }
-        if (pass == 0) continue;
+        if (pass == 0 || p % size != rank) continue;
         if (!o->quiet) fprintf(stderr, "sweep %s: point %d/%d: %s\n", s.name, p + 1, n_points, label);
         struct run_opts po = *o;
         po.out = NULL;
+        po.partition = 0;           /* a point runs on one rank */
         struct run_summary sum;
         if ((rc = train_run(&cfg, &po, &sum))) break;
-        fprintf(csv, "%d", p);
+        size_t len;
+        FILE *row = open_memstream(&rows[p], &len);
+        if (!row) {
+            rc = 1;
+            break;
+        }
+        fprintf(row, "%d", p);
         for (int a = 0; a < s.n_axes; a++)
             for (int k = 0; k < s.axes[a].n_keys; k++)
-                fprintf(csv, ",%s", s.axes[a].keys[k]->items[idx[a]]->value);
-        csv_value(csv, sum.test_wta);
-        csv_value(csv, sum.test_rate);
-        csv_value(csv, sum.ann_test);
-        csv_value(csv, sum.train_wta);
+                fprintf(row, ",%s", s.axes[a].keys[k]->items[idx[a]]->value);
+        csv_value(row, sum.test_wta);
+        csv_value(row, sum.test_rate);
+        csv_value(row, sum.ann_test);
+        csv_value(row, sum.train_wta);
         if (energy) {
-            energy_csv_row(csv, &sum.energy);
+            energy_csv_row(row, &sum.energy);
             pe[p] = energy_pj_per_sample(&sum.energy.train);
             pa[p] = sum.test_wta;
         }
-        fprintf(csv, ",%s\n", sum.weights_sha256);
-        fflush(csv);
+        fprintf(row, ",%s\n", sum.weights_sha256);
+        fclose(row);
+        if (size == 1) {            /* one process: the row goes out at once, as the table grows */
+            fputs(rows[p], csv);
+            fflush(csv);
+            free(rows[p]);
+            rows[p] = NULL;
+        }
     }
-    if (fclose(csv) || rc) {
+    if (size > 1) {
+        int64_t r64 = rc;
+        world_max_i64(&r64, 1);     /* a failed point fails the sweep on every rank */
+        rc = (int)r64;
+        gather_rows(rows, n_points, pe, pa);
+    }
+    for (int p = 0; p < n_points && csv; p++)
+        if (rows[p]) fputs(rows[p], csv);
+    for (int p = 0; p < n_points; p++) free(rows[p]);
+    free(rows);
+    if ((csv && fclose(csv)) || rc) {
         /* A partial table keeps its .tmp name: it is never mistaken for a finished one. */
         if (!rc) rc = 1;
-        fprintf(stderr, "ssnnsim: sweep stopped; partial table left in %s\n", tmp);
+        if (rank == 0) fprintf(stderr, "ssnnsim: sweep stopped; partial table left in %s\n", tmp);
         goto out_free;
     }
+    if (rank > 0) goto out_free;
     if (rename(tmp, csv_path)) {
         fprintf(stderr, "ssnnsim: %s: %s\n", csv_path, strerror(errno));
         rc = 1;

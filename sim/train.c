@@ -7,6 +7,7 @@
 #include "ann.h"
 #include "checkpoint.h"
 #include "chip.h"
+#include "chip_partition.h"
 #include "config.h"
 #include "dataset.h"
 #include "energy.h"
@@ -384,6 +385,10 @@ static int run_setup(struct run *r, const struct config *cfg, const struct run_o
         return 2;
     }
     if (r->use_chip) r->chip.check = o->check;
+    if (o->waves && o->partition) {     /* before the file is created: no partial output */
+        fprintf(stderr, "ssnnsim: --waves needs a single rank (each rank holds part of the chip)\n");
+        return 2;
+    }
 #ifdef SSNN_SYSTEMC
     if (r->use_sc && sc_chip_attach(&r->chip, r->err, sizeof r->err)) {
         fprintf(stderr, "ssnnsim: %s\n", r->err);
@@ -409,6 +414,10 @@ static int run_setup(struct run *r, const struct config *cfg, const struct run_o
     }
 #endif
     if (o->waves && !(r->chip.waves = chip_waves_open(&r->chip, o->waves, &o->wave_sel, r->err, sizeof r->err))) {
+        fprintf(stderr, "%s\n", r->err);
+        return 2;
+    }
+    if (r->use_chip && o->partition && chip_partition(&r->chip, r->err, sizeof r->err)) {
         fprintf(stderr, "%s\n", r->err);
         return 2;
     }
@@ -443,6 +452,7 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
     if (rc) { run_free(&r); return rc; }
     const struct training_cfg *t = &cfg->training;
     const char *ckpt = o->checkpoint ? o->checkpoint : (t->checkpoint[0] ? t->checkpoint : NULL);
+    if (o->mute) ckpt = NULL;       /* rank 0 writes the checkpoints */
     int start_epoch = 0;
     uint64_t start_sample = 0, correct0 = 0, ann_correct0 = 0;
     if (o->resume) {
@@ -495,20 +505,28 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
                 ann_train_sample(&r.ann, px, y, lr1, lr2);
             }
             if ((n & 63) == 0) progress_update(&p, n);
-            /* Mid-epoch checkpoints: a crash loses at most checkpoint_every samples. */
+            /* Mid-epoch checkpoints: a crash loses at most checkpoint_every samples.
+             * Partitioned, every rank shares its cores' state; rank 0 writes. */
             if (ckpt && t->checkpoint_every && (n + 1) % (uint64_t)t->checkpoint_every == 0 &&
-                n + 1 < (uint64_t)r.train.n && !stop_signal) {
-                if (r.use_chip) chip_gather(&r.chip, &r.net);
-                if ((rc = save_checkpoint(&r, ckpt, e, n + 1, correct, ann_correct))) break;
+                n + 1 < (uint64_t)r.train.n) {       /* the same on every rank: chip_share is collective */
+                if (r.use_chip) {
+                    chip_share(&r.chip);
+                    chip_gather(&r.chip, &r.net);
+                }
+                if (!o->mute && (rc = save_checkpoint(&r, ckpt, e, n + 1, correct, ann_correct))) break;
             }
-            if (stop_signal) {
+            /* Partitioned, every rank stops at the same sample. */
+            if (r.use_chip ? chip_agree_status(&r.chip, stop_signal) : stop_signal) {
+                int sig = stop_signal ? stop_signal : SIGTERM;
                 const char *path = ckpt ? ckpt : "ssnnsim-interrupted.ckpt";
                 fprintf(stderr, "\nssnnsim: %s at epoch %d, sample %llu: writing %s\n",
-                        stop_signal == SIGINT ? "interrupted" : "terminated", e + 1,
+                        sig == SIGINT ? "interrupted" : "terminated", e + 1,
                         (unsigned long long)n + 1, path);
-                int sig = stop_signal;
-                if (r.use_chip) chip_gather(&r.chip, &r.net);
-                rc = save_checkpoint(&r, path, e, n + 1, correct, ann_correct);
+                if (r.use_chip) {
+                    chip_share(&r.chip);
+                    chip_gather(&r.chip, &r.net);
+                }
+                rc = o->mute ? 0 : save_checkpoint(&r, path, e, n + 1, correct, ann_correct);
                 if (!rc) fprintf(stderr, "ssnnsim: continue with --resume %s\n", path);
                 rc = 128 + sig;
                 break;
@@ -521,11 +539,16 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
         rec->epoch = e + 1;
         rec->train_wta = (double)correct / r.train.n;
         rec->ann_train = r.have_ann ? (double)ann_correct / r.train.n : -1;
-        if (r.use_chip) chip_gather(&r.chip, &r.net);
+        if (r.use_chip) {
+            chip_share(&r.chip);
+            chip_gather(&r.chip, &r.net);
+        }
         evaluate(&r, rec);
-        if (ckpt && (rc = save_checkpoint(&r, ckpt, e + 1, 0, 0, 0))) break;
+        if (ckpt) rc = save_checkpoint(&r, ckpt, e + 1, 0, 0, 0);
+        if (r.use_chip) rc = chip_agree_status(&r.chip, rc);
     }
     catch_stop_signals(0);
+    if (r.use_chip && !rc) chip_share(&r.chip);     /* what inference counted, on every rank */
     double train_seconds = progress_now() - t0;
     if (!rc) rc = write_result(&r, "train");
     if (sum) {
@@ -571,6 +594,7 @@ int infer_command(const struct config *cfg, const struct run_opts *o)
     checkpoint_free(&c);
     struct epoch_record rec = { .epoch = r.n_rec, .train_wta = -1, .ann_train = -1 };
     evaluate(&r, &rec);
+    if (r.use_chip) chip_share(&r.chip);
     r.rec[0] = rec;
     r.n_rec = 1;
     if (!o->quiet)

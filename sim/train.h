@@ -20,6 +20,8 @@ struct run_opts {
     int check;              /* assert flit conservation at every step (chip engine) */
     const char *waves;      /* waveform file (.fst or .vcd), chip engine only */
     struct wave_select wave_sel;
+    int partition;          /* cut the chip over the MPI ranks (train, infer with several ranks) */
+    int mute;               /* write no file and print nothing (MPI ranks other than 0) */
 };
 
 struct run_summary {

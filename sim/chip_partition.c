@@ -1,0 +1,200 @@
+/* The chip over MPI ranks (see chip_partition.h). */
+#include "chip_partition.h"
+#include "config.h"
+#include "mpi_world.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int chip_partition(struct chip *c, char *err, size_t errlen)
+{
+    int size = world_size();
+    if (size == 1) return 0;
+    if (c->waves) {
+        snprintf(err, errlen, "ssnnsim: --waves needs a single rank (each rank holds part of the chip)");
+        return -1;
+    }
+    struct chip_partition *p = calloc(1, sizeof *p);
+    if (!p) {
+        snprintf(err, errlen, "ssnnsim: out of memory");
+        return -1;
+    }
+    const struct router_cfg *rc = &c->cfg->chip.router;
+    char msg[300];
+    if (partition_init(&p->mesh, world_rank(), size, c->mesh_x, c->mesh_y, rc->link_latency, rc->vcs * TC_COUNT,
+                       rc->buffer_depth, msg, sizeof msg)) {
+        char where[400];
+        snprintf(err, errlen, "%s: %s", config_where(c->cfg, "chip.mesh_y", where, sizeof where), msg);
+        free(p);
+        return -1;
+    }
+    partition_attach(&p->mesh, c->mesh);
+    /* Cores sit on nodes in index order: a band of nodes is a range of cores. */
+    c->k_lo = c->k_hi = 0;
+    while (c->k_lo < c->n_cores && c->cores[c->k_lo].node < p->mesh.node0) c->k_lo++;
+    c->k_hi = c->k_lo;
+    while (c->k_hi < c->n_cores && c->cores[c->k_hi].node < p->mesh.node1) c->k_hi++;
+    p->shared_c = c->c;
+    p->shared_infer = c->infer;
+    p->agree = calloc(6 + 2 * (size_t)size, sizeof *p->agree);
+    if (!p->agree) {
+        snprintf(err, errlen, "ssnnsim: out of memory");
+        partition_free(&p->mesh);
+        free(p);
+        return -1;
+    }
+    c->part = p;
+    return 0;
+}
+
+void chip_partition_free(struct chip *c)
+{
+    if (!c->part) return;
+    partition_free(&c->part->mesh);
+    free(c->part->agree);
+    free(c->part);
+    c->part = NULL;
+}
+
+static int owns(const struct chip *c, const struct core *q)
+{
+    int k = (int)(q - c->cores);
+    return k >= c->k_lo && k < c->k_hi;
+}
+
+int chip_agree(struct chip *c, int failed, struct chip_agreement *a, char *err, size_t errlen)
+{
+    struct chip_partition *p = c->part;
+    struct partition *pm = &p->mesh;
+    int64_t *v = p->agree;
+    memset(v, 0, (6 + 2 * (size_t)pm->size) * sizeof *v);
+    if (p->pending && !failed) {
+        failed = 1;
+        snprintf(err, errlen, "%s", p->pending_err);
+    }
+    if (owns(c, c->master)) v[0] = core_barrier_complete(c->master);
+    v[1] = failed != 0;
+    v[2] = (int64_t)mesh_in_flight(c->mesh);     /* may be negative here: flits move between ranks */
+    for (int k = c->k_lo; k < c->k_hi; k++) {
+        v[3] += c->local[c->cores[k].node].n;
+        v[4] += c->cores[k].state == CS_COMPUTE;
+    }
+    if (owns(c, c->output)) v[5] = c->output->winner + 1;
+    v[6 + 2 * pm->rank] = pm->up_bytes != 0;
+    v[6 + 2 * pm->rank + 1] = pm->down_bytes != 0;
+    world_sum_i64(v, 6 + 2 * pm->size);
+    *a = (struct chip_agreement){ v[0], v[1], v[2], v[3], v[4], v[5] };
+    /* The boundary traffic of the last window, before the next mesh step. */
+    int from_below = pm->rank > 0 && v[6 + 2 * (pm->rank - 1)];
+    int from_above = pm->rank + 1 < pm->size && v[6 + 2 * (pm->rank + 1) + 1];
+    if (partition_deliver(pm, c->mesh, from_below, from_above, p->pending_err, sizeof p->pending_err))
+        p->pending = 1;
+    if (!a->failed) return 0;
+    /* The lowest failing rank tells everyone why. */
+    uint64_t who = failed ? (uint64_t)world_rank() : (uint64_t)world_size();
+    world_min_u64(&who, 1);
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", failed ? err : "");
+    world_bcast(msg, sizeof msg, (int)who);
+    if (who) snprintf(err, errlen, "rank %d: %s", (int)who, msg);
+    else snprintf(err, errlen, "%s", msg);
+    return -1;
+}
+
+uint64_t chip_agree_next(struct chip *c, uint64_t next)
+{
+    (void)c;
+    world_min_u64(&next, 1);
+    return next;
+}
+
+int chip_agree_status(struct chip *c, int status)
+{
+    if (!c->part) return status;
+    int64_t s = status;
+    world_max_i64(&s, 1);
+    return (int)s;
+}
+
+/* ---- sharing the whole chip -------------------------------------------------- */
+
+#define SHARE(ptr, bytes, root)                                                          \
+    do {                                                                                 \
+        if (ptr) world_bcast((ptr), (bytes), (root));                                    \
+    } while (0)
+
+static void share_core(struct core *q, int root, const struct chip_shared *sh)
+{
+    for (int t = 0; t < q->n_tiles; t++) {
+        struct crossbar *x = &q->tiles[t];
+        size_t cells = (size_t)x->cells.rows * (size_t)x->cells.cols;
+        SHARE(x->cells.w, cells * sizeof *x->cells.w, root);
+        SHARE(x->cells.step_up, cells * sizeof *x->cells.step_up, root);
+        SHARE(x->cells.step_dn, cells * sizeof *x->cells.step_dn, root);
+        SHARE(x->cells.b_up, cells * sizeof *x->cells.b_up, root);
+        SHARE(x->cells.b_dn, cells * sizeof *x->cells.b_dn, root);
+        SHARE(x->cells.cell_rng, cells * sizeof *x->cells.cell_rng, root);
+        world_bcast(&x->cells.pulses_up, sizeof x->cells.pulses_up, root);
+        world_bcast(&x->cells.pulses_down, sizeof x->cells.pulses_down, root);
+        world_bcast(&x->c, sizeof x->c, root);
+    }
+    /* The unit streams, sized as core_init allocates them. */
+    size_t n_a = q->role == CORE_OUTPUT ? (size_t)sh->n_h : (size_t)q->count;
+    SHARE(q->rng_a, n_a * 4, root);
+    SHARE(q->rng_b, (size_t)q->count * 4, root);
+    SHARE(q->rng_c, n_a * 4, root);
+    SHARE(q->rng_noise_o, (size_t)sh->n_out * 4, root);
+    world_bcast(&q->rng_wta, sizeof q->rng_wta, root);
+    world_bcast(&q->rng_gate, sizeof q->rng_gate, root);
+    world_bcast(&q->winner, sizeof q->winner, root);
+    world_bcast(&q->c, sizeof q->c, root);
+    world_bcast(&q->sc, sizeof q->sc, root);
+}
+
+/* The traffic counters each rank counts for its own cores only. */
+static int partial_fields(struct chip_counters *x, uint64_t **f)
+{
+    int n = 0;
+    f[n++] = &x->flits;
+    f[n++] = &x->local_flits;
+    f[n++] = &x->hops;
+    for (int t = 0; t < TC_COUNT; t++) {
+        f[n++] = &x->class_flits[t];
+        f[n++] = &x->class_hops_ew[t];
+        f[n++] = &x->class_hops_ns[t];
+        f[n++] = &x->class_routers[t];
+    }
+    return n;
+}
+
+/* Fields every rank counts for its own cores since the last share: the inference
+ * account's core and tile counters, and both traffic accounts. */
+static int own_fields(struct chip *c, struct chip_counters *cc, struct chip_totals *in, uint64_t **f)
+{
+    int n = partial_fields(cc, f);
+    n += partial_fields(&in->chip, f + n);
+    uint64_t *w[3] = { (uint64_t *)&in->core, (uint64_t *)&in->w1, (uint64_t *)&in->w2 };
+    size_t len[3] = { sizeof in->core / 8, sizeof in->w1 / 8, sizeof in->w2 / 8 };
+    for (int k = 0; k < 3; k++)
+        for (size_t i = 0; i < len[k]; i++) f[n++] = &w[k][i];
+    (void)c;
+    return n;
+}
+
+void chip_share(struct chip *c)
+{
+    struct chip_partition *p = c->part;
+    if (!p) return;
+    for (int k = 0; k < c->n_cores; k++)
+        share_core(&c->cores[k], partition_owner(&p->mesh, c->cores[k].node), &c->sh);
+    partition_share_routers(&p->mesh, c->mesh);
+    /* Each rank adds what it counted since the last share; the sum is the chip's. */
+    uint64_t *cur[256], *old[256];
+    int n = own_fields(c, &c->c, &c->infer, cur);
+    own_fields(c, &p->shared_c, &p->shared_infer, old);
+    int64_t d[256];
+    for (int i = 0; i < n; i++) d[i] = (int64_t)(*cur[i] - *old[i]);
+    world_sum_i64(d, n);
+    for (int i = 0; i < n; i++) *old[i] = *cur[i] = *old[i] + (uint64_t)d[i];
+}

@@ -1,0 +1,394 @@
+/* The simulator over MPI ranks (docs/scale.md), as a user runs it: mpirun on
+ * loopback, oversubscribed, against the single-process binary. A chip training
+ * run and a NoC run must write byte-identical results (weights_sha256, spike
+ * counts, cycles, energy, CSV) for 1, 2, 3 and 4 ranks, a distributed sweep the
+ * serial CSV, and the two planted partition bugs (sim/partition.c,
+ * PARTITION_PLANT) must be caught: a boundary flit delivered one cycle late
+ * changes the results, a window longer than the lookahead is refused.
+ * Binaries: SSNNSIM (set by tools/run-tests; default build/ssnnsim) and,
+ * beside it, ssnnsim-mpi and ssnnsim-mpi-plant1/2 (`make MPI=1`, built by
+ * `make test`). Runs from the repository root on a tiny IDX dataset. */
+#include "check.h"
+
+#include "idx.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char bin[1024], mpibin[1100], plant1[1100], plant2[1100];
+static char repo[1024];
+static char tmpdir[256];
+static char cfg_path[600], sweep_path[600], noc_path[600];
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 4096, n = 0, got;
+    char *s = malloc(cap);
+    while ((got = fread(s + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n < 2) s = realloc(s, cap *= 2);
+    }
+    fclose(f);
+    s[n] = 0;
+    return s;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void write_file(const char *path, const char *fmt, ...)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) { perror(path); exit(2); }
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(f, fmt, ap);
+    va_end(ap);
+    fclose(f);
+}
+
+static void in_tmp(char *out, size_t n, const char *name) { snprintf(out, n, "%s/%s", tmpdir, name); }
+
+/* Runs `ranks` copies of `exe` under mpirun (ranks 0: the plain binary, no
+ * mpirun) with the arguments in `args` (one string, shell words), stdout into
+ * tag.out, stderr into tag.err. Returns the exit status. */
+static int launch(int ranks, const char *exe, const char *tag, const char *args)
+{
+    char cmd[8192];
+    if (ranks == 0)
+        snprintf(cmd, sizeof cmd, "'%s' %s </dev/null >'%s/%s.out' 2>'%s/%s.err'", exe, args, tmpdir, tag, tmpdir, tag);
+    else
+        snprintf(cmd, sizeof cmd,
+                 "mpirun --oversubscribe -np %d '%s' %s </dev/null >'%s/%s.out' 2>'%s/%s.err'", ranks, exe, args,
+                 tmpdir, tag, tmpdir, tag);
+    int st = system(cmd);
+    return st == -1 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* 1 when both files exist and hold the same bytes. */
+static int same_file(const char *a, const char *b)
+{
+    char *x = read_all(a), *y = read_all(b);
+    int same = x && y && !strcmp(x, y);
+    free(x);
+    free(y);
+    return same;
+}
+
+static void show_err(const char *tag)
+{
+    char p[700];
+    snprintf(p, sizeof p, "%s/%s.err", tmpdir, tag);
+    char *e = read_all(p);
+    if (e && *e) printf("     stderr of %s: %.600s\n", tag, e);
+    free(e);
+}
+
+/* The first line where two files differ, for the failure message. */
+static void show_diff(const char *a, const char *b)
+{
+    char *x = read_all(a), *y = read_all(b);
+    if (!x || !y) {
+        printf("     %s: %s\n", x ? b : a, "missing");
+    } else {
+        int line = 1;
+        size_t i = 0;
+        for (; x[i] && x[i] == y[i]; i++) line += x[i] == '\n';
+        size_t s = i;
+        while (s > 0 && x[s - 1] != '\n') s--;
+        printf("     first difference at line %d:\n       %.120s\n       %.120s\n", line, x + s, y + s);
+    }
+    free(x);
+    free(y);
+}
+
+/* Runs a train command on the serial binary and on `exe` with each rank count
+ * in `ranks` (0-terminated) and checks result JSON and energy CSV are identical. */
+static void train_identical(const char *exe, const int *ranks, const char *extra)
+{
+    char args[4096], ref[700], refcsv[700], out[700], csv[700], tag[64];
+    in_tmp(ref, sizeof ref, "serial.json");
+    in_tmp(refcsv, sizeof refcsv, "serial.energy.csv");
+    snprintf(args, sizeof args, "train '%s' --engine chip --quiet --out '%s' %s", cfg_path, ref, extra);
+    int rc = launch(0, bin, "serial", args);
+    CHECK(rc == 0, "serial run exited %d", rc);
+    if (rc) show_err("serial");
+    for (const int *n = ranks; *n; n++) {
+        snprintf(tag, sizeof tag, "np%d", *n);
+        snprintf(out, sizeof out, "%s/%s.json", tmpdir, tag);
+        snprintf(csv, sizeof csv, "%s/%s.energy.csv", tmpdir, tag);
+        snprintf(args, sizeof args, "train '%s' --engine chip --quiet --out '%s' %s", cfg_path, out, extra);
+        rc = launch(*n, exe, tag, args);
+        CHECK(rc == 0, "%d ranks: exited %d", *n, rc);
+        if (rc) show_err(tag);
+        int same = same_file(ref, out);
+        CHECK(same, "%d ranks: result JSON differs from the single-process one", *n);
+        if (!same) show_diff(ref, out);
+        CHECK(same_file(refcsv, csv), "%d ranks: energy CSV differs from the single-process one", *n);
+    }
+}
+
+/* ---- checks -------------------------------------------------------------- */
+
+static void chip_train_is_bit_identical_on_1_2_4_ranks(void)
+{
+    /* 2 x 4 mesh, six cores on rows 0-2: every band boundary carries traffic. */
+    static const int ranks[] = { 1, 2, 4, 0 };
+    train_identical(mpibin, ranks, "");
+}
+
+static void chip_train_is_bit_identical_with_3_cycle_links_and_checks(void)
+{
+    /* Windows of 3 cycles; uneven bands (3 ranks over 4 rows); conservation
+     * asserted at every step on every rank. */
+    static const int ranks[] = { 3, 0 };
+    train_identical(mpibin, ranks, "--check --set chip.router.link_latency=3 --set chip.router.buffer_depth=2");
+}
+
+static void noc_run_is_bit_identical_on_1_2_4_ranks(void)
+{
+    const char *extra[] = { "", "--set chip.router.link_latency=2 --set noc.packet_flits=3 --set noc.traffic_class=mixed "
+                                "--set chip.router.vcs=2 --set noc.traffic=transpose" };
+    static const int ranks[] = { 1, 2, 3, 4 };
+    for (int e = 0; e < 2; e++) {
+        char args[4096], ref[700], refj[700], reft[700], out[700], outj[700], outt[700], tag[64];
+        in_tmp(ref, sizeof ref, "noc-serial.csv");
+        in_tmp(refj, sizeof refj, "noc-serial.json");
+        in_tmp(reft, sizeof reft, "noc-serial.out");
+        snprintf(args, sizeof args, "noc '%s' --quiet --csv '%s' --out '%s' %s", noc_path, ref, refj, extra[e]);
+        int rc = launch(0, bin, "noc-serial", args);
+        CHECK(rc == 0, "serial noc exited %d", rc);
+        for (int i = 2 * e; i < 4; i += 1 + 2 * e) {   /* 1, 2, 3, 4 ranks; then 3 */
+            snprintf(tag, sizeof tag, "noc-np%d", ranks[i]);
+            snprintf(out, sizeof out, "%s/%s.csv", tmpdir, tag);
+            snprintf(outj, sizeof outj, "%s/%s.json", tmpdir, tag);
+            snprintf(outt, sizeof outt, "%s/%s.out", tmpdir, tag);
+            snprintf(args, sizeof args, "noc '%s' --quiet --csv '%s' --out '%s' %s", noc_path, out, outj, extra[e]);
+            rc = launch(ranks[i], mpibin, tag, args);
+            CHECK(rc == 0, "%d ranks: exited %d", ranks[i], rc);
+            if (rc) show_err(tag);
+            CHECK(same_file(ref, out), "%s, %d ranks: CSV differs", *extra[e] ? extra[e] : "defaults", ranks[i]);
+            CHECK(same_file(refj, outj), "%s, %d ranks: JSON differs", *extra[e] ? extra[e] : "defaults", ranks[i]);
+            CHECK(same_file(reft, outt), "%s, %d ranks: table differs", *extra[e] ? extra[e] : "defaults", ranks[i]);
+        }
+    }
+}
+
+static void distributed_sweep_csv_equals_serial_csv(void)
+{
+    char args[4096], ref[700], out[700], tag[64];
+    in_tmp(ref, sizeof ref, "sweep-serial.csv");
+    snprintf(args, sizeof args, "sweep '%s' --quiet --csv '%s'", sweep_path, ref);
+    int rc = launch(0, bin, "sweep-serial", args);
+    CHECK(rc == 0, "serial sweep exited %d", rc);
+    static const int ranks[] = { 2, 4 };   /* 5 points: uneven shares, rank 3 runs one */
+    for (int i = 0; i < 2; i++) {
+        snprintf(tag, sizeof tag, "sweep-np%d", ranks[i]);
+        snprintf(out, sizeof out, "%s/%s.csv", tmpdir, tag);
+        snprintf(args, sizeof args, "sweep '%s' --quiet --csv '%s'", sweep_path, out);
+        rc = launch(ranks[i], mpibin, tag, args);
+        CHECK(rc == 0, "%d ranks: exited %d", ranks[i], rc);
+        if (rc) show_err(tag);
+        int same = same_file(ref, out);
+        CHECK(same, "%d ranks: CSV differs from the serial one", ranks[i]);
+        if (!same) show_diff(ref, out);
+    }
+}
+
+static void boundary_flit_one_cycle_late_is_caught(void)
+{
+    /* The same comparison the checks above make must fail on the planted bug. */
+    char args[4096], ref[700], out[700];
+    in_tmp(ref, sizeof ref, "serial.json");
+    in_tmp(out, sizeof out, "plant1.json");
+    snprintf(args, sizeof args, "train '%s' --engine chip --quiet --out '%s'", cfg_path, ref);
+    int rc = launch(0, bin, "serial", args);
+    snprintf(args, sizeof args, "train '%s' --engine chip --quiet --out '%s'", cfg_path, out);
+    int rc1 = launch(2, plant1, "plant1", args);
+    CHECK(rc == 0 && rc1 == 0, "runs exited %d and %d", rc, rc1);
+    CHECK(!same_file(ref, out), "a boundary flit delivered a cycle late went unnoticed: results identical");
+    char noc_ref[700], noc_out[700];
+    in_tmp(noc_ref, sizeof noc_ref, "noc-serial.json");
+    in_tmp(noc_out, sizeof noc_out, "noc-plant1.json");
+    snprintf(args, sizeof args, "noc '%s' --quiet --csv '%s/noc-serial.csv' --out '%s'", noc_path, tmpdir, noc_ref);
+    launch(0, bin, "noc-serial", args);
+    snprintf(args, sizeof args, "noc '%s' --quiet --csv '%s/noc-plant1.csv' --out '%s'", noc_path, tmpdir, noc_out);
+    rc1 = launch(2, plant1, "noc-plant1", args);
+    CHECK(rc1 == 0, "noc exited %d", rc1);
+    CHECK(!same_file(noc_ref, noc_out), "noc: a boundary flit delivered a cycle late went unnoticed");
+}
+
+static void window_longer_than_lookahead_is_refused(void)
+{
+    char args[4096], out[700], p[700];
+    in_tmp(out, sizeof out, "plant2.json");
+    snprintf(args, sizeof args, "train '%s' --engine chip --quiet --out '%s'", cfg_path, out);
+    int rc = launch(2, plant2, "plant2", args);
+    CHECK(rc == 1, "exit status %d, expected 1", rc);
+    in_tmp(p, sizeof p, "plant2.err");
+    char *e = read_all(p);
+    CHECK(e && strstr(e, "exceeds the lookahead"), "stderr does not say the lookahead was broken: %.300s", e ? e : "");
+    free(e);
+    CHECK(access(out, F_OK) != 0, "a failed run left %s behind", out);
+}
+
+static void more_ranks_than_rows_is_refused(void)
+{
+    char args[4096], out[700], p[700], wide[700];
+    in_tmp(out, sizeof out, "rows.json");
+    in_tmp(wide, sizeof wide, "wide.yaml");
+    write_file(wide, "extends: '%s'\nchip:\n  mesh_x: 4\n  mesh_y: 2\n", cfg_path);
+    snprintf(args, sizeof args, "train '%s' --engine chip --quiet --out '%s'", wide, out);
+    int rc = launch(3, mpibin, "rows", args);
+    CHECK(rc == 2, "exit status %d, expected 2", rc);
+    in_tmp(p, sizeof p, "rows.err");
+    char *e = read_all(p);
+    /* file:line:col: message, naming the key that cannot be cut */
+    CHECK(e && strstr(e, "wide.yaml:4:11: 3 ranks cannot split a mesh of 2 rows"),
+          "stderr: %.300s", e ? e : "");
+    free(e);
+    CHECK(access(out, F_OK) != 0, "a refused run left %s behind", out);
+}
+
+static void fault_on_one_rank_stops_every_rank(void)
+{
+    /* Faults strike a router of rank 1 (node 4, row 2 of 4); the run must stop
+     * on every rank (no hang: `timeout`) with the single-process message. */
+    const char *kind[] = { "drop_flit", "corrupt_dest" };
+    const char *says[] = { "flits lost in the network", "to a node that hosts no core" };
+    for (int i = 0; i < 2; i++) {
+        char args[4096], p[700], out[700];
+        in_tmp(out, sizeof out, "fault.json");
+        snprintf(args, sizeof args,
+                 "train '%s' --engine chip --quiet --set chip.fault.kind=%s --set chip.fault.node=4 "
+                 "--set chip.fault.after_flits=50 --out '%s'", cfg_path, kind[i], out);
+        char cmd[8192];
+        snprintf(cmd, sizeof cmd, "timeout 120 mpirun --oversubscribe -np 2 '%s' %s </dev/null >/dev/null 2>'%s/fault.err'",
+                 mpibin, args, tmpdir);
+        int st = system(cmd);
+        int rc = st == -1 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        CHECK(rc == 1, "%s: exit status %d, expected 1 (124: a rank hung)", kind[i], rc);
+        in_tmp(p, sizeof p, "fault.err");
+        char *e = read_all(p);
+        CHECK(e && strstr(e, "ssnnsim: rank 1: ") && strstr(e, says[i]), "%s: stderr: %.300s", kind[i], e ? e : "");
+        free(e);
+        CHECK(access(out, F_OK) != 0, "%s: a failed run left %s behind", kind[i], out);
+    }
+}
+
+static void single_process_binary_refuses_mpirun(void)
+{
+    char args[1024], p[700];
+    snprintf(args, sizeof args, "train '%s' --quiet", cfg_path);
+    int rc = launch(2, bin, "nompi", args);
+    CHECK(rc == 2, "exit status %d, expected 2", rc);
+    in_tmp(p, sizeof p, "nompi.err");
+    char *e = read_all(p);
+    CHECK(e && strstr(e, "built without MPI"), "stderr: %.300s", e ? e : "");
+    free(e);
+}
+
+static void cleanup(void)
+{
+    DIR *d = opendir(tmpdir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char p[600];
+        snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
+        unlink(p);
+    }
+    if (d) closedir(d);
+    rmdir(tmpdir);
+}
+
+int main(void)
+{
+    const char *env = getenv("SSNNSIM");
+    snprintf(bin, sizeof bin, "%s", env && *env ? env : "build/ssnnsim");
+    snprintf(mpibin, sizeof mpibin, "%s-mpi", bin);
+    snprintf(plant1, sizeof plant1, "%s-mpi-plant1", bin);
+    snprintf(plant2, sizeof plant2, "%s-mpi-plant2", bin);
+    const char *need[] = { bin, mpibin, plant1, plant2 };
+    for (int i = 0; i < 4; i++)
+        if (access(need[i], X_OK)) {
+            printf("FAIL test_mpi: %s is not an executable (make test builds it; needs mpicc, tools/install-deps)\n",
+                   need[i]);
+            return 1;
+        }
+    if (system("command -v mpirun >/dev/null 2>&1")) {
+        printf("FAIL test_mpi: no mpirun (Debian openmpi-bin, tools/install-deps)\n");
+        return 1;
+    }
+    if (!getcwd(repo, sizeof repo)) return 2;
+    /* Open MPI as root (containers, CI) and without cross-memory attach. */
+    setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 0);
+    setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 0);
+    setenv("OMPI_MCA_btl_vader_single_copy_mechanism", "none", 0);
+    setenv("OMPI_MCA_rmaps_base_oversubscribe", "1", 0);
+    setenv("OMPI_MCA_mpi_yield_when_idle", "1", 0);    /* 2 cores shared with other work */
+    /* Under `make san` the ranks still run with AddressSanitizer and UBSan, but
+     * without LeakSanitizer: Open MPI unloads its components at exit, leaving
+     * allocations no suppression can name (frames in "<unknown module>"). The
+     * same code without MPI is leak-checked by every other test. */
+    setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/ssnn_mpi_XXXXXX");
+    if (!mkdtemp(tmpdir)) { perror("mkdtemp"); return 2; }
+
+    /* 16 noisy 28x28 images, labels 0..9. */
+    char img[600], lab[600], err[512];
+    in_tmp(img, sizeof img, "images.idx");
+    in_tmp(lab, sizeof lab, "labels.idx");
+    static uint8_t px[16 * 28 * 28];
+    uint8_t l[16];
+    uint32_t x = 12345;
+    for (size_t i = 0; i < sizeof px; i++) {
+        x = x * 1103515245u + 12345u;
+        px[i] = (uint8_t)(x >> 24);
+    }
+    for (int i = 0; i < 16; i++) l[i] = (uint8_t)(i % 10);
+    uint32_t idims[3] = { 16, 28, 28 }, ldims[1] = { 16 };
+    if (idx_write(img, 0, 3, idims, px, err, sizeof err) || idx_write(lab, 0, 1, ldims, l, err, sizeof err)) {
+        printf("FAIL test_mpi: fixture: %s\n", err);
+        return 1;
+    }
+    /* 784-48-10 on a 2 x 4 mesh: input cores on rows 0-1, hidden and output on
+     * rows 1-2; T = 8 training, 4 test steps. */
+    in_tmp(cfg_path, sizeof cfg_path, "tiny.yaml");
+    write_file(cfg_path,
+               "extends: '%s/workloads/mnist.yaml'\n"
+               "network:\n  hidden: 48\n"
+               "chip:\n  mesh_x: 2\n  mesh_y: 4\n"
+               "training:\n  epochs: 1\n  T: 8\n  T_test: 4\n  test_samples: 4\n"
+               "dataset:\n  train_images: '%s'\n  train_labels: '%s'\n"
+               "  test_images: '%s'\n  test_labels: '%s'\n",
+               repo, img, lab, img, lab);
+    in_tmp(sweep_path, sizeof sweep_path, "sweep.yaml");
+    write_file(sweep_path,
+               "name: tiny\nconfig: '%s'\nset:\n  training.samples: 6\n"
+               "axes:\n  - training.T: [1, 2, 3, 4, 6]\n", cfg_path);
+    in_tmp(noc_path, sizeof noc_path, "noc.yaml");
+    write_file(noc_path,
+               "extends: '%s/workloads/noc/uniform.yaml'\n"
+               "noc:\n  rates: [0.1, 0.45]\n  warmup_cycles: 200\n  measure_cycles: 500\n  drain_cycles: 1500\n",
+               repo);
+
+    RUN(chip_train_is_bit_identical_on_1_2_4_ranks);
+    RUN(chip_train_is_bit_identical_with_3_cycle_links_and_checks);
+    RUN(noc_run_is_bit_identical_on_1_2_4_ranks);
+    RUN(distributed_sweep_csv_equals_serial_csv);
+    RUN(boundary_flit_one_cycle_late_is_caught);
+    RUN(window_longer_than_lookahead_is_refused);
+    RUN(more_ranks_than_rows_is_refused);
+    RUN(fault_on_one_rank_stops_every_rank);
+    RUN(single_process_binary_refuses_mpirun);
+
+    cleanup();
+    CHECK_DONE();
+}
