@@ -452,6 +452,8 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
     if (rc) { run_free(&r); return rc; }
     const struct training_cfg *t = &cfg->training;
     const char *ckpt = o->checkpoint ? o->checkpoint : (t->checkpoint[0] ? t->checkpoint : NULL);
+    /* Every rank takes the (collective) mid-epoch checkpoint steps; rank 0 writes. */
+    const int ckpt_every = ckpt && t->checkpoint_every ? t->checkpoint_every : 0;
     if (o->mute) ckpt = NULL;       /* rank 0 writes the checkpoints */
     int start_epoch = 0;
     uint64_t start_sample = 0, correct0 = 0, ann_correct0 = 0;
@@ -507,13 +509,14 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
             if ((n & 63) == 0) progress_update(&p, n);
             /* Mid-epoch checkpoints: a crash loses at most checkpoint_every samples.
              * Partitioned, every rank shares its cores' state; rank 0 writes. */
-            if (ckpt && t->checkpoint_every && (n + 1) % (uint64_t)t->checkpoint_every == 0 &&
-                n + 1 < (uint64_t)r.train.n) {       /* the same on every rank: chip_share is collective */
+            if (ckpt_every && (n + 1) % (uint64_t)ckpt_every == 0 && n + 1 < (uint64_t)r.train.n) {
                 if (r.use_chip) {
                     chip_share(&r.chip);
                     chip_gather(&r.chip, &r.net);
                 }
-                if (!o->mute && (rc = save_checkpoint(&r, ckpt, e, n + 1, correct, ann_correct))) break;
+                if (ckpt) rc = save_checkpoint(&r, ckpt, e, n + 1, correct, ann_correct);
+                if (r.use_chip) rc = chip_agree_status(&r.chip, rc);    /* a failed write stops every rank */
+                if (rc) break;
             }
             /* Partitioned, every rank stops at the same sample. */
             if (r.use_chip ? chip_agree_status(&r.chip, stop_signal) : stop_signal) {
