@@ -132,6 +132,7 @@ struct chip_waves *chip_waves_open(struct chip *c, const char *path, const struc
     }
     struct waves *w = cw->w;
     waves_zoom(w, -8);      /* about two time steps of the default chip across the window */
+    waves_timestart(w, sel->cycle_first);
     waves_scope(w, "chip");
     cw->sig_sample = waves_var(w, "sample", 32, 0);
     cw->sig_step = waves_var(w, "step", 32, 0);

@@ -242,6 +242,7 @@ struct noc_waves *noc_waves_open(const struct config *cfg, const char *path, con
         return NULL;
     }
     waves_zoom(nw->w, -6);
+    waves_timestart(nw->w, sel->cycle_first);
     waves_scope(nw->w, "chip");
     nw->sig_point = waves_var(nw->w, "point", 16, 0);
     nw->sig_offered = waves_var(nw->w, "offered_milli", 16, 0);    /* flits/node per 1000 cycles */

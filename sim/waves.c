@@ -40,6 +40,7 @@ struct waves {
     int n_pending, cap_pending;
     uint64_t changes;
     double zoom;            /* initial zoom of the save file (GTKWave's log2 scale) */
+    uint64_t timestart;     /* where the save file opens */
 };
 
 static void gtkw_add(struct waves *w, const char *fmt, const char *a)
@@ -224,6 +225,8 @@ uint64_t waves_changes(const struct waves *w) { return w->changes; }
 
 void waves_zoom(struct waves *w, double zoom) { w->zoom = zoom; }
 
+void waves_timestart(struct waves *w, uint64_t t) { w->timestart = t; }
+
 int waves_close(struct waves *w, char *err, size_t errlen)
 {
     advance(w, w->now + 1);   /* clears the last pulses */
@@ -242,8 +245,9 @@ int waves_close(struct waves *w, char *err, size_t errlen)
     } else {
         const char *base = strrchr(w->path, '/');
         fprintf(g, "[*] GTKWave save file written by ssnnsim\n[dumpfile] \"%s\"\n", base ? base + 1 : w->path);
-        fprintf(g, "[timestart] 0\n[size] 1400 900\n*%.6f 0\n[sst_width] 260\n[signals_width] 300\n[treeopen] chip.\n",
-                w->zoom);
+        fprintf(g, "[timestart] %llu\n[size] 1400 900\n*%.6f %llu\n[sst_width] 260\n[signals_width] 300\n"
+                   "[treeopen] chip.\n",
+                (unsigned long long)w->timestart, w->zoom, (unsigned long long)w->timestart);
         if (w->gtkw) fwrite(w->gtkw, 1, w->gtkw_len, g);
         if (fclose(g)) rc = -1;
     }

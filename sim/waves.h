@@ -21,6 +21,8 @@ void waves_upscope(struct waves *w);
 void waves_scope_view(struct waves *w, const char *name, int open);
 /* Initial zoom of the save file, GTKWave's scale (0 = default, negative = wider). */
 void waves_zoom(struct waves *w, double zoom);
+/* Time the save file opens at (the start of a cycle window). */
+void waves_timestart(struct waves *w, uint64_t t);
 /* Returns the signal's id. `is_signed` shows it as signed decimal in GTKWave. */
 int waves_var(struct waves *w, const char *name, int width, int is_signed);
 /* Values at cycle `t` (t never decreases between calls). */

@@ -4,7 +4,8 @@
  * few samples, and
  *   - kills it with SIGKILL at seeded random moments, resumes, kills again, ...
  *     until it finishes: after every kill the checkpoint on disk must load
- *     (checksum included) and never go back in time; a leftover .tmp is ignored;
+ *     (checksum included) and never go back in time, a result file exists only
+ *     complete, and a leftover .tmp is ignored;
  *   - makes it kill itself inside a checkpoint write (SSNNSIM_CRASH_POINT, see
  *     sim/checkpoint.c) with half the bytes written, after the fsync and after
  *     the rename: the same must hold;
@@ -217,14 +218,15 @@ static void random_kills_never_break_the_checkpoint(void)
             char why[1200];
             CHECK(checkpoint_intact(&progress, why, sizeof why) == 0,
                   "chain %d, kill %d (after %d checkpoints + %ld us): %s", chain, kills, writes, extra, why);
-            /* The kill may land after the result file was renamed into place and
-             * before the exit: then the run is over, and its (atomically written)
-             * result must be the uninterrupted one, checked below. */
+            /* Killed after its result was in place (while it printed or freed):
+             * the result must then be complete, and the chain is over. */
             char out[600];
             path_in(out, sizeof out, "out.json");
             if (exists(out)) {
+                char sha[65];
+                sha_of_result(sha);
+                CHECK(!strcmp(sha, ref_sha), "chain %d: a killed run left a result with weights '%s'", chain, sha);
                 done = 1;
-                break;
             }
         }
         char sha[65];

@@ -382,6 +382,9 @@ static void noc_selection_limits_routers_points_and_cycles(void)
     const char *g = slurp_text(gtkw);
     CHECK(strstr(g, "chip.router_1_1.N_valid") && strstr(g, "chip.router_2_1.N_valid") && !strstr(g, "router_0_0"),
           "save file holds other routers:\n%.300s", g);
+    char start[64];
+    snprintf(start, sizeof start, "[timestart] %llu\n", (unsigned long long)a);
+    CHECK(strstr(g, start), "save file does not open at the window (%s):\n%.200s", start, g);
 }
 
 int main(void)
