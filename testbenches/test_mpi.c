@@ -364,7 +364,6 @@ int main(void)
     setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 0);
     setenv("OMPI_MCA_btl_vader_single_copy_mechanism", "none", 0);
     setenv("OMPI_MCA_rmaps_base_oversubscribe", "1", 0);
-    setenv("OMPI_MCA_mpi_yield_when_idle", "1", 0);    /* 2 cores shared with other work */
     /* Under `make san` the ranks still run with AddressSanitizer and UBSan, but
      * without LeakSanitizer: Open MPI unloads its components at exit, leaving
      * allocations no suppression can name (frames in "<unknown module>"). The
