@@ -181,6 +181,10 @@ static int own_fields(struct chip_counters *cc, struct chip_totals *in, uint64_t
     return n;
 }
 
+/* The pointer tables of chip_share hold every field own_fields lists. */
+_Static_assert(2 * (3 + 4 * TC_COUNT) + (sizeof(struct core_counters) + 2 * sizeof(struct crossbar_counters)) / 8 <= 256,
+               "chip_share: more counters than its tables hold");
+
 void chip_share(struct chip *c)
 {
     struct chip_partition *p = c->part;
