@@ -170,7 +170,7 @@ static int partial_fields(struct chip_counters *x, uint64_t **f)
 
 /* Fields every rank counts for its own cores since the last share: the inference
  * account's core and tile counters, and both traffic accounts. */
-static int own_fields(struct chip *c, struct chip_counters *cc, struct chip_totals *in, uint64_t **f)
+static int own_fields(struct chip_counters *cc, struct chip_totals *in, uint64_t **f)
 {
     int n = partial_fields(cc, f);
     n += partial_fields(&in->chip, f + n);
@@ -178,9 +178,12 @@ static int own_fields(struct chip *c, struct chip_counters *cc, struct chip_tota
     size_t len[3] = { sizeof in->core / 8, sizeof in->w1 / 8, sizeof in->w2 / 8 };
     for (int k = 0; k < 3; k++)
         for (size_t i = 0; i < len[k]; i++) f[n++] = &w[k][i];
-    (void)c;
     return n;
 }
+
+/* The pointer tables of chip_share hold every field own_fields lists. */
+_Static_assert(2 * (3 + 4 * TC_COUNT) + (sizeof(struct core_counters) + 2 * sizeof(struct crossbar_counters)) / 8 <= 256,
+               "chip_share: more counters than its tables hold");
 
 void chip_share(struct chip *c)
 {
@@ -191,8 +194,8 @@ void chip_share(struct chip *c)
     partition_share_routers(&p->mesh, c->mesh);
     /* Each rank adds what it counted since the last share; the sum is the chip's. */
     uint64_t *cur[256], *old[256];
-    int n = own_fields(c, &c->c, &c->infer, cur);
-    own_fields(c, &p->shared_c, &p->shared_infer, old);
+    int n = own_fields(&c->c, &c->infer, cur);
+    own_fields(&p->shared_c, &p->shared_infer, old);
     int64_t d[256];
     for (int i = 0; i < n; i++) d[i] = (int64_t)(*cur[i] - *old[i]);
     world_sum_i64(d, n);

@@ -151,6 +151,38 @@ static void chip_train_is_bit_identical_with_3_cycle_links_and_checks(void)
     train_identical(mpibin, ranks, "--check --set chip.router.link_latency=3 --set chip.router.buffer_depth=2");
 }
 
+static void checkpoint_resume_and_infer_are_identical_on_2_ranks(void)
+{
+    /* Rank 0 writes the checkpoint; a resumed run and an inference from it on
+     * 2 ranks match the single process. */
+    char a[4096], ck1[700], ck2[700], r1[700], r2[700], i1[700], i2[700];
+    in_tmp(ck1, sizeof ck1, "s.ckpt");
+    in_tmp(ck2, sizeof ck2, "p.ckpt");
+    in_tmp(r1, sizeof r1, "s-resume.json");
+    in_tmp(r2, sizeof r2, "p-resume.json");
+    in_tmp(i1, sizeof i1, "s-infer.json");
+    in_tmp(i2, sizeof i2, "p-infer.json");
+    const char *common = "--engine chip --quiet --set training.samples=6";
+    snprintf(a, sizeof a, "train '%s' %s --checkpoint '%s'", cfg_path, common, ck1);
+    int rc = launch(0, bin, "ck-s", a);
+    snprintf(a, sizeof a, "train '%s' %s --checkpoint '%s'", cfg_path, common, ck2);
+    int rc2 = launch(2, mpibin, "ck-p", a);
+    CHECK(rc == 0 && rc2 == 0, "training exited %d and %d", rc, rc2);
+    CHECK(same_file(ck1, ck2), "the checkpoint written on 2 ranks differs");
+    snprintf(a, sizeof a, "train '%s' %s --set training.epochs=2 --resume '%s' --out '%s'", cfg_path, common, ck1, r1);
+    rc = launch(0, bin, "rs-s", a);
+    snprintf(a, sizeof a, "train '%s' %s --set training.epochs=2 --resume '%s' --out '%s'", cfg_path, common, ck1, r2);
+    rc2 = launch(2, mpibin, "rs-p", a);
+    CHECK(rc == 0 && rc2 == 0, "resumed runs exited %d and %d", rc, rc2);
+    CHECK(same_file(r1, r2), "the resumed run on 2 ranks differs");
+    snprintf(a, sizeof a, "infer '%s' %s --checkpoint '%s' --out '%s'", cfg_path, common, ck1, i1);
+    rc = launch(0, bin, "in-s", a);
+    snprintf(a, sizeof a, "infer '%s' %s --checkpoint '%s' --out '%s'", cfg_path, common, ck1, i2);
+    rc2 = launch(2, mpibin, "in-p", a);
+    CHECK(rc == 0 && rc2 == 0, "inference exited %d and %d", rc, rc2);
+    CHECK(same_file(i1, i2), "inference on 2 ranks differs");
+}
+
 static void noc_run_is_bit_identical_on_1_2_4_ranks(void)
 {
     const char *extra[] = { "", "--set chip.router.link_latency=2 --set noc.packet_flits=3 --set noc.traffic_class=mixed "
@@ -332,7 +364,6 @@ int main(void)
     setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 0);
     setenv("OMPI_MCA_btl_vader_single_copy_mechanism", "none", 0);
     setenv("OMPI_MCA_rmaps_base_oversubscribe", "1", 0);
-    setenv("OMPI_MCA_mpi_yield_when_idle", "1", 0);    /* 2 cores shared with other work */
     /* Under `make san` the ranks still run with AddressSanitizer and UBSan, but
      * without LeakSanitizer: Open MPI unloads its components at exit, leaving
      * allocations no suppression can name (frames in "<unknown module>"). The
@@ -381,6 +412,7 @@ int main(void)
 
     RUN(chip_train_is_bit_identical_on_1_2_4_ranks);
     RUN(chip_train_is_bit_identical_with_3_cycle_links_and_checks);
+    RUN(checkpoint_resume_and_infer_are_identical_on_2_ranks);
     RUN(noc_run_is_bit_identical_on_1_2_4_ranks);
     RUN(distributed_sweep_csv_equals_serial_csv);
     RUN(boundary_flit_one_cycle_late_is_caught);
