@@ -3,9 +3,11 @@
  * compute with one rank. */
 #include "mpi_world.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifdef SSNNSIM_MPI
 #include <mpi.h>
@@ -124,3 +126,25 @@ void world_sendrecv2(const void *sbuf[2], const int sbytes[2], const int to[2], 
     got[0] = got[1] = 0;
 }
 #endif
+
+/* ---- both builds ---------------------------------------------------------------- */
+
+static int real_stderr = 2;
+
+int world_mute(void)
+{
+    int fd = dup(2);
+    if (fd < 0) return -1;
+    real_stderr = fd;
+    return freopen("/dev/null", "w", stdout) && freopen("/dev/null", "w", stderr) ? 0 : -1;
+}
+
+void world_fail(int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vdprintf(real_stderr, fmt, ap);
+    va_end(ap);
+    world_abort(status);
+    exit(status);
+}

@@ -16,6 +16,12 @@ int world_init(int *argc, char ***argv, char *err, size_t errlen);
 void world_finish(void);
 /* Ends every rank at once: for a failure the other ranks cannot know about. */
 void world_abort(int status);
+/* Silences this rank (stdout and stderr to /dev/null: rank 0 speaks for all),
+ * keeping the real stderr for world_fail; 0, or -1. */
+int world_mute(void);
+/* A failure only this rank sees: its message on the real stderr, then
+ * world_abort(status). */
+void world_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 int world_rank(void);
 int world_size(void);
 

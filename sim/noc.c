@@ -380,10 +380,7 @@ static int step_timed(struct mesh *m, struct noc_point *pt, char *err, size_t er
 /* A failure one rank of a partitioned run sees and the others cannot: end them all. */
 static int fail_all(const struct partition *part, int rc, const char *err)
 {
-    if (part && part->size > 1) {
-        fprintf(stderr, "ssnnsim: rank %d: %s\n", part->rank, err);
-        world_abort(1);
-    }
+    if (part && part->size > 1) world_fail(1, "ssnnsim: rank %d: %s\n", part->rank, err);
     return rc;
 }
 
