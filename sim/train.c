@@ -96,6 +96,13 @@ static uint32_t gate_q(const struct config *cfg, int epoch)
     return (uint32_t)lround(g * 65536.0);
 }
 
+/* Device steps per coincidence in this epoch (the amplitude schedule). */
+static int pulse_steps(const struct config *cfg, int epoch)
+{
+    const struct training_cfg *t = &cfg->training;
+    return (int)t->pulse_steps[epoch < t->n_pulse ? epoch : t->n_pulse - 1];
+}
+
 /* Epoch order: Fisher-Yates from the shuffle stream of that epoch (host side). */
 static void shuffle(struct run *r, int epoch)
 {
@@ -364,6 +371,13 @@ static int run_setup(struct run *r, const struct config *cfg, const struct run_o
     r->hbuf = malloc((size_t)cfg->network.hidden * sizeof *r->hbuf);
     hash_config(cfg, r->config_hash);
     r->use_chip = !strcmp(o->engine, "chip");
+    if (r->use_chip && !strcmp(cfg->training.membrane, "rate")) {
+        char where[400];
+        fprintf(stderr, "%s: training.membrane: 'rate' is a golden-model variant; the chip engine reads "
+                "input spikes (use --engine golden)\n", config_where(cfg, "training.membrane", where, sizeof where));
+        r->use_chip = 0;
+        return 2;
+    }
     if (r->use_chip && chip_init(&r->chip, cfg, &r->net, r->err, sizeof r->err)) {
         fprintf(stderr, "%s\n", r->err);
         r->use_chip = 0;
@@ -434,7 +448,12 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
     catch_stop_signals(1);
     for (int e = start_epoch; e < t->epochs && !rc; e++) {
         uint32_t gq = gate_q(cfg, e);
-        float lr2 = (float)(t->T * dw * gq / 65536.0), lr1 = (float)(lr2 * t->beta);
+        int ks = pulse_steps(cfg, e);
+        ssnn_set_pulse_steps(&r.net, ks);
+        if (r.use_chip) chip_set_pulse_steps(&r.chip, ks);
+        /* The baseline follows the same schedule: its rate is what one sample's
+         * coincidences move in expectation. */
+        float lr2 = (float)(t->T * dw * ks * gq / 65536.0), lr1 = (float)(lr2 * t->beta);
         shuffle(&r, e);
         char label[64];
         snprintf(label, sizeof label, "epoch %d/%d", e + 1, t->epochs);

@@ -430,6 +430,14 @@ static void infer_needs_a_checkpoint(void)
     result_free(&r);
 }
 
+static void rate_membrane_is_refused_by_the_chip_engine(void)
+{
+    struct result r = run("train", cfg_path, "--engine", "chip", "--set", "training.membrane=rate", "--quiet", NULL);
+    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK(starts_with(r.err, "--set:1:19: training.membrane: 'rate' is a golden-model variant"), "stderr: %s", r.err);
+    result_free(&r);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 static void cleanup(void)
@@ -509,6 +517,7 @@ int main(void)
     RUN(infer_rejects_foreign_file);
     RUN(infer_rejects_checkpoint_of_other_settings);
     RUN(infer_needs_a_checkpoint);
+    RUN(rate_membrane_is_refused_by_the_chip_engine);
 
     cleanup();
     CHECK_DONE();
