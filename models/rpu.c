@@ -51,6 +51,7 @@ int rpu_init(struct rpu_array *a, const struct rpu_params *p, const struct devic
     a->rows = rows;
     a->cols = cols;
     a->p = *p;
+    a->pulse_steps = 1;
     size_t n = (size_t)rows * (size_t)cols;
     if (alloc_arrays(a, n)) { rpu_free(a); return -1; }
     double lim = init_limit / d->dw_min;
@@ -94,12 +95,12 @@ void rpu_free(struct rpu_array *a)
     memset(a, 0, sizeof *a);
 }
 
-/* One pulse through the full device model:
+/* One device step through the full device model:
  *   step  = cell step (q8.8), or 256 without device-to-device parameters
  *   ctoc:   step *= 1 + ctoc_k * z / 2^32, z Irwin-Hall from the cell stream
  *   soft:   step *= (bound - n) / bound towards the bound it moves to
  *   whole states = step >> 8, plus one with probability (step & 255) / 256. */
-void rpu_pulse_device(struct rpu_array *a, size_t cell, int up)
+static void device_step(struct rpu_array *a, size_t cell, int up)
 {
     const struct rpu_params *p = &a->p;
     int32_t n = a->w[cell];
@@ -107,8 +108,6 @@ void rpu_pulse_device(struct rpu_array *a, size_t cell, int up)
     int32_t bd = p->per_cell ? a->b_dn[cell] : -p->nmax;
     int64_t step = p->per_cell ? (up ? a->step_up[cell] : a->step_dn[cell]) : 256;
     uint32_t *s = &a->cell_rng[cell];
-    if (up) a->pulses_up++;
-    else a->pulses_down++;
     if (p->ctoc) {
         int64_t rel = 65536 + ((p->ctoc_k * rng_irwin_hall(s)) >> 16);
         if (rel < 0) rel = 0;
@@ -124,4 +123,13 @@ void rpu_pulse_device(struct rpu_array *a, size_t cell, int up)
     if (n > bu) n = bu;
     if (n < bd) n = bd;
     a->w[cell] = (int16_t)n;
+}
+
+/* A coincidence of amplitude k is k device steps in a row, each with its own
+ * draws (a longer write pulse; counted as one pulse). */
+void rpu_pulse_device(struct rpu_array *a, size_t cell, int up)
+{
+    if (up) a->pulses_up++;
+    else a->pulses_down++;
+    for (int32_t i = 0; i < a->pulse_steps; i++) device_step(a, cell, up);
 }

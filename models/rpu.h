@@ -33,6 +33,7 @@ struct rpu_array {
     int16_t *b_up, *b_dn;           /* per-cell bounds */
     uint32_t *cell_rng;             /* per-cell stream, only when !ideal */
     struct rpu_params p;             /* a copy: arrays move with their owner */
+    int32_t pulse_steps;            /* device steps per coincidence (1; the amplitude schedule) */
     uint64_t pulses_up, pulses_down;/* coincidence pulses applied */
 };
 
@@ -49,18 +50,23 @@ void rpu_free(struct rpu_array *a);
 
 void rpu_pulse_device(struct rpu_array *a, size_t cell, int up);
 
-/* One coincidence pulse on `cell`: up (+1 step) or down (-1 step). */
+/* Pulse amplitude (bit-contract §5): every later coincidence moves its cell by
+ * k device steps instead of one (training.pulse_steps, set per epoch). */
+static inline void rpu_set_pulse_steps(struct rpu_array *a, int k) { a->pulse_steps = k; }
+
+/* One coincidence pulse on `cell`: up (+pulse_steps steps) or down (-pulse_steps). */
 static inline void rpu_pulse(struct rpu_array *a, size_t cell, int up)
 {
     if (a->p.ideal) {
-        int16_t v = a->w[cell], m = a->p.nmax;
-        if (up) {
+        int32_t v = a->w[cell], m = a->p.nmax, k = a->pulse_steps;
+        if (up) {       /* a state already at (or programmed beyond) the bound stays */
             a->pulses_up++;
-            if (v < m) a->w[cell] = (int16_t)(v + 1);
+            if (v < m) v = v + k < m ? v + k : m;
         } else {
             a->pulses_down++;
-            if (v > -m) a->w[cell] = (int16_t)(v - 1);
+            if (v > -m) v = v - k > -m ? v - k : -m;
         }
+        a->w[cell] = (int16_t)v;
         return;
     }
     rpu_pulse_device(a, cell, up);

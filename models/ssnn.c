@@ -96,6 +96,7 @@ int ssnn_init(struct ssnn *s, const struct config *cfg, char *err, size_t errlen
     s->beta_q = (uint64_t)llround(cfg->training.beta * d->dw_min * 65536.0 * 4294967296.0);
     /* §3: read noise in states per Irwin-Hall unit, q16. */
     s->noise_k = llround(d->read_noise / d->dw_min / RNG_IH_STD * 65536.0);
+    s->rate_membrane = !strcmp(cfg->training.membrane, "rate");
     /* Glorot-uniform limits (§6); biases start at zero. */
     double l1 = sqrt(6.0 / (s->n_in + s->n_h)), l2 = sqrt(6.0 / (s->n_h + s->n_out));
     if (rpu_init(&s->w1, &s->rp, d, s->n_in + 1, s->n_h, 0, 0, s->n_h, l1, s->seed,
@@ -120,6 +121,7 @@ int ssnn_init(struct ssnn *s, const struct config *cfg, char *err, size_t errlen
     s->hs = xcalloc((size_t)s->n_h + 1, sizeof *s->hs, &bad);
     s->gs = xcalloc((size_t)s->n_h, sizeof *s->gs, &bad);
     s->v = xcalloc((size_t)s->n_out, sizeof *s->v, &bad);
+    s->msum = xcalloc((size_t)s->n_h, sizeof *s->msum, &bad);
     s->wf = xcalloc((size_t)(s->n_in + 1) * (size_t)s->n_h, sizeof *s->wf, &bad);
     if (bad) {
         snprintf(err, errlen, "out of memory building a %d-%d-%d network", s->n_in, s->n_h, s->n_out);
@@ -144,14 +146,31 @@ void ssnn_free(struct ssnn *s)
     free(s->hs);
     free(s->gs);
     free(s->v);
+    free(s->msum);
     free(s->wf);
     memset(s, 0, sizeof *s);
+}
+
+/* §4a: the rate membrane's exact sums M_j = sum_i W1[i][j] * P_i for the
+ * sample's pixels (the weights as they are now). */
+static void rate_sums(struct ssnn *s)
+{
+    const int nh = s->n_h;
+    int64_t *m = s->msum;
+    memset(m, 0, (size_t)nh * sizeof *m);
+    for (int i = 0; i < s->n_in; i++) {
+        int64_t p = s->pq[i];
+        if (!p) continue;
+        const int16_t *row = s->w1.w + (size_t)i * nh;
+        for (int j = 0; j < nh; j++) m[j] += p * row[j];
+    }
 }
 
 /* §1: pixel p (0..255) fires with probability p * 257 / 65536. */
 static void set_input(struct ssnn *s, const uint8_t *pixels)
 {
     for (int i = 0; i < s->n_in; i++) s->pq[i] = (uint16_t)(pixels[i] * 257u);
+    if (s->rate_membrane) rate_sums(s);
 }
 
 static inline int32_t read_noise(int64_t k, uint32_t *st)
@@ -173,16 +192,21 @@ static int draw_inputs(struct ssnn *s, struct ssnn_streams *st)
     return n;
 }
 
-/* §2-3: membranes of the hidden layer from the active rows of W1. */
+/* §2-3: membranes of the hidden layer from the active rows of W1, or (§4a, rate
+ * membrane) from the exact pixel-weighted sums. */
 static void forward_hidden(struct ssnn *s, struct ssnn_streams *st, int nx)
 {
     const int nh = s->n_h;
     int32_t *acc = s->acc;
     const int16_t *bias = s->w1.w + (size_t)s->n_in * nh;
-    for (int j = 0; j < nh; j++) acc[j] = bias[j];
-    for (int a = 0; a < nx; a++) {
-        const int16_t *row = s->w1.w + (size_t)s->xs[a] * nh;
-        for (int j = 0; j < nh; j++) acc[j] += row[j];
+    if (s->rate_membrane) {
+        for (int j = 0; j < nh; j++) acc[j] = bias[j] + (int32_t)(s->msum[j] >> 16);
+    } else {
+        for (int j = 0; j < nh; j++) acc[j] = bias[j];
+        for (int a = 0; a < nx; a++) {
+            const int16_t *row = s->w1.w + (size_t)s->xs[a] * nh;
+            for (int j = 0; j < nh; j++) acc[j] += row[j];
+        }
     }
     if (s->noise_k)
         for (int j = 0; j < nh; j++) acc[j] += read_noise(s->noise_k, &st->noise_h[j]);
@@ -273,7 +297,17 @@ static void update(struct ssnn *s, int o, int y, int nhs, int nx, int ng)
         uint32_t gj = (uint32_t)s->gs[g];
         size_t j = gj & ~GRAD_NEG;
         int up = (gj & GRAD_NEG) != 0;
-        for (int a = 0; a <= nx; a++) rpu_pulse(&s->w1, (size_t)s->xs[a] * nh + j, up);
+        if (!s->rate_membrane) {
+            for (int a = 0; a <= nx; a++) rpu_pulse(&s->w1, (size_t)s->xs[a] * nh + j, up);
+            continue;
+        }
+        /* §4a: keep M_j exact as its weights move (the bias row is read directly). */
+        for (int a = 0; a <= nx; a++) {
+            size_t cell = (size_t)s->xs[a] * nh + j;
+            int16_t before = s->w1.w[cell];
+            rpu_pulse(&s->w1, cell, up);
+            if (s->xs[a] < s->n_in) s->msum[j] += (int64_t)(s->w1.w[cell] - before) * s->pq[s->xs[a]];
+        }
     }
     s->c.w1_pulses += (uint64_t)ng * (uint64_t)(nx + 1);
 }
@@ -327,6 +361,12 @@ HOT_CLONES int ssnn_train_sample(struct ssnn *s, const uint8_t *pixels, int labe
     for (int t = 0; t < T; t++) wins[step(s, &s->train, label, gate_q)]++;
     s->c.samples++;
     return most_wins(wins, s->n_out);
+}
+
+void ssnn_set_pulse_steps(struct ssnn *s, int k)
+{
+    rpu_set_pulse_steps(&s->w1, k);
+    rpu_set_pulse_steps(&s->w2, k);
 }
 
 HOT_CLONES int ssnn_infer_wta(struct ssnn *s, struct ssnn_streams *st, const uint8_t *pixels, int T,

@@ -49,6 +49,7 @@ struct ssnn {
     double dw_min;              /* weight of one device state */
     uint64_t beta_q;            /* backward gain: p_b = |r| * beta_q >> 32 (q0.16) */
     int64_t noise_k;            /* read noise: states = z * noise_k >> 16 */
+    int rate_membrane;          /* training.membrane = rate: S_j reads the pixels, not the spikes */
     struct ssnn_counters c;
     /* scratch of one step */
     uint16_t *pq;               /* input firing probabilities, q0.16 */
@@ -59,6 +60,7 @@ struct ssnn {
     int32_t *hs;                /* active hidden indices (+ bias) */
     int32_t *gs;                /* hidden indices with a gradient spike, sign in bit 31 */
     int32_t *v;                 /* output membranes */
+    int64_t *msum;              /* rate membrane: sum_i W1[i][j] * P_i, q0.16 states, kept exact */
     float *wf;                  /* float copy of W1 for the rate read-out */
 };
 
@@ -75,6 +77,10 @@ void ssnn_streams_free(struct ssnn_streams *st);
  * (65536 = always open). Returns the output with the most WTA wins over the
  * sample's steps (lowest index on ties): the online training prediction. */
 int ssnn_train_sample(struct ssnn *s, const uint8_t *pixels, int label, int T, uint32_t gate_q);
+
+/* Pulse amplitude of every later coincidence, in device steps (bit-contract §5;
+ * training.pulse_steps of the epoch, 1 by default). */
+void ssnn_set_pulse_steps(struct ssnn *s, int k);
 
 /* WTA read-out: T steps with learning off on the given streams; wins[k] counts
  * the steps output k won. Returns the class with the most wins (lowest on ties). */

@@ -574,3 +574,9 @@ int chip_infer_wta(struct chip *c, struct ssnn_streams *st, const uint8_t *pixel
     c->c = saved_chip;
     return r;
 }
+
+void chip_set_pulse_steps(struct chip *c, int k)
+{
+    for (int i = 0; i < c->n_cores; i++)
+        for (int t = 0; t < c->cores[i].n_tiles; t++) rpu_set_pulse_steps(&c->cores[i].tiles[t].cells, k);
+}

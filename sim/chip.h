@@ -108,6 +108,9 @@ const struct mesh_counters *chip_noc_counters(const struct chip *c);
 /* Sums the training counters of every core and tile. */
 void chip_totals(const struct chip *c, struct chip_totals *t);
 
+/* Pulse amplitude of every tile's later coincidences (ssnn_set_pulse_steps). */
+void chip_set_pulse_steps(struct chip *c, int k);
+
 /* Copies the chip's state (conservation states, device streams, unit streams,
  * counters) into / out of a golden model of the same configuration. */
 void chip_gather(const struct chip *c, struct ssnn *g);

@@ -28,19 +28,22 @@ struct field {
     double min, max;        /* inclusive range (ints and doubles, list items, string length) */
     const char *const *choices; /* allowed strings, NULL-terminated, or NULL */
     size_t count_off;       /* F_DLIST: offset of the int count */
+    int integers;           /* F_DLIST: every item must be a whole number */
 };
 
 #define OFF(m) offsetof(struct config, m)
-#define INT(p, m, lo, hi) { p, F_INT, OFF(m), lo, hi, NULL, 0 }
-#define DBL(p, m, lo, hi) { p, F_DOUBLE, OFF(m), lo, hi, NULL, 0 }
-#define BOOL(p, m) { p, F_BOOL, OFF(m), 0, 1, NULL, 0 }
-#define STR(p, m, ch) { p, F_STRING, OFF(m), 0, CFG_STR - 1, ch, 0 }
-#define DLIST(p, m, n, lo, hi) { p, F_DLIST, OFF(m), lo, hi, NULL, OFF(n) }
+#define INT(p, m, lo, hi) { p, F_INT, OFF(m), lo, hi, NULL, 0, 0 }
+#define DBL(p, m, lo, hi) { p, F_DOUBLE, OFF(m), lo, hi, NULL, 0, 0 }
+#define BOOL(p, m) { p, F_BOOL, OFF(m), 0, 1, NULL, 0, 0 }
+#define STR(p, m, ch) { p, F_STRING, OFF(m), 0, CFG_STR - 1, ch, 0, 0 }
+#define DLIST(p, m, n, lo, hi) { p, F_DLIST, OFF(m), lo, hi, NULL, OFF(n), 0 }
 /* A list of component names (char[CFG_LIST][32]); the only optional kind of key:
  * absent means empty. Items are checked by check_component below. */
-#define SLIST(p, m, n) { p, F_SLIST, OFF(m), 0, 31, NULL, OFF(n) }
+#define SLIST(p, m, n) { p, F_SLIST, OFF(m), 0, 31, NULL, OFF(n), 0 }
+#define ILIST(p, m, n, lo, hi) { p, F_DLIST, OFF(m), lo, hi, NULL, OFF(n), 1 }
 
 static const char *const init_choices[] = { "glorot_uniform", NULL };
+static const char *const membrane_choices[] = { "spikes", "rate", NULL };
 static const char *const fault_choices[] = { "none", "stuck_link", "drop_flit", "corrupt_dest", NULL };
 static const char *const traffic_choices[] = { "uniform", "transpose", "bitcomp", "hotspot", NULL };
 static const char *const tclass_choices[] = { "forward", "backward", "control", "mixed", NULL };
@@ -103,6 +106,8 @@ static const struct field schema[] = {
     INT("training.epochs", training.epochs, 0, 10000),
     DBL("training.beta", training.beta, 0, 1e6),
     DLIST("training.update_gate", training.update_gate, training.n_gate, 0, 1),
+    ILIST("training.pulse_steps", training.pulse_steps, training.n_pulse, 1, 64),
+    STR("training.membrane", training.membrane, membrane_choices),
     INT("training.seed", training.seed, 0, 9007199254740991.0),
     INT("training.samples", training.samples, 0, 1e12),
     INT("training.test_samples", training.test_samples, 0, 1e12),
@@ -354,6 +359,8 @@ static int check_double(struct yloader *L, const struct field *f, const struct y
     if (*out < f->min || *out > f->max)
         return yt_fail(L, n->file, n->line, n->col, "%s: %g is out of range [%g, %g]", f->path,
                     *out, f->min, f->max);
+    if (f->integers && *out != floor(*out))
+        return yt_fail(L, n->file, n->line, n->col, "%s: %g is not a whole number", f->path, *out);
     return 0;
 }
 

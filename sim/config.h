@@ -72,6 +72,9 @@ struct training_cfg {
     double beta;            /* backward spike gain */
     int n_gate;             /* entries in update_gate */
     double update_gate[CFG_LIST]; /* per-epoch probability that a step's error spikes fire (rate schedule) */
+    char membrane[CFG_STR]; /* hidden membrane: "spikes" (SSNN-BP.md) or "rate" (analogue input read) */
+    int n_pulse;            /* entries in pulse_steps */
+    double pulse_steps[CFG_LIST]; /* per-epoch device steps per coincidence (amplitude schedule; integers) */
     int64_t seed;
     int64_t samples;        /* first N training samples; 0 = all */
     int64_t test_samples;   /* first N test samples; 0 = all */

@@ -103,6 +103,13 @@ static uint32_t gate_q(const struct config *cfg, int epoch)
     return (uint32_t)lround(g * 65536.0);
 }
 
+/* Device steps per coincidence in this epoch (the amplitude schedule). */
+static int pulse_steps(const struct config *cfg, int epoch)
+{
+    const struct training_cfg *t = &cfg->training;
+    return (int)t->pulse_steps[epoch < t->n_pulse ? epoch : t->n_pulse - 1];
+}
+
 /* Epoch order: Fisher-Yates from the shuffle stream of that epoch (host side). */
 static void shuffle(struct run *r, int epoch)
 {
@@ -377,6 +384,15 @@ static int run_setup(struct run *r, const struct config *cfg, const struct run_o
         char where[300];
         fprintf(stderr, "%s: chip.rtl: RTL components run under --engine systemc only\n",
                 config_where(cfg, "chip.rtl", where, sizeof where));
+        r->use_chip = 0;
+        return 2;
+    }
+    if (r->use_chip && !strcmp(cfg->training.membrane, "rate")) {
+        char where[400];
+        fprintf(stderr, "%s: training.membrane: 'rate' is a golden-model variant; the chip engines read "
+                "input spikes (use --engine golden, or --set training.membrane=spikes)\n",
+                config_where(cfg, "training.membrane", where, sizeof where));
+        r->use_chip = 0;
         return 2;
     }
     if (r->use_chip && chip_init(&r->chip, cfg, &r->net, r->err, sizeof r->err)) {
@@ -480,7 +496,12 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
     catch_stop_signals(1);
     for (int e = start_epoch; e < t->epochs && !rc; e++) {
         uint32_t gq = gate_q(cfg, e);
-        float lr2 = (float)(t->T * dw * gq / 65536.0), lr1 = (float)(lr2 * t->beta);
+        int ks = pulse_steps(cfg, e);
+        ssnn_set_pulse_steps(&r.net, ks);
+        if (r.use_chip) chip_set_pulse_steps(&r.chip, ks);
+        /* The baseline follows the same schedule: its rate is what one sample's
+         * coincidences move in expectation. */
+        float lr2 = (float)(t->T * dw * ks * gq / 65536.0), lr1 = (float)(lr2 * t->beta);
         shuffle(&r, e);
         char label[64];
         snprintf(label, sizeof label, "epoch %d/%d", e + 1, t->epochs);

@@ -78,6 +78,10 @@ static int compare(const char *what, const char *const *extra, int n_extra, int 
     if (plant_bug) chip.cores[chip.sh.n_input_cores].tiles[0].cells.w[5] += 1;
     int diverged = 0;
     for (int i = 0; i < NSAMPLES && !diverged; i++) {
+        /* training.pulse_steps: one "epoch" per 8 samples, last entry repeats */
+        int e = i / 8 < cfg.training.n_pulse ? i / 8 : cfg.training.n_pulse - 1;
+        ssnn_set_pulse_steps(&g, (int)cfg.training.pulse_steps[e]);
+        chip_set_pulse_steps(&chip, (int)cfg.training.pulse_steps[e]);
         int a = ssnn_train_sample(&g, images[i], labels[i], cfg.training.T, i < 16 ? 65536 : 40000);
         int b = chip_train_sample(&chip, images[i], labels[i], cfg.training.T, i < 16 ? 65536 : 40000, err,
                                   sizeof err);
@@ -175,6 +179,17 @@ static void chip_matches_golden_with_a_non_ideal_device(void)
     compare("non-ideal device, split tiles", x, 9, 0);
 }
 
+static void chip_matches_golden_with_a_pulse_amplitude_schedule(void)
+{
+    const char *x[] = { "chip.mesh_x=4", "chip.mesh_y=4", "chip.core_neurons=12", "chip.xbar_rows=16",
+                        "chip.xbar_cols=16", "chip.tiles_per_core=5", "training.pulse_steps=[4, 2, 1]" };
+    compare("pulse_steps [4, 2, 1], split tiles", x, 7, 0);
+    const char *y[] = { "device=workloads/devices/gokmen-vlasov.yaml", "chip.mesh_x=3", "chip.mesh_y=3",
+                        "chip.core_neurons=20", "chip.xbar_rows=24", "chip.xbar_cols=20", "chip.tiles_per_core=3",
+                        "device.soft_bounds=true", "training.pulse_steps=[3, 1]" };
+    compare("pulse_steps [3, 1], non-ideal device", y, 9, 0);
+}
+
 static void comparison_catches_a_planted_one_state_difference(void)
 {
     const char *x[] = { "chip.mesh_x=3", "chip.mesh_y=3", "chip.core_neurons=16", "chip.xbar_rows=65",
@@ -215,6 +230,7 @@ int main(void)
     RUN(chip_matches_golden_on_an_8x8_mesh);
     RUN(chip_matches_golden_across_noc_settings);
     RUN(chip_matches_golden_with_a_non_ideal_device);
+    RUN(chip_matches_golden_with_a_pulse_amplitude_schedule);
     RUN(comparison_catches_a_planted_one_state_difference);
     RUN(unmappable_networks_are_refused_with_a_position);
     CHECK_DONE();

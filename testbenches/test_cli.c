@@ -506,6 +506,14 @@ static void noc_writes_a_waveform(void)
     result_free(&r);
 }
 
+static void rate_membrane_is_refused_by_the_chip_engine(void)
+{
+    struct result r = run("train", cfg_path, "--engine", "chip", "--set", "training.membrane=rate", "--quiet", NULL);
+    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK(starts_with(r.err, "--set:1:19: training.membrane: 'rate' is a golden-model variant"), "stderr: %s", r.err);
+    result_free(&r);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 static void cleanup(void)
@@ -588,6 +596,7 @@ int main(void)
     RUN(wave_options_override_the_waves_section);
     RUN(bad_wave_selection_is_refused_with_its_position);
     RUN(noc_writes_a_waveform);
+    RUN(rate_membrane_is_refused_by_the_chip_engine);
 
     cleanup();
     CHECK_DONE();

@@ -524,6 +524,13 @@ static void out_of_range_high(void)
     ext_fixture(p, "r2b.yaml", "training:\n  update_gate: [1, 1.5]\n");
     snprintf(want, sizeof want, "%s:3:20: training.update_gate: 1.5 is out of range [0, 1]", p);
     expect_error(p, NULL, 0, want);
+    /* Device steps per coincidence are whole numbers from 1. */
+    ext_fixture(p, "r2c.yaml", "training:\n  pulse_steps: [4, 2.5]\n");
+    snprintf(want, sizeof want, "%s:3:20: training.pulse_steps: 2.5 is not a whole number", p);
+    expect_error(p, NULL, 0, want);
+    ext_fixture(p, "r2d.yaml", "training:\n  pulse_steps: [2, 0]\n");
+    snprintf(want, sizeof want, "%s:3:20: training.pulse_steps: 0 is out of range [1, 64]", p);
+    expect_error(p, NULL, 0, want);
 }
 
 static void duplicate_key(void)

@@ -258,6 +258,138 @@ static void ideal_pulse_moves_one_state_and_stops_at_the_bound(void)
     ssnn_free(&s);
 }
 
+static void pulse_amplitude_moves_k_states_and_stops_at_the_bound(void)
+{
+    struct config c = tiny_config(2, 2, 2);
+    struct ssnn s = make_net(&c);
+    ssnn_set_pulse_steps(&s, 3);
+    s.w1.w[0] = 595;
+    rpu_pulse(&s.w1, 0, 1);
+    CHECK(s.w1.w[0] == 598, "one up pulse of amplitude 3 from 595 gave %d", s.w1.w[0]);
+    rpu_pulse(&s.w1, 0, 1);
+    CHECK(s.w1.w[0] == 600, "one up pulse of amplitude 3 from 598 gave %d (bound 600)", s.w1.w[0]);
+    s.w2.w[1] = -598;
+    rpu_pulse(&s.w2, 1, 0);
+    CHECK(s.w2.w[1] == -600, "W2 down pulse of amplitude 3 from -598 gave %d (bound -600)", s.w2.w[1]);
+    CHECK(s.w1.pulses_up == 2 && s.w2.pulses_down == 1, "pulse counters %llu/%llu (one per coincidence)",
+          (unsigned long long)s.w1.pulses_up, (unsigned long long)s.w2.pulses_down);
+    ssnn_free(&s);
+}
+
+/* bit-contract §5: on a non-ideal device, a coincidence of amplitude k is k
+ * single device steps in a row, draws included. */
+static void device_pulse_of_amplitude_k_is_k_single_steps(void)
+{
+    struct config c = tiny_config(30, 20, 2);
+    c.device.step_dtod = 0.3;
+    c.device.step_ctoc = 0.3;
+    c.device.asymmetry = 0.2;
+    c.device.soft_bounds = 1;
+    struct ssnn a = make_net(&c), b = make_net(&c);
+    ssnn_set_pulse_steps(&a, 4);
+    size_t n = (size_t)31 * 20;
+    for (size_t cell = 0; cell < n; cell++) {
+        int up = (int)(cell % 3 != 0);
+        rpu_pulse(&a.w1, cell, up);
+        for (int i = 0; i < 4; i++) rpu_pulse(&b.w1, cell, up);
+    }
+    size_t differ = 0;
+    for (size_t cell = 0; cell < n; cell++) differ += a.w1.w[cell] != b.w1.w[cell];
+    CHECK(!differ, "amplitude-4 pulses and 4 single pulses disagree on %zu of %zu cells", differ, n);
+    CHECK(!memcmp(a.w1.cell_rng, b.w1.cell_rng, n * sizeof *a.w1.cell_rng), "cell streams drew differently");
+    CHECK(a.w1.pulses_up + a.w1.pulses_down == n && b.w1.pulses_up + b.w1.pulses_down == 4 * n,
+          "pulse counts %llu and %llu", (unsigned long long)(a.w1.pulses_up + a.w1.pulses_down),
+          (unsigned long long)(b.w1.pulses_up + b.w1.pulses_down));
+    ssnn_free(&a);
+    ssnn_free(&b);
+}
+
+/* One learning step from the same weights draws the same spikes whatever the
+ * amplitude (streams advance per step), so amplitude k moves every cell exactly
+ * k times as far as amplitude 1 (away from the bounds). */
+static void amplitude_scales_a_steps_updates_by_k(void)
+{
+    struct config c = tiny_config(16, 12, 3);
+    c.training.beta = 40;     /* enough backward spikes that W1 moves too */
+    uint8_t px[16];
+    for (int i = 0; i < 16; i++) px[i] = (uint8_t)(i * 17);
+    int moved1 = 0, moved2 = 0;
+    for (int y = 0; y < 3 && !moved1; y++) {
+        struct ssnn s0 = make_net(&c), s1 = make_net(&c), s3 = make_net(&c);
+        ssnn_set_pulse_steps(&s3, 3);
+        ssnn_train_sample(&s1, px, y, 1, 65536);
+        ssnn_train_sample(&s3, px, y, 1, 65536);
+        int bad = 0;
+        for (size_t i = 0; i < (size_t)17 * 12; i++) {
+            int d1 = s1.w1.w[i] - s0.w1.w[i], d3 = s3.w1.w[i] - s0.w1.w[i];
+            bad += d3 != 3 * d1;
+            moved1 += d1 != 0;
+        }
+        for (size_t i = 0; i < (size_t)13 * 3; i++) {
+            int d1 = s1.w2.w[i] - s0.w2.w[i], d3 = s3.w2.w[i] - s0.w2.w[i];
+            bad += d3 != 3 * d1;
+            moved2 += d1 != 0;
+        }
+        CHECK(!bad, "label %d: %d cells did not move 3x as far with amplitude 3", y, bad);
+        CHECK(!memcmp(&s1.c, &s3.c, sizeof s1.c), "label %d: amplitude changed the spike counts", y);
+        ssnn_free(&s0);
+        ssnn_free(&s1);
+        ssnn_free(&s3);
+    }
+    CHECK(moved1 > 0 && moved2 > 0, "no step updated both layers (W1 %d, W2 %d cells moved)", moved1, moved2);
+}
+
+/* training.membrane = rate (bit-contract §4a): the hidden membrane is the exact
+ * pixel-weighted read floor(sum W1 P / 2^16), so a unit fires at sigma of the mean
+ * drive, not at the mean of sigma over input spikes as the spike membrane does. */
+static void rate_membrane_fires_at_sigma_of_the_pixel_weighted_sum(void)
+{
+    const int N = 100000;
+    double rate[2];
+    for (int m = 0; m < 2; m++) {
+        struct config c = tiny_config(1, 1, 2);
+        snprintf(c.training.membrane, sizeof c.training.membrane, "%s", m ? "rate" : "spikes");
+        struct ssnn s = make_net(&c);
+        s.w1.w[0] = 3000;     /* one input at p = 128 (P = 32896) */
+        s.w1.w[1] = 0;        /* bias */
+        uint8_t px[1] = { 128 };
+        ssnn_train_sample(&s, px, 0, N, 0);       /* gate closed: weights stay */
+        rate[m] = (double)s.c.hidden_spikes / N;
+        ssnn_free(&s);
+    }
+    struct config c = tiny_config(1, 1, 2);
+    struct ssnn s = make_net(&c);
+    double pr = act_sigmoid(&s.act, (3000 * 32896) >> 16) / 65536.0;
+    double pp = 32896 / 65536.0, ps = pp * act_sigmoid(&s.act, 3000) / 65536.0 + (1 - pp) * 0.5;
+    ssnn_free(&s);
+    CHECK(within(rate[1] * N, N, pr, 0), "rate membrane fires at %.4f, sigma[floor(3000 P / 2^16)] = %.4f", rate[1], pr);
+    CHECK(within(rate[0] * N, N, ps, 0), "spike membrane fires at %.4f, E[sigma] = %.4f", rate[0], ps);
+}
+
+/* The rate membrane's sums follow every pulse exactly: after learning they equal
+ * a fresh sum over the moved weights (what a recomputation would read). */
+static void rate_membrane_sums_track_the_weights_exactly(void)
+{
+    struct config c = tiny_config(16, 12, 3);
+    c.training.beta = 40;
+    snprintf(c.training.membrane, sizeof c.training.membrane, "rate");
+    struct ssnn s = make_net(&c);
+    ssnn_set_pulse_steps(&s, 2);
+    uint8_t px[16];
+    for (int i = 0; i < 16; i++) px[i] = (uint8_t)(i * 17);
+    ssnn_train_sample(&s, px, 1, 64, 65536);
+    int bad = 0;
+    for (int j = 0; j < 12; j++) {
+        int64_t m = 0;
+        for (int i = 0; i < 16; i++) m += (int64_t)s.w1.w[(size_t)i * 12 + j] * (px[i] * 257);
+        bad += m != s.msum[j];
+    }
+    CHECK(s.c.w1_pulses > 0, "no W1 pulse in 64 learning steps");
+    CHECK(!bad, "%d of 12 membrane sums differ from a recomputation after %llu W1 pulses", bad,
+          (unsigned long long)s.c.w1_pulses);
+    ssnn_free(&s);
+}
+
 /* Mean and variance of single-pulse steps over cells of a device, from mid-range. */
 struct step_stats { double up_mean, dn_mean, up_var, cell_mean_sd; };
 
@@ -478,10 +610,10 @@ static void write_config(void)
     fclose(f);
 }
 
-static int load_bars(struct config *cfg, const char *extra)
+static int load_bars(struct config *cfg, const char *file, const char *extra)
 {
     char path[512], err[512];
-    snprintf(path, sizeof path, "%s/bars.yaml", tmpdir);
+    snprintf(path, sizeof path, "%s/%s", tmpdir, file);
     /* Dataset paths in the file are relative to the working directory: run in tmpdir. */
     struct config_override ov[3] = { { "training.epochs=3", NULL, 0, 0, 0 },
                                      { "training.T=8", NULL, 0, 0, 0 }, { extra, NULL, 0, 0, 0 } };
@@ -492,20 +624,26 @@ static int load_bars(struct config *cfg, const char *extra)
     return 0;
 }
 
-static struct run_summary train_bars(const char *extra, const char *ckpt, const char *resume,
-                                     const char *out)
+static struct run_summary train_bars_file(const char *file, const char *extra, const char *ckpt,
+                                          const char *resume, const char *out)
 {
     static struct config cfg;
     struct run_summary sum;
     memset(&sum, 0, sizeof sum);
     char cwd[512];
-    if (!getcwd(cwd, sizeof cwd) || load_bars(&cfg, extra)) return sum;
+    if (!getcwd(cwd, sizeof cwd) || load_bars(&cfg, file, extra)) return sum;
     if (chdir(tmpdir)) return sum;
     struct run_opts o = { .engine = "golden", .quiet = 1, .checkpoint = ckpt, .resume = resume, .out = out };
     int rc = train_run(&cfg, &o, &sum);
     if (chdir(cwd)) exit(1);
     if (rc) printf("train_run returned %d\n", rc);
     return sum;
+}
+
+static struct run_summary train_bars(const char *extra, const char *ckpt, const char *resume,
+                                     const char *out)
+{
+    return train_bars_file("bars.yaml", extra, ckpt, resume, out);
 }
 
 static void learns_a_small_generated_dataset(void)
@@ -558,6 +696,29 @@ static void resume_reaches_the_same_weights(void)
     CHECK(!strcmp(full.weights_sha256, rest.weights_sha256), "resumed %s, uninterrupted %s",
           rest.weights_sha256, full.weights_sha256);
     CHECK(strcmp(part.weights_sha256, full.weights_sha256), "one epoch already gave the final weights");
+}
+
+/* An amplitude schedule changes the run, learns, and resumes to the same weights
+ * (the amplitude of an epoch comes from the config, not from the checkpoint). */
+static void pulse_schedule_learns_and_resumes_to_the_same_weights(void)
+{
+    char path[600], ck[600];
+    snprintf(path, sizeof path, "%s/bars-pulse.yaml", tmpdir);
+    snprintf(ck, sizeof ck, "%s/pulse.ckpt", tmpdir);
+    FILE *f = fopen(path, "w");
+    if (!f) { CHECK(0, "cannot write %s", path); return; }
+    fprintf(f, "extends: bars.yaml\ntraining:\n  pulse_steps: [3, 2, 1]\n");
+    fclose(f);
+    struct run_summary plain = train_bars(NULL, NULL, NULL, NULL);
+    struct run_summary full = train_bars_file("bars-pulse.yaml", NULL, NULL, NULL, NULL);
+    struct run_summary part = train_bars_file("bars-pulse.yaml", "training.epochs=2", ck, NULL, NULL);
+    struct run_summary rest = train_bars_file("bars-pulse.yaml", NULL, ck, ck, NULL);
+    CHECK(strcmp(plain.weights_sha256, full.weights_sha256), "pulse_steps [3, 2, 1] gave the default weights");
+    CHECK(full.test_rate > 0.9 && full.ann_test > 0.9, "with the schedule: rate %.3f, ANN %.3f (chance 0.25)",
+          full.test_rate, full.ann_test);
+    CHECK(part.epochs_done == 2 && rest.epochs_done == 3 && !strcmp(full.weights_sha256, rest.weights_sha256),
+          "resumed %s after %d+%d epochs, uninterrupted %s", rest.weights_sha256, part.epochs_done,
+          rest.epochs_done, full.weights_sha256);
 }
 
 /* Runs the CLI on the generated dataset inside tmpdir, optionally sending it
@@ -626,6 +787,11 @@ int main(void)
     RUN(error_streams_average_softmax_minus_label);
     RUN(expected_update_is_the_exact_expectation_and_descends);
     RUN(ideal_pulse_moves_one_state_and_stops_at_the_bound);
+    RUN(pulse_amplitude_moves_k_states_and_stops_at_the_bound);
+    RUN(device_pulse_of_amplitude_k_is_k_single_steps);
+    RUN(amplitude_scales_a_steps_updates_by_k);
+    RUN(rate_membrane_fires_at_sigma_of_the_pixel_weighted_sum);
+    RUN(rate_membrane_sums_track_the_weights_exactly);
     RUN(device_asymmetry_changes_up_and_down_steps_only);
     RUN(device_step_dtod_varies_cells_not_pulses);
     RUN(device_step_ctoc_varies_pulses_around_one);
@@ -635,6 +801,7 @@ int main(void)
     RUN(learns_a_small_generated_dataset);
     RUN(same_seed_gives_byte_identical_results);
     RUN(resume_reaches_the_same_weights);
+    RUN(pulse_schedule_learns_and_resumes_to_the_same_weights);
     RUN(interrupted_run_checkpoints_and_resumes_to_the_same_weights);
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
