@@ -390,7 +390,7 @@ static int run_setup(struct run *r, const struct config *cfg, const struct run_o
     if (r->use_chip && !strcmp(cfg->training.membrane, "rate")) {
         char where[400];
         fprintf(stderr, "%s: training.membrane: 'rate' is a golden-model variant; the chip engines read "
-                "input spikes (use --engine golden, or --set training.membrane=spikes)\n",
+                "input spikes (use --engine golden, --set training.membrane=spikes, or workloads/fashion-mnist-chip.yaml)\n",
                 config_where(cfg, "training.membrane", where, sizeof where));
         r->use_chip = 0;
         return 2;
