@@ -341,6 +341,24 @@ static int any_local(struct chip *c)
     return 0;
 }
 
+void chip_stall_message(const struct chip *c, uint64_t now, const char *why, char *err, size_t errlen)
+{
+    char waiting[400] = "";
+    for (int k = 0; !why[0] && k < c->n_cores; k++) {
+        const struct core *q = &c->cores[k];
+        if (q->state == CS_FWD_IN || q->state == CS_BACK_IN) {
+            snprintf(waiting, sizeof waiting, "core %d at router (%d,%d) waits with %d of %d phase markers "
+                     "and %llu of %llu announced spikes", k, q->node % c->mesh_x, q->node / c->mesh_x,
+                     q->markers_seen, q->markers_needed, (unsigned long long)q->spikes_seen,
+                     (unsigned long long)q->spikes_announced);
+            break;
+        }
+    }
+    snprintf(err, errlen, "chip stalled at cycle %llu: no flit in flight, no core computing, %d of %d "
+             "cores reported to the barrier; %s", (unsigned long long)now, c->master->barrier_count,
+             c->master->n_cores, why[0] ? why : waiting);
+}
+
 /* The native clock of one step: RELEASE from the master, cycles until every
  * core has reported. */
 static int clock_step(struct chip *c, char *err, size_t errlen)
@@ -420,21 +438,8 @@ static int clock_step(struct chip *c, char *err, size_t errlen)
             if (!computing) {
                 /* Something was lost: say where the books do not balance. */
                 char why[600] = "";
-                if (mesh_check(c->mesh, why, sizeof why)) {
-                } else {
-                    for (int k = 0; k < c->n_cores; k++) {
-                        const struct core *q = &c->cores[k];
-                        if (q->state == CS_FWD_IN || q->state == CS_BACK_IN) {
-                            snprintf(why, sizeof why, "core %d at router (%d,%d) waits with %d of %d phase markers "
-                                     "and %llu of %llu announced spikes", k, q->node % c->mesh_x, q->node / c->mesh_x,
-                                     q->markers_seen, q->markers_needed, (unsigned long long)q->spikes_seen,
-                                     (unsigned long long)q->spikes_announced);
-                            break;
-                        }
-                    }
-                }
-                snprintf(err, errlen, "chip stalled at cycle %llu: no flit in flight, no core computing, %d of %d "
-                         "cores reported to the barrier; %s", (unsigned long long)now, m->barrier_count, m->n_cores, why);
+                mesh_check(c->mesh, why, sizeof why);
+                chip_stall_message(c, now, why, err, errlen);
                 return -1;
             }
             /* Nothing moves until the next computation ends: jump there. */

@@ -207,20 +207,8 @@ void chip_top::run_cycles()
                 }
             }
             if (!computing) {
-                char e[700], why[500] = "";
-                for (int k = 0; k < c->n_cores; k++) {
-                    const struct core *q = &c->cores[k];
-                    if (q->state == CS_FWD_IN || q->state == CS_BACK_IN) {
-                        snprintf(why, sizeof why, "core %d at router (%d,%d) waits with %d of %d phase markers and "
-                                 "%llu of %llu announced spikes", k, q->node % c->mesh_x, q->node / c->mesh_x,
-                                 q->markers_seen, q->markers_needed, (unsigned long long)q->spikes_seen,
-                                 (unsigned long long)q->spikes_announced);
-                        break;
-                    }
-                }
-                snprintf(e, sizeof e, "chip stalled at cycle %llu: no flit in flight, no core computing, %d of %d "
-                         "cores reported to the barrier; %s", (unsigned long long)now, m->barrier_count, m->n_cores,
-                         why);
+                char e[700];
+                chip_stall_message(c, now, "", e, sizeof e);
                 error_ = e;
                 return;
             }
