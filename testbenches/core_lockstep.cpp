@@ -153,27 +153,7 @@ int main(int argc, char **argv)
             core_env::Drive d;
             env.drive(d);
 
-            // the RTL's inputs
-            top.rst_ni = !d.rst;
-            top.role_i = (uint8_t)d.role;
-            top.index_i = (uint8_t)d.index;
-            top.prog_wr_i = d.prog_wr;
-            top.prog_row_i = (uint32_t)d.prog_row;
-            top.prog_col_i = (uint32_t)d.prog_col;
-            top.prog_state_i = (uint16_t)d.prog_state;
-            top.seed_valid_i = d.seed_valid;
-            top.seed_kind_i = (uint8_t)d.seed_kind;
-            top.seed_idx_i = (uint32_t)d.seed_idx;
-            top.seed_i = d.seed;
-            for (int i = 0; i < kCn; i++) top.pixel_i[i] = i < env.count && env.role == CORE_INPUT ? env.pixel(i) : 0;
-            top.learn_i = env.learn();
-            top.label_i = (uint32_t)env.label();
-            top.gate_q_i = env.gate_q();
-            top.beta_q_i = env.beta_q();
-            top.barrier_clr_i = d.barrier_clr;
-            top.in_valid_i = d.in_valid;
-            if (d.in_valid) flit_pack::pack(top.in_flit_i.data(), 0, d.in);
-            top.out_ready_i = d.ready;
+            core_env::apply(top, d, env, kCn);     // the RTL's inputs
             b.tick(&top);
 
             if (d.rst) continue;    // the C core was built fresh for the episode

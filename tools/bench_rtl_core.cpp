@@ -92,27 +92,7 @@ static Run run_rtl(struct core_io_chip *ch, int role, int index, uint64_t seed, 
     double t0 = now_s();
     for (uint64_t c = 0; c < cycles; c++) {
         s.env.drive(d);
-        top.rst_ni = !d.rst;
-        top.role_i = (uint8_t)d.role;
-        top.index_i = (uint8_t)d.index;
-        top.prog_wr_i = d.prog_wr;
-        top.prog_row_i = (uint32_t)d.prog_row;
-        top.prog_col_i = (uint32_t)d.prog_col;
-        top.prog_state_i = (uint16_t)d.prog_state;
-        top.seed_valid_i = d.seed_valid;
-        top.seed_kind_i = (uint8_t)d.seed_kind;
-        top.seed_idx_i = (uint32_t)d.seed_idx;
-        top.seed_i = d.seed;
-        for (int i = 0; i < (int)K::CoreNeurons; i++)
-            top.pixel_i[i] = i < s.env.count && role == CORE_INPUT ? s.env.pixel(i) : 0;
-        top.learn_i = s.env.learn();
-        top.label_i = (uint32_t)s.env.label();
-        top.gate_q_i = s.env.gate_q();
-        top.beta_q_i = s.env.beta_q();
-        top.barrier_clr_i = d.barrier_clr;
-        top.in_valid_i = d.in_valid;
-        if (d.in_valid) flit_pack::pack(top.in_flit_i.data(), 0, d.in);
-        top.out_ready_i = d.ready;
+        core_env::apply(top, d, s.env, (int)K::CoreNeurons);
         // the flit offered in this cycle is the registered output of the last edge
         bool offered = top.out_valid_o;
         struct flit out = offered ? flit_pack::unpack(top.out_flit_o.data(), 0) : flit{};
