@@ -82,7 +82,7 @@ $(VL_BUILD)/lint/$(1).ok: rtl/$(1).sv $$(RTL_$(1))
 	@touch $$@
 $(call vl_flags_rule,$(VL_BUILD)/$(1),$(VL_FLAGS) $(call vl_params,$(1)) $(RTL_$(1)))
 $(VL_BUILD)/$(1)/V$(1): rtl/$(1).sv $$(RTL_$(1)) testbenches/$(1)_lockstep.cpp testbenches/lockstep.h \
-                        $(VL_BUILD)/$(1)/flags $(BUILD)/libssnn.a $(VL_BUILD)/lint/$(1).ok
+                        $(wildcard testbenches/$(1)_env.h) testbenches/flit_pack.h $(VL_BUILD)/$(1)/flags $(BUILD)/libssnn.a $(VL_BUILD)/lint/$(1).ok
 	@mkdir -p $$(dir $$@)
 	@echo "verilate $(1)"
 	@rm -f $$@     # Verilator's own make would not relink a changed libssnn.a
@@ -95,7 +95,7 @@ endef
 define lockstep_bug_rule
 $(call vl_flags_rule,$(VL_BUILD)/$(1)-$(2),$(VL_FLAGS) $(call vl_params,$(1)) $(call vl_bug,$(2)) $(RTL_$(1)))
 $(VL_BUILD)/$(1)-$(2)/V$(1): rtl/$(1).sv $$(RTL_$(1)) testbenches/$(1)_lockstep.cpp testbenches/lockstep.h \
-                             $(VL_BUILD)/$(1)-$(2)/flags $(BUILD)/libssnn.a
+                             $(wildcard testbenches/$(1)_env.h) testbenches/flit_pack.h $(VL_BUILD)/$(1)-$(2)/flags $(BUILD)/libssnn.a
 	@mkdir -p $$(dir $$@)
 	@rm -f $$@
 	@echo "verilate $(1) with PLANT_$(if $(filter C_BUG_%,$(2)),,BUG_)$(2)"
