@@ -135,7 +135,8 @@ $(BUILD)/libssnn.a: $(LIB_OBJ) $(if $(filter 1,$(SYSTEMC)),$(SC_VL_LINK))
 $(BUILD)/ssnnsim: $(BUILD)/sim/cli.o $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/tests/%: testbenches/%.c $(BUILD)/libssnn.a testbenches/check.h testbenches/bars.h
+$(BUILD)/tests/%: testbenches/%.c $(BUILD)/libssnn.a testbenches/check.h testbenches/bars.h testbenches/scratch.h \
+  testbenches/proc.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(XCFLAGS) $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
 

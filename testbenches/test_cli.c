@@ -6,14 +6,12 @@
  * directory; the config extends the repository's workloads/mnist.yaml (tests
  * run from the repository root). */
 #include "check.h"
+#include "proc.h"
 
 #include "idx.h"
 
-#include <dirent.h>
 #include <stdarg.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static char bin[1024];
@@ -24,68 +22,18 @@ static char img[600], lab[600]; /* 20 images of 28x28, labels 0..9 */
 
 /* ---- helpers ------------------------------------------------------------- */
 
-/* Appends s single-quoted for sh. */
-static void quote(char *out, size_t n, const char *s)
-{
-    size_t k = strlen(out);
-    if (k + 1 < n) out[k++] = '\'';
-    for (; *s && k + 5 < n; s++) {
-        if (*s == '\'') { memcpy(out + k, "'\\''", 4); k += 4; }
-        else out[k++] = *s;
-    }
-    if (k + 1 < n) out[k++] = '\'';
-    out[k] = 0;
-}
-
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return strdup("");
-    size_t cap = 4096, n = 0, got;
-    char *s = malloc(cap);
-    while ((got = fread(s + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n < 2) s = realloc(s, cap *= 2);
-    }
-    fclose(f);
-    s[n] = 0;
-    return s;
-}
-
-struct result {
-    int code;           /* exit status, or 128+signal */
-    char *out, *err;    /* what it printed */
-};
-
-static void result_free(struct result *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
 /* Runs the binary with the given arguments (NULL-terminated). */
 static struct result run(const char *arg, ...)
 {
-    char cmd[8192] = "";
+    char cmd[8192] = "", out[600], err[600];
     quote(cmd, sizeof cmd, bin);
     va_list ap;
     va_start(ap, arg);
-    for (const char *a = arg; a; a = va_arg(ap, const char *)) {
-        strcat(cmd, " ");
-        quote(cmd, sizeof cmd, a);
-    }
+    quote_args(cmd, sizeof cmd, arg, ap);
     va_end(ap);
-    char out[600], err[600];
-    snprintf(out, sizeof out, "%s/stdout", tmpdir);
-    snprintf(err, sizeof err, "%s/stderr", tmpdir);
-    size_t k = strlen(cmd);
-    snprintf(cmd + k, sizeof cmd - k, " </dev/null >%s 2>%s", out, err);
-    int st = system(cmd);
-    struct result r;
-    r.code = st == -1 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    r.out = read_all(out);
-    r.err = read_all(err);
-    return r;
+    path_in(out, sizeof out, tmpdir, "stdout");
+    path_in(err, sizeof err, tmpdir, "stderr");
+    return run_captured(cmd, out, err);
 }
 
 static int starts_with(const char *s, const char *prefix)
@@ -98,29 +46,6 @@ static int lines(const char *s)
     int n = 0;
     for (; *s; s++) n += *s == '\n';
     return n;
-}
-
-static int exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
-__attribute__((format(printf, 2, 3)))
-static void write_file(const char *path, const char *fmt, ...)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f) { perror(path); exit(2); }
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(f, fmt, ap);
-    va_end(ap);
-    fclose(f);
-}
-
-static void in_tmp(char *out, size_t n, const char *name)
-{
-    snprintf(out, n, "%s/%s", tmpdir, name);
 }
 
 static void write_idx(const char *path, int ndim, const uint32_t *dims, const uint8_t *data)
@@ -204,7 +129,7 @@ static void unknown_engine_is_refused(void)
 static void missing_config_file(void)
 {
     char p[600], want[1300];
-    in_tmp(p, sizeof p, "no-such.yaml");
+    path_in(p, sizeof p, tmpdir, "no-such.yaml");
     snprintf(want, sizeof want, "%s:1:1: cannot open: No such file or directory\n", p);
     struct result r = run("train", p, NULL);
     CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
@@ -232,9 +157,9 @@ static void bad_set_is_refused(void)
 static void bad_config_leaves_no_out_file(void)
 {
     char bad[600], out[600], tmp[700];
-    in_tmp(bad, sizeof bad, "bad.yaml");
+    path_in(bad, sizeof bad, tmpdir, "bad.yaml");
     write_file(bad, "extends: %s\nnetwork:\n  hidden: -1\n", cfg_path);
-    in_tmp(out, sizeof out, "bad-out.json");
+    path_in(out, sizeof out, tmpdir, "bad-out.json");
     snprintf(tmp, sizeof tmp, "%s.tmp", out);
     struct result r = run("train", bad, "--out", out, "--quiet", NULL);
     CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
@@ -249,8 +174,8 @@ static void bad_config_leaves_no_out_file(void)
 static void missing_dataset_is_named(void)
 {
     char nope[600], a[700], b[700], out[600];
-    in_tmp(nope, sizeof nope, "missing-images.idx");
-    in_tmp(out, sizeof out, "missing-out.json");
+    path_in(nope, sizeof nope, tmpdir, "missing-images.idx");
+    path_in(out, sizeof out, tmpdir, "missing-out.json");
     set_arg(a, sizeof a, "train_images", nope);
     set_arg(b, sizeof b, "test_images", nope);
     struct result r = run("train", cfg_path, "--set", a, "--set", b, "--out", out, "--quiet", NULL);
@@ -263,7 +188,7 @@ static void missing_dataset_is_named(void)
 static void truncated_idx_is_refused(void)
 {
     char p[600], a[700];
-    in_tmp(p, sizeof p, "truncated.idx");
+    path_in(p, sizeof p, tmpdir, "truncated.idx");
     uint8_t px[20 * 28 * 28] = { 0 };
     uint32_t dims[3] = { 20, 28, 28 };
     write_idx(p, 3, dims, px);
@@ -278,7 +203,7 @@ static void truncated_idx_is_refused(void)
 static void corrupt_idx_is_refused(void)
 {
     char p[600], a[700];
-    in_tmp(p, sizeof p, "notidx.idx");
+    path_in(p, sizeof p, tmpdir, "notidx.idx");
     write_file(p, "this is not an IDX file at all\n");
     set_arg(a, sizeof a, "test_images", p);
     struct result r = run("train", cfg_path, "--set", a, "--quiet", NULL);
@@ -290,7 +215,7 @@ static void corrupt_idx_is_refused(void)
 static void wrong_image_dimensions_refused(void)
 {
     char p[600], a[700];
-    in_tmp(p, sizeof p, "img27.idx");
+    path_in(p, sizeof p, tmpdir, "img27.idx");
     static uint8_t px[20 * 27 * 28];
     uint32_t dims[3] = { 20, 27, 28 };
     write_idx(p, 3, dims, px);
@@ -304,7 +229,7 @@ static void wrong_image_dimensions_refused(void)
 static void label_out_of_range_refused(void)
 {
     char p[600], a[700];
-    in_tmp(p, sizeof p, "badlabels.idx");
+    path_in(p, sizeof p, tmpdir, "badlabels.idx");
     uint8_t l[20] = { 0 };
     l[3] = 12;
     uint32_t dims[1] = { 20 };
@@ -320,7 +245,7 @@ static void label_out_of_range_refused(void)
 static void image_label_count_mismatch_refused(void)
 {
     char p[600], a[700];
-    in_tmp(p, sizeof p, "fivelabels.idx");
+    path_in(p, sizeof p, tmpdir, "fivelabels.idx");
     uint8_t l[5] = { 0 };
     uint32_t dims[1] = { 5 };
     write_idx(p, 1, dims, l);
@@ -338,12 +263,12 @@ static char ckpt[600];
 static void train_writes_out_and_checkpoint(void)
 {
     char out[600];
-    in_tmp(out, sizeof out, "run.json");
-    in_tmp(ckpt, sizeof ckpt, "run.ckpt");
+    path_in(out, sizeof out, tmpdir, "run.json");
+    path_in(ckpt, sizeof ckpt, tmpdir, "run.ckpt");
     struct result r = run("train", cfg_path, "--out", out, "--checkpoint", ckpt, "--quiet", NULL);
     CHECK(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
     CHECK(exists(out) && exists(ckpt), "out %d checkpoint %d", exists(out), exists(ckpt));
-    char *json = read_all(out);
+    char *json = file_text_or_empty(out);
     CHECK(strstr(json, "\"command\": \"train\"") && strstr(json, "\"hidden\": 16"), "result: %.300s", json);
     free(json);
     result_free(&r);
@@ -356,7 +281,7 @@ static void train_writes_out_and_checkpoint(void)
 static struct result infer_damaged(const char *name, long keep, long flip_at)
 {
     char p[600];
-    in_tmp(p, sizeof p, name);
+    path_in(p, sizeof p, tmpdir, name);
     char *src = NULL;
     FILE *f = fopen(ckpt, "rb");
     long n = 0;
@@ -423,7 +348,7 @@ static void infer_needs_a_checkpoint(void)
     CHECK(strstr(r.err, "--checkpoint FILE is required"), "stderr: %s", r.err);
     result_free(&r);
     char p[600];
-    in_tmp(p, sizeof p, "absent.ckpt");
+    path_in(p, sizeof p, tmpdir, "absent.ckpt");
     r = run("infer", cfg_path, "--checkpoint", p, "--quiet", NULL);
     CHECK(r.code == 2, "absent: exit %d", r.code);
     CHECK(strstr(r.err, "absent.ckpt: cannot open checkpoint"), "stderr: %s", r.err);
@@ -435,23 +360,23 @@ static void infer_needs_a_checkpoint(void)
 static void wave_options_override_the_waves_section(void)
 {
     char y[600], dump[600], gtkw[600], other[600];
-    in_tmp(dump, sizeof dump, "yaml.vcd");
-    in_tmp(gtkw, sizeof gtkw, "yaml.gtkw");
-    in_tmp(other, sizeof other, "cli.vcd");
-    in_tmp(y, sizeof y, "waves.yaml");
+    path_in(dump, sizeof dump, tmpdir, "yaml.vcd");
+    path_in(gtkw, sizeof gtkw, tmpdir, "yaml.gtkw");
+    path_in(other, sizeof other, tmpdir, "cli.vcd");
+    path_in(y, sizeof y, tmpdir, "waves.yaml");
     write_file(y, "extends: '%s'\nwaves:\n  file: '%s'\n  cores: '0'\n  samples: 1\n", cfg_path, dump);
     /* From the YAML alone: core 0 (the input core at (0,0)) only. */
     struct result r = run("train", y, "--engine", "chip", "--quiet", NULL);
     CHECK(r.code == 0, "exit %d, stderr: %.600s", r.code, r.err);
-    char *g = read_all(gtkw);
+    char *g = file_text_or_empty(gtkw);
     CHECK(exists(dump) && strstr(g, "chip.core_0_0.") && !strstr(g, "chip.core_1_0."), "save file: %.400s", g);
     free(g);
     result_free(&r);
     /* The options win: another file, core 1. */
     r = run("train", y, "--engine", "chip", "--quiet", "--waves", other, "--wave-cores", "1", NULL);
     CHECK(r.code == 0, "exit %d, stderr: %.600s", r.code, r.err);
-    in_tmp(gtkw, sizeof gtkw, "cli.gtkw");
-    g = read_all(gtkw);
+    path_in(gtkw, sizeof gtkw, tmpdir, "cli.gtkw");
+    g = file_text_or_empty(gtkw);
     CHECK(exists(other) && strstr(g, "chip.core_1_0.") && !strstr(g, "chip.core_0_0."), "save file: %.400s", g);
     free(g);
     result_free(&r);
@@ -460,8 +385,8 @@ static void wave_options_override_the_waves_section(void)
 static void bad_wave_selection_is_refused_with_its_position(void)
 {
     char dump[600], out[600], y[600];
-    in_tmp(dump, sizeof dump, "bad.fst");
-    in_tmp(out, sizeof out, "bad.json");
+    path_in(dump, sizeof dump, tmpdir, "bad.fst");
+    path_in(out, sizeof out, tmpdir, "bad.json");
     /* A core the chip does not have: known only once the network is placed. */
     struct result r = run("train", cfg_path, "--engine", "chip", "--quiet", "--out", out, "--waves", dump,
                           "--wave-cores", "0,42", NULL);
@@ -470,10 +395,10 @@ static void bad_wave_selection_is_refused_with_its_position(void)
           "stderr: %s", r.err);
     CHECK(!exists(dump) && !exists(out), "left behind: dump %d, out %d", exists(dump), exists(out));
     result_free(&r);
-    in_tmp(y, sizeof y, "badcores.yaml");
+    path_in(y, sizeof y, tmpdir, "badcores.yaml");
     write_file(y, "extends: '%s'\nwaves:\n  cores: 3,99\n", cfg_path);
     char csv[600];
-    in_tmp(csv, sizeof csv, "badcores.csv");
+    path_in(csv, sizeof csv, tmpdir, "badcores.csv");
     r = run("noc", y, "--quiet", "--waves", dump, "--csv", csv, NULL);
     CHECK(r.code == 2, "noc: exit %d, stderr: %.600s", r.code, r.err);
     CHECK(strstr(r.err, "badcores.yaml:3:10: waves.cores: '3,99' is not a list of router ids 0..15"), "stderr: %s",
@@ -492,15 +417,15 @@ static void bad_wave_selection_is_refused_with_its_position(void)
 static void noc_writes_a_waveform(void)
 {
     char dump[600], csv[600];
-    in_tmp(dump, sizeof dump, "noc.fst");
-    in_tmp(csv, sizeof csv, "noc.csv");
+    path_in(dump, sizeof dump, tmpdir, "noc.fst");
+    path_in(csv, sizeof csv, tmpdir, "noc.csv");
     struct result r = run("noc", cfg_path, "--set", "chip.mesh_x=3", "--set", "noc.rates=[0.2]", "--set",
                           "noc.warmup_cycles=100", "--set", "noc.measure_cycles=300", "--csv", csv, "--waves", dump, NULL);
     CHECK(r.code == 0, "exit %d, stderr: %.600s", r.code, r.err);
     CHECK(strstr(r.err, "waves: ") && strstr(r.err, "flit traversals (open with: gtkwave"), "stderr: %s", r.err);
     char gtkw[600];
-    in_tmp(gtkw, sizeof gtkw, "noc.gtkw");
-    char *g = read_all(gtkw);
+    path_in(gtkw, sizeof gtkw, tmpdir, "noc.gtkw");
+    char *g = file_text_or_empty(gtkw);
     CHECK(exists(dump) && strstr(g, "chip.router_2_1.L_valid"), "save file: %.300s", g);
     free(g);
     result_free(&r);
@@ -515,20 +440,6 @@ static void rate_membrane_is_refused_by_the_chip_engine(void)
 }
 
 /* ---- main ---------------------------------------------------------------- */
-
-static void cleanup(void)
-{
-    DIR *d = opendir(tmpdir);
-    struct dirent *e;
-    char p[600];
-    while (d && (e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-        unlink(p);
-    }
-    if (d) closedir(d);
-    rmdir(tmpdir);
-}
 
 int main(void)
 {
@@ -545,12 +456,11 @@ int main(void)
         printf("FAIL test_cli: %s not found; run the tests from the repository root\n", probe);
         return 1;
     }
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/ssnn_cli_XXXXXX");
-    if (!mkdtemp(tmpdir)) { perror("mkdtemp"); return 2; }
+    scratch_make(tmpdir, sizeof tmpdir, "cli");
 
     /* 20 noisy 28x28 images, labels 0..9: enough for one tiny epoch. */
-    in_tmp(img, sizeof img, "images.idx");
-    in_tmp(lab, sizeof lab, "labels.idx");
+    path_in(img, sizeof img, tmpdir, "images.idx");
+    path_in(lab, sizeof lab, tmpdir, "labels.idx");
     static uint8_t px[20 * 28 * 28];
     uint8_t l[20];
     uint32_t x = 12345;
@@ -562,7 +472,7 @@ int main(void)
     uint32_t idims[3] = { 20, 28, 28 }, ldims[1] = { 20 };
     write_idx(img, 3, idims, px);
     write_idx(lab, 1, ldims, l);
-    in_tmp(cfg_path, sizeof cfg_path, "tiny.yaml");
+    path_in(cfg_path, sizeof cfg_path, tmpdir, "tiny.yaml");
     write_file(cfg_path,
                "extends: '%s/workloads/mnist.yaml'\n"
                "network:\n  hidden: 16\n"
@@ -598,6 +508,6 @@ int main(void)
     RUN(noc_writes_a_waveform);
     RUN(rate_membrane_is_refused_by_the_chip_engine);
 
-    cleanup();
+    scratch_remove(tmpdir);
     CHECK_DONE();
 }

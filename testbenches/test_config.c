@@ -7,12 +7,12 @@
  * mutation run: 2000 damaged copies of a valid config must never crash the
  * loader and must always fail with a well-formed one-line message. */
 #include "check.h"
+#include "scratch.h"
 
 #include "config.h"
 #include "json.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
@@ -25,49 +25,15 @@ static char *flat;          /* base.yaml + mnist.yaml + their section files as o
 
 /* ---- fixtures ------------------------------------------------------------ */
 
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 4096, n = 0;
-    char *s = malloc(cap);
-    size_t got;
-    while ((got = fread(s + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n < 2) s = realloc(s, cap *= 2);
-    }
-    fclose(f);
-    s[n] = 0;
-    return s;
-}
-
-static void write_text(const char *path, const char *text)
-{
-    /* A fresh file rather than a truncated one: ext4 flushes a truncated
-     * rewrite to disk, which makes 2000 rewrites take seconds. */
-    unlink(path);
-    FILE *f = fopen(path, "wb");
-    if (!f || fputs(text, f) < 0 || fclose(f)) {
-        printf("fixture: cannot write %s\n", path);
-        exit(2);
-    }
-}
-
 /* Writes tmpdir/name with printf-style content; path receives the full name. */
 __attribute__((format(printf, 3, 4)))
 static void fixture(char *path, const char *name, const char *fmt, ...)
 {
-    snprintf(path, 512, "%s/%s", tmpdir, name);
-    va_list ap, ap2;
+    path_in(path, 512, tmpdir, name);
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    write_filev(path, fmt, ap);
     va_end(ap);
-    char *text = malloc((size_t)n + 1);
-    vsnprintf(text, (size_t)n + 1, fmt, ap2);
-    va_end(ap2);
-    write_text(path, text);
-    free(text);
 }
 
 /* A file extending workloads/mnist.yaml: line 1 is the extends line, so the
@@ -110,7 +76,7 @@ static int include_line(const char *line, size_t len, char *key, char *file)
 /* Appends `path`, with every line of a section file indented under its key. */
 static int flatten_file(struct sbuf *b, const char *path, const char *skip_key)
 {
-    char *text = read_text(path);
+    char *text = file_text(path);
     if (!text) return -1;
     char dir[1024];
     snprintf(dir, sizeof dir, "%s", path);
@@ -124,7 +90,7 @@ static int flatten_file(struct sbuf *b, const char *path, const char *skip_key)
         } else if (include_line(line, len, key, file)) {
             char sub[1400];
             snprintf(sub, sizeof sub, "%s/%s", dir, file);
-            char *st = read_text(sub);
+            char *st = file_text(sub);
             if (!st) { free(text); return -1; }
             sb_add(b, key, strlen(key));
             sb_add(b, ":\n", 2);
@@ -969,7 +935,7 @@ static void mutated_configs_fail_cleanly(void)
         size_t n = base;
         int edits = 1 + (int)(rnd() % 3);
         for (int k = 0; k < edits; k++) mutate(buf, &n);
-        write_text(p, buf);
+        write_file(p, "%s", buf);
         char err[1024] = "";
         if (config_load(p, NULL, 0, &cfg, err, sizeof err) == 0) {
             ok++;
@@ -983,22 +949,6 @@ static void mutated_configs_fail_cleanly(void)
     CHECK(failed > 500 && ok > 0, "%d loaded, %d failed: the mutations do not exercise both paths", ok,
           failed);
     free(buf);
-}
-
-/* ---- main ---------------------------------------------------------------- */
-
-static void cleanup(void)
-{
-    DIR *d = opendir(tmpdir);
-    struct dirent *e;
-    char p[600];
-    while (d && (e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-        unlink(p);
-    }
-    if (d) closedir(d);
-    rmdir(tmpdir);
 }
 
 /* ---- the waves section ---------------------------------------------------- */
@@ -1052,6 +1002,8 @@ static void waves_section_rejects_bad_values(void)
     expect_error(p, sets, 1, "--set:1:13: waves.cores: expected all or a comma-separated list of core indices, got 'all,1'");
 }
 
+/* ---- main ---------------------------------------------------------------- */
+
 int main(void)
 {
     if (!getcwd(repo, sizeof repo)) {
@@ -1064,11 +1016,7 @@ int main(void)
         printf("FAIL test_config: %s not found; run the tests from the repository root\n", probe);
         return 1;
     }
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/ssnn_config_XXXXXX");
-    if (!mkdtemp(tmpdir)) {
-        perror("mkdtemp");
-        return 2;
-    }
+    scratch_make(tmpdir, sizeof tmpdir, "config");
     /* Single-quoted, so any path is one plain YAML string. */
     size_t k = (size_t)snprintf(ext, sizeof ext, "extends: '");
     for (const char *c = repo; *c && k + 40 < sizeof ext; c++) {
@@ -1129,6 +1077,6 @@ int main(void)
     RUN(waves_section_rejects_bad_values);
 
     free(flat);
-    cleanup();
+    scratch_remove(tmpdir);
     CHECK_DONE();
 }

@@ -9,14 +9,11 @@
  * beside it, ssnnsim-mpi and ssnnsim-mpi-plant1/2 (`make MPI=1`, built by
  * `make test`). Runs from the repository root on a tiny IDX dataset. */
 #include "check.h"
+#include "proc.h"
 
 #include "idx.h"
 
-#include <dirent.h>
-#include <stdarg.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static char bin[1024], mpibin[1100], plant1[1100], plant2[1100];
@@ -26,55 +23,25 @@ static char cfg_path[600], sweep_path[600], noc_path[600];
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 4096, n = 0, got;
-    char *s = malloc(cap);
-    while ((got = fread(s + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n < 2) s = realloc(s, cap *= 2);
-    }
-    fclose(f);
-    s[n] = 0;
-    return s;
-}
-
-__attribute__((format(printf, 2, 3)))
-static void write_file(const char *path, const char *fmt, ...)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f) { perror(path); exit(2); }
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(f, fmt, ap);
-    va_end(ap);
-    fclose(f);
-}
-
-static void in_tmp(char *out, size_t n, const char *name) { snprintf(out, n, "%s/%s", tmpdir, name); }
-
 /* Runs `ranks` copies of `exe` under mpirun (ranks 0: the plain binary, no
  * mpirun) with the arguments in `args` (one string, shell words), stdout into
  * tag.out, stderr into tag.err. Returns the exit status. */
 static int launch(int ranks, const char *exe, const char *tag, const char *args)
 {
-    char cmd[8192];
-    if (ranks == 0)
-        snprintf(cmd, sizeof cmd, "'%s' %s </dev/null >'%s/%s.out' 2>'%s/%s.err'", exe, args, tmpdir, tag, tmpdir, tag);
-    else
-        snprintf(cmd, sizeof cmd,
-                 "mpirun --oversubscribe -np %d '%s' %s </dev/null >'%s/%s.out' 2>'%s/%s.err'", ranks, exe, args,
-                 tmpdir, tag, tmpdir, tag);
-    int st = system(cmd);
-    return st == -1 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    char cmd[8192] = "", out[700], err[700];
+    if (ranks) snprintf(cmd, sizeof cmd, "mpirun --oversubscribe -np %d ", ranks);
+    quote(cmd, sizeof cmd, exe);
+    size_t k = strlen(cmd);
+    snprintf(cmd + k, sizeof cmd - k, " %s", args);
+    snprintf(out, sizeof out, "%s/%s.out", tmpdir, tag);
+    snprintf(err, sizeof err, "%s/%s.err", tmpdir, tag);
+    return sh_run(cmd, out, err);
 }
 
 /* 1 when both files exist and hold the same bytes. */
 static int same_file(const char *a, const char *b)
 {
-    char *x = read_all(a), *y = read_all(b);
+    char *x = file_text(a), *y = file_text(b);
     int same = x && y && !strcmp(x, y);
     free(x);
     free(y);
@@ -85,7 +52,7 @@ static void show_err(const char *tag)
 {
     char p[700];
     snprintf(p, sizeof p, "%s/%s.err", tmpdir, tag);
-    char *e = read_all(p);
+    char *e = file_text(p);
     if (e && *e) printf("     stderr of %s: %.600s\n", tag, e);
     free(e);
 }
@@ -93,7 +60,7 @@ static void show_err(const char *tag)
 /* The first line where two files differ, for the failure message. */
 static void show_diff(const char *a, const char *b)
 {
-    char *x = read_all(a), *y = read_all(b);
+    char *x = file_text(a), *y = file_text(b);
     if (!x || !y) {
         printf("     %s: %s\n", x ? b : a, "missing");
     } else {
@@ -113,8 +80,8 @@ static void show_diff(const char *a, const char *b)
 static void train_identical(const char *exe, const int *ranks, const char *extra)
 {
     char args[4096], ref[700], refcsv[700], out[700], csv[700], tag[64];
-    in_tmp(ref, sizeof ref, "serial.json");
-    in_tmp(refcsv, sizeof refcsv, "serial.energy.csv");
+    path_in(ref, sizeof ref, tmpdir, "serial.json");
+    path_in(refcsv, sizeof refcsv, tmpdir, "serial.energy.csv");
     snprintf(args, sizeof args, "train '%s' --engine chip --quiet --out '%s' %s", cfg_path, ref, extra);
     int rc = launch(0, bin, "serial", args);
     CHECK(rc == 0, "serial run exited %d", rc);
@@ -156,12 +123,12 @@ static void checkpoint_resume_and_infer_are_identical_on_2_ranks(void)
     /* Rank 0 writes the checkpoint; a resumed run and an inference from it on
      * 2 ranks match the single process. */
     char a[4096], ck1[700], ck2[700], r1[700], r2[700], i1[700], i2[700];
-    in_tmp(ck1, sizeof ck1, "s.ckpt");
-    in_tmp(ck2, sizeof ck2, "p.ckpt");
-    in_tmp(r1, sizeof r1, "s-resume.json");
-    in_tmp(r2, sizeof r2, "p-resume.json");
-    in_tmp(i1, sizeof i1, "s-infer.json");
-    in_tmp(i2, sizeof i2, "p-infer.json");
+    path_in(ck1, sizeof ck1, tmpdir, "s.ckpt");
+    path_in(ck2, sizeof ck2, tmpdir, "p.ckpt");
+    path_in(r1, sizeof r1, tmpdir, "s-resume.json");
+    path_in(r2, sizeof r2, tmpdir, "p-resume.json");
+    path_in(i1, sizeof i1, tmpdir, "s-infer.json");
+    path_in(i2, sizeof i2, tmpdir, "p-infer.json");
     const char *common = "--engine chip --quiet --set training.samples=6";
     snprintf(a, sizeof a, "train '%s' %s --checkpoint '%s'", cfg_path, common, ck1);
     int rc = launch(0, bin, "ck-s", a);
@@ -190,9 +157,9 @@ static void noc_run_is_bit_identical_on_1_2_4_ranks(void)
     static const int ranks[] = { 1, 2, 3, 4 };
     for (int e = 0; e < 2; e++) {
         char args[4096], ref[700], refj[700], reft[700], out[700], outj[700], outt[700], tag[64];
-        in_tmp(ref, sizeof ref, "noc-serial.csv");
-        in_tmp(refj, sizeof refj, "noc-serial.json");
-        in_tmp(reft, sizeof reft, "noc-serial.out");
+        path_in(ref, sizeof ref, tmpdir, "noc-serial.csv");
+        path_in(refj, sizeof refj, tmpdir, "noc-serial.json");
+        path_in(reft, sizeof reft, tmpdir, "noc-serial.out");
         snprintf(args, sizeof args, "noc '%s' --quiet --csv '%s' --out '%s' %s", noc_path, ref, refj, extra[e]);
         int rc = launch(0, bin, "noc-serial", args);
         CHECK(rc == 0, "serial noc exited %d", rc);
@@ -215,7 +182,7 @@ static void noc_run_is_bit_identical_on_1_2_4_ranks(void)
 static void distributed_sweep_csv_equals_serial_csv(void)
 {
     char args[4096], ref[700], out[700], tag[64];
-    in_tmp(ref, sizeof ref, "sweep-serial.csv");
+    path_in(ref, sizeof ref, tmpdir, "sweep-serial.csv");
     snprintf(args, sizeof args, "sweep '%s' --quiet --csv '%s'", sweep_path, ref);
     int rc = launch(0, bin, "sweep-serial", args);
     CHECK(rc == 0, "serial sweep exited %d", rc);
@@ -237,8 +204,8 @@ static void boundary_flit_one_cycle_late_is_caught(void)
 {
     /* The same comparison the checks above make must fail on the planted bug. */
     char args[4096], ref[700], out[700];
-    in_tmp(ref, sizeof ref, "serial.json");
-    in_tmp(out, sizeof out, "plant1.json");
+    path_in(ref, sizeof ref, tmpdir, "serial.json");
+    path_in(out, sizeof out, tmpdir, "plant1.json");
     snprintf(args, sizeof args, "train '%s' --engine chip --quiet --out '%s'", cfg_path, ref);
     int rc = launch(0, bin, "serial", args);
     snprintf(args, sizeof args, "train '%s' --engine chip --quiet --out '%s'", cfg_path, out);
@@ -246,8 +213,8 @@ static void boundary_flit_one_cycle_late_is_caught(void)
     CHECK(rc == 0 && rc1 == 0, "runs exited %d and %d", rc, rc1);
     CHECK(!same_file(ref, out), "a boundary flit delivered a cycle late went unnoticed: results identical");
     char noc_ref[700], noc_out[700];
-    in_tmp(noc_ref, sizeof noc_ref, "noc-serial.json");
-    in_tmp(noc_out, sizeof noc_out, "noc-plant1.json");
+    path_in(noc_ref, sizeof noc_ref, tmpdir, "noc-serial.json");
+    path_in(noc_out, sizeof noc_out, tmpdir, "noc-plant1.json");
     snprintf(args, sizeof args, "noc '%s' --quiet --csv '%s/noc-serial.csv' --out '%s'", noc_path, tmpdir, noc_ref);
     launch(0, bin, "noc-serial", args);
     snprintf(args, sizeof args, "noc '%s' --quiet --csv '%s/noc-plant1.csv' --out '%s'", noc_path, tmpdir, noc_out);
@@ -259,12 +226,12 @@ static void boundary_flit_one_cycle_late_is_caught(void)
 static void window_longer_than_lookahead_is_refused(void)
 {
     char args[4096], out[700], p[700];
-    in_tmp(out, sizeof out, "plant2.json");
+    path_in(out, sizeof out, tmpdir, "plant2.json");
     snprintf(args, sizeof args, "train '%s' --engine chip --quiet --out '%s'", cfg_path, out);
     int rc = launch(2, plant2, "plant2", args);
     CHECK(rc == 1, "exit status %d, expected 1", rc);
-    in_tmp(p, sizeof p, "plant2.err");
-    char *e = read_all(p);
+    path_in(p, sizeof p, tmpdir, "plant2.err");
+    char *e = file_text(p);
     CHECK(e && strstr(e, "exceeds the lookahead"), "stderr does not say the lookahead was broken: %.300s", e ? e : "");
     free(e);
     CHECK(access(out, F_OK) != 0, "a failed run left %s behind", out);
@@ -273,14 +240,14 @@ static void window_longer_than_lookahead_is_refused(void)
 static void more_ranks_than_rows_is_refused(void)
 {
     char args[4096], out[700], p[700], wide[700];
-    in_tmp(out, sizeof out, "rows.json");
-    in_tmp(wide, sizeof wide, "wide.yaml");
+    path_in(out, sizeof out, tmpdir, "rows.json");
+    path_in(wide, sizeof wide, tmpdir, "wide.yaml");
     write_file(wide, "extends: '%s'\nchip:\n  mesh_x: 4\n  mesh_y: 2\n", cfg_path);
     snprintf(args, sizeof args, "train '%s' --engine chip --quiet --out '%s'", wide, out);
     int rc = launch(3, mpibin, "rows", args);
     CHECK(rc == 2, "exit status %d, expected 2", rc);
-    in_tmp(p, sizeof p, "rows.err");
-    char *e = read_all(p);
+    path_in(p, sizeof p, tmpdir, "rows.err");
+    char *e = file_text(p);
     /* file:line:col: message, naming the key that cannot be cut */
     CHECK(e && strstr(e, "wide.yaml:4:11: 3 ranks cannot split a mesh of 2 rows"),
           "stderr: %.300s", e ? e : "");
@@ -296,18 +263,18 @@ static void fault_on_one_rank_stops_every_rank(void)
     const char *says[] = { "flits lost in the network", "to a node that hosts no core" };
     for (int i = 0; i < 2; i++) {
         char args[4096], p[700], out[700];
-        in_tmp(out, sizeof out, "fault.json");
+        path_in(out, sizeof out, tmpdir, "fault.json");
         snprintf(args, sizeof args,
                  "train '%s' --engine chip --quiet --set chip.fault.kind=%s --set chip.fault.node=4 "
                  "--set chip.fault.after_flits=50 --out '%s'", cfg_path, kind[i], out);
-        char cmd[8192];
-        snprintf(cmd, sizeof cmd, "timeout 120 mpirun --oversubscribe -np 2 '%s' %s </dev/null >/dev/null 2>'%s/fault.err'",
-                 mpibin, args, tmpdir);
-        int st = system(cmd);
-        int rc = st == -1 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        char cmd[8192] = "timeout 120 mpirun --oversubscribe -np 2 ";
+        quote(cmd, sizeof cmd, mpibin);
+        size_t k = strlen(cmd);
+        snprintf(cmd + k, sizeof cmd - k, " %s", args);
+        path_in(p, sizeof p, tmpdir, "fault.err");
+        int rc = sh_run(cmd, "/dev/null", p);
         CHECK(rc == 1, "%s: exit status %d, expected 1 (124: a rank hung)", kind[i], rc);
-        in_tmp(p, sizeof p, "fault.err");
-        char *e = read_all(p);
+        char *e = file_text(p);
         CHECK(e && strstr(e, "ssnnsim: rank 1: ") && strstr(e, says[i]), "%s: stderr: %.300s", kind[i], e ? e : "");
         free(e);
         CHECK(access(out, F_OK) != 0, "%s: a failed run left %s behind", kind[i], out);
@@ -320,24 +287,10 @@ static void single_process_binary_refuses_mpirun(void)
     snprintf(args, sizeof args, "train '%s' --quiet", cfg_path);
     int rc = launch(2, bin, "nompi", args);
     CHECK(rc == 2, "exit status %d, expected 2", rc);
-    in_tmp(p, sizeof p, "nompi.err");
-    char *e = read_all(p);
+    path_in(p, sizeof p, tmpdir, "nompi.err");
+    char *e = file_text(p);
     CHECK(e && strstr(e, "built without MPI"), "stderr: %.300s", e ? e : "");
     free(e);
-}
-
-static void cleanup(void)
-{
-    DIR *d = opendir(tmpdir);
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        if (e->d_name[0] == '.') continue;
-        char p[600];
-        snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-        unlink(p);
-    }
-    if (d) closedir(d);
-    rmdir(tmpdir);
 }
 
 int main(void)
@@ -369,13 +322,12 @@ int main(void)
      * allocations no suppression can name (frames in "<unknown module>"). The
      * same code without MPI is leak-checked by every other test. */
     setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/ssnn_mpi_XXXXXX");
-    if (!mkdtemp(tmpdir)) { perror("mkdtemp"); return 2; }
+    scratch_make(tmpdir, sizeof tmpdir, "mpi");
 
     /* 16 noisy 28x28 images, labels 0..9. */
     char img[600], lab[600], err[512];
-    in_tmp(img, sizeof img, "images.idx");
-    in_tmp(lab, sizeof lab, "labels.idx");
+    path_in(img, sizeof img, tmpdir, "images.idx");
+    path_in(lab, sizeof lab, tmpdir, "labels.idx");
     static uint8_t px[16 * 28 * 28];
     uint8_t l[16];
     uint32_t x = 12345;
@@ -391,7 +343,7 @@ int main(void)
     }
     /* 784-48-10 on a 2 x 4 mesh: input cores on rows 0-1, hidden and output on
      * rows 1-2; T = 8 training, 4 test steps. */
-    in_tmp(cfg_path, sizeof cfg_path, "tiny.yaml");
+    path_in(cfg_path, sizeof cfg_path, tmpdir, "tiny.yaml");
     write_file(cfg_path,
                "extends: '%s/workloads/mnist.yaml'\n"
                "network:\n  hidden: 48\n"
@@ -400,11 +352,11 @@ int main(void)
                "dataset:\n  train_images: '%s'\n  train_labels: '%s'\n"
                "  test_images: '%s'\n  test_labels: '%s'\n",
                repo, img, lab, img, lab);
-    in_tmp(sweep_path, sizeof sweep_path, "sweep.yaml");
+    path_in(sweep_path, sizeof sweep_path, tmpdir, "sweep.yaml");
     write_file(sweep_path,
                "name: tiny\nconfig: '%s'\nset:\n  training.samples: 6\n"
                "axes:\n  - training.T: [1, 2, 3, 4, 6]\n", cfg_path);
-    in_tmp(noc_path, sizeof noc_path, "noc.yaml");
+    path_in(noc_path, sizeof noc_path, tmpdir, "noc.yaml");
     write_file(noc_path,
                "extends: '%s/workloads/noc/uniform.yaml'\n"
                "noc:\n  rates: [0.1, 0.45]\n  warmup_cycles: 200\n  measure_cycles: 500\n  drain_cycles: 1500\n",
@@ -421,6 +373,6 @@ int main(void)
     RUN(fault_on_one_rank_stops_every_rank);
     RUN(single_process_binary_refuses_mpirun);
 
-    cleanup();
+    scratch_remove(tmpdir);
     CHECK_DONE();
 }

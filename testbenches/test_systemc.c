@@ -7,13 +7,12 @@
  * links one cycle slow) must differ. Also: the sc_trace VCD carries the native
  * dump's signal names, and chip.rtl is checked like every config key. */
 #include "check.h"
+#include "proc.h"
 
 #include "idx.h"
 
 #include <stdarg.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static char bin[1024], planted[1100];
@@ -23,50 +22,22 @@ static char cfg_path[600];
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return strdup("");
-    size_t cap = 4096, n = 0, got;
-    char *s = malloc(cap);
-    while ((got = fread(s + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n < 2) s = realloc(s, cap *= 2);
-    }
-    fclose(f);
-    s[n] = 0;
-    return s;
-}
-
-struct result {
-    int code;
-    char *err;
-};
-
-/* Runs `exe train CONFIG --quiet ARGS...`; stderr is kept. */
+/* Runs `exe train CONFIG --quiet ARGS...` (NULL-terminated); stdout is
+ * discarded, stderr kept. */
 static struct result run_train(const char *exe, const char *arg, ...)
 {
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd, "'%s' train '%s' --quiet", exe, cfg_path);
+    char cmd[8192] = "", err[600];
+    quote(cmd, sizeof cmd, exe);
+    strcat(cmd, " train ");
+    quote(cmd, sizeof cmd, cfg_path);
+    strcat(cmd, " --quiet");
     va_list ap;
     va_start(ap, arg);
-    for (const char *a = arg; a; a = va_arg(ap, const char *)) {
-        size_t k = strlen(cmd);
-        snprintf(cmd + k, sizeof cmd - k, " '%s'", a);
-    }
+    quote_args(cmd, sizeof cmd, arg, ap);
     va_end(ap);
-    char err[600];
-    snprintf(err, sizeof err, "%s/stderr", tmpdir);
-    size_t k = strlen(cmd);
-    snprintf(cmd + k, sizeof cmd - k, " </dev/null >/dev/null 2>%s", err);
-    int st = system(cmd);
-    struct result r;
-    r.code = st == -1 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    r.err = read_all(err);
-    return r;
+    path_in(err, sizeof err, tmpdir, "stderr");
+    return run_captured(cmd, "/dev/null", err);
 }
-
-static void in_tmp(char *out, size_t n, const char *name) { snprintf(out, n, "%s/%s", tmpdir, name); }
 
 /* Deletes the first occurrence of `key` and what follows up to `end` (inclusive). */
 static void cut(char *s, const char *key, char end)
@@ -81,7 +52,7 @@ static void cut(char *s, const char *key, char end)
 /* The result file without what names the engine: the engine and chip.rtl. */
 static char *result_body(const char *path)
 {
-    char *s = read_all(path);
+    char *s = file_text_or_empty(path);
     cut(s, "\"engine\":", '\n');
     cut(s, "\"rtl\":", ']');
     return s;
@@ -109,10 +80,10 @@ static const char *native(void)
 {
     if (native_result) return native_result;
     char out[600];
-    in_tmp(out, sizeof out, "native.json");
+    path_in(out, sizeof out, tmpdir, "native.json");
     struct result r = run_train(bin, "--engine", "chip", SHORT_RUN, "--out", out, NULL);
     if (r.code) printf("native run: exit %d: %.400s\n", r.code, r.err);
-    free(r.err);
+    result_free(&r);
     native_result = result_body(out);
     return native_result;
 }
@@ -121,16 +92,16 @@ static const char *native(void)
 static int systemc_equals_native(const char *exe, const char *rtl, char *why, size_t n)
 {
     char out[600], set[100];
-    in_tmp(out, sizeof out, "systemc.json");
+    path_in(out, sizeof out, tmpdir, "systemc.json");
     snprintf(set, sizeof set, "chip.rtl=%s", rtl);
     unlink(out);
     struct result r = run_train(exe, "--engine", "systemc", "--set", set, SHORT_RUN, "--out", out, NULL);
     if (r.code) {
         snprintf(why, n, "exit %d: %.400s", r.code, r.err);
-        free(r.err);
+        result_free(&r);
         return 0;
     }
-    free(r.err);
+    result_free(&r);
     char *got = result_body(out);
     const char *want = native();
     int same = want[0] && !strcmp(want, got);
@@ -166,17 +137,17 @@ static void systemc_equals_native_chip_on_slow_links_and_two_vcs(void)
     /* Links of 3 cycles and 2 VCs per class: router_io's link registers and VC
      * allocation against the mesh's (every RTL check above uses the default router). */
     char out[600], why[800];
-    in_tmp(out, sizeof out, "native-ll3.json");
+    path_in(out, sizeof out, tmpdir, "native-ll3.json");
     struct result r = run_train(bin, "--engine", "chip", "--set", "chip.router.link_latency=3", "--set",
                                 "chip.router.vcs=2", SHORT_RUN, "--out", out, NULL);
     CHECK(r.code == 0, "native: exit %d: %.300s", r.code, r.err);
-    free(r.err);
+    result_free(&r);
     char *want = result_body(out);
-    in_tmp(out, sizeof out, "systemc-ll3.json");
+    path_in(out, sizeof out, tmpdir, "systemc-ll3.json");
     r = run_train(bin, "--engine", "systemc", "--set", "chip.router.link_latency=3", "--set", "chip.router.vcs=2",
                   SHORT_RUN, "--out", out, NULL);
     CHECK(r.code == 0, "systemc: exit %d: %.300s", r.code, r.err);
-    free(r.err);
+    result_free(&r);
     char *got = result_body(out);
     if (strcmp(want, got)) {
         first_difference(want, got, why, sizeof why);
@@ -243,15 +214,15 @@ static int has_name(const char *names, const char *name)
 static void systemc_vcd_names_are_the_native_names(void)
 {
     char nat[600], sc[600];
-    in_tmp(nat, sizeof nat, "native.vcd");
-    in_tmp(sc, sizeof sc, "systemc.vcd");
+    path_in(nat, sizeof nat, tmpdir, "native.vcd");
+    path_in(sc, sizeof sc, tmpdir, "systemc.vcd");
     struct result a = run_train(bin, "--engine", "chip", "--samples", "1", "--test-samples", "1", "--set",
                                 "training.T_test=2", "--waves", nat, NULL);
     struct result b = run_train(bin, "--engine", "systemc", "--samples", "1", "--test-samples", "1", "--set",
                                 "training.T_test=2", "--waves", sc, NULL);
     CHECK(a.code == 0 && b.code == 0, "exit %d / %d: %.300s %.300s", a.code, b.code, a.err, b.err);
-    free(a.err);
-    free(b.err);
+    result_free(&a);
+    result_free(&b);
     static char nn[1 << 20], sn[1 << 18];
     int n_nat = vcd_names(nat, NULL, nn, sizeof nn), n_sc = vcd_names(sc, "SystemC", sn, sizeof sn);
     CHECK(n_nat > 0 && n_sc > 0, "no variables: native %d, systemc %d", n_nat, n_sc);
@@ -278,10 +249,10 @@ static void systemc_vcd_names_are_the_native_names(void)
 static void systemc_waves_must_be_vcd(void)
 {
     char fst[600];
-    in_tmp(fst, sizeof fst, "x.fst");
+    path_in(fst, sizeof fst, tmpdir, "x.fst");
     struct result r = run_train(bin, "--engine", "systemc", "--samples", "1", "--waves", fst, NULL);
     CHECK(r.code == 2 && strstr(r.err, ".vcd"), "exit %d, stderr: %.300s", r.code, r.err);
-    free(r.err);
+    result_free(&r);
 }
 
 /* ---- configuration ----------------------------------------------------------- */
@@ -289,24 +260,24 @@ static void systemc_waves_must_be_vcd(void)
 static void unknown_rtl_component_is_a_config_error(void)
 {
     char out[600], bad[700];
-    in_tmp(out, sizeof out, "bad.json");
-    in_tmp(bad, sizeof bad, "bad-rtl.yaml");
-    FILE *f = fopen(bad, "w");
-    fprintf(f, "extends: '%s'\nchip:\n  rtl: [router, crossbar]\n", cfg_path);
-    fclose(f);
-    char cmd[4000];
-    snprintf(cmd, sizeof cmd, "'%s' train '%s' --engine systemc --quiet --out '%s' 2>'%s/stderr'", bin, bad, out,
-             tmpdir);
-    int st = system(cmd);
+    path_in(out, sizeof out, tmpdir, "bad.json");
+    path_in(bad, sizeof bad, tmpdir, "bad-rtl.yaml");
+    write_file(bad, "extends: '%s'\nchip:\n  rtl: [router, crossbar]\n", cfg_path);
+    char cmd[4000] = "";
+    quote(cmd, sizeof cmd, bin);
+    strcat(cmd, " train ");
+    quote(cmd, sizeof cmd, bad);
+    strcat(cmd, " --engine systemc --quiet --out ");
+    quote(cmd, sizeof cmd, out);
     char errp[600];
-    in_tmp(errp, sizeof errp, "stderr");
-    char *err = read_all(errp);
+    path_in(errp, sizeof errp, tmpdir, "stderr");
+    struct result r = run_captured(cmd, "/dev/null", errp);
     char want[1600];
     snprintf(want, sizeof want, "%s:3:17: chip.rtl: unknown component 'crossbar'", bad);
-    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 2, "exit status %d", st);
-    CHECK(strstr(err, want) != NULL, "stderr '%.300s' lacks '%s'", err, want);
+    CHECK(r.code == 2, "exit status %d", r.code);
+    CHECK(strstr(r.err, want) != NULL, "stderr '%.300s' lacks '%s'", r.err, want);
     CHECK(access(out, F_OK) != 0, "%s left behind", out);
-    free(err);
+    result_free(&r);
 }
 
 static void rtl_needs_the_systemc_engine(void)
@@ -314,7 +285,7 @@ static void rtl_needs_the_systemc_engine(void)
     struct result r = run_train(bin, "--engine", "chip", "--set", "chip.rtl=[router]", "--samples", "1", NULL);
     CHECK(r.code == 2 && strstr(r.err, "--set:1:10: chip.rtl: RTL components run under --engine systemc only"),
           "exit %d, stderr: %.300s", r.code, r.err);
-    free(r.err);
+    result_free(&r);
 }
 
 static void rtl_router_of_another_shape_is_refused(void)
@@ -324,7 +295,7 @@ static void rtl_router_of_another_shape_is_refused(void)
                                 "chip.router.buffer_depth=8", "--samples", "1", NULL);
     CHECK(r.code == 2 && strstr(r.err, "chip.rtl: the RTL router of this build has buffer_depth 4"),
           "exit %d, stderr: %.300s", r.code, r.err);
-    free(r.err);
+    result_free(&r);
 }
 
 int main(void)
@@ -337,13 +308,12 @@ int main(void)
         return 1;
     }
     if (!getcwd(repo, sizeof repo)) return 2;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/ssnn_sc_XXXXXX");
-    if (!mkdtemp(tmpdir)) { perror("mkdtemp"); return 2; }
+    scratch_make(tmpdir, sizeof tmpdir, "sc");
 
     /* 12 noisy 28x28 images, labels 0..9, on the default 784-500-10 network and chip. */
     char img[600], lab[600], err[512];
-    in_tmp(img, sizeof img, "images.idx");
-    in_tmp(lab, sizeof lab, "labels.idx");
+    path_in(img, sizeof img, tmpdir, "images.idx");
+    path_in(lab, sizeof lab, tmpdir, "labels.idx");
     static uint8_t px[12 * 28 * 28];
     uint8_t l[12];
     uint32_t x = 2024;
@@ -357,14 +327,12 @@ int main(void)
         printf("FAIL test_systemc: fixture: %s\n", err);
         return 1;
     }
-    in_tmp(cfg_path, sizeof cfg_path, "tiny.yaml");
-    FILE *f = fopen(cfg_path, "w");
-    fprintf(f,
-            "extends: '%s/workloads/mnist.yaml'\n"
-            "training:\n  epochs: 1\n  ann_baseline: false\n"
-            "dataset:\n  train_images: '%s'\n  train_labels: '%s'\n  test_images: '%s'\n  test_labels: '%s'\n",
-            repo, img, lab, img, lab);
-    fclose(f);
+    path_in(cfg_path, sizeof cfg_path, tmpdir, "tiny.yaml");
+    write_file(cfg_path,
+               "extends: '%s/workloads/mnist.yaml'\n"
+               "training:\n  epochs: 1\n  ann_baseline: false\n"
+               "dataset:\n  train_images: '%s'\n  train_labels: '%s'\n  test_images: '%s'\n  test_labels: '%s'\n",
+               repo, img, lab, img, lab);
 
     RUN(systemc_training_equals_native_chip);
     RUN(systemc_with_one_rtl_router_equals_native_chip);
@@ -377,9 +345,7 @@ int main(void)
     RUN(rtl_needs_the_systemc_engine);
     RUN(rtl_router_of_another_shape_is_refused);
 
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd)) printf("note: could not remove %s\n", tmpdir);
+    scratch_remove(tmpdir);
     free(native_result);
     CHECK_DONE();
 }
