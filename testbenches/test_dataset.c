@@ -4,11 +4,11 @@
  * idx_write into a fresh mkdtemp directory; the real MNIST and Fashion-MNIST
  * files are checked too when `make data` has fetched them. */
 #include "check.h"
+#include "scratch.h"
 
 #include "dataset.h"
 #include "idx.h"
 
-#include <dirent.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -19,27 +19,9 @@ struct tmp {
 
 static void tmp_open(struct tmp *t)
 {
-    snprintf(t->dir, sizeof t->dir, "/tmp/ssnn_dataset_XXXXXX");
-    if (!mkdtemp(t->dir)) {
-        perror("mkdtemp");
-        exit(2);
-    }
-    snprintf(t->img, sizeof t->img, "%s/images.idx", t->dir);
-    snprintf(t->lab, sizeof t->lab, "%s/labels.idx", t->dir);
-}
-
-static void tmp_close(struct tmp *t)
-{
-    DIR *d = opendir(t->dir);
-    struct dirent *e;
-    char p[400];
-    while (d && (e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        snprintf(p, sizeof p, "%s/%s", t->dir, e->d_name);
-        unlink(p);
-    }
-    if (d) closedir(d);
-    rmdir(t->dir);
+    scratch_make(t->dir, sizeof t->dir, "dataset");
+    path_in(t->img, sizeof t->img, t->dir, "images.idx");
+    path_in(t->lab, sizeof t->lab, t->dir, "labels.idx");
 }
 
 /* Writes n images of rows x cols (as stored) and n labels; images may be NULL
@@ -105,7 +87,7 @@ static void dataset_loads_matching_files(void)
     dataset_free(&d);
     CHECK(d.images == NULL && d.labels == NULL && d.n == 0, "dataset_free left fields set");
     dataset_free(&d);   /* freeing twice is harmless */
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 static void dataset_rejects_count_mismatch(void)
@@ -118,7 +100,7 @@ static void dataset_rejects_count_mismatch(void)
     char want[512];
     snprintf(want, sizeof want, "%s holds 5 images but %s holds 4 labels", t.img, t.lab);
     expect_error(&s, want);
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 static void dataset_rejects_wrong_image_size(void)
@@ -138,7 +120,7 @@ static void dataset_rejects_wrong_image_size(void)
     char err[512] = "";
     CHECK(dataset_load(&s, &d, err, sizeof err) == 0, "28 x any: %s", err);
     dataset_free(&d);
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 static void dataset_rejects_label_out_of_range(void)
@@ -155,7 +137,7 @@ static void dataset_rejects_label_out_of_range(void)
     /* The bad label is caught even when a limit would drop it. */
     s.limit = 1;
     expect_error(&s, want);
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 /* EMNIST letters are 1..26: a stored 0 is below the offset. */
@@ -171,7 +153,7 @@ static void dataset_rejects_label_below_offset(void)
     snprintf(want, sizeof want, "%s: offset 10: sample 2 has label 0; minus the label offset 1 "
              "that is -1, outside [0, 26)", t.lab);
     expect_error(&s, want);
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 static void dataset_rejects_wrong_rank(void)
@@ -194,7 +176,7 @@ static void dataset_rejects_wrong_rank(void)
     snprintf(want, sizeof want, "%s: offset 3: labels have 2 dimensions, expected 1 (count)",
              t.lab);
     expect_error(&s, want);
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 static void dataset_reports_missing_file(void)
@@ -208,7 +190,7 @@ static void dataset_reports_missing_file(void)
     char want[512];
     snprintf(want, sizeof want, "%s: cannot open: No such file or directory", t.lab);
     expect_error(&s, want);
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 /* EMNIST letters: gzip files, images stored column-major, labels 1..26.
@@ -231,7 +213,7 @@ static void dataset_transposes_emnist_letters(void)
     char err[512] = "";
     CHECK(dataset_load(&s, &d, err, sizeof err) == 0, "%s", err);
     if (!d.images) {
-        tmp_close(&t);
+        scratch_remove(t.dir);
         return;
     }
     for (int k = 0; k < N; k++) {
@@ -245,7 +227,7 @@ static void dataset_transposes_emnist_letters(void)
     CHECK(d.labels[0] == 0 && d.labels[1] == 25 && d.labels[2] == 12,
           "labels %d %d %d, expected 0 25 12", d.labels[0], d.labels[1], d.labels[2]);
     dataset_free(&d);
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 /* A non-square image shows that the shape flips too: stored 3 x 5 becomes 5 x 3. */
@@ -264,7 +246,7 @@ static void dataset_transposes_non_square_images(void)
     char err[512] = "";
     CHECK(dataset_load(&s, &d, err, sizeof err) == 0, "%s", err);
     if (!d.images) {
-        tmp_close(&t);
+        scratch_remove(t.dir);
         return;
     }
     CHECK(d.rows == 5 && d.cols == 3 && d.pixels == 15, "shape %dx%d", d.rows, d.cols);
@@ -280,7 +262,7 @@ static void dataset_transposes_non_square_images(void)
     char want[512];
     snprintf(want, sizeof want, "%s: images are 5x3 (after transposing), expected 3x5", t.img);
     expect_error(&s, want);
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 /* EMNIST balanced: 47 classes, labels 0..46 stored as they are. */
@@ -299,7 +281,7 @@ static void dataset_loads_emnist_balanced_labels(void)
     char err[512] = "";
     CHECK(dataset_load(&s, &d, err, sizeof err) == 0, "%s", err);
     if (!d.labels) {
-        tmp_close(&t);
+        scratch_remove(t.dir);
         return;
     }
     int seen[47] = { 0 };
@@ -315,7 +297,7 @@ static void dataset_loads_emnist_balanced_labels(void)
     snprintf(want, sizeof want, "%s: offset %d: sample %d has label 47; minus the label offset 0 "
              "that is 47, outside [0, 47)", t.lab, 8 + N - 1, N - 1);
     expect_error(&s, want);
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 static void dataset_limit_keeps_first_samples(void)
@@ -349,7 +331,7 @@ static void dataset_limit_keeps_first_samples(void)
             dataset_free(&d);
         }
     }
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 /* --- the real files, when fetched ------------------------------------------- */

@@ -2,10 +2,10 @@
  * malformed — each must give -1 with a message naming the file and offset,
  * never a crash or a leak. Fixtures live in a fresh mkdtemp directory. */
 #include "check.h"
+#include "scratch.h"
 
 #include "idx.h"
 
-#include <dirent.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,33 +16,10 @@ struct tmp {
     char path[160];
 };
 
-static void tmp_open(struct tmp *t)
-{
-    snprintf(t->dir, sizeof t->dir, "/tmp/ssnn_idx_XXXXXX");
-    if (!mkdtemp(t->dir)) {
-        perror("mkdtemp");
-        exit(2);
-    }
-}
-
 static const char *tmp_file(struct tmp *t, const char *name)
 {
-    snprintf(t->path, sizeof t->path, "%s/%s", t->dir, name);
+    path_in(t->path, sizeof t->path, t->dir, name);
     return t->path;
-}
-
-static void tmp_close(struct tmp *t)
-{
-    DIR *d = opendir(t->dir);
-    struct dirent *e;
-    char p[400];
-    while (d && (e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        snprintf(p, sizeof p, "%s/%s", t->dir, e->d_name);
-        unlink(p);
-    }
-    if (d) closedir(d);
-    rmdir(t->dir);
 }
 
 static void write_raw(const char *path, const void *bytes, size_t n)
@@ -73,7 +50,7 @@ static void fill_noise(uint8_t *p, size_t n, uint32_t seed)
 static void round_trip(int gz)
 {
     struct tmp t;
-    tmp_open(&t);
+    scratch_make(t.dir, sizeof t.dir, "idx");
     const char *path = tmp_file(&t, gz ? "a.idx.gz" : "a.idx");
     uint32_t dims[3] = { 3, 4, 5 };
     uint8_t data[60];
@@ -104,7 +81,7 @@ static void round_trip(int gz)
     CHECK(a.data && !memcmp(a.data, data, 60), "payload differs");
     idx_free(&a);
     CHECK(a.data == NULL && a.count == 0, "idx_free left data");
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 static void idx_round_trips_plain_file(void) { round_trip(0); }
@@ -126,7 +103,7 @@ static void expect_error(const char *path, const char *want)
 static void idx_rejects_truncated_header(void)
 {
     struct tmp t;
-    tmp_open(&t);
+    scratch_make(t.dir, sizeof t.dir, "idx");
     const char *p = tmp_file(&t, "h.idx");
     write_raw(p, "", 0);
     expect_error(p, "offset 0: truncated: expected 4 bytes of header, file ends after 0");
@@ -135,13 +112,13 @@ static void idx_rejects_truncated_header(void)
     static const uint8_t b[] = { 0, 0, 8, 3, 0, 0, 0, 9, 0, 0 };
     write_raw(p, b, sizeof b);
     expect_error(p, "offset 4: truncated: expected 12 bytes of dimensions, file ends after 6");
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 static void idx_rejects_truncated_payload_plain(void)
 {
     struct tmp t;
-    tmp_open(&t);
+    scratch_make(t.dir, sizeof t.dir, "idx");
     const char *p = tmp_file(&t, "p.idx");
     uint32_t dims[3] = { 10, 10, 10 };
     uint8_t data[1000];
@@ -155,13 +132,13 @@ static void idx_rejects_truncated_payload_plain(void)
     CHECK(idx_load(p, &a, err, sizeof err) == -1, "truncated file loaded");
     CHECK(!strcmp(err, want), "got \"%s\"\n     want \"%s\"", err, want);
     CHECK(a.data == NULL, "failed load left data");
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 static void idx_rejects_truncated_payload_gzip(void)
 {
     struct tmp t;
-    tmp_open(&t);
+    scratch_make(t.dir, sizeof t.dir, "idx");
     const char *p = tmp_file(&t, "p.idx.gz");
     uint32_t dims[3] = { 20, 20, 50 };
     static uint8_t data[20000];
@@ -173,14 +150,14 @@ static void idx_rejects_truncated_payload_gzip(void)
     CHECK(truncate(p, size / 2) == 0, "truncate failed");
     expect_error(p, "offset 16: truncated: expected 20000 bytes of pixels, file ends after ");
     expect_error(p, "(gzip: unexpected end of file)");
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 /* Cutting only the CRC/length trailer leaves every payload byte readable. */
 static void idx_rejects_gzip_missing_trailer(void)
 {
     struct tmp t;
-    tmp_open(&t);
+    scratch_make(t.dir, sizeof t.dir, "idx");
     const char *p = tmp_file(&t, "t.idx.gz");
     uint32_t dims[1] = { 300 };
     uint8_t data[300];
@@ -189,13 +166,13 @@ static void idx_rejects_gzip_missing_trailer(void)
     CHECK(idx_write(p, 1, 1, dims, data, err, sizeof err) == 0, "write: %s", err);
     CHECK(truncate(p, file_size(p) - 4) == 0, "truncate failed");
     expect_error(p, "offset 308: gzip: unexpected end of file");
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 static void idx_rejects_corrupt_gzip(void)
 {
     struct tmp t;
-    tmp_open(&t);
+    scratch_make(t.dir, sizeof t.dir, "idx");
     const char *p = tmp_file(&t, "c.idx.gz");
     uint32_t dims[2] = { 100, 100 };
     static uint8_t data[10000];
@@ -206,7 +183,7 @@ static void idx_rejects_corrupt_gzip(void)
     FILE *f = fopen(p, "r+b");
     CHECK(f != NULL, "reopen failed");
     if (!f) {
-        tmp_close(&t);
+        scratch_remove(t.dir);
         return;
     }
     /* Overwrite the middle of the deflate stream (after the 10-byte gzip header). */
@@ -216,13 +193,13 @@ static void idx_rejects_corrupt_gzip(void)
     }
     fclose(f);
     expect_error(p, "gzip error");
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 static void idx_rejects_bad_magic(void)
 {
     struct tmp t;
-    tmp_open(&t);
+    scratch_make(t.dir, sizeof t.dir, "idx");
     const char *p = tmp_file(&t, "m.idx");
     static const uint8_t b[] = { 0x12, 0x34, 8, 1, 0, 0, 0, 1, 7 };
     write_raw(p, b, sizeof b);
@@ -232,24 +209,24 @@ static void idx_rejects_bad_magic(void)
     /* A text file is not an IDX file either. */
     write_raw(p, "hello world\n", 12);
     expect_error(p, "offset 0: bad magic 0x6865");
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 static void idx_rejects_non_byte_element_type(void)
 {
     struct tmp t;
-    tmp_open(&t);
+    scratch_make(t.dir, sizeof t.dir, "idx");
     const char *p = tmp_file(&t, "f.idx");
     static const uint8_t b[] = { 0, 0, 0x0D, 1, 0, 0, 0, 1, 0, 0, 0x80, 0x3f };
     write_raw(p, b, sizeof b);
     expect_error(p, "offset 2: element type 0x0d (32-bit float) not supported");
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 static void idx_rejects_bad_dimension_count(void)
 {
     struct tmp t;
-    tmp_open(&t);
+    scratch_make(t.dir, sizeof t.dir, "idx");
     const char *p = tmp_file(&t, "d.idx");
     static const uint8_t zero[] = { 0, 0, 8, 0, 5 };
     write_raw(p, zero, sizeof zero);
@@ -258,13 +235,13 @@ static void idx_rejects_bad_dimension_count(void)
                                     0, 0, 0, 1, 0, 0, 0, 1, 9 };
     write_raw(p, five, sizeof five);
     expect_error(p, "offset 3: 5 dimensions, expected 1 to 4");
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 static void idx_rejects_zero_dimension(void)
 {
     struct tmp t;
-    tmp_open(&t);
+    scratch_make(t.dir, sizeof t.dir, "idx");
     const char *p = tmp_file(&t, "z.idx");
     static const uint8_t b[] = { 0, 0, 8, 2, 0, 0, 0, 5, 0, 0, 0, 0 };
     write_raw(p, b, sizeof b);
@@ -274,7 +251,7 @@ static void idx_rejects_zero_dimension(void)
     CHECK(idx_write(tmp_file(&t, "w.idx"), 0, 2, dims, (const uint8_t *)"", err, sizeof err) == -1,
           "idx_write accepted a zero dimension");
     CHECK(strstr(err, "dimension 1"), "write message \"%s\"", err);
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 /* Shapes whose product is huge or overflows 64 bits must be refused before
@@ -282,7 +259,7 @@ static void idx_rejects_zero_dimension(void)
 static void idx_rejects_absurd_size(void)
 {
     struct tmp t;
-    tmp_open(&t);
+    scratch_make(t.dir, sizeof t.dir, "idx");
     const char *p = tmp_file(&t, "big.idx");
     static const uint8_t two[] = { 0, 0, 8, 2, 0, 1, 0, 0, 0, 1, 0, 0 };   /* 2^32 bytes */
     write_raw(p, two, sizeof two);
@@ -295,13 +272,13 @@ static void idx_rejects_absurd_size(void)
     static const uint8_t edge[] = { 0, 0, 8, 2, 0, 0, 0x80, 0, 0, 1, 0, 0 };
     write_raw(p, edge, sizeof edge);
     expect_error(p, "over the 2 GiB limit");
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 static void idx_rejects_trailing_bytes(void)
 {
     struct tmp t;
-    tmp_open(&t);
+    scratch_make(t.dir, sizeof t.dir, "idx");
     const char *p = tmp_file(&t, "x.idx");
     uint32_t dims[3] = { 2, 2, 2 };
     uint8_t data[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
@@ -310,7 +287,7 @@ static void idx_rejects_trailing_bytes(void)
     FILE *f = fopen(p, "ab");
     CHECK(f != NULL, "append open failed");
     if (!f) {
-        tmp_close(&t);
+        scratch_remove(t.dir);
         return;
     }
     fputs("abc", f);
@@ -318,18 +295,18 @@ static void idx_rejects_trailing_bytes(void)
     char want[256];
     snprintf(want, sizeof want, "%s: offset 24: 3 unexpected trailing bytes", p);
     expect_error(p, want);
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 static void idx_rejects_missing_file(void)
 {
     struct tmp t;
-    tmp_open(&t);
+    scratch_make(t.dir, sizeof t.dir, "idx");
     const char *p = tmp_file(&t, "nope.idx");
     char want[256];
     snprintf(want, sizeof want, "%s: cannot open: No such file or directory", p);
     expect_error(p, want);
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 /* Headers made of random bytes (mostly near-valid) must load or fail cleanly:
@@ -337,7 +314,7 @@ static void idx_rejects_missing_file(void)
 static void idx_survives_random_headers(void)
 {
     struct tmp t;
-    tmp_open(&t);
+    scratch_make(t.dir, sizeof t.dir, "idx");
     const char *p = tmp_file(&t, "r.idx");
     uint32_t s = 12345;
     int loaded = 0, failed = 0;
@@ -379,7 +356,7 @@ static void idx_survives_random_headers(void)
     }
     CHECK(loaded > 100 && failed > 1000, "only %d loads and %d failures: fuzz not exercising both",
           loaded, failed);
-    tmp_close(&t);
+    scratch_remove(t.dir);
 }
 
 /* A message longer than the buffer is cut, never overrun (ASan watches). */
