@@ -184,10 +184,10 @@ valgrind: data
 	  --set noc.warmup_cycles=200 --set noc.measure_cycles=1000 --csv $(BUILD)/valgrind/noc.csv >/dev/null
 	@echo "valgrind: no memory error and no definite leak on the demo path"
 
-$(BUILD)/bench_golden: tools/bench_golden.c $(BUILD)/libssnn.a
+$(BUILD)/bench_golden: tools/bench_golden.c tools/bench_load.h $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
 
-$(BUILD)/bench_chip: tools/bench_chip.c $(BUILD)/libssnn.a
+$(BUILD)/bench_chip: tools/bench_chip.c tools/bench_load.h $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
 
 # A short chip run with a waveform dump, and the command that opens it.
@@ -197,7 +197,7 @@ waves: data
 	  --set training.T_test=4 --waves waves/demo.fst --wave-samples 4 --quiet
 	@echo "open with:  gtkwave waves/demo.fst waves/demo.gtkw"
 
-$(BUILD)/bench_systemc: tools/bench_systemc.c $(BUILD)/libssnn.a
+$(BUILD)/bench_systemc: tools/bench_systemc.c tools/bench_load.h $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) -Isim/systemc $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
 
 bench: data all $(BUILD)/bench_golden $(BUILD)/bench_chip $(BUILD)/bench_systemc

@@ -2,6 +2,7 @@
  * trained on both in one run, the slowdown (target <= 10x), simulated cycles per
  * second and spike events per second. Checks that both ended on the same weights
  * (a benchmark of a wrong simulator is worthless) but asserts nothing about time. */
+#include "bench_load.h"
 #include "chip.h"
 #include "chip_waves.h"
 #include "config.h"
@@ -18,14 +19,11 @@ int main(int argc, char **argv)
     const char *path = argc > 1 ? argv[1] : "workloads/mnist.yaml";
     int n = argc > 2 ? atoi(argv[2]) : 1000;
     static struct config cfg;
-    char err[1024];
-    if (config_load(path, NULL, 0, &cfg, err, sizeof err)) { fprintf(stderr, "%s\n", err); return 2; }
+    bench_load_config(path, NULL, 0, &cfg);
     struct dataset d;
-    struct dataset_spec spec = { cfg.dataset.train_images, cfg.dataset.train_labels, cfg.dataset.classes,
-                                 cfg.dataset.label_offset, cfg.dataset.transpose, cfg.dataset.rows,
-                                 cfg.dataset.cols, n };
-    if (dataset_load(&spec, &d, err, sizeof err)) { fprintf(stderr, "%s\n", err); return 2; }
+    bench_load_train(&cfg, n, &d);
     n = d.n;
+    char err[1024];
     struct ssnn g, h;
     struct chip chip;
     if (ssnn_init(&g, &cfg, err, sizeof err) || ssnn_init(&h, &cfg, err, sizeof err) ||

@@ -3,6 +3,7 @@
  * measured side by side in one run. Prints figures and ratios; never asserts
  * (speed is not a test: these machines are noisy). */
 #include "ann.h"
+#include "bench_load.h"
 #include "config.h"
 #include "dataset.h"
 #include "progress.h"
@@ -59,13 +60,9 @@ int main(int argc, char **argv)
     const char *path = argc > 1 ? argv[1] : "workloads/mnist.yaml";
     int n = argc > 2 ? atoi(argv[2]) : 6000;
     static struct config cfg;
-    char err[1024];
-    if (config_load(path, NULL, 0, &cfg, err, sizeof err)) { fprintf(stderr, "%s\n", err); return 2; }
+    bench_load_config(path, NULL, 0, &cfg);
     struct dataset d;
-    struct dataset_spec spec = { cfg.dataset.train_images, cfg.dataset.train_labels, cfg.dataset.classes,
-                                 cfg.dataset.label_offset, cfg.dataset.transpose, cfg.dataset.rows,
-                                 cfg.dataset.cols, n };
-    if (dataset_load(&spec, &d, err, sizeof err)) { fprintf(stderr, "%s\n", err); return 2; }
+    bench_load_train(&cfg, n, &d);
     n = d.n;
     printf("golden model, %s %d-%d-%d, %d training samples, one thread\n", cfg.dataset.name,
            cfg.network.input, cfg.network.hidden, cfg.network.output, n);

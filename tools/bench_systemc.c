@@ -5,6 +5,7 @@
  * (e.g. "[router]") runs those routers as the Verilated RTL. Checks that both
  * ended on the same weights and cycle count; asserts nothing about time.
  *   bench_systemc CONFIG SAMPLES [RTL-LIST] */
+#include "bench_load.h"
 #include "chip.h"
 #include "config.h"
 #include "dataset.h"
@@ -51,16 +52,10 @@ int main(int argc, char **argv)
     if (argc > 3) snprintf(rtl, sizeof rtl, "chip.rtl=%s", argv[3]);
     struct config_override ov = { .text = rtl };
     static struct config cfg, native_cfg;
-    char err[1024];
-    if (config_load(path, &ov, 1, &cfg, err, sizeof err) || config_load(path, NULL, 0, &native_cfg, err, sizeof err)) {
-        fprintf(stderr, "%s\n", err);
-        return 2;
-    }
+    bench_load_config(path, &ov, 1, &cfg);
+    bench_load_config(path, NULL, 0, &native_cfg);
     struct dataset d;
-    struct dataset_spec spec = { cfg.dataset.train_images, cfg.dataset.train_labels, cfg.dataset.classes,
-                                 cfg.dataset.label_offset, cfg.dataset.transpose, cfg.dataset.rows,
-                                 cfg.dataset.cols, n };
-    if (dataset_load(&spec, &d, err, sizeof err)) { fprintf(stderr, "%s\n", err); return 2; }
+    bench_load_train(&cfg, n, &d);
     n = d.n;
     char sa[65], sb[65];
     uint64_t ca, cb;

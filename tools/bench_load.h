@@ -1,0 +1,34 @@
+/* What every benchmark starts from: a workload's config and the first samples
+ * of its training split. A benchmark that cannot load its input has nothing to
+ * measure: these print the message and exit 2. */
+#ifndef BENCH_LOAD_H
+#define BENCH_LOAD_H
+#include "config.h"
+#include "dataset.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Loads path with the overrides ov[0..n_ov) into cfg. */
+static void bench_load_config(const char *path, const struct config_override *ov, int n_ov, struct config *cfg)
+{
+    char err[1024];
+    if (config_load(path, ov, n_ov, cfg, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        exit(2);
+    }
+}
+
+/* The first `limit` samples of cfg's training split (all of them if it has fewer). */
+static void bench_load_train(const struct config *cfg, int limit, struct dataset *d)
+{
+    char err[1024];
+    struct dataset_spec spec = { cfg->dataset.train_images, cfg->dataset.train_labels, cfg->dataset.classes,
+                                 cfg->dataset.label_offset, cfg->dataset.transpose, cfg->dataset.rows,
+                                 cfg->dataset.cols, limit };
+    if (dataset_load(&spec, d, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        exit(2);
+    }
+}
+#endif
