@@ -6,6 +6,7 @@
  * directory; the config extends the repository's workloads/mnist.yaml (tests
  * run from the repository root). */
 #include "check.h"
+#include "noise_set.h"
 #include "proc.h"
 
 #include "idx.h"
@@ -461,17 +462,11 @@ int main(void)
     /* 20 noisy 28x28 images, labels 0..9: enough for one tiny epoch. */
     path_in(img, sizeof img, tmpdir, "images.idx");
     path_in(lab, sizeof lab, tmpdir, "labels.idx");
-    static uint8_t px[20 * 28 * 28];
-    uint8_t l[20];
-    uint32_t x = 12345;
-    for (size_t i = 0; i < sizeof px; i++) {
-        x = x * 1103515245u + 12345u;
-        px[i] = (uint8_t)(x >> 24);
+    char err[512];
+    if (noise_set_write(img, lab, 20, 12345, 0, err, sizeof err)) {
+        printf("fixture: %s\n", err);
+        return 2;
     }
-    for (int i = 0; i < 20; i++) l[i] = (uint8_t)(i % 10);
-    uint32_t idims[3] = { 20, 28, 28 }, ldims[1] = { 20 };
-    write_idx(img, 3, idims, px);
-    write_idx(lab, 1, ldims, l);
     path_in(cfg_path, sizeof cfg_path, tmpdir, "tiny.yaml");
     write_file(cfg_path,
                "extends: '%s/workloads/mnist.yaml'\n"

@@ -9,9 +9,8 @@
  * beside it, ssnnsim-mpi and ssnnsim-mpi-plant1/2 (`make MPI=1`, built by
  * `make test`). Runs from the repository root on a tiny IDX dataset. */
 #include "check.h"
+#include "noise_set.h"
 #include "proc.h"
-
-#include "idx.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -328,16 +327,7 @@ int main(void)
     char img[600], lab[600], err[512];
     path_in(img, sizeof img, tmpdir, "images.idx");
     path_in(lab, sizeof lab, tmpdir, "labels.idx");
-    static uint8_t px[16 * 28 * 28];
-    uint8_t l[16];
-    uint32_t x = 12345;
-    for (size_t i = 0; i < sizeof px; i++) {
-        x = x * 1103515245u + 12345u;
-        px[i] = (uint8_t)(x >> 24);
-    }
-    for (int i = 0; i < 16; i++) l[i] = (uint8_t)(i % 10);
-    uint32_t idims[3] = { 16, 28, 28 }, ldims[1] = { 16 };
-    if (idx_write(img, 0, 3, idims, px, err, sizeof err) || idx_write(lab, 0, 1, ldims, l, err, sizeof err)) {
+    if (noise_set_write(img, lab, 16, 12345, 0, err, sizeof err)) {
         printf("FAIL test_mpi: fixture: %s\n", err);
         return 1;
     }

@@ -7,9 +7,8 @@
  * links one cycle slow) must differ. Also: the sc_trace VCD carries the native
  * dump's signal names, and chip.rtl is checked like every config key. */
 #include "check.h"
+#include "noise_set.h"
 #include "proc.h"
-
-#include "idx.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -314,16 +313,7 @@ int main(void)
     char img[600], lab[600], err[512];
     path_in(img, sizeof img, tmpdir, "images.idx");
     path_in(lab, sizeof lab, tmpdir, "labels.idx");
-    static uint8_t px[12 * 28 * 28];
-    uint8_t l[12];
-    uint32_t x = 2024;
-    for (size_t i = 0; i < sizeof px; i++) {
-        x = x * 1103515245u + 12345u;
-        px[i] = (uint8_t)((x >> 24) > 160 ? x >> 16 : 0);
-    }
-    for (int i = 0; i < 12; i++) l[i] = (uint8_t)(i % 10);
-    uint32_t idims[3] = { 12, 28, 28 }, ldims[1] = { 12 };
-    if (idx_write(img, 0, 3, idims, px, err, sizeof err) || idx_write(lab, 0, 1, ldims, l, err, sizeof err)) {
+    if (noise_set_write(img, lab, 12, 2024, 1, err, sizeof err)) {
         printf("FAIL test_systemc: fixture: %s\n", err);
         return 1;
     }

@@ -1,0 +1,32 @@
+/* A labelled set of MNIST's shape and no content: n 28x28 images of seeded
+ * noise, labels i % 10, written as an IDX image file and an IDX label file.
+ * For command-line tests that run the real workloads/mnist.yaml network and
+ * chip on a handful of samples, where only the shape matters. */
+#ifndef NOISE_SET_H
+#define NOISE_SET_H
+#include "idx.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+/* sparse: a pixel lights only when the generator's top byte exceeds 160 (about
+ * 37% of them), for fewer spikes and shorter runs; otherwise every pixel is the
+ * top byte. Returns 0, or -1 with err filled. */
+static inline int noise_set_write(const char *images, const char *labels, int n, uint32_t seed, int sparse,
+                                  char *err, size_t errlen)
+{
+    size_t count = (size_t)n * 28 * 28;
+    uint8_t *px = malloc(count), *l = malloc((size_t)n);
+    uint32_t x = seed;
+    for (size_t i = 0; i < count; i++) {
+        x = x * 1103515245u + 12345u;
+        px[i] = sparse ? (uint8_t)((x >> 24) > 160 ? x >> 16 : 0) : (uint8_t)(x >> 24);
+    }
+    for (int i = 0; i < n; i++) l[i] = (uint8_t)(i % 10);
+    uint32_t idims[3] = { (uint32_t)n, 28, 28 }, ldims[1] = { (uint32_t)n };
+    int rc = idx_write(images, 0, 3, idims, px, err, errlen) || idx_write(labels, 0, 1, ldims, l, err, errlen) ? -1 : 0;
+    free(px);
+    free(l);
+    return rc;
+}
+#endif
