@@ -6,6 +6,8 @@
  * binary (SSNNSIM, set by tools/run-tests; default build/ssnnsim) from the
  * repository root for the command-line checks. */
 #include "check.h"
+#include "scratch.h"
+
 #include "config.h"
 #include "json.h"
 #include "noc.h"
@@ -255,20 +257,6 @@ static void a_point_is_a_function_of_the_config_and_seed(void)
 static char bin[2048];
 static char tmpdir[256];
 
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    size_t got = fread(s, 1, (size_t)n, f);
-    s[got] = 0;
-    fclose(f);
-    return s;
-}
-
 static int sh(const char *fmt, ...)
 {
     char cmd[4096];
@@ -278,15 +266,6 @@ static int sh(const char *fmt, ...)
     va_end(ap);
     int st = system(cmd);
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (f) {
-        fputs(text, f);
-        fclose(f);
-    }
 }
 
 /* Two runs of `ssnnsim noc`: exit 0, byte-identical stdout, CSV and JSON, and
@@ -302,13 +281,13 @@ static void noc_command_writes_identical_table_csv_and_json(void)
              "chip:\n  mesh_x: 4\n  mesh_y: 4\n"
              "noc:\n  rates: [0.05, 0.3, 0.9]\n  warmup_cycles: 200\n  measure_cycles: 800\n  drain_cycles: 400\n",
              cwd);
-    write_file(cfg, text);
+    write_file(cfg, "%s", text);
     for (int run = 0; run < 2; run++) {
         int rc = sh("'%s' noc '%s' --out '%s/r%d.json' --csv '%s/r%d.csv' --quiet > '%s/r%d.out' 2> '%s/r%d.err'", bin,
                     cfg, tmpdir, run, tmpdir, run, tmpdir, run, tmpdir, run);
         char p[600];
         snprintf(p, sizeof p, "%s/r%d.err", tmpdir, run);
-        char *e = read_all(p);
+        char *e = file_text(p);
         CHECK(rc == 0, "run %d: exit %d: %s", run, rc, e ? e : "");
         free(e);
     }
@@ -317,7 +296,7 @@ static void noc_command_writes_identical_table_csv_and_json(void)
         char p0[600], p1[600];
         snprintf(p0, sizeof p0, "%s/r0.%s", tmpdir, ext[k]);
         snprintf(p1, sizeof p1, "%s/r1.%s", tmpdir, ext[k]);
-        char *a = read_all(p0), *b = read_all(p1);
+        char *a = file_text(p0), *b = file_text(p1);
         CHECK(a && b && !strcmp(a, b), "%s differs between two runs of the same config", ext[k]);
         if (k == 0 && a) {
             static const char *const want[] = { "\"command\": \"noc\"", "\"config\": {", "\"noc\": {",
@@ -349,11 +328,11 @@ static void noc_command_refuses_a_bad_config_with_its_position(void)
     snprintf(cfg, sizeof cfg, "%s/bad.yaml", tmpdir);
     snprintf(text, sizeof text, "extends: '%s/workloads/noc/uniform.yaml'\nchip:\n  mesh_x: 4\nnoc:\n  traffic: transpose\n",
              cwd);
-    write_file(cfg, text);
+    write_file(cfg, "%s", text);
     snprintf(err, sizeof err, "%s/bad.err", tmpdir);
     int rc = sh("'%s' noc '%s' --quiet --out '%s/bad.json' --csv '%s/bad.csv' > /dev/null 2> '%s'", bin, cfg, tmpdir,
                 tmpdir, err);
-    char *e = read_all(err);
+    char *e = file_text(err);
     char want[700];
     snprintf(want, sizeof want, "%s:5:12: noc.traffic: transpose needs a square mesh", cfg);
     CHECK(rc == 2 && e && strstr(e, want), "exit %d, stderr: %s\nwant: %s", rc, e ? e : "", want);
@@ -362,9 +341,9 @@ static void noc_command_refuses_a_bad_config_with_its_position(void)
     snprintf(out, sizeof out, "%s/bad.json", tmpdir);
     CHECK(access(out, F_OK) != 0, "a refused config left %s behind", out);
     snprintf(text, sizeof text, "extends: '%s/workloads/noc/uniform.yaml'\nnoc:\n  traffic: tornado\n", cwd);
-    write_file(cfg, text);
+    write_file(cfg, "%s", text);
     rc = sh("'%s' noc '%s' --quiet > /dev/null 2> '%s'", bin, cfg, err);
-    e = read_all(err);
+    e = file_text(err);
     CHECK(rc == 2 && e && strstr(e, ":3:12: noc.traffic: 'tornado' is not one of"), "exit %d: %s", rc, e ? e : "");
     free(e);
 }
@@ -392,11 +371,7 @@ int main(void)
     char cwd[512] = ".";
     if (b[0] != '/' && !getcwd(cwd, sizeof cwd)) return 1;
     snprintf(bin, sizeof bin, "%s%s%.1000s", b[0] == '/' ? "" : cwd, b[0] == '/' ? "" : "/", b);
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/test_noc.XXXXXX");
-    if (!mkdtemp(tmpdir)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    scratch_make(tmpdir, sizeof tmpdir, "noc");
     RUN(below_saturation_accepted_equals_offered);
     RUN(accepted_never_exceeds_the_bisection_bound);
     RUN(hotspot_throughput_is_bounded_by_the_hotspot_ejection_port);
@@ -407,6 +382,6 @@ int main(void)
     RUN(every_noc_workload_loads_and_passes_its_checks);
     RUN(noc_command_writes_identical_table_csv_and_json);
     RUN(noc_command_refuses_a_bad_config_with_its_position);
-    sh("rm -rf '%s'", tmpdir);
+    scratch_remove(tmpdir);
     CHECK_DONE();
 }
