@@ -13,6 +13,7 @@
 #include "json.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
@@ -295,6 +296,33 @@ static void mnist_workload_loads(void)
           cfg.chip.router.flit_bits, cfg.tech.crossbar.e_cell_read_pj);
     CHECK(cfg.training.n_gate >= 1, "update_gate has %d entries", cfg.training.n_gate);
     CHECK(!strcmp(cfg.path, p), "path '%s'", cfg.path);
+}
+
+/* Every workload the repository ships (the .yaml files in workloads/ and workloads/noc/,
+ * but base.yaml, which holds no dataset and only serves `extends`) loads: a user's
+ * first command must not meet a typo. */
+static void every_shipped_workload_loads(void)
+{
+    static const char *const dirs[] = { "workloads", "workloads/noc" };
+    int seen = 0;
+    for (int d = 0; d < 2; d++) {
+        char dir[1200];
+        snprintf(dir, sizeof dir, "%s/%s", repo, dirs[d]);
+        DIR *h = opendir(dir);
+        CHECK(h != NULL, "cannot open %s", dir);
+        if (!h) continue;
+        struct dirent *e;
+        while ((e = readdir(h))) {
+            size_t n = strlen(e->d_name);
+            if (n < 6 || strcmp(e->d_name + n - 5, ".yaml") || !strcmp(e->d_name, "base.yaml")) continue;
+            char p[1600];
+            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+            expect_ok(p, NULL, 0);
+            seen++;
+        }
+        closedir(h);
+    }
+    CHECK(seen >= 9, "only %d workload files found", seen);
 }
 
 static void flattened_fixture_matches_workload(void)
@@ -1028,6 +1056,7 @@ int main(void)
 
     RUN(mnist_workload_loads);
     RUN(flattened_fixture_matches_workload);
+    RUN(every_shipped_workload_loads);
     RUN(yaml_unclosed_bracket);
     RUN(yaml_bad_indentation);
     RUN(yaml_tab_indentation);
