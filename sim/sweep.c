@@ -15,6 +15,7 @@
  */
 #include "sweep.h"
 #include "energy.h"
+#include "sweep_deal.h"
 #include "mpi_world.h"
 #include "progress.h"
 #include "yaml_tree.h"
@@ -194,9 +195,9 @@ static void write_energy_plots(const struct sweep *s, const char *csv, const dou
     if (system(cmd) != 0) fprintf(stderr, "plot: tools/plot-energy failed (run from the repository root, with gnuplot)\n");
 }
 
-/* Rank 0 receives every point's row (NULL rows: points run elsewhere) and every
- * rank the energy and accuracy of every point. */
-static void gather_rows(char **rows, int n, double *pe, double *pa)
+/* Rank 0 receives every point's row (NULL rows: points run elsewhere; owner[p]
+ * ran point p) and every rank the energy and accuracy of every point. */
+static void gather_rows(char **rows, int n, const int *owner, double *pe, double *pa)
 {
     int rank = world_rank(), size = world_size();
     int64_t *len = calloc((size_t)n, sizeof *len), *bits = calloc(2 * (size_t)n, sizeof *bits);
@@ -220,7 +221,7 @@ static void gather_rows(char **rows, int n, double *pe, double *pa)
     }
     int total = 0, mine = 0;
     for (int p = 0; p < n; p++) {
-        counts[p % size] += (int)len[p];
+        counts[owner[p]] += (int)len[p];
         total += (int)len[p];
     }
     for (int r = 1; r < size; r++) displs[r] = displs[r - 1] + counts[r - 1];
@@ -229,8 +230,8 @@ static void gather_rows(char **rows, int n, double *pe, double *pa)
         fprintf(stderr, "ssnnsim: out of memory gathering the sweep\n");
         world_abort(1);
     }
-    for (int p = rank; p < n; p += size)
-        if (rows[p]) {
+    for (int p = 0; p < n; p++)
+        if (owner[p] == rank && rows[p]) {
             memcpy(own + mine, rows[p], (size_t)len[p]);
             mine += (int)len[p];
         }
@@ -239,10 +240,10 @@ static void gather_rows(char **rows, int n, double *pe, double *pa)
         /* Rank r's block holds its points in increasing order. */
         int *at = displs;       /* read cursor in each rank's block */
         for (int p = 0; p < n; p++) {
-            if (!len[p] || p % size == 0) continue;
+            if (!len[p] || owner[p] == 0) continue;
             free(rows[p]);
-            rows[p] = strndup(all + at[p % size], (size_t)len[p]);
-            at[p % size] += (int)len[p];
+            rows[p] = strndup(all + at[owner[p]], (size_t)len[p]);
+            at[owner[p]] += (int)len[p];
         }
     }
     free(all), free(own), free(len), free(bits), free(counts), free(displs);
@@ -293,18 +294,24 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
     for (int i = 0; i < n_sets; i++) ov[n_fixed + i] = sets[i];
     char tmp[2048];
     snprintf(tmp, sizeof tmp, "%s.tmp", csv_path);
-    /* Under MPI the points are dealt round-robin over the ranks (point p on rank
-     * p mod N); each keeps its rows, and rank 0 writes them in point order, so the
-     * table is the single-process one byte for byte. */
+    /* Under MPI the points are dealt over the ranks costliest first (sweep_deal.c);
+     * each keeps its rows, and rank 0 writes them in point order, so the table is
+     * the single-process one byte for byte. */
     int rank = world_rank(), size = world_size();
     char **rows = calloc((size_t)n_points, sizeof *rows);
+    double *cost = calloc((size_t)n_points, sizeof *cost);
+    int *owner = calloc((size_t)n_points, sizeof *owner);
+    if (!cost || !owner) {
+        fprintf(stderr, "ssnnsim: out of memory for %d sweep points\n", n_points);
+        world_abort(1);
+    }
     FILE *csv = rank == 0 ? fopen(tmp, "w") : NULL;
     int64_t failed = (rank == 0 && !csv) || !rows;
     world_max_i64(&failed, 1);      /* ... and the others stop with it when it cannot */
     if (failed) {
         if (rank == 0) fprintf(stderr, "ssnnsim: %s: cannot create: %s\n", tmp, strerror(errno));
         if (csv) fclose(csv);
-        free(rows);
+        free(rows), free(cost), free(owner);
         rc = 1;
         goto out_free;
     }
@@ -341,7 +348,12 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
             rc = 2;
             break;
         }
-        if (pass == 0 || p % size != rank) continue;
+        if (pass == 0) {
+            cost[p] = sweep_point_cost(&cfg);
+            continue;
+        }
+        if (p == 0) sweep_deal(cost, n_points, size, owner);
+        if (owner[p] != rank) continue;
         if (!o->quiet) fprintf(stderr, "sweep %s: point %d/%d: %s\n", s.name, p + 1, n_points, label);
         struct run_opts po = *o;
         po.out = NULL;
@@ -380,12 +392,12 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
         int64_t r64 = rc;
         world_max_i64(&r64, 1);     /* a failed point fails the sweep on every rank */
         rc = (int)r64;
-        gather_rows(rows, n_points, pe, pa);
+        gather_rows(rows, n_points, owner, pe, pa);
     }
     for (int p = 0; p < n_points && csv; p++)
         if (rows[p]) fputs(rows[p], csv);
     for (int p = 0; p < n_points; p++) free(rows[p]);
-    free(rows);
+    free(rows), free(cost), free(owner);
     if ((csv && fclose(csv)) || rc) {
         /* A partial table keeps its .tmp name: it is never mistaken for a finished one. */
         if (!rc) rc = 1;

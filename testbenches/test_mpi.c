@@ -185,7 +185,7 @@ static void distributed_sweep_csv_equals_serial_csv(void)
     snprintf(args, sizeof args, "sweep '%s' --quiet --csv '%s'", sweep_path, ref);
     int rc = launch(0, bin, "sweep-serial", args);
     CHECK(rc == 0, "serial sweep exited %d", rc);
-    static const int ranks[] = { 2, 4 };   /* 5 points: uneven shares, rank 3 runs one */
+    static const int ranks[] = { 2, 4 };   /* 5 points of unequal cost (T): not dealt round-robin */
     for (int i = 0; i < 2; i++) {
         snprintf(tag, sizeof tag, "sweep-np%d", ranks[i]);
         snprintf(out, sizeof out, "%s/%s.csv", tmpdir, tag);
