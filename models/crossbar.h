@@ -17,6 +17,7 @@ struct crossbar_counters {
     uint64_t back_reads;        /* backward reads: column-pair activations */
     uint64_t back_cells_read;   /* backward: cells read */
     uint64_t update_pulses;     /* coincidence pulses applied */
+    uint64_t update_steps;      /* device write pulses: k per coincidence of amplitude k (pulse_steps) */
 };
 
 struct crossbar {
@@ -48,6 +49,7 @@ static inline void crossbar_pulse(struct crossbar *x, int r, int c, int up)
 {
     rpu_pulse(&x->cells, (size_t)r * (size_t)x->cols + (size_t)c, up);
     x->c.update_pulses++;
+    x->c.update_steps += (uint64_t)x->cells.pulse_steps;
 }
 
 /* The tile as a clocked component: the cycle model of rtl/crossbar.sv (ideal device).

@@ -112,7 +112,8 @@ void energy_compute(const struct tech_cfg *t, const struct energy_shape *s, cons
     add(&a, EC_XBAR_READ, EP_BACKWARD, 2 * (w1->back_reads + w2->back_reads), c.col_drive);
     add(&a, EC_XBAR_READ, EP_BACKWARD, w1->back_cells_read + w2->back_cells_read, c.cell_read);
     add(&a, EC_XBAR_READ, EP_BACKWARD, (w1->back_cells_read + w2->back_cells_read) / 2, c.convert);
-    add(&a, EC_XBAR_WRITE, EP_UPDATE, w1->update_pulses + w2->update_pulses, c.pulse);
+    /* A coincidence of amplitude k (training.pulse_steps) is k write pulses. */
+    add(&a, EC_XBAR_WRITE, EP_UPDATE, w1->update_steps + w2->update_steps, c.pulse);
 
     /* neuron units */
     add(&a, EC_ENCODER, EP_FORWARD, k->encoder_updates, u->e_encoder_pj);

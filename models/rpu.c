@@ -126,7 +126,7 @@ static void device_step(struct rpu_array *a, size_t cell, int up)
 }
 
 /* A coincidence of amplitude k is k device steps in a row, each with its own
- * draws (a longer write pulse; counted as one pulse). */
+ * draws (k write pulses: the crossbar counts them for the energy model). */
 void rpu_pulse_device(struct rpu_array *a, size_t cell, int up)
 {
     if (up) a->pulses_up++;

@@ -204,6 +204,7 @@ static uint64_t core_energy_fj(struct chip_waves *cw, const struct core *q)
         d->back_reads += x->back_reads;
         d->back_cells_read += x->back_cells_read;
         d->update_pulses += x->update_pulses;
+        d->update_steps += x->update_steps;
     }
     struct energy_account a;
     energy_compute(&cw->chip->cfg->tech, &cw->shape, &t, &a);

@@ -72,9 +72,9 @@ static void set_counts(struct chip_totals *t, uint64_t k)
     c->encoder_updates = 11 * k; c->fwd_unit_updates = 13 * k; c->out_unit_updates = 17 * k;
     c->deriv_unit_updates = 19 * k; c->grad_unit_events = 23 * k; c->wta_decisions = 29 * k;
     c->back_gen_updates = 31 * k; c->rng_fwd = 37 * k; c->rng_back = 41 * k; c->barriers = 43 * k;
-    t->w1.rows_driven = 47 * k; t->w1.cells_read = 53 * k; t->w1.update_pulses = 59 * k;
+    t->w1.rows_driven = 47 * k; t->w1.cells_read = 53 * k; t->w1.update_pulses = 7 * k; t->w1.update_steps = 59 * k;
     t->w2.rows_driven = 61 * k; t->w2.cells_read = 67 * k; t->w2.back_reads = 71 * k;
-    t->w2.back_cells_read = 146 * k; t->w2.update_pulses = 79 * k;
+    t->w2.back_cells_read = 146 * k; t->w2.update_pulses = 9 * k; t->w2.update_steps = 79 * k;
     struct chip_counters *h = &t->chip;
     h->cycles = 1009 * k; h->steps = 7 * k; h->samples = k; h->local_flits = 83 * k;
     for (int tc = 0; tc < TC_COUNT; tc++) {
@@ -284,7 +284,7 @@ static void energy_is_linear_in_event_counts(void)
                   energy_component_name[i], energy_phase_name[p], (long long)a3.fj[i][p], (long long)a1.fj[i][p]);
     /* one more event of a kind adds exactly that event's energy */
     struct energy_account b;
-    c1.w1.update_pulses++;
+    c1.w1.update_steps++;
     energy_compute(&t, &s, &c1, &b);
     struct energy_costs k;
     energy_costs_init(&k, &t, &s);
@@ -491,6 +491,43 @@ static void router_events_priced_per_class_match_the_routers_counts(void)
     ssnn_free(&g);
 }
 
+/* training.pulse_steps: a coincidence of amplitude k is k device steps, k write
+ * pulses on the cell; the crossbar counts them and the energy model prices each. */
+static void a_coincidence_of_amplitude_k_costs_k_pulses(void)
+{
+    static struct config cfg;
+    const char *base[] = { "network.input=64", "network.hidden=48", "network.output=4", "dataset.rows=8",
+                           "dataset.cols=8", "dataset.classes=4", "training.T=6", "training.beta=8",
+                           "device.dw_min=0.0005" };
+    if (load(&cfg, base, 9)) { CHECK(0, "config"); return; }
+    struct ssnn g;
+    struct chip chip;
+    char err[1024];
+    if (ssnn_init(&g, &cfg, err, sizeof err) || chip_init(&chip, &cfg, &g, err, sizeof err)) {
+        CHECK(0, "%s", err);
+        return;
+    }
+    chip_set_pulse_steps(&chip, 3);
+    for (int i = 0; i < 8; i++) chip_train_sample(&chip, bars[i], bar_labels[i], 6, 65536, err, sizeof err);
+    struct chip_totals t;
+    chip_totals(&chip, &t);
+    CHECK(t.w1.update_pulses > 0 && t.w2.update_pulses > 0, "no coincidences: W1 %llu W2 %llu",
+          (unsigned long long)t.w1.update_pulses, (unsigned long long)t.w2.update_pulses);
+    CHECK(t.w1.update_steps == 3 * t.w1.update_pulses && t.w2.update_steps == 3 * t.w2.update_pulses,
+          "k = 3: W1 %llu steps for %llu coincidences, W2 %llu for %llu", (unsigned long long)t.w1.update_steps,
+          (unsigned long long)t.w1.update_pulses, (unsigned long long)t.w2.update_steps,
+          (unsigned long long)t.w2.update_pulses);
+    struct energy_report r;
+    energy_report_init(&r, &cfg, &chip);
+    const struct energy_costs *k = &r.costs;
+    int64_t want = (int64_t)(t.w1.update_steps + t.w2.update_steps) * llround(k->pulse * 1000);
+    CHECK(energy_component_fj(&r.train, EC_XBAR_WRITE) == want, "crossbar write %lld fJ, %llu pulses x %.3f pJ = %lld",
+          (long long)energy_component_fj(&r.train, EC_XBAR_WRITE),
+          (unsigned long long)(t.w1.update_steps + t.w2.update_steps), k->pulse, (long long)want);
+    chip_free(&chip);
+    ssnn_free(&g);
+}
+
 static void rram_pulse_is_derived_from_v_g_t_and_c(void)
 {
     static struct config cfg;
@@ -577,6 +614,7 @@ int main(void)
     RUN(hand_computed_counters_match_to_the_femtojoule);
     RUN(one_sample_inference_matches_a_hand_computation);
     RUN(router_events_priced_per_class_match_the_routers_counts);
+    RUN(a_coincidence_of_amplitude_k_costs_k_pulses);
     RUN(rram_pulse_is_derived_from_v_g_t_and_c);
     RUN(pareto_front_keeps_the_undominated_points);
     RUN(tech_files_give_every_constant_a_unit_and_a_source);
