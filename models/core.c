@@ -4,6 +4,7 @@
  * its network interface, which injects one flit per cycle. Arithmetic: exactly the
  * golden model's (docs/bit-contract.md §1-6), section by section. */
 #include "core.h"
+#include "hot_clones.h"
 #include "neuron.h"
 #include "rng.h"
 #include "wta.h"
@@ -257,7 +258,9 @@ static int acceptable(struct core *k, const struct flit *f)
     return 0;
 }
 
-void core_receive(struct core *k, const struct flit *f, uint64_t cycle, struct core_outbox *out)
+/* Cloned: the row read and the gradient pulses are the chip's share of the
+ * golden model's vectorised step loops. */
+HOT_CLONES void core_receive(struct core *k, const struct flit *f, uint64_t cycle, struct core_outbox *out)
 {
     k->c.flits_received++;
     if (!acceptable(k, f)) return;
@@ -419,7 +422,7 @@ static void finish_output(struct core *k, uint64_t cycle, struct core_outbox *ou
     report_barrier(k, out, cycle);
 }
 
-void core_finish(struct core *k, uint64_t cycle, struct core_outbox *out)
+HOT_CLONES void core_finish(struct core *k, uint64_t cycle, struct core_outbox *out)
 {
     const struct chip_shared *sh = k->sh;
     switch (k->role) {

@@ -35,10 +35,13 @@ void crossbar_free(struct crossbar *x);
 /* Forward read of local row r: acc[c] += w[r][c] for every column of the block. */
 static inline void crossbar_read_row(struct crossbar *x, int r, int32_t *acc)
 {
-    const int16_t *row = x->cells.w + (size_t)r * (size_t)x->cols;
-    for (int c = 0; c < x->cols; c++) acc[c] += row[c];
+    /* cols in a local: a store through acc could alias x->cols, which would
+     * force a reload per column and keep the loop from vectorising. */
+    const int cols = x->cols;
+    const int16_t *row = x->cells.w + (size_t)r * (size_t)cols;
+    for (int c = 0; c < cols; c++) acc[c] += row[c];
     x->c.rows_driven++;
-    x->c.cells_read += (uint64_t)x->cols;
+    x->c.cells_read += (uint64_t)cols;
 }
 
 /* Backward read with e+ on column co and e- on column cy: out[r] = w[r][co] - w[r][cy]. */

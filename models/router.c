@@ -50,15 +50,6 @@ int flitq_push(struct flitq *q, const struct flit *f)
     return 0;
 }
 
-int flitq_pop(struct flitq *q, struct flit *out)
-{
-    if (!q->count) return 0;
-    *out = q->q[q->head];
-    if (++q->head == q->cap) q->head = 0;
-    q->count--;
-    return 1;
-}
-
 void flitq_free(struct flitq *q)
 {
     free(q->q);
@@ -371,7 +362,8 @@ int router_step(struct router *r, uint64_t now)
     /* Which fronts are ready, and which of them are heads needing an output VC. */
     struct va_reqs q;
     unsigned va_outs = 0;
-    for (int p = 0; p < PORT_COUNT; p++) {
+    for (unsigned ports = r->ports; ports; ports &= ports - 1) {
+        int p = __builtin_ctz(ports);
         for (uint64_t m = r->nonempty[p]; m; m &= m - 1) {
             int v = __builtin_ctzll(m);
             struct ivc *iv = &r->in[p * r->nvc + v];

@@ -158,7 +158,15 @@ int router_credits_in_flight(const struct router *r, int o, int v, uint64_t now)
 void router_describe(const struct router *r, uint64_t now, char *buf, size_t n);
 
 int flitq_push(struct flitq *q, const struct flit *f);
-int flitq_pop(struct flitq *q, struct flit *out);
+/* Inline: the chip's clock polls every core's ejection queue each cycle. */
+static inline int flitq_pop(struct flitq *q, struct flit *out)
+{
+    if (!q->count) return 0;
+    *out = q->q[q->head];
+    if (++q->head == q->cap) q->head = 0;
+    q->count--;
+    return 1;
+}
 void flitq_free(struct flitq *q);
 
 extern const char *const router_port_name[PORT_COUNT];

@@ -8,6 +8,7 @@
  * rows of the inputs that fired, an update touches only coincident cells. */
 #include "ssnn.h"
 #include "config.h"
+#include "hot_clones.h"
 #include "rng.h"
 #include "sha256.h"
 
@@ -18,14 +19,6 @@
 
 #define GRAD_NEG 0x80000000u   /* marks a g- spike in the gradient list */
 
-/* The step loops (row accumulation, per-unit draws) vectorise; on x86-64 build an
- * AVX2 copy next to the baseline one and pick at load time. Integer code: both
- * copies compute the same bits. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
-#define HOT_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define HOT_CLONES
-#endif
 
 static void *xcalloc(size_t n, size_t sz, int *bad)
 {
