@@ -32,16 +32,25 @@ int main(int argc, char **argv)
         return 1;
     }
     const int T = cfg.training.T;
-    double t0 = progress_now();
-    for (int i = 0; i < n; i++) ssnn_train_sample(&g, d.images + (size_t)i * d.pixels, d.labels[i], T, 65536);
-    double tg = progress_now() - t0;
-    t0 = progress_now();
-    for (int i = 0; i < n; i++)
-        if (chip_train_sample(&chip, d.images + (size_t)i * d.pixels, d.labels[i], T, 65536, err, sizeof err) < 0) {
-            fprintf(stderr, "%s\n", err);
-            return 1;
-        }
-    double tc = progress_now() - t0;
+    /* The two engines take turns over blocks of samples, each timed on its own
+     * clock, so that load from elsewhere on a shared machine falls on both alike
+     * (timed one after the other, the ratio moved between 5.5x and 11.7x). */
+    enum { BLOCK = 50 };
+    double tg = 0, tc = 0;
+    for (int b = 0; b < n; b += BLOCK) {
+        int e = b + BLOCK < n ? b + BLOCK : n;
+        double t0 = progress_now();
+        for (int i = b; i < e; i++) ssnn_train_sample(&g, d.images + (size_t)i * d.pixels, d.labels[i], T, 65536);
+        double t1 = progress_now();
+        for (int i = b; i < e; i++)
+            if (chip_train_sample(&chip, d.images + (size_t)i * d.pixels, d.labels[i], T, 65536, err, sizeof err) < 0) {
+                fprintf(stderr, "%s\n", err);
+                return 1;
+            }
+        tg += t1 - t0;
+        tc += progress_now() - t1;
+    }
+    double t0;
     chip_gather(&chip, &h);
     char sa[65], sb[65];
     ssnn_weights_sha256(&g, sa);
