@@ -118,8 +118,8 @@ static void make_bars(void)
     }
 }
 
-/* Trains a chip on the bars (and evaluates it on two of them); 0 on success. */
-static int run_bars(struct config *cfg, const char *const *extra, int n_extra, struct chip *chip, struct ssnn *g)
+/* A bars network (64-48-4, T = 6, beta = 8) on a chip configured by `extra`; 0 on success. */
+static int bars_chip(struct config *cfg, const char *const *extra, int n_extra, struct chip *chip, struct ssnn *g)
 {
     const char *base[32] = { "network.input=64", "network.hidden=48", "network.output=4", "dataset.rows=8",
                              "dataset.cols=8", "dataset.classes=4", "training.T=6", "training.beta=8" };
@@ -131,6 +131,14 @@ static int run_bars(struct config *cfg, const char *const *extra, int n_extra, s
         printf("init: %s\n", err);
         return -1;
     }
+    return 0;
+}
+
+/* Trains a chip on the bars (and evaluates it on two of them); 0 on success. */
+static int run_bars(struct config *cfg, const char *const *extra, int n_extra, struct chip *chip, struct ssnn *g)
+{
+    if (bars_chip(cfg, extra, n_extra, chip, g)) return -1;
+    char err[1024];
     chip->check = 1;
     for (int i = 0; i < 12; i++)
         if (chip_train_sample(chip, bars[i], bar_labels[i], cfg->training.T, 65536, err, sizeof err) < 0) {
@@ -460,17 +468,10 @@ static void router_events_priced_per_class_match_the_routers_counts(void)
     static struct config cfg;
     const char *x[] = { "chip.mesh_x=4", "chip.mesh_y=4", "chip.core_neurons=12", "chip.xbar_rows=16",
                         "chip.xbar_cols=16", "chip.tiles_per_core=5", "chip.router.vcs=2" };
-    const char *base[] = { "network.input=64", "network.hidden=48", "network.output=4", "dataset.rows=8",
-                           "dataset.cols=8", "dataset.classes=4", "training.T=6", "training.beta=8",
-                           x[0], x[1], x[2], x[3], x[4], x[5], x[6] };
-    if (load(&cfg, base, 15)) { CHECK(0, "config"); return; }
     struct ssnn g;
     struct chip chip;
     char err[1024];
-    if (ssnn_init(&g, &cfg, err, sizeof err) || chip_init(&chip, &cfg, &g, err, sizeof err)) {
-        CHECK(0, "%s", err);
-        return;
-    }
+    if (bars_chip(&cfg, x, 7, &chip, &g)) { CHECK(0, "init failed"); return; }
     for (int i = 0; i < 8; i++) chip_train_sample(&chip, bars[i], bar_labels[i], 6, 65536, err, sizeof err);
     const struct mesh_counters *m = mesh_counters(chip.mesh);
     uint64_t routers = 0, ew = 0, ns = 0;
@@ -496,17 +497,11 @@ static void router_events_priced_per_class_match_the_routers_counts(void)
 static void a_coincidence_of_amplitude_k_costs_k_pulses(void)
 {
     static struct config cfg;
-    const char *base[] = { "network.input=64", "network.hidden=48", "network.output=4", "dataset.rows=8",
-                           "dataset.cols=8", "dataset.classes=4", "training.T=6", "training.beta=8",
-                           "device.dw_min=0.0005" };
-    if (load(&cfg, base, 9)) { CHECK(0, "config"); return; }
+    const char *x[] = { "device.dw_min=0.0005" };
     struct ssnn g;
     struct chip chip;
     char err[1024];
-    if (ssnn_init(&g, &cfg, err, sizeof err) || chip_init(&chip, &cfg, &g, err, sizeof err)) {
-        CHECK(0, "%s", err);
-        return;
-    }
+    if (bars_chip(&cfg, x, 1, &chip, &g)) { CHECK(0, "init failed"); return; }
     chip_set_pulse_steps(&chip, 3);
     for (int i = 0; i < 8; i++) chip_train_sample(&chip, bars[i], bar_labels[i], 6, 65536, err, sizeof err);
     struct chip_totals t;
