@@ -93,7 +93,9 @@ chip_top::chip_top(sc_core::sc_module_name name, struct chip *chip, char *err, s
         m->loop(*loop_[q->node]);
         cores_.push_back(m);
     }
-    n_rtl_ = rtl_routers();
+    for (router_node *r : routers_)
+        if (r->is_rtl()) rtl_.push_back(r);
+    n_rtl_ = (int)rtl_.size();
     SC_THREAD(controller);
 }
 
@@ -104,16 +106,23 @@ int chip_top::rtl_routers() const
     return n;
 }
 
+// The network clock, and in the same delta the clocks RTL routers gate themselves.
+void chip_top::network_clock(bool level)
+{
+    noc_clk_.write(level);
+    for (router_node *r : rtl_) r->clock(level);
+}
+
 // Resets the RTL (two network-clock edges with rst_n low, in delta cycles at
 // time 0: no chip cycle passes), then runs a step each time the host asks.
 void chip_top::controller()
 {
     rst_n_.write(false);
     for (int i = 0; i < 2; i++) {
-        noc_clk_.write(true);
+        network_clock(true);
         wait(SC_ZERO_TIME);
         wait(SC_ZERO_TIME);
-        noc_clk_.write(false);
+        network_clock(false);
         wait(SC_ZERO_TIME);
         wait(SC_ZERO_TIME);
     }
@@ -169,13 +178,13 @@ void chip_top::run_cycles()
         if (busy) {
             // Network clock: every router steps; RTL outputs are collected at its fall.
             wait(at + ns * 0.5 - sc_core::sc_time_stamp());
-            noc_clk_.write(true);
+            network_clock(true);
             if (n_rtl_) {
                 wait(ns * 0.25);
-                noc_clk_.write(false);
+                network_clock(false);
             } else {
                 wait(SC_ZERO_TIME);     // C routers act in the delta after the edge
-                noc_clk_.write(false);
+                network_clock(false);
             }
             wait(SC_ZERO_TIME);
             wait(SC_ZERO_TIME);

@@ -41,6 +41,7 @@ struct chip_top : sc_core::sc_module {
 
 private:
     void controller();
+    void network_clock(bool level);
     void run_cycles();
     bool check_faults();
     void trace_cycle(bool network_ticked);
@@ -50,6 +51,7 @@ private:
     std::vector<flit_queue *> inject_, eject_, loop_;
     std::vector<core_module *> cores_;
     std::vector<router_node *> routers_;
+    std::vector<router_node *> rtl_;    // the RTL ones, which gate their own clock
     std::vector<link *> links_;         // [node * 4 + o]: leaving the node through port o
     std::vector<link *> edge_;          // [node * 4 + p]: unconnected input p at the mesh edge
     noc_books books_;

@@ -2,9 +2,10 @@
 // rtl/router.sv: four incoming and four outgoing links (flits one way, credits
 // the other), the network interface's injection and ejection queues, the
 // network's clock (gated off while no flit is in the network, as the native
-// engine stops the mesh clock) and reset. Two implementations, swappable node by
-// node (chip.rtl): c_router (models/router.c, unchanged, through models/router_io.c)
-// and rtl_router (the Verilated rtl/router.sv).
+// engine stops the mesh clock; an idle RTL router also gates its own) and reset.
+// Two implementations, swappable node by node (chip.rtl): c_router
+// (models/router.c, unchanged, through models/router_io.c) and rtl_router (the
+// Verilated rtl/router.sv).
 #ifndef SC_ROUTER_NODE_H
 #define SC_ROUTER_NODE_H
 #include "flit_queue.h"
@@ -36,6 +37,9 @@ struct router_node : sc_core::sc_module {
     // Flits buffered per input port and credits held per output link, for waveforms.
     virtual void state(uint32_t occupancy[5], int32_t credits[4]) const = 0;
     virtual bool is_rtl() const = 0;
+    // The network clock's next level, from the controller in the delta it drives
+    // clk: for a router that gates its own clock (rtl_router); others follow clk.
+    virtual void clock(bool) {}
 };
 
 // models/router.c's router, its links cut open by models/router_io.c.
