@@ -19,7 +19,6 @@
 
 #define GRAD_NEG 0x80000000u   /* marks a g- spike in the gradient list */
 
-
 static void *xcalloc(size_t n, size_t sz, int *bad)
 {
     void *p = calloc(n ? n : 1, sz);

@@ -4,6 +4,7 @@
  * EMNIST stores each image transposed (column-major), so it is flipped on load;
  * the shape reported and checked against the spec is the shape after flipping. */
 #include "dataset.h"
+#include "config.h"
 
 #include "idx.h"
 
@@ -128,4 +129,14 @@ void dataset_free(struct dataset *d)
     free(d->images);
     free(d->labels);
     memset(d, 0, sizeof *d);
+}
+
+struct dataset_spec dataset_spec_of(const struct dataset_cfg *c, int test, int limit)
+{
+    return (struct dataset_spec){
+        .images = test ? c->test_images : c->train_images,
+        .labels = test ? c->test_labels : c->train_labels,
+        .classes = c->classes, .label_offset = c->label_offset, .transpose = c->transpose,
+        .rows = c->rows, .cols = c->cols, .limit = limit,
+    };
 }

@@ -26,6 +26,12 @@ struct dataset_spec {
     int limit;              /* keep only the first `limit` samples; 0 keeps all */
 };
 
+struct dataset_cfg;
+
+/* The spec of a workload's training split (test = 0) or test split (test = 1),
+ * keeping the first `limit` samples (0: all). */
+struct dataset_spec dataset_spec_of(const struct dataset_cfg *c, int test, int limit);
+
 /* Returns 0, or -1 with a message naming the file (and byte offset or sample index). */
 int dataset_load(const struct dataset_spec *spec, struct dataset *out,
                  char *err, size_t errlen);

@@ -301,15 +301,13 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
     char **rows = calloc((size_t)n_points, sizeof *rows);
     double *cost = calloc((size_t)n_points, sizeof *cost);
     int *owner = calloc((size_t)n_points, sizeof *owner);
-    if (!cost || !owner) {
-        fprintf(stderr, "ssnnsim: out of memory for %d sweep points\n", n_points);
-        world_abort(1);
-    }
-    FILE *csv = rank == 0 ? fopen(tmp, "w") : NULL;
-    int64_t failed = (rank == 0 && !csv) || !rows;
+    int no_memory = !rows || !cost || !owner;
+    FILE *csv = rank == 0 && !no_memory ? fopen(tmp, "w") : NULL;
+    if (no_memory) fprintf(stderr, "ssnnsim: out of memory for %d sweep points\n", n_points);
+    else if (rank == 0 && !csv) fprintf(stderr, "ssnnsim: %s: cannot create: %s\n", tmp, strerror(errno));
+    int64_t failed = no_memory || (rank == 0 && !csv);
     world_max_i64(&failed, 1);      /* ... and the others stop with it when it cannot */
     if (failed) {
-        if (rank == 0) fprintf(stderr, "ssnnsim: %s: cannot create: %s\n", tmp, strerror(errno));
         if (csv) fclose(csv);
         free(rows), free(cost), free(owner);
         rc = 1;

@@ -46,14 +46,8 @@ struct run {
 
 static int load_split(struct run *r, int test, struct dataset *d)
 {
-    const struct dataset_cfg *c = &r->cfg->dataset;
-    struct dataset_spec spec = {
-        .images = test ? c->test_images : c->train_images,
-        .labels = test ? c->test_labels : c->train_labels,
-        .classes = c->classes, .label_offset = c->label_offset, .transpose = c->transpose,
-        .rows = c->rows, .cols = c->cols,
-        .limit = (int)(test ? r->cfg->training.test_samples : r->cfg->training.samples),
-    };
+    const struct training_cfg *t = &r->cfg->training;
+    struct dataset_spec spec = dataset_spec_of(&r->cfg->dataset, test, (int)(test ? t->test_samples : t->samples));
     if (dataset_load(&spec, d, r->err, sizeof r->err)) {
         fprintf(stderr, "ssnnsim: %s\n", r->err);
         if (!strstr(r->err, "cannot open")) return 2;

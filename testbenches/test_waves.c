@@ -183,7 +183,7 @@ static long mnist_dump_bytes(const char *path, const char **data)
     static uint8_t px[10][784];
     int lab[10];
     struct dataset d;
-    struct dataset_spec spec = { cfg.dataset.train_images, cfg.dataset.train_labels, 10, 0, 0, 28, 28, 10 };
+    struct dataset_spec spec = dataset_spec_of(&cfg.dataset, 0, 10);
     if (dataset_load(&spec, &d, err, sizeof err) == 0) {
         memcpy(px, d.images, sizeof px);
         for (int i = 0; i < 10; i++) lab[i] = d.labels[i];

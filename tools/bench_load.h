@@ -23,9 +23,7 @@ static void bench_load_config(const char *path, const struct config_override *ov
 static void bench_load_train(const struct config *cfg, int limit, struct dataset *d)
 {
     char err[1024];
-    struct dataset_spec spec = { cfg->dataset.train_images, cfg->dataset.train_labels, cfg->dataset.classes,
-                                 cfg->dataset.label_offset, cfg->dataset.transpose, cfg->dataset.rows,
-                                 cfg->dataset.cols, limit };
+    struct dataset_spec spec = dataset_spec_of(&cfg->dataset, 0, limit);
     if (dataset_load(&spec, d, err, sizeof err)) {
         fprintf(stderr, "%s\n", err);
         exit(2);
