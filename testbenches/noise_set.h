@@ -5,6 +5,7 @@
 #ifndef NOISE_SET_H
 #define NOISE_SET_H
 #include "idx.h"
+#include "scratch.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -28,5 +29,17 @@ static inline int noise_set_write(const char *images, const char *labels, int n,
     free(px);
     free(l);
     return rc;
+}
+
+/* A workload at `path` extending the repository's workloads/mnist.yaml with the
+ * YAML `sections` (none of them `dataset`), trained and tested on the set. */
+static inline void noise_set_config(const char *path, const char *repo, const char *images, const char *labels,
+                                    const char *sections)
+{
+    write_file(path,
+               "extends: '%s/workloads/mnist.yaml'\n%s"
+               "dataset:\n  train_images: '%s'\n  train_labels: '%s'\n"
+               "  test_images: '%s'\n  test_labels: '%s'\n",
+               repo, sections, images, labels, images, labels);
 }
 #endif

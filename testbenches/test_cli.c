@@ -468,13 +468,7 @@ int main(void)
         return 2;
     }
     path_in(cfg_path, sizeof cfg_path, tmpdir, "tiny.yaml");
-    write_file(cfg_path,
-               "extends: '%s/workloads/mnist.yaml'\n"
-               "network:\n  hidden: 16\n"
-               "training:\n  epochs: 1\n"
-               "dataset:\n  train_images: '%s'\n  train_labels: '%s'\n"
-               "  test_images: '%s'\n  test_labels: '%s'\n",
-               repo, img, lab, img, lab);
+    noise_set_config(cfg_path, repo, img, lab, "network:\n  hidden: 16\ntraining:\n  epochs: 1\n");
 
     RUN(no_arguments_is_usage_error);
     RUN(unknown_command_is_usage_error);

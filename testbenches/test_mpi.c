@@ -334,14 +334,10 @@ int main(void)
     /* 784-48-10 on a 2 x 4 mesh: input cores on rows 0-1, hidden and output on
      * rows 1-2; T = 8 training, 4 test steps. */
     path_in(cfg_path, sizeof cfg_path, tmpdir, "tiny.yaml");
-    write_file(cfg_path,
-               "extends: '%s/workloads/mnist.yaml'\n"
-               "network:\n  hidden: 48\n"
-               "chip:\n  mesh_x: 2\n  mesh_y: 4\n"
-               "training:\n  epochs: 1\n  T: 8\n  T_test: 4\n  test_samples: 4\n"
-               "dataset:\n  train_images: '%s'\n  train_labels: '%s'\n"
-               "  test_images: '%s'\n  test_labels: '%s'\n",
-               repo, img, lab, img, lab);
+    noise_set_config(cfg_path, repo, img, lab,
+                     "network:\n  hidden: 48\n"
+                     "chip:\n  mesh_x: 2\n  mesh_y: 4\n"
+                     "training:\n  epochs: 1\n  T: 8\n  T_test: 4\n  test_samples: 4\n");
     path_in(sweep_path, sizeof sweep_path, tmpdir, "sweep.yaml");
     write_file(sweep_path,
                "name: tiny\nconfig: '%s'\nset:\n  training.samples: 6\n"

@@ -318,11 +318,7 @@ int main(void)
         return 1;
     }
     path_in(cfg_path, sizeof cfg_path, tmpdir, "tiny.yaml");
-    write_file(cfg_path,
-               "extends: '%s/workloads/mnist.yaml'\n"
-               "training:\n  epochs: 1\n  ann_baseline: false\n"
-               "dataset:\n  train_images: '%s'\n  train_labels: '%s'\n  test_images: '%s'\n  test_labels: '%s'\n",
-               repo, img, lab, img, lab);
+    noise_set_config(cfg_path, repo, img, lab, "training:\n  epochs: 1\n  ann_baseline: false\n");
 
     RUN(systemc_training_equals_native_chip);
     RUN(systemc_with_one_rtl_router_equals_native_chip);
