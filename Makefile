@@ -219,9 +219,13 @@ fuzz: deps
 	    testbenches/fuzz/fuzz_$$t.c build-fuzz/libssnn.a -o build-fuzz/fuzz_$$t -lyaml -lz -lm -lpthread; \
 	  mkdir -p build-fuzz/corpus-$$t; \
 	  echo "fuzz $$t: $(FUZZ_SECONDS) s"; \
-	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-	    build-fuzz/corpus-$$t testbenches/fuzz/corpus/$$t 2>&1 | grep -E "^(stat::number_of_executed_units|==|SUMMARY|#[0-9]+ +DONE)" ; \
-	  test $${PIPESTATUS[0]} -eq 0; \
+	  if ! build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix=build-fuzz/ build-fuzz/corpus-$$t testbenches/fuzz/corpus/$$t > build-fuzz/fuzz_$$t.log 2>&1; then \
+	    grep -v -E "^#[0-9]+ " build-fuzz/fuzz_$$t.log | tail -n 40; \
+	    for a in build-fuzz/crash-* build-fuzz/leak-* build-fuzz/timeout-* build-fuzz/oom-*; do \
+	      [ -f "$$a" ] && { echo "input $$a (base64):"; base64 "$$a" | head -n 40; }; done; \
+	    exit 1; fi; \
+	  grep -E "^(stat::number_of_executed_units|#[0-9]+ +DONE)" build-fuzz/fuzz_$$t.log; \
 	done; echo "fuzz: no crash, leak or undefined behaviour"
 
 clean:

@@ -11,14 +11,34 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* Messages quote file names and values from the input, which may hold a newline or
+ * a terminal escape; they are shown as \n, \t, \xHH so a message stays one line. */
+static void escape_controls(char *s, size_t cap)
+{
+    char out[2048];
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && o + 5 < sizeof out; p++) {
+        if (*p >= 0x20 && *p != 0x7f) { out[o++] = (char)*p; continue; }
+        out[o++] = '\\';
+        if (*p == '\n') out[o++] = 'n';
+        else if (*p == '\t') out[o++] = 't';
+        else if (*p == '\r') out[o++] = 'r';
+        else o += (size_t)sprintf(out + o, "x%02x", *p);
+    }
+    out[o] = 0;
+    snprintf(s, cap, "%s", out);
+}
+
 int yt_fail(struct yloader *L, const char *file, int line, int col, const char *fmt, ...)
 {
     int n = snprintf(L->err, L->errlen, "%s:%d:%d: ", file, line, col);
-    if (n < 0 || (size_t)n >= L->errlen) return -1;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(L->err + n, L->errlen - (size_t)n, fmt, ap);
-    va_end(ap);
+    if (n >= 0 && (size_t)n < L->errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(L->err + n, L->errlen - (size_t)n, fmt, ap);
+        va_end(ap);
+    }
+    escape_controls(L->err, L->errlen);
     return -1;
 }
 
@@ -249,6 +269,7 @@ int yt_load_file(struct yloader *L, const char *path, const char *from_file,
     if (!f) {
         if (from_file) return yt_fail(L, from_file, from_line, from_col, "cannot open '%s': %s", path, strerror(errno));
         snprintf(L->err, L->errlen, "%s:1:1: cannot open: %s", path, strerror(errno));
+        escape_controls(L->err, L->errlen);
         return -1;
     }
     /* A directory, a FIFO or a device would hang or mislead the parser. */
@@ -257,6 +278,7 @@ int yt_load_file(struct yloader *L, const char *path, const char *from_file,
         fclose(f);
         if (from_file) return yt_fail(L, from_file, from_line, from_col, "'%s' is not a regular file", path);
         snprintf(L->err, L->errlen, "%s:1:1: not a regular file", path);
+        escape_controls(L->err, L->errlen);
         return -1;
     }
     const char *file = yt_intern(L, path);

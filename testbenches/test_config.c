@@ -593,6 +593,17 @@ static void extends_missing_file(void)
     expect_error(p, NULL, 0, want);
 }
 
+/* A quoted value may hold a newline or a terminal escape; the message quotes it
+ * escaped, so it stays one line (found by the fuzzer). */
+static void control_characters_in_a_quoted_name_are_escaped(void)
+{
+    char p[512], want[2048];
+    fixture(p, "extctl.yaml", "extends: \"no\\npe\\e[1m.yaml\"\n");
+    snprintf(want, sizeof want, "%s:1:10: cannot open '%s/no\\npe\\x1b[1m.yaml': No such file or directory",
+             p, tmpdir);
+    expect_error(p, NULL, 0, want);
+}
+
 static void extends_cycle_is_an_error(void)
 {
     char a[512], b[512], s[512], want[2048];
@@ -1081,6 +1092,7 @@ int main(void)
     RUN(missing_file);
     RUN(include_missing_section_file);
     RUN(extends_missing_file);
+    RUN(control_characters_in_a_quoted_name_are_escaped);
     RUN(extends_cycle_is_an_error);
     RUN(extends_overlays_keys_of_included_section);
     RUN(network_input_must_match_dataset);
