@@ -158,7 +158,7 @@ module router
   logic              lnk_valid_q[4][LinkLatency];
   logic [VcW-1:0]    lnk_vc_q   [4][LinkLatency];
   flit_t             lnk_flit_q [4][LinkLatency];
-  logic              crd_valid_q[4][LinkLatency];
+  logic              crd_valid_q[4][LinkLatency] /* verilator public_flat_rd */;
   logic [VcW-1:0]    crd_vc_q   [4][LinkLatency];
   logic              ej_valid_q;
   flit_t             ej_flit_q;

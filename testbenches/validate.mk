@@ -49,6 +49,11 @@ VALIDATE_CYCLES ?= 1000000
 # with RTL routers under the SystemC engine, against the native chip engine.
 VALIDATE_SC_SAMPLES      ?= 50
 VALIDATE_SC_TEST_SAMPLES ?= 10
+# ... and on a router other than the default one (the shipped engine's RTL router is
+# Verilated for the default chip): slow links, a deeper pipeline, two VCs per class.
+VALIDATE_SC_SLOW := chip.router.link_latency=3 chip.router.pipeline=3 chip.router.vcs=2
+SC_RTL_ROUTER_PARAMS_SLOW := $(subst LinkLatency=1,LinkLatency=3,$(subst Pipeline=2,Pipeline=3,$(subst \
+                             Vcs=1,Vcs=2,$(SC_RTL_ROUTER_PARAMS))))
 TEST_CYCLES     ?= 20000
 TEETH_CYCLES    ?= 200000
 SEED            ?= 1
@@ -130,5 +135,9 @@ ifeq ($(SYSTEMC),1)
 	@echo
 	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim
 	@tools/get-datasets >/dev/null
-	@tools/validate-systemc $(BUILD) $(VALIDATE_SC_SAMPLES) $(VALIDATE_SC_TEST_SAMPLES)
+	@echo "build the SystemC engine with an RTL router of 3-cycle links, pipeline 3, 2 VCs ($(VALIDATE_SC_SLOW))"
+	@$(MAKE) --no-print-directory -s BUILD=$(BUILD)/slow-router \
+	  SC_RTL_ROUTER_PARAMS="$(SC_RTL_ROUTER_PARAMS_SLOW)" $(BUILD)/slow-router/ssnnsim
+	@tools/validate-systemc $(BUILD) $(VALIDATE_SC_SAMPLES) $(VALIDATE_SC_TEST_SAMPLES) \
+	  $(BUILD)/slow-router "$(VALIDATE_SC_SLOW)"
 endif

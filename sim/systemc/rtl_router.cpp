@@ -286,7 +286,9 @@ private:
             c_.buffer_reads++;
             c_.arbitrations += 1 + get_bits(w, p * kFlitW + kHead.lsb, kHead.width);
         }
-        c_.credits += (uint64_t)__builtin_popcount(in_credit_o_.read());
+        // A credit counts when it leaves (link stage 0), as the C router counts it: one
+        // still on a slow link when the run ends was sent all the same.
+        for (int o = 0; o < 4; o++) c_.credits += rtl_.router->crd_valid_q[o][0];
         if (ej_valid_o_.read()) {
             uint32_t e[kWords1];
             from_bv(ej_flit_o_.read(), e);
