@@ -44,7 +44,7 @@ LIB_OBJ  += $(SC_OBJ)
 SC_VL_LINK := $(BUILD)/sim/systemc/sc_main.o $(SC_VL)/Vrouter__ALL.a $(SC_VL)/verilated.o $(SC_VL)/verilated_threads.o
 LDLIBS   += $(SC_VL_LINK) -L$(SYSTEMC_LIBDIR) -lsystemc -lstdc++ -latomic -lm
 XCFLAGS_TRAIN := -DSSNN_SYSTEMC
-SC_TEST_BINS  := $(BUILD)/ssnnsim-planted-link
+SC_TEST_BINS  := $(BUILD)/ssnnsim-planted-link $(BUILD)/ssnnsim-planted-gate-held $(BUILD)/ssnnsim-planted-gate-early
 endif
 TEST_SRC := $(wildcard testbenches/test_*.c)
 TEST_BIN := $(TEST_SRC:testbenches/%.c=$(BUILD)/tests/%)
@@ -104,6 +104,13 @@ $(BUILD)/sim/systemc/c_router-planted-link.o: sim/systemc/c_router.cpp $(SC_VL)/
 	@mkdir -p $(dir $@)
 	$(CXX) $(CFLAGS) $(SC_CXXFLAGS) -DPLANT_SC_LINK_DELAY -c $< -o $@
 $(BUILD)/ssnnsim-planted-link: $(BUILD)/sim/cli.o $(BUILD)/sim/systemc/c_router-planted-link.o $(BUILD)/libssnn.a
+	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
+# ... and whose RTL routers lose clock edges they need: gated while holding a flit
+# (PLANT_SC_GATE_HELD) or before their shift registers settle (PLANT_SC_GATE_EARLY).
+$(BUILD)/sim/systemc/rtl_router-planted-gate-%.o: sim/systemc/rtl_router.cpp $(SC_VL)/Vrouter__ALL.a
+	@mkdir -p $(dir $@)
+	$(CXX) $(CFLAGS) $(SC_CXXFLAGS) -DPLANT_SC_GATE_$(shell echo $* | tr a-z A-Z) -c $< -o $@
+$(BUILD)/ssnnsim-planted-gate-%: $(BUILD)/sim/cli.o $(BUILD)/sim/systemc/rtl_router-planted-gate-%.o $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
 
 # rtl/router.sv as a SystemC module, and the Verilator runtime it needs.

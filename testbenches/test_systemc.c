@@ -4,7 +4,8 @@
  * every spike counter, every cycle and NoC count -- whether the chip is clocked
  * by sim/chip.c or by SystemC, with C routers, one RTL router or every router
  * RTL. The teeth: ssnnsim-planted-link (built with PLANT_SC_LINK_DELAY, its C
- * links one cycle slow) must differ. Also: the sc_trace VCD carries the native
+ * links one cycle slow) and ssnnsim-planted-gate-{held,early} (idle RTL routers
+ * gated wrongly) must differ. Also: the sc_trace VCD carries the native
  * dump's signal names, and chip.rtl is checked like every config key. */
 #include "check.h"
 #include "noise_set.h"
@@ -118,10 +119,13 @@ static void systemc_training_equals_native_chip(void)
     CHECK(systemc_equals_native(bin, "[]", why, sizeof why), "%s", why);
 }
 
+/* (0,0) hosts an input core and the barrier master: every core's BARRIER arrives
+ * there and every RELEASE leaves from it, so it idles between bursts (what the
+ * clock gating of idle RTL routers acts on); (1,0) carries an input core's spikes. */
 static void systemc_with_one_rtl_router_equals_native_chip(void)
 {
-    /* (1,0) hosts an input core and carries its spikes, RELEASEs and BARRIERs. */
     char why[800];
+    CHECK(systemc_equals_native(bin, "[router_0_0]", why, sizeof why), "%s", why);
     CHECK(systemc_equals_native(bin, "[router_1_0]", why, sizeof why), "%s", why);
 }
 
@@ -163,6 +167,22 @@ static void planted_slow_link_is_caught(void)
     CHECK(!systemc_equals_native(planted, "[]", why, sizeof why),
           "%s (PLANT_SC_LINK_DELAY) gives the native result: the equality checks cannot see a link's timing", planted);
     CHECK(strstr(why, "cycles") != NULL, "the planted slow link should change cycle counts first, got: %s", why);
+}
+
+/* An idle RTL router gets no clock edge (rtl_router.cpp); the two ways that can go
+ * wrong, planted, must each be caught with one RTL router and with every router RTL. */
+static void planted_clock_gating_is_caught(void)
+{
+    const char *variant[] = { "held", "early" };
+    const char *rtl[] = { "[router_0_0]", "[router]" };
+    for (int v = 0; v < 2; v++)
+        for (int k = 0; k < 2; k++) {
+            char exe[1100], why[800];
+            snprintf(exe, sizeof exe, "%s-planted-gate-%s", bin, variant[v]);
+            CHECK(access(exe, X_OK) == 0, "%s is not an executable (make test builds it)", exe);
+            CHECK(!systemc_equals_native(exe, rtl[k], why, sizeof why),
+                  "%s with chip.rtl=%s gives the native result: a gated router went unnoticed", exe, rtl[k]);
+        }
 }
 
 /* ---- waveforms ------------------------------------------------------------- */
@@ -325,6 +345,7 @@ int main(void)
     RUN(systemc_with_every_router_rtl_equals_native_chip);
     RUN(systemc_equals_native_chip_on_slow_links_and_two_vcs);
     RUN(planted_slow_link_is_caught);
+    RUN(planted_clock_gating_is_caught);
     RUN(systemc_vcd_names_are_the_native_names);
     RUN(systemc_waves_must_be_vcd);
     RUN(unknown_rtl_component_is_a_config_error);

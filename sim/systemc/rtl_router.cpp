@@ -180,8 +180,13 @@ struct rtl_router : router_node {
             return;
         }
         bool idle = rst_n.read() && !in_valid_i_.read() && !out_credit_i_.read() && !inj_valid_i_.read();
+#ifndef PLANT_SC_GATE_HELD   // teeth (test_systemc): gate a router that still holds a flit
         for (int p = 0; p < 5 && idle; p++)
             for (int v = 0; v < kNvc; v++) idle = idle && rtl_.router->occ_q[p][v] == 0;
+#endif
+#ifdef PLANT_SC_GATE_EARLY   // teeth (test_systemc): gate before the shift registers settle
+        if (idle) return;
+#endif
         if (idle && idle_edges_ >= kSettle) return;
         idle_edges_ = idle ? idle_edges_ + 1 : 0;
         gclk_.write(true);
