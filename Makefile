@@ -214,10 +214,11 @@ bench: data all $(BUILD)/bench_golden $(BUILD)/bench_chip $(BUILD)/bench_systemc
 bench-mpi: data all mpi
 	@tools/bench-mpi $(BUILD)
 
-# libFuzzer (clang) on the three parsers of untrusted input, each for FUZZ_SECONDS,
+# libFuzzer (clang) on the parsers of untrusted input (config files, --set overrides, sweep
+# files, IDX, checkpoints), each for FUZZ_SECONDS,
 # starting from the committed seed corpora; new finds go to build-fuzz/corpus-*.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := config idx checkpoint
+FUZZ_TARGETS := config set sweep idx checkpoint
 fuzz: deps
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang MODEL_OPT= SYSTEMC=0 \
 	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" build-fuzz/libssnn.a

@@ -29,6 +29,7 @@
 #define MAX_AXES 8
 #define MAX_KEYS 8
 #define MAX_VALUES 256
+#define MAX_POINTS 65536    /* each point is a training run; more is a typo, not a plan */
 
 struct axis {
     int n_keys, n_values;
@@ -121,6 +122,22 @@ static int parse_sweep(struct yloader *L, const char *path, const struct ynode *
     }
     if (!s->config[0]) return yt_fail(L, path, 1, 1, "missing required key 'config' (the base workload)");
     if (!s->n_axes) return yt_fail(L, path, 1, 1, "missing required key 'axes'");
+    long points = 1;
+    for (int a = 0; a < s->n_axes; a++) {
+        points *= s->axes[a].n_values;
+        if (points > MAX_POINTS) {
+            const struct ynode *ax = map_get(root, "axes");
+            return yt_fail(L, ax->file, ax->line, ax->col, "axes: more than %d points (the product of the axes' lengths)",
+                           MAX_POINTS);
+        }
+    }
+    const struct ynode *px = map_get(root, "plot") ? map_get(map_get(root, "plot"), "x") : NULL;
+    if (px) {
+        int found = 0;
+        for (int a = 0; a < s->n_axes; a++)
+            for (int k = 0; k < s->axes[a].n_keys; k++) found |= !strcmp(s->axes[a].keys[k]->key, px->value);
+        if (!found) return yt_fail(L, px->file, px->line, px->col, "plot.x: '%s' is not a key of the axes", px->value);
+    }
     if (!s->name[0]) {
         const char *b = strrchr(path, '/');
         snprintf(s->name, sizeof s->name, "%s", b ? b + 1 : path);
@@ -129,6 +146,21 @@ static int parse_sweep(struct yloader *L, const char *path, const struct ynode *
     }
     if (!s->plot_x[0]) snprintf(s->plot_x, sizeof s->plot_x, "%s", s->axes[0].keys[0]->key);
     return 0;
+}
+
+int sweep_check_file(const char *path, int *n_points, char *err, size_t errlen)
+{
+    struct yloader L = { .err = err, .errlen = errlen };
+    struct ynode *root = NULL;
+    struct sweep s;
+    int r = yt_load_file(&L, path, NULL, 0, 0, &root) || parse_sweep(&L, path, root, &s) ? -1 : 0;
+    if (!r && n_points) {
+        *n_points = 1;
+        for (int a = 0; a < s.n_axes; a++) *n_points *= s.axes[a].n_values;
+    }
+    node_free(root);
+    yt_loader_free(&L);
+    return r;
 }
 
 static void csv_value(FILE *f, double v)

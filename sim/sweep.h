@@ -4,6 +4,10 @@
 #include "config.h"
 #include "train.h"
 
+/* Loads and checks a sweep file without running it: 0 and its number of points, or
+ * -1 with one "file:line:col: message" line in err. */
+int sweep_check_file(const char *path, int *n_points, char *err, size_t errlen);
+
 int sweep_command(const char *path, const struct config_override *sets, int n_sets,
                   const char *csv, const struct run_opts *o);
 #endif
