@@ -218,7 +218,7 @@ bench-mpi: data all mpi
 # files, IDX, checkpoints), each for FUZZ_SECONDS,
 # starting from the committed seed corpora; new finds go to build-fuzz/corpus-*.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := config set sweep idx checkpoint
+FUZZ_TARGETS := config set sweep chip idx checkpoint
 fuzz: deps
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang MODEL_OPT= SYSTEMC=0 \
 	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" build-fuzz/libssnn.a

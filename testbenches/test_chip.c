@@ -190,6 +190,54 @@ static void chip_matches_golden_with_a_pulse_amplitude_schedule(void)
     compare("pulse_steps [3, 1], non-ideal device", y, 9, 0);
 }
 
+/* Chips drawn at random (fixed seed): mesh shape, core size, lanes, tile shape and
+ * count, router depth, pipeline, links and VCs, hidden width and T. Each one the
+ * mapper accepts must train as the golden model does (48 of the 150 map; the
+ * rest are refused, as the last test checks such refusals). */
+static void chip_matches_golden_on_random_chips(void)
+{
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    int mapped = 0, tried = 0;
+    for (int i = 0; i < 150; i++) {
+        int v[13];
+        const int lo[13] = { 1, 1, 4, 1, 16, 4, 1, 1, 1, 1, 1, 5, 1 };
+        const int hi[13] = { 8, 8, 48, 20, 80, 48, 6, 6, 4, 4, 3, 60, 8 };
+        for (int k = 0; k < 13; k++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            v[k] = lo[k] + (int)(x % (uint64_t)(hi[k] - lo[k] + 1));
+        }
+        char o[13][64];
+        const char *key[13] = { "chip.mesh_x", "chip.mesh_y", "chip.core_neurons", "chip.neuron_lanes",
+                                "chip.xbar_rows", "chip.xbar_cols", "chip.tiles_per_core", "chip.router.buffer_depth",
+                                "chip.router.pipeline", "chip.router.link_latency", "chip.router.vcs",
+                                "network.hidden", "training.T" };
+        const char *ov[13];
+        for (int k = 0; k < 13; k++) {
+            snprintf(o[k], sizeof o[k], "%s=%d", key[k], v[k]);
+            ov[k] = o[k];
+        }
+        static struct config cfg;
+        if (load(&cfg, ov, 13)) continue;
+        struct ssnn g;
+        struct chip chip;
+        char err[1024];
+        tried++;
+        if (ssnn_init(&g, &cfg, err, sizeof err)) continue;
+        int ok = chip_init(&chip, &cfg, &g, err, sizeof err) == 0;
+        if (ok) chip_free(&chip);
+        ssnn_free(&g);
+        if (!ok) continue;      /* unmappable: refused with a position (tested below) */
+        mapped++;
+        char what[900];
+        snprintf(what, sizeof what, "random chip %d: %s %s %s %s %s %s %s %s %s %s %s %s %s", i, o[0], o[1], o[2],
+                 o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12]);
+        compare(what, ov, 13, 0);
+    }
+    CHECK(tried == 150 && mapped >= 40, "%d of 150 random chips loaded, %d mapped: the draw tests too little", tried,
+          mapped);
+    printf("  %d of 150 random chips mapped and matched the golden model\n", mapped);
+}
+
 static void comparison_catches_a_planted_one_state_difference(void)
 {
     const char *x[] = { "chip.mesh_x=3", "chip.mesh_y=3", "chip.core_neurons=16", "chip.xbar_rows=65",
@@ -231,6 +279,7 @@ int main(void)
     RUN(chip_matches_golden_across_noc_settings);
     RUN(chip_matches_golden_with_a_non_ideal_device);
     RUN(chip_matches_golden_with_a_pulse_amplitude_schedule);
+    RUN(chip_matches_golden_on_random_chips);
     RUN(comparison_catches_a_planted_one_state_difference);
     RUN(unmappable_networks_are_refused_with_a_position);
     CHECK_DONE();
