@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct run {
     const struct config *cfg;
@@ -434,10 +435,27 @@ static int run_setup(struct run *r, const struct config *cfg, const struct run_o
     return 0;
 }
 
-/* SIGINT/SIGTERM: finish the sample in hand, checkpoint, stop. */
+/* SIGINT/SIGTERM: finish the sample in hand, checkpoint, stop. A second one stops
+ * at once (a sample that never ends, e.g. an RTL router that stopped, cannot hold
+ * the run hostage); that loses nothing written, as files are renamed into place. */
 static volatile sig_atomic_t stop_signal;
 
-static void on_stop_signal(int sig) { stop_signal = sig; }
+static void on_stop_signal(int sig)
+{
+    if (stop_signal) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = SIG_DFL;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sig, &sa, NULL);
+        raise(sig);             /* delivered when this handler returns */
+        return;
+    }
+    stop_signal = sig;
+    static const char msg[] = "\nssnnsim: stopping after the sample in hand (signal again to stop now)\n";
+    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)w;
+}
 
 static void catch_stop_signals(int on)
 {

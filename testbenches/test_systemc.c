@@ -11,8 +11,11 @@
 #include "noise_set.h"
 #include "proc.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static char bin[1024], planted[1100];
@@ -185,6 +188,51 @@ static void planted_clock_gating_is_caught(void)
         }
 }
 
+/* A run whose sample never ends -- ssnnsim-planted-gate-held with router (3,0) RTL:
+ * that router stops being clocked with a flit inside, and nothing notices -- must
+ * stop on a second SIGTERM (the first one waits for the sample's end). */
+static void a_second_signal_stops_a_run_stuck_in_a_sample(void)
+{
+    char exe[1100], out[600];
+    snprintf(exe, sizeof exe, "%s-planted-gate-held", bin);
+    path_in(out, sizeof out, tmpdir, "stuck.json");
+    const struct timespec tick = { 0, 100 * 1000 * 1000 };
+    for (int attempt = 0; attempt < 3; attempt++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            freopen("/dev/null", "w", stdout);
+            freopen("/dev/null", "w", stderr);
+            execl(exe, exe, "train", cfg_path, "--quiet", "--engine", "systemc", "--set", "chip.rtl=[router_3_0]",
+                  "--samples", "6", "--test-samples", "3", "--out", out, (char *)NULL);
+            _exit(127);
+        }
+        int st = 0;
+        for (int t = 0; t < 10 + 20 * attempt; t++) nanosleep(&tick, NULL);    /* into the first sample */
+        kill(pid, SIGTERM);
+        for (int t = 0; t < 10; t++) nanosleep(&tick, NULL);
+        if (waitpid(pid, &st, WNOHANG) == pid) {
+            /* Gone on the first signal: it came before the handler (try later), or the run ended. */
+            CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "the stuck run ended by itself (status %#x)", st);
+            continue;
+        }
+        kill(pid, SIGTERM);
+        int gone = 0;
+        for (int t = 0; t < 300 && !gone; t++) {        /* a hang guard, not a timing check */
+            nanosleep(&tick, NULL);
+            gone = waitpid(pid, &st, WNOHANG) == pid;
+        }
+        if (!gone) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &st, 0);
+        }
+        CHECK(gone && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM,
+              "a second SIGTERM did not stop a run stuck in a sample (%s, status %#x)", gone ? "ended" : "killed", st);
+        CHECK(!exists(out), "the stopped run left a result file");
+        return;
+    }
+    CHECK(0, "three starts each ended on the first signal: the handler was never reached");
+}
+
 /* ---- waveforms ------------------------------------------------------------- */
 
 /* Full dotted names of a VCD's variables (scopes joined by '.'), one per line,
@@ -346,6 +394,7 @@ int main(void)
     RUN(systemc_equals_native_chip_on_slow_links_and_two_vcs);
     RUN(planted_slow_link_is_caught);
     RUN(planted_clock_gating_is_caught);
+    RUN(a_second_signal_stops_a_run_stuck_in_a_sample);
     RUN(systemc_vcd_names_are_the_native_names);
     RUN(systemc_waves_must_be_vcd);
     RUN(unknown_rtl_component_is_a_config_error);
