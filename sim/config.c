@@ -396,6 +396,11 @@ static int set_field(struct yloader *L, const struct field *f, const struct ynod
         if (strlen(n->value) > (size_t)f->max)
             return yt_fail(L, n->file, n->line, n->col, "%s: string longer than %.0f characters",
                         f->path, f->max);
+        /* Names and file names end up in messages, reports and JSON: printable only. */
+        for (const unsigned char *c = (const unsigned char *)n->value; *c; c++)
+            if (*c < 0x20 || *c == 0x7f)
+                return yt_fail(L, n->file, n->line, n->col, "%s: control character \\x%02x in '%s'", f->path, *c,
+                               n->value);
         if (f->choices) {
             int ok = 0;
             for (int i = 0; f->choices[i]; i++) ok |= !strcmp(f->choices[i], n->value);

@@ -604,6 +604,16 @@ static void control_characters_in_a_quoted_name_are_escaped(void)
     expect_error(p, NULL, 0, want);
 }
 
+/* A string value (a file name, a name) with a control character is refused where
+ * it is: it would reach messages, reports and JSON. */
+static void control_character_in_a_string_value(void)
+{
+    char p[512], want[1024];
+    ext_fixture(p, "ctlval.yaml", "dataset:\n  train_images: \"data/x\\ty\"\n");
+    snprintf(want, sizeof want, "%s:3:17: dataset.train_images: control character \\x09 in 'data/x\\ty'", p);
+    expect_error(p, NULL, 0, want);
+}
+
 static void extends_cycle_is_an_error(void)
 {
     char a[512], b[512], s[512], want[2048];
@@ -1093,6 +1103,7 @@ int main(void)
     RUN(include_missing_section_file);
     RUN(extends_missing_file);
     RUN(control_characters_in_a_quoted_name_are_escaped);
+    RUN(control_character_in_a_string_value);
     RUN(extends_cycle_is_an_error);
     RUN(extends_overlays_keys_of_included_section);
     RUN(network_input_must_match_dataset);
