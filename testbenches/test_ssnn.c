@@ -1,6 +1,7 @@
 /* Golden-model tests: the statistical identities SSNN-BP rests on (checked with
  * fixed seeds and tolerances derived from the sample count), the device model,
  * and the end-to-end properties of a run (learning, determinism, resume). */
+#include "bars.h"
 #include "check.h"
 #include "config.h"
 #include "idx.h"
@@ -570,46 +571,6 @@ static void device_read_noise_perturbs_reads_not_weights(void)
 static char tmpdir[256];
 
 /* Four classes of 8x8 images: a bar in one of four places, plus noise. */
-static void write_dataset(const char *name, int n, uint64_t seed)
-{
-    uint8_t *img = calloc((size_t)n * 64, 1), *lab = calloc((size_t)n, 1);
-    uint32_t st = (uint32_t)seed | 1;
-    for (int i = 0; i < n; i++) {
-        int y = i % 4;
-        lab[i] = (uint8_t)y;
-        for (int p = 0; p < 64; p++) {
-            int r = p / 8, col = p % 8;
-            int on = (y == 0 && r < 2) || (y == 1 && r > 5) || (y == 2 && col < 2) || (y == 3 && col > 5);
-            uint32_t u = xorshift32(&st) & 255;
-            img[i * 64 + p] = (uint8_t)(on ? 155 + u % 100 : (u < 30 ? u * 4 : 0));
-        }
-    }
-    char path[512], err[256];
-    uint32_t di[3] = { (uint32_t)n, 8, 8 }, dl[1] = { (uint32_t)n };
-    snprintf(path, sizeof path, "%s/%s-images.idx", tmpdir, name);
-    if (idx_write(path, 0, 3, di, img, err, sizeof err)) fprintf(stderr, "%s\n", err);
-    snprintf(path, sizeof path, "%s/%s-labels.idx", tmpdir, name);
-    if (idx_write(path, 0, 1, dl, lab, err, sizeof err)) fprintf(stderr, "%s\n", err);
-    free(img);
-    free(lab);
-}
-
-static void write_config(void)
-{
-    char cwd[512], path[700];
-    if (!getcwd(cwd, sizeof cwd)) exit(1);
-    snprintf(path, sizeof path, "%s/bars.yaml", tmpdir);
-    FILE *f = fopen(path, "w");
-    fprintf(f,
-            "extends: %s/workloads/base.yaml\n"
-            "network: { input: 64, hidden: 32, output: 4, init: glorot_uniform }\n"
-            "dataset:\n  name: bars\n  train_images: train-images.idx\n  train_labels: train-labels.idx\n"
-            "  test_images: test-images.idx\n  test_labels: test-labels.idx\n"
-            "  classes: 4\n  label_offset: 0\n  transpose: false\n  rows: 8\n  cols: 8\n",
-            cwd);
-    fclose(f);
-}
-
 static int load_bars(struct config *cfg, const char *file, const char *extra)
 {
     char path[512], err[512];
@@ -779,9 +740,10 @@ int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/ssnn-test-XXXXXX");
     if (!mkdtemp(tmpdir)) return 1;
-    write_dataset("train", 400, 1);
-    write_dataset("test", 100, 2);
-    write_config();
+    char cwd[512];
+    if (!getcwd(cwd, sizeof cwd) || bars_write(tmpdir, "train", 400, 1) || bars_write(tmpdir, "test", 100, 3) ||
+        bars_workload(tmpdir, cwd, "{}"))
+        return 1;
     RUN(derivative_unit_fires_with_sigma_times_one_minus_sigma);
     RUN(wta_winner_is_a_softmax_sample);
     RUN(error_streams_average_softmax_minus_label);
