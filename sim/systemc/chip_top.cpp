@@ -189,7 +189,7 @@ void chip_top::run_cycles()
             wait(SC_ZERO_TIME);
             wait(SC_ZERO_TIME);
             noc_cycles_++;
-            if (check_faults()) return;
+            if (check_faults() || check_progress()) return;
             for (int i = 0; i < c->mesh_x * c->mesh_y; i++)
                 if (!c->at[i] && eject_[i]->size()) {
                     char e[300];
@@ -224,6 +224,39 @@ void chip_top::run_cycles()
             if (next_done > c->c.cycles) c->c.cycles = next_done;
         }
     }
+}
+
+// The routers' watchdogs count cycles a ready flit waits; a router that stops
+// being clocked (an RTL router's gating gone wrong) counts nothing and would hang
+// the step. So the network as a whole must deliver a flit at least once per
+// watchdog period while any is in flight (a healthy one delivers far more often:
+// a flit blocked that long trips its router's watchdog first).
+bool chip_top::check_progress()
+{
+    if (books_.popped != popped_seen_ || books_.injected == books_.popped) {
+        popped_seen_ = books_.popped;
+        delivered_at_ = noc_cycles_;
+        return false;
+    }
+    int64_t quiet = (int64_t)(noc_cycles_ - delivered_at_);
+    if (quiet < c->cfg->chip.router.watchdog_cycles) return false;
+    char e[900];
+    int k = snprintf(e, sizeof e, "network cycle %llu: no flit delivered for %lld cycles with %llu in flight; held at",
+                     (unsigned long long)noc_cycles_, (long long)quiet,
+                     (unsigned long long)(books_.injected - books_.popped));
+    int shown = 0;
+    for (router_node *r : routers_) {
+        uint32_t occ[5];
+        int32_t cred[4];
+        r->state(occ, cred);
+        uint32_t held = occ[0] + occ[1] + occ[2] + occ[3] + occ[4];
+        if (!held || k >= (int)sizeof e - 40) continue;
+        k += snprintf(e + k, sizeof e - (size_t)k, "%s router (%d,%d)%s: %u", shown++ ? "," : "", r->x, r->y,
+                      r->is_rtl() ? " RTL" : "", held);
+    }
+    if (!shown) snprintf(e + k, sizeof e - (size_t)k, " no router (on a link or in a queue)");
+    error_ = e;
+    return true;
 }
 
 int chip_top::step(uint32_t t, char *err, size_t errlen)

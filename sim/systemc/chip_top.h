@@ -44,6 +44,7 @@ private:
     void network_clock(bool level);
     void run_cycles();
     bool check_faults();
+    bool check_progress();
     void trace_cycle(bool network_ticked);
     static void observe(void *ctx, const struct core *k, int event, int neuron, int64_t value, uint64_t cycle);
 
@@ -56,6 +57,7 @@ private:
     std::vector<link *> edge_;          // [node * 4 + p]: unconnected input p at the mesh edge
     noc_books books_;
     uint64_t noc_cycles_ = 0;
+    uint64_t popped_seen_ = 0, delivered_at_ = 0;  // the network's progress: books_.popped, its cycle
     int n_rtl_ = 0;                     // RTL routers (their outputs are collected at the clock's fall)
     struct mesh_counters sum_ = {};
     sc_core::sc_time origin_ = sc_core::SC_ZERO_TIME;   // simulated time of cycle 0
