@@ -77,7 +77,7 @@ int router_init(struct router *r, int x, int y, int mesh_x, const struct router_
     r->id = y * mesh_x + x;
     /* ceil(2^32 / mesh_x): exact for dst * mesh_x < 2^32, which 16-bit ids and
      * meshes up to 65536 wide satisfy; a divide per head flit costs ~30 cycles. */
-    r->row_magic = (uint32_t)(((1ull << 32) + (uint64_t)mesh_x - 1) / (uint64_t)mesh_x);
+    r->row_magic = ((1ull << 32) + (uint64_t)mesh_x - 1) / (uint64_t)mesh_x;   /* 33 bits at mesh_x = 1 */
     r->vcs = rc->vcs;
     r->nvc = rc->vcs * TC_COUNT;
     r->depth = rc->buffer_depth;
@@ -145,7 +145,7 @@ int router_inject(struct router *r, const struct flit *f, uint64_t now)
 
 int router_route(const struct router *r, int dst)
 {
-    int dy = (int)(((uint64_t)(uint32_t)dst * r->row_magic) >> 32);
+    int dy = (int)(((uint64_t)(uint16_t)dst * r->row_magic) >> 32);
     int dx = dst - dy * r->mesh_x;
     if (dx > r->x) return PORT_E;
     if (dx < r->x) return PORT_W;

@@ -80,7 +80,7 @@ struct router {
     struct flitq src, ej;           /* the node's network interface */
 
     int x, y, id, mesh_x;
-    uint32_t row_magic;             /* dst / mesh_x == dst * row_magic >> 32 for 16-bit dst */
+    uint64_t row_magic;             /* dst / mesh_x == dst * row_magic >> 32 for 16-bit dst (2^32 at mesh_x 1) */
     int vcs, nvc;                   /* VCs per class; VCs per port = vcs * TC_COUNT */
     int depth, pipeline, link;
     int64_t watchdog;

@@ -152,6 +152,19 @@ static void chip_matches_golden_on_an_8x8_mesh(void)
     compare("8x8, 16 input + 12 hidden cores", x, 6, 0);
 }
 
+/* One column, one row: a mesh one router wide routes every flit along y (x). The
+ * row of a node id came from a 32-bit reciprocal of mesh_x, which is 2^32 at
+ * mesh_x = 1 and wrapped to 0: every flit went east, off the mesh (a segfault). */
+static void chip_matches_golden_on_a_one_wide_mesh(void)
+{
+    const char *col[] = { "chip.mesh_x=1", "chip.mesh_y=8", "chip.core_neurons=16", "chip.xbar_rows=65",
+                          "chip.xbar_cols=16", "chip.tiles_per_core=1" };
+    compare("1x8 mesh", col, 6, 0);
+    const char *row[] = { "chip.mesh_x=8", "chip.mesh_y=1", "chip.core_neurons=16", "chip.xbar_rows=65",
+                          "chip.xbar_cols=16", "chip.tiles_per_core=1" };
+    compare("8x1 mesh", row, 6, 0);
+}
+
 static void chip_matches_golden_across_noc_settings(void)
 {
     const int depth[] = { 1, 2, 8 }, pipe[] = { 1, 2, 4 }, vcs[] = { 1, 2 };
@@ -276,6 +289,7 @@ int main(void)
     RUN(chip_matches_golden_with_one_core_per_layer);
     RUN(chip_matches_golden_with_layers_split_over_many_cores);
     RUN(chip_matches_golden_on_an_8x8_mesh);
+    RUN(chip_matches_golden_on_a_one_wide_mesh);
     RUN(chip_matches_golden_across_noc_settings);
     RUN(chip_matches_golden_with_a_non_ideal_device);
     RUN(chip_matches_golden_with_a_pulse_amplitude_schedule);
