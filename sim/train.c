@@ -436,8 +436,8 @@ static int run_setup(struct run *r, const struct config *cfg, const struct run_o
 }
 
 /* SIGINT/SIGTERM: finish the sample in hand, checkpoint, stop. A second one stops
- * at once (a sample that never ends, e.g. an RTL router that stopped, cannot hold
- * the run hostage); that loses nothing written, as files are renamed into place. */
+ * at once (a long sample -- T = 65536 under SystemC takes a minute -- cannot hold
+ * the run); that loses nothing written, as files are renamed into place. */
 static volatile sig_atomic_t stop_signal;
 
 static void on_stop_signal(int sig)
