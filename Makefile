@@ -218,6 +218,9 @@ bench-mpi: data all mpi
 # files, IDX, checkpoints), each for FUZZ_SECONDS,
 # starting from the committed seed corpora; new finds go to build-fuzz/corpus-*.
 FUZZ_SECONDS ?= 60
+# FUZZ_SEED: libFuzzer's seed; empty = a new one each run (exploring). CI fixes it, so a
+# CI run replays the inputs that were fuzzed before it landed instead of drawing new ones.
+FUZZ_SEED ?=
 FUZZ_TARGETS := config set sweep chip idx checkpoint
 fuzz: deps
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang MODEL_OPT= SYSTEMC=0 \
@@ -226,8 +229,9 @@ fuzz: deps
 	  clang -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(XCFLAGS) \
 	    testbenches/fuzz/fuzz_$$t.c build-fuzz/libssnn.a -o build-fuzz/fuzz_$$t -lyaml -lz -lm -lpthread; \
 	  mkdir -p build-fuzz/corpus-$$t; \
-	  echo "fuzz $$t: $(FUZZ_SECONDS) s"; \
-	  if ! build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	  echo "fuzz $$t: $(FUZZ_SECONDS) s$(if $(FUZZ_SEED), seed $(FUZZ_SEED))"; \
+	  if ! build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) $(if $(FUZZ_SEED),-seed=$(FUZZ_SEED)) -timeout=10 \
+	    -rss_limit_mb=2048 -print_final_stats=1 \
 	    -artifact_prefix=build-fuzz/ build-fuzz/corpus-$$t testbenches/fuzz/corpus/$$t > build-fuzz/fuzz_$$t.log 2>&1; then \
 	    grep -v -E "^#[0-9]+ " build-fuzz/fuzz_$$t.log | tail -n 40; \
 	    for a in build-fuzz/crash-* build-fuzz/leak-* build-fuzz/timeout-* build-fuzz/oom-*; do \
