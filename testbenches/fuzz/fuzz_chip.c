@@ -5,7 +5,7 @@
  * bit for bit (docs/chip.md: the chip equals the golden model under any mapping
  * and NoC timing). */
 #include "chip.h"
-#include "config.h"
+#include "fuzz_overrides.h"
 #include "ssnn.h"
 
 #include <stdint.h>
@@ -14,20 +14,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size > 4096) return 0;
-    char text[4097];
-    memcpy(text, data, size);
-    text[size] = 0;
-    struct config_override ov[17] = { { .text = "network.hidden=12" } };
-    int n = 1;
-    for (char *save, *line = strtok_r(text, "\n", &save); line && n < 17; line = strtok_r(NULL, "\n", &save))
-        ov[n++] = (struct config_override){ .text = line };
     static struct config cfg;
     char err[1024];
-    if (config_load("workloads/mnist.yaml", ov, n, &cfg, err, sizeof err)) {
-        if (!strchr(err, ':') || strchr(err, '\n')) abort();
-        return 0;
-    }
+    if (fuzz_load_overrides(data, size, "network.hidden=12", &cfg)) return 0;
     /* Small and fast, and a watchdog that cannot fire on a healthy network. */
     if (cfg.network.hidden > 64 || cfg.chip.mesh_x * cfg.chip.mesh_y > 64 || cfg.chip.router.watchdog_cycles < 100000 ||
         strcmp(cfg.chip.fault.kind, "none") || strcmp(cfg.training.membrane, "spikes") || cfg.chip.n_rtl)
