@@ -1,4 +1,4 @@
-# RTL lockstep validation (included by the Makefile; docs/rtl.md). Each component COMP has
+# RTL lockstep validation (included by mk/build.mk; docs/rtl.md). Each component COMP has
 #   rtl/COMP.sv                     the top module COMP (+ the modules in RTL_COMP)
 #   testbenches/COMP_lockstep.cpp   drives the Verilated RTL and its C cycle model with the
 #                                   same seeded random stimulus and compares every cycle
@@ -126,17 +126,17 @@ $(BUILD)/tests/test_lockstep: XCFLAGS += -DVL_BUILD='"$(VL_BUILD)"' -DTEST_CYCLE
   -DLOCKSTEP_SPEC='"$(LOCKSTEP_SPEC)"'
 
 validate: deps
-	@$(MAKE) --no-print-directory $(BUILD)/libssnn.a
-	@$(MAKE) --no-print-directory lockstep-bins teeth-bins
+	@$(SUBMAKE) --no-print-directory $(BUILD)/libssnn.a
+	@$(SUBMAKE) --no-print-directory lockstep-bins teeth-bins
 	@tools/validate --build $(VL_BUILD) --cycles $(VALIDATE_CYCLES) --teeth-cycles $(TEETH_CYCLES) --seed $(SEED) \
 	  --components "$(LOCKSTEP_SPEC)" \
 	  --bugs "$(foreach c,$(LOCKSTEP_HAVE),$(foreach b,$(BUGS_$(c)),$(c):$(b)))"
 ifeq ($(SYSTEMC),1)
 	@echo
-	@$(MAKE) --no-print-directory $(BUILD)/ssnnsim
+	@$(SUBMAKE) --no-print-directory $(BUILD)/ssnnsim
 	@tools/get-datasets >/dev/null
 	@echo "build the SystemC engine with an RTL router of 3-cycle links, pipeline 3, 2 VCs ($(VALIDATE_SC_SLOW))"
-	@$(MAKE) --no-print-directory -s BUILD=$(BUILD)/slow-router \
+	@$(SUBMAKE) --no-print-directory -s BUILD=$(BUILD)/slow-router \
 	  SC_RTL_ROUTER_PARAMS="$(SC_RTL_ROUTER_PARAMS_SLOW)" $(BUILD)/slow-router/ssnnsim
 	@tools/validate-systemc $(BUILD) $(VALIDATE_SC_SAMPLES) $(VALIDATE_SC_TEST_SAMPLES) \
 	  $(BUILD)/slow-router "$(VALIDATE_SC_SLOW)"

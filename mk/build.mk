@@ -1,0 +1,257 @@
+# ssnnsim's build rules, read only by the Makefile's sub-make after tools/install-deps
+# has run: the probes here (SystemC headers, gcc -print-multiarch, Verilator's include
+# directory) may assume the project's packages. Run targets through `make TARGET`.
+SHELL   := /bin/bash
+CC      ?= gcc
+CFLAGS  ?= -O2 -g
+# Flags every build needs, kept apart from CFLAGS so `make san` can swap optimisation
+# and sanitizers without losing them.
+XCFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Isim -Imodels $(XDEFS)
+# The model hot loops (spike-row accumulation) need the vectoriser's full cost model.
+MODEL_OPT ?= -O3
+LDLIBS  := -lyaml -lz -lm -lpthread
+BUILD   ?= build
+# Recipes that start make again start this file, not the Makefile (no second deps pass).
+SUBMAKE  = $(MAKE) -f mk/build.mk
+
+LIB_SRC  := $(filter-out sim/cli.c,$(wildcard sim/*.c)) $(wildcard models/*.c)
+# The SystemC engine (sim/systemc/, docs/systemc.md): C++17 against Debian's SystemC
+# 2.3.4 (libsystemc-dev, in tools/install-deps' base set), with rtl/router.sv Verilated
+# for SystemC (--sc) for mixed C/RTL chips. SYSTEMC=0 builds without it (the fuzzers
+# do: clang's fuzzer flags are C-only here); --engine systemc then says so.
+SYSTEMC ?= 1
+CXX     ?= g++
+SYSTEMC_INCLUDE ?= /usr/include
+SYSTEMC_LIBDIR  ?= /usr/lib/$(shell gcc -print-multiarch)
+VL_INC  := /usr/share/verilator/include
+SC_VL   := $(BUILD)/verilator-sc/router
+# The engine's RTL router: built once at the centre of a 31x31 virtual mesh, it
+# serves every node of meshes up to 16x16 (sim/systemc/rtl_router.cpp); the other
+# parameters are the default chip's router (workloads/chips/mesh4x4.yaml).
+SC_RTL_ROUTER_PARAMS ?= MeshX=31 MeshY=31 NodeX=15 NodeY=15 BufferDepth=4 Pipeline=2 LinkLatency=1 Vcs=1 \
+                        WatchdogCycles=100000
+SC_SRC  := $(filter-out sim/systemc/sc_main.cpp,$(wildcard sim/systemc/*.cpp))
+SC_OBJ  := $(SC_SRC:%.cpp=$(BUILD)/%.o)
+SC_CXXFLAGS := -std=c++17 -Wall -Wextra -Werror -Isim -Imodels -Isim/systemc -isystem $(SC_VL) \
+               -isystem $(VL_INC) -isystem $(VL_INC)/vltstd \
+               $(if $(filter /usr/include,$(SYSTEMC_INCLUDE)),,-isystem $(SYSTEMC_INCLUDE))
+# The FST writer that ships with Verilator (gtkwave's fstapi), compiled as it is.
+FST_DIR  ?= /usr/share/verilator/include/gtkwave
+FST_OBJ  := $(BUILD)/fst/fstapi.o $(BUILD)/fst/lz4.o $(BUILD)/fst/fastlz.o
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(FST_OBJ)
+ifeq ($(SYSTEMC),1)
+ifeq ($(wildcard $(SYSTEMC_INCLUDE)/systemc.h),)
+$(error SystemC headers not found in $(SYSTEMC_INCLUDE): run tools/install-deps (libsystemc-dev), set SYSTEMC_INCLUDE/SYSTEMC_LIBDIR, or build without the SystemC engine with SYSTEMC=0)
+endif
+LIB_OBJ  += $(SC_OBJ)
+# The Verilated router and the Verilator runtime it calls, in that order.
+SC_VL_LINK := $(BUILD)/sim/systemc/sc_main.o $(SC_VL)/Vrouter__ALL.a $(SC_VL)/verilated.o $(SC_VL)/verilated_threads.o
+LDLIBS   += $(SC_VL_LINK) -L$(SYSTEMC_LIBDIR) -lsystemc -lstdc++ -latomic -lm
+XCFLAGS_TRAIN := -DSSNN_SYSTEMC
+SC_TEST_BINS  := $(BUILD)/ssnnsim-planted-link $(BUILD)/ssnnsim-planted-gate-held $(BUILD)/ssnnsim-planted-gate-early
+endif
+TEST_SRC := $(wildcard testbenches/test_*.c)
+TEST_BIN := $(TEST_SRC:testbenches/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps data test san demo bench bench-mpi waves fuzz clean validate valgrind mpi FORCE
+all: deps
+	@$(SUBMAKE) --no-print-directory $(BUILD)/ssnnsim $(if $(filter 1,$(MPI)),$(BUILD)/ssnnsim-mpi)
+
+# `make MPI=1` (or `make mpi`) also builds $(BUILD)/ssnnsim-mpi: the same simulator
+# compiled by mpicc with -DSSNNSIM_MPI in a tree of its own ($(BUILD)/mpi), for
+# `mpirun -np N build/ssnnsim-mpi ...` (docs/scale.md). build/ssnnsim stays MPI-free.
+# The planted-bug builds (PARTITION_PLANT, sim/partition.c) are what the MPI tests
+# must catch: 1 delivers boundary flits a cycle late, 2 ignores the lookahead.
+MPICC ?= mpicc
+MPI_BUILD := $(BUILD)/mpi
+MPI_BINS := $(BUILD)/ssnnsim-mpi $(BUILD)/ssnnsim-mpi-plant1 $(BUILD)/ssnnsim-mpi-plant2
+mpi: deps
+	@$(SUBMAKE) --no-print-directory $(MPI_BINS)
+$(MPI_BINS): FORCE
+	@$(SUBMAKE) --no-print-directory BUILD=$(MPI_BUILD) CC=$(MPICC) XDEFS=-DSSNNSIM_MPI MPI= SYSTEMC=0 \
+	  $(MPI_BUILD)/ssnnsim $(MPI_BUILD)/ssnnsim-plant1 $(MPI_BUILD)/ssnnsim-plant2
+	@for b in "" -plant1 -plant2; do cmp -s $(MPI_BUILD)/ssnnsim$$b $(BUILD)/ssnnsim-mpi$$b || \
+	  cp $(MPI_BUILD)/ssnnsim$$b $(BUILD)/ssnnsim-mpi$$b; done
+.PRECIOUS: $(BUILD)/plant%/partition.o
+$(BUILD)/plant%/partition.o: sim/partition.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(XCFLAGS) -DPARTITION_PLANT=$* -MMD -MP -c $< -o $@
+$(BUILD)/ssnnsim-plant%: $(BUILD)/sim/cli.o $(BUILD)/plant%/partition.o $(BUILD)/libssnn.a
+	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
+
+# The Makefile has run tools/install-deps already when it passes DEPS_DONE=1.
+deps:
+	@$(if $(DEPS_DONE),:,tools/install-deps)
+
+data: deps
+	@tools/get-datasets
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(XCFLAGS) -MMD -MP -c $< -o $@
+
+# Third-party code: UBSan reports its (benign) unaligned stores and shifts, so it is
+# built without UBSan; AddressSanitizer still covers it.
+$(BUILD)/fst/%.o: $(FST_DIR)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fno-sanitize=undefined -std=gnu11 -w -DFST_CONFIG_INCLUDE='"fst_config.h"' -I$(FST_DIR) -c $< -o $@
+
+$(BUILD)/sim/waves.o: XCFLAGS += -I$(FST_DIR)
+$(BUILD)/sim/train.o: XCFLAGS += $(XCFLAGS_TRAIN) -Isim/systemc
+
+$(BUILD)/sim/systemc/%.o: sim/systemc/%.cpp $(SC_VL)/Vrouter__ALL.a
+	@mkdir -p $(dir $@)
+	$(CXX) $(CFLAGS) $(SC_CXXFLAGS) -MMD -MP -c $< -o $@
+
+# The teeth of the SystemC equality tests: ssnnsim whose C router links hold each
+# flit one cycle too long (PLANT_SC_LINK_DELAY); test_systemc must see it differ.
+$(BUILD)/sim/systemc/c_router-planted-link.o: sim/systemc/c_router.cpp $(SC_VL)/Vrouter__ALL.a
+	@mkdir -p $(dir $@)
+	$(CXX) $(CFLAGS) $(SC_CXXFLAGS) -DPLANT_SC_LINK_DELAY -c $< -o $@
+$(BUILD)/ssnnsim-planted-link: $(BUILD)/sim/cli.o $(BUILD)/sim/systemc/c_router-planted-link.o $(BUILD)/libssnn.a
+	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
+# ... and whose RTL routers lose clock edges they need: gated while holding a flit
+# (PLANT_SC_GATE_HELD) or before their shift registers settle (PLANT_SC_GATE_EARLY).
+$(BUILD)/sim/systemc/rtl_router-planted-gate-%.o: sim/systemc/rtl_router.cpp $(SC_VL)/Vrouter__ALL.a
+	@mkdir -p $(dir $@)
+	$(CXX) $(CFLAGS) $(SC_CXXFLAGS) -DPLANT_SC_GATE_$(shell echo $* | tr a-z A-Z) -c $< -o $@
+$(BUILD)/ssnnsim-planted-gate-%: $(BUILD)/sim/cli.o $(BUILD)/sim/systemc/rtl_router-planted-gate-%.o $(BUILD)/libssnn.a
+	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
+
+# rtl/router.sv as a SystemC module, and the Verilator runtime it needs.
+# $(SC_VL)/flags holds what the build depends on besides the sources, and changes only
+# when that does (editing this file does not re-verilate).
+.PHONY: sc-flags-force
+$(SC_VL)/flags: sc-flags-force
+	@mkdir -p $(SC_VL)
+	@printf '%s\n' '$(SC_RTL_ROUTER_PARAMS) $(VL_SAN)' | cmp -s - $@ || printf '%s\n' '$(SC_RTL_ROUTER_PARAMS) $(VL_SAN)' > $@
+$(SC_VL)/Vrouter__ALL.a: rtl/router.sv rtl/flit_pkg.sv $(SC_VL)/flags
+	@mkdir -p $(SC_VL)
+	@echo "verilate router for SystemC ($(SC_RTL_ROUTER_PARAMS))"
+	@SYSTEMC_INCLUDE=$(SYSTEMC_INCLUDE) SYSTEMC_LIBDIR=$(SYSTEMC_LIBDIR) $(VERILATOR) --sc --build -j 2 -O3 -Wno-fatal \
+	  $(addprefix -G,$(SC_RTL_ROUTER_PARAMS)) -CFLAGS "-O2 -std=c++17 $(VL_SAN)" --top-module router -Mdir $(SC_VL) \
+	  rtl/flit_pkg.sv rtl/router.sv >$(SC_VL)/build.log 2>&1 || { cat $(SC_VL)/build.log; exit 1; }
+	@touch $@      # Verilator's make keeps an unchanged archive's old time
+$(SC_VL)/verilated.o $(SC_VL)/verilated_threads.o: $(SC_VL)/Vrouter__ALL.a
+	@SYSTEMC_INCLUDE=$(SYSTEMC_INCLUDE) $(SUBMAKE) -s -C $(SC_VL) -f Vrouter.mk $(notdir $@) >>$(SC_VL)/build.log 2>&1 \
+	  || { cat $(SC_VL)/build.log; exit 1; }
+
+$(BUILD)/models/%.o: models/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(MODEL_OPT) $(XCFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libssnn.a: $(LIB_OBJ) $(if $(filter 1,$(SYSTEMC)),$(SC_VL_LINK))
+	@rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+$(BUILD)/ssnnsim: $(BUILD)/sim/cli.o $(BUILD)/libssnn.a
+	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/tests/%: testbenches/%.c $(BUILD)/libssnn.a testbenches/check.h testbenches/bars.h testbenches/scratch.h \
+  testbenches/proc.h testbenches/noise_set.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(XCFLAGS) $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
+
+# test_kill's teeth: the simulator with checkpoints overwritten in place.
+$(BUILD)/plant/checkpoint.o: sim/checkpoint.c sim/checkpoint.h sim/sha256.h mk/build.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(XCFLAGS) -DPLANT_BUG_CKPT_IN_PLACE -c $< -o $@
+
+$(BUILD)/ssnnsim-plant-ckpt: $(BUILD)/sim/cli.o $(BUILD)/plant/checkpoint.o $(BUILD)/libssnn.a
+	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
+
+# Tests need the datasets only for the end-to-end checks; they run on a fresh machine.
+test: deps
+	@$(SUBMAKE) --no-print-directory $(BUILD)/ssnnsim $(BUILD)/ssnnsim-plant-ckpt $(TEST_BIN) lockstep-bins $(SC_TEST_BINS) \
+	  $(MPI_BINS)
+	@tools/run-tests $(BUILD)
+
+# The same tests under AddressSanitizer + UBSan, in a build tree of their own.
+san: deps
+	@$(SUBMAKE) --no-print-directory BUILD=build-san MODEL_OPT= \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	  build-san/ssnnsim build-san/ssnnsim-plant-ckpt \
+	  $(patsubst $(BUILD)/%,build-san/%,$(TEST_BIN) $(SC_TEST_BINS) $(MPI_BINS)) lockstep-bins
+	@ASAN_OPTIONS=detect_leaks=1 SSNNSIM_SANITIZED=1 tools/run-tests build-san
+
+demo: data
+	@$(SUBMAKE) --no-print-directory $(BUILD)/ssnnsim
+	@mkdir -p results
+	$(BUILD)/ssnnsim train workloads/mnist.yaml --engine chip --epochs 1 --out results/mnist.json
+
+# The demo path under valgrind, on a few samples so that it takes well under a
+# minute: chip engine training with mid-epoch checkpoints and a waveform dump, a
+# resume, inference from the checkpoint, and the NoC alone with its dump.
+VALGRIND := valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --quiet
+VG_RUN   := --engine chip --samples 20 --test-samples 10 --set training.T_test=8 --quiet
+valgrind: data
+	@$(SUBMAKE) --no-print-directory $(BUILD)/ssnnsim
+	@rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind
+	$(VALGRIND) $(BUILD)/ssnnsim train workloads/mnist.yaml $(VG_RUN) --epochs 1 --set training.checkpoint_every=8 \
+	  --checkpoint $(BUILD)/valgrind/demo.ckpt --waves $(BUILD)/valgrind/demo.fst --out $(BUILD)/valgrind/demo.json
+	$(VALGRIND) $(BUILD)/ssnnsim train workloads/mnist.yaml $(VG_RUN) --epochs 2 --resume $(BUILD)/valgrind/demo.ckpt \
+	  --checkpoint $(BUILD)/valgrind/demo.ckpt --out $(BUILD)/valgrind/resumed.json
+	$(VALGRIND) $(BUILD)/ssnnsim infer workloads/mnist.yaml $(VG_RUN) --checkpoint $(BUILD)/valgrind/demo.ckpt
+	$(VALGRIND) $(BUILD)/ssnnsim noc workloads/noc/uniform.yaml --quiet --set noc.rates=[0.1,0.3] \
+	  --set noc.warmup_cycles=200 --set noc.measure_cycles=1000 --csv $(BUILD)/valgrind/noc.csv >/dev/null
+	@echo "valgrind: no memory error and no definite leak on the demo path"
+
+$(BUILD)/bench_golden: tools/bench_golden.c tools/bench_load.h $(BUILD)/libssnn.a
+	$(CC) $(CFLAGS) $(XCFLAGS) $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
+
+$(BUILD)/bench_chip: tools/bench_chip.c tools/bench_load.h $(BUILD)/libssnn.a
+	$(CC) $(CFLAGS) $(XCFLAGS) $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
+
+# A short chip run with a waveform dump, and the command that opens it.
+waves: data
+	@$(SUBMAKE) --no-print-directory $(BUILD)/ssnnsim
+	$(BUILD)/ssnnsim train workloads/mnist.yaml --engine chip --samples 4 --test-samples 2 --epochs 1 \
+	  --set training.T_test=4 --waves waves/demo.fst --wave-samples 4 --quiet
+	@echo "open with:  gtkwave waves/demo.fst waves/demo.gtkw"
+
+$(BUILD)/bench_systemc: tools/bench_systemc.c tools/bench_load.h $(BUILD)/libssnn.a
+	$(CC) $(CFLAGS) $(XCFLAGS) -Isim/systemc $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
+
+bench: data all $(BUILD)/bench_golden $(BUILD)/bench_chip $(BUILD)/bench_systemc
+	@tools/bench $(BUILD)
+
+# The MPI-partitioned engine: 32x32 NoC and chip training on 1, 2, 4 ranks (docs/scale.md).
+bench-mpi: data all mpi
+	@tools/bench-mpi $(BUILD)
+
+# libFuzzer (clang) on the parsers of untrusted input (config files, --set overrides, sweep
+# files, IDX, checkpoints), each for FUZZ_SECONDS,
+# starting from the committed seed corpora; new finds go to build-fuzz/corpus-*.
+FUZZ_SECONDS ?= 60
+# FUZZ_SEED: libFuzzer's seed; empty = a new one each run (exploring). CI fixes it, so a
+# CI run replays the inputs that were fuzzed before it landed instead of drawing new ones.
+FUZZ_SEED ?=
+FUZZ_TARGETS := config set sweep chip idx checkpoint
+fuzz: deps
+	@$(SUBMAKE) --no-print-directory BUILD=build-fuzz CC=clang MODEL_OPT= SYSTEMC=0 \
+	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" build-fuzz/libssnn.a
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  clang -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(XCFLAGS) \
+	    testbenches/fuzz/fuzz_$$t.c build-fuzz/libssnn.a -o build-fuzz/fuzz_$$t -lyaml -lz -lm -lpthread; \
+	  mkdir -p build-fuzz/corpus-$$t; \
+	  echo "fuzz $$t: $(FUZZ_SECONDS) s$(if $(FUZZ_SEED), seed $(FUZZ_SEED))"; \
+	  if ! build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) $(if $(FUZZ_SEED),-seed=$(FUZZ_SEED)) -timeout=10 \
+	    -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix=build-fuzz/ build-fuzz/corpus-$$t testbenches/fuzz/corpus/$$t > build-fuzz/fuzz_$$t.log 2>&1; then \
+	    grep -v -E "^#[0-9]+ " build-fuzz/fuzz_$$t.log | tail -n 40; \
+	    for a in build-fuzz/crash-* build-fuzz/leak-* build-fuzz/timeout-* build-fuzz/oom-*; do \
+	      [ -f "$$a" ] && { echo "input $$a (base64):"; base64 "$$a" | head -n 40; }; done; \
+	    exit 1; fi; \
+	  grep -E "^(stat::number_of_executed_units|#[0-9]+ +DONE)" build-fuzz/fuzz_$$t.log; \
+	done; echo "fuzz: no crash, leak or undefined behaviour"
+
+clean:
+	rm -rf build build-san build-fuzz
+
+# RTL lockstep validation (Verilator): lockstep-bins (built by test), validate
+include testbenches/validate.mk
+
+# Flags live here: objects built under other flags are stale.
+$(LIB_OBJ) $(BUILD)/sim/cli.o: mk/build.mk
+
+-include $(filter-out $(SC_VL)/%,$(LIB_OBJ:.o=.d)) $(BUILD)/sim/cli.d $(BUILD)/plant1/partition.d $(BUILD)/plant2/partition.d
