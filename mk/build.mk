@@ -133,7 +133,7 @@ $(SC_VL)/Vrouter__ALL.a: rtl/router.sv rtl/flit_pkg.sv $(SC_VL)/flags
 	  rtl/flit_pkg.sv rtl/router.sv >$(SC_VL)/build.log 2>&1 || { cat $(SC_VL)/build.log; exit 1; }
 	@touch $@      # Verilator's make keeps an unchanged archive's old time
 $(SC_VL)/verilated.o $(SC_VL)/verilated_threads.o: $(SC_VL)/Vrouter__ALL.a
-	@SYSTEMC_INCLUDE=$(SYSTEMC_INCLUDE) $(SUBMAKE) -s -C $(SC_VL) -f Vrouter.mk $(notdir $@) >>$(SC_VL)/build.log 2>&1 \
+	@SYSTEMC_INCLUDE=$(SYSTEMC_INCLUDE) $(MAKE) -s -C $(SC_VL) -f Vrouter.mk $(notdir $@) >>$(SC_VL)/build.log 2>&1 \
 	  || { cat $(SC_VL)/build.log; exit 1; }
 
 $(BUILD)/models/%.o: models/%.c
