@@ -185,6 +185,12 @@ void energy_report_init(struct energy_report *r, const struct config *cfg, const
     r->tech_barrier_ns = barrier_reference_ns(&cfg->tech.noc, s.n_routers);
 }
 
+void energy_report_infer_only(struct energy_report *r)
+{
+    memset(&r->train, 0, sizeof r->train);
+    r->infer_only = 1;
+}
+
 int64_t energy_component_fj(const struct energy_account *a, int component)
 {
     int64_t s = 0;
@@ -234,12 +240,14 @@ double energy_edp_js_per_sample(const struct energy_report *r, const struct ener
 
 /* ---- reports ------------------------------------------------------------- */
 
-static void json_pair(struct json *j, const char *key, double train, double infer, int have_infer)
+static void json_pair(struct json *j, const char *key, double train, double infer, int have_train, int have_infer)
 {
     json_key(j, key);
     json_begin_object(j);
-    json_key(j, "train");
-    json_double(j, train);
+    if (have_train) {
+        json_key(j, "train");
+        json_double(j, train);
+    }
     if (have_infer) {
         json_key(j, "infer");
         json_double(j, infer);
@@ -283,20 +291,24 @@ static void json_account(struct json *j, const char *key, const struct energy_ac
 void energy_json(struct json *j, const struct energy_report *r)
 {
     const struct energy_account *tr = &r->train, *in = &r->infer;
-    int hi = in->samples > 0;
-    json_pair(j, "latency_ns_per_step", energy_latency_ns_per_step(r, tr), energy_latency_ns_per_step(r, in), hi);
-    json_pair(j, "throughput_samples_per_s", energy_samples_per_s(r, tr), energy_samples_per_s(r, in), hi);
-    json_pair(j, "edp_js_per_sample", energy_edp_js_per_sample(r, tr), energy_edp_js_per_sample(r, in), hi);
+    int hi = in->samples > 0, ht = !r->infer_only;
+    json_pair(j, "latency_ns_per_step", energy_latency_ns_per_step(r, tr), energy_latency_ns_per_step(r, in), ht, hi);
+    json_pair(j, "throughput_samples_per_s", energy_samples_per_s(r, tr), energy_samples_per_s(r, in), ht, hi);
+    json_pair(j, "edp_js_per_sample", energy_edp_js_per_sample(r, tr), energy_edp_js_per_sample(r, in), ht, hi);
     json_key(j, "energy_pj");
     json_begin_object(j);
     json_key(j, "technology"); json_string(j, r->technology);
     json_key(j, "total"); json_double(j, (energy_total_fj(tr) + energy_total_fj(in)) / 1000.0);
-    json_key(j, "per_sample_train"); json_double(j, energy_pj_per_sample(tr));
+    if (ht) {
+        json_key(j, "per_sample_train"); json_double(j, energy_pj_per_sample(tr));
+    }
     json_key(j, "per_sample_infer"); json_double(j, energy_pj_per_sample(in));
-    json_key(j, "per_syn_op_train"); json_double(j, energy_pj_per_syn_op(tr));
+    if (ht) {
+        json_key(j, "per_syn_op_train"); json_double(j, energy_pj_per_syn_op(tr));
+    }
     json_key(j, "per_syn_op_infer"); json_double(j, energy_pj_per_syn_op(in));
     json_breakdown(j, tr, in);
-    json_account(j, "train", tr);
+    if (ht) json_account(j, "train", tr);
     json_account(j, "infer", in);
     const struct energy_costs *c = &r->costs;
     json_key(j, "per_event");
@@ -331,10 +343,12 @@ static const char *scaled(double v, const char *const *unit, char *buf, size_t n
 static const char *const joules[] = { "pJ", "nJ", "uJ", "mJ", "J", NULL };
 static const char *const seconds[] = { "ns", "us", "ms", "s", NULL };
 
-static void row(FILE *f, const char *label, const char *a, const char *sa, const char *b, const char *sb)
+/* One table row; an infer-only table leaves the training column (a, sa) out. */
+static void row(FILE *f, int one_column, const char *label, const char *a, const char *sa, const char *b, const char *sb)
 {
     char line[200];
-    int n = snprintf(line, sizeof line, "  %-30s %13s %7s %13s %7s", label, a, sa, b, sb);
+    int n = one_column ? snprintf(line, sizeof line, "  %-30s %13s %7s", label, b, sb)
+                       : snprintf(line, sizeof line, "  %-30s %13s %7s %13s %7s", label, a, sa, b, sb);
     while (n > 0 && line[n - 1] == ' ') line[--n] = 0;
     fprintf(f, "%s\n", line);
 }
@@ -345,8 +359,8 @@ void energy_print(FILE *f, const struct energy_report *r)
     int64_t t0 = energy_total_fj(tr), t1 = energy_total_fj(in);
     char a[40], b[40], sa[16], sb[16], label[64];
     fprintf(f, "\nenergy and latency, technology %s\n", r->technology);
-    row(f, "", "training", "", "inference", "");
-    row(f, "per sample", "energy", "share", "energy", "share");
+    row(f, r->infer_only, "", "training", "", "inference", "");
+    row(f, r->infer_only, "per sample", "energy", "share", "energy", "share");
     for (int pass = 0; pass < 2; pass++) {
         fprintf(f, "  %s\n", pass ? "by phase" : "by component");
         for (int i = 0; i < (pass ? EP_COUNT : EC_COUNT); i++) {
@@ -356,28 +370,28 @@ void energy_print(FILE *f, const struct energy_report *r)
             snprintf(label, sizeof label, "  %s", pass ? energy_phase_name[i] : energy_component_name[i]);
             snprintf(sa, sizeof sa, "%.2f%%", share(e0, t0));
             snprintf(sb, sizeof sb, "%.2f%%", share(e1, t1));
-            row(f, label, scaled(per(e0, tr->samples), joules, a, sizeof a), sa,
+            row(f, r->infer_only, label, scaled(per(e0, tr->samples), joules, a, sizeof a), sa,
                 scaled(per(e1, in->samples), joules, b, sizeof b), sb);
         }
     }
-    row(f, "total per sample", scaled(energy_pj_per_sample(tr), joules, a, sizeof a), "",
+    row(f, r->infer_only, "total per sample", scaled(energy_pj_per_sample(tr), joules, a, sizeof a), "",
         scaled(energy_pj_per_sample(in), joules, b, sizeof b), "");
     snprintf(a, sizeof a, "%llu", (unsigned long long)tr->samples);
     snprintf(b, sizeof b, "%llu", (unsigned long long)in->samples);
-    row(f, "samples", a, "", b, "");
-    row(f, "whole run", scaled(t0 / 1000.0, joules, a, sizeof a), "", scaled(t1 / 1000.0, joules, b, sizeof b), "");
-    row(f, "per synaptic op", scaled(energy_pj_per_syn_op(tr), joules, a, sizeof a), "",
+    row(f, r->infer_only, "samples", a, "", b, "");
+    row(f, r->infer_only, "whole run", scaled(t0 / 1000.0, joules, a, sizeof a), "", scaled(t1 / 1000.0, joules, b, sizeof b), "");
+    row(f, r->infer_only, "per synaptic op", scaled(energy_pj_per_syn_op(tr), joules, a, sizeof a), "",
         scaled(energy_pj_per_syn_op(in), joules, b, sizeof b), "");
-    row(f, "latency per step", scaled(energy_latency_ns_per_step(r, tr), seconds, a, sizeof a), "",
+    row(f, r->infer_only, "latency per step", scaled(energy_latency_ns_per_step(r, tr), seconds, a, sizeof a), "",
         scaled(energy_latency_ns_per_step(r, in), seconds, b, sizeof b), "");
-    row(f, "latency per sample", scaled(energy_latency_ns_per_sample(r, tr), seconds, a, sizeof a), "",
+    row(f, r->infer_only, "latency per sample", scaled(energy_latency_ns_per_sample(r, tr), seconds, a, sizeof a), "",
         scaled(energy_latency_ns_per_sample(r, in), seconds, b, sizeof b), "");
     snprintf(a, sizeof a, "%.5g", energy_samples_per_s(r, tr));
     snprintf(b, sizeof b, "%.5g", energy_samples_per_s(r, in));
-    row(f, "throughput (samples/s)", a, "", b, "");
+    row(f, r->infer_only, "throughput (samples/s)", a, "", b, "");
     snprintf(a, sizeof a, "%.4g", energy_edp_js_per_sample(r, tr));
     snprintf(b, sizeof b, "%.4g", energy_edp_js_per_sample(r, in));
-    row(f, "energy x delay (J s)", a, "", b, "");
+    row(f, r->infer_only, "energy x delay (J s)", a, "", b, "");
     if (r->tech_ns_per_hop_ew > 0 || r->tech_ns_per_hop_ns > 0) {
         double slow = r->tech_ns_per_hop_ew > r->tech_ns_per_hop_ns ? r->tech_ns_per_hop_ew : r->tech_ns_per_hop_ns;
         fprintf(f, "  timing check: a hop takes %.3g ns on this clock, %.3g (E-W) / %.3g (N-S) ns in the "
@@ -408,7 +422,7 @@ int energy_write_csv(const char *path, const struct energy_report *r, char *err,
     fprintf(f, ",total\n");
     const struct energy_account *acc[2] = { &r->train, &r->infer };
     static const char *const name[2] = { "train", "infer" };
-    for (int a = 0; a < 2; a++)
+    for (int a = r->infer_only ? 1 : 0; a < 2; a++)
         for (int p = 0; p < EP_COUNT; p++) {
             fprintf(f, "%s,%s,%llu", name[a], energy_phase_name[p], (unsigned long long)acc[a]->samples);
             for (int i = 0; i < EC_COUNT; i++) fprintf(f, ",%.6f", per(acc[a]->fj[i][p], acc[a]->samples));
@@ -421,10 +435,9 @@ int energy_write_csv(const char *path, const struct energy_report *r, char *err,
     return 0;
 }
 
-int energy_finish_run(struct energy_report *r, const struct config *cfg, const struct chip *chip,
-                      const char *out, int quiet)
+/* Prints and writes the CSV of a filled report. */
+static int finish(const struct energy_report *r, const char *out, int quiet)
 {
-    energy_report_init(r, cfg, chip);
     if (!quiet) energy_print(stdout, r);
     if (!out) return 0;
     char path[1100], err[1400];
@@ -433,6 +446,21 @@ int energy_finish_run(struct energy_report *r, const struct config *cfg, const s
         return 1;
     }
     return 0;
+}
+
+int energy_finish_run(struct energy_report *r, const struct config *cfg, const struct chip *chip,
+                      const char *out, int quiet)
+{
+    energy_report_init(r, cfg, chip);
+    return finish(r, out, quiet);
+}
+
+int energy_finish_infer(struct energy_report *r, const struct config *cfg, const struct chip *chip,
+                        const char *out, int quiet)
+{
+    energy_report_init(r, cfg, chip);
+    energy_report_infer_only(r);
+    return finish(r, out, quiet);
 }
 
 void energy_csv_header(FILE *f)

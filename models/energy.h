@@ -94,6 +94,7 @@ struct energy_report {
     double ns_per_cycle;
     struct energy_costs costs;
     struct energy_account train, infer;
+    int infer_only;         /* an `infer` run: there is no training account to report */
     /* timing check: the clocked chip against the technology's reference figures (0: none) */
     double chip_ns_per_hop, tech_ns_per_hop_ew, tech_ns_per_hop_ns, tech_barrier_ns;
 };
@@ -105,9 +106,12 @@ void energy_costs_init(struct energy_costs *c, const struct tech_cfg *t, const s
 void energy_compute(const struct tech_cfg *t, const struct energy_shape *s, const struct chip_totals *tot,
                     struct energy_account *a);
 
-/* Both accounts of a chip (training counters and chip->infer) under cfg's technology. */
+/* Both accounts of a chip (training counters and chip->infer) under cfg's technology;
+ * energy_report_infer_only then drops the training account (an `infer` run, whose
+ * chip holds a checkpoint's training counts but did no training). */
 void energy_report_init(struct energy_report *r, const struct config *cfg, const struct chip *chip);
 
+void energy_report_infer_only(struct energy_report *r);
 int64_t energy_total_fj(const struct energy_account *a);
 int64_t energy_component_fj(const struct energy_account *a, int component);
 int64_t energy_phase_fj(const struct energy_account *a, int phase);
@@ -134,6 +138,9 @@ const char *energy_csv_path(const char *out, char *buf, size_t n);
  * CSV beside `out` (when set). 0, or 1 when the CSV cannot be written (message on stderr). */
 int energy_finish_run(struct energy_report *r, const struct config *cfg, const struct chip *chip,
                       const char *out, int quiet);
+/* The same for an `infer` run: the inference account alone. */
+int energy_finish_infer(struct energy_report *r, const struct config *cfg, const struct chip *chip,
+                        const char *out, int quiet);
 
 /* Sweep tables: the energy columns (header starts with a comma), and one row's values. */
 void energy_csv_header(FILE *f);

@@ -51,6 +51,7 @@ struct ssnn {
     int64_t noise_k;            /* read noise: states = z * noise_k >> 16 */
     int rate_membrane;          /* training.membrane = rate: S_j reads the pixels, not the spikes */
     struct ssnn_counters c;
+    struct ssnn_counters infer;   /* what WTA inference counted (ssnn_infer_wta), kept out of c */
     /* scratch of one step */
     uint16_t *pq;               /* input firing probabilities, q0.16 */
     uint8_t *bits;              /* input draws, then per-hidden flags */

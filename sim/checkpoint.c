@@ -1,6 +1,7 @@
 /* Checkpoint file format (little-endian, see checkpoint.h):
- *   "SSNNCKP1"  magic and version
+ *   "SSNNCKP2"  magic and version ("SSNNCKP1" files, without the settings, still load)
  *   32 B        config hash
+ *   u64 settings_size, bytes: the hashed settings as "key=value" lines (version 2)
  *   u32 epochs_done, u64 sample_in_epoch, u64 correct, u64 ann_correct
  *   u32 n_records, then n_records x (i32 epoch, 5 x f64)
  *   u64 ssnn_size, bytes; u64 ann_size, bytes
@@ -16,7 +17,10 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char MAGIC[8] = { 'S', 'S', 'N', 'N', 'C', 'K', 'P', '1' };
+static const char MAGIC[8] = { 'S', 'S', 'N', 'N', 'C', 'K', 'P', '2' };
+static const char MAGIC_V1[8] = { 'S', 'S', 'N', 'N', 'C', 'K', 'P', '1' };
+/* Settings text larger than this is not a checkpoint of ours (the schema's lines). */
+#define SETTINGS_MAX (1u << 20)
 
 struct buf { uint8_t *p; size_t n, cap; };
 
@@ -127,6 +131,8 @@ int checkpoint_write(const char *path, const struct checkpoint *c, char *err, si
     struct buf b = { 0 };
     put(&b, MAGIC, 8);
     put(&b, c->config_hash, 32);
+    put(&b, &c->settings_size, 8);
+    put(&b, c->settings, c->settings_size);
     put(&b, &c->epochs_done, 4);
     put(&b, &c->sample_in_epoch, 8);
     put(&b, &c->correct_in_epoch, 8);
@@ -187,7 +193,8 @@ int checkpoint_read(const char *path, struct checkpoint *c, char *err, size_t er
     int rc = -1;
     char magic[8];
     if (get(&r, magic, 8, "magic")) goto out;
-    if (memcmp(magic, MAGIC, 8)) {
+    int v1 = !memcmp(magic, MAGIC_V1, 8);
+    if (!v1 && memcmp(magic, MAGIC, 8)) {
         snprintf(err, errlen, "%s: offset 0: not an ssnnsim checkpoint (bad magic)", path);
         goto out;
     }
@@ -205,7 +212,18 @@ int checkpoint_read(const char *path, struct checkpoint *c, char *err, size_t er
         goto out;
     }
     r.n = b.n - 32;
-    if (get(&r, c->config_hash, 32, "config hash") || get(&r, &c->epochs_done, 4, "epoch") ||
+    if (get(&r, c->config_hash, 32, "config hash")) goto out;
+    if (!v1) {
+        if (get(&r, &c->settings_size, 8, "settings size")) goto out;
+        if (c->settings_size > SETTINGS_MAX || c->settings_size > r.n - r.off) {
+            snprintf(err, errlen, "%s: offset %zu: settings of %llu bytes run past the end", path, r.off - 8,
+                     (unsigned long long)c->settings_size);
+            goto out;
+        }
+        c->settings = calloc(c->settings_size + 1, 1);
+        if (get(&r, c->settings, c->settings_size, "settings")) goto out;
+    }
+    if (get(&r, &c->epochs_done, 4, "epoch") ||
         get(&r, &c->sample_in_epoch, 8, "sample") || get(&r, &c->correct_in_epoch, 8, "counts") ||
         get(&r, &c->ann_correct_in_epoch, 8, "counts") || get(&r, &c->n_records, 4, "records"))
         goto out;
@@ -252,6 +270,7 @@ out:
 
 void checkpoint_free(struct checkpoint *c)
 {
+    free(c->settings);
     free(c->records);
     free(c->ssnn_state);
     free(c->ann_state);

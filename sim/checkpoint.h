@@ -20,6 +20,8 @@ struct epoch_record {
 
 struct checkpoint {
     uint8_t config_hash[32];    /* of the settings a resume must share */
+    char *settings;             /* those settings as "key=value" lines (NULL in version-1 files) */
+    uint64_t settings_size;
     uint32_t epochs_done;       /* completed epochs */
     uint64_t sample_in_epoch;   /* samples of the next epoch already trained */
     uint64_t correct_in_epoch;  /* online WTA hits among them */

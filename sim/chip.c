@@ -525,6 +525,7 @@ void chip_totals(const struct chip *c, struct chip_totals *t)
     memset(t, 0, sizeof *t);
     for (int k = 0; k < c->n_cores; k++) {
         const struct core *q = &c->cores[k];
+        add_u64(&t->sc, &q->sc, NULL, sizeof q->sc, 0);
         add_u64(&t->core, &q->c, NULL, sizeof q->c, 0);
         for (int i = 0; i < q->n_tiles; i++)
             add_u64(q->role == CORE_HIDDEN ? &t->w1 : &t->w2, &q->tiles[i].c, NULL, sizeof q->tiles[i].c, 0);
@@ -573,6 +574,7 @@ int chip_infer_wta(struct chip *c, struct ssnn_streams *st, const uint8_t *pixel
     move_streams(c, &c->saved, 1);
     chip_totals(c, &after);
     add_u64(&c->infer, &after, &before, sizeof after, 1);
+    c->infer.sc.samples++;      /* ssnn_infer_wta counts its samples too */
     c->infer.chip.step_cycles_min = saved_chip.step_cycles_min;
     c->infer.chip.step_cycles_max = saved_chip.step_cycles_max;
     park_counters(c, 0);

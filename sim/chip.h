@@ -38,6 +38,7 @@ struct chip_counters {
 /* Everything a chip counted, summed over its cores and tiles: what the energy
  * model prices. Hidden-core tiles hold W1, the output core's W2. */
 struct chip_totals {
+    struct ssnn_counters sc;        /* the golden model's counters, summed over the cores */
     struct core_counters core;
     struct crossbar_counters w1, w2;
     struct chip_counters chip;

@@ -174,15 +174,16 @@ static int own_fields(struct chip_counters *cc, struct chip_totals *in, uint64_t
 {
     int n = partial_fields(cc, f);
     n += partial_fields(&in->chip, f + n);
-    uint64_t *w[3] = { (uint64_t *)&in->core, (uint64_t *)&in->w1, (uint64_t *)&in->w2 };
-    size_t len[3] = { sizeof in->core / 8, sizeof in->w1 / 8, sizeof in->w2 / 8 };
-    for (int k = 0; k < 3; k++)
+    uint64_t *w[4] = { (uint64_t *)&in->sc, (uint64_t *)&in->core, (uint64_t *)&in->w1, (uint64_t *)&in->w2 };
+    size_t len[4] = { sizeof in->sc / 8, sizeof in->core / 8, sizeof in->w1 / 8, sizeof in->w2 / 8 };
+    for (int k = 0; k < 4; k++)
         for (size_t i = 0; i < len[k]; i++) f[n++] = &w[k][i];
     return n;
 }
 
 /* The pointer tables of chip_share hold every field own_fields lists. */
-_Static_assert(2 * (3 + 4 * TC_COUNT) + (sizeof(struct core_counters) + 2 * sizeof(struct crossbar_counters)) / 8 <= 256,
+_Static_assert(2 * (3 + 4 * TC_COUNT) + (sizeof(struct ssnn_counters) + sizeof(struct core_counters) +
+                                         2 * sizeof(struct crossbar_counters)) / 8 <= 256,
                "chip_share: more counters than its tables hold");
 
 void chip_share(struct chip *c)

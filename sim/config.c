@@ -604,6 +604,59 @@ const char *config_where(const struct config *cfg, const char *key, char *buf, s
     return buf;
 }
 
+/* One field's value, as the result JSON writes it. */
+static void field_to_json(const struct config *cfg, const struct field *f, struct json *j)
+{
+    const char *src = (const char *)cfg + f->off;
+    switch (f->type) {
+    case F_INT:
+        if (f->max <= 2147483647.0) json_int(j, *(const int *)src);
+        else json_int(j, *(const int64_t *)src);
+        break;
+    case F_DOUBLE: json_double(j, *(const double *)src); break;
+    case F_BOOL: json_bool(j, *(const int *)src); break;
+    case F_STRING: json_string(j, src); break;
+    case F_DLIST: {
+        int n = *(const int *)((const char *)cfg + f->count_off);
+        json_begin_array(j);
+        for (int k = 0; k < n; k++) json_double(j, ((const double *)src)[k]);
+        json_end_array(j);
+        break;
+    }
+    case F_SLIST: {
+        int n = *(const int *)((const char *)cfg + f->count_off);
+        json_begin_array(j);
+        for (int k = 0; k < n; k++) json_string(j, ((const char (*)[32])src)[k]);
+        json_end_array(j);
+        break;
+    }
+    }
+}
+
+void config_to_lines(const struct config *cfg, FILE *f)
+{
+    for (size_t i = 0; i < N_FIELDS; i++) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *m = open_memstream(&text, &len);
+        struct json j;
+        json_init(&j, m);
+        field_to_json(cfg, &schema[i], &j);
+        fclose(m);
+        /* Arrays come out indented over lines: outside strings, drop the layout. */
+        fprintf(f, "%s=", schema[i].path);
+        int in_string = 0;
+        for (size_t k = 0; k < len; k++) {
+            char ch = text[k];
+            if (in_string && ch == '\\' && k + 1 < len) { fputc(ch, f); fputc(text[++k], f); continue; }
+            if (ch == '"') in_string = !in_string;
+            if (in_string || (ch != '\n' && ch != ' ')) fputc(ch, f);
+        }
+        fputc('\n', f);
+        free(text);
+    }
+}
+
 void config_to_json(const struct config *cfg, struct json *j)
 {
     /* Sections open and close as the dotted paths change; fields are grouped. */
@@ -632,30 +685,7 @@ void config_to_json(const struct config *cfg, struct json *j)
             depth++;
         }
         json_key(j, parts[np - 1]);
-        const char *src = (const char *)cfg + f->off;
-        switch (f->type) {
-        case F_INT:
-            if (f->max <= 2147483647.0) json_int(j, *(const int *)src);
-            else json_int(j, *(const int64_t *)src);
-            break;
-        case F_DOUBLE: json_double(j, *(const double *)src); break;
-        case F_BOOL: json_bool(j, *(const int *)src); break;
-        case F_STRING: json_string(j, src); break;
-        case F_DLIST: {
-            int n = *(const int *)((const char *)cfg + f->count_off);
-            json_begin_array(j);
-            for (int k = 0; k < n; k++) json_double(j, ((const double *)src)[k]);
-            json_end_array(j);
-            break;
-        }
-        case F_SLIST: {
-            int n = *(const int *)((const char *)cfg + f->count_off);
-            json_begin_array(j);
-            for (int k = 0; k < n; k++) json_string(j, ((const char (*)[32])src)[k]);
-            json_end_array(j);
-            break;
-        }
-        }
+        field_to_json(cfg, f, j);
     }
     while (depth > 0) { json_end_object(j); depth--; }
     json_end_object(j);

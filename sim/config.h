@@ -6,6 +6,7 @@
 #define CONFIG_H
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define CFG_STR 512
 #define CFG_LIST 64
@@ -205,4 +206,8 @@ const char *config_where(const struct config *cfg, const char *key, char *buf, s
 struct json;
 /* Writes the fully resolved configuration as one JSON object. */
 void config_to_json(const struct config *cfg, struct json *j);
+/* The same settings as "dotted.key=value" lines in schema order, one per setting
+ * (values as the JSON writes them): what a checkpoint keeps, so that a refusal can
+ * name the setting that differs. */
+void config_to_lines(const struct config *cfg, FILE *f);
 #endif

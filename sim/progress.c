@@ -2,7 +2,9 @@
  *   terminal:  "train epoch 1/3 [#########...........] 45% 27000/60000 1234/s ETA 0:27"
  *              redrawn in place (\r, erase to end of line) at most every 0.1 s;
  *   otherwise: "train epoch 1/3: 50% 30000/60000 1234/s ETA 0:27", one line per
- *              10 % step crossed (10 % .. 90 %; progress_finish prints the last);
+ *              10 % step crossed (10 % .. 90 %; progress_finish prints the last),
+ *              and one at least every PLAIN_SECONDS between them (a log read
+ *              without a terminal must show a slow run is alive);
  *   quiet:     nothing.
  * A total of 0 means "unknown": only the count and the rate are shown. */
 #include "progress.h"
@@ -15,12 +17,20 @@
 
 #define BAR_WIDTH 20
 #define REDRAW_SECONDS 0.1
+#define PLAIN_SECONDS 10.0
 
-double progress_now(void)
+static double monotonic(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+double (*progress_clock)(void) = monotonic;
+
+double progress_now(void)
+{
+    return progress_clock();
 }
 
 /* "m:ss", or "h:mm:ss" from an hour on; "?:??" when unknown. */
@@ -116,14 +126,13 @@ void progress_update(struct progress *p, uint64_t done)
         if (now - p->t_last_draw >= REDRAW_SECONDS) draw_bar(p, now, 0);
         return;
     }
-    if (p->total == 0) return;
-    int step = percent(p) / 10 * 10;
-    if (step > p->last_pct_line && step < 100) {
+    double now = progress_now();
+    int step = p->total ? percent(p) / 10 * 10 : 0;
+    if ((step > p->last_pct_line && step < 100) || now - p->t_last_draw >= PLAIN_SECONDS) {
         char tail[160];
-        double now = progress_now();
         fmt_tail(p, now, 0, tail, sizeof tail);
         fprintf(stderr, "%s: %s\n", label_of(p), tail);
-        p->last_pct_line = step;
+        if (step > p->last_pct_line && step < 100) p->last_pct_line = step;
         p->t_last_draw = now;
     }
 }

@@ -14,6 +14,7 @@
 #include "json.h"
 #include "progress.h"
 #include "rng.h"
+#include "settings_diff.h"
 #include "sha256.h"
 #include "ssnn.h"
 #ifdef SSNN_SYSTEMC
@@ -41,7 +42,10 @@ struct run {
     int n_rec;
     uint32_t *perm;
     float *hbuf;
+    struct epoch_record eval;   /* what `infer` measured */
     uint8_t config_hash[32];
+    char *settings;             /* the hashed settings as lines (config_to_lines), for checkpoints */
+    size_t settings_len;
     char err[1024];
 };
 
@@ -59,8 +63,9 @@ static int load_split(struct run *r, int test, struct dataset *d)
 }
 
 /* The settings a checkpoint must share with the run that resumes it: everything
- * but the run length, the evaluation size and the checkpoint path. */
-static void hash_config(const struct config *cfg, uint8_t out[32])
+ * but the run length, the evaluation size and the checkpoint path. Their hash, and
+ * the same settings as lines for the checkpoint (so a refusal can name one). */
+static void hash_config(const struct config *cfg, uint8_t out[32], char **lines, size_t *lines_len)
 {
     struct config c = *cfg;
     c.training.epochs = 0;
@@ -89,6 +94,9 @@ static void hash_config(const struct config *cfg, uint8_t out[32])
     sha256_update(&h, text, len);
     sha256_final(&h, out);
     free(text);
+    f = open_memstream(lines, lines_len);
+    config_to_lines(&c, f);
+    fclose(f);
 }
 
 static uint32_t gate_q(const struct config *cfg, int epoch)
@@ -121,9 +129,52 @@ static void shuffle(struct run *r, int epoch)
     }
 }
 
-/* Test-set accuracy of both read-outs and of the ANN. */
-static void evaluate(struct run *r, struct epoch_record *e)
+/* SIGINT/SIGTERM: finish the sample in hand, checkpoint, stop. A second one stops
+ * at once (a long sample -- T = 65536 under SystemC takes a minute -- cannot hold
+ * the run); that loses nothing written, as files are renamed into place. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
 {
+    if (stop_signal) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = SIG_DFL;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sig, &sa, NULL);
+        raise(sig);             /* delivered when this handler returns */
+        return;
+    }
+    stop_signal = sig;
+    static const char msg[] = "\nssnnsim: stopping after the sample in hand (signal again to stop now)\n";
+    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)w;
+}
+
+static void catch_stop_signals(int on)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on ? on_stop_signal : SIG_DFL;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    stop_signal = 0;
+}
+
+/* Whether a stop signal has arrived; partitioned, every rank agrees on it so that
+ * all stop after the same sample. */
+static int stop_requested(struct run *r)
+{
+    return r->use_chip ? chip_agree_status(&r->chip, stop_signal) : stop_signal;
+}
+
+/* Test-set accuracy of both read-outs and of the ANN. A stop signal ends the pass
+ * after the sample in hand: returns the signal (SIGTERM when another rank saw it)
+ * and leaves e's test figures unset (-1); 0 when the pass completed. */
+static int evaluate(struct run *r, struct epoch_record *e)
+{
+    e->test_wta = e->test_rate = e->ann_test = -1;
     const struct dataset *d = &r->test;
     struct ssnn_streams st;
     if (ssnn_streams_alloc(&st, &r->net)) { perror("evaluate"); exit(1); }
@@ -146,7 +197,14 @@ static void evaluate(struct run *r, struct epoch_record *e)
         ok_wta += pred == y;
         ok_rate += ssnn_infer_rate(&r->net, px, r->hbuf) == y;
         if (r->have_ann) ok_ann += ann_predict(&r->ann, px) == y;
-        if ((i & 255) == 0) progress_update(&p, (uint64_t)i);
+        progress_update(&p, (uint64_t)i + 1);
+        if (stop_requested(r)) {
+            progress_finish(&p, "stopped");
+            ssnn_streams_free(&st);
+            fprintf(stderr, "ssnnsim: test pass stopped after %d of %d samples: its accuracy is discarded\n",
+                    i + 1, d->n);
+            return stop_signal ? stop_signal : SIGTERM;
+        }
     }
     progress_update(&p, (uint64_t)d->n);
     char sum[200];
@@ -160,6 +218,7 @@ static void evaluate(struct run *r, struct epoch_record *e)
         snprintf(sum, sizeof sum, "wta %.2f%%  rate %.2f%%", 100 * e->test_wta, 100 * e->test_rate);
     progress_finish(&p, sum);
     ssnn_streams_free(&st);
+    return 0;
 }
 
 static int save_checkpoint(struct run *r, const char *path, int epochs_done, uint64_t sample,
@@ -167,6 +226,8 @@ static int save_checkpoint(struct run *r, const char *path, int epochs_done, uin
 {
     struct checkpoint c = { 0 };
     memcpy(c.config_hash, r->config_hash, 32);
+    c.settings = r->settings;
+    c.settings_size = r->settings_len;
     c.epochs_done = (uint32_t)epochs_done;
     c.sample_in_epoch = sample;
     c.correct_in_epoch = correct;
@@ -188,19 +249,45 @@ static int save_checkpoint(struct run *r, const char *path, int epochs_done, uin
     return rc ? 1 : 0;
 }
 
-/* Restores a checkpoint into the run; 2 when it does not belong to this config. */
-static int restore(struct run *r, const char *path, struct checkpoint *c)
+/* What inference needs a checkpoint to share: the settings that say what its
+ * weights are (the network's shape and the device they live on). Training settings,
+ * the sample counts and the seed change how the weights were reached, not them. */
+static const char *const weight_settings[] = { "network.", "device.", NULL };
+
+/* Restores a checkpoint into the run; 2 when it does not belong to this config
+ * (to resume: every hashed setting; to infer: only those of weight_settings). */
+static int restore(struct run *r, const char *path, struct checkpoint *c, int for_infer)
 {
     if (checkpoint_read(path, c, r->err, sizeof r->err)) {
         fprintf(stderr, "ssnnsim: %s\n", r->err);
         return 2;
     }
-    if (memcmp(c->config_hash, r->config_hash, 32)) {
-        fprintf(stderr, "ssnnsim: %s: checkpoint was written by a run with different settings "
-                "(network, device, dataset, T, rates or seed differ from %s)\n", path, r->cfg->path);
+    struct settings_diff d;
+    int differs = c->settings ? settings_first_difference(c->settings, r->settings, for_infer ? weight_settings : NULL, &d)
+                              : !for_infer && memcmp(c->config_hash, r->config_hash, 32);
+    if (differs && c->settings) {
+        if (for_infer)
+            fprintf(stderr, "ssnnsim: %s: its weights are for %s = %s, this run has %s = %s (%s)\n", path, d.key,
+                    d.was, d.key, d.now, r->cfg->path);
+        else
+            fprintf(stderr, "ssnnsim: %s: written with %s = %s, this run has %s = %s: resume needs the settings "
+                    "the checkpoint was trained with (--set %s=%s)\n", path, d.key, d.was, d.key, d.now, d.key, d.was);
         checkpoint_free(c);
         return 2;
     }
+    if (differs) {
+        fprintf(stderr, "ssnnsim: %s: checkpoint was written by a run with different settings "
+                "(an older checkpoint, which does not say which: network, device, dataset, samples, T, rates or "
+                "seed differ from %s)\n", path, r->cfg->path);
+        checkpoint_free(c);
+        return 2;
+    }
+    /* Inference evaluates the baseline when the checkpoint has one, whatever this config says. */
+    if (for_infer && r->have_ann && !c->ann_size) {
+        ann_free(&r->ann);
+        r->have_ann = 0;
+    }
+    if (for_infer && !r->have_ann && c->ann_size) c->ann_size = 0;
     if (c->ssnn_size != ssnn_state_size(&r->net) ||
         c->ann_size != (r->have_ann ? ann_state_size(&r->ann) : 0)) {
         fprintf(stderr, "ssnnsim: %s: checkpoint state size does not match this network\n", path);
@@ -226,17 +313,21 @@ static void write_counters(struct json *j, const struct ssnn_counters *c)
 }
 
 /* Timing and traffic of the cycle-level chip: every figure a simulated count. */
-static void write_chip(struct json *j, struct run *r)
+/* An infer run (infer_only) reports its own account alone: the chip holds the
+ * checkpoint's training counts, but this process trained nothing. */
+static void write_chip(struct json *j, struct run *r, int infer_only)
 {
     const struct chip_counters *c = &r->chip.c, *in = &r->chip.infer.chip;
     const struct mesh_counters *m = chip_noc_counters(&r->chip);
     double ns_per_cycle = 1000.0 / r->cfg->chip.clock_mhz;
     json_key(j, "cycles");
-    json_uint(j, c->cycles);
+    json_uint(j, infer_only ? in->cycles : c->cycles);
     json_key(j, "latency_ns_per_sample");
     json_begin_object(j);
-    json_key(j, "train");
-    json_double(j, c->samples ? ns_per_cycle * (double)c->cycles / (double)c->samples : 0);
+    if (!infer_only) {
+        json_key(j, "train");
+        json_double(j, c->samples ? ns_per_cycle * (double)c->cycles / (double)c->samples : 0);
+    }
     if (in->samples) {
         json_key(j, "infer");
         json_double(j, ns_per_cycle * (double)in->cycles / (double)in->samples);
@@ -244,6 +335,7 @@ static void write_chip(struct json *j, struct run *r)
     json_end_object(j);
     struct energy_report er;
     energy_report_init(&er, r->cfg, &r->chip);
+    if (infer_only) energy_report_infer_only(&er);
     energy_json(j, &er);
     json_key(j, "chip");
     json_begin_object(j);
@@ -251,9 +343,11 @@ static void write_chip(struct json *j, struct run *r)
     json_key(j, "input_cores"); json_int(j, r->chip.sh.n_input_cores);
     json_key(j, "hidden_cores"); json_int(j, r->chip.sh.n_hidden_cores);
 #define U(name, v) json_key(j, name); json_uint(j, v);
-    U("train_samples", c->samples) U("train_steps", c->steps) U("train_cycles", c->cycles)
-    U("step_cycles_min", c->step_cycles_min) U("step_cycles_max", c->step_cycles_max)
-    U("flits", c->flits) U("local_flits", c->local_flits)
+    if (!infer_only) {
+        U("train_samples", c->samples) U("train_steps", c->steps) U("train_cycles", c->cycles)
+        U("step_cycles_min", c->step_cycles_min) U("step_cycles_max", c->step_cycles_max)
+        U("flits", c->flits) U("local_flits", c->local_flits)
+    }
     U("infer_samples", in->samples) U("infer_steps", in->steps) U("infer_cycles", in->cycles)
     U("infer_flits", in->flits)
     json_key(j, "noc");
@@ -274,10 +368,13 @@ static void write_acc(struct json *j, const char *key, double v)
     json_double(j, v);
 }
 
-/* The result document (--out); every key comes from a counter or a measurement. */
+/* The result document (--out); every key comes from a counter or a measurement.
+ * An infer result holds only what the evaluation did: its accuracy, counters,
+ * cycles and energy, and which checkpoint (after how many epochs) it evaluated. */
 static int write_result(struct run *r, const char *command)
 {
     if (!r->o->out) return 0;
+    const int infer = !strcmp(command, "infer");
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
@@ -288,38 +385,58 @@ static int write_result(struct run *r, const char *command)
     json_key(&j, "engine"); json_string(&j, r->o->engine);
     json_key(&j, "config"); config_to_json(r->cfg, &j);
     json_key(&j, "seed"); json_int(&j, r->cfg->training.seed);
-    json_key(&j, "samples"); json_int(&j, r->train.n);
-    json_key(&j, "test_samples"); json_int(&j, r->test.n);
-    json_key(&j, "epochs_done"); json_int(&j, r->n_rec);
-    json_key(&j, "accuracy");
-    json_begin_object(&j);
-    if (r->n_rec > 0) {
-        const struct epoch_record *e = &r->rec[r->n_rec - 1];
-        write_acc(&j, "train_wta", e->train_wta);
-        write_acc(&j, "test_wta", e->test_wta);
-        write_acc(&j, "test_rate", e->test_rate);
-        write_acc(&j, "ann_baseline", e->ann_test);
-    }
-    json_end_object(&j);
-    json_key(&j, "epochs");
-    json_begin_array(&j);
-    for (int i = 0; i < r->n_rec; i++) {
-        const struct epoch_record *e = &r->rec[i];
+    if (infer) {
+        json_key(&j, "checkpoint");
         json_begin_object(&j);
-        json_key(&j, "epoch"); json_int(&j, e->epoch);
-        write_acc(&j, "train_wta", e->train_wta);
-        write_acc(&j, "test_wta", e->test_wta);
-        write_acc(&j, "test_rate", e->test_rate);
-        write_acc(&j, "ann_train", e->ann_train);
-        write_acc(&j, "ann_test", e->ann_test);
+        json_key(&j, "path"); json_string(&j, r->o->resume);
+        json_key(&j, "epochs_done"); json_int(&j, r->n_rec);
         json_end_object(&j);
+        json_key(&j, "test_samples"); json_int(&j, r->test.n);
+        json_key(&j, "accuracy");
+        json_begin_object(&j);
+        write_acc(&j, "test_wta", r->eval.test_wta);
+        write_acc(&j, "test_rate", r->eval.test_rate);
+        write_acc(&j, "ann_baseline", r->eval.ann_test);
+        json_end_object(&j);
+        char hex[65];
+        ssnn_weights_sha256(&r->net, hex);
+        json_key(&j, "weights_sha256"); json_string(&j, hex);
+        json_key(&j, "counters"); write_counters(&j, r->use_chip ? &r->chip.infer.sc : &r->net.infer);
+        if (r->use_chip) write_chip(&j, r, 1);
+    } else {
+        json_key(&j, "samples"); json_int(&j, r->train.n);
+        json_key(&j, "test_samples"); json_int(&j, r->test.n);
+        json_key(&j, "epochs_done"); json_int(&j, r->n_rec);
+        json_key(&j, "accuracy");
+        json_begin_object(&j);
+        if (r->n_rec > 0) {
+            const struct epoch_record *e = &r->rec[r->n_rec - 1];
+            write_acc(&j, "train_wta", e->train_wta);
+            write_acc(&j, "test_wta", e->test_wta);
+            write_acc(&j, "test_rate", e->test_rate);
+            write_acc(&j, "ann_baseline", e->ann_test);
+        }
+        json_end_object(&j);
+        json_key(&j, "epochs");
+        json_begin_array(&j);
+        for (int i = 0; i < r->n_rec; i++) {
+            const struct epoch_record *e = &r->rec[i];
+            json_begin_object(&j);
+            json_key(&j, "epoch"); json_int(&j, e->epoch);
+            write_acc(&j, "train_wta", e->train_wta);
+            write_acc(&j, "test_wta", e->test_wta);
+            write_acc(&j, "test_rate", e->test_rate);
+            write_acc(&j, "ann_train", e->ann_train);
+            write_acc(&j, "ann_test", e->ann_test);
+            json_end_object(&j);
+        }
+        json_end_array(&j);
+        char hex[65];
+        ssnn_weights_sha256(&r->net, hex);
+        json_key(&j, "weights_sha256"); json_string(&j, hex);
+        json_key(&j, "counters"); write_counters(&j, &r->net.c);
+        if (r->use_chip) write_chip(&j, r, 0);
     }
-    json_end_array(&j);
-    char hex[65];
-    ssnn_weights_sha256(&r->net, hex);
-    json_key(&j, "weights_sha256"); json_string(&j, hex);
-    json_key(&j, "counters"); write_counters(&j, &r->net.c);
-    if (r->use_chip) write_chip(&j, r);
     json_end_object(&j);
     json_finish(&j);
     fclose(f);
@@ -350,6 +467,7 @@ static void run_free(struct run *r)
     if (r->have_ann) ann_free(&r->ann);
     free(r->perm);
     free(r->hbuf);
+    free(r->settings);
 }
 
 /* Loads data and builds the models; 0 or an exit status. */
@@ -372,7 +490,7 @@ static int run_setup(struct run *r, const struct config *cfg, const struct run_o
     }
     r->perm = malloc((size_t)r->train.n * sizeof *r->perm + 1);
     r->hbuf = malloc((size_t)cfg->network.hidden * sizeof *r->hbuf);
-    hash_config(cfg, r->config_hash);
+    hash_config(cfg, r->config_hash, &r->settings, &r->settings_len);
     r->use_sc = !strcmp(o->engine, "systemc");
     r->use_chip = r->use_sc || !strcmp(o->engine, "chip");
     if (cfg->chip.n_rtl && !r->use_sc) {
@@ -435,39 +553,6 @@ static int run_setup(struct run *r, const struct config *cfg, const struct run_o
     return 0;
 }
 
-/* SIGINT/SIGTERM: finish the sample in hand, checkpoint, stop. A second one stops
- * at once (a long sample -- T = 65536 under SystemC takes a minute -- cannot hold
- * the run); that loses nothing written, as files are renamed into place. */
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop_signal(int sig)
-{
-    if (stop_signal) {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = SIG_DFL;
-        sigemptyset(&sa.sa_mask);
-        sigaction(sig, &sa, NULL);
-        raise(sig);             /* delivered when this handler returns */
-        return;
-    }
-    stop_signal = sig;
-    static const char msg[] = "\nssnnsim: stopping after the sample in hand (signal again to stop now)\n";
-    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
-    (void)w;
-}
-
-static void catch_stop_signals(int on)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on ? on_stop_signal : SIG_DFL;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    stop_signal = 0;
-}
-
 int train_command(const struct config *cfg, const struct run_opts *o)
 {
     return train_run(cfg, o, NULL);
@@ -487,13 +572,21 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
     uint64_t start_sample = 0, correct0 = 0, ann_correct0 = 0;
     if (o->resume) {
         struct checkpoint c;
-        if ((rc = restore(&r, o->resume, &c))) { run_free(&r); return rc; }
+        if ((rc = restore(&r, o->resume, &c, 0))) { run_free(&r); return rc; }
         start_epoch = (int)c.epochs_done;
         if (r.use_chip) chip_scatter(&r.chip, &r.net);
         start_sample = c.sample_in_epoch;
         correct0 = c.correct_in_epoch;
         ann_correct0 = c.ann_correct_in_epoch;
         checkpoint_free(&c);
+        if (start_epoch >= t->epochs) {
+            fprintf(stderr, "ssnnsim: --resume %s: the checkpoint has %d epoch%s done and training.epochs is %d: "
+                    "nothing to train (ask for more with --epochs N > %d, or evaluate it with `ssnnsim infer "
+                    "--checkpoint %s`)\n", o->resume, start_epoch, start_epoch == 1 ? "" : "s", t->epochs,
+                    start_epoch, o->resume);
+            run_free(&r);
+            return 2;
+        }
         if (!o->quiet)
             fprintf(stderr, "resumed %s at epoch %d, sample %llu\n", o->resume, start_epoch + 1,
                     (unsigned long long)start_sample);
@@ -539,7 +632,7 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
                 ann_correct += ann_predict(&r.ann, px) == y;
                 ann_train_sample(&r.ann, px, y, lr1, lr2);
             }
-            if ((n & 63) == 0) progress_update(&p, n);
+            progress_update(&p, n + 1);     /* cheap: draws only every 0.1 s / 10 s */
             /* Mid-epoch checkpoints: a crash loses at most checkpoint_every samples.
              * Partitioned, every rank shares its cores' state; rank 0 writes. */
             if (ckpt_every && (n + 1) % (uint64_t)ckpt_every == 0 && n + 1 < (uint64_t)r.train.n) {
@@ -551,8 +644,7 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
                 if (r.use_chip) rc = chip_agree_status(&r.chip, rc);    /* a failed write stops every rank */
                 if (rc) break;
             }
-            /* Partitioned, every rank stops at the same sample. */
-            if (r.use_chip ? chip_agree_status(&r.chip, stop_signal) : stop_signal) {
+            if (stop_requested(&r)) {
                 int sig = stop_signal ? stop_signal : SIGTERM;
                 const char *path = ckpt ? ckpt : "ssnnsim-interrupted.ckpt";
                 fprintf(stderr, "\nssnnsim: %s at epoch %d, sample %llu: writing %s\n",
@@ -579,9 +671,16 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
             chip_share(&r.chip);
             chip_gather(&r.chip, &r.net);
         }
-        evaluate(&r, rec);
-        if (ckpt) rc = save_checkpoint(&r, ckpt, e + 1, 0, 0, 0);
+        int sig = evaluate(&r, rec);
+        const char *path = ckpt ? ckpt : sig ? "ssnnsim-interrupted.ckpt" : NULL;
+        if (sig) fprintf(stderr, "ssnnsim: %s in the test pass of epoch %d (trained): writing %s\n",
+                         sig == SIGINT ? "interrupted" : "terminated", e + 1, path);
+        if (path && !o->mute) rc = save_checkpoint(&r, path, e + 1, 0, 0, 0);
         if (r.use_chip) rc = chip_agree_status(&r.chip, rc);
+        if (sig) {
+            if (!rc) fprintf(stderr, "ssnnsim: continue with --resume %s\n", path);
+            rc = 128 + sig;
+        }
     }
     catch_stop_signals(0);
     if (r.use_chip && !rc) chip_share(&r.chip);     /* what inference counted, on every rank */
@@ -625,19 +724,30 @@ int infer_command(const struct config *cfg, const struct run_opts *o)
     }
     int rc = run_setup(&r, cfg, o);
     struct checkpoint c;
-    if (!rc) rc = restore(&r, o->resume, &c);
+    if (!rc) rc = restore(&r, o->resume, &c, 1);
     if (rc) { run_free(&r); return rc; }
     checkpoint_free(&c);
-    struct epoch_record rec = { .epoch = r.n_rec, .train_wta = -1, .ann_train = -1 };
-    evaluate(&r, &rec);
-    if (r.use_chip) chip_share(&r.chip);
-    r.rec[0] = rec;
-    r.n_rec = 1;
+    /* The chip evaluates the checkpoint's conductances, not its initial ones. */
+    if (r.use_chip) chip_scatter(&r.chip, &r.net);
     if (!o->quiet)
-        printf("test accuracy: wta %.2f%%  rate %.2f%%\n", 100 * rec.test_wta, 100 * rec.test_rate);
+        fprintf(stderr, "ssnnsim: infer %s (%d epoch%s trained)  %s  %d-%d-%d  T_test=%d  %d test samples  engine %s\n",
+                o->resume, r.n_rec, r.n_rec == 1 ? "" : "s", cfg->dataset.name, cfg->network.input,
+                cfg->network.hidden, cfg->network.output, cfg->training.T_test, r.test.n, o->engine);
+    r.eval = (struct epoch_record){ .epoch = r.n_rec, .train_wta = -1, .ann_train = -1 };
+    catch_stop_signals(1);
+    int sig = evaluate(&r, &r.eval);
+    catch_stop_signals(0);
+    if (sig) {
+        fprintf(stderr, "ssnnsim: %s: no result written\n", sig == SIGINT ? "interrupted" : "terminated");
+        run_free(&r);
+        return 128 + sig;
+    }
+    if (r.use_chip) chip_share(&r.chip);
+    if (!o->quiet)
+        printf("test accuracy: wta %.2f%%  rate %.2f%%\n", 100 * r.eval.test_wta, 100 * r.eval.test_rate);
     rc = write_result(&r, "infer");
     struct energy_report er;
-    if (!rc && r.use_chip) rc = energy_finish_run(&er, cfg, &r.chip, o->out, o->quiet);
+    if (!rc && r.use_chip) rc = energy_finish_infer(&er, cfg, &r.chip, o->out, o->quiet);
     run_free(&r);
     return rc;
 }
