@@ -1,0 +1,215 @@
+/* The engines agree on every command: train and infer on golden, chip and
+ * SystemC give the same weights, WTA decisions, accuracy and spike counters, and
+ * chip and SystemC the same result file to the byte (cycles, flits, energy); a
+ * sweep's points are the same on golden and chip (SystemC elaborates one chip per
+ * process, so it refuses sweeps, and says so). The NoC alone has no golden model:
+ * chip and SystemC agree on its table (test_systemc). A tiny noise set on the real workloads/mnist.yaml
+ * network and chip; runs from the repository root. */
+#include "check.h"
+#include "noise_set.h"
+#include "proc.h"
+
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+static char bin[1024];
+static char repo[1024];
+static char tmpdir[256];
+static char cfg_path[600], ckpt[600];
+
+static const char *const engines[] = { "golden", "chip", "systemc" };
+#define N_ENGINES 3
+
+/* Runs the binary with the given arguments (NULL-terminated); stdout discarded. */
+static struct result run(const char *arg, ...)
+{
+    char cmd[8192] = "", err[600];
+    quote(cmd, sizeof cmd, bin);
+    va_list ap;
+    va_start(ap, arg);
+    quote_args(cmd, sizeof cmd, arg, ap);
+    va_end(ap);
+    path_in(err, sizeof err, tmpdir, "stderr");
+    return run_captured(cmd, "/dev/null", err);
+}
+
+/* The text of the value of "key" in a result file: from the key to the end of its
+ * object (or line, for a scalar). Allocated; "" when absent. */
+static char *value_of(const char *json, const char *key)
+{
+    char k[128];
+    snprintf(k, sizeof k, "\"%s\":", key);
+    const char *p = strstr(json, k);
+    if (!p) return strdup("");
+    const char *e = p + strlen(k);
+    while (*e == ' ') e++;
+    if (*e == '{') {
+        int depth = 0;
+        for (; *e; e++) {
+            depth += *e == '{';
+            depth -= *e == '}';
+            if (!depth) { e++; break; }
+        }
+    } else {
+        e = strchr(e, '\n');
+        if (!e) e = p + strlen(p);
+    }
+    return strndup(p, (size_t)(e - p));
+}
+
+/* The file without its "engine" line: what must be equal between chip and SystemC. */
+static char *body_of(const char *path)
+{
+    char *s = file_text_or_empty(path);
+    char *p = strstr(s, "\"engine\":");
+    if (p) {
+        char *q = strchr(p, '\n');
+        if (q) memmove(p, q + 1, strlen(q + 1) + 1);
+    }
+    return s;
+}
+
+/* Requires the same value of each key in the result files of every engine. */
+static void same_values(const char *what, char paths[N_ENGINES][600], const char *const *keys)
+{
+    char *text[N_ENGINES];
+    for (int e = 0; e < N_ENGINES; e++) text[e] = file_text_or_empty(paths[e]);
+    for (const char *const *k = keys; *k; k++) {
+        char *want = value_of(text[0], *k);
+        CHECK(*want, "%s: the golden result has no \"%s\"", what, *k);
+        for (int e = 1; e < N_ENGINES; e++) {
+            char *got = value_of(text[e], *k);
+            CHECK(!strcmp(want, got), "%s: \"%s\" differs: golden %.300s, %s %.300s", what, *k, want, engines[e], got);
+            free(got);
+        }
+        free(want);
+    }
+    for (int e = 0; e < N_ENGINES; e++) free(text[e]);
+    char *chip = body_of(paths[1]), *sc = body_of(paths[2]);
+    CHECK(*chip && !strcmp(chip, sc), "%s: the chip and SystemC result files differ", what);
+    free(chip);
+    free(sc);
+}
+
+static void train_is_the_same_on_every_engine(void)
+{
+    char out[N_ENGINES][600];
+    for (int e = 0; e < N_ENGINES; e++) {
+        char name[64];
+        snprintf(name, sizeof name, "train-%s.json", engines[e]);
+        path_in(out[e], sizeof out[e], tmpdir, name);
+        struct result r = run("train", cfg_path, "--engine", engines[e], "--quiet", "--out", out[e], NULL);
+        CHECK(r.code == 0, "train --engine %s: exit %d: %.300s", engines[e], r.code, r.err);
+        result_free(&r);
+    }
+    static const char *const keys[] = { "weights_sha256", "accuracy", "counters", "epochs", NULL };
+    same_values("train", out, keys);
+}
+
+static void infer_evaluates_the_checkpoint_on_every_engine(void)
+{
+    char trained[600], out[N_ENGINES][600];
+    path_in(trained, sizeof trained, tmpdir, "trained.json");
+    struct result r = run("train", cfg_path, "--quiet", "--checkpoint", ckpt, "--out", trained, NULL);
+    CHECK(r.code == 0, "train: exit %d: %.300s", r.code, r.err);
+    result_free(&r);
+    for (int e = 0; e < N_ENGINES; e++) {
+        char name[64];
+        snprintf(name, sizeof name, "infer-%s.json", engines[e]);
+        path_in(out[e], sizeof out[e], tmpdir, name);
+        r = run("infer", cfg_path, "--engine", engines[e], "--quiet", "--checkpoint", ckpt, "--out", out[e], NULL);
+        CHECK(r.code == 0, "infer --engine %s: exit %d: %.300s", engines[e], r.code, r.err);
+        result_free(&r);
+    }
+    static const char *const keys[] = { "weights_sha256", "accuracy", "counters", NULL };
+    same_values("infer", out, keys);
+    /* The evaluation that ended training saw the same weights and streams: every
+     * engine's inference must reproduce its test accuracy. */
+    char *t = file_text_or_empty(trained);
+    char *want = value_of(t, "test_wta");
+    for (int e = 0; e < N_ENGINES; e++) {
+        char *i = file_text_or_empty(out[e]);
+        char *got = value_of(i, "test_wta");
+        CHECK(*want && !strcmp(want, got), "infer --engine %s: %s, the trained run's evaluation %s", engines[e], got,
+              want);
+        free(got);
+        free(i);
+    }
+    free(want);
+    free(t);
+}
+
+static void a_sweep_point_is_the_same_on_golden_and_chip(void)
+{
+    enum { N_SWEEP = 2 };       /* golden, chip */
+    char sweep[600], csv[N_SWEEP][600];
+    path_in(sweep, sizeof sweep, tmpdir, "sweep.yaml");
+    write_file(sweep, "name: engines\nconfig: '%s'\naxes:\n  - training.T: [4, 8]\nplot:\n  x: training.T\n", cfg_path);
+    char *text[N_SWEEP];
+    for (int e = 0; e < N_SWEEP; e++) {
+        char name[64];
+        snprintf(name, sizeof name, "sweep-%s.csv", engines[e]);
+        path_in(csv[e], sizeof csv[e], tmpdir, name);
+        struct result r = run("sweep", sweep, "--engine", engines[e], "--quiet", "--csv", csv[e], NULL);
+        CHECK(r.code == 0, "sweep --engine %s: exit %d: %.300s", engines[e], r.code, r.err);
+        result_free(&r);
+        text[e] = file_text_or_empty(csv[e]);
+    }
+    /* Golden has no energy columns: compare the columns it has, by name. */
+    const char *cols[] = { "test_wta", "test_rate", "train_wta", "weights_sha256" };
+    for (size_t c = 0; c < sizeof cols / sizeof *cols; c++) {
+        char want[2][256] = { "", "" };
+        for (int e = 0; e < N_SWEEP; e++) {
+            /* column index in this file's header, then its value in rows 1 and 2 */
+            char *s = text[e], *nl = strchr(s, '\n');
+            int idx = -1, i = 0;
+            for (char *p = s; nl && p < nl; i++) {
+                size_t len = strcspn(p, ",\n");
+                if (len == strlen(cols[c]) && !strncmp(p, cols[c], len)) idx = i;
+                p += len + (p[len] == ',');
+                if (p[-1] != ',') break;
+            }
+            CHECK(idx >= 0, "sweep --engine %s: no column %s", engines[e], cols[c]);
+            char *row = nl ? nl + 1 : s;
+            for (int k = 0; k < 2 && idx >= 0 && *row; k++) {
+                char *p = row;
+                for (int j = 0; j < idx && p; j++) p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL;
+                char v[256] = "";
+                if (p) snprintf(v, sizeof v, "%.*s", (int)strcspn(p, ",\n"), p);
+                if (e == 0) snprintf(want[k], sizeof want[k], "%s", v);
+                else CHECK(!strcmp(want[k], v), "sweep point %d, %s: golden '%s', %s '%s'", k, cols[c], want[k],
+                           engines[e], v);
+                row = strchr(row, '\n') ? strchr(row, '\n') + 1 : row + strlen(row);
+            }
+        }
+    }
+    for (int e = 0; e < N_SWEEP; e++) free(text[e]);
+    struct result r = run("sweep", sweep, "--engine", "systemc", "--quiet", NULL);
+    CHECK(r.code == 2 && strstr(r.err, "--engine systemc"), "sweep --engine systemc: exit %d: %.300s", r.code, r.err);
+    result_free(&r);
+}
+
+int main(void)
+{
+    const char *b = getenv("SSNNSIM");
+    snprintf(bin, sizeof bin, "%s", b ? b : "build/ssnnsim");
+    if (!getcwd(repo, sizeof repo)) return 2;
+    scratch_make(tmpdir, sizeof tmpdir, "engines");
+    char img[600], lab[600], err[300];
+    path_in(img, sizeof img, tmpdir, "img.idx");
+    path_in(lab, sizeof lab, tmpdir, "lab.idx");
+    if (noise_set_write(img, lab, 20, 7, 1, err, sizeof err)) {
+        printf("FAIL test_engines: %s\n", err);
+        return 1;
+    }
+    path_in(cfg_path, sizeof cfg_path, tmpdir, "run.yaml");
+    path_in(ckpt, sizeof ckpt, tmpdir, "run.ckpt");
+    noise_set_config(cfg_path, repo, img, lab,
+                     "training:\n  epochs: 1\n  samples: 6\n  test_samples: 5\n  T: 8\n  T_test: 8\n");
+    RUN(train_is_the_same_on_every_engine);
+    RUN(infer_evaluates_the_checkpoint_on_every_engine);
+    RUN(a_sweep_point_is_the_same_on_golden_and_chip);
+    scratch_remove(tmpdir);
+    CHECK_DONE();
+}
