@@ -574,7 +574,9 @@ int chip_infer_wta(struct chip *c, struct ssnn_streams *st, const uint8_t *pixel
     move_streams(c, &c->saved, 1);
     chip_totals(c, &after);
     add_u64(&c->infer, &after, &before, sizeof after, 1);
-    c->infer.sc.samples++;      /* ssnn_infer_wta counts its samples too */
+    /* ssnn_infer_wta counts its samples too; partitioned, the output core's rank does. */
+    int out_k = (int)(c->output - c->cores);
+    if (out_k >= c->k_lo && out_k < c->k_hi) c->infer.sc.samples++;
     c->infer.chip.step_cycles_min = saved_chip.step_cycles_min;
     c->infer.chip.step_cycles_max = saved_chip.step_cycles_max;
     park_counters(c, 0);

@@ -579,14 +579,17 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
         correct0 = c.correct_in_epoch;
         ann_correct0 = c.ann_correct_in_epoch;
         checkpoint_free(&c);
-        if (start_epoch >= t->epochs) {
-            fprintf(stderr, "ssnnsim: --resume %s: the checkpoint has %d epoch%s done and training.epochs is %d: "
-                    "nothing to train (ask for more with --epochs N > %d, or evaluate it with `ssnnsim infer "
-                    "--checkpoint %s`)\n", o->resume, start_epoch, start_epoch == 1 ? "" : "s", t->epochs,
-                    start_epoch, o->resume);
+        if (start_epoch > t->epochs) {
+            fprintf(stderr, "ssnnsim: --resume %s: the checkpoint has %d epochs done and training.epochs is %d: "
+                    "it would train nothing (ask for more with --epochs N > %d, or evaluate it with `ssnnsim infer "
+                    "--checkpoint %s`)\n", o->resume, start_epoch, t->epochs, start_epoch, o->resume);
             run_free(&r);
             return 2;
         }
+        /* A run stopped after its last checkpoint: finish it (the result file), train nothing. */
+        if (start_epoch == t->epochs && !o->quiet)
+            fprintf(stderr, "ssnnsim: %s has all %d epochs done: nothing left to train, writing its result\n",
+                    o->resume, start_epoch);
         if (!o->quiet)
             fprintf(stderr, "resumed %s at epoch %d, sample %llu\n", o->resume, start_epoch + 1,
                     (unsigned long long)start_sample);

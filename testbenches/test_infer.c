@@ -2,7 +2,7 @@
  * the evaluation did (its counters, cycles and energy, and which checkpoint it
  * read); a checkpoint is refused naming the one setting that differs, and infer
  * looks only at the settings that say what the weights are (not --samples, the
- * epochs or the rates); a resume with nothing left to train is refused; one
+ * epochs or the rates); a resume with fewer epochs than done is refused (with as many: it says so); one
  * SIGTERM stops the test pass after the sample in hand, on train and on infer.
  * A tiny noise set on workloads/mnist.yaml; runs from the repository root. */
 #include "check.h"
@@ -84,13 +84,26 @@ static void a_checkpoint_is_refused_naming_the_setting(void)
     result_free(&r);
 }
 
-static void a_resume_with_nothing_to_train_is_refused(void)
+static void a_resume_with_fewer_epochs_than_done_is_refused(void)
 {
     char out[600];
     path_in(out, sizeof out, tmpdir, "nothing.json");
     struct result r = run("train", cfg_path, "--quiet", "--resume", ckpt, "--epochs", "1", "--out", out, NULL);
-    CHECK(r.code == 2 && strstr(r.err, "1 epoch done") && strstr(r.err, "nothing to train"),
-          "resume of a 1-epoch checkpoint with --epochs 1: exit %d: %.300s", r.code, r.err);
+    CHECK(r.code == 0 && exists(out), "resume of a finished 1-epoch run: exit %d: %.300s", r.code, r.err);
+    result_free(&r);
+    r = run("train", cfg_path, "--resume", ckpt, "--epochs", "1", "--out", out, NULL);
+    CHECK(r.code == 0 && strstr(r.err, "nothing left to train"), "it says nothing: %.300s", r.err);
+    result_free(&r);
+    unlink(out);
+    /* Fewer epochs than the checkpoint has: a mistake, not a finished run. */
+    char two[600];
+    path_in(two, sizeof two, tmpdir, "two.ckpt");
+    r = run("train", cfg_path, "--quiet", "--resume", ckpt, "--epochs", "2", "--checkpoint", two, NULL);
+    CHECK(r.code == 0, "training a second epoch: exit %d: %.300s", r.code, r.err);
+    result_free(&r);
+    r = run("train", cfg_path, "--quiet", "--resume", two, "--epochs", "1", "--out", out, NULL);
+    CHECK(r.code == 2 && strstr(r.err, "2 epochs done") && strstr(r.err, "train nothing"),
+          "resume of a 2-epoch checkpoint with --epochs 1: exit %d: %.300s", r.code, r.err);
     CHECK(!exists(out), "the refused run wrote %s", out);
     result_free(&r);
 }
@@ -197,7 +210,7 @@ int main(void)
     RUN(infer_result_holds_only_what_infer_did);
     RUN(infer_ignores_how_the_weights_were_reached);
     RUN(a_checkpoint_is_refused_naming_the_setting);
-    RUN(a_resume_with_nothing_to_train_is_refused);
+    RUN(a_resume_with_fewer_epochs_than_done_is_refused);
     RUN(one_signal_stops_the_test_pass);
     scratch_remove(tmpdir);
     CHECK_DONE();
