@@ -3,8 +3,10 @@
  * or usage. Options that set config keys (--seed, --epochs, ...) become --set
  * overrides, so they are validated exactly like the YAML. */
 #include "config.h"
+#include "energy.h"
 #include "mpi_world.h"
 #include "noc.h"
+#include "output_path.h"
 #include "sweep.h"
 #include "train.h"
 
@@ -195,6 +197,69 @@ static int too_many_overrides(const struct command *cmd, int id)
     return 2;
 }
 
+/* A file the run writes, made ready (output_path.h) with the files written beside
+ * it; named by its option, or by its config key where the file set it. 0 or 2. */
+static int prepare_output(const struct command *cmd, const struct config *cfg, const char *option, const char *key,
+                          const char *path, const char *beside1, const char *beside2)
+{
+    char why[600], named[1200];
+    if (option) snprintf(named, sizeof named, "ssnnsim %s: %s %s", cmd->name, option, path);
+    else {
+        char where[400];
+        snprintf(named, sizeof named, "%s: %s: '%s'", config_where(cfg, key, where, sizeof where), key, path);
+    }
+    if (output_path_prepare(path, why, sizeof why)) {
+        fprintf(stderr, "%s: %s\n", named, why);
+        return 2;
+    }
+    const char *beside[2] = { beside1, beside2 };
+    for (int i = 0; i < 2; i++)
+        if (beside[i] && output_path_prepare(beside[i], why, sizeof why)) {
+            fprintf(stderr, "%s: %s (written beside it): %s\n", named, beside[i], why);
+            return 2;
+        }
+    return 0;
+}
+
+/* Every file the command will write, checked before any data is read or any run
+ * starts (cfg is NULL for sweep, whose table is all it writes). Rank 0 alone
+ * writes, so it alone checks; the other ranks stop with it. 0 or 2. */
+static int prepare_outputs(const struct command *cmd, const struct config *cfg, const struct run_opts *ro,
+                           const char *csv, int waves_option)
+{
+    int64_t rc = 0;
+    int chip = strcmp(ro->engine, "golden") != 0;
+    char b1[1100], b2[1100];
+    if (world_rank() == 0) {
+        if (csv) {
+            const char *pareto = !strcmp(cmd->name, "sweep") && !strcmp(ro->engine, "chip")
+                                     ? output_path_beside(csv, ".csv", ".pareto.csv", b2, sizeof b2)
+                                     : NULL;
+            rc = prepare_output(cmd, cfg, "--csv", NULL, csv, output_path_beside(csv, ".csv", ".png", b1, sizeof b1),
+                                pareto);
+        }
+        if (!rc && ro->out)
+            rc = prepare_output(cmd, cfg, "--out", NULL, ro->out,
+                                chip ? energy_csv_path(ro->out, b1, sizeof b1) : NULL, NULL);
+        if (!rc && !strcmp(cmd->name, "train")) {
+            if (ro->checkpoint) rc = prepare_output(cmd, cfg, "--checkpoint", NULL, ro->checkpoint, NULL, NULL);
+            else if (cfg->training.checkpoint[0])
+                rc = prepare_output(cmd, cfg, NULL, "training.checkpoint", cfg->training.checkpoint, NULL, NULL);
+        }
+        /* Only the engines that dump take it (the golden one refuses it); the save
+         * file replaces the .fst or .vcd the schema requires, and SystemC writes none. */
+        if (!rc && ro->waves && (chip || !strcmp(cmd->name, "noc"))) {
+            const char *ext = ro->waves + strlen(ro->waves) - 4;
+            rc = prepare_output(cmd, cfg, waves_option ? "--waves" : NULL, "waves.file", ro->waves,
+                                strcmp(ro->engine, "systemc") ? output_path_beside(ro->waves, ext, ".gtkw", b1, sizeof b1)
+                                                              : NULL,
+                                NULL);
+        }
+    }
+    world_max_i64(&rc, 1);
+    return (int)rc;
+}
+
 static int run(int argc, char **argv)
 {
     if (argc < 2) {
@@ -224,6 +289,7 @@ static int run(int argc, char **argv)
     int n_sets = 0;
     struct run_opts ro = { .engine = cmd->engines[0] };
     const char *csv = NULL;
+    int waves_option = 0;       /* --waves given: waves.file came from it */
     optind = 2;
     int c;
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -256,6 +322,7 @@ static int run(int argc, char **argv)
             const char *colon = strchr(optarg, ':');
             int split = colon && (c == O_WAVE_SAMPLES || c == O_WAVE_CYCLES);
             if (c == O_WAVES) {
+                waves_option = 1;
                 /* Single-quoted YAML, so that any file name stays a string. */
                 size_t k = (size_t)snprintf(one, sizeof one, "waves.file='");
                 for (const char *q = optarg; *q && k + 3 < sizeof one; q++) {
@@ -331,12 +398,18 @@ static int run(int argc, char **argv)
         ro.mute = ro.quiet = 1;
         ro.out = NULL;
     }
+    char err[1024], table[1024];
     if (!strcmp(cmd->name, "sweep")) {
+        if (!csv && sweep_table_path(path, table, sizeof table, err, sizeof err)) {
+            fprintf(stderr, "%s\n", err);
+            return 2;
+        }
+        if (!csv) csv = table;
+        if (prepare_outputs(cmd, NULL, &ro, csv, 0)) return 2;
         return sweep_command(path, sets, n_sets, csv, &ro);
     }
 
     static struct config cfg;
-    char err[1024];
     if (config_load(path, sets, n_sets, &cfg, err, sizeof err)) {
         fprintf(stderr, "%s\n", err);
         return 2;
@@ -349,6 +422,14 @@ static int run(int argc, char **argv)
     ro.wave_sel.samples = wc->samples;
     ro.wave_sel.cycle_first = (uint64_t)wc->cycle_first;
     ro.wave_sel.cycle_last = (uint64_t)wc->cycle_last;
+    if (!strcmp(cmd->name, "noc")) {
+        if (noc_check_config(&cfg, err, sizeof err)) {     /* a refused config makes no directory */
+            fprintf(stderr, "%s\n", err);
+            return 2;
+        }
+        if (!csv) csv = noc_table_path(&cfg, table, sizeof table);
+    }
+    if (prepare_outputs(cmd, &cfg, &ro, csv, waves_option)) return 2;
     if (!strcmp(cmd->name, "train")) return train_command(&cfg, &ro);
     if (!strcmp(cmd->name, "noc")) return noc_command(&cfg, &ro, csv);
     return infer_command(&cfg, &ro);

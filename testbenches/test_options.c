@@ -2,13 +2,18 @@
  * (SSNNSIM, set by tools/run-tests; default build/ssnnsim) from the repository
  * root. A command refuses, with exit 2 and one line naming it, every option it
  * does not use (one silently ignored made `sweep --out` write nothing), and its
- * --help lists exactly the options it takes. */
+ * --help lists exactly the options it takes. Every file a command writes is
+ * made ready before any work: its directory is created when missing, and one
+ * that cannot be written is refused at once with exit 2, not after hours of
+ * training. */
 #include "check.h"
 #include "noise_set.h"
 #include "proc.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char bin[1024];
@@ -17,6 +22,10 @@ static char tmpdir[256];
 static char cfg_path[600];      /* a valid workload on the tiny noise set */
 static char noc_path[600];      /* the same with a 3x4 mesh and one short rate point for noc */
 static char scratch_csv[600];   /* a table no check reads: noc and sweep never write into results/ */
+static char nodata_path[600];   /* tiny.yaml with a training set that does not exist */
+static char nodata_sweep[600];  /* a sweep over nodata.yaml */
+static char blocker[600];       /* a regular file: nothing can be created below it */
+static char missing_images[600];
 
 /* Every option of any command, with an argument that would be valid. */
 static const struct { const char *name, *arg; } all_options[] = {
@@ -209,6 +218,114 @@ static void too_many_overrides_names_the_option_and_the_limit(void)
     result_free(&r);
 }
 
+/* ---- output files ---------------------------------------------------------- */
+
+static void outputs_in_missing_directories_are_created_and_written(void)
+{
+    char out[600], ckpt[600], dump[600], gtkw[600], table[600], json[600], sweep_csv[600];
+    path_in(out, sizeof out, tmpdir, "made/for/it/run.json");
+    path_in(ckpt, sizeof ckpt, tmpdir, "ckpts/run.ckpt");
+    path_in(dump, sizeof dump, tmpdir, "dumps/run.vcd");
+    path_in(gtkw, sizeof gtkw, tmpdir, "dumps/run.gtkw");
+    struct result r = run("train", cfg_path, "--quiet", "--engine", "chip", "--samples", "2", "--test-samples", "2",
+                          "--out", out, "--checkpoint", ckpt, "--waves", dump, "--wave-samples", "1", NULL);
+    CHECK(r.code == 0, "train: exit %d, stderr: %.300s", r.code, r.err);
+    CHECK(exists(out) && exists(ckpt) && exists(dump) && exists(gtkw), "out %d checkpoint %d dump %d save file %d",
+          exists(out), exists(ckpt), exists(dump), exists(gtkw));
+    result_free(&r);
+    path_in(table, sizeof table, tmpdir, "tables/noc.csv");
+    path_in(json, sizeof json, tmpdir, "jsons/noc.json");
+    r = run("noc", noc_path, "--quiet", "--csv", table, "--out", json, NULL);
+    CHECK(r.code == 0, "noc: exit %d, stderr: %.300s", r.code, r.err);
+    CHECK(exists(table) && exists(json), "noc: table %d, result %d", exists(table), exists(json));
+    result_free(&r);
+    char sweep[600];
+    path_in(sweep, sizeof sweep, tmpdir, "tiny-sweep.yaml");
+    write_file(sweep, "name: tiny\nconfig: '%s'\naxes:\n  - { training.T: [1, 2] }\n", cfg_path);
+    path_in(sweep_csv, sizeof sweep_csv, tmpdir, "sweeps/tiny.csv");
+    r = run("sweep", sweep, "--quiet", "--samples", "4", "--test-samples", "4", "--csv", sweep_csv, NULL);
+    CHECK(r.code == 0 && exists(sweep_csv), "sweep: exit %d, table %d, stderr: %.300s", r.code, exists(sweep_csv),
+          r.err);
+    result_free(&r);
+}
+
+/* Nothing can be created below a regular file, nor in /proc, root or not. The
+ * workload's training set does not exist, so a refusal that came after the data
+ * were read would name the data instead. */
+static void an_output_that_cannot_be_written_is_refused_before_any_work(void)
+{
+    char below[600], dump[600], table[600], want[1400];
+    path_in(below, sizeof below, tmpdir, "blocker/out.json");
+    path_in(dump, sizeof dump, tmpdir, "blocker/run.vcd");
+    path_in(table, sizeof table, tmpdir, "blocker/t.csv");
+    const struct { const char *command, *config, *option, *path, *before[2]; } cases[] = {
+        { "train", nodata_path, "--out", below, { NULL, NULL } },
+        { "train", nodata_path, "--checkpoint", below, { NULL, NULL } },
+        { "train", nodata_path, "--waves", dump, { "--engine", "chip" } },
+        { "infer", nodata_path, "--out", below, { "--checkpoint", "absent.ckpt" } },
+        { "noc", noc_path, "--out", below, { "--csv", scratch_csv } },
+        { "noc", noc_path, "--csv", table, { NULL, NULL } },
+        { "sweep", nodata_sweep, "--csv", table, { NULL, NULL } },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *const *b = cases[i].before;
+        struct result r = b[0] ? run(cases[i].command, cases[i].config, "--quiet", b[0], b[1], cases[i].option,
+                                     cases[i].path, NULL)
+                               : run(cases[i].command, cases[i].config, "--quiet", cases[i].option, cases[i].path, NULL);
+        snprintf(want, sizeof want, "ssnnsim %s: %s %s: %s is not a directory\n", cases[i].command, cases[i].option,
+                 cases[i].path, blocker);
+        CHECK(r.code == 2 && !strcmp(r.err, want), "%s %s %s: exit %d, stderr: %.400s", cases[i].command,
+              cases[i].option, cases[i].path, r.code, r.err);
+        result_free(&r);
+    }
+    /* Set in the config: named by its key, at the position that set it. */
+    char set[700];
+    snprintf(set, sizeof set, "training.checkpoint=%s", below);
+    struct result r = run("train", nodata_path, "--quiet", "--set", set, NULL);
+    snprintf(want, sizeof want, "--set:1:21: training.checkpoint: '%s': %s is not a directory\n", below, blocker);
+    CHECK(r.code == 2 && !strcmp(r.err, want), "training.checkpoint: exit %d, stderr: %.400s", r.code, r.err);
+    result_free(&r);
+    r = run("train", nodata_path, "--quiet", "--out", "/proc/ssnnsim-test.json", NULL);
+    CHECK(r.code == 2 && starts_with(r.err, "ssnnsim train: --out /proc/ssnnsim-test.json: cannot create a file in /proc: ")
+          && lines(r.err) == 1, "/proc: exit %d, stderr: %.400s", r.code, r.err);
+    result_free(&r);
+}
+
+/* A directory or a FIFO (any device: /dev/full, /dev/null) is not a place for a
+ * result: renaming the result over it replaced the FIFO with a regular file. */
+static void a_directory_or_a_fifo_is_not_an_output(void)
+{
+    char dir[600], fifo[600], energy[600], out[600], want[1400];
+    path_in(dir, sizeof dir, tmpdir, "a-directory");
+    path_in(fifo, sizeof fifo, tmpdir, "a-fifo");
+    if (mkdir(dir, 0755) || mkfifo(fifo, 0644)) {
+        printf("fixture: %s\n", strerror(errno));
+        exit(2);
+    }
+    struct result r = run("train", cfg_path, "--quiet", "--out", dir, NULL);
+    snprintf(want, sizeof want, "ssnnsim train: --out %s: is a directory\n", dir);
+    CHECK(r.code == 2 && !strcmp(r.err, want), "directory: exit %d, stderr: %.400s", r.code, r.err);
+    result_free(&r);
+    r = run("train", cfg_path, "--quiet", "--out", fifo, NULL);
+    snprintf(want, sizeof want, "ssnnsim train: --out %s: is a FIFO, not a regular file", fifo);
+    CHECK(r.code == 2 && starts_with(r.err, want) && lines(r.err) == 1, "FIFO: exit %d, stderr: %.400s", r.code, r.err);
+    struct stat st;
+    CHECK(stat(fifo, &st) == 0 && S_ISFIFO(st.st_mode), "%s is no longer a FIFO", fifo);
+    result_free(&r);
+    /* The energy table the chip engines write beside --out. */
+    path_in(energy, sizeof energy, tmpdir, "chip.energy.csv");
+    path_in(out, sizeof out, tmpdir, "chip.json");
+    if (mkdir(energy, 0755)) {
+        printf("fixture: %s\n", strerror(errno));
+        exit(2);
+    }
+    r = run("train", cfg_path, "--quiet", "--engine", "chip", "--out", out, NULL);
+    snprintf(want, sizeof want, "ssnnsim train: --out %s: %s (written beside it): is a directory\n", out, energy);
+    CHECK(r.code == 2 && !strcmp(r.err, want) && !exists(out), "energy table: exit %d, out %d, stderr: %.400s", r.code,
+          exists(out), r.err);
+    result_free(&r);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 int main(void)
@@ -240,6 +357,13 @@ int main(void)
     write_file(noc_path, "extends: '%s'\nchip:\n  mesh_x: 3\nnoc:\n  rates: [0.3]\n  warmup_cycles: 100\n"
                "  measure_cycles: 300\n", cfg_path);
     path_in(scratch_csv, sizeof scratch_csv, tmpdir, "scratch.csv");
+    path_in(missing_images, sizeof missing_images, tmpdir, "missing-images.idx");
+    path_in(nodata_path, sizeof nodata_path, tmpdir, "nodata.yaml");
+    write_file(nodata_path, "extends: '%s'\ndataset:\n  train_images: '%s'\n", cfg_path, missing_images);
+    path_in(nodata_sweep, sizeof nodata_sweep, tmpdir, "nodata-sweep.yaml");
+    write_file(nodata_sweep, "config: '%s'\naxes:\n  - { training.T: [1, 2] }\n", nodata_path);
+    path_in(blocker, sizeof blocker, tmpdir, "blocker");
+    write_file(blocker, "a file, not a directory\n");
 
     RUN(every_command_refuses_the_options_it_does_not_take);
     RUN(help_lists_exactly_the_options_a_command_takes);
@@ -247,6 +371,9 @@ int main(void)
     RUN(noc_seed_sets_the_traffic_seed);
     RUN(an_empty_file_name_is_a_usage_error);
     RUN(too_many_overrides_names_the_option_and_the_limit);
+    RUN(outputs_in_missing_directories_are_created_and_written);
+    RUN(an_output_that_cannot_be_written_is_refused_before_any_work);
+    RUN(a_directory_or_a_fifo_is_not_an_output);
 
     char rm[400];
     snprintf(rm, sizeof rm, "rm -rf '%s'", tmpdir);
