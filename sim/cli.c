@@ -3,8 +3,10 @@
  * or usage. Options that set config keys (--seed, --epochs, ...) become --set
  * overrides, so they are validated exactly like the YAML. */
 #include "config.h"
+#include "energy.h"
 #include "mpi_world.h"
 #include "noc.h"
+#include "output_path.h"
 #include "sweep.h"
 #include "train.h"
 
@@ -16,25 +18,153 @@
 #define SSNNSIM_VERSION "0.1.0"
 #define MAX_SETS 256
 
+enum option_id { O_ENGINE = 256, O_CHECK, O_RESUME, O_CHECKPOINT, O_OUT, O_CSV, O_SET, O_SEED, O_EPOCHS, O_SAMPLES,
+                 O_TEST_SAMPLES, O_WAVES, O_WAVE_CORES, O_WAVE_NEURONS, O_WAVE_SAMPLES, O_WAVE_CYCLES, O_QUIET, O_HELP };
+
+/* Every option of any command, for getopt; each command then takes or refuses it. */
+static const struct option options[] = {
+    { "engine", required_argument, NULL, O_ENGINE },
+    { "check", no_argument, NULL, O_CHECK },
+    { "resume", required_argument, NULL, O_RESUME },
+    { "checkpoint", required_argument, NULL, O_CHECKPOINT },
+    { "out", required_argument, NULL, O_OUT },
+    { "csv", required_argument, NULL, O_CSV },
+    { "set", required_argument, NULL, O_SET },
+    { "seed", required_argument, NULL, O_SEED },
+    { "epochs", required_argument, NULL, O_EPOCHS },
+    { "samples", required_argument, NULL, O_SAMPLES },
+    { "test-samples", required_argument, NULL, O_TEST_SAMPLES },
+    { "waves", required_argument, NULL, O_WAVES },
+    { "wave-cores", required_argument, NULL, O_WAVE_CORES },
+    { "wave-neurons", required_argument, NULL, O_WAVE_NEURONS },
+    { "wave-samples", required_argument, NULL, O_WAVE_SAMPLES },
+    { "wave-cycles", required_argument, NULL, O_WAVE_CYCLES },
+    { "quiet", no_argument, NULL, O_QUIET },
+    { "help", no_argument, NULL, O_HELP },
+    { NULL, 0, NULL, 0 },
+};
+
+/* An option as one command sees it: the lines `CMD --help` shows for it, or, for
+ * an option the command does not take, why (a refused option is a usage error:
+ * silently ignoring one made `sweep --out` write nothing). */
+struct command_option {
+    int id;
+    const char *help;       /* NULL: refused */
+    const char *why_not;
+};
+#define TAKES(id, help) { id, help, NULL }
+#define REFUSES(id, why) { id, NULL, why }
+
+#define H_ENGINE                                                                                            \
+    "  --engine NAME       golden (the bit-defining model), chip (cycle-level, counts cycles and flits)\n" \
+    "                      or systemc (the same chip as SystemC modules; chip.rtl swaps in RTL routers)\n"
+#define H_CHECK "  --check             chip engines: assert that no flit is left in flight at any step boundary\n"
+#define H_OUT "  --out FILE          write the result JSON (chip engines: FILE.energy.csv beside it)\n"
+#define H_SET "  --set KEY=VALUE     override any config key (dotted), repeatable\n"
+#define H_SEED "  --seed N            training.seed\n"
+#define H_EPOCHS "  --epochs N          training.epochs\n"
+#define H_SAMPLES "  --samples N         use only the first N training samples\n"
+#define H_TEST_SAMPLES "  --test-samples N    use only the first N test samples\n"
+#define H_WAVES                                                                                             \
+    "  --waves FILE        chip engine: write waveforms (.fst or .vcd) and FILE.gtkw for GTKWave;\n"       \
+    "                      systemc: an sc_trace VCD (.vcd) with the same signal names\n"
+#define H_WAVE_CORES "  --wave-cores LIST   cores to dump: all or indices, e.g. 0,4,6\n"
+#define H_WAVE_NEURONS "  --wave-neurons N    first N neurons of each dumped core (output core: all)\n"
+#define H_WAVE_SAMPLES "  --wave-samples [A:]N  dump N samples from A (0 = all)\n"
+#define H_WAVE_CYCLES                                                                                       \
+    "  --wave-cycles A[:B] only cycles A..B\n"                                                             \
+    "                      (the --wave* options set waves.file, .cores, ...: defaults in the workload's waves section)\n"
+#define H_QUIET "  --quiet             no progress output\n"
+#define H_HELP "  --help              this text\n"
+
+#define WHY_TRAIN_CSV "train writes its result with --out"
+#define WHY_SWEEP_WAVES "one run, one dump: dump a point with ssnnsim train"
+#define WHY_NOC_TRAINS "the NoC alone trains nothing"
+#define WHY_NOC_DATA "the NoC alone runs synthetic traffic, no dataset"
+
 struct command {
     const char *name;
     const char *summary;
-    const char *usage;      /* command-specific options */
+    const char *intro;      /* before the options in --help, or "" */
+    const char *engines[4]; /* the --engine values it runs (NULL-ended), the default first */
+    const char *why_not_engine; /* for the others */
+    const char *seed_key;   /* what --seed sets */
+    struct command_option options[24];  /* ended by id 0 */
 };
 
 static const struct command commands[] = {
-    { "train", "train SSNN-BP (and the float ANN baseline) and evaluate it",
-      "  --resume CKPT       continue from a checkpoint (identical final weights)\n"
-      "  --checkpoint FILE   write a checkpoint after every epoch (default: training.checkpoint)\n" },
-    { "infer", "evaluate a checkpoint on the test set (WTA and rate read-outs)",
-      "  --checkpoint FILE   the checkpoint to evaluate (required)\n" },
+    { "train", "train SSNN-BP (and the float ANN baseline) and evaluate it", "",
+      { "golden", "chip", "systemc", NULL }, NULL, "training.seed",
+      { TAKES(O_ENGINE, H_ENGINE), TAKES(O_CHECK, H_CHECK),
+        TAKES(O_RESUME, "  --resume CKPT       continue from a checkpoint (identical final weights)\n"),
+        TAKES(O_CHECKPOINT, "  --checkpoint FILE   write a checkpoint after every epoch (default: training.checkpoint)\n"),
+        TAKES(O_OUT, H_OUT), REFUSES(O_CSV, WHY_TRAIN_CSV),
+        TAKES(O_SET, H_SET), TAKES(O_SEED, H_SEED), TAKES(O_EPOCHS, H_EPOCHS), TAKES(O_SAMPLES, H_SAMPLES),
+        TAKES(O_TEST_SAMPLES, H_TEST_SAMPLES), TAKES(O_WAVES, H_WAVES), TAKES(O_WAVE_CORES, H_WAVE_CORES),
+        TAKES(O_WAVE_NEURONS, H_WAVE_NEURONS), TAKES(O_WAVE_SAMPLES, H_WAVE_SAMPLES),
+        TAKES(O_WAVE_CYCLES, H_WAVE_CYCLES), TAKES(O_QUIET, H_QUIET), TAKES(O_HELP, H_HELP) } },
+    { "infer", "evaluate a checkpoint on the test set (WTA and rate read-outs)", "",
+      { "golden", "chip", "systemc", NULL }, NULL, "training.seed",
+      { TAKES(O_ENGINE, H_ENGINE), TAKES(O_CHECK, H_CHECK),
+        REFUSES(O_RESUME, "infer reads the checkpoint to evaluate from --checkpoint"),
+        TAKES(O_CHECKPOINT, "  --checkpoint FILE   the checkpoint to evaluate (required)\n"),
+        TAKES(O_OUT, H_OUT), REFUSES(O_CSV, "infer writes its result with --out"),
+        TAKES(O_SET, H_SET),
+        /* The checkpoint holds the settings it was trained with; these must match them. */
+        TAKES(O_SEED, "  --seed N            training.seed (as the checkpoint was trained)\n"),
+        REFUSES(O_EPOCHS, "infer evaluates a checkpoint; it trains no epoch"),
+        TAKES(O_SAMPLES, "  --samples N         training.samples (as the checkpoint was trained)\n"),
+        TAKES(O_TEST_SAMPLES, H_TEST_SAMPLES), TAKES(O_WAVES, H_WAVES), TAKES(O_WAVE_CORES, H_WAVE_CORES),
+        TAKES(O_WAVE_NEURONS, H_WAVE_NEURONS), TAKES(O_WAVE_SAMPLES, H_WAVE_SAMPLES),
+        TAKES(O_WAVE_CYCLES, H_WAVE_CYCLES), TAKES(O_QUIET, H_QUIET), TAKES(O_HELP, H_HELP) } },
     { "sweep", "run a sweep file: one design point per combination of values",
-      "  CONFIG is a sweep file (workloads/sweeps/*.yaml); writes CSV and a plot\n"
-      "  --csv FILE          where the table goes (default: results/<sweep>.csv)\n" },
-    { "noc", "the mesh NoC alone under synthetic traffic: latency and throughput vs offered load",
-      "  --csv FILE          where the table goes (default: results/noc-<config>.csv; plot beside it)\n" },
-    { NULL, NULL, NULL },
+      "  CONFIG is a sweep file (workloads/sweeps/*.yaml); writes CSV and a plot\n",
+      { "golden", "chip", "systemc", NULL }, NULL, "training.seed",  /* sweep_command explains systemc */
+      { TAKES(O_ENGINE, "  --engine NAME       golden (the bit-defining model) or chip (cycle-level: adds energy columns\n"
+                        "                      and the accuracy/energy Pareto front)\n"),
+        TAKES(O_CHECK, H_CHECK),
+        REFUSES(O_RESUME, "every point of a sweep is a fresh training run"),
+        REFUSES(O_CHECKPOINT, "every point of a sweep is a fresh training run"),
+        REFUSES(O_OUT, "the sweep writes its table with --csv"),
+        TAKES(O_CSV, "  --csv FILE          where the table goes (default: results/<sweep>.csv; plot beside it)\n"),
+        TAKES(O_SET, "  --set KEY=VALUE     override any config key (dotted) at every point, repeatable\n"),
+        TAKES(O_SEED, H_SEED), TAKES(O_EPOCHS, H_EPOCHS), TAKES(O_SAMPLES, H_SAMPLES),
+        TAKES(O_TEST_SAMPLES, H_TEST_SAMPLES), REFUSES(O_WAVES, WHY_SWEEP_WAVES),
+        REFUSES(O_WAVE_CORES, WHY_SWEEP_WAVES), REFUSES(O_WAVE_NEURONS, WHY_SWEEP_WAVES),
+        REFUSES(O_WAVE_SAMPLES, WHY_SWEEP_WAVES), REFUSES(O_WAVE_CYCLES, WHY_SWEEP_WAVES),
+        TAKES(O_QUIET, H_QUIET), TAKES(O_HELP, H_HELP) } },
+    { "noc", "the mesh NoC alone under synthetic traffic: latency and throughput vs offered load", "",
+      { "chip", NULL }, "noc has one engine: the chip engine's routers and mesh", "noc.seed",
+      { TAKES(O_ENGINE, "  --engine chip       the only engine noc has: the chip engine's routers and mesh\n"),
+        REFUSES(O_CHECK, "noc checks flit conservation at every rate point anyway"),
+        REFUSES(O_RESUME, WHY_NOC_TRAINS), REFUSES(O_CHECKPOINT, WHY_NOC_TRAINS),
+        TAKES(O_OUT, "  --out FILE          write the result JSON\n"),
+        TAKES(O_CSV, "  --csv FILE          where the table goes (default: results/noc-<config>.csv; plot beside it)\n"),
+        TAKES(O_SET, H_SET), TAKES(O_SEED, "  --seed N            noc.seed (the traffic's random streams)\n"),
+        REFUSES(O_EPOCHS, WHY_NOC_TRAINS), REFUSES(O_SAMPLES, WHY_NOC_DATA), REFUSES(O_TEST_SAMPLES, WHY_NOC_DATA),
+        TAKES(O_WAVES, "  --waves FILE        write the routers' port signals (.fst or .vcd) and FILE.gtkw for GTKWave\n"),
+        TAKES(O_WAVE_CORES, "  --wave-cores LIST   routers to dump: all or ids y * mesh_x + x, e.g. 0,9\n"),
+        REFUSES(O_WAVE_NEURONS, "noc dumps routers, which have no neurons"),
+        TAKES(O_WAVE_SAMPLES, "  --wave-samples [A:]N  dump N rate points from A (0 = all)\n"),
+        TAKES(O_WAVE_CYCLES, "  --wave-cycles A[:B] only cycles A..B of the sweep\n"
+                             "                      (the --wave* options set waves.file, .cores, ...: defaults in the workload's waves section)\n"),
+        TAKES(O_QUIET, H_QUIET), TAKES(O_HELP, H_HELP) } },
+    { NULL, NULL, NULL, { NULL }, NULL, NULL, { { 0, NULL, NULL } } },
 };
+
+static const char *option_name(int id)
+{
+    for (const struct option *o = options; o->name; o++)
+        if (o->val == id) return o->name;
+    return "?";
+}
+
+static const struct command_option *command_option(const struct command *c, int id)
+{
+    for (const struct command_option *o = c->options; o->id; o++)
+        if (o->id == id) return o;
+    return NULL;
+}
 
 static void usage_main(FILE *f)
 {
@@ -45,26 +175,89 @@ static void usage_main(FILE *f)
 
 static void usage_command(FILE *f, const struct command *c)
 {
-    fprintf(f, "usage: ssnnsim %s CONFIG.yaml [options]\n%s\n\n%s", c->name, c->summary, c->usage);
-    fprintf(f,
-            "  --engine NAME       golden (the bit-defining model), chip (cycle-level, counts cycles and flits)\n"
-            "                      or systemc (the same chip as SystemC modules; chip.rtl swaps in RTL routers)\n"
-            "  --check             chip: assert that no flit is left in flight at any step boundary\n"
-            "  --waves FILE        chip engine or noc: write waveforms (.fst or .vcd) and FILE.gtkw for GTKWave;\n"
-            "                      systemc: an sc_trace VCD (.vcd) with the same signal names\n"
-            "  --wave-cores LIST   cores (noc: routers) to dump: all or indices, e.g. 0,4,6\n"
-            "  --wave-neurons N    first N neurons of each dumped core (output core: all)\n"
-            "  --wave-samples [A:]N  dump N samples (noc: rate points) from A (0 = all)\n"
-            "  --wave-cycles A[:B] only cycles A..B\n"
-            "                      (these set waves.file, .cores, ...: defaults in the workload's waves section)\n"
-            "  --set KEY=VALUE     override any config key (dotted), repeatable\n"
-            "  --out FILE          write the result JSON\n"
-            "  --seed N            training.seed\n"
-            "  --epochs N          training.epochs\n"
-            "  --samples N         use only the first N training samples\n"
-            "  --test-samples N    use only the first N test samples\n"
-            "  --quiet             no progress output\n"
-            "  --help              this text\n");
+    fprintf(f, "usage: ssnnsim %s CONFIG.yaml [options]\n%s\n\n%s", c->name, c->summary, c->intro);
+    for (const struct command_option *o = c->options; o->id; o++)
+        if (o->help) fputs(o->help, f);
+}
+
+/* 0 when `cmd` takes option `id`, else the usage error's exit status after its line. */
+static int refuse_option(const struct command *cmd, int id)
+{
+    const struct command_option *o = command_option(cmd, id);
+    if (o && o->help) return 0;
+    fprintf(stderr, "ssnnsim %s: --%s does not apply (%s)\n", cmd->name, option_name(id),
+            o ? o->why_not : "not an option of this command");
+    return 2;
+}
+
+static int too_many_overrides(const struct command *cmd, int id)
+{
+    fprintf(stderr, "ssnnsim %s: --%s: more than %d overrides (--set and the options that set a key count together)\n",
+            cmd->name, option_name(id), MAX_SETS);
+    return 2;
+}
+
+/* A file the run writes, made ready (output_path.h) with the files written beside
+ * it; named by its option, or by its config key where the file set it. 0 or 2. */
+static int prepare_output(const struct command *cmd, const struct config *cfg, const char *option, const char *key,
+                          const char *path, const char *beside1, const char *beside2)
+{
+    char why[600], named[1200];
+    if (option) snprintf(named, sizeof named, "ssnnsim %s: %s %s", cmd->name, option, path);
+    else {
+        char where[400];
+        snprintf(named, sizeof named, "%s: %s: '%s'", config_where(cfg, key, where, sizeof where), key, path);
+    }
+    if (output_path_prepare(path, why, sizeof why)) {
+        fprintf(stderr, "%s: %s\n", named, why);
+        return 2;
+    }
+    const char *beside[2] = { beside1, beside2 };
+    for (int i = 0; i < 2; i++)
+        if (beside[i] && output_path_prepare(beside[i], why, sizeof why)) {
+            fprintf(stderr, "%s: %s (written beside it): %s\n", named, beside[i], why);
+            return 2;
+        }
+    return 0;
+}
+
+/* Every file the command will write, checked before any data is read or any run
+ * starts (cfg is NULL for sweep, whose table is all it writes). Rank 0 alone
+ * writes, so it alone checks; the other ranks stop with it. 0 or 2. */
+static int prepare_outputs(const struct command *cmd, const struct config *cfg, const struct run_opts *ro,
+                           const char *csv, int waves_option)
+{
+    int64_t rc = 0;
+    int chip = strcmp(ro->engine, "golden") != 0;
+    char b1[1100], b2[1100];
+    if (world_rank() == 0) {
+        if (csv) {
+            const char *pareto = !strcmp(cmd->name, "sweep") && !strcmp(ro->engine, "chip")
+                                     ? output_path_beside(csv, ".csv", ".pareto.csv", b2, sizeof b2)
+                                     : NULL;
+            rc = prepare_output(cmd, cfg, "--csv", NULL, csv, output_path_beside(csv, ".csv", ".png", b1, sizeof b1),
+                                pareto);
+        }
+        if (!rc && ro->out)
+            rc = prepare_output(cmd, cfg, "--out", NULL, ro->out,
+                                chip ? energy_csv_path(ro->out, b1, sizeof b1) : NULL, NULL);
+        if (!rc && !strcmp(cmd->name, "train")) {
+            if (ro->checkpoint) rc = prepare_output(cmd, cfg, "--checkpoint", NULL, ro->checkpoint, NULL, NULL);
+            else if (cfg->training.checkpoint[0])
+                rc = prepare_output(cmd, cfg, NULL, "training.checkpoint", cfg->training.checkpoint, NULL, NULL);
+        }
+        /* Only the engines that dump take it (the golden one refuses it); the save
+         * file replaces the .fst or .vcd the schema requires, and SystemC writes none. */
+        if (!rc && ro->waves && (chip || !strcmp(cmd->name, "noc"))) {
+            const char *ext = ro->waves + strlen(ro->waves) - 4;
+            rc = prepare_output(cmd, cfg, waves_option ? "--waves" : NULL, "waves.file", ro->waves,
+                                strcmp(ro->engine, "systemc") ? output_path_beside(ro->waves, ext, ".gtkw", b1, sizeof b1)
+                                                              : NULL,
+                                NULL);
+        }
+    }
+    world_max_i64(&rc, 1);
+    return (int)rc;
 }
 
 static int run(int argc, char **argv)
@@ -90,40 +283,22 @@ static int run(int argc, char **argv)
         return 2;
     }
 
-    enum { O_ENGINE = 256, O_SET, O_OUT, O_SEED, O_EPOCHS, O_SAMPLES, O_TEST_SAMPLES, O_QUIET,
-           O_RESUME, O_CHECKPOINT, O_CSV, O_HELP, O_WAVES, O_CHECK, O_WAVE_CORES, O_WAVE_NEURONS, O_WAVE_SAMPLES, O_WAVE_CYCLES };
-    static const struct option opts[] = {
-        { "engine", required_argument, NULL, O_ENGINE },
-        { "set", required_argument, NULL, O_SET },
-        { "out", required_argument, NULL, O_OUT },
-        { "seed", required_argument, NULL, O_SEED },
-        { "epochs", required_argument, NULL, O_EPOCHS },
-        { "samples", required_argument, NULL, O_SAMPLES },
-        { "test-samples", required_argument, NULL, O_TEST_SAMPLES },
-        { "quiet", no_argument, NULL, O_QUIET },
-        { "resume", required_argument, NULL, O_RESUME },
-        { "checkpoint", required_argument, NULL, O_CHECKPOINT },
-        { "csv", required_argument, NULL, O_CSV },
-        { "waves", required_argument, NULL, O_WAVES },
-        { "help", no_argument, NULL, O_HELP },
-        { "check", no_argument, NULL, O_CHECK },
-        { "wave-cores", required_argument, NULL, O_WAVE_CORES },
-        { "wave-neurons", required_argument, NULL, O_WAVE_NEURONS },
-        { "wave-samples", required_argument, NULL, O_WAVE_SAMPLES },
-        { "wave-cycles", required_argument, NULL, O_WAVE_CYCLES },
-        { NULL, 0, NULL, 0 },
-    };
     /* Overrides keep command-line order; shorthand options are overrides too. */
     static char set_text[MAX_SETS][600];
     struct config_override sets[MAX_SETS];
     int n_sets = 0;
-    struct run_opts ro = { .engine = "golden" };
-    int wave_options = 0;       /* the waves section comes from YAML; these override it */
+    struct run_opts ro = { .engine = cmd->engines[0] };
     const char *csv = NULL;
+    int waves_option = 0;       /* --waves given: waves.file came from it */
     optind = 2;
     int c;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
         const char *key = NULL;
+        if (c >= O_ENGINE && refuse_option(cmd, c)) return 2;
+        if ((c == O_OUT || c == O_CHECKPOINT || c == O_RESUME || c == O_CSV || c == O_WAVES) && !*optarg) {
+            fprintf(stderr, "ssnnsim %s: --%s: empty file name\n", cmd->name, option_name(c));
+            return 2;
+        }
         switch (c) {
         case O_ENGINE: ro.engine = optarg; break;
         case O_OUT: ro.out = optarg; break;
@@ -147,6 +322,7 @@ static int run(int argc, char **argv)
             const char *colon = strchr(optarg, ':');
             int split = colon && (c == O_WAVE_SAMPLES || c == O_WAVE_CYCLES);
             if (c == O_WAVES) {
+                waves_option = 1;
                 /* Single-quoted YAML, so that any file name stays a string. */
                 size_t k = (size_t)snprintf(one, sizeof one, "waves.file='");
                 for (const char *q = optarg; *q && k + 3 < sizeof one; q++) {
@@ -167,10 +343,7 @@ static int run(int argc, char **argv)
                          optarg);
                 snprintf(two, sizeof two, "waves.cycle_last=%s", split ? colon + 1 : "0");
             }
-            if (n_sets + 2 > MAX_SETS) {
-                fprintf(stderr, "ssnnsim: more than %d overrides\n", MAX_SETS);
-                return 2;
-            }
+            if (n_sets + 2 > MAX_SETS) return too_many_overrides(cmd, c);
             for (int i = 0; i < 2; i++) {
                 const char *t = i ? two : one;
                 if (!*t) continue;
@@ -178,21 +351,17 @@ static int run(int argc, char **argv)
                 sets[n_sets] = (struct config_override){ .text = set_text[n_sets] };
                 n_sets++;
             }
-            wave_options++;
             break;
         }
         case O_SET: key = ""; break;
-        case O_SEED: key = "training.seed"; break;
+        case O_SEED: key = cmd->seed_key; break;
         case O_EPOCHS: key = "training.epochs"; break;
         case O_SAMPLES: key = "training.samples"; break;
         case O_TEST_SAMPLES: key = "training.test_samples"; break;
         default: usage_command(stderr, cmd); return 2;
         }
         if (key) {
-            if (n_sets == MAX_SETS) {
-                fprintf(stderr, "ssnnsim: more than %d overrides\n", MAX_SETS);
-                return 2;
-            }
+            if (n_sets == MAX_SETS) return too_many_overrides(cmd, c);
             if (*key) snprintf(set_text[n_sets], sizeof set_text[n_sets], "%s=%s", key, optarg);
             else snprintf(set_text[n_sets], sizeof set_text[n_sets], "%s", optarg);
             sets[n_sets] = (struct config_override){ .text = set_text[n_sets] };  /* typed: no file position */
@@ -210,6 +379,17 @@ static int run(int argc, char **argv)
         fprintf(stderr, "ssnnsim: unknown engine '%s' (golden, chip, systemc)\n", ro.engine);
         return 2;
     }
+    int engine_known = 0;
+    for (const char *const *e = cmd->engines; *e; e++) engine_known |= !strcmp(*e, ro.engine);
+    if (!engine_known) {
+        fprintf(stderr, "ssnnsim %s: --engine %s does not apply (%s)\n", cmd->name, ro.engine, cmd->why_not_engine);
+        return 2;
+    }
+    if (ro.check && !strcmp(ro.engine, "golden")) {
+        fprintf(stderr, "ssnnsim %s: --check does not apply to --engine golden (it checks the chip's network: "
+                "--engine chip or systemc)\n", cmd->name);
+        return 2;
+    }
     const char *path = argv[optind];
     /* Several MPI ranks: train, infer and noc cut the mesh over them, a sweep
      * spreads its points; rank 0 alone writes and prints. */
@@ -218,16 +398,18 @@ static int run(int argc, char **argv)
         ro.mute = ro.quiet = 1;
         ro.out = NULL;
     }
+    char err[1024], table[1024];
     if (!strcmp(cmd->name, "sweep")) {
-        if (wave_options) {
-            fprintf(stderr, "ssnnsim sweep: --waves and --wave-* are for train, infer and noc (one run, one dump)\n");
+        if (!csv && sweep_table_path(path, table, sizeof table, err, sizeof err)) {
+            fprintf(stderr, "%s\n", err);
             return 2;
         }
+        if (!csv) csv = table;
+        if (prepare_outputs(cmd, NULL, &ro, csv, 0)) return 2;
         return sweep_command(path, sets, n_sets, csv, &ro);
     }
 
     static struct config cfg;
-    char err[1024];
     if (config_load(path, sets, n_sets, &cfg, err, sizeof err)) {
         fprintf(stderr, "%s\n", err);
         return 2;
@@ -240,6 +422,14 @@ static int run(int argc, char **argv)
     ro.wave_sel.samples = wc->samples;
     ro.wave_sel.cycle_first = (uint64_t)wc->cycle_first;
     ro.wave_sel.cycle_last = (uint64_t)wc->cycle_last;
+    if (!strcmp(cmd->name, "noc")) {
+        if (noc_check_config(&cfg, err, sizeof err)) {     /* a refused config makes no directory */
+            fprintf(stderr, "%s\n", err);
+            return 2;
+        }
+        if (!csv) csv = noc_table_path(&cfg, table, sizeof table);
+    }
+    if (prepare_outputs(cmd, &cfg, &ro, csv, waves_option)) return 2;
     if (!strcmp(cmd->name, "train")) return train_command(&cfg, &ro);
     if (!strcmp(cmd->name, "noc")) return noc_command(&cfg, &ro, csv);
     return infer_command(&cfg, &ro);

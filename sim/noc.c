@@ -682,6 +682,17 @@ static void write_plot(const struct config *cfg, const char *csv, const char *pn
     else fprintf(stderr, "plot: gnuplot not found or failed; script left in %s\n", gp);
 }
 
+const char *noc_table_path(const struct config *cfg, char *buf, size_t n)
+{
+    const char *b = strrchr(cfg->path, '/');
+    char name[CFG_STR];
+    snprintf(name, sizeof name, "%s", b ? b + 1 : cfg->path);
+    char *dot = strrchr(name, '.');
+    if (dot) *dot = 0;
+    snprintf(buf, n, "results/noc-%s.csv", name);
+    return buf;
+}
+
 int noc_command(const struct config *cfg, const struct run_opts *o, const char *csv)
 {
     char err[2048];
@@ -770,14 +781,8 @@ int noc_command(const struct config *cfg, const struct run_opts *o, const char *
 
     char csv_buf[1024], png[1200];
     if (!csv) {
-        const char *b = strrchr(cfg->path, '/');
-        char name[CFG_STR];
-        snprintf(name, sizeof name, "%s", b ? b + 1 : cfg->path);
-        char *dot = strrchr(name, '.');
-        if (dot) *dot = 0;
         mkdir("results", 0755);
-        snprintf(csv_buf, sizeof csv_buf, "results/noc-%s.csv", name);
-        csv = csv_buf;
+        csv = noc_table_path(cfg, csv_buf, sizeof csv_buf);
     }
     size_t cl = strlen(csv);
     snprintf(png, sizeof png, "%.*s.png", (int)(cl > 4 && !strcmp(csv + cl - 4, ".csv") ? cl - 4 : cl), csv);

@@ -71,6 +71,9 @@ struct partition;
 int noc_run_point_on(const struct config *cfg, double rate, int quiet, struct partition *part,
                      struct noc_waves *nw, struct noc_point *pt, char *err, size_t errlen);
 
+/* The table's default path, results/noc-<config file name without extension>.csv. */
+const char *noc_table_path(const struct config *cfg, char *buf, size_t n);
+
 /* The whole command: table on stdout, CSV (default results/noc-<config>.csv),
  * a gnuplot PNG beside it, the result JSON (--out). Returns the exit status. */
 int noc_command(const struct config *cfg, const struct run_opts *o, const char *csv);

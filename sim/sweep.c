@@ -163,6 +163,25 @@ int sweep_check_file(const char *path, int *n_points, char *err, size_t errlen)
     return r;
 }
 
+/* Where the table goes without --csv. */
+static const char *default_table(const struct sweep *s, char *buf, size_t n)
+{
+    snprintf(buf, n, "results/%s.csv", s->name);
+    return buf;
+}
+
+int sweep_table_path(const char *path, char *csv, size_t n, char *err, size_t errlen)
+{
+    struct yloader L = { .err = err, .errlen = errlen };
+    struct ynode *root = NULL;
+    struct sweep s;
+    int r = yt_load_file(&L, path, NULL, 0, 0, &root) || parse_sweep(&L, path, root, &s) ? -1 : 0;
+    if (!r) default_table(&s, csv, n);
+    node_free(root);
+    yt_loader_free(&L);
+    return r;
+}
+
 static void csv_value(FILE *f, double v)
 {
     if (v < 0) fprintf(f, ",");
@@ -307,8 +326,7 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
     char csv_buf[1024], png[1200];
     if (!csv_path) {
         mkdir("results", 0755);
-        snprintf(csv_buf, sizeof csv_buf, "results/%s.csv", s.name);
-        csv_path = csv_buf;
+        csv_path = default_table(&s, csv_buf, sizeof csv_buf);
     }
     snprintf(png, sizeof png, "%.*s.png", (int)(strlen(csv_path) - (strstr(csv_path, ".csv") ? 4 : 0)), csv_path);
     /* Overrides per point: the sweep's shared ones, the command line's, the point's. */
