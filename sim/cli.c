@@ -110,10 +110,11 @@ static const struct command commands[] = {
         TAKES(O_CHECKPOINT, "  --checkpoint FILE   the checkpoint to evaluate (required)\n"),
         TAKES(O_OUT, H_OUT), REFUSES(O_CSV, "infer writes its result with --out"),
         TAKES(O_SET, H_SET),
-        /* The checkpoint holds the settings it was trained with; these must match them. */
-        TAKES(O_SEED, "  --seed N            training.seed (as the checkpoint was trained)\n"),
+        /* Only the settings that say what the weights are must match the checkpoint's;
+         * the seed still draws the evaluation's spikes. */
+        TAKES(O_SEED, "  --seed N            training.seed: seeds the evaluation's random streams\n"),
         REFUSES(O_EPOCHS, "infer evaluates a checkpoint; it trains no epoch"),
-        TAKES(O_SAMPLES, "  --samples N         training.samples (as the checkpoint was trained)\n"),
+        REFUSES(O_SAMPLES, "infer trains nothing; --test-samples sets how many test samples it evaluates"),
         TAKES(O_TEST_SAMPLES, H_TEST_SAMPLES), TAKES(O_WAVES, H_WAVES), TAKES(O_WAVE_CORES, H_WAVE_CORES),
         TAKES(O_WAVE_NEURONS, H_WAVE_NEURONS), TAKES(O_WAVE_SAMPLES, H_WAVE_SAMPLES),
         TAKES(O_WAVE_CYCLES, H_WAVE_CYCLES), TAKES(O_QUIET, H_QUIET), TAKES(O_HELP, H_HELP) } },

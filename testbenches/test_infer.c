@@ -66,8 +66,8 @@ static void infer_result_holds_only_what_infer_did(void)
 
 static void infer_ignores_how_the_weights_were_reached(void)
 {
-    struct result r = run("infer", cfg_path, "--quiet", "--checkpoint", ckpt, "--samples", "3", "--epochs", "4",
-                          "--set", "training.beta=2", "--seed", "9", NULL);
+    struct result r = run("infer", cfg_path, "--quiet", "--checkpoint", ckpt, "--set", "training.samples=3",
+                          "--set", "training.epochs=4", "--set", "training.beta=2", "--seed", "9", NULL);
     CHECK(r.code == 0, "infer with other --samples, --epochs, beta and seed: exit %d: %.300s", r.code, r.err);
     result_free(&r);
 }
