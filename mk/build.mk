@@ -160,8 +160,9 @@ $(BUILD)/plant/checkpoint.o: sim/checkpoint.c sim/checkpoint.h sim/sha256.h mk/b
 $(BUILD)/ssnnsim-plant-ckpt: $(BUILD)/sim/cli.o $(BUILD)/plant/checkpoint.o $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
 
-# Tests need the datasets only for the end-to-end checks; they run on a fresh machine.
-test: deps
+# The datasets: test_readme runs the README's commands on them (get-datasets is quick
+# when they are there).
+test: data
 	@$(SUBMAKE) --no-print-directory $(BUILD)/ssnnsim $(BUILD)/ssnnsim-plant-ckpt $(TEST_BIN) lockstep-bins $(SC_TEST_BINS) \
 	  $(MPI_BINS)
 	@tools/run-tests $(BUILD)
