@@ -182,10 +182,11 @@ int sweep_table_path(const char *path, char *csv, size_t n, char *err, size_t er
     return r;
 }
 
+/* Accuracy as a fraction of the test set, as the result JSON holds it (absent: empty). */
 static void csv_value(FILE *f, double v)
 {
     if (v < 0) fprintf(f, ",");
-    else fprintf(f, ",%.4f", 100 * v);
+    else fprintf(f, ",%.6f", v);
 }
 
 /* gnuplot: accuracy of each read-out against the first axis. */
@@ -205,9 +206,10 @@ static void write_plot(const struct sweep *s, const char *csv, const char *png)
     fprintf(f, "set datafile separator ','\nset key bottom right\nset grid\n");
     fprintf(f, "set title '%s'\nset xlabel '%s'\nset ylabel 'test accuracy (%%)'\n", s->name, s->plot_x);
     if (s->logx) fprintf(f, "set logscale x 2\n");
-    fprintf(f, "plot '%s' skip 1 using %d:%d with linespoints lw 2 title 'SSNN-BP rate read-out', \\\n"
-               "     '' skip 1 using %d:%d with linespoints lw 2 title 'SSNN-BP WTA read-out', \\\n"
-               "     '' skip 1 using %d:%d with linespoints lw 2 dt 2 title 'float ANN baseline'\n",
+    /* the table holds fractions */
+    fprintf(f, "plot '%s' skip 1 using %d:(100*$%d) with linespoints lw 2 title 'SSNN-BP rate read-out', \\\n"
+               "     '' skip 1 using %d:(100*$%d) with linespoints lw 2 title 'SSNN-BP WTA read-out', \\\n"
+               "     '' skip 1 using %d:(100*$%d) with linespoints lw 2 dt 2 title 'float ANN baseline'\n",
             csv, xcol, base + 1, xcol, base, xcol, base + 2);
     fclose(f);
     char cmd[2600];
@@ -237,7 +239,7 @@ static void write_energy_plots(const struct sweep *s, const char *csv, const dou
         for (int i = 0; i < n; i++)
             if (on[i] == 1 && (best < 0 || pe[i] < pe[best])) best = i;
         if (best < 0) break;
-        fprintf(f, "%d,%.6f,%.4f\n", best, pe[best], 100 * pa[best]);
+        fprintf(f, "%d,%.6f,%.6f\n", best, pe[best], pa[best]);
         on[best] = 2;
     }
     fclose(f);

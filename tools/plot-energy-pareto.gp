@@ -13,9 +13,9 @@ set xlabel 'energy per training sample (uJ)'
 set ylabel 'test accuracy, WTA read-out (%)'
 set logscale x
 if (strlen(front) > 0) {
-  plot csv using (column('energy_pj_per_train_sample') / 1e6):(column('test_wta')) with points pt 7 ps 1.3 title 'design points', \
-       '' using (column('energy_pj_per_train_sample') / 1e6):(column('test_wta')):(sprintf('%d', column('point'))) with labels offset 0.8,0.8 notitle, \
-       front using (column('energy_pj_per_train_sample') / 1e6):(column('test_wta')) with linespoints lw 2 pt 6 ps 2 title 'Pareto front'
+  plot csv using (column('energy_pj_per_train_sample') / 1e6):(100 * column('test_wta')) with points pt 7 ps 1.3 title 'design points', \
+       '' using (column('energy_pj_per_train_sample') / 1e6):(100 * column('test_wta')):(sprintf('%d', column('point'))) with labels offset 0.8,0.8 notitle, \
+       front using (column('energy_pj_per_train_sample') / 1e6):(100 * column('test_wta')) with linespoints lw 2 pt 6 ps 2 title 'Pareto front'
 } else {
-  plot csv using (column('energy_pj_per_train_sample') / 1e6):(column('test_wta')) with points pt 7 ps 1.3 title 'design points'
+  plot csv using (column('energy_pj_per_train_sample') / 1e6):(100 * column('test_wta')) with points pt 7 ps 1.3 title 'design points'
 }
