@@ -302,6 +302,46 @@ static void gather_rows(char **rows, int n, const int *owner, double *pe, double
     free(all), free(own), free(len), free(bits), free(counts), free(displs);
 }
 
+/* Point p's position on each axis: the points count through the axes, last fastest. */
+static void point_index(const struct sweep *s, int p, int *idx)
+{
+    for (int a = s->n_axes - 1; a >= 0; a--) {
+        idx[a] = p % s->axes[a].n_values;
+        p /= s->axes[a].n_values;
+    }
+}
+
+/* The overrides of point p after the n fixed ones (the sweep's set, the command
+ * line's): one per key of each axis, pointing at the value in the sweep file.
+ * Returns the total; label gets "key=value ..." for the progress line. */
+static int point_overrides(const struct sweep *s, int p, int n, struct config_override *ov, char (*texts)[600],
+                           char *label, size_t label_len)
+{
+    int idx[MAX_AXES];
+    point_index(s, p, idx);
+    *label = 0;
+    for (int a = 0; a < s->n_axes; a++)
+        for (int k = 0; k < s->axes[a].n_keys; k++) {
+            const struct ynode *key = s->axes[a].keys[k], *v = key->items[idx[a]];
+            override_text(texts[n], sizeof texts[n], key->key, v);
+            ov[n] = (struct config_override){ texts[n], v->file, v->line, key->kcol, v->col };
+            size_t used = strlen(label);
+            snprintf(label + used, label_len - used, "%s%s", used ? " " : "", texts[n]);
+            n++;
+        }
+    return n;
+}
+
+/* The row's first columns: the point's number and its value of every axis key. */
+static void point_row(const struct sweep *s, int p, FILE *row)
+{
+    int idx[MAX_AXES];
+    point_index(s, p, idx);
+    fprintf(row, "%d", p);
+    for (int a = 0; a < s->n_axes; a++)
+        for (int k = 0; k < s->axes[a].n_keys; k++) fprintf(row, ",%s", s->axes[a].keys[k]->items[idx[a]]->value);
+}
+
 int sweep_command(const char *path, const struct config_override *sets, int n_sets,
                   const char *csv_path, const struct run_opts *o)
 {
@@ -309,7 +349,7 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
     struct yloader L = { .err = err, .errlen = sizeof err };
     struct ynode *root = NULL;
     struct sweep s;
-    int rc = 2;
+    int rc = 2, rank = world_rank(), size = world_size();
     if (!strcmp(o->engine, "systemc")) {
         /* SystemC elaborates one chip per process; a sweep trains many. */
         fprintf(stderr, "ssnnsim sweep: --engine systemc runs one chip per process; sweep with --engine chip "
@@ -317,20 +357,20 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
         return 2;
     }
     if (yt_load_file(&L, path, NULL, 0, 0, &root) || parse_sweep(&L, path, root, &s)) {
-        fprintf(stderr, "%s\n", err);
+        if (rank == 0) fprintf(stderr, "%s\n", err);
         goto out;
     }
     int n_points = 1;
     for (int a = 0; a < s.n_axes; a++) n_points *= s.axes[a].n_values;
     /* --engine chip: energy columns, and the accuracy/energy points for the Pareto front */
     int energy = !strcmp(o->engine, "chip");
-    double *pe = calloc((size_t)n_points + 1, sizeof *pe), *pa = calloc((size_t)n_points + 1, sizeof *pa);
-    char csv_buf[1024], png[1200];
+    char csv_buf[1024], png[1200], tmp[1100];
     if (!csv_path) {
         mkdir("results", 0755);
         csv_path = default_table(&s, csv_buf, sizeof csv_buf);
     }
     snprintf(png, sizeof png, "%.*s.png", (int)(strlen(csv_path) - (strstr(csv_path, ".csv") ? 4 : 0)), csv_path);
+    snprintf(tmp, sizeof tmp, "%s.tmp", csv_path);
     /* Overrides per point: the sweep's shared ones, the command line's, the point's. */
     int n_fixed = s.set ? s.set->n : 0;
     int n_axis_keys = 0;
@@ -338,30 +378,45 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
     int n_ov = n_fixed + n_sets + n_axis_keys;
     struct config_override *ov = calloc((size_t)n_ov + 1, sizeof *ov);
     char (*texts)[600] = calloc((size_t)n_ov + 1, sizeof *texts);
+    double *pe = calloc((size_t)n_points + 1, sizeof *pe), *pa = calloc((size_t)n_points + 1, sizeof *pa);
+    char **rows = calloc((size_t)n_points, sizeof *rows);
+    double *cost = calloc((size_t)n_points, sizeof *cost);
+    int *owner = calloc((size_t)n_points, sizeof *owner);
+    FILE *csv = NULL;
+    int written = 0;            /* rows in the table file */
+    if (!ov || !texts || !pe || !pa || !rows || !cost || !owner) {
+        fprintf(stderr, "ssnnsim: out of memory for %d sweep points\n", n_points);
+        rc = 1;
+        goto out_free;
+    }
     for (int i = 0; i < n_fixed; i++) {
         const struct ynode *v = s.set->items[i];
         override_text(texts[i], sizeof texts[i], v->key, v);
         ov[i] = (struct config_override){ texts[i], v->file, v->line, v->kcol, v->col };
     }
     for (int i = 0; i < n_sets; i++) ov[n_fixed + i] = sets[i];
-    char tmp[2048];
-    snprintf(tmp, sizeof tmp, "%s.tmp", csv_path);
+    /* Every point's config is checked first, so a bad value or key stops the sweep
+     * before hours of runs, with its one message and no table file begun. */
+    static struct config cfg;
+    char label[512];
+    for (int p = 0; p < n_points; p++) {
+        int n = point_overrides(&s, p, n_fixed + n_sets, ov, texts, label, sizeof label);
+        if (config_load(s.config, ov, n, &cfg, err, sizeof err)) {
+            if (rank == 0) fprintf(stderr, "%s\n", err);
+            rc = 2;
+            goto out_free;
+        }
+        cost[p] = sweep_point_cost(&cfg);
+    }
     /* Under MPI the points are dealt over the ranks costliest first (sweep_deal.c);
      * each keeps its rows, and rank 0 writes them in point order, so the table is
      * the single-process one byte for byte. */
-    int rank = world_rank(), size = world_size();
-    char **rows = calloc((size_t)n_points, sizeof *rows);
-    double *cost = calloc((size_t)n_points, sizeof *cost);
-    int *owner = calloc((size_t)n_points, sizeof *owner);
-    int no_memory = !rows || !cost || !owner;
-    FILE *csv = rank == 0 && !no_memory ? fopen(tmp, "w") : NULL;
-    if (no_memory) fprintf(stderr, "ssnnsim: out of memory for %d sweep points\n", n_points);
-    else if (rank == 0 && !csv) fprintf(stderr, "ssnnsim: %s: cannot create: %s\n", tmp, strerror(errno));
-    int64_t failed = no_memory || (rank == 0 && !csv);
+    sweep_deal(cost, n_points, size, owner);
+    if (rank == 0 && !(csv = fopen(tmp, "w")))
+        fprintf(stderr, "ssnnsim: %s: cannot create: %s\n", tmp, strerror(errno));
+    int64_t failed = rank == 0 && !csv;
     world_max_i64(&failed, 1);      /* ... and the others stop with it when it cannot */
     if (failed) {
-        if (csv) fclose(csv);
-        free(rows), free(cost), free(owner);
         rc = 1;
         goto out_free;
     }
@@ -373,37 +428,15 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
         if (energy) energy_csv_header(csv);
         fprintf(csv, ",weights_sha256\n");
     }
-    /* Pass 0 checks every point's config, so a bad value stops the sweep
-     * before hours of runs; pass 1 runs them. */
     rc = 0;
-    for (int pass = 0; pass < 2 && !rc; pass++)
     for (int p = 0; p < n_points && !rc; p++) {
-        int idx[MAX_AXES], rest = p, n = n_fixed + n_sets;
-        for (int a = s.n_axes - 1; a >= 0; a--) {
-            idx[a] = rest % s.axes[a].n_values;
-            rest /= s.axes[a].n_values;
-        }
-        char label[512] = "";
-        for (int a = 0; a < s.n_axes; a++)
-            for (int k = 0; k < s.axes[a].n_keys; k++) {
-                const struct ynode *v = s.axes[a].keys[k]->items[idx[a]];
-                override_text(texts[n], sizeof texts[n], s.axes[a].keys[k]->key, v);
-                ov[n] = (struct config_override){ texts[n], v->file, v->line, s.axes[a].keys[k]->kcol, v->col };
-                snprintf(label + strlen(label), sizeof label - strlen(label), "%s%s", *label ? " " : "", texts[n]);
-                n++;
-            }
-        static struct config cfg;
+        if (owner[p] != rank) continue;
+        int n = point_overrides(&s, p, n_fixed + n_sets, ov, texts, label, sizeof label);
         if (config_load(s.config, ov, n, &cfg, err, sizeof err)) {
-            fprintf(stderr, "%s\n", err);
+            fprintf(stderr, "%s\n", err);       /* checked above: the files changed since */
             rc = 2;
             break;
         }
-        if (pass == 0) {
-            cost[p] = sweep_point_cost(&cfg);
-            continue;
-        }
-        if (p == 0) sweep_deal(cost, n_points, size, owner);
-        if (owner[p] != rank) continue;
         if (!o->quiet) fprintf(stderr, "sweep %s: point %d/%d: %s\n", s.name, p + 1, n_points, label);
         struct run_opts po = *o;
         po.out = NULL;
@@ -416,10 +449,7 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
             rc = 1;
             break;
         }
-        fprintf(row, "%d", p);
-        for (int a = 0; a < s.n_axes; a++)
-            for (int k = 0; k < s.axes[a].n_keys; k++)
-                fprintf(row, ",%s", s.axes[a].keys[k]->items[idx[a]]->value);
+        point_row(&s, p, row);
         csv_value(row, sum.test_wta);
         csv_value(row, sum.test_rate);
         csv_value(row, sum.ann_test);
@@ -434,6 +464,7 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
         if (size == 1) {            /* one process: the row goes out at once, as the table grows */
             fputs(rows[p], csv);
             fflush(csv);
+            written++;
             free(rows[p]);
             rows[p] = NULL;
         }
@@ -445,16 +476,27 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
         gather_rows(rows, n_points, owner, pe, pa);
     }
     for (int p = 0; p < n_points && csv; p++)
-        if (rows[p]) fputs(rows[p], csv);
-    for (int p = 0; p < n_points; p++) free(rows[p]);
-    free(rows), free(cost), free(owner);
-    if ((csv && fclose(csv)) || rc) {
-        /* A partial table keeps its .tmp name: it is never mistaken for a finished one. */
-        if (!rc) rc = 1;
-        if (rank == 0) fprintf(stderr, "ssnnsim: sweep stopped; partial table left in %s\n", tmp);
+        if (rows[p]) {
+            fputs(rows[p], csv);
+            written++;
+        }
+    int closed = csv ? fclose(csv) : 0;
+    csv = NULL;
+    if (rank > 0) goto out_free;
+    if (closed && !rc) {
+        fprintf(stderr, "ssnnsim: %s: cannot write: %s\n", tmp, strerror(errno));
+        remove(tmp);
+        rc = 1;
         goto out_free;
     }
-    if (rank > 0) goto out_free;
+    if (rc) {
+        /* The run that stopped said why. A partial table keeps its .tmp name, never
+         * mistaken for a finished one; with no row it is not worth keeping. */
+        if (written) fprintf(stderr, "ssnnsim: sweep stopped; partial table (%d of %d points) left in %s\n", written,
+                             n_points, tmp);
+        else remove(tmp);
+        goto out_free;
+    }
     if (rename(tmp, csv_path)) {
         fprintf(stderr, "ssnnsim: %s: %s\n", csv_path, strerror(errno));
         rc = 1;
@@ -464,10 +506,10 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
     write_plot(&s, csv_path, png);
     if (energy) write_energy_plots(&s, csv_path, pe, pa, n_points);
 out_free:
-    free(pe);
-    free(pa);
-    free(ov);
-    free(texts);
+    if (csv) fclose(csv);
+    if (rows)
+        for (int p = 0; p < n_points; p++) free(rows[p]);
+    free(rows), free(cost), free(owner), free(pe), free(pa), free(ov), free(texts);
 out:
     node_free(root);
     yt_loader_free(&L);

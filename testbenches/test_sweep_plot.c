@@ -1,7 +1,8 @@
-/* What a sweep writes, run as a user runs it (SSNNSIM, default build/ssnnsim;
- * from the repository root): the table's accuracy is the fraction the result
- * JSON holds. The points are tiny runs of workloads/mnist.yaml on a set of noise
- * (noise_set.h). */
+/* What a sweep leaves and says, run as a user runs it (SSNNSIM, default
+ * build/ssnnsim; from the repository root): the table's accuracy is the fraction
+ * the result JSON holds, and a sweep refused for a bad value or key says one line
+ * and leaves no table, finished or partial. The points are tiny runs of
+ * workloads/mnist.yaml on a set of noise (noise_set.h). */
 #include "check.h"
 #include "noise_set.h"
 #include "proc.h"
@@ -27,6 +28,13 @@ static struct result sweep(const char *env, const char *sweep_file, const char *
     path_in(out, sizeof out, tmpdir, "stdout");
     path_in(err, sizeof err, tmpdir, "stderr");
     return run_captured(cmd, out, err);
+}
+
+static int lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++) n += *s == '\n';
+    return n;
 }
 
 /* The named column of a CSV's first data row (or of the row whose first column is
@@ -99,6 +107,28 @@ static void csv_accuracy_is_the_json_fraction(void)
     CHECK(f == t, "test_wta: %g in %s, %g in %s", f, front, t, csv);
 }
 
+/* A bad value, then an unknown key: refused with the one message that places it
+ * in the sweep file, and no table (NAME.csv or NAME.csv.tmp) left behind. */
+static void refused_sweep_says_one_line_and_leaves_no_table(void)
+{
+    const char *what[2] = { "a bad value", "an unknown key" };
+    const char *axes[2] = { "  - training.T: [2, abc]\n", "  - training.nothing: [1]\n" };
+    for (int i = 0; i < 2; i++) {
+        char path[600], csv[600], tmp[700];
+        path_in(path, sizeof path, tmpdir, "bad.yaml");
+        write_file(path, "name: bad\nconfig: '%s'\naxes:\n%s", cfg_path, axes[i]);
+        path_in(csv, sizeof csv, tmpdir, "bad.csv");
+        snprintf(tmp, sizeof tmp, "%s.tmp", csv);
+        struct result r = sweep(NULL, path, csv, NULL);
+        CHECK(r.code == 2, "%s: exit %d", what[i], r.code);
+        CHECK(lines(r.err) == 1 && !strncmp(r.err, path, strlen(path)), "%s: want one line at %s:..., got:\n%s", what[i],
+              path, r.err);
+        CHECK(!exists(tmp) && !exists(csv), "%s: left %s", what[i], exists(tmp) ? tmp : csv);
+        unlink(tmp);
+        result_free(&r);
+    }
+}
+
 int main(void)
 {
     const char *env = getenv("SSNNSIM");
@@ -122,6 +152,7 @@ int main(void)
                      "training:\n  epochs: 1\n  samples: 8\n  test_samples: 8\n  T_test: 4\n  ann_baseline: false\n");
 
     RUN(csv_accuracy_is_the_json_fraction);
+    RUN(refused_sweep_says_one_line_and_leaves_no_table);
 
     scratch_remove(tmpdir);
     CHECK_DONE();
