@@ -2,9 +2,10 @@
  * every point, and axes; each axis zips several keys over lists of equal length
  * (e.g. T and dw_min moving together to hold T * dw_min fixed), and the axes
  * combine as a Cartesian product. Every point is one training run; the table
- * (CSV, one row per point, no wall-clock columns so it is reproducible) and a
- * gnuplot figure go to results/. Values keep their position in the sweep file,
- * so a bad one is reported there, validated exactly like the workload's keys.
+ * (CSV, one row per point, no wall-clock columns so it is reproducible) goes to
+ * results/, and its figures beside it (sweep_plot.c). Values keep their position
+ * in the sweep file, so a bad one is reported there, validated exactly like the
+ * workload's keys.
  *
  *   name: accuracy-vs-T
  *   config: ../mnist.yaml
@@ -16,7 +17,9 @@
 #include "sweep.h"
 #include "energy.h"
 #include "sweep_deal.h"
+#include "sweep_plot.h"
 #include "mpi_world.h"
+#include "output_path.h"
 #include "progress.h"
 #include "yaml_tree.h"
 
@@ -26,9 +29,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define MAX_AXES 8
+#define MAX_AXES SWEEP_MAX_AXES
 #define MAX_KEYS 8
-#define MAX_VALUES 256
+#define MAX_VALUES SWEEP_MAX_VALUES
 #define MAX_POINTS 65536    /* each point is a training run; more is a typo, not a plan */
 
 struct axis {
@@ -189,49 +192,20 @@ static void csv_value(FILE *f, double v)
     else fprintf(f, ",%.6f", v);
 }
 
-/* gnuplot: accuracy of each read-out against the first axis. */
-static void write_plot(const struct sweep *s, const char *csv, const char *png)
+/* <base>.pareto.csv: the design points on the front of low energy per training sample
+ * and high test accuracy, by increasing energy; on[] marks them. */
+static void write_front(const char *base, const struct sweep_figures *fig, int n, int *on)
 {
-    char gp[1200];
-    snprintf(gp, sizeof gp, "%.*s.gp", (int)(strlen(png) - 4), png);
-    FILE *f = fopen(gp, "w");
-    if (!f) return;
-    int xcol = 2;
-    for (int a = 0, col = 2; a < s->n_axes; a++)
-        for (int k = 0; k < s->axes[a].n_keys; k++, col++)
-            if (!strcmp(s->axes[a].keys[k]->key, s->plot_x)) xcol = col;
-    int base = 2;
-    for (int a = 0; a < s->n_axes; a++) base += s->axes[a].n_keys;
-    fprintf(f, "set terminal pngcairo size 900,560 font 'sans,11'\nset output '%s'\n", png);
-    fprintf(f, "set datafile separator ','\nset key bottom right\nset grid\n");
-    fprintf(f, "set title '%s'\nset xlabel '%s'\nset ylabel 'test accuracy (%%)'\n", s->name, s->plot_x);
-    if (s->logx) fprintf(f, "set logscale x 2\n");
-    /* the table holds fractions */
-    fprintf(f, "plot '%s' skip 1 using %d:(100*$%d) with linespoints lw 2 title 'SSNN-BP rate read-out', \\\n"
-               "     '' skip 1 using %d:(100*$%d) with linespoints lw 2 title 'SSNN-BP WTA read-out', \\\n"
-               "     '' skip 1 using %d:(100*$%d) with linespoints lw 2 dt 2 title 'float ANN baseline'\n",
-            csv, xcol, base + 1, xcol, base, xcol, base + 2);
-    fclose(f);
-    char cmd[2600];
-    snprintf(cmd, sizeof cmd, "command -v gnuplot >/dev/null 2>&1 && gnuplot '%s'", gp);
-    if (system(cmd) == 0) fprintf(stderr, "plot: %s\n", png);
-    else fprintf(stderr, "plot: gnuplot not found or failed; script left in %s\n", gp);
-}
-
-/* --engine chip: the Pareto front of test accuracy against energy per training sample
- * (<csv>.pareto.csv), then tools/plot-energy draws it and energy and latency against plot.x. */
-static void write_energy_plots(const struct sweep *s, const char *csv, const double *pe, const double *pa, int n)
-{
-    char front[1200], cmd[3000];
-    int *on = calloc((size_t)n + 1, sizeof *on);
-    snprintf(front, sizeof front, "%.*s.pareto.csv", (int)(strlen(csv) - (strstr(csv, ".csv") ? 4 : 0)), csv);
-    FILE *f = fopen(front, "w");
-    if (!f || !on) {
+    char front[1200];
+    snprintf(front, sizeof front, "%s.pareto.csv", base);
+    double *pe = calloc((size_t)n + 1, sizeof *pe), *pa = calloc((size_t)n + 1, sizeof *pa);
+    FILE *f = pe && pa ? fopen(front, "w") : NULL;
+    if (!f) {
         fprintf(stderr, "ssnnsim: %s: cannot create\n", front);
-        if (f) fclose(f);
-        free(on);
+        free(pe), free(pa);
         return;
     }
+    for (int i = 0; i < n; i++) pe[i] = fig[i].energy_pj, pa[i] = fig[i].test_wta;
     energy_pareto(pe, pa, n, on);
     fprintf(f, "point,energy_pj_per_train_sample,test_wta\n");
     for (;;) {          /* the front's points by increasing energy */
@@ -242,18 +216,45 @@ static void write_energy_plots(const struct sweep *s, const char *csv, const dou
         fprintf(f, "%d,%.6f,%.6f\n", best, pe[best], pa[best]);
         on[best] = 2;
     }
-    fclose(f);
-    free(on);
-    snprintf(cmd, sizeof cmd, "tools/plot-energy '%s' '%s' %s", csv, s->plot_x, s->logx ? "logx" : "");
-    if (system(cmd) != 0) fprintf(stderr, "plot: tools/plot-energy failed (run from the repository root, with gnuplot)\n");
+    for (int i = 0; i < n; i++) on[i] = on[i] != 0;
+    if (fclose(f)) fprintf(stderr, "ssnnsim: %s: cannot write\n", front);
+    free(pe), free(pa);
+}
+
+/* The figures: the plot module sees the axes by their first key, and plot.x's values. */
+static void draw(const struct sweep *s, const char *base, const struct sweep_figures *fig, int n, const int *front)
+{
+    static struct sweep_plot p;
+    memset(&p, 0, sizeof p);
+    p.name = s->name;
+    p.x_key = s->plot_x;
+    p.logx = s->logx;
+    p.n_axes = s->n_axes;
+    p.n_points = n;
+    p.fig = fig;
+    p.front = front;
+    for (int a = 0; a < s->n_axes; a++) {
+        const struct axis *A = &s->axes[a];
+        p.axes[a].key = A->keys[0]->key;
+        p.axes[a].n_values = A->n_values;
+        for (int v = 0; v < A->n_values; v++) p.axes[a].values[v] = A->keys[0]->items[v]->value;
+        for (int k = 0; k < A->n_keys; k++)
+            if (!strcmp(A->keys[k]->key, s->plot_x)) {
+                p.x_axis = a;
+                for (int v = 0; v < A->n_values; v++) p.x_values[v] = A->keys[k]->items[v]->value;
+            }
+    }
+    sweep_plot_draw(&p, base);
 }
 
 /* Rank 0 receives every point's row (NULL rows: points run elsewhere; owner[p]
- * ran point p) and every rank the energy and accuracy of every point. */
-static void gather_rows(char **rows, int n, const int *owner, double *pe, double *pa)
+ * ran point p) and every rank the figures of every point. */
+static void gather_rows(char **rows, int n, const int *owner, struct sweep_figures *fig)
 {
     int rank = world_rank(), size = world_size();
-    int64_t *len = calloc((size_t)n, sizeof *len), *bits = calloc(2 * (size_t)n, sizeof *bits);
+    _Static_assert(sizeof *fig % sizeof(double) == 0, "a point's figures are doubles, summed as 64-bit words");
+    size_t n_fig = (size_t)n * (sizeof *fig / sizeof(double));
+    int64_t *len = calloc((size_t)n, sizeof *len), *bits = calloc(n_fig, sizeof *bits);
     int *counts = calloc((size_t)size, sizeof *counts), *displs = calloc((size_t)size, sizeof *displs);
     if (!len || !bits || !counts || !displs) {
         fprintf(stderr, "ssnnsim: out of memory gathering the sweep\n");
@@ -261,17 +262,11 @@ static void gather_rows(char **rows, int n, const int *owner, double *pe, double
     }
     /* A point's figures are nonzero on its own rank only: summing the bit
      * patterns moves them. */
-    for (int p = 0; p < n; p++) {
-        len[p] = rows[p] ? (int64_t)strlen(rows[p]) : 0;
-        memcpy(&bits[p], &pe[p], 8);
-        memcpy(&bits[n + p], &pa[p], 8);
-    }
+    for (int p = 0; p < n; p++) len[p] = rows[p] ? (int64_t)strlen(rows[p]) : 0;
+    memcpy(bits, fig, n_fig * sizeof *bits);
     world_sum_i64(len, n);
-    world_sum_i64(bits, 2 * n);
-    for (int p = 0; p < n; p++) {
-        memcpy(&pe[p], &bits[p], 8);
-        memcpy(&pa[p], &bits[n + p], 8);
-    }
+    world_sum_i64(bits, (int)n_fig);
+    memcpy(fig, bits, n_fig * sizeof *bits);
     int total = 0, mine = 0;
     for (int p = 0; p < n; p++) {
         counts[owner[p]] += (int)len[p];
@@ -362,14 +357,14 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
     }
     int n_points = 1;
     for (int a = 0; a < s.n_axes; a++) n_points *= s.axes[a].n_values;
-    /* --engine chip: energy columns, and the accuracy/energy points for the Pareto front */
+    /* --engine chip: energy columns, an energy figure and the Pareto front */
     int energy = !strcmp(o->engine, "chip");
-    char csv_buf[1024], png[1200], tmp[1100];
+    char csv_buf[1024], base[1100], tmp[1100];
     if (!csv_path) {
         mkdir("results", 0755);
         csv_path = default_table(&s, csv_buf, sizeof csv_buf);
     }
-    snprintf(png, sizeof png, "%.*s.png", (int)(strlen(csv_path) - (strstr(csv_path, ".csv") ? 4 : 0)), csv_path);
+    output_path_beside(csv_path, ".csv", "", base, sizeof base);     /* the figures' names start so */
     snprintf(tmp, sizeof tmp, "%s.tmp", csv_path);
     /* Overrides per point: the sweep's shared ones, the command line's, the point's. */
     int n_fixed = s.set ? s.set->n : 0;
@@ -378,13 +373,15 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
     int n_ov = n_fixed + n_sets + n_axis_keys;
     struct config_override *ov = calloc((size_t)n_ov + 1, sizeof *ov);
     char (*texts)[600] = calloc((size_t)n_ov + 1, sizeof *texts);
-    double *pe = calloc((size_t)n_points + 1, sizeof *pe), *pa = calloc((size_t)n_points + 1, sizeof *pa);
+    /* Each point's figures are set on the rank that ran it only (zero elsewhere):
+     * gather_rows sums them over the ranks. */
+    struct sweep_figures *fig = calloc((size_t)n_points, sizeof *fig);
     char **rows = calloc((size_t)n_points, sizeof *rows);
     double *cost = calloc((size_t)n_points, sizeof *cost);
-    int *owner = calloc((size_t)n_points, sizeof *owner);
+    int *owner = calloc((size_t)n_points, sizeof *owner), *front = calloc((size_t)n_points, sizeof *front);
     FILE *csv = NULL;
     int written = 0;            /* rows in the table file */
-    if (!ov || !texts || !pe || !pa || !rows || !cost || !owner) {
+    if (!ov || !texts || !fig || !rows || !cost || !owner || !front) {
         fprintf(stderr, "ssnnsim: out of memory for %d sweep points\n", n_points);
         rc = 1;
         goto out_free;
@@ -454,10 +451,11 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
         csv_value(row, sum.test_rate);
         csv_value(row, sum.ann_test);
         csv_value(row, sum.train_wta);
+        fig[p] = (struct sweep_figures){ sum.test_wta, sum.test_rate, sum.ann_test, -1, -1 };
         if (energy) {
             energy_csv_row(row, &sum.energy);
-            pe[p] = energy_pj_per_sample(&sum.energy.train);
-            pa[p] = sum.test_wta;
+            fig[p].energy_pj = energy_pj_per_sample(&sum.energy.train);
+            fig[p].latency_ns = energy_latency_ns_per_sample(&sum.energy, &sum.energy.train);
         }
         fprintf(row, ",%s\n", sum.weights_sha256);
         fclose(row);
@@ -473,7 +471,7 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
         int64_t r64 = rc;
         world_max_i64(&r64, 1);     /* a failed point fails the sweep on every rank */
         rc = (int)r64;
-        gather_rows(rows, n_points, owner, pe, pa);
+        gather_rows(rows, n_points, owner, fig);
     }
     for (int p = 0; p < n_points && csv; p++)
         if (rows[p]) {
@@ -503,13 +501,13 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
         goto out_free;
     }
     fprintf(stderr, "sweep %s: %d points -> %s\n", s.name, n_points, csv_path);
-    write_plot(&s, csv_path, png);
-    if (energy) write_energy_plots(&s, csv_path, pe, pa, n_points);
+    if (energy) write_front(base, fig, n_points, front);
+    draw(&s, base, fig, n_points, energy ? front : NULL);
 out_free:
     if (csv) fclose(csv);
     if (rows)
         for (int p = 0; p < n_points; p++) free(rows[p]);
-    free(rows), free(cost), free(owner), free(pe), free(pa), free(ov), free(texts);
+    free(rows), free(cost), free(owner), free(front), free(fig), free(ov), free(texts);
 out:
     node_free(root);
     yt_loader_free(&L);
