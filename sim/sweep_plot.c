@@ -430,39 +430,71 @@ static int overlaps(const struct box *a, const struct box *b)
     return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
 }
 
+/* Does the segment (x0,y0)-(x1,y1) pass through the box? (Liang-Barsky clipping.) */
+static int crosses(const struct box *b, double x0, double y0, double x1, double y1)
+{
+    double t0 = 0, t1 = 1, d[2] = { x1 - x0, y1 - y0 };
+    double lo[2] = { b->x0 - x0, b->y0 - y0 }, hi[2] = { b->x1 - x0, b->y1 - y0 };
+    for (int k = 0; k < 2; k++) {
+        if (d[k] == 0) {
+            if (lo[k] > 0 || hi[k] < 0) return 0;
+            continue;
+        }
+        double a = lo[k] / d[k], c = hi[k] / d[k];
+        if (a > c) {
+            double t = a;
+            a = c, c = t;
+        }
+        t0 = fmax(t0, a), t1 = fmin(t1, c);
+        if (t0 > t1) return 0;
+    }
+    return 1;
+}
+
 #define PARETO_W 1000
 #define PARETO_H 560
 #define CHAR_W 6.0          /* 9-point sans, pixels per character: a little over the mean */
 #define CHAR_H 12.0
 #define MARK 5.0            /* half a point's marker */
 #define FRONT_MARK 9.0      /* half the ring around a point of the front */
+#define MAX_LABELLED 400    /* more points than this: no labels (placing them is quadratic, reading them hopeless) */
 
 /* Each drawn point labelled with its plot.x value beside it, where that covers no
- * other label and no point; the front's points first. */
-static void pareto_labels(FILE *f, const struct sweep_plot *p, const int *of, double L,
-                          double R, double B, double T, const double *lim)
+ * other label and no point, nor a line if a corner can be found that does not; the
+ * front's points first. lim: the ranges, log10 of uJ and percent. */
+static void pareto_labels(FILE *f, const struct sweep_plot *p, const struct series *S, const int *of,
+                          const int *front, int n_front, double L, double R, double B, double T, const double *lim)
 {
     double pw = (R - L) * PARETO_W, ph = (T - B) * PARETO_H;
-    int n = p->n_points;
+    int n = p->n_points, n_seg = 0;
+    if (n > MAX_LABELLED) return;
     struct box *mark = calloc((size_t)n, sizeof *mark), *placed = calloc((size_t)n, sizeof *placed);
+    struct box *seg = calloc(2 * (size_t)n, sizeof *seg);      /* (x0, y0)-(x1, y1), not boxes */
     double *px = calloc((size_t)n, sizeof *px), *py = calloc((size_t)n, sizeof *py);
-    if (!mark || !placed || !px || !py) goto out;
+    char *drawn = calloc((size_t)n, 1);
+    if (!mark || !placed || !seg || !px || !py || !drawn) goto out;
     for (int q = 0; q < n; q++) {
         const struct sweep_figures *g = &p->fig[q];
-        if (g->energy_pj <= 0 || g->test_wta < 0) {
-            mark[q] = (struct box){ -1e9, -1e9, -1e9, -1e9 };
-            continue;
-        }
+        if (g->energy_pj <= 0 || g->test_wta < 0) continue;
+        drawn[q] = 1;
         px[q] = (log10(g->energy_pj / 1e6) - lim[0]) / (lim[1] - lim[0]) * pw;
         py[q] = (100 * g->test_wta - lim[2]) / (lim[3] - lim[2]) * ph;
         double m = p->front[q] ? FRONT_MARK : MARK;
         mark[q] = (struct box){ px[q] - m, py[q] - m, px[q] + m, py[q] + m };
     }
+    /* the lines: each series in its order, and the front */
+    for (int s = 0; s < S->n; s++)
+        for (int k = 1; k < S->count[s]; k++) {
+            int a = S->order[S->start[s] + k - 1], b = S->order[S->start[s] + k];
+            if (drawn[a] && drawn[b]) seg[n_seg++] = (struct box){ px[a], py[a], px[b], py[b] };
+        }
+    for (int k = 1; k < n_front; k++)
+        seg[n_seg++] = (struct box){ px[front[k - 1]], py[front[k - 1]], px[front[k]], py[front[k]] };
     const char *key = strrchr(p->x_key, '.') ? strrchr(p->x_key, '.') + 1 : p->x_key;
     int n_placed = 0;
     for (int pass = 0; pass < 2; pass++)
         for (int q = 0; q < n; q++) {
-            if (mark[q].x0 < -1e8 || (p->front[q] ? 0 : 1) != pass) continue;   /* the front first */
+            if (!drawn[q] || (p->front[q] ? 0 : 1) != pass) continue;   /* the front first */
             int idx[SWEEP_MAX_AXES], rest = q;
             for (int a = p->n_axes - 1; a >= 0; a--) {
                 idx[a] = rest % p->axes[a].n_values;
@@ -472,26 +504,31 @@ static void pareto_labels(FILE *f, const struct sweep_plot *p, const int *of, do
             short_value(v, sizeof v, p->x_values[idx[p->x_axis]]);
             snprintf(text, sizeof text, "%s=%s", key, v);
             double w = CHAR_W * (double)strlen(text), gap = (p->front[q] ? FRONT_MARK : MARK) + 2;
-            /* right above, right below, left above, left below */
-            for (int c = 0; c < 4; c++) {
-                double x0 = c < 2 ? px[q] + gap : px[q] - gap - w, yc = py[q] + (c % 2 ? -1 : 1) * (CHAR_H / 2 + 1);
-                struct box b = { x0, yc - CHAR_H / 2, x0 + w, yc + CHAR_H / 2 };
-                int clear = b.x0 >= 0 && b.x1 <= pw && b.y0 >= 0 && b.y1 <= ph;
-                for (int k = 0; k < n_placed && clear; k++) clear = !overlaps(&b, &placed[k]);
-                for (int k = 0; k < n && clear; k++) clear = k == q || !overlaps(&b, &mark[k]);
-                if (!clear) continue;
-                placed[n_placed++] = b;
-                double ex = pow(10, lim[0] + (c < 2 ? b.x0 : b.x1) / pw * (lim[1] - lim[0]));
-                double ay = lim[2] + yc / ph * (lim[3] - lim[2]);
-                fprintf(f, "set label ");
-                gp_string(f, text);
-                fprintf(f, " at first %.9g, first %.9g %s font ',9' tc rgb '%s' front\n", ex, ay, c < 2 ? "left" : "right",
-                        colour[of[q] % (int)(sizeof colour / sizeof *colour)]);
-                break;
-            }
+            int corner = -1;
+            struct box b;
+            /* right above, right below, left above, left below; clear of lines, then not */
+            for (int strict = 1; strict >= 0 && corner < 0; strict--)
+                for (int c = 0; c < 4 && corner < 0; c++) {
+                    double x0 = c < 2 ? px[q] + gap : px[q] - gap - w, yc = py[q] + (c % 2 ? -1 : 1) * (CHAR_H / 2 + 1);
+                    b = (struct box){ x0, yc - CHAR_H / 2, x0 + w, yc + CHAR_H / 2 };
+                    int clear = b.x0 >= 0 && b.x1 <= pw && b.y0 >= 0 && b.y1 <= ph;
+                    for (int k = 0; k < n_placed && clear; k++) clear = !overlaps(&b, &placed[k]);
+                    for (int k = 0; k < n && clear; k++) clear = k == q || !drawn[k] || !overlaps(&b, &mark[k]);
+                    for (int k = 0; k < n_seg && clear && strict; k++)
+                        clear = !crosses(&b, seg[k].x0, seg[k].y0, seg[k].x1, seg[k].y1);
+                    if (clear) corner = c;
+                }
+            if (corner < 0) continue;
+            placed[n_placed++] = b;
+            double ex = pow(10, lim[0] + (corner < 2 ? b.x0 : b.x1) / pw * (lim[1] - lim[0]));
+            double ay = lim[2] + (b.y0 + b.y1) / 2 / ph * (lim[3] - lim[2]);
+            fprintf(f, "set label ");
+            gp_string(f, text);
+            fprintf(f, " at first %.9g, first %.9g %s font ',9' tc rgb '%s' front\n", ex, ay, corner < 2 ? "left" : "right",
+                    colour[of[q] % (int)(sizeof colour / sizeof *colour)]);
         }
 out:
-    free(mark), free(placed), free(px), free(py);
+    free(mark), free(placed), free(seg), free(px), free(py), free(drawn);
 }
 
 /* Test accuracy against energy per training sample: each series a line in order of
@@ -552,7 +589,7 @@ static int pareto_script(const struct sweep_plot *p, const struct series *S, con
     fprintf(f, "set lmargin at screen %.2f\nset rmargin at screen %.2f\nset bmargin at screen %.2f\n"
                "set tmargin at screen %.2f\n", L, R, B, T);
     series_key(f, S, S->n > 1 ? S->title : "");
-    pareto_labels(f, p, of, L, R, B, T, lim);
+    pareto_labels(f, p, S, of, front, n_front, L, R, B, T, lim);
     int first = 1;
     for (int s = 0; s < S->n; s++)
         if (HAS(p, S, s, test_wta)) {
