@@ -51,6 +51,12 @@ void c_router::restart()
     }
     io_.r.trace = on_traverse;
     io_.r.trace_ctx = static_cast<router_node *>(this);
+    // Its output registers clear too: a credit still on its way home when the
+    // network emptied must not reach the reset neighbour.
+    for (int p = 0; p < 4; p++) {
+        out[p].write(link_flit());
+        in_credit[p].write(link_credit());
+    }
     quiet_ = true;
     sent = 0;
     fault.clear();

@@ -51,7 +51,8 @@ struct sc_mesh : sc_core::sc_module {
     // that stops being clocked counts nothing on its own watchdog): the message
     // names the routers holding flits.
     bool stalled(std::string &why);
-    // Every buffer empty and every link's credits back at buffer_depth per VC.
+    // With no flit in flight: every buffer empty, no link holding more credits
+    // than buffer_depth per VC (the last ones may still be on their way home).
     bool drained(std::string &why) const;
 
     // Sums the routers' counters; cycles = network cycles since the last reset.
