@@ -278,9 +278,10 @@ static void a_second_signal_stops_a_run_in_a_long_sample(void)
 /* ---- ssnnsim noc ------------------------------------------------------------- */
 
 /* Small sweeps that run in well under a second each with C routers: a 4x4 mesh,
- * uniform traffic below, near and past saturation; and 3-flit packets of all
- * three classes (VCs and packet framing) towards a hotspot at (1,1). */
-static char noc_uniform[600], noc_hotspot[600];
+ * uniform traffic below, near and past saturation; 3-flit packets of all three
+ * classes (VCs and packet framing) towards a hotspot at (1,1); and the uniform
+ * sweep with 2-flit packets of all classes on 3-cycle links, 2 VCs per class. */
+static char noc_uniform[600], noc_hotspot[600], noc_slow[600];
 
 /* A sweep's outputs: stdout (the table), the CSV, and the JSON without chip.rtl. */
 struct noc_run {
@@ -357,6 +358,14 @@ static void systemc_noc_equals_native_noc(void)
             CHECK(noc_equals_native(bin, configs[c], rtl[k], why, sizeof why), "%s, chip.rtl=%s: %s", configs[c],
                   rtl[k], why);
         }
+}
+
+/* C routers on 3-cycle links with 2 VCs per class (router_io's link registers and
+ * VC allocation against the mesh's; the RTL build has the default router). */
+static void systemc_noc_equals_native_noc_on_slow_links_and_two_vcs(void)
+{
+    char why[800];
+    CHECK(noc_equals_native(bin, noc_slow, "[]", why, sizeof why), "%s", why);
 }
 
 /* The teeth: a C link one cycle slow moves the curve; an RTL router gated wrongly
@@ -560,6 +569,9 @@ int main(void)
     write_file(noc_hotspot, "extends: '%s/workloads/noc/hotspot.yaml'\nchip:\n  mesh_x: 4\n  mesh_y: 4\nnoc:\n"
                "  rates: [0.1, 0.5]\n  packet_flits: 3\n  traffic_class: mixed\n  hotspot_node: 5\n"
                "  hotspot_fraction: 0.3\n  warmup_cycles: 200\n  measure_cycles: 1000\n", repo);
+    path_in(noc_slow, sizeof noc_slow, tmpdir, "noc-slow.yaml");
+    write_file(noc_slow, "extends: '%s'\nchip:\n  router:\n    link_latency: 3\n    vcs: 2\nnoc:\n"
+               "  packet_flits: 2\n  traffic_class: mixed\n", noc_uniform);
 
     RUN(systemc_training_equals_native_chip);
     RUN(systemc_with_one_rtl_router_equals_native_chip);
@@ -570,6 +582,7 @@ int main(void)
     RUN(a_router_that_stops_is_reported_not_hung);
     RUN(a_second_signal_stops_a_run_in_a_long_sample);
     RUN(systemc_noc_equals_native_noc);
+    RUN(systemc_noc_equals_native_noc_on_slow_links_and_two_vcs);
     RUN(planted_bugs_change_the_noc_sweep);
     RUN(noc_rtl_needs_the_systemc_engine);
     RUN(systemc_vcd_names_are_the_native_names);
