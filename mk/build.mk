@@ -97,7 +97,7 @@ $(BUILD)/fst/%.o: $(FST_DIR)/%.c
 	$(CC) $(CFLAGS) -fno-sanitize=undefined -std=gnu11 -w -DFST_CONFIG_INCLUDE='"fst_config.h"' -I$(FST_DIR) -c $< -o $@
 
 $(BUILD)/sim/waves.o: XCFLAGS += -I$(FST_DIR)
-$(BUILD)/sim/train.o: XCFLAGS += $(XCFLAGS_TRAIN) -Isim/systemc
+$(BUILD)/sim/train.o $(BUILD)/sim/noc.o: XCFLAGS += $(XCFLAGS_TRAIN) -Isim/systemc
 
 $(BUILD)/sim/systemc/%.o: sim/systemc/%.cpp $(SC_VL)/Vrouter__ALL.a
 	@mkdir -p $(dir $@)

@@ -135,8 +135,9 @@ static const struct command commands[] = {
         REFUSES(O_WAVE_SAMPLES, WHY_SWEEP_WAVES), REFUSES(O_WAVE_CYCLES, WHY_SWEEP_WAVES),
         TAKES(O_QUIET, H_QUIET), TAKES(O_HELP, H_HELP) } },
     { "noc", "the mesh NoC alone under synthetic traffic: latency and throughput vs offered load", "",
-      { "chip", NULL }, "noc has one engine: the chip engine's routers and mesh", "noc.seed",
-      { TAKES(O_ENGINE, "  --engine chip       the only engine noc has: the chip engine's routers and mesh\n"),
+      { "chip", "systemc", NULL }, "the network has no golden model: chip or systemc", "noc.seed",
+      { TAKES(O_ENGINE, "  --engine NAME       chip (the native mesh) or systemc (the same network as SystemC modules;\n"
+                        "                      chip.rtl swaps in RTL routers): the same table, CSV and JSON\n"),
         REFUSES(O_CHECK, "noc checks flit conservation at every rate point anyway"),
         REFUSES(O_RESUME, WHY_NOC_TRAINS), REFUSES(O_CHECKPOINT, WHY_NOC_TRAINS),
         TAKES(O_OUT, "  --out FILE          write the result JSON\n"),

@@ -18,6 +18,10 @@
 #include "json.h"
 #include "mesh_waves.h"
 #include "mpi_world.h"
+#include "noc_net.h"
+#ifdef SSNN_SYSTEMC
+#include "sc_noc.h"
+#endif
 #include "partition.h"
 #include "progress.h"
 #include "rng.h"
@@ -368,11 +372,11 @@ static int gather_samples(const struct partition *part, struct sampler *s, size_
     return 0;
 }
 
-/* One cycle of the mesh, timed for the cost figure on stderr. */
-static int step_timed(struct mesh *m, struct noc_point *pt, char *err, size_t errlen)
+/* One cycle of the network, timed for the cost figure on stderr. */
+static int step_timed(const struct noc_net *net, struct noc_point *pt, char *err, size_t errlen)
 {
     double t0 = progress_now();
-    int rc = mesh_step(m, err, errlen);
+    int rc = net->step(net->ctx, err, errlen);
     pt->step_seconds += progress_now() - t0;
     return rc;
 }
@@ -385,12 +389,39 @@ static int fail_all(const struct partition *part, int rc, const char *err)
 }
 
 /* The flits in flight over the whole mesh (injected and not yet popped). */
-static int64_t in_flight(const struct partition *part, const struct mesh *m)
+static int64_t in_flight(const struct partition *part, const struct noc_net *net)
 {
-    int64_t n = (int64_t)mesh_in_flight(m);
+    int64_t n = (int64_t)net->in_flight(net->ctx);
     if (part) world_sum_i64(&n, 1);
     return n;
 }
+
+/* ---- the native mesh as a struct noc_net ------------------------------------ */
+
+static int native_restart(void *m, char *err, size_t errlen)
+{
+    (void)m, (void)err, (void)errlen;   /* each point builds its own mesh */
+    return 0;
+}
+static void native_inject(void *m, int node, const struct flit *f) { mesh_inject(m, node, f); }
+static int native_step(void *m, char *err, size_t errlen) { return mesh_step(m, err, errlen); }
+static int native_eject(void *m, int node, struct flit *out) { return mesh_eject(m, node, out); }
+static uint64_t native_in_flight(const void *m) { return mesh_in_flight(m); }
+static uint64_t native_cycle(const void *m) { return mesh_cycle(m); }
+static int native_check(const void *m, char *err, size_t errlen) { return mesh_check(m, err, errlen); }
+static const struct mesh_counters *native_counters(void *m) { return mesh_counters(m); }
+static uint64_t native_router_steps(const void *m) { return mesh_router_steps(m); }
+
+static struct noc_net native_net(struct mesh *m)
+{
+    return (struct noc_net){ .ctx = m, .restart = native_restart, .inject = native_inject, .step = native_step,
+                             .eject = native_eject, .in_flight = native_in_flight, .cycle = native_cycle,
+                             .check = native_check, .counters = native_counters,
+                             .router_steps = native_router_steps };
+}
+
+static int run_point(const struct config *cfg, double rate, int quiet, struct partition *part, struct noc_waves *nw,
+                     struct mesh *m, const struct noc_net *net, struct noc_point *pt, char *err, size_t errlen);
 
 int noc_run_point(const struct config *cfg, double rate, int quiet, struct noc_waves *nw, struct noc_point *pt,
                   char *err, size_t errlen)
@@ -401,15 +432,29 @@ int noc_run_point(const struct config *cfg, double rate, int quiet, struct noc_w
 int noc_run_point_on(const struct config *cfg, double rate, int quiet, struct partition *part,
                      struct noc_waves *nw, struct noc_point *pt, char *err, size_t errlen)
 {
+    memset(pt, 0, sizeof *pt);
+    pt->offered = rate;
+    if (noc_check_config(cfg, err, errlen)) return -1;
+    struct mesh *m = mesh_new(cfg->chip.mesh_x, cfg->chip.mesh_y, &cfg->chip.router, err, errlen);
+    if (!m) return -1;
+    struct noc_net net = native_net(m);
+    int rc = run_point(cfg, rate, quiet, part, nw, m, &net, pt, err, errlen);
+    mesh_free(m);
+    return rc;
+}
+
+/* One point on `net`. The native mesh `m` is what partitions and waveform dumps
+ * reach into (NULL on another network: neither is offered there). */
+static int run_point(const struct config *cfg, double rate, int quiet, struct partition *part, struct noc_waves *nw,
+                     struct mesh *m, const struct noc_net *net, struct noc_point *pt, char *err, size_t errlen)
+{
     const struct noc_cfg *nc = &cfg->noc;
     int X = cfg->chip.mesh_x, Y = cfg->chip.mesh_y, N = X * Y, F = nc->packet_flits;
     uint64_t W = (uint64_t)nc->warmup_cycles, M = (uint64_t)nc->measure_cycles;
     uint64_t D = (uint64_t)nc->drain_cycles;
     memset(pt, 0, sizeof *pt);
     pt->offered = rate;
-    if (noc_check_config(cfg, err, errlen)) return -1;
-    struct mesh *m = mesh_new(X, Y, &cfg->chip.router, err, errlen);
-    if (!m) return -1;
+    if (net->restart(net->ctx, err, errlen)) return -1;
     /* Partitioned: this rank generates, steps and ejects at its own nodes only. */
     int lo = 0, hi = N;
     if (part) {
@@ -449,21 +494,21 @@ int noc_run_point_on(const struct config *cfg, double rate, int quiet, struct pa
                 f.head = i == 0;
                 f.tail = i == F - 1;
                 f.neuron = (uint32_t)i;     /* flit index within the packet */
-                mesh_inject(m, n, &f);
+                net->inject(net->ctx, n, &f);
             }
             if (window) {
                 pt->packets++;
                 gen_flits += (uint64_t)F;
             }
         }
-        if (step_timed(m, pt, err, errlen) || (part && partition_window(part, m, err, errlen))) {
+        if (step_timed(net, pt, err, errlen) || (part && partition_window(part, m, err, errlen))) {
             rc = fail_all(part, -1, err);
             goto out;
         }
         if (nw) wave_cycle(nw, m, t, window);
         for (int n = lo; n < hi; n++) {
             struct flit f;
-            while (mesh_eject(m, n, &f)) {
+            while (net->eject(net->ctx, n, &f)) {
                 acc_flits += window;
                 if (!f.tail || f.born < W || f.born >= W + M) continue;
                 uint64_t l = t + 1 - f.born;
@@ -487,18 +532,18 @@ int noc_run_point_on(const struct config *cfg, double rate, int quiet, struct pa
         }
     }
     /* Run the mesh empty: conservation is checked on every point. */
-    while (in_flight(part, m)) {
-        if (step_timed(m, pt, err, errlen) || (part && partition_window(part, m, err, errlen))) {
+    while (in_flight(part, net)) {
+        if (step_timed(net, pt, err, errlen) || (part && partition_window(part, m, err, errlen))) {
             rc = fail_all(part, -1, err);
             goto out;
         }
-        if (nw) wave_cycle(nw, m, mesh_cycle(m) - 1, 0);
+        if (nw) wave_cycle(nw, m, net->cycle(net->ctx) - 1, 0);
         for (int n = lo; n < hi; n++) {
             struct flit f;
-            while (mesh_eject(m, n, &f)) {}
+            while (net->eject(net->ctx, n, &f)) {}
         }
     }
-    if (mesh_check(m, err, errlen)) {
+    if (net->check(net->ctx, err, errlen)) {
         rc = fail_all(part, -1, err);
         goto out;
     }
@@ -520,7 +565,7 @@ int noc_run_point_on(const struct config *cfg, double rate, int quiet, struct pa
         }
     }
     pt->delivered = lat.n;
-    pt->counters = *mesh_counters(m);
+    pt->counters = *net->counters(net->ctx);
     if (pt->counters.flits_ejected != pt->counters.flits_injected ||
         pt->counters.flits_injected != packet * (uint64_t)F) {
         snprintf(err, errlen, "noc: conservation: %llu packets of %d flits generated, %llu flits injected, %llu delivered",
@@ -528,8 +573,8 @@ int noc_run_point_on(const struct config *cfg, double rate, int quiet, struct pa
                  (unsigned long long)pt->counters.flits_ejected);
         goto out;
     }
-    pt->cycles = mesh_cycle(m);
-    pt->router_steps = mesh_router_steps(m);
+    pt->cycles = net->cycle(net->ctx);
+    pt->router_steps = net->router_steps(net->ctx);
     pt->generated = (double)gen_flits / ((double)N * (double)M);
     pt->accepted = (double)acc_flits / ((double)N * (double)M);
     if (lat.n) {
@@ -549,7 +594,6 @@ out:
     if (nw) wave_point_end(nw, m);
     free(lat.v);
     free(rng);
-    mesh_free(m);
     return rc;
 }
 
@@ -693,6 +737,41 @@ const char *noc_table_path(const struct config *cfg, char *buf, size_t n)
     return buf;
 }
 
+/* The network the command runs on (docs/noc.md): the native mesh of --engine chip,
+ * built anew by each point (net->ctx NULL), or the SystemC engine's, elaborated
+ * once and reset by each point. (There is no golden model of the network: the CLI
+ * refuses --engine golden for noc.) Returns 0, or the exit status with the message
+ * printed. */
+static int open_net(const struct config *cfg, const struct run_opts *o, struct noc_net *net)
+{
+    memset(net, 0, sizeof *net);
+    int sc = !strcmp(o->engine, "systemc");
+    char where[300];
+    if (cfg->chip.n_rtl && !sc) {
+        fprintf(stderr, "%s: chip.rtl: RTL components run under --engine systemc only\n",
+                config_where(cfg, "chip.rtl", where, sizeof where));
+        return 2;
+    }
+    if (!sc) return 0;
+    if (o->partition || o->waves) {
+        fprintf(stderr, "ssnnsim: noc --engine systemc runs in one process and writes no waveforms (%s); "
+                "use --engine chip, which gives the same table, CSV and JSON\n",
+                o->waves ? "--waves" : "several MPI ranks");
+        return 2;
+    }
+#ifdef SSNN_SYSTEMC
+    char err[1024];
+    if (sc_noc_open(cfg, net, err, sizeof err)) {
+        fprintf(stderr, "ssnnsim: %s\n", err);
+        return 2;
+    }
+    return 0;
+#else
+    fprintf(stderr, "ssnnsim: this build has no SystemC engine (built with SYSTEMC=0)\n");
+    return 2;
+#endif
+}
+
 int noc_command(const struct config *cfg, const struct run_opts *o, const char *csv)
 {
     char err[2048];
@@ -700,6 +779,9 @@ int noc_command(const struct config *cfg, const struct run_opts *o, const char *
         fprintf(stderr, "%s\n", err);
         return 2;
     }
+    struct noc_net sc;
+    int bad_net = open_net(cfg, o, &sc);
+    if (bad_net) return bad_net;
     const struct noc_cfg *nc = &cfg->noc;
     const struct router_cfg *rc = &cfg->chip.router;
     int n = nc->n_rates;
@@ -739,7 +821,9 @@ int noc_command(const struct config *cfg, const struct run_opts *o, const char *
         pp = &part;
     }
     for (int i = 0; i < n; i++) {
-        if (noc_run_point_on(cfg, nc->rates[i], o->quiet, pp, nw, &pts[i], err, sizeof err)) {
+        int failed = sc.ctx ? run_point(cfg, nc->rates[i], o->quiet, NULL, NULL, NULL, &sc, &pts[i], err, sizeof err)
+                            : noc_run_point_on(cfg, nc->rates[i], o->quiet, pp, nw, &pts[i], err, sizeof err);
+        if (failed) {
             fprintf(stderr, "ssnnsim: %s\n", err);
             if (nw) noc_waves_close(nw, err, sizeof err);
             if (pp) partition_free(pp);

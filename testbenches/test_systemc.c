@@ -5,8 +5,11 @@
  * by sim/chip.c or by SystemC, with C routers, one RTL router or every router
  * RTL. The teeth: ssnnsim-planted-link (built with PLANT_SC_LINK_DELAY, its C
  * links one cycle slow) and ssnnsim-planted-gate-{held,early} (idle RTL routers
- * gated wrongly) must differ. Also: the sc_trace VCD carries the native
- * dump's signal names, and chip.rtl is checked like every config key. */
+ * gated wrongly) must differ. The same for `ssnnsim noc`: the synthetic-traffic
+ * sweep on the SystemC engine's mesh, C routers, one RTL router or all RTL,
+ * gives the native mesh's table, CSV and JSON byte for byte, and the planted
+ * builds do not. Also: the sc_trace VCD carries the native dump's signal names,
+ * and chip.rtl is checked like every config key. */
 #include "check.h"
 #include "noise_set.h"
 #include "proc.h"
@@ -272,6 +275,139 @@ static void a_second_signal_stops_a_run_in_a_long_sample(void)
     CHECK(0, "three starts each ended on the first signal: the handler was never reached");
 }
 
+/* ---- ssnnsim noc ------------------------------------------------------------- */
+
+/* Small sweeps that run in well under a second each with C routers: a 4x4 mesh,
+ * uniform traffic below, near and past saturation; 3-flit packets of all three
+ * classes (VCs and packet framing) towards a hotspot at (1,1); and the uniform
+ * sweep with 2-flit packets of all classes on 3-cycle links, 2 VCs per class. */
+static char noc_uniform[600], noc_hotspot[600], noc_slow[600];
+
+/* A sweep's outputs: stdout (the table), the CSV, and the JSON without chip.rtl. */
+struct noc_run {
+    int code;
+    char *err, *table, *csv, *json;
+};
+
+static void noc_run_free(struct noc_run *r)
+{
+    free(r->err), free(r->table), free(r->csv), free(r->json);
+}
+
+/* `exe noc CONFIG --quiet --engine ENGINE [--set chip.rtl=RTL]` (rtl NULL: no --set). */
+static struct noc_run run_noc(const char *exe, const char *config, const char *engine, const char *rtl)
+{
+    char cmd[8192] = "", out[600], err[600], csv[600], json[600], set[100];
+    path_in(out, sizeof out, tmpdir, "noc.out");
+    path_in(err, sizeof err, tmpdir, "noc.err");
+    path_in(csv, sizeof csv, tmpdir, "noc.csv");
+    path_in(json, sizeof json, tmpdir, "noc.json");
+    unlink(csv);
+    unlink(json);
+    quote(cmd, sizeof cmd, exe);
+    strcat(cmd, " noc ");
+    quote(cmd, sizeof cmd, config);
+    strcat(cmd, " --quiet --engine ");
+    quote(cmd, sizeof cmd, engine);
+    if (rtl) {
+        snprintf(set, sizeof set, "chip.rtl=%s", rtl);
+        strcat(cmd, " --set ");
+        quote(cmd, sizeof cmd, set);
+    }
+    strcat(cmd, " --csv ");
+    quote(cmd, sizeof cmd, csv);
+    strcat(cmd, " --out ");
+    quote(cmd, sizeof cmd, json);
+    struct result r = run_captured(cmd, out, err);
+    struct noc_run n = { .code = r.code, .err = r.err, .table = r.out, .csv = file_text_or_empty(csv),
+                         .json = result_body(json) };
+    return n;
+}
+
+/* 1 when the SystemC sweep (exe, chip.rtl = rtl) gives the native one's table,
+ * CSV and JSON; else 0 with the first difference in why. */
+static int noc_equals_native(const char *exe, const char *config, const char *rtl, char *why, size_t n)
+{
+    struct noc_run want = run_noc(bin, config, "chip", NULL), got = run_noc(exe, config, "systemc", rtl);
+    int same = 0;
+    if (want.code || !want.csv[0] || !strstr(want.json, "\"points\"")) {
+        snprintf(why, n, "native: exit %d: %.300s", want.code, want.err);
+    } else if (got.code) {
+        snprintf(why, n, "exit %d: %.300s", got.code, got.err);
+    } else if (strcmp(want.csv, got.csv)) {
+        first_difference(want.csv, got.csv, why, n);
+    } else if (strcmp(want.table, got.table)) {
+        first_difference(want.table, got.table, why, n);
+    } else if (strcmp(want.json, got.json)) {
+        first_difference(want.json, got.json, why, n);
+    } else {
+        same = 1;
+    }
+    noc_run_free(&want);
+    noc_run_free(&got);
+    return same;
+}
+
+static void systemc_noc_equals_native_noc(void)
+{
+    const char *configs[] = { noc_uniform, noc_hotspot };
+    const char *rtl[] = { "[]", "[router_1_1]", "[router_0_0]", "[router]" };
+    for (int c = 0; c < 2; c++)
+        for (int k = 0; k < 4; k++) {
+            char why[800];
+            CHECK(noc_equals_native(bin, configs[c], rtl[k], why, sizeof why), "%s, chip.rtl=%s: %s", configs[c],
+                  rtl[k], why);
+        }
+}
+
+/* C routers on 3-cycle links with 2 VCs per class (router_io's link registers and
+ * VC allocation against the mesh's; the RTL build has the default router). */
+static void systemc_noc_equals_native_noc_on_slow_links_and_two_vcs(void)
+{
+    char why[800];
+    CHECK(noc_equals_native(bin, noc_slow, "[]", why, sizeof why), "%s", why);
+}
+
+/* The teeth: a C link one cycle slow moves the curve; an RTL router gated wrongly
+ * breaks flow control or delivers a flit twice (the tags see it). */
+static void planted_bugs_change_the_noc_sweep(void)
+{
+    char why[800];
+    CHECK(!noc_equals_native(planted, noc_uniform, "[]", why, sizeof why),
+          "%s (PLANT_SC_LINK_DELAY) gives the native noc sweep", planted);
+    CHECK(strstr(why, "line 2:") != NULL, "the slow link should move the first point's latency, got: %s", why);
+    const char *variant[] = { "held", "early" };
+    const char *rtl[] = { "[router_1_1]", "[router]" };
+    for (int v = 0; v < 2; v++)
+        for (int k = 0; k < 2; k++) {
+            char exe[1100];
+            snprintf(exe, sizeof exe, "%s-planted-gate-%s", bin, variant[v]);
+            CHECK(!noc_equals_native(exe, noc_uniform, rtl[k], why, sizeof why),
+                  "%s with chip.rtl=%s gives the native noc sweep", exe, rtl[k]);
+        }
+}
+
+static void noc_rtl_needs_the_systemc_engine(void)
+{
+    struct noc_run r = run_noc(bin, noc_uniform, "chip", "[router]");
+    CHECK(r.code == 2 && strstr(r.err, "--set:1:10: chip.rtl: RTL components run under --engine systemc only") &&
+              !r.csv[0],
+          "exit %d, stderr: %.300s", r.code, r.err);
+    noc_run_free(&r);
+    char cmd[4000] = "", vcd[600], errp[600];
+    path_in(vcd, sizeof vcd, tmpdir, "noc.vcd");
+    path_in(errp, sizeof errp, tmpdir, "stderr");
+    quote(cmd, sizeof cmd, bin);
+    strcat(cmd, " noc ");
+    quote(cmd, sizeof cmd, noc_uniform);
+    strcat(cmd, " --quiet --engine systemc --waves ");
+    quote(cmd, sizeof cmd, vcd);
+    struct result w = run_captured(cmd, "/dev/null", errp);
+    CHECK(w.code == 2 && strstr(w.err, "--engine chip") && !exists(vcd), "--waves: exit %d, stderr: %.300s", w.code,
+          w.err);
+    result_free(&w);
+}
+
 /* ---- waveforms ------------------------------------------------------------- */
 
 /* Full dotted names of a VCD's variables (scopes joined by '.'), one per line,
@@ -426,6 +562,16 @@ int main(void)
     }
     path_in(cfg_path, sizeof cfg_path, tmpdir, "tiny.yaml");
     noise_set_config(cfg_path, repo, img, lab, "training:\n  epochs: 1\n  ann_baseline: false\n");
+    path_in(noc_uniform, sizeof noc_uniform, tmpdir, "noc-uniform.yaml");
+    write_file(noc_uniform, "extends: '%s/workloads/noc/uniform.yaml'\nchip:\n  mesh_x: 4\n  mesh_y: 4\nnoc:\n"
+               "  rates: [0.1, 0.4, 0.8]\n  warmup_cycles: 200\n  measure_cycles: 1000\n", repo);
+    path_in(noc_hotspot, sizeof noc_hotspot, tmpdir, "noc-hotspot.yaml");
+    write_file(noc_hotspot, "extends: '%s/workloads/noc/hotspot.yaml'\nchip:\n  mesh_x: 4\n  mesh_y: 4\nnoc:\n"
+               "  rates: [0.1, 0.5]\n  packet_flits: 3\n  traffic_class: mixed\n  hotspot_node: 5\n"
+               "  hotspot_fraction: 0.3\n  warmup_cycles: 200\n  measure_cycles: 1000\n", repo);
+    path_in(noc_slow, sizeof noc_slow, tmpdir, "noc-slow.yaml");
+    write_file(noc_slow, "extends: '%s'\nchip:\n  router:\n    link_latency: 3\n    vcs: 2\nnoc:\n"
+               "  packet_flits: 2\n  traffic_class: mixed\n", noc_uniform);
 
     RUN(systemc_training_equals_native_chip);
     RUN(systemc_with_one_rtl_router_equals_native_chip);
@@ -435,6 +581,10 @@ int main(void)
     RUN(planted_clock_gating_is_caught);
     RUN(a_router_that_stops_is_reported_not_hung);
     RUN(a_second_signal_stops_a_run_in_a_long_sample);
+    RUN(systemc_noc_equals_native_noc);
+    RUN(systemc_noc_equals_native_noc_on_slow_links_and_two_vcs);
+    RUN(planted_bugs_change_the_noc_sweep);
+    RUN(noc_rtl_needs_the_systemc_engine);
     RUN(systemc_vcd_names_are_the_native_names);
     RUN(systemc_waves_must_be_vcd);
     RUN(unknown_rtl_component_is_a_config_error);

@@ -27,7 +27,7 @@ static void on_traverse(void *ctx, uint64_t, int, int, int out_port, int, const 
 
 c_router::c_router(sc_core::sc_module_name name, int x, int y, int mesh_x, const struct router_cfg *rc, char *err,
                    size_t errlen, int *failed)
-    : router_node(name, x, y)
+    : router_node(name, x, y), mesh_x_(mesh_x), rc_(*rc)
 {
     *failed = router_io_init(&io_, x, y, mesh_x, rc, err, errlen) != 0;
     io_.r.trace = on_traverse;
@@ -39,9 +39,38 @@ c_router::c_router(sc_core::sc_module_name name, int x, int y, int mesh_x, const
 
 c_router::~c_router() { router_io_free(&io_); }
 
+// A reset edge: the router as router_io_init leaves it (the NoC benchmark resets
+// the network between rate points, as the native one builds a new mesh).
+void c_router::restart()
+{
+    char err[256];
+    router_io_free(&io_);
+    if (router_io_init(&io_, x, y, mesh_x_, &rc_, err, sizeof err)) {
+        fault = err;
+        return;
+    }
+    io_.r.trace = on_traverse;
+    io_.r.trace_ctx = static_cast<router_node *>(this);
+    // Its output registers clear too: a credit still on its way home when the
+    // network emptied must not reach the reset neighbour.
+    for (int p = 0; p < 4; p++) {
+        out[p].write(link_flit());
+        in_credit[p].write(link_credit());
+    }
+    quiet_ = true;
+    sent = 0;
+    fault.clear();
+#ifdef PLANT_SC_LINK_DELAY
+    held.erase(this);
+#endif
+}
+
 void c_router::tick()
 {
-    if (!rst_n.read()) return;
+    if (!rst_n.read()) {
+        restart();
+        return;
+    }
     struct router_io_in in = {};
     for (int p = 0; p < 4; p++) {
         const link_flit &l = this->in[p].read();

@@ -12,122 +12,37 @@ using sc_core::SC_NS;
 using sc_core::SC_ZERO_TIME;
 using sc_core::sc_time;
 
-static int opposite(int port) { return (port + 2) & 3; }
-
-// Does chip.rtl ask for the router at node (x, y)?
-static bool router_is_rtl(const struct chip_cfg *ch, int x, int y)
-{
-    char one[32];
-    snprintf(one, sizeof one, "router_%d_%d", x, y);
-    for (int i = 0; i < ch->n_rtl; i++)
-        if (!strcmp(ch->rtl[i], "router") || !strcmp(ch->rtl[i], one)) return true;
-    return false;
-}
-
 chip_top::chip_top(sc_core::sc_module_name name, struct chip *chip, char *err, size_t errlen, int *failed)
     : sc_core::sc_module(name), c(chip)
 {
     *failed = 0;
-    const int nodes = c->mesh_x * c->mesh_y;
-    const struct chip_cfg *ch = &c->cfg->chip;
+    net_ = new sc_mesh("noc", c->cfg, c->mesh_x, c->mesh_y, err, errlen, failed);
+    if (*failed) return;
     char n[64];
-    for (int i = 0; i < nodes; i++) {
-        snprintf(n, sizeof n, "inject_%d", i);
-        inject_.push_back(new flit_queue(n));
-        snprintf(n, sizeof n, "eject_%d", i);
-        eject_.push_back(new flit_queue(n));
+    for (int i = 0; i < c->mesh_x * c->mesh_y; i++) {
         snprintf(n, sizeof n, "loop_%d", i);
         loop_.push_back(new flit_queue(n));
-    }
-    for (int i = 0; i < nodes; i++)
-        for (int o = 0; o < 4; o++) {
-            snprintf(n, sizeof n, "link_%d_%d_%s", i % c->mesh_x, i / c->mesh_x, router_port_name[o]);
-            links_.push_back(new link(n));
-            snprintf(n, sizeof n, "edge_%d_%d_%s", i % c->mesh_x, i / c->mesh_x, router_port_name[o]);
-            edge_.push_back(new link(n));
-        }
-    for (int i = 0; i < nodes && !*failed; i++) {
-        int x = i % c->mesh_x, y = i / c->mesh_x;
-        snprintf(n, sizeof n, "router_%d_%d", x, y);
-        router_node *r;
-        if (router_is_rtl(ch, x, y)) {
-            r = rtl_router_new(n, x, y, c->mesh_x, c->mesh_y, &ch->router, err, errlen);
-            if (!r) {
-                char where[300], msg[600];
-                snprintf(msg, sizeof msg, "%s: chip.rtl: %s", config_where(c->cfg, "chip.rtl", where, sizeof where),
-                         err);
-                snprintf(err, errlen, "%s", msg);
-                *failed = 1;
-                return;
-            }
-        } else {
-            r = new c_router(n, x, y, c->mesh_x, &ch->router, err, errlen, failed);
-        }
-        routers_.push_back(r);
-    }
-    if (*failed) return;
-    for (int i = 0; i < nodes; i++) {
-        router_node *r = routers_[i];
-        int x = i % c->mesh_x, y = i / c->mesh_x;
-        int nbr[4] = { y + 1 < c->mesh_y ? i + c->mesh_x : -1, x + 1 < c->mesh_x ? i + 1 : -1,
-                       y > 0 ? i - c->mesh_x : -1, x > 0 ? i - 1 : -1 };
-        r->clk(noc_clk_);
-        r->rst_n(rst_n_);
-        for (int p = 0; p < 4; p++) {
-            link *up = nbr[p] >= 0 ? links_[nbr[p] * 4 + opposite(p)] : edge_[i * 4 + p];
-            r->in[p](up->flit);
-            r->in_credit[p](up->credit);
-            r->out[p](links_[i * 4 + p]->flit);
-            r->out_credit[p](links_[i * 4 + p]->credit);
-        }
-        r->inject(*inject_[i]);
-        r->eject(*eject_[i]);
     }
     for (int k = 0; k < c->n_cores; k++) {
         struct core *q = &c->cores[k];
         snprintf(n, sizeof n, "core_%d_%d", q->node % c->mesh_x, q->node / c->mesh_x);
-        core_module *m = new core_module(n, c, q, &books_);
+        core_module *m = new core_module(n, c, q, &net_->books);
         m->clk(clk_);
-        m->to_net(*inject_[q->node]);
-        m->from_net(*eject_[q->node]);
+        m->to_net(*net_->inject[q->node]);
+        m->from_net(*net_->eject[q->node]);
         m->loop(*loop_[q->node]);
         cores_.push_back(m);
     }
-    for (router_node *r : routers_)
-        if (r->is_rtl()) rtl_.push_back(r);
-    n_rtl_ = (int)rtl_.size();
     SC_THREAD(controller);
 }
 
-int chip_top::rtl_routers() const
-{
-    int n = 0;
-    for (const router_node *r : routers_) n += r->is_rtl();
-    return n;
-}
+int chip_top::rtl_routers() const { return net_->rtl_routers(); }
 
-// The network clock, and in the same delta the clocks RTL routers gate themselves.
-void chip_top::network_clock(bool level)
-{
-    noc_clk_.write(level);
-    for (router_node *r : rtl_) r->clock(level);
-}
-
-// Resets the RTL (two network-clock edges with rst_n low, in delta cycles at
-// time 0: no chip cycle passes), then runs a step each time the host asks.
+// Resets the network (in delta cycles at time 0: no chip cycle passes), then
+// runs a step each time the host asks.
 void chip_top::controller()
 {
-    rst_n_.write(false);
-    for (int i = 0; i < 2; i++) {
-        network_clock(true);
-        wait(SC_ZERO_TIME);
-        wait(SC_ZERO_TIME);
-        network_clock(false);
-        wait(SC_ZERO_TIME);
-        wait(SC_ZERO_TIME);
-    }
-    rst_n_.write(true);
-    wait(SC_ZERO_TIME);
+    net_->reset();
     for (;;) {
         if (!pending_) wait(go_);
         pending_ = false;
@@ -144,12 +59,7 @@ bool chip_top::check_faults()
             error_ = m->fault;
             return true;
         }
-    for (router_node *r : routers_)
-        if (!r->fault.empty()) {
-            error_ = r->fault;
-            return true;
-        }
-    return false;
+    return net_->failed(error_);
 }
 
 void chip_top::run_cycles()
@@ -174,26 +84,16 @@ void chip_top::run_cycles()
         clk_.write(false);
         if (check_faults()) return;
         if (core_barrier_complete(m)) return;
-        bool busy = books_.injected != books_.popped;
+        bool busy = net_->books.injected != net_->books.popped;
         if (busy) {
             // Network clock: every router steps; RTL outputs are collected at its fall.
             wait(at + ns * 0.5 - sc_core::sc_time_stamp());
-            network_clock(true);
-            if (n_rtl_) {
-                wait(ns * 0.25);
-                network_clock(false);
-            } else {
-                wait(SC_ZERO_TIME);     // C routers act in the delta after the edge
-                network_clock(false);
-            }
-            wait(SC_ZERO_TIME);
-            wait(SC_ZERO_TIME);
-            noc_cycles_++;
-            if (check_faults() || check_progress()) return;
+            net_->cycle();
+            if (check_faults() || net_->stalled(error_)) return;
             for (int i = 0; i < c->mesh_x * c->mesh_y; i++)
-                if (!c->at[i] && eject_[i]->size()) {
+                if (!c->at[i] && net_->eject[i]->size()) {
                     char e[300];
-                    const struct flit *f = eject_[i]->front();
+                    const struct flit *f = net_->eject[i]->front();
                     snprintf(e, sizeof e, "cycle %llu: router (%d,%d) delivered a flit (stream %u, from node %u) to a "
                              "node that hosts no core", (unsigned long long)now, i % c->mesh_x, i / c->mesh_x,
                              f->stream, f->src);
@@ -224,39 +124,6 @@ void chip_top::run_cycles()
             if (next_done > c->c.cycles) c->c.cycles = next_done;
         }
     }
-}
-
-// The routers' watchdogs count cycles a ready flit waits; a router that stops
-// being clocked (an RTL router's gating gone wrong) counts nothing and would hang
-// the step. So the network as a whole must deliver a flit at least once per
-// watchdog period while any is in flight (a healthy one delivers far more often:
-// a flit blocked that long trips its router's watchdog first).
-bool chip_top::check_progress()
-{
-    if (books_.popped != popped_seen_ || books_.injected == books_.popped) {
-        popped_seen_ = books_.popped;
-        delivered_at_ = noc_cycles_;
-        return false;
-    }
-    int64_t quiet = (int64_t)(noc_cycles_ - delivered_at_);
-    if (quiet < c->cfg->chip.router.watchdog_cycles) return false;
-    char e[900];
-    int k = snprintf(e, sizeof e, "network cycle %llu: no flit delivered for %lld cycles with %llu in flight; held at",
-                     (unsigned long long)noc_cycles_, (long long)quiet,
-                     (unsigned long long)(books_.injected - books_.popped));
-    int shown = 0;
-    for (router_node *r : routers_) {
-        uint32_t occ[5];
-        int32_t cred[4];
-        r->state(occ, cred);
-        uint32_t held = occ[0] + occ[1] + occ[2] + occ[3] + occ[4];
-        if (!held || k >= (int)sizeof e - 40) continue;
-        k += snprintf(e + k, sizeof e - (size_t)k, "%s router (%d,%d)%s: %u", shown++ ? "," : "", r->x, r->y,
-                      r->is_rtl() ? " RTL" : "", held);
-    }
-    if (!shown) snprintf(e + k, sizeof e - (size_t)k, " no router (on a link or in a queue)");
-    error_ = e;
-    return true;
 }
 
 int chip_top::step(uint32_t t, char *err, size_t errlen)
@@ -293,34 +160,17 @@ int chip_top::step(uint32_t t, char *err, size_t errlen)
     if (c->check) {
         bool local = false;
         for (core_module *k : cores_) local |= k->loop->size() > 0;
-        if (books_.injected != books_.popped || local) {
+        if (net_->books.injected != net_->books.popped || local) {
             snprintf(err, errlen, "conservation violated at the end of step %u (cycle %llu): %llu flits still in flight",
                      c->sh.step, (unsigned long long)c->c.cycles,
-                     (unsigned long long)(books_.injected - books_.popped));
+                     (unsigned long long)(net_->books.injected - net_->books.popped));
             return -1;
         }
     }
     return 0;
 }
 
-const struct mesh_counters *chip_top::noc_counters()
-{
-    memset(&sum_, 0, sizeof sum_);
-    for (const router_node *r : routers_) {
-        const struct router_counters &k = r->counters();
-        sum_.flits_injected += k.flits_injected;
-        sum_.flits_ejected += k.flits_ejected;
-        sum_.buffer_writes += k.buffer_writes;
-        sum_.buffer_reads += k.buffer_reads;
-        sum_.switch_traversals += k.switch_traversals;
-        sum_.arbitrations += k.arbitrations;
-        sum_.link_ew += k.link_ew;
-        sum_.link_ns += k.link_ns;
-        sum_.credits += k.credits;
-    }
-    sum_.cycles = noc_cycles_;
-    return &sum_;
-}
+const struct mesh_counters *chip_top::noc_counters() { return net_->counters(); }
 
 // ---- waveforms ----------------------------------------------------------------
 
@@ -415,7 +265,7 @@ void chip_top::trace_cycle(bool network_ticked)
     }
     for (int k = 0; k < c->n_cores; k++) {
         int i = c->cores[k].node, x = i % c->mesh_x, y = i / c->mesh_x;
-        router_node *r = routers_[i];
+        router_node *r = net_->routers[i];
         uint32_t occ[5];
         int32_t cred[4];
         r->state(occ, cred);

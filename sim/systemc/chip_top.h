@@ -1,6 +1,6 @@
-// The chip as a SystemC module graph: a core_module per core, a router_node per
-// mesh node (C or RTL), a link per router output, the queues of every network
-// interface, and the chip's clock controller.
+// The chip as a SystemC module graph: a core_module per core, the mesh network
+// (sc_mesh: a router_node per node, C or RTL, links, the network interfaces'
+// queues), each core's loop-back queue, and the chip's clock controller.
 //
 // Clocking keeps the native engine's cycle semantics (sim/chip.c) exactly. One
 // cycle n occupies [n, n+1) ns (after inference, which rewinds the cycle count, from
@@ -15,8 +15,7 @@
 #ifndef SC_CHIP_TOP_H
 #define SC_CHIP_TOP_H
 #include "core_module.h"
-#include "link.h"
-#include "router_node.h"
+#include "sc_mesh.h"
 
 #include <string>
 #include <vector>
@@ -41,25 +40,15 @@ struct chip_top : sc_core::sc_module {
 
 private:
     void controller();
-    void network_clock(bool level);
     void run_cycles();
     bool check_faults();
-    bool check_progress();
     void trace_cycle(bool network_ticked);
     static void observe(void *ctx, const struct core *k, int event, int neuron, int64_t value, uint64_t cycle);
 
-    sc_core::sc_signal<bool> clk_{ "clk" }, noc_clk_{ "noc_clk" }, rst_n_{ "rst_n" };
-    std::vector<flit_queue *> inject_, eject_, loop_;
+    sc_core::sc_signal<bool> clk_{ "clk" };
+    sc_mesh *net_ = nullptr;
+    std::vector<flit_queue *> loop_;
     std::vector<core_module *> cores_;
-    std::vector<router_node *> routers_;
-    std::vector<router_node *> rtl_;    // the RTL ones, which gate their own clock
-    std::vector<link *> links_;         // [node * 4 + o]: leaving the node through port o
-    std::vector<link *> edge_;          // [node * 4 + p]: unconnected input p at the mesh edge
-    noc_books books_;
-    uint64_t noc_cycles_ = 0;
-    uint64_t popped_seen_ = 0, delivered_at_ = 0;  // the network's progress: books_.popped, its cycle
-    int n_rtl_ = 0;                     // RTL routers (their outputs are collected at the clock's fall)
-    struct mesh_counters sum_ = {};
     sc_core::sc_time origin_ = sc_core::SC_ZERO_TIME;   // simulated time of cycle 0
     sc_core::sc_event go_;
     bool pending_ = false;

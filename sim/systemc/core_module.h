@@ -7,6 +7,7 @@
 #ifndef SC_CORE_MODULE_H
 #define SC_CORE_MODULE_H
 #include "flit_queue.h"
+#include "sc_mesh.h"
 
 #include <string>
 #include <vector>
@@ -27,12 +28,6 @@ struct crossbar_tile : sc_core::sc_module {
         if (rows_driven.read() != x->c.rows_driven) rows_driven.write(x->c.rows_driven);
         if (update_pulses.read() != x->c.update_pulses) update_pulses.write(x->c.update_pulses);
     }
-};
-
-// The network's books: flits handed to routers and flits taken out by cores. The
-// network is busy (its clock runs) while they differ.
-struct noc_books {
-    uint64_t injected = 0, popped = 0;
 };
 
 struct core_module : sc_core::sc_module {

@@ -5,7 +5,6 @@
 #ifndef SC_LINK_H
 #define SC_LINK_H
 #include <systemc>
-#include <cstring>
 #include <ostream>
 
 extern "C" {
@@ -17,9 +16,14 @@ struct link_flit {
     bool valid = false;
     uint8_t vc = 0;
     struct flit f = {};
+    // Field by field: struct flit has padding before `born`, which memcmp would read
+    // (uninitialised; valgrind reports it, and a differing pad is a spurious event).
     bool operator==(const link_flit &o) const
     {
-        return valid == o.valid && vc == o.vc && !std::memcmp(&f, &o.f, sizeof f);
+        const struct flit &a = f, &b = o.f;
+        return valid == o.valid && vc == o.vc && a.src == b.src && a.dst == b.dst && a.stream == b.stream &&
+               a.tclass == b.tclass && a.head == b.head && a.tail == b.tail && a.neuron == b.neuron &&
+               a.step == b.step && a.packet == b.packet && a.born == b.born;
     }
 };
 

@@ -3,6 +3,8 @@
 // the other), the network interface's injection and ejection queues, the
 // network's clock (gated off while no flit is in the network, as the native
 // engine stops the mesh clock; an idle RTL router also gates its own) and reset.
+// While rst_n is low, a clock edge returns a router to its state after
+// construction (buffers, credits, arbiters and counters).
 // Two implementations, swappable node by node (chip.rtl): c_router
 // (models/router.c, unchanged, through models/router_io.c) and rtl_router (the
 // Verilated rtl/router.sv).
@@ -14,6 +16,7 @@
 #include <string>
 
 extern "C" {
+#include "config.h"
 #include "router.h"
 #include "router_io.h"
 }
@@ -54,8 +57,11 @@ struct c_router : router_node {
 
 private:
     void tick();
+    void restart();
     bool links_empty() const;
     struct router_io io_;
+    const int mesh_x_;
+    const struct router_cfg rc_;
     bool quiet_ = true;     // its outputs show no flit and no credit
 };
 

@@ -265,7 +265,12 @@ private:
     // The rising edge, as the RTL samples it: arrivals and the injection handshake.
     void edge()
     {
-        if (!rst_n.read()) return;
+        if (!rst_n.read()) {
+            c_ = {};
+            sent = 0;
+            fault.clear();
+            return;
+        }
         for (int p = 0; p < 4; p++) c_.buffer_writes += in[p].read().valid;
         if (inj_valid_i_.read() && inj_ready_o_.read()) {
             struct flit f;
