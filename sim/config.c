@@ -6,10 +6,13 @@
  * Two ways to compose files, both resolved relative to the including file:
  *   extends: base.yaml        at the top of a document: start from base, then overlay
  *   device: devices/gv.yaml   any section may be given as the path of a file holding it
+ * The dataset files a workload names resolve the same way; given with --set, they
+ * are relative to the working directory (path.c says why, and what else it does).
  * "--set a.b=c" parses c as YAML and overlays it before validation, so an override
  * is checked exactly as the file is. */
 #include "config.h"
 #include "json.h"
+#include "path.h"
 
 #include <errno.h>
 #include <math.h>
@@ -19,7 +22,8 @@
 #include <string.h>
 #include "yaml_tree.h"
 
-enum ftype { F_INT, F_DOUBLE, F_BOOL, F_STRING, F_DLIST, F_SLIST };
+/* F_PATH: a string naming a file the run reads, stored resolved (path.h). */
+enum ftype { F_INT, F_DOUBLE, F_BOOL, F_STRING, F_PATH, F_DLIST, F_SLIST };
 
 struct field {
     const char *path;       /* dotted key */
@@ -36,6 +40,7 @@ struct field {
 #define DBL(p, m, lo, hi) { p, F_DOUBLE, OFF(m), lo, hi, NULL, 0, 0 }
 #define BOOL(p, m) { p, F_BOOL, OFF(m), 0, 1, NULL, 0, 0 }
 #define STR(p, m, ch) { p, F_STRING, OFF(m), 0, CFG_STR - 1, ch, 0, 0 }
+#define PATH(p, m) { p, F_PATH, OFF(m), 0, CFG_STR - 1, NULL, 0, 0 }
 #define DLIST(p, m, n, lo, hi) { p, F_DLIST, OFF(m), lo, hi, NULL, OFF(n), 0 }
 /* A list of component names (char[CFG_LIST][32]); the only optional kind of key:
  * absent means empty. Items are checked by check_component below. */
@@ -91,10 +96,10 @@ static const struct field schema[] = {
     STR("network.init", network.init, init_choices),
 
     STR("dataset.name", dataset.name, NULL),
-    STR("dataset.train_images", dataset.train_images, NULL),
-    STR("dataset.train_labels", dataset.train_labels, NULL),
-    STR("dataset.test_images", dataset.test_images, NULL),
-    STR("dataset.test_labels", dataset.test_labels, NULL),
+    PATH("dataset.train_images", dataset.train_images),
+    PATH("dataset.train_labels", dataset.train_labels),
+    PATH("dataset.test_images", dataset.test_images),
+    PATH("dataset.test_labels", dataset.test_labels),
     INT("dataset.classes", dataset.classes, 2, 1024),
     INT("dataset.label_offset", dataset.label_offset, 0, 255),
     BOOL("dataset.transpose", dataset.transpose),
@@ -224,6 +229,10 @@ static int expand_file(struct yloader *L, struct ynode *root)
 
 /* ---- overrides ---------------------------------------------------------- */
 
+/* The file name of values typed on the command line: messages point at
+ * "--set:N:col", and file names given there are relative to the working directory. */
+static const char cmdline[] = "--set";
+
 static const struct field *find_field(const char *path)
 {
     for (size_t i = 0; i < N_FIELDS; i++)
@@ -246,7 +255,7 @@ static void shift_positions(struct ynode *n, int line, int dcol)
 static int apply_override(struct yloader *L, struct ynode *root, const struct config_override *ov, int index)
 {
     const char *text = ov->text;
-    const char *fname = yt_intern(L, ov->file ? ov->file : "--set");
+    const char *fname = yt_intern(L, ov->file ? ov->file : cmdline);
     int line = ov->file ? ov->line : index;
     const char *eq = strchr(text, '=');
     int kcol = ov->file ? ov->kcol : 1;
@@ -390,6 +399,7 @@ static int set_field(struct yloader *L, const struct field *f, const struct ynod
                         n->kind == N_SCALAR ? n->value : "", n->kind == N_SCALAR ? "'" : "");
         return 0;
     case F_STRING:
+    case F_PATH:
         if (n->kind != N_SCALAR)
             return yt_fail(L, n->file, n->line, n->col, "%s: expected a string, got %s", f->path,
                         kind_name(n->kind));
@@ -412,7 +422,10 @@ static int set_field(struct yloader *L, const struct field *f, const struct ynod
                             n->value, list);
             }
         }
-        snprintf(dst, CFG_STR, "%s", n->value);
+        if (f->type == F_PATH && path_resolve(strcmp(n->file, cmdline) ? n->file : NULL, n->value, dst, CFG_STR))
+            return yt_fail(L, n->file, n->line, n->col, "%s: '%s' resolves to a path longer than %.0f characters",
+                           f->path, n->value, f->max);
+        if (f->type == F_STRING) snprintf(dst, CFG_STR, "%s", n->value);
         return 0;
     case F_DLIST: {
         double *v = (double *)dst;
@@ -615,7 +628,8 @@ static void field_to_json(const struct config *cfg, const struct field *f, struc
         break;
     case F_DOUBLE: json_double(j, *(const double *)src); break;
     case F_BOOL: json_bool(j, *(const int *)src); break;
-    case F_STRING: json_string(j, src); break;
+    case F_STRING:
+    case F_PATH: json_string(j, src); break;
     case F_DLIST: {
         int n = *(const int *)((const char *)cfg + f->count_off);
         json_begin_array(j);

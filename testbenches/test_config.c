@@ -74,7 +74,30 @@ static int include_line(const char *line, size_t len, char *key, char *file)
     return 1;
 }
 
-/* Appends `path`, with every line of a section file indented under its key. */
+/* Where the value starts on a "  train_images: FILE" line (any of the four dataset
+ * files) with a relative FILE; 0 for any other line. */
+static size_t dataset_file_value(const char *line, size_t len)
+{
+    static const char *const keys[] = { "  train_images: ", "  train_labels: ", "  test_images: ",
+                                        "  test_labels: " };
+    for (int i = 0; i < 4; i++) {
+        size_t k = strlen(keys[i]);
+        if (len > k && !strncmp(line, keys[i], k) && line[k] != '/') return k;
+    }
+    return 0;
+}
+
+/* Appends s single-quoted for YAML. */
+static void sb_quoted(struct sbuf *b, const char *s)
+{
+    sb_add(b, "'", 1);
+    for (; *s; s++) sb_add(b, *s == '\'' ? "''" : s, *s == '\'' ? 2 : 1);
+    sb_add(b, "'", 1);
+}
+
+/* Appends `path`, with every line of a section file indented under its key, and
+ * dataset files named relative to it prefixed with its directory (the loader reads
+ * them from there, and the flattened copy lives elsewhere). */
 static int flatten_file(struct sbuf *b, const char *path, const char *skip_key)
 {
     char *text = file_text(path);
@@ -86,8 +109,15 @@ static int flatten_file(struct sbuf *b, const char *path, const char *skip_key)
         char *nl = strchr(line, '\n');
         size_t len = nl ? (size_t)(nl - line) : strlen(line);
         char key[64], file[256];
+        size_t v;
         if (skip_key && !strncmp(line, skip_key, strlen(skip_key))) {
             /* the extends line: dropped, its target is flattened in already */
+        } else if ((v = dataset_file_value(line, len))) {
+            char full[2400];
+            snprintf(full, sizeof full, "%s/%.*s", dir, (int)(len - v), line + v);
+            sb_add(b, line, v);
+            sb_quoted(b, full);
+            sb_add(b, "\n", 1);
         } else if (include_line(line, len, key, file)) {
             char sub[1400];
             snprintf(sub, sizeof sub, "%s/%s", dir, file);
@@ -841,6 +871,76 @@ static void set_with_origin_points_at_it(void)
     CHECK(rc == -1 && !strcmp(err, "sweep.yaml:9:5: unknown key 'nothing.here'"), "got \"%s\"", err);
 }
 
+/* ---- file names ---------------------------------------------------------- */
+
+/* A dataset file a workload names is read relative to that workload, as its
+ * extends: is, whatever the working directory: the shipped workloads' names
+ * (../data/...), reached through a workload elsewhere that extends them, and a
+ * workload's own. "dir/.." goes only where dir is a real directory. */
+static void dataset_files_resolve_relative_to_the_file_naming_them(void)
+{
+    char p[512], want[1400], parent[256], lnk[600];
+    ext_fixture(p, "ok.yaml", "");
+    expect_ok(p, NULL, 0);
+    snprintf(want, sizeof want, "%s/data/mnist/train-images-idx3-ubyte", repo);
+    CHECK(!strcmp(cfg.dataset.train_images, want), "train_images '%s', want '%s'", cfg.dataset.train_images, want);
+    snprintf(parent, sizeof parent, "%.*s", (int)(strrchr(tmpdir, '/') - tmpdir), tmpdir);
+    path_in(lnk, sizeof lnk, tmpdir, "lnk");
+    if (symlink("/usr/share", lnk)) { perror("symlink"); exit(2); }
+    ext_fixture(p, "rel.yaml", "dataset:\n  train_images: img.idx\n  train_labels: ./sub/../lab.idx\n"
+                "  test_images: ../t.idx\n  test_labels: lnk/../u.idx\n");
+    expect_ok(p, NULL, 0);
+    snprintf(want, sizeof want, "%s/img.idx", tmpdir);
+    CHECK(!strcmp(cfg.dataset.train_images, want), "train_images '%s', want '%s'", cfg.dataset.train_images, want);
+    /* sub does not exist: the kernel would refuse sub/.., so the name keeps it. */
+    snprintf(want, sizeof want, "%s/sub/../lab.idx", tmpdir);
+    CHECK(!strcmp(cfg.dataset.train_labels, want), "train_labels '%s', want '%s'", cfg.dataset.train_labels, want);
+    snprintf(want, sizeof want, "%s/t.idx", parent);
+    CHECK(!strcmp(cfg.dataset.test_images, want), "test_images '%s', want '%s'", cfg.dataset.test_images, want);
+    snprintf(want, sizeof want, "%s/lnk/../u.idx", tmpdir);   /* /usr/u.idx, not tmpdir/u.idx */
+    CHECK(!strcmp(cfg.dataset.test_labels, want), "test_labels '%s', want '%s'", cfg.dataset.test_labels, want);
+    /* From the repository root the shipped workload names its data as it always has. */
+    expect_ok("workloads/mnist.yaml", NULL, 0);
+    CHECK(!strcmp(cfg.dataset.test_labels, "data/mnist/t10k-labels-idx1-ubyte"), "test_labels '%s'",
+          cfg.dataset.test_labels);
+}
+
+/* A file name typed on the command line is relative to the working directory, as
+ * every command-line path is; one from a sweep file's set:, to the sweep file. */
+static void set_file_names_resolve_from_where_they_are_written(void)
+{
+    char p[512], want[1400], sweep[600], err[1024];
+    ext_fixture(p, "rel.yaml", "dataset:\n  train_images: img.idx\n");
+    const char *s[] = { "dataset.test_images=sub/t.idx" };
+    expect_ok(p, s, 1);
+    CHECK(!strcmp(cfg.dataset.test_images, "sub/t.idx"), "--set test_images '%s'", cfg.dataset.test_images);
+    snprintf(want, sizeof want, "%s/img.idx", tmpdir);
+    CHECK(!strcmp(cfg.dataset.train_images, want), "train_images '%s', want '%s'", cfg.dataset.train_images, want);
+    path_in(sweep, sizeof sweep, tmpdir, "sweep.yaml");
+    struct config_override ov = { "dataset.test_labels=l.idx", sweep, 4, 3, 23 };
+    int rc = config_load(p, &ov, 1, &cfg, err, sizeof err);
+    CHECK(rc == 0, "%s", err);
+    snprintf(want, sizeof want, "%s/l.idx", tmpdir);
+    CHECK(!strcmp(cfg.dataset.test_labels, want), "sweep test_labels '%s', want '%s'", cfg.dataset.test_labels, want);
+}
+
+/* tools/get-datasets puts the data in $SSNNSIM_DATA when it is set; the files a
+ * workload names in the checkout's data/ are read from there then. */
+static void ssnnsim_data_moves_the_checkouts_data_directory(void)
+{
+    char p[512];
+    ext_fixture(p, "ok.yaml", "");
+    const char *s[] = { "dataset.test_labels=data/mnist/t10k-labels-idx1-ubyte", "dataset.test_images=mine.idx" };
+    setenv("SSNNSIM_DATA", "/elsewhere/sets/", 1);
+    expect_ok(p, s, 2);
+    unsetenv("SSNNSIM_DATA");
+    CHECK(!strcmp(cfg.dataset.train_images, "/elsewhere/sets/mnist/train-images-idx3-ubyte"), "train_images '%s'",
+          cfg.dataset.train_images);
+    CHECK(!strcmp(cfg.dataset.test_labels, "/elsewhere/sets/mnist/t10k-labels-idx1-ubyte"), "--set test_labels '%s'",
+          cfg.dataset.test_labels);
+    CHECK(!strcmp(cfg.dataset.test_images, "mine.idx"), "test_images '%s' (not in data/)", cfg.dataset.test_images);
+}
+
 /* ---- scalars ------------------------------------------------------------- */
 
 static void booleans(void)
@@ -1065,6 +1165,7 @@ int main(void)
         printf("FAIL test_config: %s not found; run the tests from the repository root\n", probe);
         return 1;
     }
+    unsetenv("SSNNSIM_DATA");   /* a test sets it where it means to */
     scratch_make(tmpdir, sizeof tmpdir, "config");
     /* Single-quoted, so any path is one plain YAML string. */
     size_t k = (size_t)snprintf(ext, sizeof ext, "extends: '");
@@ -1121,6 +1222,9 @@ int main(void)
     RUN(set_mapping_overlays_section);
     RUN(set_below_a_non_section);
     RUN(set_with_origin_points_at_it);
+    RUN(dataset_files_resolve_relative_to_the_file_naming_them);
+    RUN(set_file_names_resolve_from_where_they_are_written);
+    RUN(ssnnsim_data_moves_the_checkouts_data_directory);
     RUN(booleans);
     RUN(int64_seed_limits);
     RUN(config_to_json_is_valid_and_resolved);
