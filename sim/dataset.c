@@ -7,10 +7,13 @@
 #include "config.h"
 
 #include "idx.h"
+#include "path.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* IDX header bytes before the payload: magic(2), type, ndim, 4 per dimension. */
 static size_t header_bytes(const struct idx_array *a)
@@ -139,4 +142,50 @@ struct dataset_spec dataset_spec_of(const struct dataset_cfg *c, int test, int l
         .classes = c->classes, .label_offset = c->label_offset, .transpose = c->transpose,
         .rows = c->rows, .cols = c->cols, .limit = limit,
     };
+}
+
+/* The files tools/get-datasets writes, under its data directory. */
+static const char *const fetched[] = {
+    "mnist/train-images-idx3-ubyte", "mnist/train-labels-idx1-ubyte",
+    "mnist/t10k-images-idx3-ubyte", "mnist/t10k-labels-idx1-ubyte",
+    "fashion-mnist/train-images-idx3-ubyte.gz", "fashion-mnist/train-labels-idx1-ubyte.gz",
+    "fashion-mnist/t10k-images-idx3-ubyte.gz", "fashion-mnist/t10k-labels-idx1-ubyte.gz",
+    NULL
+};
+
+/* The file of the split that err says could not be opened, if it does not exist. */
+static const char *missing_file(const struct dataset_spec *s, const char *err)
+{
+    const char *files[2] = { s->images, s->labels };
+    for (int i = 0; i < 2; i++) {
+        size_t k = files[i] ? strlen(files[i]) : 0;
+        if (k && !strncmp(err, files[i], k) && !strncmp(err + k, ": cannot open", 13) &&
+            access(files[i], F_OK) && errno == ENOENT)
+            return files[i];
+    }
+    return NULL;
+}
+
+int dataset_missing_hint(const struct dataset_spec *spec, const char *err, char *hint, size_t n)
+{
+    const char *file = missing_file(spec, err);
+    const char *rest = file ? path_in_data_dir(file) : NULL;
+    if (!rest) return 0;
+    int dir = (int)(rest - file);               /* the data directory, as the path spells it */
+    for (int i = 0; fetched[i]; i++) {
+        if (strcmp(rest, fetched[i])) continue;
+        if (getenv("SSNNSIM_DATA") && *getenv("SSNNSIM_DATA"))
+            snprintf(hint, n, "fetch the datasets into $SSNNSIM_DATA with 'make data' (tools/get-datasets)");
+        else if (dir > 5)   /* a checkout other than the working directory: ROOT/data/ */
+            snprintf(hint, n, "fetch the datasets with 'make data' in %.*s (tools/get-datasets)",
+                     dir > 6 ? dir - 6 : 1, file);
+        else
+            snprintf(hint, n, "fetch the datasets with 'make data' (tools/get-datasets)");
+        return 1;
+    }
+    if (strncmp(rest, "emnist/", 7)) return 0;
+    snprintf(hint, n, "EMNIST cannot be fetched here (no package ships it): put its IDX files in %.*s, or "
+             "point dataset.train_images, train_labels, test_images and test_labels at them "
+             "(in the workload, or --set dataset.train_images=FILE ...)", dir + 7, file);
+    return 1;
 }

@@ -36,4 +36,9 @@ struct dataset_spec dataset_spec_of(const struct dataset_cfg *c, int test, int l
 int dataset_load(const struct dataset_spec *spec, struct dataset *out,
                  char *err, size_t errlen);
 void dataset_free(struct dataset *d);
+
+/* After dataset_load(spec) failed with err: when the file it could not find lies in
+ * the directory tools/get-datasets fills (path.h), one line into hint on how to get
+ * it, and 1; otherwise 0: err names the file, which is all there is to say. */
+int dataset_missing_hint(const struct dataset_spec *spec, const char *err, char *hint, size_t n);
 #endif

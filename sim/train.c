@@ -54,9 +54,9 @@ static int load_split(struct run *r, int test, struct dataset *d)
     const struct training_cfg *t = &r->cfg->training;
     struct dataset_spec spec = dataset_spec_of(&r->cfg->dataset, test, (int)(test ? t->test_samples : t->samples));
     if (dataset_load(&spec, d, r->err, sizeof r->err)) {
+        char hint[1200];
         fprintf(stderr, "ssnnsim: %s\n", r->err);
-        if (!strstr(r->err, "cannot open")) return 2;
-        fprintf(stderr, "ssnnsim: fetch the datasets with 'make data' (tools/get-datasets)\n");
+        if (dataset_missing_hint(&spec, r->err, hint, sizeof hint)) fprintf(stderr, "ssnnsim: %s\n", hint);
         return 2;
     }
     return 0;

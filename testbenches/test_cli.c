@@ -4,7 +4,8 @@
  * checkpoints must be refused with a message naming the file, and must leave
  * no --out file behind. Datasets are tiny IDX files written into a mkdtemp
  * directory; the config extends the repository's workloads/mnist.yaml (tests
- * run from the repository root). */
+ * run from the repository root; the ones about where files are found also run
+ * the binary from another directory, or with $SSNNSIM_DATA set). */
 #include "check.h"
 #include "noise_set.h"
 #include "proc.h"
@@ -16,25 +17,55 @@
 #include <unistd.h>
 
 static char bin[1024];
+static char abs_bin[2100];      /* bin from any directory */
 static char repo[1024];
 static char tmpdir[256];
 static char cfg_path[600];      /* a valid config pointing at the tiny dataset */
 static char img[600], lab[600]; /* 20 images of 28x28, labels 0..9 */
+static char rel_path[600];      /* cfg_path's twin naming images.idx, labels.idx relative to itself */
+static char otherdir[256];      /* another working directory, holding other-*.idx (other pixels) */
+static char other_img[600], other_lab[600];
 
 /* ---- helpers ------------------------------------------------------------- */
+
+/* Runs exe with the arguments, after the shell words `pre` ("" for none). */
+static struct result run_v(const char *pre, const char *exe, const char *arg, va_list ap)
+{
+    char cmd[8192], out[600], err[600];
+    snprintf(cmd, sizeof cmd, "%s%s", pre, *pre ? " " : "");
+    quote(cmd, sizeof cmd, exe);
+    quote_args(cmd, sizeof cmd, arg, ap);
+    path_in(out, sizeof out, tmpdir, "stdout");
+    path_in(err, sizeof err, tmpdir, "stderr");
+    return run_captured(cmd, out, err);
+}
 
 /* Runs the binary with the given arguments (NULL-terminated). */
 static struct result run(const char *arg, ...)
 {
-    char cmd[8192] = "", out[600], err[600];
-    quote(cmd, sizeof cmd, bin);
     va_list ap;
     va_start(ap, arg);
-    quote_args(cmd, sizeof cmd, arg, ap);
+    struct result r = run_v("", bin, arg, ap);
     va_end(ap);
-    path_in(out, sizeof out, tmpdir, "stdout");
-    path_in(err, sizeof err, tmpdir, "stderr");
-    return run_captured(cmd, out, err);
+    return r;
+}
+
+/* The same after the shell words `pre` ("cd 'DIR' &&", "VAR='value'"). */
+static struct result run_after(const char *pre, const char *arg, ...)
+{
+    va_list ap;
+    va_start(ap, arg);
+    struct result r = run_v(pre, abs_bin, arg, ap);
+    va_end(ap);
+    return r;
+}
+
+/* "WORDS'value'": the shell words that start run_after's command. */
+static void shell_words(char *out, size_t n, const char *words, const char *value, const char *after)
+{
+    snprintf(out, n, "%s", words);
+    quote(out, n, value);
+    snprintf(out + strlen(out), n - strlen(out), "%s", after);
 }
 
 static int starts_with(const char *s, const char *prefix)
@@ -182,7 +213,85 @@ static void missing_dataset_is_named(void)
     struct result r = run("train", cfg_path, "--set", a, "--set", b, "--out", out, "--quiet", NULL);
     CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
     CHECK(strstr(r.err, nope) && strstr(r.err, "cannot open"), "stderr: %s", r.err);
+    /* Not a file tools/get-datasets fetches: its name is all there is to say. */
+    CHECK(lines(r.err) == 1, "stderr: %s", r.err);
     CHECK(!exists(out), "%s was written", out);
+    result_free(&r);
+}
+
+/* A missing file that tools/get-datasets fetches is followed by `make data`, said
+ * for where it writes: $SSNNSIM_DATA when set, else the checkout that names it. */
+static void missing_mnist_file_hints_make_data(void)
+{
+    char pre[1200], absent[600], want[1400];
+    path_in(absent, sizeof absent, tmpdir, "absent");
+    shell_words(pre, sizeof pre, "SSNNSIM_DATA=", absent, "");
+    struct result r = run_after(pre, "train", "workloads/mnist.yaml", "--epochs", "0", "--quiet", NULL);
+    snprintf(want, sizeof want, "ssnnsim: %s/mnist/train-images-idx3-ubyte: cannot open: No such file or directory\n"
+             "ssnnsim: fetch the datasets into $SSNNSIM_DATA with 'make data' (tools/get-datasets)\n", absent);
+    CHECK(r.code == 2 && !strcmp(r.err, want), "exit %d, stderr: %s", r.code, r.err);
+    result_free(&r);
+    /* A checkout other than the working directory: its data/ is named from there. */
+    char co[256], tools[600], script[700], file[700], a[800];
+    scratch_make(co, sizeof co, "cli_checkout");
+    path_in(tools, sizeof tools, co, "tools");
+    path_in(script, sizeof script, tools, "get-datasets");
+    if (mkdir(tools, 0700)) { perror("mkdir"); exit(2); }
+    write_file(script, "#!/bin/sh\n");
+    snprintf(file, sizeof file, "%s/data/mnist/t10k-labels-idx1-ubyte", co);
+    set_arg(a, sizeof a, "test_labels", file);
+    r = run("train", cfg_path, "--set", a, "--epochs", "0", "--quiet", NULL);
+    snprintf(want, sizeof want, "ssnnsim: %s: cannot open: No such file or directory\n"
+             "ssnnsim: fetch the datasets with 'make data' in %s (tools/get-datasets)\n", file, co);
+    CHECK(r.code == 2 && !strcmp(r.err, want), "exit %d, stderr: %s", r.code, r.err);
+    result_free(&r);
+    unlink(script);
+    rmdir(tools);
+    scratch_remove(co);
+}
+
+/* EMNIST has no package to fetch it from: the hint says so, and where its files go. */
+static void missing_emnist_file_says_it_cannot_be_fetched(void)
+{
+    char pre[1200], absent[600];
+    path_in(absent, sizeof absent, tmpdir, "absent");
+    shell_words(pre, sizeof pre, "SSNNSIM_DATA=", absent, "");
+    struct result r = run_after(pre, "train", "workloads/emnist.yaml", "--epochs", "0", "--quiet", NULL);
+    CHECK(r.code == 2 && lines(r.err) == 2, "exit %d, stderr: %s", r.code, r.err);
+    CHECK(strstr(r.err, "/absent/emnist/emnist-letters-train-images-idx3-ubyte.gz: cannot open") &&
+          strstr(r.err, "\nssnnsim: EMNIST cannot be fetched here") && strstr(r.err, "/absent/emnist/,") &&
+          strstr(r.err, "dataset.train_images") && !strstr(r.err, "make data"), "stderr: %s", r.err);
+    result_free(&r);
+}
+
+/* ---- where a workload's files are ----------------------------------------- */
+
+/* A workload names its dataset relative to itself: it trains from any directory,
+ * and a --set file name there is relative to that directory. */
+static void a_workload_finds_its_dataset_from_any_directory(void)
+{
+    char pre[1200], out[600], a[700], b[700], want[1400];
+    shell_words(pre, sizeof pre, "cd ", otherdir, " &&");
+    struct result r = run_after(pre, "train", rel_path, "--quiet", NULL);
+    CHECK(r.code == 0, "exit %d, stderr: %s", r.code, r.err);
+    result_free(&r);
+    path_in(out, sizeof out, tmpdir, "rel.json");
+    set_arg(a, sizeof a, "test_images", "other-images.idx");
+    set_arg(b, sizeof b, "test_labels", "other-labels.idx");
+    r = run_after(pre, "train", rel_path, "--set", a, "--set", b, "--out", out, "--quiet", NULL);
+    CHECK(r.code == 0, "--set: exit %d, stderr: %s", r.code, r.err);
+    char *json = file_text_or_empty(out);
+    snprintf(want, sizeof want, "\"train_images\": \"%s\"", img);
+    CHECK(strstr(json, want) && strstr(json, "\"test_images\": \"other-images.idx\""), "result: %.2000s", json);
+    free(json);
+    result_free(&r);
+    /* The shipped workload, once its data is fetched (the old loader said "make data"). */
+    char mnist[1200], yaml[1200];
+    snprintf(mnist, sizeof mnist, "%s/data/mnist/train-images-idx3-ubyte", repo);
+    snprintf(yaml, sizeof yaml, "%s/workloads/mnist.yaml", repo);
+    if (!exists(mnist)) { printf("     skipped the shipped workload: not fetched (make data)\n"); return; }
+    r = run_after(pre, "train", yaml, "--epochs", "0", "--samples", "1", "--test-samples", "1", "--quiet", NULL);
+    CHECK(r.code == 0, "%s from %s: exit %d, stderr: %s", yaml, otherdir, r.code, r.err);
     result_free(&r);
 }
 
@@ -471,6 +580,18 @@ int main(void)
     }
     path_in(cfg_path, sizeof cfg_path, tmpdir, "tiny.yaml");
     noise_set_config(cfg_path, repo, img, lab, "network:\n  hidden: 16\ntraining:\n  epochs: 1\n");
+    path_in(rel_path, sizeof rel_path, tmpdir, "rel.yaml");
+    noise_set_config(rel_path, repo, "images.idx", "labels.idx", "network:\n  hidden: 16\ntraining:\n  epochs: 1\n");
+    scratch_make(otherdir, sizeof otherdir, "cli_cwd");
+    path_in(other_img, sizeof other_img, otherdir, "other-images.idx");
+    path_in(other_lab, sizeof other_lab, otherdir, "other-labels.idx");
+    if (noise_set_write(other_img, other_lab, 20, 777, 0, err, sizeof err)) {
+        printf("fixture: %s\n", err);
+        return 2;
+    }
+    if (bin[0] == '/') snprintf(abs_bin, sizeof abs_bin, "%s", bin);
+    else snprintf(abs_bin, sizeof abs_bin, "%s/%s", repo, bin);
+    unsetenv("SSNNSIM_DATA");   /* the tests set it where they mean to */
 
     RUN(no_arguments_is_usage_error);
     RUN(unknown_command_is_usage_error);
@@ -483,6 +604,9 @@ int main(void)
     RUN(bad_set_is_refused);
     RUN(bad_config_leaves_no_out_file);
     RUN(missing_dataset_is_named);
+    RUN(missing_mnist_file_hints_make_data);
+    RUN(missing_emnist_file_says_it_cannot_be_fetched);
+    RUN(a_workload_finds_its_dataset_from_any_directory);
     RUN(truncated_idx_is_refused);
     RUN(corrupt_idx_is_refused);
     RUN(wrong_image_dimensions_refused);
@@ -499,6 +623,7 @@ int main(void)
     RUN(noc_writes_a_waveform);
     RUN(rate_membrane_is_refused_by_the_chip_engine);
 
+    scratch_remove(otherdir);
     scratch_remove(tmpdir);
     CHECK_DONE();
 }
