@@ -62,12 +62,42 @@ static int load_split(struct run *r, int test, struct dataset *d)
     return 0;
 }
 
+/* "sha256:HEX" of n bytes: training data in the settings, by what it holds. */
+static void data_identity(char out[80], const uint8_t *data, size_t n)
+{
+    struct sha256 h;
+    uint8_t d[32];
+    char hex[65];
+    sha256_init(&h);
+    sha256_update(&h, data, n);
+    sha256_final(&h, d);
+    sha256_hex(d, hex);
+    snprintf(out, 80, "sha256:%s", hex);
+}
+
+/* A settings line that names a dataset file. */
+static int names_a_file(const char *line)
+{
+    static const char *const keys[] = { "dataset.train_images=", "dataset.train_labels=", "dataset.test_images=",
+                                        "dataset.test_labels=", NULL };
+    for (int i = 0; keys[i]; i++)
+        if (!strncmp(line, keys[i], strlen(keys[i]))) return 1;
+    return 0;
+}
+
 /* The settings a checkpoint must share with the run that resumes it: everything
- * but the run length, the evaluation size and the checkpoint path. Their hash, and
- * the same settings as lines for the checkpoint (so a refusal can name one). */
-static void hash_config(const struct config *cfg, uint8_t out[32], char **lines, size_t *lines_len)
+ * but the run length, the evaluation (its size and its test set) and the checkpoint
+ * path. Their hash, and the same settings as lines for the checkpoint (so a refusal
+ * can name one). The training data counts by what it holds, not by the names that
+ * reached it: a workload's names depend on the directory it is run from (and
+ * $SSNNSIM_DATA may move the files), which must not refuse a resume, while one name
+ * may hold other data, which must. */
+static void hash_config(const struct config *cfg, const struct dataset *train, uint8_t out[32], char **lines,
+                        size_t *lines_len)
 {
     struct config c = *cfg;
+    c.dataset.train_images[0] = c.dataset.train_labels[0] = 0;
+    c.dataset.test_images[0] = c.dataset.test_labels[0] = 0;
     c.training.epochs = 0;
     c.training.test_samples = 0;
     c.training.T_test = 0;
@@ -81,6 +111,9 @@ static void hash_config(const struct config *cfg, uint8_t out[32], char **lines,
     memset(&c.noc, 0, sizeof c.noc);
     memset(&c.waves, 0, sizeof c.waves);      /* what is dumped, never what is computed */
     memset(c.origin, 0, sizeof c.origin);
+    char images[80], labels[80];
+    data_identity(images, train->images, (size_t)train->n * (size_t)train->pixels);
+    data_identity(labels, train->labels, (size_t)train->n);
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
@@ -92,11 +125,25 @@ static void hash_config(const struct config *cfg, uint8_t out[32], char **lines,
     struct sha256 h;
     sha256_init(&h);
     sha256_update(&h, text, len);
+    sha256_update(&h, images, strlen(images));
+    sha256_update(&h, labels, strlen(labels));
     sha256_final(&h, out);
     free(text);
-    f = open_memstream(lines, lines_len);
+    /* The lines without the file names, and the data last: a resume with another
+     * training.samples is refused naming that, not the samples it selects. */
+    f = open_memstream(&text, &len);
     config_to_lines(&c, f);
     fclose(f);
+    f = open_memstream(lines, lines_len);
+    for (const char *l = text; *l;) {
+        const char *e = strchr(l, '\n');
+        size_t n = e ? (size_t)(e - l) + 1 : strlen(l);
+        if (!names_a_file(l)) fwrite(l, 1, n, f);
+        l += n;
+    }
+    fprintf(f, "dataset.train_images=\"%s\"\ndataset.train_labels=\"%s\"\n", images, labels);
+    fclose(f);
+    free(text);
 }
 
 static uint32_t gate_q(const struct config *cfg, int epoch)
@@ -490,7 +537,7 @@ static int run_setup(struct run *r, const struct config *cfg, const struct run_o
     }
     r->perm = malloc((size_t)r->train.n * sizeof *r->perm + 1);
     r->hbuf = malloc((size_t)cfg->network.hidden * sizeof *r->hbuf);
-    hash_config(cfg, r->config_hash, &r->settings, &r->settings_len);
+    hash_config(cfg, &r->train, r->config_hash, &r->settings, &r->settings_len);
     r->use_sc = !strcmp(o->engine, "systemc");
     r->use_chip = r->use_sc || !strcmp(o->engine, "chip");
     if (cfg->chip.n_rtl && !r->use_sc) {

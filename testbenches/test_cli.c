@@ -452,6 +452,36 @@ static void infer_rejects_checkpoint_of_other_settings(void)
     result_free(&r);
 }
 
+/* A resume needs the data the checkpoint was trained on, not the names that reach
+ * it: the same files named from another directory resume it, other training data
+ * does not, and another test set only evaluates it (as --test-samples does). */
+static void resume_needs_the_training_data_not_its_names(void)
+{
+    char pre[1200], a[700], b[700], name[600], out[600];
+    path_in(out, sizeof out, tmpdir, "resumed.json");
+    shell_words(pre, sizeof pre, "cd ", otherdir, " &&");
+    /* Trained on absolute names; resumed from a sibling directory as ../DIR/... */
+    snprintf(name, sizeof name, "..%s/images.idx", strrchr(tmpdir, '/'));
+    set_arg(a, sizeof a, "train_images", name);
+    snprintf(name, sizeof name, "..%s/labels.idx", strrchr(tmpdir, '/'));
+    set_arg(b, sizeof b, "train_labels", name);
+    struct result r = run_after(pre, "train", cfg_path, "--resume", ckpt, "--epochs", "2", "--set", a, "--set", b,
+                                "--out", out, "--quiet", NULL);
+    CHECK(r.code == 0, "the same files, other names: exit %d, stderr: %s", r.code, r.err);
+    result_free(&r);
+    set_arg(a, sizeof a, "train_images", other_img);
+    r = run("train", cfg_path, "--resume", ckpt, "--epochs", "2", "--set", a, "--out", out, "--quiet", NULL);
+    CHECK(r.code == 2 && strstr(r.err, "written with dataset.train_images = \"sha256:"),
+          "other training images: exit %d, stderr: %s", r.code, r.err);
+    result_free(&r);
+    set_arg(a, sizeof a, "test_images", other_img);
+    set_arg(b, sizeof b, "test_labels", other_lab);
+    r = run("train", cfg_path, "--resume", ckpt, "--epochs", "2", "--set", a, "--set", b, "--out", out, "--quiet",
+            NULL);
+    CHECK(r.code == 0, "another test set: exit %d, stderr: %s", r.code, r.err);
+    result_free(&r);
+}
+
 static void infer_needs_a_checkpoint(void)
 {
     struct result r = run("infer", cfg_path, "--quiet", NULL);
@@ -617,6 +647,7 @@ int main(void)
     RUN(infer_rejects_truncated_checkpoint);
     RUN(infer_rejects_foreign_file);
     RUN(infer_rejects_checkpoint_of_other_settings);
+    RUN(resume_needs_the_training_data_not_its_names);
     RUN(infer_needs_a_checkpoint);
     RUN(wave_options_override_the_waves_section);
     RUN(bad_wave_selection_is_refused_with_its_position);
