@@ -61,6 +61,7 @@ struct network_cfg {
 
 struct dataset_cfg {
     char name[CFG_STR];
+    /* As the run opens them: resolved from where they were named (sim/path.c). */
     char train_images[CFG_STR], train_labels[CFG_STR];
     char test_images[CFG_STR], test_labels[CFG_STR];
     int classes, label_offset, transpose, rows, cols;
@@ -188,7 +189,8 @@ struct config {
 };
 
 /* One "key=value" override: typed on the command line (file NULL), or taken
- * from a sweep file, whose position errors then point at. */
+ * from a sweep file, whose position errors then point at and which the file
+ * names in it are relative to. */
 struct config_override {
     const char *text;
     const char *file;
