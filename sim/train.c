@@ -316,6 +316,9 @@ static int restore(struct run *r, const char *path, struct checkpoint *c, int fo
         if (for_infer)
             fprintf(stderr, "ssnnsim: %s: its weights are for %s = %s, this run has %s = %s (%s)\n", path, d.key,
                     d.was, d.key, d.now, r->cfg->path);
+        else if (!strncmp(d.key, "dataset.train_", 14))     /* a digest of the data: no --set fixes it */
+            fprintf(stderr, "ssnnsim: %s: trained on other training data (%s differs from this run's); resume "
+                    "needs the data the checkpoint was trained on\n", path, d.key);
         else
             fprintf(stderr, "ssnnsim: %s: written with %s = %s, this run has %s = %s: resume needs the settings "
                     "the checkpoint was trained with (--set %s=%s)\n", path, d.key, d.was, d.key, d.now, d.key, d.was);
