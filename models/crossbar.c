@@ -16,7 +16,7 @@ int crossbar_init(struct crossbar *x, const struct rpu_params *p, const struct d
     x->col0 = col0;
     x->rows = rows;
     x->cols = cols;
-    return rpu_init(&x->cells, p, d, rows, cols, row0, col0, gcols, init_limit, seed, init_kind, cell_kind);
+    return rpu_init(&x->cells, p, d, rows, cols, row0, col0, gcols, init_limit, seed, RNG_TRAIN, init_kind, cell_kind);
 }
 
 void crossbar_free(struct crossbar *x)

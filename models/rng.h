@@ -30,6 +30,13 @@ enum rng_kind {
  * and the fresh streams each evaluation of the test set starts from. */
 enum rng_domain { RNG_TRAIN = 0, RNG_EVAL = 1 };
 
+/* Hidden layer l >= 2 of a deep network (docs/depth.md) draws from the kinds of
+ * hidden layer 1 (forward, derivative, backward, read noise; W1's init and cell
+ * kinds for its matrix W^l) in a domain of its own: 2(l-1) for training,
+ * 2(l-1) + 1 for evaluation. Layer 1 keeps domains 0 and 1, so a one-hidden-layer
+ * network draws exactly what it always did. */
+static inline int rng_layer_domain(int domain, int layer) { return domain + 2 * (layer - 1); }
+
 static inline uint32_t xorshift32(uint32_t *s)
 {
     uint32_t x = *s;

@@ -45,7 +45,7 @@ static int alloc_arrays(struct rpu_array *a, size_t n)
 
 int rpu_init(struct rpu_array *a, const struct rpu_params *p, const struct device_cfg *d,
              int rows, int cols, int row0, int col0, int gcols,
-             double init_limit, uint64_t seed, int init_kind, int cell_kind)
+             double init_limit, uint64_t seed, int domain, int init_kind, int cell_kind)
 {
     memset(a, 0, sizeof *a);
     a->rows = rows;
@@ -59,7 +59,7 @@ int rpu_init(struct rpu_array *a, const struct rpu_params *p, const struct devic
         for (int c = 0; c < cols; c++) {
             size_t cell = (size_t)r * (size_t)cols + (size_t)c;
             uint64_t gid = (uint64_t)(row0 + r) * (uint64_t)gcols + (uint64_t)(col0 + c);
-            uint32_t s = rng_seed(seed, RNG_TRAIN, init_kind, gid);
+            uint32_t s = rng_seed(seed, domain, init_kind, gid);
             double u = (double)xorshift32(&s) / 4294967296.0;
             long v = lround((2.0 * u - 1.0) * lim);
             if (v > p->nmax) v = p->nmax;
@@ -79,7 +79,7 @@ int rpu_init(struct rpu_array *a, const struct rpu_params *p, const struct devic
                 if (a->w[cell] > a->b_up[cell]) a->w[cell] = a->b_up[cell];
                 if (a->w[cell] < a->b_dn[cell]) a->w[cell] = a->b_dn[cell];
             }
-            if (!p->ideal) a->cell_rng[cell] = rng_seed(seed, RNG_TRAIN, cell_kind, gid);
+            if (!p->ideal) a->cell_rng[cell] = rng_seed(seed, domain, cell_kind, gid);
         }
     return 0;
 }

@@ -42,10 +42,11 @@ void rpu_params_init(struct rpu_params *p, const struct device_cfg *d);
 /* Allocates the array and draws the initial states uniformly in +-limit (weight
  * units, Glorot) and the per-cell device parameters. The streams of cell (r, c)
  * are keyed by its place in the whole matrix: (row0 + r) * gcols + (col0 + c),
- * so a tile of a larger matrix draws exactly what the whole matrix would. */
+ * so a tile of a larger matrix draws exactly what the whole matrix would; they
+ * live in `domain` (RNG_TRAIN, or a deep layer's, rng_layer_domain). */
 int rpu_init(struct rpu_array *a, const struct rpu_params *p, const struct device_cfg *d,
              int rows, int cols, int row0, int col0, int gcols,
-             double init_limit, uint64_t seed, int init_kind, int cell_kind);
+             double init_limit, uint64_t seed, int domain, int init_kind, int cell_kind);
 void rpu_free(struct rpu_array *a);
 
 void rpu_pulse_device(struct rpu_array *a, size_t cell, int up);

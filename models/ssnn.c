@@ -1,8 +1,9 @@
 /* SSNN-BP golden model (SSNN-BP.md; the bit-level contract is docs/bit-contract.md,
- * whose section numbers the comments cite). One call of step() is one time step:
- * every read sees the weights as they were at the start of the step and every
- * update lands at its end (§4), which is what lets other engines evaluate the
- * same step in any order and agree bit for bit.
+ * whose section numbers the comments cite; §8 is any depth). One call of step()
+ * is one time step: every read, of every layer, forward and backward, sees the
+ * weights as they were at the start of the step and every update lands at its
+ * end (§4), which is what lets other engines evaluate the same step in any order
+ * and agree bit for bit.
  *
  * Speed comes from sparsity: spikes are index lists, a forward read adds only the
  * rows of the inputs that fired, an update touches only coincident cells. */
@@ -31,92 +32,151 @@ int ssnn_streams_alloc(struct ssnn_streams *st, const struct ssnn *s)
     int bad = 0;
     memset(st, 0, sizeof *st);
     st->in = xcalloc((size_t)s->n_in, 4, &bad);
-    st->fwd = xcalloc((size_t)s->n_h, 4, &bad);
-    st->deriv = xcalloc((size_t)s->n_h, 4, &bad);
-    st->back = xcalloc((size_t)s->n_h, 4, &bad);
-    if (s->noise_k) {
-        st->noise_h = xcalloc((size_t)s->n_h, 4, &bad);
-        st->noise_o = xcalloc((size_t)s->n_out, 4, &bad);
-        st->noise_b = xcalloc((size_t)s->n_h, 4, &bad);
+    st->hid = xcalloc((size_t)s->depth, sizeof *st->hid, &bad);
+    if (!st->hid) return -1;
+    st->depth = s->depth;
+    for (int l = 0; l < s->depth; l++) {
+        struct ssnn_layer_streams *ls = &st->hid[l];
+        size_t n = (size_t)s->layer[l].n;
+        ls->fwd = xcalloc(n, 4, &bad);
+        ls->deriv = xcalloc(n, 4, &bad);
+        ls->back = xcalloc(n, 4, &bad);
+        if (s->noise_k) {
+            ls->noise_h = xcalloc(n, 4, &bad);
+            ls->noise_b = xcalloc(n, 4, &bad);
+        }
     }
+    if (s->noise_k) st->noise_o = xcalloc((size_t)s->n_out, 4, &bad);
     return bad ? -1 : 0;
 }
 
 void ssnn_streams_free(struct ssnn_streams *st)
 {
     free(st->in);
-    free(st->fwd);
-    free(st->deriv);
-    free(st->back);
-    free(st->noise_h);
+    for (int l = 0; l < st->depth; l++) {
+        struct ssnn_layer_streams *ls = &st->hid[l];
+        free(ls->fwd);
+        free(ls->deriv);
+        free(ls->back);
+        free(ls->noise_h);
+        free(ls->noise_b);
+    }
+    free(st->hid);
     free(st->noise_o);
-    free(st->noise_b);
     memset(st, 0, sizeof *st);
 }
 
-/* §2: every unit's stream from (run seed, domain, kind, unit index). */
+/* §2: every unit's stream from (run seed, domain, kind, unit index); hidden
+ * layer l >= 2 in its own domain (§8). */
 void ssnn_streams_seed(struct ssnn_streams *st, const struct ssnn *s, int dom)
 {
     for (int i = 0; i < s->n_in; i++) st->in[i] = rng_seed(s->seed, dom, RNG_INPUT, (uint64_t)i);
-    for (int j = 0; j < s->n_h; j++) {
-        st->fwd[j] = rng_seed(s->seed, dom, RNG_HID_FWD, (uint64_t)j);
-        st->deriv[j] = rng_seed(s->seed, dom, RNG_HID_DERIV, (uint64_t)j);
-        st->back[j] = rng_seed(s->seed, dom, RNG_HID_BACK, (uint64_t)j);
-    }
-    if (s->noise_k) {
-        for (int j = 0; j < s->n_h; j++) {
-            st->noise_h[j] = rng_seed(s->seed, dom, RNG_NOISE_HID, (uint64_t)j);
-            st->noise_b[j] = rng_seed(s->seed, dom, RNG_NOISE_BACK, (uint64_t)j);
+    for (int l = 0; l < s->depth; l++) {
+        struct ssnn_layer_streams *ls = &st->hid[l];
+        int ld = rng_layer_domain(dom, l + 1);
+        for (int j = 0; j < s->layer[l].n; j++) {
+            ls->fwd[j] = rng_seed(s->seed, ld, RNG_HID_FWD, (uint64_t)j);
+            ls->deriv[j] = rng_seed(s->seed, ld, RNG_HID_DERIV, (uint64_t)j);
+            ls->back[j] = rng_seed(s->seed, ld, RNG_HID_BACK, (uint64_t)j);
+            if (s->noise_k) {
+                ls->noise_h[j] = rng_seed(s->seed, ld, RNG_NOISE_HID, (uint64_t)j);
+                ls->noise_b[j] = rng_seed(s->seed, ld, RNG_NOISE_BACK, (uint64_t)j);
+            }
         }
-        for (int k = 0; k < s->n_out; k++) st->noise_o[k] = rng_seed(s->seed, dom, RNG_NOISE_OUT, (uint64_t)k);
     }
+    if (s->noise_k)
+        for (int k = 0; k < s->n_out; k++) st->noise_o[k] = rng_seed(s->seed, dom, RNG_NOISE_OUT, (uint64_t)k);
     st->wta = rng_seed(s->seed, dom, RNG_WTA, 0);
     st->gate = rng_seed(s->seed, dom, RNG_GATE, 0);
+}
+
+/* §5: p_b = min(1, beta * |r| * dw_min) in q0.16, as |r| * beta_q >> 32. */
+static uint64_t beta_q_of(double beta, double dw_min)
+{
+    return (uint64_t)llround(beta * dw_min * 65536.0 * 4294967296.0);
+}
+
+static int init_layer(struct ssnn *s, int l, const struct config *cfg)
+{
+    struct ssnn_layer *y = &s->layer[l];
+    const struct training_cfg *t = &cfg->training;
+    y->n_in = cfg->network.layers[l];
+    y->n = cfg->network.layers[l + 1];
+    y->beta_q = beta_q_of(t->n_beta_layers ? t->beta_layers[l] : t->beta, s->dw_min);
+    y->pulse_scale = t->n_pulse_layers ? (int)t->pulse_steps_layers[l] : 1;
+    /* Glorot-uniform limits (§6); biases start at zero. W1 keeps kinds 12/10 in
+     * domain 0; W^l, l >= 2, the same kinds in its layer's domain (§8). */
+    double lim = sqrt(6.0 / (y->n_in + y->n));
+    if (rpu_init(&y->w, &s->rp, &cfg->device, y->n_in + 1, y->n, 0, 0, y->n, lim, s->seed,
+                 rng_layer_domain(RNG_TRAIN, l + 1), RNG_INIT_W1, RNG_CELL_W1))
+        return -1;
+    for (int j = 0; j < y->n; j++) y->w.w[(size_t)y->n_in * y->n + j] = 0;
+    int bad = 0;
+    y->acc = xcalloc((size_t)y->n, sizeof *y->acc, &bad);
+    y->h = xcalloc((size_t)y->n, 1, &bad);
+    y->d = xcalloc((size_t)y->n, 1, &bad);
+    y->hs = xcalloc((size_t)y->n + 1, sizeof *y->hs, &bad);
+    y->gs = xcalloc((size_t)y->n, sizeof *y->gs, &bad);
+    y->wf = xcalloc((size_t)(y->n_in + 1) * (size_t)y->n, sizeof *y->wf, &bad);
+    return bad ? -1 : 0;
+}
+
+static void free_layer(struct ssnn_layer *y)
+{
+    rpu_free(&y->w);
+    free(y->acc);
+    free(y->h);
+    free(y->d);
+    free(y->hs);
+    free(y->gs);
+    free(y->wf);
+}
+
+static void shape_text(const struct config *cfg, char *buf, size_t n)
+{
+    size_t at = 0;
+    for (int i = 0; i < cfg->network.n_layers && at < n; i++)
+        at += (size_t)snprintf(buf + at, n - at, "%s%d", i ? "-" : "", cfg->network.layers[i]);
 }
 
 int ssnn_init(struct ssnn *s, const struct config *cfg, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
-    s->n_in = cfg->network.input;
-    s->n_h = cfg->network.hidden;
-    s->n_out = cfg->network.output;
-    s->seed = (uint64_t)cfg->training.seed;
-    s->dw_min = cfg->device.dw_min;
+    const struct network_cfg *net = &cfg->network;
     const struct device_cfg *d = &cfg->device;
+    s->n_in = net->layers[0];
+    s->n_out = net->layers[net->n_layers - 1];
+    s->depth = net->n_layers - 2;
+    s->seed = (uint64_t)cfg->training.seed;
+    s->dw_min = d->dw_min;
     rpu_params_init(&s->rp, d);
-    /* §5: p_b = min(1, beta * |r| * dw_min) in q0.16, as |r| * beta_q >> 32. */
-    s->beta_q = (uint64_t)llround(cfg->training.beta * d->dw_min * 65536.0 * 4294967296.0);
     /* §3: read noise in states per Irwin-Hall unit, q16. */
     s->noise_k = llround(d->read_noise / d->dw_min / RNG_IH_STD * 65536.0);
     s->rate_membrane = !strcmp(cfg->training.membrane, "rate");
-    /* Glorot-uniform limits (§6); biases start at zero. */
-    double l1 = sqrt(6.0 / (s->n_in + s->n_h)), l2 = sqrt(6.0 / (s->n_h + s->n_out));
-    if (rpu_init(&s->w1, &s->rp, d, s->n_in + 1, s->n_h, 0, 0, s->n_h, l1, s->seed,
-                 RNG_INIT_W1, RNG_CELL_W1) ||
-        rpu_init(&s->w2, &s->rp, d, s->n_h + 1, s->n_out, 0, 0, s->n_out, l2, s->seed,
-                 RNG_INIT_W2, RNG_CELL_W2) ||
-        activation_init(&s->act, d->dw_min) || ssnn_streams_alloc(&s->train, s)) {
-        snprintf(err, errlen, "out of memory building a %d-%d-%d network", s->n_in, s->n_h, s->n_out);
-        ssnn_free(s);
-        return -1;
-    }
-    for (int j = 0; j < s->n_h; j++) s->w1.w[(size_t)s->n_in * s->n_h + j] = 0;
-    for (int k = 0; k < s->n_out; k++) s->w2.w[(size_t)s->n_h * s->n_out + k] = 0;
-    ssnn_streams_seed(&s->train, s, RNG_TRAIN);
+    s->out_pulse_scale = cfg->training.n_pulse_layers ? (int)cfg->training.pulse_steps_layers[s->depth] : 1;
     int bad = 0;
-    s->pq = xcalloc((size_t)s->n_in, sizeof *s->pq, &bad);
-    s->bits = xcalloc((size_t)(s->n_in > s->n_h ? s->n_in : s->n_h), 1, &bad);
-    s->xs = xcalloc((size_t)s->n_in + 1, sizeof *s->xs, &bad);
-    s->acc = xcalloc((size_t)s->n_h, sizeof *s->acc, &bad);
-    s->h = xcalloc((size_t)s->n_h, 1, &bad);
-    s->d = xcalloc((size_t)s->n_h, 1, &bad);
-    s->hs = xcalloc((size_t)s->n_h + 1, sizeof *s->hs, &bad);
-    s->gs = xcalloc((size_t)s->n_h, sizeof *s->gs, &bad);
-    s->v = xcalloc((size_t)s->n_out, sizeof *s->v, &bad);
-    s->msum = xcalloc((size_t)s->n_h, sizeof *s->msum, &bad);
-    s->wf = xcalloc((size_t)(s->n_in + 1) * (size_t)s->n_h, sizeof *s->wf, &bad);
+    s->layer = xcalloc((size_t)s->depth, sizeof *s->layer, &bad);
+    for (int l = 0; !bad && l < s->depth; l++) bad = init_layer(s, l, cfg);
+    const struct ssnn_layer *top = bad ? NULL : ssnn_top(s);
+    if (!bad) {
+        double lo = sqrt(6.0 / (top->n + s->n_out));
+        bad = rpu_init(&s->w_out, &s->rp, d, top->n + 1, s->n_out, 0, 0, s->n_out, lo, s->seed, RNG_TRAIN,
+                       RNG_INIT_W2, RNG_CELL_W2) ||
+              activation_init(&s->act, d->dw_min) || ssnn_streams_alloc(&s->train, s);
+    }
+    if (!bad) {
+        for (int k = 0; k < s->n_out; k++) s->w_out.w[(size_t)top->n * s->n_out + k] = 0;
+        ssnn_streams_seed(&s->train, s, RNG_TRAIN);
+        s->pq = xcalloc((size_t)s->n_in, sizeof *s->pq, &bad);
+        s->bits = xcalloc((size_t)s->n_in, 1, &bad);
+        s->xs = xcalloc((size_t)s->n_in + 1, sizeof *s->xs, &bad);
+        s->v = xcalloc((size_t)s->n_out, sizeof *s->v, &bad);
+        s->msum = xcalloc((size_t)s->layer[0].n, sizeof *s->msum, &bad);
+    }
     if (bad) {
-        snprintf(err, errlen, "out of memory building a %d-%d-%d network", s->n_in, s->n_h, s->n_out);
+        char shape[400];
+        shape_text(cfg, shape, sizeof shape);
+        snprintf(err, errlen, "out of memory building a %s network", shape);
         ssnn_free(s);
         return -1;
     }
@@ -125,21 +185,16 @@ int ssnn_init(struct ssnn *s, const struct config *cfg, char *err, size_t errlen
 
 void ssnn_free(struct ssnn *s)
 {
-    rpu_free(&s->w1);
-    rpu_free(&s->w2);
+    for (int l = 0; s->layer && l < s->depth; l++) free_layer(&s->layer[l]);
+    free(s->layer);
+    rpu_free(&s->w_out);
     activation_free(&s->act);
     ssnn_streams_free(&s->train);
     free(s->pq);
     free(s->bits);
     free(s->xs);
-    free(s->acc);
-    free(s->h);
-    free(s->d);
-    free(s->hs);
-    free(s->gs);
     free(s->v);
     free(s->msum);
-    free(s->wf);
     memset(s, 0, sizeof *s);
 }
 
@@ -147,13 +202,14 @@ void ssnn_free(struct ssnn *s)
  * sample's pixels (the weights as they are now). */
 static void rate_sums(struct ssnn *s)
 {
-    const int nh = s->n_h;
+    const struct ssnn_layer *y = &s->layer[0];
+    const int nh = y->n;
     int64_t *m = s->msum;
     memset(m, 0, (size_t)nh * sizeof *m);
     for (int i = 0; i < s->n_in; i++) {
         int64_t p = s->pq[i];
         if (!p) continue;
-        const int16_t *row = s->w1.w + (size_t)i * nh;
+        const int16_t *row = y->w.w + (size_t)i * nh;
         for (int j = 0; j < nh; j++) m[j] += p * row[j];
     }
 }
@@ -184,53 +240,56 @@ static int draw_inputs(struct ssnn *s, struct ssnn_streams *st)
     return n;
 }
 
-/* §2-3: membranes of the hidden layer from the active rows of W1, or (§4a, rate
- * membrane) from the exact pixel-weighted sums. */
-static void forward_hidden(struct ssnn *s, struct ssnn_streams *st, int nx)
+/* §2-3 (§8: layer l reads layer l-1's spikes of this step): membranes of hidden
+ * layer l from the active rows `rows` (n_rows of them, + the bias row) of W^l,
+ * or (§4a, rate membrane, layer 1) from the exact pixel-weighted sums. */
+static void forward_hidden(struct ssnn *s, int l, struct ssnn_layer_streams *ls, const int32_t *rows, int n_rows)
 {
-    const int nh = s->n_h;
-    int32_t *acc = s->acc;
-    const int16_t *bias = s->w1.w + (size_t)s->n_in * nh;
-    if (s->rate_membrane) {
+    struct ssnn_layer *y = &s->layer[l];
+    const int nh = y->n;
+    int32_t *acc = y->acc;
+    const int16_t *bias = y->w.w + (size_t)y->n_in * nh;
+    if (l == 0 && s->rate_membrane) {
         for (int j = 0; j < nh; j++) acc[j] = bias[j] + (int32_t)(s->msum[j] >> 16);
     } else {
         for (int j = 0; j < nh; j++) acc[j] = bias[j];
-        for (int a = 0; a < nx; a++) {
-            const int16_t *row = s->w1.w + (size_t)s->xs[a] * nh;
+        for (int a = 0; a < n_rows; a++) {
+            const int16_t *row = y->w.w + (size_t)rows[a] * nh;
             for (int j = 0; j < nh; j++) acc[j] += row[j];
         }
     }
     if (s->noise_k)
-        for (int j = 0; j < nh; j++) acc[j] += read_noise(s->noise_k, &st->noise_h[j]);
+        for (int j = 0; j < nh; j++) acc[j] += read_noise(s->noise_k, &ls->noise_h[j]);
 }
 
-/* §3: forward and derivative units of every hidden neuron. Returns active count. */
-static int fire_hidden(struct ssnn *s, struct ssnn_streams *st, int learn)
+/* §3: forward and derivative units of every neuron of one hidden layer; fills
+ * its active list. Returns the active count. */
+static int fire_hidden(struct ssnn *s, struct ssnn_layer *y, struct ssnn_layer_streams *ls, int learn)
 {
-    const int nh = s->n_h;
-    uint8_t *h = s->h, *d = s->d;
+    const int nh = y->n;
+    uint8_t *h = y->h, *d = y->d;
     for (int j = 0; j < nh; j++) {
-        uint32_t p = act_sigmoid(&s->act, s->acc[j]);
-        h[j] = rng_u16(&st->fwd[j]) < p;
-        if (learn) d[j] = h[j] & (rng_u16(&st->deriv[j]) >= p);
+        uint32_t p = act_sigmoid(&s->act, y->acc[j]);
+        h[j] = rng_u16(&ls->fwd[j]) < p;
+        if (learn) d[j] = h[j] & (rng_u16(&ls->deriv[j]) >= p);
     }
     int n = 0;
     for (int j = 0; j < nh; j++)
-        if (h[j]) s->hs[n++] = j;
-    s->hs[n] = nh;
-    return n;
+        if (h[j]) y->hs[n++] = j;
+    y->hs[n] = nh;
+    return y->nhs = n;
 }
 
 /* §4: output membranes and the WTA draw: an inverse-CDF sample of the softmax
  * realised with the exp table. Returns the winner. */
-static int forward_output(struct ssnn *s, struct ssnn_streams *st, int nhs)
+static int forward_output(struct ssnn *s, struct ssnn_streams *st, const struct ssnn_layer *top)
 {
     const int no = s->n_out;
     int32_t *v = s->v;
-    const int16_t *w2 = s->w2.w;
-    for (int k = 0; k < no; k++) v[k] = w2[(size_t)s->n_h * no + k];
-    for (int a = 0; a < nhs; a++) {
-        const int16_t *row = w2 + (size_t)s->hs[a] * no;
+    const int16_t *w2 = s->w_out.w;
+    for (int k = 0; k < no; k++) v[k] = w2[(size_t)top->n * no + k];
+    for (int a = 0; a < top->nhs; a++) {
+        const int16_t *row = w2 + (size_t)top->hs[a] * no;
         for (int k = 0; k < no; k++) v[k] += row[k];
     }
     if (s->noise_k)
@@ -250,91 +309,164 @@ static int forward_output(struct ssnn *s, struct ssnn_streams *st, int nhs)
     return no - 1;   /* unreachable: cum reaches total > thr */
 }
 
-/* §5: backward read of W2 driven by e+ at `o` and e- at `y`, the backward spike
- * draws, and the gradient gates. Fills s->gs; returns its length. */
-static int backward(struct ssnn *s, struct ssnn_streams *st, int o, int y, int err)
+/* §5: one backward generator and gradient unit: r (states) -> b+- -> g+- gated by
+ * d. Appends to the layer's gradient list; counts the backward spikes. */
+static void backward_unit(struct ssnn *s, struct ssnn_layer *y, int j, int32_t r, uint32_t u)
 {
-    const int nh = s->n_h, no = s->n_out;
-    const int16_t *w2 = s->w2.w;
-    int ng = 0;
-    for (int j = 0; j < nh; j++) {
-        uint32_t u = rng_u16(&st->back[j]);
-        int32_t z = s->noise_k ? read_noise(s->noise_k, &st->noise_b[j]) : 0;
-        if (!err) continue;
-        int32_t r = (int32_t)w2[(size_t)j * no + o] - w2[(size_t)j * no + y] + z;
-        uint64_t mag = (uint64_t)(r < 0 ? -(int64_t)r : r);
-        uint64_t pb = (mag * s->beta_q) >> 32;
-        if (pb > 65535) pb = 65535;
-        if (u >= pb) continue;
-        if (r > 0) s->c.back_pos++;
-        else s->c.back_neg++;
-        if (!s->d[j]) continue;
-        s->gs[ng++] = (int32_t)((uint32_t)j | (r > 0 ? 0 : GRAD_NEG));
-    }
-    if (err) s->c.syn_ops_back += 2u * (uint64_t)nh;
-    return ng;
+    uint64_t mag = (uint64_t)(r < 0 ? -(int64_t)r : r);
+    uint64_t pb = (mag * y->beta_q) >> 32;
+    if (pb > 65535) pb = 65535;
+    if (u >= pb) return;
+    if (r > 0) s->c.back_pos++, y->c.back_pos++;
+    else s->c.back_neg++, y->c.back_neg++;
+    if (!y->d[j]) return;
+    y->gs[y->ng++] = (int32_t)((uint32_t)j | (r > 0 ? 0 : GRAD_NEG));
 }
 
-/* §6: coincidence updates, all at the end of the step. */
-static void update(struct ssnn *s, int o, int y, int nhs, int nx, int ng)
+/* §5: the top hidden layer's streams: the backward read of W_out driven by e+ at
+ * `o` and e- at `y`. Every generator draws whether or not errors fired. */
+static void backward_top(struct ssnn *s, struct ssnn_layer_streams *ls, int o, int label, int err)
 {
-    const int nh = s->n_h, no = s->n_out;
-    for (int a = 0; a <= nhs; a++) {          /* h_j AND e+_o: down; h_j AND e-_y: up */
-        size_t row = (size_t)s->hs[a] * no;
-        rpu_pulse(&s->w2, row + (size_t)o, 0);
-        rpu_pulse(&s->w2, row + (size_t)y, 1);
+    struct ssnn_layer *y = ssnn_top(s);
+    const int nh = y->n, no = s->n_out;
+    const int16_t *w2 = s->w_out.w;
+    y->ng = 0;
+    for (int j = 0; j < nh; j++) {
+        uint32_t u = rng_u16(&ls->back[j]);
+        int32_t z = s->noise_k ? read_noise(s->noise_k, &ls->noise_b[j]) : 0;
+        if (!err) continue;
+        backward_unit(s, y, j, (int32_t)w2[(size_t)j * no + o] - w2[(size_t)j * no + label] + z, u);
     }
-    s->c.w2_pulses += 2u * (uint64_t)(nhs + 1);
-    for (int g = 0; g < ng; g++) {            /* x_i AND g+_j: down; x_i AND g-_j: up */
-        uint32_t gj = (uint32_t)s->gs[g];
+    if (err) {
+        s->c.syn_ops_back += 2u * (uint64_t)nh;
+        y->c.syn_ops_back += 2u * (uint64_t)nh;
+    }
+}
+
+/* §8: hidden layer l < L from layer l+1's gradient spikes read back through the
+ * columns of W^(l+1): r_j = sum over g+ columns m of W^(l+1)[j][m] minus the
+ * sum over g- columns (+ read noise). Every generator draws every step; with no
+ * gradient spike above, no column is driven and nothing is read. */
+static void backward_hidden(struct ssnn *s, int l, struct ssnn_layer_streams *ls)
+{
+    struct ssnn_layer *y = &s->layer[l];
+    const struct ssnn_layer *up = &s->layer[l + 1];
+    const int nh = y->n, nu = up->n;
+    const int16_t *w = up->w.w;
+    y->ng = 0;
+    for (int j = 0; j < nh; j++) {
+        uint32_t u = rng_u16(&ls->back[j]);
+        int32_t z = s->noise_k ? read_noise(s->noise_k, &ls->noise_b[j]) : 0;
+        if (!up->ng) continue;
+        const int16_t *row = w + (size_t)j * nu;
+        int32_t r = z;
+        for (int g = 0; g < up->ng; g++) {
+            uint32_t gm = (uint32_t)up->gs[g];
+            int32_t cell = row[gm & ~GRAD_NEG];
+            r += (gm & GRAD_NEG) ? -cell : cell;
+        }
+        backward_unit(s, y, j, r, u);
+    }
+    uint64_t cells = (uint64_t)up->ng * (uint64_t)nh;
+    s->c.syn_ops_back += cells;
+    y->c.syn_ops_back += cells;
+}
+
+/* §6: W^l's coincidences: every gradient spike of layer l against the active
+ * rows of its input (layer l-1's spikes, or the inputs) and the bias row. */
+static void update_hidden(struct ssnn *s, int l, const int32_t *rows, int n_rows)
+{
+    struct ssnn_layer *y = &s->layer[l];
+    const int nh = y->n;
+    const int keep_msum = l == 0 && s->rate_membrane;
+    for (int g = 0; g < y->ng; g++) {            /* x_i AND g+_j: down; x_i AND g-_j: up */
+        uint32_t gj = (uint32_t)y->gs[g];
         size_t j = gj & ~GRAD_NEG;
         int up = (gj & GRAD_NEG) != 0;
-        if (!s->rate_membrane) {
-            for (int a = 0; a <= nx; a++) rpu_pulse(&s->w1, (size_t)s->xs[a] * nh + j, up);
+        if (!keep_msum) {
+            for (int a = 0; a <= n_rows; a++) rpu_pulse(&y->w, (size_t)rows[a] * nh + j, up);
             continue;
         }
         /* §4a: keep M_j exact as its weights move (the bias row is read directly). */
-        for (int a = 0; a <= nx; a++) {
-            size_t cell = (size_t)s->xs[a] * nh + j;
-            int16_t before = s->w1.w[cell];
-            rpu_pulse(&s->w1, cell, up);
-            if (s->xs[a] < s->n_in) s->msum[j] += (int64_t)(s->w1.w[cell] - before) * s->pq[s->xs[a]];
+        for (int a = 0; a <= n_rows; a++) {
+            size_t cell = (size_t)rows[a] * nh + j;
+            int16_t before = y->w.w[cell];
+            rpu_pulse(&y->w, cell, up);
+            if (rows[a] < s->n_in) s->msum[j] += (int64_t)(y->w.w[cell] - before) * s->pq[rows[a]];
         }
     }
-    s->c.w1_pulses += (uint64_t)ng * (uint64_t)(nx + 1);
+    uint64_t pulses = (uint64_t)y->ng * (uint64_t)(n_rows + 1);
+    s->c.w1_pulses += pulses;
+    y->c.pulses += pulses;
 }
 
-/* One time step (§4 gives the order). label < 0: learning off. */
+/* §6: all coincidences of the step, after every read of it (§8). */
+static void update(struct ssnn *s, int o, int label, int nx)
+{
+    const struct ssnn_layer *top = ssnn_top(s);
+    const int no = s->n_out;
+    for (int a = 0; a <= top->nhs; a++) {          /* h_j AND e+_o: down; h_j AND e-_y: up */
+        size_t row = (size_t)top->hs[a] * no;
+        rpu_pulse(&s->w_out, row + (size_t)o, 0);
+        rpu_pulse(&s->w_out, row + (size_t)label, 1);
+    }
+    s->c.w2_pulses += 2u * (uint64_t)(top->nhs + 1);
+    for (int l = 0; l < s->depth; l++)
+        if (l == 0) update_hidden(s, 0, s->xs, nx);
+        else update_hidden(s, l, s->layer[l - 1].hs, s->layer[l - 1].nhs);
+}
+
+/* One time step (§4 gives the order, §8 the layers). label < 0: learning off. */
 static int step(struct ssnn *s, struct ssnn_streams *st, int label, uint32_t gate_q)
 {
     int learn = label >= 0;
     int nx = draw_inputs(s, st);
-    forward_hidden(s, st, nx);
-    int nhs = fire_hidden(s, st, learn);
-    int o = forward_output(s, st, nhs);
+    uint64_t neurons = 0;
+    for (int l = 0; l < s->depth; l++) {
+        struct ssnn_layer *y = &s->layer[l];
+        if (l == 0) forward_hidden(s, 0, &st->hid[0], s->xs, nx);
+        else forward_hidden(s, l, &st->hid[l], s->layer[l - 1].hs, s->layer[l - 1].nhs);
+        int nhs = fire_hidden(s, y, &st->hid[l], learn);
+        uint64_t reads = (uint64_t)((l == 0 ? nx : s->layer[l - 1].nhs) + 1) * (uint64_t)y->n;
+        s->c.hidden_spikes += (uint64_t)nhs;
+        s->c.syn_ops_w1 += reads;
+        y->c.hidden_spikes += (uint64_t)nhs;
+        y->c.syn_ops_fwd += reads;
+        neurons += (uint64_t)y->n;
+    }
+    const struct ssnn_layer *top = ssnn_top(s);
+    int o = forward_output(s, st, top);
     s->c.steps++;
     s->c.input_spikes += (uint64_t)nx;
-    s->c.hidden_spikes += (uint64_t)nhs;
     s->c.output_spikes++;
-    s->c.syn_ops_w1 += (uint64_t)(nx + 1) * (uint64_t)s->n_h;
-    s->c.syn_ops_w2 += (uint64_t)(nhs + 1) * (uint64_t)s->n_out;
-    s->c.rng_draws += (uint64_t)s->n_in + (uint64_t)s->n_h + 1;
-    if (s->noise_k) s->c.rng_draws += (uint64_t)s->n_h + (uint64_t)s->n_out;
+    s->c.syn_ops_w2 += (uint64_t)(top->nhs + 1) * (uint64_t)s->n_out;
+    s->c.rng_draws += (uint64_t)s->n_in + neurons + 1;
+    if (s->noise_k) s->c.rng_draws += neurons + (uint64_t)s->n_out;
     if (!learn) return o;
-    for (int j = 0; j < s->n_h; j++) s->c.deriv_spikes += s->d[j];
+    for (int l = 0; l < s->depth; l++) {
+        struct ssnn_layer *y = &s->layer[l];
+        uint64_t nd = 0;
+        for (int j = 0; j < y->n; j++) nd += y->d[j];
+        s->c.deriv_spikes += nd;
+        y->c.deriv_spikes += nd;
+    }
     int gate_open = rng_u16(&st->gate) < gate_q;
     int err = gate_open && o != label;
     s->c.gate_closed += !gate_open;
-    s->c.rng_draws += 2u * (uint64_t)s->n_h + 1 + (s->noise_k ? (uint64_t)s->n_h : 0);
-    int ng = backward(s, st, o, label, err);
+    s->c.rng_draws += 2u * neurons + 1 + (s->noise_k ? neurons : 0);
+    backward_top(s, &st->hid[s->depth - 1], o, label, err);
+    for (int l = s->depth - 2; l >= 0; l--) backward_hidden(s, l, &st->hid[l]);
     if (!err) return o;
     s->c.err_pos++;
     s->c.err_neg++;
-    for (int g = 0; g < ng; g++) {
-        if ((uint32_t)s->gs[g] & GRAD_NEG) s->c.grad_neg++;
-        else s->c.grad_pos++;
+    for (int l = 0; l < s->depth; l++) {
+        struct ssnn_layer *y = &s->layer[l];
+        for (int g = 0; g < y->ng; g++) {
+            if ((uint32_t)y->gs[g] & GRAD_NEG) s->c.grad_neg++, y->c.grad_neg++;
+            else s->c.grad_pos++, y->c.grad_pos++;
+        }
     }
-    update(s, o, label, nhs, nx, ng);
+    update(s, o, label, nx);
     return o;
 }
 
@@ -357,70 +489,109 @@ HOT_CLONES int ssnn_train_sample(struct ssnn *s, const uint8_t *pixels, int labe
 
 void ssnn_set_pulse_steps(struct ssnn *s, int k)
 {
-    rpu_set_pulse_steps(&s->w1, k);
-    rpu_set_pulse_steps(&s->w2, k);
+    for (int l = 0; l < s->depth; l++) rpu_set_pulse_steps(&s->layer[l].w, k * s->layer[l].pulse_scale);
+    rpu_set_pulse_steps(&s->w_out, k * s->out_pulse_scale);
 }
+
+/* Adds what a counter struct gained since `was` to `acc`, and rewinds it. */
+#define MOVE_GAIN(acc, now, was)                                                          \
+    do {                                                                                  \
+        uint64_t *a_ = (uint64_t *)&(acc);                                                \
+        const uint64_t *n_ = (const uint64_t *)&(now), *w_ = (const uint64_t *)&(was);    \
+        for (size_t i_ = 0; i_ < sizeof(was) / sizeof(uint64_t); i_++) a_[i_] += n_[i_] - w_[i_]; \
+        (now) = (was);                                                                    \
+    } while (0)
 
 HOT_CLONES int ssnn_infer_wta(struct ssnn *s, struct ssnn_streams *st, const uint8_t *pixels, int T,
                    uint32_t *wins)
 {
     /* Inference must not disturb the training counters. */
     struct ssnn_counters saved = s->c;
+    struct ssnn_layer_counters lsaved[s->depth];
+    for (int l = 0; l < s->depth; l++) lsaved[l] = s->layer[l].c;
     set_input(s, pixels);
     memset(wins, 0, (size_t)s->n_out * sizeof *wins);
     for (int t = 0; t < T; t++) wins[step(s, st, -1, 0)]++;
     /* What it counted goes to its own account, as the chip's does. */
-    uint64_t *in = (uint64_t *)&s->infer;
-    const uint64_t *now = (const uint64_t *)&s->c, *was = (const uint64_t *)&saved;
-    for (size_t i = 0; i < sizeof saved / sizeof(uint64_t); i++) in[i] += now[i] - was[i];
-    s->c = saved;
+    MOVE_GAIN(s->infer, s->c, saved);
+    for (int l = 0; l < s->depth; l++) MOVE_GAIN(s->layer[l].infer, s->layer[l].c, lsaved[l]);
     s->infer.samples++;
     return most_wins(wins, s->n_out);
 }
 
 void ssnn_rate_prepare(struct ssnn *s)
 {
-    size_t n = (size_t)(s->n_in + 1) * (size_t)s->n_h;
-    for (size_t i = 0; i < n; i++) s->wf[i] = (float)s->w1.w[i];
+    for (int l = 0; l < s->depth; l++) {
+        struct ssnn_layer *y = &s->layer[l];
+        size_t n = (size_t)(y->n_in + 1) * (size_t)y->n;
+        for (size_t i = 0; i < n; i++) y->wf[i] = (float)y->w.w[i];
+    }
 }
 
-int ssnn_infer_rate(const struct ssnn *s, const uint8_t *pixels, float *h)
+size_t ssnn_rate_scratch(const struct ssnn *s)
 {
-    const int nh = s->n_h, no = s->n_out;
+    size_t n = 0;
+    for (int l = 0; l < s->depth; l++) n += (size_t)s->layer[l].n;
+    return n;
+}
+
+int ssnn_infer_rate(const struct ssnn *s, const uint8_t *pixels, float *hbuf)
+{
+    const int no = s->n_out;
     const float dw = (float)s->dw_min;
-    const float *bias = s->wf + (size_t)s->n_in * nh;
-    for (int j = 0; j < nh; j++) h[j] = bias[j] * 255.0f;
+    /* Layer 1 from the pixels (the sum in pixel units, scaled once). */
+    const struct ssnn_layer *y = &s->layer[0];
+    float *h = hbuf;
+    const float *bias = y->wf + (size_t)y->n_in * y->n;
+    for (int j = 0; j < y->n; j++) h[j] = bias[j] * 255.0f;
     for (int i = 0; i < s->n_in; i++) {
         if (!pixels[i]) continue;
-        const float *row = s->wf + (size_t)i * nh;
+        const float *row = y->wf + (size_t)i * y->n;
         float p = (float)pixels[i];
-        for (int j = 0; j < nh; j++) h[j] += p * row[j];
+        for (int j = 0; j < y->n; j++) h[j] += p * row[j];
     }
     float scale = dw / 255.0f;
-    for (int j = 0; j < nh; j++) h[j] = 1.0f / (1.0f + expf(-h[j] * scale));
+    for (int j = 0; j < y->n; j++) h[j] = 1.0f / (1.0f + expf(-h[j] * scale));
+    /* Layers 2..L from the activities below. */
+    for (int l = 1; l < s->depth; l++) {
+        const float *below = h;
+        y = &s->layer[l];
+        h += y->n_in;
+        bias = y->wf + (size_t)y->n_in * y->n;
+        for (int j = 0; j < y->n; j++) h[j] = bias[j];
+        for (int i = 0; i < y->n_in; i++) {
+            const float *row = y->wf + (size_t)i * y->n;
+            for (int j = 0; j < y->n; j++) h[j] += below[i] * row[j];
+        }
+        for (int j = 0; j < y->n; j++) h[j] = 1.0f / (1.0f + expf(-h[j] * dw));
+    }
+    const int nh = y->n;
     int best = 0;
     float vbest = -INFINITY;
     for (int k = 0; k < no; k++) {
-        float v = (float)s->w2.w[(size_t)nh * no + k];
-        for (int j = 0; j < nh; j++) v += h[j] * (float)s->w2.w[(size_t)j * no + k];
+        float v = (float)s->w_out.w[(size_t)nh * no + k];
+        for (int j = 0; j < nh; j++) v += h[j] * (float)s->w_out.w[(size_t)j * no + k];
         if (v > vbest) { vbest = v; best = k; }
     }
     return best;
+}
+
+static void hash_matrix(struct sha256 *h, const struct rpu_array *a)
+{
+    size_t n = (size_t)a->rows * (size_t)a->cols;
+    for (size_t i = 0; i < n; i++) {
+        uint16_t v = (uint16_t)a->w[i];
+        uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
+        sha256_update(h, b, 2);
+    }
 }
 
 void ssnn_weights_sha256(const struct ssnn *s, char hex[65])
 {
     struct sha256 h;
     sha256_init(&h);
-    const struct rpu_array *arr[2] = { &s->w1, &s->w2 };
-    for (int m = 0; m < 2; m++) {
-        size_t n = (size_t)arr[m]->rows * (size_t)arr[m]->cols;
-        for (size_t i = 0; i < n; i++) {
-            uint16_t v = (uint16_t)arr[m]->w[i];
-            uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
-            sha256_update(&h, b, 2);
-        }
-    }
+    for (int l = 0; l < s->depth; l++) hash_matrix(&h, &s->layer[l].w);
+    hash_matrix(&h, &s->w_out);
     uint8_t dig[32];
     sha256_final(&h, dig);
     sha256_hex(dig, hex);
@@ -454,23 +625,31 @@ static void rpu_io(struct blob *b, struct rpu_array *a)
     blob_io(b, &a->pulses_down, sizeof a->pulses_down);
 }
 
+/* Fixed order: W1..WL, W_out; the input streams, each layer's forward,
+ * derivative and backward streams; read noise (each layer's hidden columns,
+ * the output columns, each layer's backward reads); WTA, gate; the counters,
+ * and at depth > 1 each layer's. For L = 1 this is the image it always was. */
 static void state_io(struct ssnn *s, struct blob *b)
 {
-    rpu_io(b, &s->w1);
-    rpu_io(b, &s->w2);
+    for (int l = 0; l < s->depth; l++) rpu_io(b, &s->layer[l].w);
+    rpu_io(b, &s->w_out);
     struct ssnn_streams *st = &s->train;
     blob_io(b, st->in, (size_t)s->n_in * 4);
-    blob_io(b, st->fwd, (size_t)s->n_h * 4);
-    blob_io(b, st->deriv, (size_t)s->n_h * 4);
-    blob_io(b, st->back, (size_t)s->n_h * 4);
+    for (int l = 0; l < s->depth; l++) {
+        size_t n = (size_t)s->layer[l].n * 4;
+        blob_io(b, st->hid[l].fwd, n);
+        blob_io(b, st->hid[l].deriv, n);
+        blob_io(b, st->hid[l].back, n);
+    }
     if (s->noise_k) {
-        blob_io(b, st->noise_h, (size_t)s->n_h * 4);
+        for (int l = 0; l < s->depth; l++) blob_io(b, st->hid[l].noise_h, (size_t)s->layer[l].n * 4);
         blob_io(b, st->noise_o, (size_t)s->n_out * 4);
-        blob_io(b, st->noise_b, (size_t)s->n_h * 4);
+        for (int l = 0; l < s->depth; l++) blob_io(b, st->hid[l].noise_b, (size_t)s->layer[l].n * 4);
     }
     blob_io(b, &st->wta, 4);
     blob_io(b, &st->gate, 4);
     blob_io(b, &s->c, sizeof s->c);
+    for (int l = 0; s->depth > 1 && l < s->depth; l++) blob_io(b, &s->layer[l].c, sizeof s->layer[l].c);
 }
 
 size_t ssnn_state_size(const struct ssnn *s)

@@ -2,7 +2,8 @@
  * integer arithmetic and random streams, with no notion of time below a step.
  * It defines the bits; the cycle-level chip and the RTL must reproduce them.
  * Every operation follows docs/bit-contract.md, whose section numbers the code
- * cites. Two layers: W1 (input+bias -> hidden), W2 (hidden+bias -> output). */
+ * cites. Any depth L >= 1 (docs/depth.md): hidden matrices W1 (input+bias ->
+ * hidden 1) .. WL, and W_out (hidden L+bias -> output); L = 1 is W1, W2. */
 #ifndef SSNN_H
 #define SSNN_H
 #include <stddef.h>
@@ -13,7 +14,11 @@
 
 struct config;
 
-/* Event counts: every figure the energy model and the engines compare. */
+/* Event counts: every figure the energy model and the engines compare. At depth
+ * L > 1 each is the total over the layers (docs/depth.md): hidden, derivative,
+ * backward and gradient spikes of every hidden layer; syn_ops_w1 and w1_pulses
+ * for the hidden matrices W1..WL, syn_ops_w2 and w2_pulses for W_out;
+ * syn_ops_back for every backward read (of W_out, and of W2..WL). */
 struct ssnn_counters {
     uint64_t samples, steps;
     uint64_t input_spikes;      /* x_i(t) = 1 */
@@ -31,39 +36,72 @@ struct ssnn_counters {
     uint64_t rng_draws;         /* draws from all unit streams (not cell streams) */
 };
 
+/* One hidden layer's share of the totals above (reported only when L > 1). */
+struct ssnn_layer_counters {
+    uint64_t hidden_spikes, deriv_spikes;
+    uint64_t back_pos, back_neg, grad_pos, grad_neg;
+    uint64_t syn_ops_fwd;       /* cells read in forward reads of this layer's W */
+    uint64_t syn_ops_back;      /* cells read in the backward read that feeds this layer */
+    uint64_t pulses;            /* coincidence pulses on this layer's W */
+};
+
+/* The streams of one hidden layer's units (§2: layer l's domain, docs/depth.md). */
+struct ssnn_layer_streams {
+    uint32_t *fwd, *deriv, *back;   /* per neuron */
+    uint32_t *noise_h, *noise_b;    /* read noise, when enabled */
+};
+
 /* The per-unit random streams of one engine context (§2). */
 struct ssnn_streams {
-    uint32_t *in, *fwd, *deriv, *back;  /* per input / hidden unit */
-    uint32_t *noise_h, *noise_o, *noise_b; /* read noise, when enabled */
+    uint32_t *in;                   /* per input unit */
+    int depth;                      /* entries of hid */
+    struct ssnn_layer_streams *hid; /* per hidden layer, layer 1 first */
+    uint32_t *noise_o;              /* read noise of the output columns, when enabled */
     uint32_t wta, gate;
 };
 
+/* Hidden layer l: composite neurons fed by layer l-1 (the inputs for l = 1)
+ * through W^l, and the scratch of one step. */
+struct ssnn_layer {
+    int n_in, n;                /* fan-in (width of layer l-1) and width */
+    struct rpu_array w;         /* W^l: (n_in + 1) x n, row n_in = bias */
+    uint64_t beta_q;            /* gain of this layer's backward generators (§5) */
+    int pulse_scale;            /* this matrix's multiple of the epoch's pulse amplitude */
+    struct ssnn_layer_counters c, infer;
+    int32_t *acc;               /* membranes */
+    uint8_t *h, *d;             /* forward and derivative spikes */
+    int32_t *hs;                /* active neuron indices (+ bias) */
+    int nhs;
+    int32_t *gs;                /* neurons with a gradient spike, sign in bit 31 */
+    int ng;
+    float *wf;                  /* float copy of W for the rate read-out */
+};
+
 struct ssnn {
-    int n_in, n_h, n_out;
+    int n_in, n_out;
+    int depth;                  /* L: hidden layers */
+    struct ssnn_layer *layer;   /* layer[0] is hidden layer 1 */
+    struct rpu_array w_out;     /* (n_L + 1) x n_out, row n_L = bias */
+    int out_pulse_scale;
     struct rpu_params rp;
-    struct rpu_array w1;        /* (n_in + 1) x n_h, row n_in = bias */
-    struct rpu_array w2;        /* (n_h + 1) x n_out, row n_h = bias */
     struct activation act;
     struct ssnn_streams train;  /* training streams: continue across samples */
     uint64_t seed;
     double dw_min;              /* weight of one device state */
-    uint64_t beta_q;            /* backward gain: p_b = |r| * beta_q >> 32 (q0.16) */
     int64_t noise_k;            /* read noise: states = z * noise_k >> 16 */
-    int rate_membrane;          /* training.membrane = rate: S_j reads the pixels, not the spikes */
+    int rate_membrane;          /* training.membrane = rate: layer 1 reads the pixels, not the spikes */
     struct ssnn_counters c;
     struct ssnn_counters infer;   /* what WTA inference counted (ssnn_infer_wta), kept out of c */
     /* scratch of one step */
     uint16_t *pq;               /* input firing probabilities, q0.16 */
-    uint8_t *bits;              /* input draws, then per-hidden flags */
+    uint8_t *bits;              /* input draws */
     int32_t *xs;                /* active input indices (+ bias) */
-    int32_t *acc;               /* hidden membranes */
-    uint8_t *h, *d;             /* forward and derivative spikes */
-    int32_t *hs;                /* active hidden indices (+ bias) */
-    int32_t *gs;                /* hidden indices with a gradient spike, sign in bit 31 */
     int32_t *v;                 /* output membranes */
     int64_t *msum;              /* rate membrane: sum_i W1[i][j] * P_i, q0.16 states, kept exact */
-    float *wf;                  /* float copy of W1 for the rate read-out */
 };
+
+/* The top hidden layer, which the output reads. */
+static inline struct ssnn_layer *ssnn_top(const struct ssnn *s) { return &s->layer[s->depth - 1]; }
 
 int ssnn_init(struct ssnn *s, const struct config *cfg, char *err, size_t errlen);
 void ssnn_free(struct ssnn *s);
@@ -80,7 +118,8 @@ void ssnn_streams_free(struct ssnn_streams *st);
 int ssnn_train_sample(struct ssnn *s, const uint8_t *pixels, int label, int T, uint32_t gate_q);
 
 /* Pulse amplitude of every later coincidence, in device steps (bit-contract §5;
- * training.pulse_steps of the epoch, 1 by default). */
+ * training.pulse_steps of the epoch, 1 by default), times each matrix's
+ * training.pulse_steps_layers entry when given. */
 void ssnn_set_pulse_steps(struct ssnn *s, int k);
 
 /* WTA read-out: T steps with learning off on the given streams; wins[k] counts
@@ -88,12 +127,14 @@ void ssnn_set_pulse_steps(struct ssnn *s, int k);
 int ssnn_infer_wta(struct ssnn *s, struct ssnn_streams *st, const uint8_t *pixels, int T,
                    uint32_t *wins);
 
-/* Rate read-out: argmax_k v_k with h = sigma(W1 p + b1), in floating point from
- * the integer weights. ssnn_rate_prepare refreshes the float copy of W1. */
+/* Rate read-out: argmax_k v_k with h^l = sigma(W^l h^(l-1) + b^l), h^0 = p, in
+ * floating point from the integer weights. ssnn_rate_prepare refreshes the
+ * float copies of W1..WL. hbuf holds ssnn_rate_scratch(s) floats. */
 void ssnn_rate_prepare(struct ssnn *s);
+size_t ssnn_rate_scratch(const struct ssnn *s);
 int ssnn_infer_rate(const struct ssnn *s, const uint8_t *pixels, float *hbuf);
 
-/* SHA-256 over the conductance states, W1 then W2, little-endian int16. */
+/* SHA-256 over the conductance states, W1..WL then W_out, little-endian int16. */
 void ssnn_weights_sha256(const struct ssnn *s, char hex[65]);
 
 /* Checkpoint image: states, device parameters, streams and counters. */

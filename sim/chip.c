@@ -68,6 +68,14 @@ static int plan(struct chip *c, const struct config *cfg, char *err, size_t errl
     const struct network_cfg *n = &cfg->network;
     char msg[600];
     int cn = ch->core_neurons;
+    if (n->n_layers > 3) {
+        /* The golden model runs any depth (docs/bit-contract.md §8); the cores,
+         * their flits and the energy model place one hidden layer so far. */
+        snprintf(msg, sizeof msg, "network.layers: the chip maps one hidden layer so far, this network has %d hidden layers "
+                 "(run it with --engine golden; mapping depth onto the chip follows docs/bit-contract.md §8)",
+                 n->n_layers - 2);
+        return map_error(cfg, "network.layers", err, errlen, msg);
+    }
     if (cn > ch->xbar_cols) {
         snprintf(msg, sizeof msg, "core_neurons = %d exceeds the %d crossbar columns a neuron's synapses occupy",
                  cn, ch->xbar_cols);
@@ -109,7 +117,7 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
     c->cfg = cfg;
     struct chip_shared *sh = &c->sh;
     sh->n_in = g->n_in;
-    sh->n_h = g->n_h;
+    sh->n_h = g->layer[0].n;
     sh->n_out = g->n_out;
     rpu_params_init(&c->rp, &cfg->device);
     sh->rp = &c->rp;
@@ -122,7 +130,7 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
         return -1;
     }
     sh->act = &c->act;
-    sh->beta_q = g->beta_q;
+    sh->beta_q = g->layer[0].beta_q;
     sh->noise_k = g->noise_k;
     c->mesh_x = cfg->chip.mesh_x;
     c->mesh_y = cfg->chip.mesh_y;
@@ -247,13 +255,13 @@ static void move_streams(struct chip *c, struct ssnn_streams *st, int to_cores)
             MV(q->rng_a, st->in + q->first, q->count);
             break;
         case CORE_HIDDEN:
-            MV(q->rng_a, st->fwd + q->first, q->count);
-            MV(q->rng_b, st->deriv + q->first, q->count);
-            if (st->noise_h) MV(q->rng_c, st->noise_h + q->first, q->count);
+            MV(q->rng_a, st->hid[0].fwd + q->first, q->count);
+            MV(q->rng_b, st->hid[0].deriv + q->first, q->count);
+            if (st->hid[0].noise_h) MV(q->rng_c, st->hid[0].noise_h + q->first, q->count);
             break;
         case CORE_OUTPUT:
-            MV(q->rng_a, st->back, sh->n_h);
-            if (st->noise_b) MV(q->rng_c, st->noise_b, sh->n_h);
+            MV(q->rng_a, st->hid[0].back, sh->n_h);
+            if (st->hid[0].noise_b) MV(q->rng_c, st->hid[0].noise_b, sh->n_h);
             if (st->noise_o) MV(q->rng_noise_o, st->noise_o, sh->n_out);
             MV(&q->rng_wta, &st->wta, 1);
             MV(&q->rng_gate, &st->gate, 1);
@@ -269,17 +277,17 @@ void chip_scatter(struct chip *c, const struct ssnn *g)
     for (int k = 0; k < c->n_cores; k++) {
         struct core *q = &c->cores[k];
         for (int t = 0; t < q->n_tiles; t++) {
-            copy_block(q->role == CORE_HIDDEN ? &gm->w1 : &gm->w2, &q->tiles[t], 1);
+            copy_block(q->role == CORE_HIDDEN ? &gm->layer[0].w : &gm->w_out, &q->tiles[t], 1);
             q->tiles[t].cells.pulses_up = q->tiles[t].cells.pulses_down = 0;
         }
         memset(&q->sc, 0, sizeof q->sc);
     }
     move_streams(c, &gm->train, 1);
     c->base = g->c;
-    c->base_w1[0] = g->w1.pulses_up;
-    c->base_w1[1] = g->w1.pulses_down;
-    c->base_w2[0] = g->w2.pulses_up;
-    c->base_w2[1] = g->w2.pulses_down;
+    c->base_w1[0] = g->layer[0].w.pulses_up;
+    c->base_w1[1] = g->layer[0].w.pulses_down;
+    c->base_w2[0] = g->w_out.pulses_up;
+    c->base_w2[1] = g->w_out.pulses_down;
 }
 
 static void add_counters(struct ssnn_counters *a, const struct ssnn_counters *b)
@@ -292,14 +300,14 @@ static void add_counters(struct ssnn_counters *a, const struct ssnn_counters *b)
 void chip_gather(const struct chip *c, struct ssnn *g)
 {
     struct chip *cm = (struct chip *)c;     /* move_streams(.., 0) only reads the cores */
-    g->w1.pulses_up = c->base_w1[0];
-    g->w1.pulses_down = c->base_w1[1];
-    g->w2.pulses_up = c->base_w2[0];
-    g->w2.pulses_down = c->base_w2[1];
+    g->layer[0].w.pulses_up = c->base_w1[0];
+    g->layer[0].w.pulses_down = c->base_w1[1];
+    g->w_out.pulses_up = c->base_w2[0];
+    g->w_out.pulses_down = c->base_w2[1];
     g->c = c->base;
     for (int k = 0; k < c->n_cores; k++) {
         struct core *q = &c->cores[k];
-        struct rpu_array *whole = q->role == CORE_HIDDEN ? &g->w1 : &g->w2;
+        struct rpu_array *whole = q->role == CORE_HIDDEN ? &g->layer[0].w : &g->w_out;
         for (int t = 0; t < q->n_tiles; t++) {
             copy_block(whole, &q->tiles[t], 0);
             whole->pulses_up += q->tiles[t].cells.pulses_up;

@@ -23,7 +23,7 @@
 #include "yaml_tree.h"
 
 /* F_PATH: a string naming a file the run reads, stored resolved (path.h). */
-enum ftype { F_INT, F_DOUBLE, F_BOOL, F_STRING, F_PATH, F_DLIST, F_SLIST };
+enum ftype { F_INT, F_DOUBLE, F_BOOL, F_STRING, F_PATH, F_DLIST, F_SLIST, F_ILIST };
 
 struct field {
     const char *path;       /* dotted key */
@@ -31,21 +31,28 @@ struct field {
     size_t off;             /* offset in struct config */
     double min, max;        /* inclusive range (ints and doubles, list items, string length) */
     const char *const *choices; /* allowed strings, NULL-terminated, or NULL */
-    size_t count_off;       /* F_DLIST: offset of the int count */
+    size_t count_off;       /* F_DLIST, F_SLIST, F_ILIST: offset of the int count */
     int integers;           /* F_DLIST: every item must be a whole number */
+    int optional;           /* may be absent (count 0); written out only when given */
 };
 
 #define OFF(m) offsetof(struct config, m)
-#define INT(p, m, lo, hi) { p, F_INT, OFF(m), lo, hi, NULL, 0, 0 }
-#define DBL(p, m, lo, hi) { p, F_DOUBLE, OFF(m), lo, hi, NULL, 0, 0 }
-#define BOOL(p, m) { p, F_BOOL, OFF(m), 0, 1, NULL, 0, 0 }
-#define STR(p, m, ch) { p, F_STRING, OFF(m), 0, CFG_STR - 1, ch, 0, 0 }
-#define PATH(p, m) { p, F_PATH, OFF(m), 0, CFG_STR - 1, NULL, 0, 0 }
-#define DLIST(p, m, n, lo, hi) { p, F_DLIST, OFF(m), lo, hi, NULL, OFF(n), 0 }
-/* A list of component names (char[CFG_LIST][32]); the only optional kind of key:
- * absent means empty. Items are checked by check_component below. */
-#define SLIST(p, m, n) { p, F_SLIST, OFF(m), 0, 31, NULL, OFF(n), 0 }
-#define ILIST(p, m, n, lo, hi) { p, F_DLIST, OFF(m), lo, hi, NULL, OFF(n), 1 }
+#define INT(p, m, lo, hi) { p, F_INT, OFF(m), lo, hi, NULL, 0, 0, 0 }
+#define DBL(p, m, lo, hi) { p, F_DOUBLE, OFF(m), lo, hi, NULL, 0, 0, 0 }
+#define BOOL(p, m) { p, F_BOOL, OFF(m), 0, 1, NULL, 0, 0, 0 }
+#define STR(p, m, ch) { p, F_STRING, OFF(m), 0, CFG_STR - 1, ch, 0, 0, 0 }
+#define PATH(p, m) { p, F_PATH, OFF(m), 0, CFG_STR - 1, NULL, 0, 0, 0 }
+#define DLIST(p, m, n, lo, hi) { p, F_DLIST, OFF(m), lo, hi, NULL, OFF(n), 0, 0 }
+/* A list of component names (char[CFG_LIST][32]), optional: absent means empty
+ * (and is written as []). Items are checked by check_component below. */
+#define SLIST(p, m, n) { p, F_SLIST, OFF(m), 0, 31, NULL, OFF(n), 0, 1 }
+#define ILIST(p, m, n, lo, hi) { p, F_DLIST, OFF(m), lo, hi, NULL, OFF(n), 1, 0 }
+/* Optional per-layer lists (absent: the shared setting); lengths are checked
+ * against the depth in check_layers. */
+#define OPT_DLIST(p, m, n, lo, hi) { p, F_DLIST, OFF(m), lo, hi, NULL, OFF(n), 0, 1 }
+#define OPT_ILIST(p, m, n, lo, hi) { p, F_DLIST, OFF(m), lo, hi, NULL, OFF(n), 1, 1 }
+/* A list of int widths (network.layers), the alternative to input/hidden/output. */
+#define WIDTHS(p, m, n, lo, hi) { p, F_ILIST, OFF(m), lo, hi, NULL, OFF(n), 1, 1 }
 
 static const char *const init_choices[] = { "glorot_uniform", NULL };
 static const char *const membrane_choices[] = { "spikes", "rate", NULL };
@@ -90,6 +97,7 @@ static const struct field schema[] = {
     BOOL("device.soft_bounds", device.soft_bounds),
     DBL("device.read_noise", device.read_noise, 0, 10),
 
+    WIDTHS("network.layers", network.layers, network.n_layers, 0, 1 << 20),
     INT("network.input", network.input, 1, 1 << 20),
     INT("network.hidden", network.hidden, 1, 1 << 16),
     INT("network.output", network.output, 2, 1024),
@@ -112,6 +120,8 @@ static const struct field schema[] = {
     DBL("training.beta", training.beta, 0, 1e6),
     DLIST("training.update_gate", training.update_gate, training.n_gate, 0, 1),
     ILIST("training.pulse_steps", training.pulse_steps, training.n_pulse, 1, 64),
+    OPT_DLIST("training.beta_layers", training.beta_layers, training.n_beta_layers, 0, 1e6),
+    OPT_ILIST("training.pulse_steps_layers", training.pulse_steps_layers, training.n_pulse_layers, 1, 64),
     STR("training.membrane", training.membrane, membrane_choices),
     INT("training.seed", training.seed, 0, 9007199254740991.0),
     INT("training.samples", training.samples, 0, 1e12),
@@ -442,6 +452,27 @@ static int set_field(struct yloader *L, const struct field *f, const struct ynod
         *count = n->n;
         return 0;
     }
+    case F_ILIST: {
+        int *v = (int *)dst;
+        int *count = (int *)((char *)cfg + f->count_off);
+        if (n->kind != N_SEQ || n->n == 0 || n->n > CFG_LIST)
+            return yt_fail(L, n->file, n->line, n->col, "%s: expected a list of 1 to %d whole numbers, e.g. [784, 500, 10]",
+                           f->path, CFG_LIST);
+        for (int i = 0; i < n->n; i++) {
+            const struct ynode *it = n->items[i];
+            int64_t x;
+            if (it->kind != N_SCALAR || !it->plain || parse_int(it->value, &x))
+                return yt_fail(L, it->file, it->line, it->col, "%s: expected a whole number, got %s%s%s", f->path,
+                               it->kind == N_SCALAR ? "'" : kind_name(it->kind),
+                               it->kind == N_SCALAR ? it->value : "", it->kind == N_SCALAR ? "'" : "");
+            if ((double)x < f->min || (double)x > f->max)
+                return yt_fail(L, it->file, it->line, it->col, "%s: %lld is out of range [%.0f, %.0f]", f->path,
+                               (long long)x, f->min, f->max);
+            v[i] = (int)x;
+        }
+        *count = n->n;
+        return 0;
+    }
     case F_SLIST: {
         char (*v)[32] = (char (*)[32])dst;
         int *count = (int *)((char *)cfg + f->count_off);
@@ -566,6 +597,112 @@ static int check_consistency(struct yloader *L, const struct ynode *root, const 
     return 0;
 }
 
+/* ---- depth ----------------------------------------------------------------- */
+
+/* network.input/hidden/output: the L = 1 spelling of network.layers. */
+static int is_shape_key(const char *path)
+{
+    return !strcmp(path, "network.input") || !strcmp(path, "network.hidden") || !strcmp(path, "network.output");
+}
+
+static const struct config_origin *origin_of(const struct config *cfg, const char *key)
+{
+    for (size_t i = 0; i < N_FIELDS; i++)
+        if (cfg->origin[i].key && !strcmp(cfg->origin[i].key, key)) return &cfg->origin[i];
+    return NULL;
+}
+
+/* One spelling of the shape, not both: layers and an old key together would
+ * leave it open which one the run has. Refused at network.layers. */
+static int check_shape_keys(struct yloader *L, const unsigned char *seen, const struct config *cfg)
+{
+    if (!cfg->network.n_layers) return 0;
+    for (size_t i = 0; i < N_FIELDS; i++) {
+        if (!seen[i] || !is_shape_key(schema[i].path)) continue;
+        const struct config_origin *at = origin_of(cfg, "network.layers"), *old = &cfg->origin[i];
+        return yt_fail(L, yt_intern(L, at->file), at->line, at->col,
+                       "network.layers: the shape is given twice: network.layers and %s (at %s:%d:%d); "
+                       "network.input/hidden/output is the one-hidden-layer spelling of network.layers, give one of them",
+                       schema[i].path, old->file, old->line, old->col);
+    }
+    return 0;
+}
+
+/* A run holds every matrix as int16 states: 2^28 of them is 512 MiB. */
+#define MAX_WEIGHTS (1LL << 28)
+
+/* Widths by position, the dataset's size, the total weight count, and the
+ * per-layer lists' lengths; fills input/hidden/output from layers or back. */
+static int check_layers(struct yloader *L, const struct ynode *root, struct config *c)
+{
+    struct network_cfg *n = &c->network;
+    const struct ynode *net = map_get(root, "network");
+    const struct ynode *ln = net ? map_get(net, "layers") : NULL;
+    if (n->n_layers) {
+        if (n->n_layers < 3)
+            return yt_fail(L, ln->file, ln->line, ln->col,
+                           "network.layers: expected [input, hidden widths..., output] with at least one hidden layer, got %d widths",
+                           n->n_layers);
+        int last = n->n_layers - 1;
+        for (int i = 0; i <= last; i++) {
+            const struct ynode *it = ln->items[i];
+            int lo = i == last ? 2 : 1, hi = i == 0 ? 1 << 20 : i == last ? 1024 : 1 << 16;
+            const char *what = i == 0 ? "input" : i == last ? "output" : "hidden";
+            if (n->layers[i] < lo || n->layers[i] > hi)
+                return yt_fail(L, it->file, it->line, it->col, "network.layers: %s width %d is out of range [%d, %d]",
+                               what, n->layers[i], lo, hi);
+        }
+        if (n->layers[0] != c->dataset.rows * c->dataset.cols)
+            return yt_fail(L, ln->items[0]->file, ln->items[0]->line, ln->items[0]->col,
+                           "network.layers: input %d does not match the dataset's %dx%d = %d pixels", n->layers[0],
+                           c->dataset.rows, c->dataset.cols, c->dataset.rows * c->dataset.cols);
+        if (n->layers[last] != c->dataset.classes)
+            return yt_fail(L, ln->items[last]->file, ln->items[last]->line, ln->items[last]->col,
+                           "network.layers: output %d does not match dataset.classes = %d", n->layers[last],
+                           c->dataset.classes);
+        n->input = n->layers[0];
+        n->hidden = n->layers[1];
+        n->output = n->layers[last];
+    } else {
+        n->n_layers = 3;
+        n->layers[0] = n->input;
+        n->layers[1] = n->hidden;
+        n->layers[2] = n->output;
+    }
+    long long weights = 0;
+    for (int i = 1; i < n->n_layers; i++) weights += (long long)(n->layers[i - 1] + 1) * n->layers[i];
+    if (weights > MAX_WEIGHTS) {
+        const struct ynode *at = ln ? ln : net;
+        return yt_fail(L, at->file, at->line, at->col,
+                       "%s: %lld weights (with biases) exceed the %lld a run holds (16-bit states, 512 MiB)",
+                       ln ? "network.layers" : "network", weights, MAX_WEIGHTS);
+    }
+    int depth = n->n_layers - 2;
+    const struct ynode *tr = map_get(root, "training");
+    const struct ynode *bl = tr ? map_get(tr, "beta_layers") : NULL;
+    if (c->training.n_beta_layers && c->training.n_beta_layers != depth)
+        return yt_fail(L, bl->file, bl->line, bl->col,
+                       "training.beta_layers: %d entries for %d hidden layer%s (one backward gain per hidden layer, layer 1 first)",
+                       c->training.n_beta_layers, depth, depth == 1 ? "" : "s");
+    const struct ynode *pl = tr ? map_get(tr, "pulse_steps_layers") : NULL;
+    if (c->training.n_pulse_layers && c->training.n_pulse_layers != depth + 1)
+        return yt_fail(L, pl->file, pl->line, pl->col,
+                       "training.pulse_steps_layers: %d entries for %d weight matrices (W1..W%d and W_out, in that order)",
+                       c->training.n_pulse_layers, depth + 1, depth);
+    double kmax = 0;
+    for (int e = 0; e < c->training.n_pulse; e++)
+        if (c->training.pulse_steps[e] > kmax) kmax = c->training.pulse_steps[e];
+    for (int m = 0; m < c->training.n_pulse_layers; m++)
+        if (kmax * c->training.pulse_steps_layers[m] > 64) {
+            const struct ynode *it = pl->kind == N_SEQ ? pl->items[m] : pl;
+            return yt_fail(L, it->file, it->line, it->col,
+                           "training.pulse_steps_layers: %g times the largest training.pulse_steps %g is %g device steps "
+                           "per coincidence, more than 64",
+                           c->training.pulse_steps_layers[m], kmax, kmax * c->training.pulse_steps_layers[m]);
+        }
+    return 0;
+}
+
 int config_load(const char *path, const struct config_override *ov, int n_ov,
                 struct config *cfg, char *err, size_t errlen)
 {
@@ -582,8 +719,9 @@ int config_load(const char *path, const struct config_override *ov, int n_ov,
     }
     unsigned char seen[N_FIELDS] = { 0 };
     if (validate(&L, root, "", cfg, seen)) goto done;
+    if (check_shape_keys(&L, seen, cfg)) goto done;
     for (size_t i = 0; i < N_FIELDS; i++) {
-        if (seen[i] || schema[i].type == F_SLIST) continue;
+        if (seen[i] || schema[i].optional || (is_shape_key(schema[i].path) && cfg->network.n_layers)) continue;
         /* Name the missing key at the section that should hold it. */
         char sec[256];
         snprintf(sec, sizeof sec, "%s", schema[i].path);
@@ -599,6 +737,7 @@ int config_load(const char *path, const struct config_override *ov, int n_ov,
         goto done;
     }
     if (check_consistency(&L, root, cfg)) goto done;
+    if (check_layers(&L, root, cfg)) goto done;
     r = 0;
 done:
     node_free(root);
@@ -608,12 +747,11 @@ done:
 
 const char *config_where(const struct config *cfg, const char *key, char *buf, size_t n)
 {
-    for (size_t i = 0; i < N_FIELDS; i++)
-        if (cfg->origin[i].key && !strcmp(cfg->origin[i].key, key)) {
-            snprintf(buf, n, "%s:%d:%d", cfg->origin[i].file, cfg->origin[i].line, cfg->origin[i].col);
-            return buf;
-        }
-    snprintf(buf, n, "%s:1:1", cfg->path);
+    const struct config_origin *o = origin_of(cfg, key);
+    /* A width given in network.layers was written there. */
+    if (!o && is_shape_key(key)) o = origin_of(cfg, "network.layers");
+    if (o) snprintf(buf, n, "%s:%d:%d", o->file, o->line, o->col);
+    else snprintf(buf, n, "%s:1:1", cfg->path);
     return buf;
 }
 
@@ -644,12 +782,32 @@ static void field_to_json(const struct config *cfg, const struct field *f, struc
         json_end_array(j);
         break;
     }
+    case F_ILIST: {
+        int n = *(const int *)((const char *)cfg + f->count_off);
+        json_begin_array(j);
+        for (int k = 0; k < n; k++) json_int(j, ((const int *)src)[k]);
+        json_end_array(j);
+        break;
     }
+    }
+}
+
+/* Whether a setting is written out. The shape has one spelling per depth, so a
+ * one-hidden-layer run writes (and checkpoints) exactly what it did before
+ * network.layers existed: input/hidden/output; a deeper one writes layers.
+ * Per-layer lists appear only when given. */
+static int field_shown(const struct config *cfg, const struct field *f)
+{
+    if (f->type == F_ILIST) return cfg->network.n_layers > 3;
+    if (is_shape_key(f->path)) return cfg->network.n_layers <= 3;
+    if (f->optional && f->type == F_DLIST) return *(const int *)((const char *)cfg + f->count_off) > 0;
+    return 1;
 }
 
 void config_to_lines(const struct config *cfg, FILE *f)
 {
     for (size_t i = 0; i < N_FIELDS; i++) {
+        if (!field_shown(cfg, &schema[i])) continue;
         char *text = NULL;
         size_t len = 0;
         FILE *m = open_memstream(&text, &len);
@@ -679,6 +837,7 @@ void config_to_json(const struct config *cfg, struct json *j)
     json_begin_object(j);
     for (size_t i = 0; i < N_FIELDS; i++) {
         const struct field *f = &schema[i];
+        if (!field_shown(cfg, f)) continue;
         char parts[8][64];
         int np = 0;
         const char *s = f->path;

@@ -54,8 +54,13 @@ struct device_cfg {
     double read_noise;      /* std of the noise on each integrated read, in weight units */
 };
 
+/* The shape: network.layers [input, hidden 1, ..., hidden L, output], or its L = 1
+ * spelling network.input/hidden/output. Both are filled after loading, whichever
+ * was written: layers[] always, and input, hidden (layer 1), output from it. */
 struct network_cfg {
     int input, hidden, output;
+    int n_layers;           /* entries of layers: L + 2 */
+    int layers[CFG_LIST];   /* widths, input first, output last */
     char init[CFG_STR];     /* "glorot_uniform" */
 };
 
@@ -77,6 +82,11 @@ struct training_cfg {
     char membrane[CFG_STR]; /* hidden membrane: "spikes" (SSNN-BP.md) or "rate" (analogue input read) */
     int n_pulse;            /* entries in pulse_steps */
     double pulse_steps[CFG_LIST]; /* per-epoch device steps per coincidence (amplitude schedule; integers) */
+    /* Per-layer settings, optional (count 0: the shared ones). */
+    int n_beta_layers;      /* L when given */
+    double beta_layers[CFG_LIST];  /* backward gain of hidden layer l's generators, layer 1 first */
+    int n_pulse_layers;     /* L + 1 when given */
+    double pulse_steps_layers[CFG_LIST]; /* per matrix W1..WL, W_out: multiplies pulse_steps (integers) */
     int64_t seed;
     int64_t samples;        /* first N training samples; 0 = all */
     int64_t test_samples;   /* first N test samples; 0 = all */

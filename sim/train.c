@@ -153,6 +153,32 @@ static uint32_t gate_q(const struct config *cfg, int epoch)
     return (uint32_t)lround(g * 65536.0);
 }
 
+/* The network's shape as text: 784-500-500-10. */
+static const char *shape_text(const struct config *cfg, char *buf, size_t n)
+{
+    size_t at = 0;
+    buf[0] = 0;
+    for (int i = 0; i < cfg->network.n_layers && at < n; i++)
+        at += (size_t)snprintf(buf + at, n - at, "%s%d", i ? "-" : "", cfg->network.layers[i]);
+    return buf;
+}
+
+/* The baseline's rate per matrix (W1..WL, W_out): what one sample's coincidences
+ * move in expectation, T * dw_min * k * gate for W_out, times the backward gains
+ * of every hidden layer from the matrix's own up to the top (docs/depth.md). */
+static void ann_rates(const struct config *cfg, int ks, uint32_t gq, float *lr)
+{
+    const struct training_cfg *t = &cfg->training;
+    const int L = cfg->network.n_layers - 2;
+    double gain = 1;
+    for (int m = L; m >= 0; m--) {
+        int k = ks * (t->n_pulse_layers ? (int)t->pulse_steps_layers[m] : 1);
+        float base = (float)(t->T * cfg->device.dw_min * k * gq / 65536.0);
+        lr[m] = m == L ? base : (float)(base * gain);
+        if (m > 0) gain *= t->n_beta_layers ? t->beta_layers[m - 1] : t->beta;
+    }
+}
+
 /* Device steps per coincidence in this epoch (the amplitude schedule). */
 static int pulse_steps(const struct config *cfg, int epoch)
 {
@@ -351,7 +377,10 @@ static int restore(struct run *r, const char *path, struct checkpoint *c, int fo
     return 0;
 }
 
-static void write_counters(struct json *j, const struct ssnn_counters *c)
+/* The counters; at depth L > 1 the totals are followed by each hidden layer's
+ * share ("layers", layer 1 first: docs/depth.md), so a one-hidden-layer result
+ * keeps exactly its keys. `infer` picks the inference accounts. */
+static void write_counters(struct json *j, const struct ssnn_counters *c, const struct ssnn *net, int infer)
 {
     json_begin_object(j);
 #define C(name) json_key(j, #name); json_uint(j, c->name);
@@ -359,6 +388,21 @@ static void write_counters(struct json *j, const struct ssnn_counters *c)
     C(err_pos) C(err_neg) C(back_pos) C(back_neg) C(grad_pos) C(grad_neg) C(gate_closed)
     C(syn_ops_w1) C(syn_ops_w2) C(syn_ops_back) C(w1_pulses) C(w2_pulses) C(rng_draws)
 #undef C
+    if (net && net->depth > 1) {
+        json_key(j, "layers");
+        json_begin_array(j);
+        for (int l = 0; l < net->depth; l++) {
+            const struct ssnn_layer_counters *y = infer ? &net->layer[l].infer : &net->layer[l].c;
+            json_begin_object(j);
+            json_key(j, "width"); json_int(j, net->layer[l].n);
+#define C(name) json_key(j, #name); json_uint(j, y->name);
+            C(hidden_spikes) C(deriv_spikes) C(back_pos) C(back_neg) C(grad_pos) C(grad_neg)
+            C(syn_ops_fwd) C(syn_ops_back) C(pulses)
+#undef C
+            json_end_object(j);
+        }
+        json_end_array(j);
+    }
     json_end_object(j);
 }
 
@@ -451,7 +495,7 @@ static int write_result(struct run *r, const char *command)
         char hex[65];
         ssnn_weights_sha256(&r->net, hex);
         json_key(&j, "weights_sha256"); json_string(&j, hex);
-        json_key(&j, "counters"); write_counters(&j, r->use_chip ? &r->chip.infer.sc : &r->net.infer);
+        json_key(&j, "counters"); write_counters(&j, r->use_chip ? &r->chip.infer.sc : &r->net.infer, r->use_chip ? NULL : &r->net, 1);
         if (r->use_chip) write_chip(&j, r, 1);
     } else {
         json_key(&j, "samples"); json_int(&j, r->train.n);
@@ -484,7 +528,7 @@ static int write_result(struct run *r, const char *command)
         char hex[65];
         ssnn_weights_sha256(&r->net, hex);
         json_key(&j, "weights_sha256"); json_string(&j, hex);
-        json_key(&j, "counters"); write_counters(&j, &r->net.c);
+        json_key(&j, "counters"); write_counters(&j, &r->net.c, &r->net, 0);
         if (r->use_chip) write_chip(&j, r, 0);
     }
     json_end_object(&j);
@@ -539,7 +583,7 @@ static int run_setup(struct run *r, const struct config *cfg, const struct run_o
         return 1;
     }
     r->perm = malloc((size_t)r->train.n * sizeof *r->perm + 1);
-    r->hbuf = malloc((size_t)cfg->network.hidden * sizeof *r->hbuf);
+    r->hbuf = malloc(ssnn_rate_scratch(&r->net) * sizeof *r->hbuf);
     hash_config(cfg, &r->train, r->config_hash, &r->settings, &r->settings_len);
     r->use_sc = !strcmp(o->engine, "systemc");
     r->use_chip = r->use_sc || !strcmp(o->engine, "chip");
@@ -644,11 +688,10 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
             fprintf(stderr, "resumed %s at epoch %d, sample %llu\n", o->resume, start_epoch + 1,
                     (unsigned long long)start_sample);
     }
+    char shape[400];
     if (!o->quiet)
-        fprintf(stderr, "ssnnsim: %s  %d-%d-%d  T=%d  %d train / %d test samples  engine %s\n",
-                cfg->dataset.name, cfg->network.input, cfg->network.hidden, cfg->network.output,
-                t->T, r.train.n, r.test.n, o->engine);
-    const double dw = cfg->device.dw_min;
+        fprintf(stderr, "ssnnsim: %s  %s  T=%d  %d train / %d test samples  engine %s\n",
+                cfg->dataset.name, shape_text(cfg, shape, sizeof shape), t->T, r.train.n, r.test.n, o->engine);
     double t0 = progress_now();
     uint64_t samples0 = r.net.c.samples;
     catch_stop_signals(1);
@@ -657,9 +700,9 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
         int ks = pulse_steps(cfg, e);
         ssnn_set_pulse_steps(&r.net, ks);
         if (r.use_chip) chip_set_pulse_steps(&r.chip, ks);
-        /* The baseline follows the same schedule: its rate is what one sample's
-         * coincidences move in expectation. */
-        float lr2 = (float)(t->T * dw * ks * gq / 65536.0), lr1 = (float)(lr2 * t->beta);
+        /* The baseline follows the same schedule. */
+        float lr[CFG_LIST];
+        ann_rates(cfg, ks, gq, lr);
         shuffle(&r, e);
         char label[64];
         snprintf(label, sizeof label, "epoch %d/%d", e + 1, t->epochs);
@@ -683,7 +726,7 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
             correct += pred == y;
             if (r.have_ann) {
                 ann_correct += ann_predict(&r.ann, px) == y;
-                ann_train_sample(&r.ann, px, y, lr1, lr2);
+                ann_train_sample(&r.ann, px, y, lr);
             }
             progress_update(&p, n + 1);     /* cheap: draws only every 0.1 s / 10 s */
             /* Mid-epoch checkpoints: a crash loses at most checkpoint_every samples.
@@ -782,10 +825,11 @@ int infer_command(const struct config *cfg, const struct run_opts *o)
     checkpoint_free(&c);
     /* The chip evaluates the checkpoint's conductances, not its initial ones. */
     if (r.use_chip) chip_scatter(&r.chip, &r.net);
+    char shape[400];
     if (!o->quiet)
-        fprintf(stderr, "ssnnsim: infer %s (%d epoch%s trained)  %s  %d-%d-%d  T_test=%d  %d test samples  engine %s\n",
-                o->resume, r.n_rec, r.n_rec == 1 ? "" : "s", cfg->dataset.name, cfg->network.input,
-                cfg->network.hidden, cfg->network.output, cfg->training.T_test, r.test.n, o->engine);
+        fprintf(stderr, "ssnnsim: infer %s (%d epoch%s trained)  %s  %s  T_test=%d  %d test samples  engine %s\n",
+                o->resume, r.n_rec, r.n_rec == 1 ? "" : "s", cfg->dataset.name, shape_text(cfg, shape, sizeof shape),
+                cfg->training.T_test, r.test.n, o->engine);
     r.eval = (struct epoch_record){ .epoch = r.n_rec, .train_wta = -1, .ann_train = -1 };
     catch_stop_signals(1);
     int sig = evaluate(&r, &r.eval);

@@ -37,9 +37,10 @@ static int bars_write(const char *dir, const char *name, int n, uint32_t seed)
     return rc;
 }
 
-/* DIR/bars.yaml: 64-32-4 on the train/test splits above; `training` is a YAML
- * flow mapping of extra training keys ("{ T: 8 }"). */
-static int bars_workload(const char *dir, const char *repo, const char *training)
+/* DIR/bars.yaml: the network `layers` ("[64, 32, 4]"; 64 inputs, 4 classes) on
+ * the train/test splits above; `training` is a YAML flow mapping of extra
+ * training keys ("{ T: 8 }"). */
+static inline int bars_workload_layers(const char *dir, const char *repo, const char *layers, const char *training)
 {
     char path[2048];
     snprintf(path, sizeof path, "%s/bars.yaml", dir);
@@ -47,12 +48,18 @@ static int bars_workload(const char *dir, const char *repo, const char *training
     if (!f) return -1;
     fprintf(f,
             "extends: %s/workloads/base.yaml\n"
-            "network: { input: 64, hidden: 32, output: 4, init: glorot_uniform }\n"
+            "network: { layers: %s, init: glorot_uniform }\n"
             "training: %s\n"
             "dataset:\n  name: bars\n  train_images: train-images.idx\n  train_labels: train-labels.idx\n"
             "  test_images: test-images.idx\n  test_labels: test-labels.idx\n"
             "  classes: 4\n  label_offset: 0\n  transpose: false\n  rows: 8\n  cols: 8\n",
-            repo, training);
+            repo, layers, training);
     return fclose(f) ? -1 : 0;
+}
+
+/* DIR/bars.yaml: 64-32-4. */
+static inline int bars_workload(const char *dir, const char *repo, const char *training)
+{
+    return bars_workload_layers(dir, repo, "[64, 32, 4]", training);
 }
 #endif

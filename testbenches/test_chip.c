@@ -40,7 +40,7 @@ static void make_images(void)
 static int load(struct config *cfg, const char *const *extra, int n_extra)
 {
     static const char *const base[] = {
-        "network.input=64", "network.hidden=48", "network.output=4", "dataset.rows=8", "dataset.cols=8",
+        "network.layers=[64, 48, 4]", "dataset.rows=8", "dataset.cols=8",
         "dataset.classes=4", "training.T=6", "training.beta=8",
     };
     struct config_override ov[32];
@@ -226,10 +226,11 @@ static void chip_matches_golden_on_random_chips(void)
         const char *key[13] = { "chip.mesh_x", "chip.mesh_y", "chip.core_neurons", "chip.neuron_lanes",
                                 "chip.xbar_rows", "chip.xbar_cols", "chip.tiles_per_core", "chip.router.buffer_depth",
                                 "chip.router.pipeline", "chip.router.link_latency", "chip.router.vcs",
-                                "network.hidden", "training.T" };
+                                "network.layers", "training.T" };
         const char *ov[13];
         for (int k = 0; k < 13; k++) {
-            snprintf(o[k], sizeof o[k], "%s=%d", key[k], v[k]);
+            if (k == 11) snprintf(o[k], sizeof o[k], "%s=[64, %d, 4]", key[k], v[k]);  /* the hidden width */
+            else snprintf(o[k], sizeof o[k], "%s=%d", key[k], v[k]);
             ov[k] = o[k];
         }
         static struct config cfg;

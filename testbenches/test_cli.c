@@ -176,7 +176,7 @@ static void bad_set_is_refused(void)
     CHECK(!strcmp(r.err, "--set:1:16: network.hidden: expected an integer, got 'abc'\n"), "stderr: %s", r.err);
     result_free(&r);
     /* Shorthand options are overrides too, counted among the --set options. */
-    r = run("train", cfg_path, "--set", "network.hidden=8", "--seed", "abc", NULL);
+    r = run("train", cfg_path, "--set", "network.layers=[784, 8, 10]", "--seed", "abc", NULL);
     CHECK(r.code == 2, "--seed abc: exit %d", r.code);
     CHECK(!strcmp(r.err, "--set:2:15: training.seed: expected an integer, got 'abc'\n"), "stderr: %s", r.err);
     result_free(&r);
@@ -446,7 +446,7 @@ static void infer_rejects_foreign_file(void)
 static void infer_rejects_checkpoint_of_other_settings(void)
 {
     /* The seed, the rates or --samples do not change what the weights are; the shape does. */
-    struct result r = run("infer", cfg_path, "--checkpoint", ckpt, "--set", "network.hidden=7", "--quiet", NULL);
+    struct result r = run("infer", cfg_path, "--checkpoint", ckpt, "--set", "network.layers=[784, 7, 10]", "--quiet", NULL);
     CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
     CHECK(strstr(r.err, "its weights are for network.hidden = "), "stderr: %s", r.err);
     result_free(&r);
@@ -609,9 +609,9 @@ int main(void)
         return 2;
     }
     path_in(cfg_path, sizeof cfg_path, tmpdir, "tiny.yaml");
-    noise_set_config(cfg_path, repo, img, lab, "network:\n  hidden: 16\ntraining:\n  epochs: 1\n");
+    noise_set_config(cfg_path, repo, img, lab, "network:\n  layers: [784, 16, 10]\ntraining:\n  epochs: 1\n");
     path_in(rel_path, sizeof rel_path, tmpdir, "rel.yaml");
-    noise_set_config(rel_path, repo, "images.idx", "labels.idx", "network:\n  hidden: 16\ntraining:\n  epochs: 1\n");
+    noise_set_config(rel_path, repo, "images.idx", "labels.idx", "network:\n  layers: [784, 16, 10]\ntraining:\n  epochs: 1\n");
     scratch_make(otherdir, sizeof otherdir, "cli_cwd");
     path_in(other_img, sizeof other_img, otherdir, "other-images.idx");
     path_in(other_lab, sizeof other_lab, otherdir, "other-labels.idx");

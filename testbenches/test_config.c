@@ -21,8 +21,10 @@
 
 static char repo[1024];     /* absolute path of the repository root */
 static char tmpdir[256];
-static char ext[1200];      /* "extends: '<repo>/workloads/mnist.yaml'\n" */
+static char ext[1200];      /* "extends: '<tmp>/mnist-l1.yaml'\n" */
+static char deep_ext[1200]; /* "extends: '<repo>/workloads/mnist.yaml'\n" */
 static char *flat;          /* base.yaml + mnist.yaml + their section files as one document */
+static char *flat_l1;       /* the same with network.layers spelled network.input/hidden/output */
 
 /* ---- fixtures ------------------------------------------------------------ */
 
@@ -37,11 +39,19 @@ static void fixture(char *path, const char *name, const char *fmt, ...)
     va_end(ap);
 }
 
-/* A file extending workloads/mnist.yaml: line 1 is the extends line, so the
- * text given here starts on line 2. */
+/* A file extending workloads/mnist.yaml as written before network.layers (the
+ * one-hidden-layer spelling network.input/hidden/output, which the tests of
+ * single keys override): line 1 is the extends line, so the text given here
+ * starts on line 2. */
 static void ext_fixture(char *path, const char *name, const char *rest)
 {
     fixture(path, name, "%s%s", ext, rest);
+}
+
+/* The same over workloads/mnist.yaml itself (network.layers). */
+static void layers_fixture(char *path, const char *name, const char *rest)
+{
+    fixture(path, name, "%s%s", deep_ext, rest);
 }
 
 struct sbuf { char *p; size_t n, cap; };
@@ -153,6 +163,21 @@ static char *flatten_mnist(void)
     if (flatten_file(&b, p, NULL)) return NULL;
     snprintf(p, sizeof p, "%s/workloads/mnist.yaml", repo);
     if (flatten_file(&b, p, "extends:")) return NULL;
+    return b.p;
+}
+
+/* The flattened workload with its network.layers line replaced by the keys of
+ * the one-hidden-layer spelling. */
+static char *spell_l1(const char *text)
+{
+    const char *l = text ? strstr(text, "\n  layers: [784, 500, 10]") : NULL;
+    if (!l) return NULL;
+    const char *e = strchr(l + 1, '\n');
+    struct sbuf b = { 0 };
+    sb_add(&b, text, (size_t)(l - text));
+    const char *keys = "\n  input: 784\n  hidden: 500\n  output: 10";
+    sb_add(&b, keys, strlen(keys));
+    sb_add(&b, e, strlen(e));
     return b.p;
 }
 
@@ -508,7 +533,9 @@ static void missing_required_key(void)
     CHECK(flat != NULL, "no flattened fixture");
     if (!flat) return;
     /* Drop "  hidden: ..." from the network section. */
-    char *text = strdup(flat);
+    CHECK(flat_l1 != NULL, "no one-hidden-layer spelling of the flattened workload");
+    if (!flat_l1) return;
+    char *text = strdup(flat_l1);
     char *net = strstr(text, "\nnetwork:\n");
     CHECK(net != NULL, "no 'network:' block in the flattened workload");
     if (!net) { free(text); return; }
@@ -727,6 +754,110 @@ static void string_too_long(void)
     ext_fixture(p, "long.yaml", text);
     snprintf(want, sizeof want, "%s:3:9: dataset.name: string longer than %d characters", p, CFG_STR - 1);
     expect_error(p, NULL, 0, want);
+}
+
+/* ---- depth: network.layers ------------------------------------------------ */
+
+static void layers_is_the_shape_at_any_depth(void)
+{
+    char p[512];
+    layers_fixture(p, "l1.yaml", "");
+    expect_ok(p, NULL, 0);
+    CHECK(cfg.network.n_layers == 3 && cfg.network.layers[1] == 500 && cfg.network.hidden == 500 &&
+          cfg.network.input == 784 && cfg.network.output == 10,
+          "[784, 500, 10]: %d widths, hidden %d/%d", cfg.network.n_layers, cfg.network.layers[1], cfg.network.hidden);
+    char *a = render_json(&cfg);
+    ext_fixture(p, "l1old.yaml", "");
+    expect_ok(p, NULL, 0);
+    CHECK(cfg.network.n_layers == 3 && cfg.network.layers[0] == 784 && cfg.network.layers[2] == 10,
+          "input/hidden/output did not fill layers: %d widths", cfg.network.n_layers);
+    char *b = render_json(&cfg);
+    /* One hidden layer writes the spelling it always wrote, however it was given. */
+    CHECK(a && b && !strcmp(a, b) && strstr(a, "\"hidden\": 500") && !strstr(a, "\"layers\""),
+          "the two spellings of 784-500-10 differ or changed:\n%s\n---\n%s", a, b);
+    free(a);
+    free(b);
+    layers_fixture(p, "l3.yaml", "network:\n  layers: [784, 300, 200, 100, 10]\n");
+    expect_ok(p, NULL, 0);
+    CHECK(cfg.network.n_layers == 5 && cfg.network.layers[3] == 100 && cfg.network.hidden == 300,
+          "[784, 300, 200, 100, 10]: %d widths, layer 3 %d, hidden %d", cfg.network.n_layers, cfg.network.layers[3],
+          cfg.network.hidden);
+    a = render_json(&cfg);
+    CHECK(a && strstr(a, "\"layers\": [") && !strstr(a, "\"hidden\"") && !strstr(a, "beta_layers"),
+          "a deep network writes layers only (and no per-layer list it was not given):\n%s", a);
+    free(a);
+}
+
+static void layers_and_an_old_key_are_refused_at_layers(void)
+{
+    char p[512], want[2048], base[1200];
+    snprintf(base, sizeof base, "%s/workloads/base.yaml:7:11: network.layers: the shape is given twice", repo);
+    layers_fixture(p, "both.yaml", "network:\n  hidden: 40\n");
+    snprintf(want, sizeof want, "network.layers and network.hidden (at %s:3:11)", p);
+    expect_error_at(p, NULL, 0, base, want);
+    const char *s[] = { "network.output=10" };
+    layers_fixture(p, "ok.yaml", "");
+    expect_error_at(p, s, 1, base, "network.layers and network.output (at --set:1:16)");
+    /* and the other way round: layers over the old spelling, at the --set */
+    ext_fixture(p, "old.yaml", "");
+    const char *t[] = { "network.layers=[784, 40, 10]" };
+    expect_error_at(p, t, 1, "--set:1:16: network.layers: the shape is given twice", "network.input (at ");
+}
+
+static void layers_are_checked_where_they_are_written(void)
+{
+    struct { const char *text, *want; } c[] = {
+        { "[784, 0, 10]", "3:17: network.layers: hidden width 0 is out of range [1, 65536]" },
+        { "[784, 65537, 10]", "3:17: network.layers: hidden width 65537 is out of range [1, 65536]" },
+        { "[784, 500, 1]", "3:22: network.layers: output width 1 is out of range [2, 1024]" },
+        { "[700, 500, 10]", "3:12: network.layers: input 700 does not match the dataset's 28x28 = 784 pixels" },
+        { "[784, 500, 9]", "3:22: network.layers: output 9 does not match dataset.classes = 10" },
+        { "[784, 10]", "3:11: network.layers: expected [input, hidden widths..., output] with at least one "
+                       "hidden layer, got 2 widths" },
+        { "784", "3:11: network.layers: expected a list of 1 to 64 whole numbers, e.g. [784, 500, 10]" },
+        { "[784, 1.5, 10]", "3:17: network.layers: expected a whole number, got '1.5'" },
+        { "[784, 16384, 16384, 10]", "3:11: network.layers: 281477130 weights (with biases) exceed the 268435456 a "
+                                     "run holds (16-bit states, 512 MiB)" },
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        char p[512], body[200], want[2048];
+        snprintf(body, sizeof body, "network:\n  layers: %s\n", c[i].text);
+        layers_fixture(p, "bad_layers.yaml", body);
+        snprintf(want, sizeof want, "%s:%s", p, c[i].want);
+        expect_error(p, NULL, 0, want);
+    }
+}
+
+static void per_layer_lists_have_one_entry_per_layer(void)
+{
+    char p[512], want[2048];
+    const char *net = "network:\n  layers: [784, 100, 100, 10]\ntraining:\n";
+    char body[400];
+    snprintf(body, sizeof body, "%s  beta_layers: [1, 2, 3]\n", net);
+    layers_fixture(p, "bl.yaml", body);
+    snprintf(want, sizeof want, "%s:5:16: training.beta_layers: 3 entries for 2 hidden layers (one backward gain "
+             "per hidden layer, layer 1 first)", p);
+    expect_error(p, NULL, 0, want);
+    snprintf(body, sizeof body, "%s  pulse_steps_layers: [1, 2]\n", net);
+    layers_fixture(p, "pl.yaml", body);
+    snprintf(want, sizeof want, "%s:5:23: training.pulse_steps_layers: 2 entries for 3 weight matrices "
+             "(W1..W2 and W_out, in that order)", p);
+    expect_error(p, NULL, 0, want);
+    snprintf(body, sizeof body, "%s  pulse_steps: [2, 1]\n  pulse_steps_layers: [1, 40, 1]\n", net);
+    layers_fixture(p, "pk.yaml", body);
+    snprintf(want, sizeof want, "%s:6:27: training.pulse_steps_layers: 40 times the largest training.pulse_steps 2 "
+             "is 80 device steps per coincidence, more than 64", p);
+    expect_error(p, NULL, 0, want);
+    snprintf(body, sizeof body, "%s  beta_layers: [2, 8]\n  pulse_steps_layers: [1, 2, 4]\n", net);
+    layers_fixture(p, "lists.yaml", body);
+    expect_ok(p, NULL, 0);
+    CHECK(cfg.training.n_beta_layers == 2 && cfg.training.beta_layers[1] == 8 && cfg.training.n_pulse_layers == 3 &&
+          cfg.training.pulse_steps_layers[2] == 4, "lists read as %d/%g, %d/%g", cfg.training.n_beta_layers,
+          cfg.training.beta_layers[1], cfg.training.n_pulse_layers, cfg.training.pulse_steps_layers[2]);
+    char *a = render_json(&cfg);
+    CHECK(a && strstr(a, "\"beta_layers\": [") && strstr(a, "\"pulse_steps_layers\": ["),
+          "given per-layer lists are not written:\n%s", a);
+    free(a);
 }
 
 /* ---- --set overrides ----------------------------------------------------- */
@@ -1174,7 +1305,12 @@ int main(void)
         ext[k++] = *c;
     }
     snprintf(ext + k, sizeof ext - k, "/workloads/mnist.yaml'\n");
+    snprintf(deep_ext, sizeof deep_ext, "%s", ext);
     flat = flatten_mnist();
+    flat_l1 = spell_l1(flat);
+    char l1[512];
+    fixture(l1, "mnist-l1.yaml", "%s", flat_l1 ? flat_l1 : "");
+    snprintf(ext, sizeof ext, "extends: '%s'\n", l1);
 
     RUN(mnist_workload_loads);
     RUN(flattened_fixture_matches_workload);
@@ -1208,6 +1344,10 @@ int main(void)
     RUN(extends_cycle_is_an_error);
     RUN(extends_overlays_keys_of_included_section);
     RUN(network_input_must_match_dataset);
+    RUN(layers_is_the_shape_at_any_depth);
+    RUN(layers_and_an_old_key_are_refused_at_layers);
+    RUN(layers_are_checked_where_they_are_written);
+    RUN(per_layer_lists_have_one_entry_per_layer);
     RUN(device_states_must_fit_16_bits);
     RUN(extends_must_be_a_file_name);
     RUN(string_too_long);

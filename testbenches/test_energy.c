@@ -121,9 +121,9 @@ static void make_bars(void)
 /* A bars network (64-48-4, T = 6, beta = 8) on a chip configured by `extra`; 0 on success. */
 static int bars_chip(struct config *cfg, const char *const *extra, int n_extra, struct chip *chip, struct ssnn *g)
 {
-    const char *base[32] = { "network.input=64", "network.hidden=48", "network.output=4", "dataset.rows=8",
+    const char *base[32] = { "network.layers=[64, 48, 4]", "dataset.rows=8",
                              "dataset.cols=8", "dataset.classes=4", "training.T=6", "training.beta=8" };
-    int n = 8;
+    int n = 6;
     for (int i = 0; i < n_extra; i++) base[n++] = extra[i];
     if (load(cfg, base, n)) return -1;
     char err[1024];
@@ -398,16 +398,16 @@ static void hand_computed_counters_match_to_the_femtojoule(void)
 static void one_sample_inference_matches_a_hand_computation(void)
 {
     static struct config cfg;
-    const char *x[] = { "network.input=4", "network.hidden=2", "network.output=2", "dataset.rows=2",
+    const char *x[] = { "network.layers=[4, 2, 2]", "dataset.rows=2",
                         "dataset.cols=2", "dataset.classes=2", "device.dw_min=0.1", "device.w_max=100",
                         "chip.mesh_x=2", "chip.mesh_y=2", "chip.core_neurons=4", "chip.xbar_rows=8",
                         "chip.xbar_cols=4", "chip.tiles_per_core=1", "technology=workloads/tech/loihi.yaml" };
-    if (load(&cfg, x, 15)) { CHECK(0, "config"); return; }
+    if (load(&cfg, x, 13)) { CHECK(0, "config"); return; }
     struct ssnn g;
     struct chip chip;
     char err[1024];
     if (ssnn_init(&g, &cfg, err, sizeof err)) { CHECK(0, "%s", err); return; }
-    for (int j = 0; j < 2; j++) g.w1.w[4 * 2 + j] = -1000;      /* bias row of W1 at -N */
+    for (int j = 0; j < 2; j++) g.layer[0].w.w[4 * 2 + j] = -1000;      /* bias row of W1 at -N */
     if (chip_init(&chip, &cfg, &g, err, sizeof err)) { CHECK(0, "%s", err); ssnn_free(&g); return; }
     chip.check = 1;
     struct ssnn_streams st;

@@ -19,13 +19,14 @@ static int run_with_fault(const char *kind, int node, int after, char *err, size
     snprintf(k, sizeof k, "chip.fault.kind=%s", kind);
     snprintf(n, sizeof n, "chip.fault.node=%d", node);
     snprintf(a, sizeof a, "chip.fault.after_flits=%d", after);
-    const char *o[] = { "network.input=64", "network.hidden=48", "network.output=4", "dataset.rows=8",
+    const char *o[] = { "network.layers=[64, 48, 4]", "dataset.rows=8",
                         "dataset.cols=8", "dataset.classes=4", "chip.mesh_x=3", "chip.mesh_y=3",
                         "chip.core_neurons=16", "chip.xbar_rows=65", "chip.xbar_cols=16", "chip.tiles_per_core=1",
                         "chip.router.watchdog_cycles=500", k, n, a };
-    struct config_override ov[16];
-    for (int i = 0; i < 16; i++) ov[i] = (struct config_override){ o[i], 0, 0, 0, 0 };
-    if (config_load("workloads/mnist.yaml", ov, 16, &cfg, err, errlen)) return 2;
+    enum { N_OV = sizeof o / sizeof o[0] };
+    struct config_override ov[N_OV];
+    for (int i = 0; i < N_OV; i++) ov[i] = (struct config_override){ o[i], 0, 0, 0, 0 };
+    if (config_load("workloads/mnist.yaml", ov, N_OV, &cfg, err, errlen)) return 2;
     struct ssnn g;
     struct chip c;
     if (ssnn_init(&g, &cfg, err, errlen) || chip_init(&c, &cfg, &g, err, errlen)) return 2;

@@ -74,7 +74,7 @@ static void infer_ignores_how_the_weights_were_reached(void)
 
 static void a_checkpoint_is_refused_naming_the_setting(void)
 {
-    struct result r = run("infer", cfg_path, "--quiet", "--checkpoint", ckpt, "--set", "network.hidden=40", NULL);
+    struct result r = run("infer", cfg_path, "--quiet", "--checkpoint", ckpt, "--set", "network.layers=[784, 40, 10]", NULL);
     CHECK(r.code == 2 && strstr(r.err, "network.hidden = 500") && strstr(r.err, "network.hidden = 40"),
           "infer on another hidden width: exit %d: %.300s", r.code, r.err);
     result_free(&r);

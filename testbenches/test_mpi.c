@@ -335,7 +335,7 @@ int main(void)
      * rows 1-2; T = 8 training, 4 test steps. */
     path_in(cfg_path, sizeof cfg_path, tmpdir, "tiny.yaml");
     noise_set_config(cfg_path, repo, img, lab,
-                     "network:\n  hidden: 48\n"
+                     "network:\n  layers: [784, 48, 10]\n"
                      "chip:\n  mesh_x: 2\n  mesh_y: 4\n"
                      "training:\n  epochs: 1\n  T: 8\n  T_test: 4\n  test_samples: 4\n");
     path_in(sweep_path, sizeof sweep_path, tmpdir, "sweep.yaml");

@@ -352,7 +352,7 @@ int main(void)
         return 2;
     }
     path_in(cfg_path, sizeof cfg_path, tmpdir, "tiny.yaml");
-    noise_set_config(cfg_path, repo, img, lab, "network:\n  hidden: 16\ntraining:\n  epochs: 1\n");
+    noise_set_config(cfg_path, repo, img, lab, "network:\n  layers: [784, 16, 10]\ntraining:\n  epochs: 1\n");
     path_in(noc_path, sizeof noc_path, tmpdir, "tiny-noc.yaml");
     write_file(noc_path, "extends: '%s'\nchip:\n  mesh_x: 3\nnoc:\n  rates: [0.3]\n  warmup_cycles: 100\n"
                "  measure_cycles: 300\n", cfg_path);

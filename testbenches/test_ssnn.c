@@ -25,6 +25,10 @@ static struct config tiny_config(int n_in, int n_h, int n_out)
     c.network.input = n_in;
     c.network.hidden = n_h;
     c.network.output = n_out;
+    c.network.n_layers = 3;
+    c.network.layers[0] = n_in;
+    c.network.layers[1] = n_h;
+    c.network.layers[2] = n_out;
     c.training.seed = 7;
     c.training.beta = 4.0;
     c.device.dw_min = 0.001;
@@ -58,7 +62,7 @@ static void derivative_unit_fires_with_sigma_times_one_minus_sigma(void)
     for (size_t t = 0; t < sizeof S / sizeof S[0]; t++) {
         struct config c = tiny_config(4, 1, 2);
         struct ssnn s = make_net(&c);
-        s.w1.w[4] = (int16_t)S[t];               /* the bias row drives the membrane */
+        s.layer[0].w.w[4] = (int16_t)S[t];               /* the bias row drives the membrane */
         uint8_t px[4] = { 0, 0, 0, 0 };
         ssnn_train_sample(&s, px, 0, N, 0);       /* gate closed: no weight changes */
         double p = act_sigmoid(&s.act, S[t]) / 65536.0;
@@ -69,7 +73,7 @@ static void derivative_unit_fires_with_sigma_times_one_minus_sigma(void)
         CHECK(within((double)s.c.hidden_spikes, N, p, 0), "S=%d: %llu forward spikes, expected %.1f",
               S[t], (unsigned long long)s.c.hidden_spikes, N * p);
         CHECK(fabs(p - exact) < 2e-5, "S=%d: table gives %.6f, sigma is %.6f", S[t], p, exact);
-        CHECK(s.w1.w[4] == S[t], "closed gate still changed a weight");
+        CHECK(s.layer[0].w.w[4] == S[t], "closed gate still changed a weight");
         ssnn_free(&s);
     }
 }
@@ -88,8 +92,8 @@ static void wta_winner_is_a_softmax_sample(void)
     const int N = 200000;
     struct config c = tiny_config(4, 3, 4);
     struct ssnn s = make_net(&c);
-    memset(s.w2.w, 0, (size_t)4 * 4 * sizeof *s.w2.w);
-    for (int k = 0; k < 4; k++) s.w2.w[3 * 4 + k] = (int16_t)v[k];
+    memset(s.w_out.w, 0, (size_t)4 * 4 * sizeof *s.w_out.w);
+    for (int k = 0; k < 4; k++) s.w_out.w[3 * 4 + k] = (int16_t)v[k];
     struct ssnn_streams st;
     ssnn_streams_alloc(&st, &s);
     ssnn_streams_seed(&st, &s, RNG_EVAL);
@@ -110,17 +114,17 @@ static void wta_winner_is_a_softmax_sample(void)
 static void sample_updates(struct ssnn *s, const uint8_t *px, int y, int n, double *d1, double *d2,
                            uint64_t *winners)
 {
-    size_t n1 = (size_t)s->w1.rows * s->w1.cols, n2 = (size_t)s->w2.rows * s->w2.cols;
+    size_t n1 = (size_t)s->layer[0].w.rows * s->layer[0].w.cols, n2 = (size_t)s->w_out.rows * s->w_out.cols;
     int16_t *w1 = malloc(n1 * 2), *w2 = malloc(n2 * 2);
-    memcpy(w1, s->w1.w, n1 * 2);
-    memcpy(w2, s->w2.w, n2 * 2);
+    memcpy(w1, s->layer[0].w.w, n1 * 2);
+    memcpy(w2, s->w_out.w, n2 * 2);
     for (int i = 0; i < n; i++) {
         int o = ssnn_train_sample(s, px, y, 1, 65536);
         if (winners) winners[o]++;
-        for (size_t c = 0; c < n1; c++) d1[c] += s->w1.w[c] - w1[c];
-        for (size_t c = 0; c < n2; c++) d2[c] += s->w2.w[c] - w2[c];
-        memcpy(s->w1.w, w1, n1 * 2);
-        memcpy(s->w2.w, w2, n2 * 2);
+        for (size_t c = 0; c < n1; c++) d1[c] += s->layer[0].w.w[c] - w1[c];
+        for (size_t c = 0; c < n2; c++) d2[c] += s->w_out.w[c] - w2[c];
+        memcpy(s->layer[0].w.w, w1, n1 * 2);
+        memcpy(s->w_out.w, w2, n2 * 2);
     }
     free(w1);
     free(w2);
@@ -132,8 +136,8 @@ static void error_streams_average_softmax_minus_label(void)
     const int N = 100000, y = 0;
     struct config c = tiny_config(2, 2, 3);
     struct ssnn s = make_net(&c);
-    memset(s.w2.w, 0, sizeof(int16_t) * 3 * 3);
-    for (int k = 0; k < 3; k++) s.w2.w[2 * 3 + k] = (int16_t)v[k];
+    memset(s.w_out.w, 0, sizeof(int16_t) * 3 * 3);
+    for (int k = 0; k < 3; k++) s.w_out.w[2 * 3 + k] = (int16_t)v[k];
     uint64_t winners[3] = { 0 };
     double d1[3 * 2] = { 0 }, d2[3 * 3] = { 0 };
     uint8_t px[2] = { 0, 0 };
@@ -162,7 +166,7 @@ static void exact_expectation(const struct ssnn *s, int y, double *e1, double *e
 {
     const int nh = 3, no = 3;
     double p[3];
-    for (int j = 0; j < nh; j++) p[j] = act_sigmoid(&s->act, s->w1.w[(size_t)s->n_in * nh + j]) / 65536.0;
+    for (int j = 0; j < nh; j++) p[j] = act_sigmoid(&s->act, s->layer[0].w.w[(size_t)s->n_in * nh + j]) / 65536.0;
     memset(e1, 0, sizeof(double) * nh);
     memset(e2, 0, sizeof(double) * (nh + 1) * no);
     memset(grad1, 0, sizeof(double) * nh);
@@ -175,8 +179,8 @@ static void exact_expectation(const struct ssnn *s, int y, double *e1, double *e
         }
         int32_t v[3];
         for (int k = 0; k < no; k++) {
-            v[k] = s->w2.w[nh * no + k];
-            for (int j = 0; j < nh; j++) v[k] += h[j] * s->w2.w[j * no + k];
+            v[k] = s->w_out.w[nh * no + k];
+            for (int j = 0; j < nh; j++) v[k] += h[j] * s->w_out.w[j * no + k];
         }
         int32_t vmax = v[0];
         for (int k = 1; k < no; k++) vmax = v[k] > vmax ? v[k] : vmax;
@@ -191,8 +195,8 @@ static void exact_expectation(const struct ssnn *s, int y, double *e1, double *e
                 e2[j * no + y] += po * hj;
             }
             for (int j = 0; j < nh; j++) {
-                int32_t r = s->w2.w[j * no + o] - s->w2.w[j * no + y];
-                uint64_t pb = ((uint64_t)(r < 0 ? -r : r) * s->beta_q) >> 32;
+                int32_t r = s->w_out.w[j * no + o] - s->w_out.w[j * no + y];
+                uint64_t pb = ((uint64_t)(r < 0 ? -r : r) * s->layer[0].beta_q) >> 32;
                 double pbf = (pb > 65535 ? 65535 : pb) / 65536.0;
                 double pd = h[j] * (1 - p[j]);
                 e1[j] += po * pd * pbf * (r > 0 ? -1 : r < 0 ? 1 : 0);
@@ -203,14 +207,14 @@ static void exact_expectation(const struct ssnn *s, int y, double *e1, double *e
     double hm[3], v[3], sm[3], z = 0, vmax = -1e30;
     for (int j = 0; j < nh; j++) hm[j] = p[j];
     for (int k = 0; k < no; k++) {
-        v[k] = s->w2.w[nh * no + k];
-        for (int j = 0; j < nh; j++) v[k] += hm[j] * s->w2.w[j * no + k];
+        v[k] = s->w_out.w[nh * no + k];
+        for (int j = 0; j < nh; j++) v[k] += hm[j] * s->w_out.w[j * no + k];
         vmax = fmax(vmax, v[k]);
     }
     for (int k = 0; k < no; k++) z += sm[k] = exp((v[k] - vmax) * 0.001);
     for (int j = 0; j < nh; j++) {
         double back = 0;
-        for (int k = 0; k < no; k++) back += s->w2.w[j * no + k] * (sm[k] / z - (k == y));
+        for (int k = 0; k < no; k++) back += s->w_out.w[j * no + k] * (sm[k] / z - (k == y));
         grad1[j] = -p[j] * (1 - p[j]) * back;
     }
 }
@@ -221,9 +225,9 @@ static void expected_update_is_the_exact_expectation_and_descends(void)
     struct config c = tiny_config(1, 3, 3);
     struct ssnn s = make_net(&c);
     const int16_t w2[12] = { 300, -200, 100, -250, 400, 0, 150, 150, -300, 50, -50, 0 };
-    memcpy(s.w2.w, w2, sizeof w2);
+    memcpy(s.w_out.w, w2, sizeof w2);
     const int16_t b1[3] = { 500, -300, 450 };
-    memcpy(s.w1.w + 3, b1, sizeof b1);
+    memcpy(s.layer[0].w.w + 3, b1, sizeof b1);
     double d1[6] = { 0 }, d2[12] = { 0 }, e1[3], e2[12], g1[3];
     uint8_t px[1] = { 0 };
     exact_expectation(&s, y, e1, e2, g1);
@@ -248,14 +252,14 @@ static void ideal_pulse_moves_one_state_and_stops_at_the_bound(void)
 {
     struct config c = tiny_config(2, 2, 2);
     struct ssnn s = make_net(&c);
-    s.w1.w[0] = 598;
-    for (int i = 0; i < 5; i++) rpu_pulse(&s.w1, 0, 1);
-    CHECK(s.w1.w[0] == 600, "after 5 up pulses from 598: %d (bound 600)", s.w1.w[0]);
-    s.w1.w[1] = 10;
-    rpu_pulse(&s.w1, 1, 0);
-    CHECK(s.w1.w[1] == 9, "one down pulse from 10 gave %d", s.w1.w[1]);
-    CHECK(s.w1.pulses_up == 5 && s.w1.pulses_down == 1, "pulse counters %llu/%llu",
-          (unsigned long long)s.w1.pulses_up, (unsigned long long)s.w1.pulses_down);
+    s.layer[0].w.w[0] = 598;
+    for (int i = 0; i < 5; i++) rpu_pulse(&s.layer[0].w, 0, 1);
+    CHECK(s.layer[0].w.w[0] == 600, "after 5 up pulses from 598: %d (bound 600)", s.layer[0].w.w[0]);
+    s.layer[0].w.w[1] = 10;
+    rpu_pulse(&s.layer[0].w, 1, 0);
+    CHECK(s.layer[0].w.w[1] == 9, "one down pulse from 10 gave %d", s.layer[0].w.w[1]);
+    CHECK(s.layer[0].w.pulses_up == 5 && s.layer[0].w.pulses_down == 1, "pulse counters %llu/%llu",
+          (unsigned long long)s.layer[0].w.pulses_up, (unsigned long long)s.layer[0].w.pulses_down);
     ssnn_free(&s);
 }
 
@@ -264,16 +268,16 @@ static void pulse_amplitude_moves_k_states_and_stops_at_the_bound(void)
     struct config c = tiny_config(2, 2, 2);
     struct ssnn s = make_net(&c);
     ssnn_set_pulse_steps(&s, 3);
-    s.w1.w[0] = 595;
-    rpu_pulse(&s.w1, 0, 1);
-    CHECK(s.w1.w[0] == 598, "one up pulse of amplitude 3 from 595 gave %d", s.w1.w[0]);
-    rpu_pulse(&s.w1, 0, 1);
-    CHECK(s.w1.w[0] == 600, "one up pulse of amplitude 3 from 598 gave %d (bound 600)", s.w1.w[0]);
-    s.w2.w[1] = -598;
-    rpu_pulse(&s.w2, 1, 0);
-    CHECK(s.w2.w[1] == -600, "W2 down pulse of amplitude 3 from -598 gave %d (bound -600)", s.w2.w[1]);
-    CHECK(s.w1.pulses_up == 2 && s.w2.pulses_down == 1, "pulse counters %llu/%llu (one per coincidence)",
-          (unsigned long long)s.w1.pulses_up, (unsigned long long)s.w2.pulses_down);
+    s.layer[0].w.w[0] = 595;
+    rpu_pulse(&s.layer[0].w, 0, 1);
+    CHECK(s.layer[0].w.w[0] == 598, "one up pulse of amplitude 3 from 595 gave %d", s.layer[0].w.w[0]);
+    rpu_pulse(&s.layer[0].w, 0, 1);
+    CHECK(s.layer[0].w.w[0] == 600, "one up pulse of amplitude 3 from 598 gave %d (bound 600)", s.layer[0].w.w[0]);
+    s.w_out.w[1] = -598;
+    rpu_pulse(&s.w_out, 1, 0);
+    CHECK(s.w_out.w[1] == -600, "W2 down pulse of amplitude 3 from -598 gave %d (bound -600)", s.w_out.w[1]);
+    CHECK(s.layer[0].w.pulses_up == 2 && s.w_out.pulses_down == 1, "pulse counters %llu/%llu (one per coincidence)",
+          (unsigned long long)s.layer[0].w.pulses_up, (unsigned long long)s.w_out.pulses_down);
     ssnn_free(&s);
 }
 
@@ -291,16 +295,16 @@ static void device_pulse_of_amplitude_k_is_k_single_steps(void)
     size_t n = (size_t)31 * 20;
     for (size_t cell = 0; cell < n; cell++) {
         int up = (int)(cell % 3 != 0);
-        rpu_pulse(&a.w1, cell, up);
-        for (int i = 0; i < 4; i++) rpu_pulse(&b.w1, cell, up);
+        rpu_pulse(&a.layer[0].w, cell, up);
+        for (int i = 0; i < 4; i++) rpu_pulse(&b.layer[0].w, cell, up);
     }
     size_t differ = 0;
-    for (size_t cell = 0; cell < n; cell++) differ += a.w1.w[cell] != b.w1.w[cell];
+    for (size_t cell = 0; cell < n; cell++) differ += a.layer[0].w.w[cell] != b.layer[0].w.w[cell];
     CHECK(!differ, "amplitude-4 pulses and 4 single pulses disagree on %zu of %zu cells", differ, n);
-    CHECK(!memcmp(a.w1.cell_rng, b.w1.cell_rng, n * sizeof *a.w1.cell_rng), "cell streams drew differently");
-    CHECK(a.w1.pulses_up + a.w1.pulses_down == n && b.w1.pulses_up + b.w1.pulses_down == 4 * n,
-          "pulse counts %llu and %llu", (unsigned long long)(a.w1.pulses_up + a.w1.pulses_down),
-          (unsigned long long)(b.w1.pulses_up + b.w1.pulses_down));
+    CHECK(!memcmp(a.layer[0].w.cell_rng, b.layer[0].w.cell_rng, n * sizeof *a.layer[0].w.cell_rng), "cell streams drew differently");
+    CHECK(a.layer[0].w.pulses_up + a.layer[0].w.pulses_down == n && b.layer[0].w.pulses_up + b.layer[0].w.pulses_down == 4 * n,
+          "pulse counts %llu and %llu", (unsigned long long)(a.layer[0].w.pulses_up + a.layer[0].w.pulses_down),
+          (unsigned long long)(b.layer[0].w.pulses_up + b.layer[0].w.pulses_down));
     ssnn_free(&a);
     ssnn_free(&b);
 }
@@ -322,12 +326,12 @@ static void amplitude_scales_a_steps_updates_by_k(void)
         ssnn_train_sample(&s3, px, y, 1, 65536);
         int bad = 0;
         for (size_t i = 0; i < (size_t)17 * 12; i++) {
-            int d1 = s1.w1.w[i] - s0.w1.w[i], d3 = s3.w1.w[i] - s0.w1.w[i];
+            int d1 = s1.layer[0].w.w[i] - s0.layer[0].w.w[i], d3 = s3.layer[0].w.w[i] - s0.layer[0].w.w[i];
             bad += d3 != 3 * d1;
             moved1 += d1 != 0;
         }
         for (size_t i = 0; i < (size_t)13 * 3; i++) {
-            int d1 = s1.w2.w[i] - s0.w2.w[i], d3 = s3.w2.w[i] - s0.w2.w[i];
+            int d1 = s1.w_out.w[i] - s0.w_out.w[i], d3 = s3.w_out.w[i] - s0.w_out.w[i];
             bad += d3 != 3 * d1;
             moved2 += d1 != 0;
         }
@@ -351,8 +355,8 @@ static void rate_membrane_fires_at_sigma_of_the_pixel_weighted_sum(void)
         struct config c = tiny_config(1, 1, 2);
         snprintf(c.training.membrane, sizeof c.training.membrane, "%s", m ? "rate" : "spikes");
         struct ssnn s = make_net(&c);
-        s.w1.w[0] = 3000;     /* one input at p = 128 (P = 32896) */
-        s.w1.w[1] = 0;        /* bias */
+        s.layer[0].w.w[0] = 3000;     /* one input at p = 128 (P = 32896) */
+        s.layer[0].w.w[1] = 0;        /* bias */
         uint8_t px[1] = { 128 };
         ssnn_train_sample(&s, px, 0, N, 0);       /* gate closed: weights stay */
         rate[m] = (double)s.c.hidden_spikes / N;
@@ -382,7 +386,7 @@ static void rate_membrane_sums_track_the_weights_exactly(void)
     int bad = 0;
     for (int j = 0; j < 12; j++) {
         int64_t m = 0;
-        for (int i = 0; i < 16; i++) m += (int64_t)s.w1.w[(size_t)i * 12 + j] * (px[i] * 257);
+        for (int i = 0; i < 16; i++) m += (int64_t)s.layer[0].w.w[(size_t)i * 12 + j] * (px[i] * 257);
         bad += m != s.msum[j];
     }
     CHECK(s.c.w1_pulses > 0, "no W1 pulse in 64 learning steps");
@@ -404,12 +408,12 @@ static struct step_stats measure_steps(const struct device_cfg *d)
     for (int cell = 0; cell < cells; cell++) {
         double cell_sum = 0;
         for (int r = 0; r < reps; r++) {
-            s.w1.w[cell] = 0;
-            rpu_pulse(&s.w1, (size_t)cell, 1);
-            double u = s.w1.w[cell];
-            s.w1.w[cell] = 0;
-            rpu_pulse(&s.w1, (size_t)cell, 0);
-            double dn = -s.w1.w[cell];
+            s.layer[0].w.w[cell] = 0;
+            rpu_pulse(&s.layer[0].w, (size_t)cell, 1);
+            double u = s.layer[0].w.w[cell];
+            s.layer[0].w.w[cell] = 0;
+            rpu_pulse(&s.layer[0].w, (size_t)cell, 0);
+            double dn = -s.layer[0].w.w[cell];
             su += u;
             su2 += u * u;
             sd += dn;
@@ -440,7 +444,7 @@ static int same_initial_weights(const struct device_cfg *d)
     struct config a = tiny_config(50, 40, 3), b = a;
     b.device = *d;
     struct ssnn x = make_net(&a), y = make_net(&b);
-    int same = !memcmp(x.w1.w, y.w1.w, (size_t)51 * 40 * 2) && !memcmp(x.w2.w, y.w2.w, (size_t)41 * 3 * 2);
+    int same = !memcmp(x.layer[0].w.w, y.layer[0].w.w, (size_t)51 * 40 * 2) && !memcmp(x.w_out.w, y.w_out.w, (size_t)41 * 3 * 2);
     ssnn_free(&x);
     ssnn_free(&y);
     return same;
@@ -490,16 +494,16 @@ static void device_bound_dtod_moves_bounds_only(void)
     double m = 0, m2 = 0;
     const int cells = 100 * 100;
     for (int i = 0; i < cells; i++) {
-        m += s.w1.b_up[i];
-        m2 += (double)s.w1.b_up[i] * s.w1.b_up[i];
+        m += s.layer[0].w.b_up[i];
+        m2 += (double)s.layer[0].w.b_up[i] * s.layer[0].w.b_up[i];
     }
     m /= cells;
     double sd = sqrt(m2 / cells - m * m);
     CHECK(fabs(m - 600) < 10 && fabs(sd - 180) < 15, "upper bounds mean %.1f sd %.1f, want 600 / 180", m, sd);
     int over = 0;
     for (int i = 0; i < cells; i++) {
-        for (int r = 0; r < 2000 && s.w1.w[i] < s.w1.b_up[i]; r++) rpu_pulse(&s.w1, (size_t)i, 1);
-        over += s.w1.w[i] != s.w1.b_up[i];
+        for (int r = 0; r < 2000 && s.layer[0].w.w[i] < s.layer[0].w.b_up[i]; r++) rpu_pulse(&s.layer[0].w, (size_t)i, 1);
+        over += s.layer[0].w.w[i] != s.layer[0].w.b_up[i];
     }
     CHECK(over == 0, "%d cells did not stop exactly at their own bound", over);
     struct step_stats st = measure_steps(&d);
@@ -517,19 +521,19 @@ static void device_soft_bounds_shrink_steps_towards_the_bound(void)
     struct ssnn s = make_net(&c);
     double near = 0, mid = 0;
     for (int i = 0; i < 10000; i++) {
-        s.w1.w[i] = 450;                 /* step expected 1 - 450/600 = 0.25 */
-        rpu_pulse(&s.w1, (size_t)i, 1);
-        near += s.w1.w[i] - 450;
-        s.w1.w[i] = 0;
-        rpu_pulse(&s.w1, (size_t)i, 1);
-        mid += s.w1.w[i];
+        s.layer[0].w.w[i] = 450;                 /* step expected 1 - 450/600 = 0.25 */
+        rpu_pulse(&s.layer[0].w, (size_t)i, 1);
+        near += s.layer[0].w.w[i] - 450;
+        s.layer[0].w.w[i] = 0;
+        rpu_pulse(&s.layer[0].w, (size_t)i, 1);
+        mid += s.layer[0].w.w[i];
     }
     CHECK(fabs(near / 10000 - 0.25) < 0.02 && fabs(mid / 10000 - 1.0) < 0.02,
           "soft-bound steps: %.3f at 450, %.3f at 0 (want 0.25, 1)", near / 10000, mid / 10000);
     int16_t v = 0;
-    s.w1.w[0] = 0;
-    for (int r = 0; r < 20000; r++) rpu_pulse(&s.w1, 0, 1);
-    v = s.w1.w[0];
+    s.layer[0].w.w[0] = 0;
+    for (int r = 0; r < 20000; r++) rpu_pulse(&s.layer[0].w, 0, 1);
+    v = s.layer[0].w.w[0];
     CHECK(v <= 600 && v > 550, "after 20000 up pulses: %d (bound 600, approached asymptotically)", v);
     CHECK(same_initial_weights(&d), "soft bounds changed the initial weights");
     ssnn_free(&s);
@@ -549,8 +553,8 @@ static void device_read_noise_perturbs_reads_not_weights(void)
         struct config c = tiny_config(2, 2, 2);
         if (noisy) c.device = d;
         struct ssnn s = make_net(&c);
-        memset(s.w2.w, 0, sizeof(int16_t) * 6);
-        s.w2.w[2 * 2 + 0] = 500;
+        memset(s.w_out.w, 0, sizeof(int16_t) * 6);
+        s.w_out.w[2 * 2 + 0] = 500;
         struct ssnn_streams stm;
         ssnn_streams_alloc(&stm, &s);
         ssnn_streams_seed(&stm, &s, RNG_EVAL);

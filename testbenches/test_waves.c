@@ -81,14 +81,15 @@ static int vcd_tally(const char *path, struct tally *t, int nt, int *n_vars)
 static int run(const char *path, struct ssnn_counters *out)
 {
     static struct config cfg;
-    const char *o[] = { "network.input=64", "network.hidden=48", "network.output=4", "dataset.rows=8",
+    const char *o[] = { "network.layers=[64, 48, 4]", "dataset.rows=8",
                         "dataset.cols=8", "dataset.classes=4", "training.T=6", "training.beta=8",
                         "chip.mesh_x=3", "chip.mesh_y=3", "chip.core_neurons=16", "chip.xbar_rows=65",
                         "chip.xbar_cols=16", "chip.tiles_per_core=1" };
-    struct config_override ov[16];
-    for (int i = 0; i < 14; i++) ov[i] = (struct config_override){ o[i], 0, 0, 0, 0 };
+    enum { N_OV = sizeof o / sizeof o[0] };
+    struct config_override ov[N_OV];
+    for (int i = 0; i < N_OV; i++) ov[i] = (struct config_override){ o[i], 0, 0, 0, 0 };
     char err[1024];
-    if (config_load("workloads/mnist.yaml", ov, 14, &cfg, err, sizeof err)) {
+    if (config_load("workloads/mnist.yaml", ov, N_OV, &cfg, err, sizeof err)) {
         printf("%s\n", err);
         return -1;
     }

@@ -47,8 +47,9 @@ static double bench_ann(const struct config *cfg, const struct dataset *d, int n
     struct ann a;
     char err[256];
     if (ssnn_init(&s, cfg, err, sizeof err) || ann_init_from(&a, &s)) exit(1);
+    float lr[2] = { 0.064f, 0.016f };   /* W1, W_out: the default rule's rates (beta 4) */
     double t0 = progress_now();
-    for (int i = 0; i < n; i++) ann_train_sample(&a, d->images + (size_t)i * d->pixels, d->labels[i], 0.064f, 0.016f);
+    for (int i = 0; i < n; i++) ann_train_sample(&a, d->images + (size_t)i * d->pixels, d->labels[i], lr);
     double dt = progress_now() - t0;
     ann_free(&a);
     ssnn_free(&s);

@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct config cfg;
     char err[1024];
-    if (fuzz_load_overrides(data, size, "network.hidden=12", &cfg)) return 0;
+    if (fuzz_load_overrides(data, size, "network.layers=[784, 12, 10]", &cfg)) return 0;
     /* Small and fast, and a watchdog that cannot fire on a healthy network. */
     if (cfg.network.hidden > 64 || cfg.chip.mesh_x * cfg.chip.mesh_y > 64 || cfg.chip.router.watchdog_cycles < 100000 ||
         strcmp(cfg.chip.fault.kind, "none") || strcmp(cfg.training.membrane, "spikes") || cfg.chip.n_rtl)
