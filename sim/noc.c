@@ -837,6 +837,112 @@ static int open_net(const struct config *cfg, const struct run_opts *o, struct n
 #endif
 }
 
+/* The sweep's partition (this rank's band of rows; one process: the whole mesh)
+ * and its waveform dump, before any point runs. 0, or the exit status with the
+ * message printed. */
+static int open_sweep(const struct config *cfg, const struct run_opts *o, struct partition *part,
+                      struct noc_waves **nw)
+{
+    char err[2048];
+    const struct router_cfg *rc = &cfg->chip.router;
+    *nw = NULL;
+    partition_whole(part, cfg->chip.mesh_x, cfg->chip.mesh_y);
+    if (o->waves && o->partition) {     /* before the file is created: no partial output */
+        if (!o->mute) fprintf(stderr, "ssnnsim: --waves needs a single rank (each rank holds part of the mesh)\n");
+        return 2;
+    }
+    if (o->partition && partition_init(part, world_rank(), world_size(), cfg->chip.mesh_x, cfg->chip.mesh_y,
+                                       rc->link_latency, rc->vcs * TC_COUNT, rc->buffer_depth, err, sizeof err)) {
+        char where[400];
+        fprintf(stderr, "%s: %s\n", config_where(cfg, "chip.mesh_y", where, sizeof where), err);
+        return 2;
+    }
+    if (o->waves && !(*nw = noc_waves_open(cfg, o->waves, &o->wave_sel, err, sizeof err))) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    return 0;
+}
+
+/* Every rate point, on the SystemC network when the command has one (sc->ctx),
+ * else on the native mesh. 0, or 1 with the message printed. */
+static int run_points(const struct config *cfg, const struct run_opts *o, const struct noc_net *sc,
+                      struct partition *part, struct noc_waves *nw, struct noc_point *pts)
+{
+    char err[2048];
+    const struct noc_cfg *nc = &cfg->noc;
+    for (int i = 0; i < nc->n_rates; i++) {
+        int failed = sc->ctx ? run_point(cfg, nc->rates[i], o->quiet, part, NULL, NULL, sc, &pts[i], err, sizeof err)
+                             : noc_run_point_on(cfg, nc->rates[i], o->quiet, part, nw, &pts[i], err, sizeof err);
+        if (failed) {
+            fprintf(stderr, "ssnnsim: %s\n", err);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Closes the dump and, after a sweep that ran (rc 0), says where it is. Returns
+ * the sweep's status. */
+static int close_waves(const struct run_opts *o, struct noc_waves *nw, int rc)
+{
+    char err[2048];
+    uint64_t flits = noc_waves_flits(nw);
+    int bad = noc_waves_close(nw, err, sizeof err);
+    if (rc) return rc;
+    if (bad) {
+        fprintf(stderr, "ssnnsim: %s\n", err);
+        return 1;
+    }
+    if (!o->quiet)
+        fprintf(stderr, "waves: %s, %llu flit traversals (open with: gtkwave %s %.*s.gtkw)\n", o->waves,
+                (unsigned long long)flits, o->waves, (int)strlen(o->waves) - 4, o->waves);
+    return 0;
+}
+
+/* The table on stdout; on stderr (not a result) the cost of a router-cycle and
+ * how the mesh was cut. */
+static void report(const struct run_opts *o, const struct partition *part, const struct noc_point *pts, int n)
+{
+    printf("%9s %9s %12s %12s %10s\n", "offered", "accepted", "latency_avg", "latency_p99", "packets");
+    for (int i = 0; i < n; i++)
+        printf("%9.4f %9.4f %12.3f %12llu %10llu%s\n", pts[i].offered, pts[i].accepted, pts[i].latency_avg,
+               (unsigned long long)pts[i].latency_p99, (unsigned long long)pts[i].packets,
+               pts[i].drained ? "" : "  not drained");
+    double steps = 0, secs = 0;
+    for (int i = 0; i < n; i++) {
+        steps += (double)pts[i].router_steps;
+        secs += pts[i].step_seconds;
+    }
+    if (o->quiet) return;
+    if (steps > 0)
+        fprintf(stderr, "noc: mesh_step %.1f ns per active router-cycle (%.0f router-cycles in %.2f s)\n",
+                1e9 * secs / steps, steps, secs);
+    if (part->size > 1)
+        fprintf(stderr, "noc: %d ranks, rows %d..%d on rank 0, %llu boundary exchanges\n", part->size, part->row0,
+                part->row1 - 1, (unsigned long long)part->exchanges);
+}
+
+/* The CSV (default results/noc-<config>.csv), its plot and the JSON (--out); 0 or 1. */
+static int write_outputs(const struct config *cfg, const struct run_opts *o, const char *csv,
+                         const struct noc_point *pts, int n, double t0, double bound)
+{
+    char csv_buf[1024], png[1200];
+    if (!csv) {
+        mkdir("results", 0755);
+        csv = noc_table_path(cfg, csv_buf, sizeof csv_buf);
+    }
+    size_t cl = strlen(csv);
+    snprintf(png, sizeof png, "%.*s.png", (int)(cl > 4 && !strcmp(csv + cl - 4, ".csv") ? cl - 4 : cl), csv);
+    int bad = write_csv(csv, pts, n);
+    if (!bad) {
+        fprintf(stderr, "csv: %s\n", csv);
+        write_plot(cfg, csv, png, t0, bound);
+    }
+    if (!bad && o->out) bad = write_json(cfg, o, pts, n, t0, bound);
+    return bad ? 1 : 0;
+}
+
 int noc_command(const struct config *cfg, const struct run_opts *o, const char *csv)
 {
     char err[2048];
@@ -862,85 +968,14 @@ int noc_command(const struct config *cfg, const struct run_opts *o, const char *
            rc->link_latency, rc->buffer_depth, rc->vcs);
     printf("zero-load latency %.3f cycles, throughput bound %.4f flits/node/cycle (analytic)\n", t0, bound);
     fflush(stdout);
-    struct noc_waves *nw = NULL;
-    if (o->waves && o->partition) {     /* before the file is created: no partial output */
-        if (!o->mute) fprintf(stderr, "ssnnsim: --waves needs a single rank (each rank holds part of the mesh)\n");
-        free(pts);
-        return 2;
-    }
-    if (o->waves && !(nw = noc_waves_open(cfg, o->waves, &o->wave_sel, err, sizeof err))) {
-        fprintf(stderr, "%s\n", err);
-        free(pts);
-        return 2;
-    }
-    double steps = 0, secs = 0;
-    struct partition part, *pp = &part;     /* one process: the whole mesh */
-    partition_whole(&part, cfg->chip.mesh_x, cfg->chip.mesh_y);
-    if (o->partition) {
-        if (partition_init(&part, world_rank(), world_size(), cfg->chip.mesh_x, cfg->chip.mesh_y, rc->link_latency,
-                           rc->vcs * TC_COUNT, rc->buffer_depth, err, sizeof err)) {
-            char where[400];
-            fprintf(stderr, "%s: %s\n", config_where(cfg, "chip.mesh_y", where, sizeof where), err);
-            free(pts);
-            return 2;
-        }
-    }
-    for (int i = 0; i < n; i++) {
-        int failed = sc.ctx ? run_point(cfg, nc->rates[i], o->quiet, pp, NULL, NULL, &sc, &pts[i], err, sizeof err)
-                            : noc_run_point_on(cfg, nc->rates[i], o->quiet, pp, nw, &pts[i], err, sizeof err);
-        if (failed) {
-            fprintf(stderr, "ssnnsim: %s\n", err);
-            if (nw) noc_waves_close(nw, err, sizeof err);
-            partition_free(pp);
-            free(pts);
-            return 1;
-        }
-        steps += (double)pts[i].router_steps;
-        secs += pts[i].step_seconds;
-    }
-    if (nw) {
-        uint64_t flits = noc_waves_flits(nw);
-        if (noc_waves_close(nw, err, sizeof err)) {
-            fprintf(stderr, "ssnnsim: %s\n", err);
-            free(pts);
-            return 1;
-        }
-        if (!o->quiet)
-            fprintf(stderr, "waves: %s, %llu flit traversals (open with: gtkwave %s %.*s.gtkw)\n", o->waves,
-                    (unsigned long long)flits, o->waves, (int)strlen(o->waves) - 4, o->waves);
-    }
-    printf("%9s %9s %12s %12s %10s\n", "offered", "accepted", "latency_avg", "latency_p99", "packets");
-    for (int i = 0; i < n; i++)
-        printf("%9.4f %9.4f %12.3f %12llu %10llu%s\n", pts[i].offered, pts[i].accepted, pts[i].latency_avg,
-               (unsigned long long)pts[i].latency_p99, (unsigned long long)pts[i].packets,
-               pts[i].drained ? "" : "  not drained");
-    if (!o->quiet && steps > 0)
-        fprintf(stderr, "noc: mesh_step %.1f ns per active router-cycle (%.0f router-cycles in %.2f s)\n",
-                1e9 * secs / steps, steps, secs);
-    if (pp->size > 1) {
-        if (!o->quiet)
-            fprintf(stderr, "noc: %d ranks, rows %d..%d on rank 0, %llu boundary exchanges\n", pp->size, pp->row0,
-                    pp->row1 - 1, (unsigned long long)pp->exchanges);
-    }
-    partition_free(pp);
-    if (o->mute) {
-        free(pts);
-        return 0;
-    }
-
-    char csv_buf[1024], png[1200];
-    if (!csv) {
-        mkdir("results", 0755);
-        csv = noc_table_path(cfg, csv_buf, sizeof csv_buf);
-    }
-    size_t cl = strlen(csv);
-    snprintf(png, sizeof png, "%.*s.png", (int)(cl > 4 && !strcmp(csv + cl - 4, ".csv") ? cl - 4 : cl), csv);
-    int bad = write_csv(csv, pts, n);
-    if (!bad) {
-        fprintf(stderr, "csv: %s\n", csv);
-        write_plot(cfg, csv, png, t0, bound);
-    }
-    if (!bad && o->out) bad = write_json(cfg, o, pts, n, t0, bound);
+    struct partition part;
+    struct noc_waves *nw;
+    int status = open_sweep(cfg, o, &part, &nw);
+    if (!status) status = run_points(cfg, o, &sc, &part, nw, pts);
+    if (nw) status = close_waves(o, nw, status);
+    if (!status) report(o, &part, pts, n);
+    partition_free(&part);
+    if (!status && !o->mute) status = write_outputs(cfg, o, csv, pts, n, t0, bound);
     free(pts);
-    return bad ? 1 : 0;
+    return status;
 }
