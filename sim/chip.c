@@ -16,11 +16,11 @@
  * Over MPI ranks (chip_partition.h, docs/scale.md) a rank clocks the cores
  * [k_lo, k_hi) and the routers of its band of rows, and what the loop reads off
  * the whole chip (barrier, flits in flight, idle jumps, failures) is agreed by all
- * ranks each cycle; with c->part NULL the loop is the single-process one. */
+ * ranks each cycle. The loop is one for both: it reads the chip through c->sync,
+ * which in one process is that process's own state. */
 #include "chip.h"
 #include "chip_partition.h"
 #include "chip_waves.h"
-#include "mpi_world.h"
 #include "config.h"
 
 #include <stdio.h>
@@ -183,6 +183,7 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
     }
     for (int k = 0; k < c->n_cores; k++) c->n_tiles_total += c->cores[k].n_tiles;
     c->k_hi = c->n_cores;
+    c->sync = &chip_sync_whole;
     c->save_c = calloc((size_t)c->n_cores, sizeof *c->save_c);
     c->save_sc = calloc((size_t)c->n_cores, sizeof *c->save_sc);
     c->save_x = calloc((size_t)c->n_tiles_total + 1, sizeof *c->save_x);
@@ -342,13 +343,6 @@ static void dispatch(struct chip *c)
     c->out.n = 0;
 }
 
-static int any_local(struct chip *c)
-{
-    for (int k = 0; k < c->n_cores; k++)
-        if (local_q(c)[c->cores[k].node].n) return 1;
-    return 0;
-}
-
 void chip_stall_message(const struct chip *c, uint64_t now, const char *why, char *err, size_t errlen)
 {
     char waiting[400] = "";
@@ -367,116 +361,119 @@ void chip_stall_message(const struct chip *c, uint64_t now, const char *why, cha
              c->master->n_cores, why[0] ? why : waiting);
 }
 
-/* The native clock of one step: RELEASE from the master, cycles until every
- * core has reported. */
-static int clock_step(struct chip *c, char *err, size_t errlen)
+/* The master's RELEASE to every core starts the step (the master's rank sends it). */
+static void release(struct chip *c)
 {
-    uint64_t start = c->c.cycles;
     struct core *m = c->master;
     m->barrier_count = 0;
-    for (int k = 0; k < c->n_cores && c->k_lo == 0; k++) {     /* the master's rank sends */
+    for (int k = 0; k < c->n_cores && c->k_lo == 0; k++) {
         struct flit f = { .src = (uint16_t)m->node, .dst = (uint16_t)c->cores[k].node, .stream = SS_RELEASE,
-                          .tclass = TC_CONTROL, .head = 1, .tail = 1, .step = c->sh.step, .born = start };
+                          .tclass = TC_CONTROL, .head = 1, .tail = 1, .step = c->sh.step, .born = c->c.cycles };
         outbox_push(&c->out, &f);
         m->c.releases++;
     }
     dispatch(c);
-    int failed = 0;                 /* partitioned: this rank failed, the others learn it next cycle */
-    struct chip_agreement a = { 0 };
-    for (;;) {
-        uint64_t now = c->c.cycles;
-        uint64_t next_done = UINT64_MAX;
-        for (int k = c->k_lo; k < c->k_hi && !failed; k++) {
-            struct core *q = &c->cores[k];
-            if (q->state == CS_COMPUTE) {
-                if (q->busy_until <= now) core_finish(q, now, &c->out);
-                else if (q->busy_until < next_done) next_done = q->busy_until;
-            }
-            struct flit f;
-            if (fifo_pop(&local_q(c)[q->node], &f) || mesh_eject(c->mesh, q->node, &f)) {
-                core_receive(q, &f, now, &c->out);
-                if (q->fault[0]) {
-                    snprintf(err, errlen, "cycle %llu: core %d at router (%d,%d) %s", (unsigned long long)now, k,
-                             q->node % c->mesh_x, q->node / c->mesh_x, q->fault);
-                    if (!c->part) return -1;
-                    failed = 1;
-                }
-            }
+}
+
+/* The cores' half of cycle `now`: computations that end finish, and each core
+ * takes at most one delivered flit. Lowers *next_done to the later completions
+ * it sees. 1 with a message when a core refuses a flit. */
+static int cores_cycle(struct chip *c, uint64_t now, uint64_t *next_done, char *err, size_t errlen)
+{
+    for (int k = c->k_lo; k < c->k_hi; k++) {
+        struct core *q = &c->cores[k];
+        if (q->state == CS_COMPUTE) {
+            if (q->busy_until <= now) core_finish(q, now, &c->out);
+            else if (q->busy_until < *next_done) *next_done = q->busy_until;
         }
-        dispatch(c);
-        int net_busy, any_loc = -1;
-        if (c->part) {
-            /* What the single-process clock reads off the whole chip, agreed. */
-            if (chip_agree(c, failed, &a, err, errlen)) return -1;
-            if (a.done) {
-                c->output->winner = (int)a.winner - 1;
-                break;
-            }
-            net_busy = a.in_flight != 0;
-            any_loc = a.local != 0;
-        } else {
-            if (core_barrier_complete(m)) break;
-            net_busy = !mesh_idle(c->mesh);
-        }
-        if (net_busy && mesh_step(c->mesh, err, errlen)) {
-            if (!c->part) return -1;
-            failed = 1;
-        }
-        if (net_busy && c->part) partition_close(&c->part->mesh, c->mesh);
-        if (net_busy && c->waves) chip_waves_cycle(c->waves, now);
-        if (net_busy && !mesh_active_routers(c->mesh)) {
-            /* Only ejection queues hold flits: one may sit where no core takes it. */
-            for (int n = 0; n < c->mesh_x * c->mesh_y; n++) {
-                struct flit f;
-                if (!c->at[n] && mesh_eject(c->mesh, n, &f)) {
-                    snprintf(err, errlen, "cycle %llu: router (%d,%d) delivered a flit (stream %u, from node %u) "
-                             "to a node that hosts no core", (unsigned long long)now, n % c->mesh_x, n / c->mesh_x,
-                             f.stream, f.src);
-                    if (!c->part) return -1;
-                    failed = 1;
-                    break;
-                }
+        struct flit f;
+        if (fifo_pop(&local_q(c)[q->node], &f) || mesh_eject(c->mesh, q->node, &f)) {
+            core_receive(q, &f, now, &c->out);
+            if (q->fault[0]) {
+                snprintf(err, errlen, "cycle %llu: core %d at router (%d,%d) %s", (unsigned long long)now, k,
+                         q->node % c->mesh_x, q->node / c->mesh_x, q->fault);
+                return 1;
             }
         }
-        c->c.cycles++;
-        if (!net_busy && !(any_loc >= 0 ? any_loc : any_local(c))) {
-            int computing = 0;
-            for (int k = c->k_lo; k < c->k_hi; k++) computing |= c->cores[k].state == CS_COMPUTE;
-            if (c->part) computing = a.computing != 0;
-            if (!computing) {
-                /* Something was lost: say where the books do not balance. */
-                char why[600] = "";
-                mesh_check(c->mesh, why, sizeof why);
-                chip_stall_message(c, now, why, err, errlen);
-                return -1;
-            }
-            /* Nothing moves until the next computation ends: jump there. */
-            for (int k = c->k_lo; k < c->k_hi; k++)
-                if (c->cores[k].state == CS_COMPUTE && c->cores[k].busy_until < next_done)
-                    next_done = c->cores[k].busy_until;
-            if (c->part) next_done = chip_agree_next(c, next_done);
-            if (next_done > c->c.cycles) c->c.cycles = next_done;
-        }
-    }
-    if (c->part && c->check) {
-        /* Each rank checks its band; the flits in flight are counted over all. */
-        failed = mesh_check(c->mesh, err, errlen) != 0;
-        if (!failed && (a.in_flight || a.local)) {
-            snprintf(err, errlen, "conservation violated at the end of step %u (cycle %llu): %lld flits still in "
-                     "flight", c->sh.step, (unsigned long long)c->c.cycles, (long long)(a.in_flight + a.local));
-            failed = 1;
-        }
-        int64_t f = failed;
-        world_sum_i64(&f, 1);
-        if (f && chip_agree(c, failed, &a, err, errlen)) return -1;
-    }
-    if (!c->part && c->check && mesh_check(c->mesh, err, errlen)) return -1;
-    if (!c->part && c->check && (!mesh_idle(c->mesh) || mesh_in_flight(c->mesh) || any_local(c))) {
-        snprintf(err, errlen, "conservation violated at the end of step %u (cycle %llu): %llu flits still in flight",
-                 c->sh.step, (unsigned long long)c->c.cycles, (unsigned long long)mesh_in_flight(c->mesh));
-        return -1;
     }
     return 0;
+}
+
+/* The network's half of cycle `now`, while flits are in flight. 1 with a message
+ * when the mesh fails or delivers a flit where no core takes it. */
+static int network_cycle(struct chip *c, uint64_t now, char *err, size_t errlen)
+{
+    if (mesh_step(c->mesh, err, errlen)) return 1;
+    c->sync->mesh_stepped(c);
+    if (c->waves) chip_waves_cycle(c->waves, now);
+    if (mesh_active_routers(c->mesh)) return 0;
+    /* Only ejection queues hold flits: one may sit where no core takes it. */
+    for (int n = 0; n < c->mesh_x * c->mesh_y; n++) {
+        struct flit f;
+        if (!c->at[n] && mesh_eject(c->mesh, n, &f)) {
+            snprintf(err, errlen, "cycle %llu: router (%d,%d) delivered a flit (stream %u, from node %u) "
+                     "to a node that hosts no core", (unsigned long long)now, n % c->mesh_x, n / c->mesh_x,
+                     f.stream, f.src);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Nothing in the network and no flit a core sent itself: the clock jumps to the
+ * next computation's end (next_done: the earliest the cores' half saw), or, with
+ * no core computing, the step is stalled. */
+static int idle(struct chip *c, const struct chip_agreement *a, uint64_t now, uint64_t next_done, char *err,
+                size_t errlen)
+{
+    if (!a->computing) {
+        /* Something was lost: say where the books do not balance. */
+        char why[600] = "";
+        mesh_check(c->mesh, why, sizeof why);
+        chip_stall_message(c, now, why, err, errlen);
+        return -1;
+    }
+    for (int k = c->k_lo; k < c->k_hi; k++)
+        if (c->cores[k].state == CS_COMPUTE && c->cores[k].busy_until < next_done)
+            next_done = c->cores[k].busy_until;
+    next_done = c->sync->next_event(c, next_done);
+    if (next_done > c->c.cycles) c->c.cycles = next_done;
+    return 0;
+}
+
+/* --check at the end of a step: no flit left anywhere, every credit home. Each
+ * process checks its own routers; the flits in flight are counted over all. */
+static int check_conservation(struct chip *c, const struct chip_agreement *a, char *err, size_t errlen)
+{
+    int failed = mesh_check(c->mesh, err, errlen) != 0;
+    if (!failed && (a->in_flight || a->local)) {
+        snprintf(err, errlen, "conservation violated at the end of step %u (cycle %llu): %lld flits still in "
+                 "flight", c->sh.step, (unsigned long long)c->c.cycles, (long long)(a->in_flight + a->local));
+        failed = 1;
+    }
+    return c->sync->any_failed(c, failed, err, errlen);
+}
+
+/* The native clock of one step: RELEASE from the master, cycles until every
+ * core has reported. Each cycle the cores act, then every process agrees on what
+ * the clock reads off the whole chip (c->sync), then the network steps. */
+static int clock_step(struct chip *c, char *err, size_t errlen)
+{
+    release(c);
+    struct chip_agreement a = { 0 };
+    int failed = 0;                 /* this process failed: all stop at the next agreement */
+    for (;;) {
+        uint64_t now = c->c.cycles, next_done = UINT64_MAX;
+        if (!failed) failed = cores_cycle(c, now, &next_done, err, errlen);
+        dispatch(c);
+        if (c->sync->agree(c, failed, &a, err, errlen)) return -1;
+        if (a.done) break;
+        if (a.in_flight) failed = network_cycle(c, now, err, errlen);
+        c->c.cycles++;
+        if (!a.in_flight && !a.local && idle(c, &a, now, next_done, err, errlen)) return -1;
+    }
+    c->output->winner = (int)a.winner - 1;
+    return c->check ? check_conservation(c, &a, err, errlen) : 0;
 }
 
 /* One time step on whichever clock the chip has, and its timing statistics. */

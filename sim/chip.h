@@ -17,6 +17,7 @@
 struct config;
 struct chip_waves;
 struct chip_partition;
+struct chip_sync;
 
 struct chip_fifo { struct flit *f; int head, n, cap; };
 
@@ -87,6 +88,7 @@ struct chip {
      * NULL and 0..n_cores in a single process. */
     struct chip_partition *part;
     int k_lo, k_hi;
+    const struct chip_sync *sync;   /* how the clock reads the whole chip: one process or the ranks */
 };
 
 /* Maps the configured network onto the configured chip and loads the golden

@@ -1,4 +1,4 @@
-/* The chip over MPI ranks (see chip_partition.h). */
+/* The chip over MPI ranks, and in one process (see chip_partition.h). */
 #include "chip_partition.h"
 #include "config.h"
 #include "mpi_world.h"
@@ -45,6 +45,7 @@ int chip_partition(struct chip *c, char *err, size_t errlen)
         return -1;
     }
     c->part = p;
+    c->sync = &chip_sync_bands;
     return 0;
 }
 
@@ -55,7 +56,41 @@ void chip_partition_free(struct chip *c)
     free(c->part->agree);
     free(c->part);
     c->part = NULL;
+    c->sync = &chip_sync_whole;
 }
+
+/* ---- one process: the whole chip ------------------------------------------- */
+
+static int whole_agree(struct chip *c, int failed, struct chip_agreement *a, char *err, size_t errlen)
+{
+    (void)err, (void)errlen;    /* the message is this process's own */
+    a->done = core_barrier_complete(c->master);
+    a->failed = failed != 0;
+    a->in_flight = (int64_t)mesh_in_flight(c->mesh);
+    a->winner = c->output->winner + 1;
+    a->local = a->computing = 0;
+    for (int k = 0; k < c->n_cores && !a->in_flight; k++) a->local += c->local[c->cores[k].node].n;
+    for (int k = 0; k < c->n_cores && !a->in_flight && !a->local; k++) a->computing += c->cores[k].state == CS_COMPUTE;
+    return failed ? -1 : 0;
+}
+
+static void whole_mesh_stepped(struct chip *c) { (void)c; }
+
+static uint64_t whole_next_event(struct chip *c, uint64_t next)
+{
+    (void)c;
+    return next;
+}
+
+static int whole_any_failed(struct chip *c, int failed, char *err, size_t errlen)
+{
+    (void)c, (void)err, (void)errlen;
+    return failed ? -1 : 0;
+}
+
+const struct chip_sync chip_sync_whole = { whole_agree, whole_mesh_stepped, whole_next_event, whole_any_failed };
+
+/* ---- MPI ranks: a band of rows each ---------------------------------------- */
 
 static int owns(const struct chip *c, const struct core *q)
 {
@@ -63,7 +98,7 @@ static int owns(const struct chip *c, const struct core *q)
     return k >= c->k_lo && k < c->k_hi;
 }
 
-int chip_agree(struct chip *c, int failed, struct chip_agreement *a, char *err, size_t errlen)
+static int bands_agree(struct chip *c, int failed, struct chip_agreement *a, char *err, size_t errlen)
 {
     struct chip_partition *p = c->part;
     struct partition *pm = &p->mesh;
@@ -102,12 +137,24 @@ int chip_agree(struct chip *c, int failed, struct chip_agreement *a, char *err, 
     return -1;
 }
 
-uint64_t chip_agree_next(struct chip *c, uint64_t next)
+static void bands_mesh_stepped(struct chip *c) { partition_close(&c->part->mesh, c->mesh); }
+
+static uint64_t bands_next_event(struct chip *c, uint64_t next)
 {
     (void)c;
     world_min_u64(&next, 1);
     return next;
 }
+
+static int bands_any_failed(struct chip *c, int failed, char *err, size_t errlen)
+{
+    int64_t f = failed;
+    world_sum_i64(&f, 1);
+    struct chip_agreement a;
+    return f ? bands_agree(c, failed, &a, err, errlen) : 0;   /* the failing rank's message to all */
+}
+
+const struct chip_sync chip_sync_bands = { bands_agree, bands_mesh_stepped, bands_next_event, bands_any_failed };
 
 int chip_agree_status(struct chip *c, int status)
 {

@@ -10,8 +10,12 @@
  * window's last mesh step, delivered right after the next agreement (which says
  * which neighbours have something to send, so a quiet boundary costs nothing). At the points where
  * a run reads the whole chip (epoch ends, results), chip_share gives every rank
- * every core's state and every counter. No MPI call happens when the chip is not
- * partitioned (c->part == NULL: one rank, or a build without MPI). */
+ * every core's state and every counter.
+ *
+ * The clock (chip.c) meets the ranks through one seam, struct chip_sync, chosen
+ * once: chip_sync_whole when one process owns the whole chip (c->part NULL: one
+ * rank, or a build without MPI; no MPI call), chip_sync_bands once chip_partition
+ * has cut it. */
 #ifndef CHIP_PARTITION_H
 #define CHIP_PARTITION_H
 #include <stddef.h>
@@ -29,7 +33,9 @@ struct chip_partition {
     char pending_err[512];
 };
 
-/* What the ranks agree on in one cycle (sums over ranks). */
+/* What the ranks agree on in one cycle (sums over ranks). One process counts
+ * `local` only when nothing is in flight and `computing` only when neither is
+ * (the clock reads them only then: it costs a pass over the cores). */
 struct chip_agreement {
     int64_t done;           /* the barrier master saw every BARRIER */
     int64_t failed;         /* ranks that failed */
@@ -39,16 +45,32 @@ struct chip_agreement {
     int64_t winner;         /* the output core's WTA winner + 1 */
 };
 
+/* What the clock reads off the whole chip, and how the processes clocking it stay
+ * in step. A failure one process finds (`failed`, its message in err) stops every
+ * process at the next agreement, so that all stop at the same cycle. */
+struct chip_sync {
+    /* The cycle's agreement, after the cores' half of the cycle; delivers the
+     * boundary traffic of the last window. -1 when a process failed, with its
+     * message in err. */
+    int (*agree)(struct chip *c, int failed, struct chip_agreement *a, char *err, size_t errlen);
+    /* After a mesh step: packs what crossed into other processes' routers. */
+    void (*mesh_stepped)(struct chip *c);
+    /* The earliest of every process's `next` (the next computation to end). */
+    uint64_t (*next_event)(struct chip *c, uint64_t next);
+    /* -1 on every process when one failed (`failed`: this one), with its message. */
+    int (*any_failed)(struct chip *c, int failed, char *err, size_t errlen);
+};
+/* One process owns every core and router: the agreement is its own state,
+ * nothing crosses, no MPI call. */
+extern const struct chip_sync chip_sync_whole;
+/* MPI ranks, a band of rows each (chip_partition sets it). */
+extern const struct chip_sync chip_sync_bands;
+
 /* Cuts the chip over the world's ranks (nothing with one rank). -1 with
  * "file:line:col: message" when it cannot be cut (more ranks than rows). */
 int chip_partition(struct chip *c, char *err, size_t errlen);
 void chip_partition_free(struct chip *c);
 
-/* The cycle's agreement; -1 when a rank failed, with that rank's message in err
- * on every rank. `failed`: this rank failed (its message is in err). */
-int chip_agree(struct chip *c, int failed, struct chip_agreement *a, char *err, size_t errlen);
-/* The earliest of every rank's `next` (the next computation to end). */
-uint64_t chip_agree_next(struct chip *c, uint64_t next);
 /* The largest status over ranks (a failure on one rank stops all). */
 int chip_agree_status(struct chip *c, int status);
 /* Collective: every rank gets every core's state, router counter and traffic

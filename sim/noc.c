@@ -10,7 +10,8 @@
  * that each injected flit was delivered exactly once.
  * Over MPI ranks (noc_run_point_on, docs/scale.md) each rank generates, steps
  * and ejects at the nodes of its band of rows; the boundary traffic moves once per
- * link-latency window, and the drain's end is agreed cycle by cycle. */
+ * link-latency window, and the drain's end is agreed cycle by cycle. A single
+ * process runs the same loop on a partition of one band (partition_whole). */
 #include "noc.h"
 #include "checkpoint.h"
 #include "chip_waves.h"
@@ -341,10 +342,11 @@ static int sample_add(struct sampler *s, uint64_t x)
     return 0;
 }
 
-/* Partitioned: rank 0 receives every rank's latency samples (total `all`);
- * the others keep theirs (they print nothing). -1 without memory. */
+/* Rank 0 receives every rank's latency samples (total `all`); the others keep
+ * theirs (they print nothing). One rank has them all. -1 without memory. */
 static int gather_samples(const struct partition *part, struct sampler *s, size_t all)
 {
+    if (part->size == 1) return 0;
     int *counts = calloc((size_t)part->size, sizeof *counts), *displs = calloc((size_t)part->size, sizeof *displs);
     int64_t *n = calloc((size_t)part->size, sizeof *n);
     uint64_t *v = part->rank == 0 ? malloc((all ? all : 1) * sizeof *v) : NULL;
@@ -384,7 +386,7 @@ static int step_timed(const struct noc_net *net, struct noc_point *pt, char *err
 /* A failure one rank of a partitioned run sees and the others cannot: end them all. */
 static int fail_all(const struct partition *part, int rc, const char *err)
 {
-    if (part && part->size > 1) world_fail(1, "ssnnsim: rank %d: %s\n", part->rank, err);
+    if (part->size > 1) world_fail(1, "ssnnsim: rank %d: %s\n", part->rank, err);
     return rc;
 }
 
@@ -392,7 +394,7 @@ static int fail_all(const struct partition *part, int rc, const char *err)
 static int64_t in_flight(const struct partition *part, const struct noc_net *net)
 {
     int64_t n = (int64_t)net->in_flight(net->ctx);
-    if (part) world_sum_i64(&n, 1);
+    partition_sum(part, &n, 1);
     return n;
 }
 
@@ -426,7 +428,9 @@ static int run_point(const struct config *cfg, double rate, int quiet, struct pa
 int noc_run_point(const struct config *cfg, double rate, int quiet, struct noc_waves *nw, struct noc_point *pt,
                   char *err, size_t errlen)
 {
-    return noc_run_point_on(cfg, rate, quiet, NULL, nw, pt, err, errlen);
+    struct partition whole;
+    partition_whole(&whole, cfg->chip.mesh_x, cfg->chip.mesh_y);
+    return noc_run_point_on(cfg, rate, quiet, &whole, nw, pt, err, errlen);
 }
 
 int noc_run_point_on(const struct config *cfg, double rate, int quiet, struct partition *part,
@@ -437,10 +441,188 @@ int noc_run_point_on(const struct config *cfg, double rate, int quiet, struct pa
     if (noc_check_config(cfg, err, errlen)) return -1;
     struct mesh *m = mesh_new(cfg->chip.mesh_x, cfg->chip.mesh_y, &cfg->chip.router, err, errlen);
     if (!m) return -1;
+    partition_attach(part, m);
     struct noc_net net = native_net(m);
     int rc = run_point(cfg, rate, quiet, part, nw, m, &net, pt, err, errlen);
     mesh_free(m);
     return rc;
+}
+
+/* A point as it runs: where, on what, and what this rank has counted so far. It
+ * generates, steps and ejects at this rank's nodes only (part: all of them in a
+ * single process). */
+struct point_run {
+    const struct config *cfg;
+    struct partition *part;
+    struct noc_waves *nw;       /* NULL: no dump */
+    struct mesh *m;             /* the native mesh (NULL on another network) */
+    const struct noc_net *net;
+    struct noc_point *pt;
+    uint64_t W, M, D;           /* warm-up, measurement and drain cycles */
+    int F;                      /* flits per packet */
+    /* the traffic: one splitmix64 stream per node; P(start a packet) = rate / F on 53 bits */
+    uint64_t *rng;
+    uint64_t thresh;
+    int mixed, tclass;
+    /* the counts */
+    uint64_t packet;            /* packets generated (the next packet's id) */
+    uint64_t gen_flits, acc_flits;  /* flits generated / delivered in the window */
+    uint64_t sum;               /* latencies of the measured packets delivered, and each one */
+    struct sampler lat;
+    struct progress prog;
+};
+
+/* The packets that start at this rank's nodes in cycle t, queued at their sources. */
+static void generate(struct point_run *r, uint64_t t, int window)
+{
+    for (int n = r->part->node0, hi = r->part->node1; n < hi; n++) {
+        if ((next64(&r->rng[n]) >> 11) >= r->thresh) continue;
+        struct flit f = { .src = (uint16_t)n, .dst = (uint16_t)noc_destination(r->cfg, n, &r->rng[n]),
+                          .stream = SS_SYNTHETIC, .packet = (uint32_t)r->packet++, .born = t };
+        f.tclass = (uint8_t)(r->mixed ? below(&r->rng[n], TC_COUNT) : r->tclass);
+        for (int i = 0; i < r->F; i++) {
+            f.head = i == 0;
+            f.tail = i == r->F - 1;
+            f.neuron = (uint32_t)i;     /* flit index within the packet */
+            r->net->inject(r->net->ctx, n, &f);
+        }
+        if (window) {
+            r->pt->packets++;
+            r->gen_flits += (uint64_t)r->F;
+        }
+    }
+}
+
+/* One network cycle, then the boundary exchange at the end of a window. */
+static int network_cycle(struct point_run *r, char *err, size_t errlen)
+{
+    if (step_timed(r->net, r->pt, err, errlen) || partition_window(r->part, r->m, err, errlen))
+        return fail_all(r->part, -1, err);
+    return 0;
+}
+
+/* Takes what reached this rank's nodes in cycle t; the tail of a packet born in
+ * the measurement window gives its latency. */
+static int deliver(struct point_run *r, uint64_t t, int window, char *err, size_t errlen)
+{
+    for (int n = r->part->node0, hi = r->part->node1; n < hi; n++) {
+        struct flit f;
+        while (r->net->eject(r->net->ctx, n, &f)) {
+            r->acc_flits += (uint64_t)window;
+            if (!f.tail || f.born < r->W || f.born >= r->W + r->M) continue;
+            uint64_t l = t + 1 - f.born;
+            r->sum += l;
+            if (sample_add(&r->lat, l)) {
+                snprintf(err, errlen, "noc: out of memory for latency samples");
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Warm-up, measurement window, and the drain: generation goes on until every
+ * packet measured has arrived on every rank, or drain_cycles have passed. */
+static int measure(struct point_run *r, char *err, size_t errlen)
+{
+    uint64_t W = r->W, M = r->M;
+    r->pt->drained = 1;
+    for (uint64_t t = 0;;) {
+        int window = t >= W && t < W + M;
+        generate(r, t, window);
+        if (network_cycle(r, err, errlen)) return -1;
+        if (r->nw) wave_cycle(r->nw, r->m, t, window);
+        if (deliver(r, t, window, err, errlen)) return -1;
+        t++;
+        if ((t & 1023) == 0) progress_update(&r->prog, t < W + M ? t : W + M);
+        if (t >= W + M) {
+            int64_t left = (int64_t)r->pt->packets - (int64_t)r->lat.n;   /* measured packets not yet delivered */
+            partition_sum(r->part, &left, 1);
+            if (left == 0) return 0;
+            if (t >= W + M + r->D) {
+                r->pt->drained = 0;
+                return 0;
+            }
+        }
+    }
+}
+
+/* Runs the network empty: conservation is checked on every point. */
+static int run_empty(struct point_run *r, char *err, size_t errlen)
+{
+    while (in_flight(r->part, r->net)) {
+        if (network_cycle(r, err, errlen)) return -1;
+        if (r->nw) wave_cycle(r->nw, r->m, r->net->cycle(r->net->ctx) - 1, 0);
+        for (int n = r->part->node0; n < r->part->node1; n++) {
+            struct flit f;
+            while (r->net->eject(r->net->ctx, n, &f)) {}
+        }
+    }
+    if (r->net->check(r->net->ctx, err, errlen)) return fail_all(r->part, -1, err);
+    return 0;
+}
+
+/* Every rank's share of the counts, summed; the latency samples go to rank 0. */
+static int share_counts(struct point_run *r, char *err, size_t errlen)
+{
+    partition_share_routers(r->part, r->m);
+    int64_t v[6] = { (int64_t)r->pt->packets, (int64_t)r->lat.n, (int64_t)r->gen_flits, (int64_t)r->acc_flits,
+                     (int64_t)r->sum, (int64_t)r->packet };
+    partition_sum(r->part, v, 6);
+    r->pt->packets = (uint64_t)v[0];
+    r->gen_flits = (uint64_t)v[2];
+    r->acc_flits = (uint64_t)v[3];
+    r->sum = (uint64_t)v[4];
+    r->packet = (uint64_t)v[5];
+    if (gather_samples(r->part, &r->lat, (size_t)v[1])) {
+        snprintf(err, errlen, "noc: out of memory for latency samples");
+        return fail_all(r->part, -1, err);
+    }
+    return 0;
+}
+
+/* The point's figures from the whole network's counts; -1 when the flits
+ * generated, injected and delivered do not balance. */
+static int figures(struct point_run *r, char *err, size_t errlen)
+{
+    struct noc_point *pt = r->pt;
+    uint64_t N = (uint64_t)r->part->mesh_x * (uint64_t)r->part->mesh_y;
+    pt->delivered = r->lat.n;
+    pt->counters = *r->net->counters(r->net->ctx);
+    if (pt->counters.flits_ejected != pt->counters.flits_injected ||
+        pt->counters.flits_injected != r->packet * (uint64_t)r->F) {
+        snprintf(err, errlen, "noc: conservation: %llu packets of %d flits generated, %llu flits injected, %llu delivered",
+                 (unsigned long long)r->packet, r->F, (unsigned long long)pt->counters.flits_injected,
+                 (unsigned long long)pt->counters.flits_ejected);
+        return -1;
+    }
+    pt->cycles = r->net->cycle(r->net->ctx);
+    pt->router_steps = r->net->router_steps(r->net->ctx);
+    pt->generated = (double)r->gen_flits / ((double)N * (double)r->M);
+    pt->accepted = (double)r->acc_flits / ((double)N * (double)r->M);
+    if (r->lat.n) {
+        qsort(r->lat.v, r->lat.n, sizeof *r->lat.v, cmp_u64);
+        pt->latency_avg = (double)r->sum / (double)r->lat.n;
+        size_t k = (size_t)ceil(0.99 * (double)r->lat.n);
+        pt->latency_p99 = r->lat.v[k ? k - 1 : 0];
+        pt->latency_max = r->lat.v[r->lat.n - 1];
+    }
+    return 0;
+}
+
+/* The point's traffic streams and parameters; -1 without memory. */
+static int start_traffic(struct point_run *r, double rate)
+{
+    const struct noc_cfg *nc = &r->cfg->noc;
+    int N = r->part->mesh_x * r->part->mesh_y;
+    r->rng = malloc((size_t)N * sizeof *r->rng);
+    if (!r->rng) return -1;
+    for (int n = 0; n < N; n++) r->rng[n] = splitmix64((uint64_t)nc->seed ^ splitmix64((uint64_t)n + 1));
+    r->thresh = (uint64_t)ldexp(rate / r->F, 53);
+    r->mixed = !strcmp(nc->traffic_class, "mixed");
+    r->tclass = !strcmp(nc->traffic_class, "backward") ? TC_BACKWARD
+              : !strcmp(nc->traffic_class, "control") ? TC_CONTROL : TC_FORWARD;
+    return 0;
 }
 
 /* One point on `net`. The native mesh `m` is what partitions and waveform dumps
@@ -449,151 +631,34 @@ static int run_point(const struct config *cfg, double rate, int quiet, struct pa
                      struct mesh *m, const struct noc_net *net, struct noc_point *pt, char *err, size_t errlen)
 {
     const struct noc_cfg *nc = &cfg->noc;
-    int X = cfg->chip.mesh_x, Y = cfg->chip.mesh_y, N = X * Y, F = nc->packet_flits;
-    uint64_t W = (uint64_t)nc->warmup_cycles, M = (uint64_t)nc->measure_cycles;
-    uint64_t D = (uint64_t)nc->drain_cycles;
+    struct point_run r = { .cfg = cfg, .part = part, .nw = nw, .m = m, .net = net, .pt = pt,
+                           .W = (uint64_t)nc->warmup_cycles, .M = (uint64_t)nc->measure_cycles,
+                           .D = (uint64_t)nc->drain_cycles, .F = nc->packet_flits };
     memset(pt, 0, sizeof *pt);
     pt->offered = rate;
     if (net->restart(net->ctx, err, errlen)) return -1;
-    /* Partitioned: this rank generates, steps and ejects at its own nodes only. */
-    int lo = 0, hi = N;
-    if (part) {
-        partition_attach(part, m);
-        lo = part->node0;
-        hi = part->node1;
-    }
-    uint64_t *rng = malloc((size_t)N * sizeof *rng);
-    struct sampler lat = { 0 };
     int rc = -1;
-    if (!rng) {
+    if (start_traffic(&r, rate)) {
         snprintf(err, errlen, "noc: out of memory");
         goto out;
     }
-    for (int n = 0; n < N; n++) rng[n] = splitmix64((uint64_t)nc->seed ^ splitmix64((uint64_t)n + 1));
-    /* P(start a packet) = rate / F, compared on 53 bits. */
-    uint64_t thresh = (uint64_t)ldexp(rate / F, 53);
-    int mixed = !strcmp(nc->traffic_class, "mixed");
-    int tclass = !strcmp(nc->traffic_class, "backward") ? TC_BACKWARD
-               : !strcmp(nc->traffic_class, "control") ? TC_CONTROL : TC_FORWARD;
-
     char label[64];
     snprintf(label, sizeof label, "noc %.4g", rate);
     if (nw) wave_point_start(nw, m, rate);
-    struct progress prog;
-    progress_start(&prog, label, W + M, quiet);
-    uint64_t t = 0, packet = 0, gen_flits = 0, acc_flits = 0, sum = 0;
-    pt->drained = 1;
-    for (;;) {
-        int window = t >= W && t < W + M;
-        for (int n = lo; n < hi; n++) {
-            if ((next64(&rng[n]) >> 11) >= thresh) continue;
-            struct flit f = { .src = (uint16_t)n, .dst = (uint16_t)noc_destination(cfg, n, &rng[n]),
-                              .stream = SS_SYNTHETIC, .packet = (uint32_t)packet++, .born = t };
-            f.tclass = (uint8_t)(mixed ? below(&rng[n], TC_COUNT) : tclass);
-            for (int i = 0; i < F; i++) {
-                f.head = i == 0;
-                f.tail = i == F - 1;
-                f.neuron = (uint32_t)i;     /* flit index within the packet */
-                net->inject(net->ctx, n, &f);
-            }
-            if (window) {
-                pt->packets++;
-                gen_flits += (uint64_t)F;
-            }
-        }
-        if (step_timed(net, pt, err, errlen) || (part && partition_window(part, m, err, errlen))) {
-            rc = fail_all(part, -1, err);
-            goto out;
-        }
-        if (nw) wave_cycle(nw, m, t, window);
-        for (int n = lo; n < hi; n++) {
-            struct flit f;
-            while (net->eject(net->ctx, n, &f)) {
-                acc_flits += window;
-                if (!f.tail || f.born < W || f.born >= W + M) continue;
-                uint64_t l = t + 1 - f.born;
-                sum += l;
-                if (sample_add(&lat, l)) {
-                    snprintf(err, errlen, "noc: out of memory for latency samples");
-                    goto out;
-                }
-            }
-        }
-        t++;
-        if ((t & 1023) == 0) progress_update(&prog, t < W + M ? t : W + M);
-        if (t >= W + M) {
-            int64_t left = (int64_t)pt->packets - (int64_t)lat.n;   /* measured packets not yet delivered */
-            if (part) world_sum_i64(&left, 1);
-            if (left == 0) break;
-            if (t >= W + M + D) {
-                pt->drained = 0;
-                break;
-            }
-        }
-    }
-    /* Run the mesh empty: conservation is checked on every point. */
-    while (in_flight(part, net)) {
-        if (step_timed(net, pt, err, errlen) || (part && partition_window(part, m, err, errlen))) {
-            rc = fail_all(part, -1, err);
-            goto out;
-        }
-        if (nw) wave_cycle(nw, m, net->cycle(net->ctx) - 1, 0);
-        for (int n = lo; n < hi; n++) {
-            struct flit f;
-            while (net->eject(net->ctx, n, &f)) {}
-        }
-    }
-    if (net->check(net->ctx, err, errlen)) {
-        rc = fail_all(part, -1, err);
+    progress_start(&r.prog, label, r.W + r.M, quiet);
+    if (measure(&r, err, errlen) || run_empty(&r, err, errlen) || share_counts(&r, err, errlen) ||
+        figures(&r, err, errlen))
         goto out;
-    }
-    if (part) {
-        /* Every rank's share of the counts; the latency samples go to rank 0. */
-        partition_share_routers(part, m);
-        int64_t v[6] = { (int64_t)pt->packets, (int64_t)lat.n, (int64_t)gen_flits, (int64_t)acc_flits,
-                         (int64_t)sum, (int64_t)packet };
-        world_sum_i64(v, 6);
-        pt->packets = (uint64_t)v[0];
-        gen_flits = (uint64_t)v[2];
-        acc_flits = (uint64_t)v[3];
-        sum = (uint64_t)v[4];
-        packet = (uint64_t)v[5];
-        if (gather_samples(part, &lat, (size_t)v[1])) {
-            snprintf(err, errlen, "noc: out of memory for latency samples");
-            rc = fail_all(part, -1, err);
-            goto out;
-        }
-    }
-    pt->delivered = lat.n;
-    pt->counters = *net->counters(net->ctx);
-    if (pt->counters.flits_ejected != pt->counters.flits_injected ||
-        pt->counters.flits_injected != packet * (uint64_t)F) {
-        snprintf(err, errlen, "noc: conservation: %llu packets of %d flits generated, %llu flits injected, %llu delivered",
-                 (unsigned long long)packet, F, (unsigned long long)pt->counters.flits_injected,
-                 (unsigned long long)pt->counters.flits_ejected);
-        goto out;
-    }
-    pt->cycles = net->cycle(net->ctx);
-    pt->router_steps = net->router_steps(net->ctx);
-    pt->generated = (double)gen_flits / ((double)N * (double)M);
-    pt->accepted = (double)acc_flits / ((double)N * (double)M);
-    if (lat.n) {
-        qsort(lat.v, lat.n, sizeof *lat.v, cmp_u64);
-        pt->latency_avg = (double)sum / (double)lat.n;
-        size_t k = (size_t)ceil(0.99 * (double)lat.n);
-        pt->latency_p99 = lat.v[k ? k - 1 : 0];
-        pt->latency_max = lat.v[lat.n - 1];
-    }
     char summary[160];
     snprintf(summary, sizeof summary, "accepted %.4f, latency %.2f avg %llu p99%s", pt->accepted, pt->latency_avg,
              (unsigned long long)pt->latency_p99, pt->drained ? "" : " (not drained within drain_cycles)");
-    progress_update(&prog, W + M);
-    progress_finish(&prog, summary);
+    progress_update(&r.prog, r.W + r.M);
+    progress_finish(&r.prog, summary);
     rc = 0;
 out:
     if (nw) wave_point_end(nw, m);
-    free(lat.v);
-    free(rng);
+    free(r.lat.v);
+    free(r.rng);
     return rc;
 }
 
@@ -772,6 +837,112 @@ static int open_net(const struct config *cfg, const struct run_opts *o, struct n
 #endif
 }
 
+/* The sweep's partition (this rank's band of rows; one process: the whole mesh)
+ * and its waveform dump, before any point runs. 0, or the exit status with the
+ * message printed. */
+static int open_sweep(const struct config *cfg, const struct run_opts *o, struct partition *part,
+                      struct noc_waves **nw)
+{
+    char err[2048];
+    const struct router_cfg *rc = &cfg->chip.router;
+    *nw = NULL;
+    partition_whole(part, cfg->chip.mesh_x, cfg->chip.mesh_y);
+    if (o->waves && o->partition) {     /* before the file is created: no partial output */
+        if (!o->mute) fprintf(stderr, "ssnnsim: --waves needs a single rank (each rank holds part of the mesh)\n");
+        return 2;
+    }
+    if (o->partition && partition_init(part, world_rank(), world_size(), cfg->chip.mesh_x, cfg->chip.mesh_y,
+                                       rc->link_latency, rc->vcs * TC_COUNT, rc->buffer_depth, err, sizeof err)) {
+        char where[400];
+        fprintf(stderr, "%s: %s\n", config_where(cfg, "chip.mesh_y", where, sizeof where), err);
+        return 2;
+    }
+    if (o->waves && !(*nw = noc_waves_open(cfg, o->waves, &o->wave_sel, err, sizeof err))) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    return 0;
+}
+
+/* Every rate point, on the SystemC network when the command has one (sc->ctx),
+ * else on the native mesh. 0, or 1 with the message printed. */
+static int run_points(const struct config *cfg, const struct run_opts *o, const struct noc_net *sc,
+                      struct partition *part, struct noc_waves *nw, struct noc_point *pts)
+{
+    char err[2048];
+    const struct noc_cfg *nc = &cfg->noc;
+    for (int i = 0; i < nc->n_rates; i++) {
+        int failed = sc->ctx ? run_point(cfg, nc->rates[i], o->quiet, part, NULL, NULL, sc, &pts[i], err, sizeof err)
+                             : noc_run_point_on(cfg, nc->rates[i], o->quiet, part, nw, &pts[i], err, sizeof err);
+        if (failed) {
+            fprintf(stderr, "ssnnsim: %s\n", err);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Closes the dump and, after a sweep that ran (rc 0), says where it is. Returns
+ * the sweep's status. */
+static int close_waves(const struct run_opts *o, struct noc_waves *nw, int rc)
+{
+    char err[2048];
+    uint64_t flits = noc_waves_flits(nw);
+    int bad = noc_waves_close(nw, err, sizeof err);
+    if (rc) return rc;
+    if (bad) {
+        fprintf(stderr, "ssnnsim: %s\n", err);
+        return 1;
+    }
+    if (!o->quiet)
+        fprintf(stderr, "waves: %s, %llu flit traversals (open with: gtkwave %s %.*s.gtkw)\n", o->waves,
+                (unsigned long long)flits, o->waves, (int)strlen(o->waves) - 4, o->waves);
+    return 0;
+}
+
+/* The table on stdout; on stderr (not a result) the cost of a router-cycle and
+ * how the mesh was cut. */
+static void report(const struct run_opts *o, const struct partition *part, const struct noc_point *pts, int n)
+{
+    printf("%9s %9s %12s %12s %10s\n", "offered", "accepted", "latency_avg", "latency_p99", "packets");
+    for (int i = 0; i < n; i++)
+        printf("%9.4f %9.4f %12.3f %12llu %10llu%s\n", pts[i].offered, pts[i].accepted, pts[i].latency_avg,
+               (unsigned long long)pts[i].latency_p99, (unsigned long long)pts[i].packets,
+               pts[i].drained ? "" : "  not drained");
+    double steps = 0, secs = 0;
+    for (int i = 0; i < n; i++) {
+        steps += (double)pts[i].router_steps;
+        secs += pts[i].step_seconds;
+    }
+    if (o->quiet) return;
+    if (steps > 0)
+        fprintf(stderr, "noc: mesh_step %.1f ns per active router-cycle (%.0f router-cycles in %.2f s)\n",
+                1e9 * secs / steps, steps, secs);
+    if (part->size > 1)
+        fprintf(stderr, "noc: %d ranks, rows %d..%d on rank 0, %llu boundary exchanges\n", part->size, part->row0,
+                part->row1 - 1, (unsigned long long)part->exchanges);
+}
+
+/* The CSV (default results/noc-<config>.csv), its plot and the JSON (--out); 0 or 1. */
+static int write_outputs(const struct config *cfg, const struct run_opts *o, const char *csv,
+                         const struct noc_point *pts, int n, double t0, double bound)
+{
+    char csv_buf[1024], png[1200];
+    if (!csv) {
+        mkdir("results", 0755);
+        csv = noc_table_path(cfg, csv_buf, sizeof csv_buf);
+    }
+    size_t cl = strlen(csv);
+    snprintf(png, sizeof png, "%.*s.png", (int)(cl > 4 && !strcmp(csv + cl - 4, ".csv") ? cl - 4 : cl), csv);
+    int bad = write_csv(csv, pts, n);
+    if (!bad) {
+        fprintf(stderr, "csv: %s\n", csv);
+        write_plot(cfg, csv, png, t0, bound);
+    }
+    if (!bad && o->out) bad = write_json(cfg, o, pts, n, t0, bound);
+    return bad ? 1 : 0;
+}
+
 int noc_command(const struct config *cfg, const struct run_opts *o, const char *csv)
 {
     char err[2048];
@@ -797,85 +968,14 @@ int noc_command(const struct config *cfg, const struct run_opts *o, const char *
            rc->link_latency, rc->buffer_depth, rc->vcs);
     printf("zero-load latency %.3f cycles, throughput bound %.4f flits/node/cycle (analytic)\n", t0, bound);
     fflush(stdout);
-    struct noc_waves *nw = NULL;
-    if (o->waves && o->partition) {     /* before the file is created: no partial output */
-        if (!o->mute) fprintf(stderr, "ssnnsim: --waves needs a single rank (each rank holds part of the mesh)\n");
-        free(pts);
-        return 2;
-    }
-    if (o->waves && !(nw = noc_waves_open(cfg, o->waves, &o->wave_sel, err, sizeof err))) {
-        fprintf(stderr, "%s\n", err);
-        free(pts);
-        return 2;
-    }
-    double steps = 0, secs = 0;
-    struct partition part, *pp = NULL;
-    if (o->partition) {
-        if (partition_init(&part, world_rank(), world_size(), cfg->chip.mesh_x, cfg->chip.mesh_y, rc->link_latency,
-                           rc->vcs * TC_COUNT, rc->buffer_depth, err, sizeof err)) {
-            char where[400];
-            fprintf(stderr, "%s: %s\n", config_where(cfg, "chip.mesh_y", where, sizeof where), err);
-            free(pts);
-            return 2;
-        }
-        pp = &part;
-    }
-    for (int i = 0; i < n; i++) {
-        int failed = sc.ctx ? run_point(cfg, nc->rates[i], o->quiet, NULL, NULL, NULL, &sc, &pts[i], err, sizeof err)
-                            : noc_run_point_on(cfg, nc->rates[i], o->quiet, pp, nw, &pts[i], err, sizeof err);
-        if (failed) {
-            fprintf(stderr, "ssnnsim: %s\n", err);
-            if (nw) noc_waves_close(nw, err, sizeof err);
-            if (pp) partition_free(pp);
-            free(pts);
-            return 1;
-        }
-        steps += (double)pts[i].router_steps;
-        secs += pts[i].step_seconds;
-    }
-    if (nw) {
-        uint64_t flits = noc_waves_flits(nw);
-        if (noc_waves_close(nw, err, sizeof err)) {
-            fprintf(stderr, "ssnnsim: %s\n", err);
-            free(pts);
-            return 1;
-        }
-        if (!o->quiet)
-            fprintf(stderr, "waves: %s, %llu flit traversals (open with: gtkwave %s %.*s.gtkw)\n", o->waves,
-                    (unsigned long long)flits, o->waves, (int)strlen(o->waves) - 4, o->waves);
-    }
-    printf("%9s %9s %12s %12s %10s\n", "offered", "accepted", "latency_avg", "latency_p99", "packets");
-    for (int i = 0; i < n; i++)
-        printf("%9.4f %9.4f %12.3f %12llu %10llu%s\n", pts[i].offered, pts[i].accepted, pts[i].latency_avg,
-               (unsigned long long)pts[i].latency_p99, (unsigned long long)pts[i].packets,
-               pts[i].drained ? "" : "  not drained");
-    if (!o->quiet && steps > 0)
-        fprintf(stderr, "noc: mesh_step %.1f ns per active router-cycle (%.0f router-cycles in %.2f s)\n",
-                1e9 * secs / steps, steps, secs);
-    if (pp) {
-        if (!o->quiet)
-            fprintf(stderr, "noc: %d ranks, rows %d..%d on rank 0, %llu boundary exchanges\n", pp->size, pp->row0,
-                    pp->row1 - 1, (unsigned long long)pp->exchanges);
-        partition_free(pp);
-    }
-    if (o->mute) {
-        free(pts);
-        return 0;
-    }
-
-    char csv_buf[1024], png[1200];
-    if (!csv) {
-        mkdir("results", 0755);
-        csv = noc_table_path(cfg, csv_buf, sizeof csv_buf);
-    }
-    size_t cl = strlen(csv);
-    snprintf(png, sizeof png, "%.*s.png", (int)(cl > 4 && !strcmp(csv + cl - 4, ".csv") ? cl - 4 : cl), csv);
-    int bad = write_csv(csv, pts, n);
-    if (!bad) {
-        fprintf(stderr, "csv: %s\n", csv);
-        write_plot(cfg, csv, png, t0, bound);
-    }
-    if (!bad && o->out) bad = write_json(cfg, o, pts, n, t0, bound);
+    struct partition part;
+    struct noc_waves *nw;
+    int status = open_sweep(cfg, o, &part, &nw);
+    if (!status) status = run_points(cfg, o, &sc, &part, nw, pts);
+    if (nw) status = close_waves(o, nw, status);
+    if (!status) report(o, &part, pts, n);
+    partition_free(&part);
+    if (!status && !o->mute) status = write_outputs(cfg, o, csv, pts, n, t0, bound);
     free(pts);
-    return bad ? 1 : 0;
+    return status;
 }

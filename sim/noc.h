@@ -64,9 +64,10 @@ uint64_t noc_waves_flits(const struct noc_waves *nw);
 int noc_run_point(const struct config *cfg, double rate, int quiet, struct noc_waves *nw, struct noc_point *pt,
                   char *err, size_t errlen);
 
-/* The same on a mesh cut over MPI ranks (partition.h; NULL: not cut): every
- * rank calls it (no dump: nw is NULL when part is), and every rank's figures are the single-process ones, except
- * the latency percentiles, which only rank 0 computes. */
+/* The same on a mesh cut over MPI ranks (partition.h; partition_whole: not cut):
+ * every rank calls it (no dump: nw is NULL when the mesh is cut), and every
+ * rank's figures are the single-process ones, except the latency percentiles,
+ * which only rank 0 computes. */
 struct partition;
 int noc_run_point_on(const struct config *cfg, double rate, int quiet, struct partition *part,
                      struct noc_waves *nw, struct noc_point *pt, char *err, size_t errlen);

@@ -65,6 +65,17 @@ int partition_init(struct partition *p, int rank, int size, int mesh_x, int mesh
     return 0;
 }
 
+void partition_whole(struct partition *p, int mesh_x, int mesh_y)
+{
+    memset(p, 0, sizeof *p);
+    p->size = 1;
+    p->mesh_x = mesh_x;
+    p->mesh_y = mesh_y;
+    p->row1 = mesh_y;
+    p->node1 = mesh_x * mesh_y;
+    p->window = 1;
+}
+
 void partition_free(struct partition *p)
 {
     free(p->send_up);
@@ -208,4 +219,9 @@ void partition_share_routers(struct partition *p, struct mesh *m)
     free(all);
     free(counts);
     free(displs);
+}
+
+void partition_sum(const struct partition *p, int64_t *v, int n)
+{
+    if (p->size > 1) world_sum_i64(v, n);
 }

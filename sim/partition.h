@@ -38,6 +38,9 @@ struct partition {
  * ranks than rows (a rank needs at least one row). */
 int partition_init(struct partition *p, int rank, int size, int mesh_x, int mesh_y, int link_latency,
                    int vcs_per_port, int buffer_depth, char *err, size_t errlen);
+/* A single process's partition: it owns every node, exchanges and shares
+ * nothing, and its sums are its own values (no MPI call). */
+void partition_whole(struct partition *p, int mesh_x, int mesh_y);
 void partition_free(struct partition *p);
 /* The rank that owns node n. */
 int partition_owner(const struct partition *p, int node);
@@ -56,4 +59,6 @@ void partition_close(struct partition *p, struct mesh *m);
 int partition_deliver(struct partition *p, struct mesh *m, int from_below, int from_above, char *err, size_t errlen);
 /* Collective: every rank gets every router's counters from its owner. */
 void partition_share_routers(struct partition *p, struct mesh *m);
+/* Collective: v[0..n) summed element-wise over the ranks, in place. */
+void partition_sum(const struct partition *p, int64_t *v, int n);
 #endif
