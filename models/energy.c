@@ -172,7 +172,7 @@ void energy_report_init(struct energy_report *r, const struct config *cfg, const
     struct energy_shape s;
     struct chip_totals t;
     memset(r, 0, sizeof *r);
-    snprintf(r->technology, sizeof r->technology, "%.63s", cfg->tech.name);
+    snprintf(r->technology, sizeof r->technology, "%.63s", cfg->tech_name);
     energy_shape_init(&s, cfg, chip->n_cores);
     energy_costs_init(&r->costs, &cfg->tech, &s);
     chip_totals(chip, &t);

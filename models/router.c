@@ -17,7 +17,7 @@
  * so the order in which the mesh steps them cannot change any result. */
 #include "router.h"
 #include "mesh.h"
-#include "config.h"
+#include "router_cfg.h"
 
 #include <stdio.h>
 #include <stdlib.h>
