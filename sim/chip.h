@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "activation.h"
+#include "chip_counters.h"
 #include "core.h"
 #include "mesh.h"
 #include "rpu.h"
@@ -19,30 +20,6 @@ struct chip_waves;
 struct chip_partition;
 
 struct chip_fifo { struct flit *f; int head, n, cap; };
-
-/* Timing and traffic of the chip, beyond the golden model's event counts. */
-struct chip_counters {
-    uint64_t cycles;                /* clock cycles simulated */
-    uint64_t steps, samples;
-    uint64_t step_cycles_min, step_cycles_max;
-    uint64_t barrier_cycles;        /* cycles from the last BARRIER sent to the release */
-    uint64_t flits;                 /* flits that crossed the network */
-    uint64_t local_flits;           /* flits a core delivered to itself */
-    uint64_t hops;                  /* router-to-router link traversals */
-    /* per traffic class (enum traffic_class): flits, east-west and north-south
-     * hops, router traversals (hops + 1 per flit: XY routes are minimal) */
-    uint64_t class_flits[TC_COUNT], class_hops_ew[TC_COUNT], class_hops_ns[TC_COUNT];
-    uint64_t class_routers[TC_COUNT];
-};
-
-/* Everything a chip counted, summed over its cores and tiles: what the energy
- * model prices. Hidden-core tiles hold W1, the output core's W2. */
-struct chip_totals {
-    struct ssnn_counters sc;        /* the golden model's counters, summed over the cores */
-    struct core_counters core;
-    struct crossbar_counters w1, w2;
-    struct chip_counters chip;
-};
 
 /* Another clock for the same chip: the SystemC engine (sim/systemc/) runs each
  * time step through its modules in place of the loop in chip.c, and owns the
