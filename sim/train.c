@@ -10,7 +10,7 @@
 #include "chip_partition.h"
 #include "config.h"
 #include "dataset.h"
-#include "energy.h"
+#include "energy_report.h"
 #include "json.h"
 #include "progress.h"
 #include "rng.h"

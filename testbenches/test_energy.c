@@ -9,7 +9,7 @@
 #include "check.h"
 #include "chip.h"
 #include "config.h"
-#include "energy.h"
+#include "energy_report.h"
 #include "rng.h"
 #include "ssnn.h"
 
