@@ -66,13 +66,13 @@ struct chip {
     int k_lo, k_hi;
 };
 
-/* Maps the configured network onto the configured chip and loads the golden
- * model's state. A network that does not fit returns -1 with
- * "file:line:col: message" in err. */
 /* The message of a chip in which nothing moves and the step has not ended:
  * `why` (a broken balance, or "" to name the first core still waiting). */
 void chip_stall_message(const struct chip *c, uint64_t now, const char *why, char *err, size_t errlen);
 
+/* Maps the configured network onto the configured chip and loads the golden
+ * model's state. A network that does not fit returns -1 with
+ * "file:line:col: message" in err. */
 int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, char *err, size_t errlen);
 void chip_free(struct chip *c);
 
