@@ -55,7 +55,7 @@ extern const char *const energy_component_name[EC_COUNT];
 extern const char *const energy_phase_name[EP_COUNT];
 
 /* What the energy model needs to know of the chip beyond its counters
- * (energy_shape_init in sim/energy_report.h reads it from a configuration). */
+ * (energy_shape_init in sim/energy_shape.h reads it from a configuration). */
 struct energy_shape {
     int n_cores;            /* mapped cores: each leaks p_core_mw */
     int n_routers;          /* routers of the mesh: each leaks p_router_mw */

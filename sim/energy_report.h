@@ -8,13 +8,11 @@
 #include <stdio.h>
 
 #include "energy.h"
+#include "energy_shape.h"
 
 struct config;
 struct chip;
 struct json;
-
-/* The shape of cfg's chip with n_cores mapped cores. */
-void energy_shape_init(struct energy_shape *s, const struct config *cfg, int n_cores);
 
 /* Both accounts of a chip (training counters and chip->infer) under cfg's technology;
  * energy_report_infer_only then drops the training account. */
