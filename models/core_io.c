@@ -19,7 +19,7 @@ int core_io_chip_init(struct core_io_chip *ch, int n_in, int n_h, int n_out, int
                  n_in, n_h, n_out, core_neurons, xbar_rows, dw_min, w_max);
         return -1;
     }
-    snprintf(ch->dev.name, sizeof ch->dev.name, "ideal");
+    /* the ideal device: every option off (0) */
     ch->dev.dw_min = dw_min;
     ch->dev.w_max = w_max;
     rpu_params_init(&ch->rp, &ch->dev);

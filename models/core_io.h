@@ -19,8 +19,8 @@
 #include <stdint.h>
 
 #include "activation.h"
-#include "config.h"
 #include "core.h"
+#include "device_cfg.h"
 #include "rpu.h"
 
 /* The small chip a core belongs to. */

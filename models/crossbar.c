@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "device_cfg.h"
 #include "rng.h"
 
 int crossbar_init(struct crossbar *x, const struct rpu_params *p, const struct device_cfg *d,

@@ -1,5 +1,5 @@
 /* A crossbar tile: one RPU array of xbar_rows x xbar_cols cells holding a block
- * of a weight matrix, with the three operations of an RPU (DESIGN.md "Crossbar"):
+ * of a weight matrix, with the three operations of an RPU (docs/chip.md "Crossbar tiles"):
  *   forward read  - a driven row adds its cells into the column sums;
  *   backward read - two driven columns (e+ at o, e- at y) give a difference per row;
  *   coincidence update - a row spike AND a column spike move that cell one step.

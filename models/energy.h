@@ -10,17 +10,14 @@
  * parameters (an RRAM write pulse: V^2 G t, half-selected cells, wire charging)
  * are computed here from the parameters, never taken pre-multiplied from a file.
  * The formulas, their sources and what is not modelled: docs/energy.md.
- * Pure functions of their arguments; no state. */
+ * Pure functions of their arguments: no state, no output. Gathering a run's
+ * counters and writing the reports (JSON, table, CSV) is sim/energy_report.c's. */
 #ifndef ENERGY_H
 #define ENERGY_H
 #include <stdint.h>
-#include <stdio.h>
 
-struct config;
 struct tech_cfg;
-struct chip;
 struct chip_totals;
-struct json;
 
 enum energy_component {
     EC_XBAR_READ,       /* crossbar reads, forward and backward: line drive, cells, conversions */
@@ -57,7 +54,8 @@ enum energy_phase {
 extern const char *const energy_component_name[EC_COUNT];
 extern const char *const energy_phase_name[EP_COUNT];
 
-/* What the energy model needs to know of the chip beyond its counters. */
+/* What the energy model needs to know of the chip beyond its counters
+ * (energy_shape_init in sim/energy_shape.h reads it from a configuration). */
 struct energy_shape {
     int n_cores;            /* mapped cores: each leaks p_core_mw */
     int n_routers;          /* routers of the mesh: each leaks p_router_mw */
@@ -90,7 +88,7 @@ struct energy_account {
 };
 
 struct energy_report {
-    char technology[64];
+    char technology[64];    /* its name, for reports (the caller's to fill) */
     double ns_per_cycle;
     struct energy_costs costs;
     struct energy_account train, infer;
@@ -99,54 +97,29 @@ struct energy_report {
     double chip_ns_per_hop, tech_ns_per_hop_ew, tech_ns_per_hop_ns, tech_barrier_ns;
 };
 
-void energy_shape_init(struct energy_shape *s, const struct config *cfg, int n_cores);
 void energy_costs_init(struct energy_costs *c, const struct tech_cfg *t, const struct energy_shape *s);
 
 /* Prices one set of counters. */
 void energy_compute(const struct tech_cfg *t, const struct energy_shape *s, const struct chip_totals *tot,
                     struct energy_account *a);
 
-/* Both accounts of a chip (training counters and chip->infer) under cfg's technology;
- * energy_report_infer_only then drops the training account (an `infer` run, whose
- * chip holds a checkpoint's training counts but did no training). */
-void energy_report_init(struct energy_report *r, const struct config *cfg, const struct chip *chip);
-
+/* Both accounts of a chip, its training counters and its inference counters, under
+ * technology t, with the timing check; technology[] is left empty. */
+void energy_report_price(struct energy_report *r, const struct tech_cfg *t, const struct energy_shape *s,
+                         const struct chip_totals *train, const struct chip_totals *infer);
+/* Drops the training account (an `infer` run, whose chip holds a checkpoint's
+ * training counts but did no training). */
 void energy_report_infer_only(struct energy_report *r);
 int64_t energy_total_fj(const struct energy_account *a);
 int64_t energy_component_fj(const struct energy_account *a, int component);
 int64_t energy_phase_fj(const struct energy_account *a, int phase);
 
 /* Derived figures (0 when the account has no samples / steps / ops). */
+double energy_pj_per(int64_t fj, uint64_t n);    /* fJ as pJ per one of n events */
 double energy_pj_per_sample(const struct energy_account *a);
 double energy_pj_per_syn_op(const struct energy_account *a);
 double energy_latency_ns_per_sample(const struct energy_report *r, const struct energy_account *a);
 double energy_latency_ns_per_step(const struct energy_report *r, const struct energy_account *a);
 double energy_samples_per_s(const struct energy_report *r, const struct energy_account *a);
 double energy_edp_js_per_sample(const struct energy_report *r, const struct energy_account *a);
-
-/* Writes "latency_ns_per_step", "throughput_samples_per_s", "edp_js_per_sample",
- * "energy_pj" and "timing_check" into the open JSON object. */
-void energy_json(struct json *j, const struct energy_report *r);
-/* The aligned table of the end of a chip run. */
-void energy_print(FILE *f, const struct energy_report *r);
-/* CSV, one row per (account, phase), pJ per sample per component. 0, or -1 with err. */
-int energy_write_csv(const char *path, const struct energy_report *r, char *err, size_t errlen);
-/* "<out without .json>.energy.csv" into buf. */
-const char *energy_csv_path(const char *out, char *buf, size_t n);
-
-/* End of a chip run: fills r, prints the table to stdout unless quiet, writes the
- * CSV beside `out` (when set). 0, or 1 when the CSV cannot be written (message on stderr). */
-int energy_finish_run(struct energy_report *r, const struct config *cfg, const struct chip *chip,
-                      const char *out, int quiet);
-/* The same for an `infer` run: the inference account alone. */
-int energy_finish_infer(struct energy_report *r, const struct config *cfg, const struct chip *chip,
-                        const char *out, int quiet);
-
-/* Sweep tables: the energy columns (header starts with a comma), and one row's values. */
-void energy_csv_header(FILE *f);
-void energy_csv_row(FILE *f, const struct energy_report *r);
-
-/* Marks the points on the Pareto front of (low energy, high accuracy): on[i] = 1
- * when no other point has energy <= and accuracy >= with one of them strict. */
-void energy_pareto(const double *energy, const double *accuracy, int n, int *on);
 #endif

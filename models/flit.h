@@ -5,7 +5,8 @@
 #define FLIT_H
 #include <stdint.h>
 
-/* What a spike event carries (DESIGN.md "Spike event"). */
+/* What a spike event carries (docs/chip.md "What crosses the network in one
+ * training step"). */
 enum spike_stream {
     SS_INPUT = 0,       /* x_i: input encoder -> hidden core */
     SS_HIDDEN,          /* h_j: hidden core -> output core */

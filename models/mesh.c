@@ -10,8 +10,8 @@
  * mesh_step never allocates, except to grow an ejection queue whose consumer
  * has fallen further behind than ever before. */
 #include "mesh.h"
-#include "config.h"
 #include "router.h"
+#include "router_cfg.h"
 
 #include <stdio.h>
 #include <stdlib.h>

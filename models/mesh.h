@@ -8,9 +8,9 @@
 #include <stdint.h>
 
 #include "flit.h"
+#include "router.h"  /* enum mesh_fault */
 
 struct router_cfg;
-struct router_counters;
 struct mesh;    /* opaque: see mesh.c */
 
 /* Per-mesh event counters (sums over routers and links), for the energy model. */
@@ -70,8 +70,8 @@ void mesh_debug_stall_link(struct mesh *m, int node, int port, int on);
 /* Fault injection: after `after` switch traversals at router `node`, the next
  * flit it sends on a link is dropped, gets a corrupted destination, or its link
  * freezes. The chip must catch each (conservation check, watchdog, a core
- * refusing a flit): never a silent wrong answer, never a hang. */
-enum mesh_fault { MESH_FAULT_NONE = 0, MESH_FAULT_STUCK, MESH_FAULT_DROP, MESH_FAULT_CORRUPT };
+ * refusing a flit): never a silent wrong answer, never a hang. `kind` is an enum
+ * mesh_fault (router.h: the router carries it out). */
 void mesh_set_fault(struct mesh *m, int kind, int node, uint64_t after);
 /* Test hook: step every router with work each cycle, ignoring router.wake (the
  * results must be identical; only the cost differs). */

@@ -16,8 +16,7 @@
  * Routers interact only through links and credits that take at least one cycle,
  * so the order in which the mesh steps them cannot change any result. */
 #include "router.h"
-#include "mesh.h"
-#include "config.h"
+#include "router_cfg.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -27,6 +27,10 @@ struct router_cfg;
 enum router_port { PORT_N = 0, PORT_E, PORT_S, PORT_W, PORT_LOCAL, PORT_COUNT };
 #define ROUTER_MAX_VCS 64           /* vcs per class x TC_COUNT, one bit each in a mask */
 
+/* A fault armed at a router (mesh_set_fault): what happens to the next flit it
+ * sends on a link. */
+enum mesh_fault { MESH_FAULT_NONE = 0, MESH_FAULT_STUCK, MESH_FAULT_DROP, MESH_FAULT_CORRUPT };
+
 /* Events of one router, summed by the mesh (struct mesh_counters). */
 struct router_counters {
     uint64_t flits_injected;        /* flits queued at this node's interface */

@@ -2,7 +2,7 @@
  * into the router's buffers and credit ring the way traverse() in router.c puts
  * them there in a mesh; departures are taken back out of the stub neighbours. */
 #include "router_io.h"
-#include "config.h"
+#include "router_cfg.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * the host at initialisation (double precision, then rounded: they are what gets
  * programmed into the array); everything a pulse does is integer arithmetic. */
 #include "rpu.h"
-#include "config.h"
+#include "device_cfg.h"
 #include "rng.h"
 
 #include <math.h>

@@ -1,5 +1,5 @@
 // Crossbar tile: an XbarRows x XbarCols array of RPU conductance states with the
-// three operations of an RPU (DESIGN.md "Crossbar", docs/bit-contract.md §4-5):
+// three operations of an RPU (docs/chip.md "Crossbar tiles", docs/bit-contract.md §4-5):
 // forward read into column sums, backward read of two columns, and the coincidence
 // update. Ideal device only: unit steps, hard symmetric bounds +-Nmax, no noise (the
 // device options of models/rpu.c are not in RTL; docs/rtl.md). C cycle model:

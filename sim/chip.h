@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "activation.h"
+#include "chip_counters.h"
 #include "core.h"
 #include "mesh.h"
 #include "rpu.h"
@@ -20,30 +21,6 @@ struct chip_partition;
 struct chip_sync;
 
 struct chip_fifo { struct flit *f; int head, n, cap; };
-
-/* Timing and traffic of the chip, beyond the golden model's event counts. */
-struct chip_counters {
-    uint64_t cycles;                /* clock cycles simulated */
-    uint64_t steps, samples;
-    uint64_t step_cycles_min, step_cycles_max;
-    uint64_t barrier_cycles;        /* cycles from the last BARRIER sent to the release */
-    uint64_t flits;                 /* flits that crossed the network */
-    uint64_t local_flits;           /* flits a core delivered to itself */
-    uint64_t hops;                  /* router-to-router link traversals */
-    /* per traffic class (enum traffic_class): flits, east-west and north-south
-     * hops, router traversals (hops + 1 per flit: XY routes are minimal) */
-    uint64_t class_flits[TC_COUNT], class_hops_ew[TC_COUNT], class_hops_ns[TC_COUNT];
-    uint64_t class_routers[TC_COUNT];
-};
-
-/* Everything a chip counted, summed over its cores and tiles: what the energy
- * model prices. Hidden-core tiles hold W1, the output core's W2. */
-struct chip_totals {
-    struct ssnn_counters sc;        /* the golden model's counters, summed over the cores */
-    struct core_counters core;
-    struct crossbar_counters w1, w2;
-    struct chip_counters chip;
-};
 
 /* Another clock for the same chip: the SystemC engine (sim/systemc/) runs each
  * time step through its modules in place of the loop in chip.c, and owns the
@@ -91,13 +68,13 @@ struct chip {
     const struct chip_sync *sync;   /* how the clock reads the whole chip: one process or the ranks */
 };
 
-/* Maps the configured network onto the configured chip and loads the golden
- * model's state. A network that does not fit returns -1 with
- * "file:line:col: message" in err. */
 /* The message of a chip in which nothing moves and the step has not ended:
  * `why` (a broken balance, or "" to name the first core still waiting). */
 void chip_stall_message(const struct chip *c, uint64_t now, const char *why, char *err, size_t errlen);
 
+/* Maps the configured network onto the configured chip and loads the golden
+ * model's state. A network that does not fit returns -1 with
+ * "file:line:col: message" in err. */
 int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, char *err, size_t errlen);
 void chip_free(struct chip *c);
 

@@ -11,7 +11,7 @@
 #include "chip_waves.h"
 #include "chip.h"
 #include "config.h"
-#include "energy.h"
+#include "energy_shape.h"
 #include "mesh_waves.h"
 #include "waves.h"
 

@@ -3,7 +3,7 @@
  * or usage. Options that set config keys (--seed, --epochs, ...) become --set
  * overrides, so they are validated exactly like the YAML. */
 #include "config.h"
-#include "energy.h"
+#include "energy_report.h"
 #include "mpi_world.h"
 #include "noc.h"
 #include "output_path.h"

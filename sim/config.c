@@ -87,7 +87,7 @@ static const struct field schema[] = {
     INT("chip.fault.after_flits", chip.fault.after_flits, 0, 1e15),
     SLIST("chip.rtl", chip.rtl, chip.n_rtl),
 
-    STR("device.name", device.name, NULL),
+    STR("device.name", device_name, NULL),
     DBL("device.dw_min", device.dw_min, 1e-6, 1),
     DBL("device.w_max", device.w_max, 1e-6, 100),
     DBL("device.step_dtod", device.step_dtod, 0, 2),
@@ -131,7 +131,7 @@ static const struct field schema[] = {
     STR("training.checkpoint", training.checkpoint, NULL),
     INT("training.checkpoint_every", training.checkpoint_every, 0, 1e12),
 
-    STR("technology.name", tech.name, NULL),
+    STR("technology.name", tech_name, NULL),
     DBL("technology.crossbar.e_cell_read_pj", tech.crossbar.e_cell_read_pj, 0, 1e9),
     DBL("technology.crossbar.e_line_drive_pj", tech.crossbar.e_line_drive_pj, 0, 1e9),
     DBL("technology.crossbar.e_convert_pj", tech.crossbar.e_convert_pj, 0, 1e9),

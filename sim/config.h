@@ -8,17 +8,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* The parameters a model is built from are the model's (models/ is the layer
+ * below): filled here from the YAML, defined there. */
+#include "device_cfg.h"
+#include "router_cfg.h"
+#include "tech_cfg.h"
+
 #define CFG_STR 512
 #define CFG_LIST 64
-
-struct router_cfg {
-    int buffer_depth;       /* flits per input buffer, per virtual channel */
-    int pipeline;           /* router pipeline stages (cycles per hop inside a router) */
-    int link_latency;       /* cycles on a link between neighbouring routers */
-    int vcs;                /* virtual channels per traffic class */
-    int flit_bits;          /* bits per flit (address-event packet) */
-    int64_t watchdog_cycles;/* a flit that has not moved this long stops the run */
-};
 
 /* A fault injected into the NoC, to show it is caught (models/mesh.h). */
 struct fault_cfg {
@@ -40,18 +37,6 @@ struct chip_cfg {
      * (every router) or "router_X_Y" (the router at node (X, Y)); absent = none. */
     int n_rtl;
     char rtl[CFG_LIST][32];
-};
-
-struct device_cfg {
-    char name[CFG_STR];     /* preset name, for reports */
-    double dw_min;          /* weight change of one device step */
-    double w_max;           /* bounds are +-w_max (states +-round(w_max/dw_min)) */
-    double step_dtod;       /* device-to-device relative std of the step */
-    double step_ctoc;       /* cycle-to-cycle relative std of each step */
-    double bound_dtod;      /* device-to-device relative std of the bounds */
-    double asymmetry;       /* up/down imbalance: up = 1+a/2, down = 1-a/2 (relative) */
-    int soft_bounds;        /* step shrinks linearly towards the bound it moves to */
-    double read_noise;      /* std of the noise on each integrated read, in weight units */
 };
 
 /* The shape: network.layers [input, hidden 1, ..., hidden L, output], or its L = 1
@@ -96,60 +81,6 @@ struct training_cfg {
     int64_t checkpoint_every; /* also checkpoint every N training samples (0: at epoch ends only) */
 };
 
-/* Technology: the energy (and reference timing) of every event the chip counts,
- * priced by models/energy.c. Four sub-sections, each may be given as a file.
- * Every constant's unit is in its name; its source is in the YAML (docs/energy.md). */
-struct tech_crossbar_cfg {
-    double e_cell_read_pj;      /* digital part per cell integrated in a read (synaptic op) */
-    double e_line_drive_pj;     /* per row (forward) or column (backward) line driven: driver/DAC */
-    double e_convert_pj;        /* per column sum converted to digital (ADC / sense amplifier) */
-    double e_pulse_pj;          /* digital/peripheral part of one coincidence pulse */
-    double g_min_us, g_max_us;  /* device conductance range (analog terms; 0 for SRAM synapses) */
-    double v_read_v, t_read_ns; /* read voltage and integration time */
-    double v_write_v, t_write_ns; /* write pulse amplitude and width */
-    double c_wire_ff_per_cell;  /* row/column wire capacitance per cell pitch */
-    int half_select;            /* cross-point V/2 scheme: the rest of the pulsed row sees V/2 */
-};
-
-struct tech_neuron_cfg {
-    double e_encoder_pj;        /* input Bernoulli encoder evaluation */
-    double e_forward_pj;        /* hidden forward unit evaluation (sigmoid, fire) */
-    double e_output_pj;         /* output unit evaluation (membrane, exp) */
-    double e_derivative_pj;     /* hidden derivative unit evaluation */
-    double e_gradient_pj;       /* gradient unit: one backward spike gated by d */
-    double e_backward_gen_pj;   /* backward spike generator evaluation */
-    double e_wta_pj;            /* one WTA race */
-    double e_rng_pj;            /* one 32-bit draw of a unit stream */
-    double e_barrier_pj;        /* one BARRIER message handled by the barrier master */
-};
-
-struct tech_noc_cfg {
-    double e_local_pj;          /* flit a core delivers to itself (never enters the network) */
-    double e_hop_ew_pj, e_hop_ns_pj;  /* lumped energy per link traversal (router + link), if known only so */
-    double e_buffer_write_pj, e_buffer_read_pj; /* per flit per router input buffer */
-    double e_switch_pj;         /* per flit router crossbar traversal */
-    double e_route_pj;          /* per flit route computation */
-    double e_arbitration_pj;    /* per allocator grant (VC allocation, switch allocation) */
-    double e_link_pj_per_bit_mm;/* link wire energy */
-    double link_mm;             /* link length: the tile pitch */
-    double t_hop_ew_ns, t_hop_ns_ns;  /* reference hop latency of the technology (0: none) */
-    double t_barrier_min_ns, t_barrier_max_ns; /* reference barrier time for 1 and barrier_max_routers routers */
-    int barrier_max_routers;
-};
-
-struct tech_static_cfg {
-    double p_core_mw;           /* leakage per mapped core (its crossbar tiles, neuron units, tables) */
-    double p_router_mw;         /* leakage per router of the mesh */
-};
-
-struct tech_cfg {
-    char name[CFG_STR];
-    struct tech_crossbar_cfg crossbar;
-    struct tech_neuron_cfg neuron;
-    struct tech_noc_cfg noc;
-    struct tech_static_cfg stat;
-};
-
 #define CFG_MAX_FIELDS 160
 
 /* Where a key's value was written, so that a later check (a network that does
@@ -190,10 +121,12 @@ struct config {
     struct config_origin origin[CFG_MAX_FIELDS];
     struct chip_cfg chip;
     struct device_cfg device;
+    char device_name[CFG_STR];  /* device.name: the preset's, for reports */
     struct network_cfg network;
     struct dataset_cfg dataset;
     struct training_cfg training;
     struct tech_cfg tech;
+    char tech_name[CFG_STR];    /* technology.name, for reports */
     struct noc_cfg noc;
     struct waves_cfg waves;
 };

@@ -15,7 +15,7 @@
  *   plot: { x: training.T, logx: true }
  */
 #include "sweep.h"
-#include "energy.h"
+#include "energy_report.h"
 #include "sweep_deal.h"
 #include "sweep_plot.h"
 #include "mpi_world.h"

@@ -10,7 +10,7 @@
 #include "chip_partition.h"
 #include "config.h"
 #include "dataset.h"
-#include "energy.h"
+#include "energy_report.h"
 #include "json.h"
 #include "progress.h"
 #include "rng.h"
@@ -108,6 +108,7 @@ static void hash_config(const struct config *cfg, const struct dataset *train, u
      * what it computes: a checkpoint moves freely between them and the engines. */
     memset(&c.chip, 0, sizeof c.chip);
     memset(&c.tech, 0, sizeof c.tech);
+    c.tech_name[0] = 0;
     memset(&c.noc, 0, sizeof c.noc);
     memset(&c.waves, 0, sizeof c.waves);      /* what is dumped, never what is computed */
     memset(c.origin, 0, sizeof c.origin);

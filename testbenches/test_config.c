@@ -943,12 +943,12 @@ static void set_applied_after_includes(void)
     expect_ok(p, s, 2);
     CHECK(cfg.device.dw_min == 0.002 && cfg.chip.router.vcs == 2, "dw_min %g vcs %d",
           cfg.device.dw_min, cfg.chip.router.vcs);
-    CHECK(!strcmp(cfg.device.name, "ideal"), "device '%s'", cfg.device.name);
+    CHECK(!strcmp(cfg.device_name, "ideal"), "device '%s'", cfg.device_name);
     snprintf(dev, sizeof dev, "device=%s/workloads/devices/gokmen-vlasov.yaml", repo);
     const char *s2[] = { dev, "device.read_noise=0.125" };
     expect_ok(p, s2, 2);
-    CHECK(strcmp(cfg.device.name, "ideal") && cfg.device.read_noise == 0.125,
-          "device '%s' read_noise %g", cfg.device.name, cfg.device.read_noise);
+    CHECK(strcmp(cfg.device_name, "ideal") && cfg.device.read_noise == 0.125,
+          "device '%s' read_noise %g", cfg.device_name, cfg.device.read_noise);
     const char *s3[] = { "device=nope.yaml" };
     expect_error(p, s3, 1, "--set:1:8: cannot open 'nope.yaml': No such file or directory");
 }

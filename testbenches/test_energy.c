@@ -9,7 +9,7 @@
 #include "check.h"
 #include "chip.h"
 #include "config.h"
-#include "energy.h"
+#include "energy_report.h"
 #include "rng.h"
 #include "ssnn.h"
 
@@ -39,7 +39,6 @@ static int load(struct config *cfg, const char *const *extra, int n_extra)
 static void full_tech(struct tech_cfg *t)
 {
     memset(t, 0, sizeof *t);
-    snprintf(t->name, sizeof t->name, "test");
     struct tech_crossbar_cfg *x = &t->crossbar;
     x->e_cell_read_pj = 0.5; x->e_line_drive_pj = 0.25; x->e_convert_pj = 1.5; x->e_pulse_pj = 2.0;
     x->g_min_us = 1; x->g_max_us = 3;           /* G = 2 uS */
