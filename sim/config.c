@@ -277,7 +277,7 @@ static int apply_override(struct yloader *L, struct ynode *root, const struct co
         val = node_new(N_SCALAR, fname, &m);
         val->value = strdup("");
         val->plain = 1;
-    } else if (yt_parse(L, fname, NULL, eq + 1, &val)) {
+    } else if (yt_parse(L, fname, eq + 1, &val)) {
         /* Keep libyaml's message, re-anchored on the command line. */
         char msg[512];
         const char *m = L->err;
