@@ -73,6 +73,24 @@ static int write_all(int fd, const uint8_t *p, size_t n)
     return 0;
 }
 
+/* A new file beside `path` that no other writer uses, FILE.PID-N.tmp: created with
+ * O_EXCL, so a writer never writes into, nor renames, another's half-written file
+ * (two runs on one output are refused at start, output_lock.h; this holds even
+ * without the lock). Not mkstemp, which creates the file 0600: a result or a
+ * checkpoint gets the mode any new file gets (0644 under the usual umask). */
+#ifndef PLANT_BUG_CKPT_IN_PLACE
+static int create_temporary(const char *path, char *tmp, size_t n)
+{
+    static unsigned serial;     /* per process, as the pid in the name */
+    for (int tries = 0; tries < 100; tries++) {
+        snprintf(tmp, n, "%s.%ld-%u.tmp", path, (long)getpid(), serial++);
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd >= 0 || errno != EEXIST) return fd;  /* EEXIST: left by a killed run of a reused pid */
+    }
+    return -1;
+}
+#endif
+
 int atomic_write(const char *path, const void *data, size_t n, char *err, size_t errlen)
 {
     int call = crash_call();
@@ -81,10 +99,10 @@ int atomic_write(const char *path, const void *data, size_t n, char *err, size_t
     /* Planted bug (test_kill's teeth): overwrite the file in place. A crash in the
      * middle leaves neither the old nor the new contents. */
     snprintf(tmp, sizeof tmp, "%s", path);
-#else
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-#endif
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+#else
+    int fd = create_temporary(path, tmp, sizeof tmp);
+#endif
     if (fd < 0) {
         snprintf(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
         return -1;

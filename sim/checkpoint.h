@@ -42,6 +42,7 @@ int checkpoint_write(const char *path, const struct checkpoint *c, char *err, si
 int checkpoint_read(const char *path, struct checkpoint *c, char *err, size_t errlen);
 void checkpoint_free(struct checkpoint *c);
 
-/* Writes `n` bytes to `path` atomically (tmp + fsync + rename + dir fsync). */
+/* Writes `n` bytes to `path` atomically (a temporary file of this process's own,
+ * fsync, rename, fsync of the directory). */
 int atomic_write(const char *path, const void *data, size_t n, char *err, size_t errlen);
 #endif
