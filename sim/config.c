@@ -599,6 +599,13 @@ int config_load(const char *path, const struct config_override *ov, int n_ov,
         goto done;
     }
     if (check_consistency(&L, root, cfg)) goto done;
+    for (int i = 0; i < L.n_read && i < CFG_MAX_FILES; i++) {
+        struct config_file *f = &cfg->files[cfg->n_files++];
+        snprintf(f->path, sizeof f->path, "%s", L.read[i].file);
+        f->included = L.read[i].included;
+        f->dev = L.read[i].dev;
+        f->ino = L.read[i].ino;
+    }
     r = 0;
 done:
     node_free(root);
