@@ -6,6 +6,7 @@
 #include "energy.h"
 #include "mpi_world.h"
 #include "noc.h"
+#include "output_lock.h"
 #include "output_path.h"
 #include "run_files.h"
 #include "sweep.h"
@@ -200,16 +201,20 @@ static int too_many_overrides(const struct command *cmd, int id)
     return 2;
 }
 
-/* What a run writes: its outputs by identity (run_files.h). */
-#define MAX_OUTPUTS 4       /* --out, --checkpoint, --waves, --csv */
+/* What a run writes: its outputs by identity (run_files.h) and the locks it holds
+ * on them (output_lock.h), from before its work starts until it ends. */
+#define MAX_OUTPUTS 4       /* --out, --checkpoint, --waves, --csv: each with its lock */
 struct run_outputs {
     struct run_files files;
+    struct output_lock locks[MAX_OUTPUTS];
+    const char *locked[MAX_OUTPUTS];
     char named[MAX_OUTPUTS][1200];
     int n;
 };
 
 static void release_outputs(struct run_outputs *ro)
 {
+    for (int i = 0; i < ro->n; i++) output_lock_release(&ro->locks[i]);
     ro->n = 0;
     run_files_free(&ro->files);
 }
@@ -253,15 +258,16 @@ static int prepare_output(struct run_outputs *outs, const struct command *cmd, c
             return 2;
         }
     }
-    outs->n++;
+    outs->locks[outs->n] = (struct output_lock){ -1, NULL };
+    outs->locked[outs->n++] = path;     /* locked once every file has been compared */
     return 0;
 }
 
 /* Every file the command will write, checked before any data is read or any run
  * starts (cfg is NULL for sweep, which writes its table): made ready, compared
  * with each other and with what the run reads (`sweep` compares its points' files
- * as it loads them). Rank 0 alone writes, so it alone checks; the other ranks
- * stop with it. 0 or 2. */
+ * as it loads them), then locked. Rank 0 alone writes, so it alone checks; the
+ * other ranks stop with it. 0 or 2. */
 static int prepare_outputs(struct run_outputs *outs, const struct command *cmd, const char *path,
                            const struct config *cfg, const struct run_opts *ro, const char *csv, int waves_option)
 {
@@ -309,6 +315,11 @@ static int prepare_outputs(struct run_outputs *outs, const struct command *cmd, 
             fprintf(stderr, "%s\n", why);
             rc = 2;
         }
+        for (int i = 0; !rc && i < outs->n; i++)
+            if (output_lock_take(outs->locked[i], &outs->locks[i], why, sizeof why)) {
+                fprintf(stderr, "%s: %s\n", outs->named[i], why);
+                rc = 2;
+            }
     }
     world_max_i64(&rc, 1);
     return (int)rc;
@@ -453,7 +464,7 @@ static int run(int argc, char **argv)
         ro.out = NULL;
     }
     char err[1024], table[1024];
-    static struct run_outputs outs;
+    static struct run_outputs outs;     /* held until the command returns */
     if (!strcmp(cmd->name, "sweep")) {
         if (!csv && sweep_table_path(path, table, sizeof table, err, sizeof err)) {
             fprintf(stderr, "%s\n", err);
