@@ -580,6 +580,14 @@ int config_load(const char *path, const struct config_override *ov, int n_ov,
         if (apply_override(&L, root, &ov[i], i + 1)) goto done;
         if (expand_includes(&L, root, "")) goto done;
     }
+    /* Every file is read by now: the run's outputs must be none of them (run_files.h). */
+    for (int i = 0; i < L.n_read && i < CFG_MAX_FILES; i++) {
+        struct config_file *f = &cfg->files[cfg->n_files++];
+        snprintf(f->path, sizeof f->path, "%s", L.read[i].file);
+        f->included = L.read[i].included;
+        f->dev = L.read[i].dev;
+        f->ino = L.read[i].ino;
+    }
     unsigned char seen[N_FIELDS] = { 0 };
     if (validate(&L, root, "", cfg, seen)) goto done;
     for (size_t i = 0; i < N_FIELDS; i++) {
@@ -599,13 +607,6 @@ int config_load(const char *path, const struct config_override *ov, int n_ov,
         goto done;
     }
     if (check_consistency(&L, root, cfg)) goto done;
-    for (int i = 0; i < L.n_read && i < CFG_MAX_FILES; i++) {
-        struct config_file *f = &cfg->files[cfg->n_files++];
-        snprintf(f->path, sizeof f->path, "%s", L.read[i].file);
-        f->included = L.read[i].included;
-        f->dev = L.read[i].dev;
-        f->ino = L.read[i].ino;
-    }
     r = 0;
 done:
     node_free(root);
