@@ -305,9 +305,8 @@ int main(void)
         return 2;
     }
     path_in(cfg_path, sizeof cfg_path, tmpdir, "tiny.yaml");
-    noise_set_config(cfg_path, repo, img, lab,
-                     "network:\n  hidden: 16\ntraining:\n  epochs: 1\n  T: 2\n  T_test: 2\n"
-                     "chip:\n  mesh_x: 3\nnoc:\n  rates: [0.3]\n  warmup_cycles: 100\n  measure_cycles: 300\n");
+    /* The workload's own network and chip: what these checks refuse comes before any run. */
+    noise_set_config(cfg_path, repo, img, lab, "training:\n  epochs: 1\n  T: 2\n  T_test: 2\n");
 
     RUN(an_output_that_is_an_input_is_refused);
     RUN(an_output_that_is_another_output_is_refused);
