@@ -237,17 +237,31 @@ FUZZ_SECONDS ?= 60
 # CI run replays the inputs that were fuzzed before it landed instead of drawing new ones.
 FUZZ_SEED ?=
 FUZZ_TARGETS := config set sweep chip idx checkpoint
+# The YAML file readers also take inputs up to 1 MiB (libFuzzer's default is 4 KiB),
+# from seeds made here: nesting 10^5 deep (open, closed, mappings) and 20 000 keys,
+# which once overflowed the stack and took quadratic time (sim/yaml_tree.c).
+FUZZ_LONG := config sweep
+FUZZ_LONG_LEN := 1048576
 fuzz: deps
 	@$(SUBMAKE) --no-print-directory BUILD=build-fuzz CC=clang MODEL_OPT= SYSTEMC=0 \
 	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" build-fuzz/libssnn.a
+	@mkdir -p build-fuzz/long; cd build-fuzz/long; \
+	  { printf 'a: '; head -c 100000 /dev/zero | tr '\0' '['; echo; } > deep-open.yaml; \
+	  { printf 'a: '; head -c 100000 /dev/zero | tr '\0' '['; head -c 100000 /dev/zero | tr '\0' ']'; echo; } \
+	    > deep-closed.yaml; \
+	  { printf 'a: '; yes '{a: ' | head -n 100000 | tr -d '\n'; head -c 100000 /dev/zero | tr '\0' '}'; echo; } \
+	    > deep-map.yaml; \
+	  seq -f 'k%g: 1' 20000 > many-keys.yaml
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  clang -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(XCFLAGS) \
 	    testbenches/fuzz/fuzz_$$t.c build-fuzz/libssnn.a -o build-fuzz/fuzz_$$t -lyaml -lz -lm -lpthread; \
 	  mkdir -p build-fuzz/corpus-$$t; \
-	  echo "fuzz $$t: $(FUZZ_SECONDS) s$(if $(FUZZ_SEED), seed $(FUZZ_SEED))"; \
+	  long=; case " $(FUZZ_LONG) " in *" $$t "*) long="-max_len=$(FUZZ_LONG_LEN) build-fuzz/long";; esac; \
+	  echo "fuzz $$t: $(FUZZ_SECONDS) s$(if $(FUZZ_SEED), seed $(FUZZ_SEED))$${long:+, inputs up to $(FUZZ_LONG_LEN) bytes}"; \
 	  if ! build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) $(if $(FUZZ_SEED),-seed=$(FUZZ_SEED)) -timeout=10 \
 	    -rss_limit_mb=2048 -print_final_stats=1 \
-	    -artifact_prefix=build-fuzz/ build-fuzz/corpus-$$t testbenches/fuzz/corpus/$$t > build-fuzz/fuzz_$$t.log 2>&1; then \
+	    -artifact_prefix=build-fuzz/ build-fuzz/corpus-$$t testbenches/fuzz/corpus/$$t $$long \
+	    > build-fuzz/fuzz_$$t.log 2>&1; then \
 	    grep -v -E "^#[0-9]+ " build-fuzz/fuzz_$$t.log | tail -n 40; \
 	    for a in build-fuzz/crash-* build-fuzz/leak-* build-fuzz/timeout-* build-fuzz/oom-*; do \
 	      [ -f "$$a" ] && { echo "input $$a (base64):"; base64 "$$a" | head -n 40; }; done; \

@@ -7,6 +7,7 @@
  *   u64 ssnn_size, bytes; u64 ann_size, bytes
  *   32 B        SHA-256 of everything above */
 #include "checkpoint.h"
+#include "input_file.h"
 #include "sha256.h"
 
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char MAGIC[8] = { 'S', 'S', 'N', 'N', 'C', 'K', 'P', '2' };
@@ -71,6 +73,24 @@ static int write_all(int fd, const uint8_t *p, size_t n)
     return 0;
 }
 
+/* A new file beside `path` that no other writer uses, FILE.PID-N.tmp: created with
+ * O_EXCL, so a writer never writes into, nor renames, another's half-written file
+ * (two runs on one output are refused at start, output_lock.h; this holds even
+ * without the lock). Not mkstemp, which creates the file 0600: a result or a
+ * checkpoint gets the mode any new file gets (0644 under the usual umask). */
+#ifndef PLANT_BUG_CKPT_IN_PLACE
+static int create_temporary(const char *path, char *tmp, size_t n)
+{
+    static unsigned serial;     /* per process, as the pid in the name */
+    for (int tries = 0; tries < 100; tries++) {
+        snprintf(tmp, n, "%s.%ld-%u.tmp", path, (long)getpid(), serial++);
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd >= 0 || errno != EEXIST) return fd;  /* EEXIST: left by a killed run of a reused pid */
+    }
+    return -1;
+}
+#endif
+
 int atomic_write(const char *path, const void *data, size_t n, char *err, size_t errlen)
 {
     int call = crash_call();
@@ -79,10 +99,10 @@ int atomic_write(const char *path, const void *data, size_t n, char *err, size_t
     /* Planted bug (test_kill's teeth): overwrite the file in place. A crash in the
      * middle leaves neither the old nor the new contents. */
     snprintf(tmp, sizeof tmp, "%s", path);
-#else
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-#endif
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+#else
+    int fd = create_temporary(path, tmp, sizeof tmp);
+#endif
     if (fd < 0) {
         snprintf(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
         return -1;
@@ -176,19 +196,108 @@ static int get(struct reader *r, void *d, size_t n, const char *what)
     return 0;
 }
 
+static int pread_all(int fd, void *d, size_t n, uint64_t off)
+{
+    while (n) {
+        ssize_t k = pread(fd, d, n, (off_t)off);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return -1;
+        d = (uint8_t *)d + k;
+        n -= (size_t)k;
+        off += (uint64_t)k;
+    }
+    return 0;
+}
+
+/* How many bytes of the file to read: what its header gives (the sizes of the
+ * settings, the records, the states, and the checksum), so that nothing past
+ * that is read. Its size fields are read where they stand, each refused when the
+ * format does not allow it. A size running past the end of the file means a
+ * truncated one: the file is read whole, and its checksum says so. 0, or -1 with
+ * why: a size over its limit, or bytes after the end the header gives. */
+static int bytes_to_read(int fd, uint64_t size, uint64_t *want, const char *path, char *err, size_t errlen)
+{
+    char magic[8];
+    *want = size;
+    if (size < 8 || pread_all(fd, magic, 8, 0)) return 0;
+    int v1 = !memcmp(magic, MAGIC_V1, 8);
+    if (!v1 && memcmp(magic, MAGIC, 8)) {
+        *want = 8;                      /* enough to refuse the magic */
+        return 0;
+    }
+    uint64_t off = 8 + 32, settings = 0, ssnn, ann;
+    uint32_t records;
+    if (!v1) {
+        if (off + 8 > size || pread_all(fd, &settings, 8, off)) return 0;
+        if (settings > SETTINGS_MAX) {
+            snprintf(err, errlen, "%s: offset %llu: settings of %llu bytes, more than the %u a checkpoint holds", path,
+                     (unsigned long long)off, (unsigned long long)settings, SETTINGS_MAX);
+            return -1;
+        }
+        off += 8 + settings;
+    }
+    off += 4 + 8 + 8 + 8;               /* epochs done, sample, the two counts */
+    if (off + 4 > size || pread_all(fd, &records, 4, off)) return 0;
+    if (records > CKPT_MAX_EPOCHS) {
+        snprintf(err, errlen, "%s: offset %llu: %u epoch records is more than %d", path, (unsigned long long)off,
+                 records, CKPT_MAX_EPOCHS);
+        return -1;
+    }
+    off += 4 + (uint64_t)records * (4 + 5 * 8);
+    if (off + 8 > size || pread_all(fd, &ssnn, 8, off)) return 0;
+    off += 8;
+    if (ssnn > size - off) return 0;
+    off += ssnn;
+    if (off + 8 > size || pread_all(fd, &ann, 8, off)) return 0;
+    off += 8;
+    if (ann > size - off) return 0;
+    off += ann + 32;
+    if (off > size) return 0;
+    if (size > off) {
+        snprintf(err, errlen, "%s: offset %llu: %llu bytes after the end of the checkpoint (its header gives %llu bytes)",
+                 path, (unsigned long long)off, (unsigned long long)(size - off), (unsigned long long)off);
+        return -1;
+    }
+    *want = off;
+    return 0;
+}
+
 int checkpoint_read(const char *path, struct checkpoint *c, char *err, size_t errlen)
 {
     memset(c, 0, sizeof *c);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open checkpoint: %s", path, strerror(errno));
+    const char *kind;
+    struct stat st;
+    int fd = input_open(path, &kind, &st);
+    if (fd < 0) {
+        if (kind) snprintf(err, errlen, "%s: not a regular file (%s)", path, kind);
+        else snprintf(err, errlen, "%s: cannot open checkpoint: %s", path, strerror(errno));
         return -1;
     }
-    struct buf b = { 0 };
-    uint8_t chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) put(&b, chunk, got);
-    fclose(f);
+    uint64_t want;
+    if (bytes_to_read(fd, (uint64_t)st.st_size, &want, path, err, errlen)) {
+        close(fd);
+        return -1;
+    }
+    /* want is at most the file's size: what is allocated is there to be read. */
+    struct buf b = { malloc(want ? (size_t)want : 1), 0, (size_t)want };
+    if (!b.p) {
+        snprintf(err, errlen, "%s: cannot allocate %llu bytes", path, (unsigned long long)want);
+        close(fd);
+        return -1;
+    }
+    while (b.n < want) {
+        ssize_t k = read(fd, b.p + b.n, (size_t)want - b.n);
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) {
+            snprintf(err, errlen, "%s: offset %zu: cannot read: %s", path, b.n, strerror(errno));
+            close(fd);
+            free(b.p);
+            return -1;
+        }
+        if (k == 0) break;
+        b.n += (size_t)k;
+    }
+    close(fd);
     struct reader r = { b.p, b.n, 0, path, err, errlen };
     int rc = -1;
     char magic[8];

@@ -37,10 +37,12 @@ struct checkpoint {
 /* Returns 0, or -1 with "path: message" in err. */
 int checkpoint_write(const char *path, const struct checkpoint *c, char *err, size_t errlen);
 /* Allocates the arrays of c; checkpoint_free releases them. Refuses truncated,
- * corrupt (checksum) or foreign files with "path: offset N: message". */
+ * corrupt (checksum) or foreign files with "path: offset N: message", and what is
+ * not a regular file; reads no further than the sizes its header gives. */
 int checkpoint_read(const char *path, struct checkpoint *c, char *err, size_t errlen);
 void checkpoint_free(struct checkpoint *c);
 
-/* Writes `n` bytes to `path` atomically (tmp + fsync + rename + dir fsync). */
+/* Writes `n` bytes to `path` atomically (a temporary file of this process's own,
+ * fsync, rename, fsync of the directory). */
 int atomic_write(const char *path, const void *data, size_t n, char *err, size_t errlen);
 #endif

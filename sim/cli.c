@@ -6,7 +6,9 @@
 #include "energy_report.h"
 #include "mpi_world.h"
 #include "noc.h"
+#include "output_lock.h"
 #include "output_path.h"
+#include "run_files.h"
 #include "sweep.h"
 #include "train.h"
 
@@ -199,16 +201,39 @@ static int too_many_overrides(const struct command *cmd, int id)
     return 2;
 }
 
-/* A file the run writes, made ready (output_path.h) with the files written beside
- * it; named by its option, or by its config key where the file set it. 0 or 2. */
-static int prepare_output(const struct command *cmd, const struct config *cfg, const char *option, const char *key,
-                          const char *path, const char *beside1, const char *beside2)
+/* What a run writes: its outputs by identity (run_files.h) and the locks it holds
+ * on them (output_lock.h), from before its work starts until it ends. */
+#define MAX_OUTPUTS 4       /* --out, --checkpoint, --waves, --csv: each with its lock */
+struct run_outputs {
+    struct run_files files;
+    struct output_lock locks[MAX_OUTPUTS];
+    const char *locked[MAX_OUTPUTS];
+    char named[MAX_OUTPUTS][1200];
+    int n;
+};
+
+static void release_outputs(struct run_outputs *ro)
 {
-    char why[600], named[1200];
-    if (option) snprintf(named, sizeof named, "ssnnsim %s: %s %s", cmd->name, option, path);
-    else {
-        char where[400];
-        snprintf(named, sizeof named, "%s: %s: '%s'", config_where(cfg, key, where, sizeof where), key, path);
+    for (int i = 0; i < ro->n; i++) output_lock_release(&ro->locks[i]);
+    ro->n = 0;
+    run_files_free(&ro->files);
+}
+
+/* A file the run writes, made ready (output_path.h) with the files written beside
+ * it, and compared with the outputs before it; named by its option, or by its
+ * config key where the file set it. 0 or 2. */
+static int prepare_output(struct run_outputs *outs, const struct command *cmd, const struct config *cfg,
+                          const char *option, const char *key, const char *path, const char *beside1,
+                          const char *beside2, enum run_file_role role)
+{
+    char why[1400], where[400], *named = outs->named[outs->n], what[1300], named2[2600], what2[1400];
+    if (option) {
+        snprintf(named, sizeof outs->named[0], "ssnnsim %s: %s %s", cmd->name, option, path);
+        snprintf(what, sizeof what, "also %s", option);
+    } else {
+        config_where(cfg, key, where, sizeof where);
+        snprintf(named, sizeof outs->named[0], "%s: %s: '%s'", where, key, path);
+        snprintf(what, sizeof what, "also %s (%s)", key, where);
     }
     if (output_path_prepare(path, why, sizeof why)) {
         fprintf(stderr, "%s: %s\n", named, why);
@@ -220,43 +245,81 @@ static int prepare_output(const struct command *cmd, const struct config *cfg, c
             fprintf(stderr, "%s: %s (written beside it): %s\n", named, beside[i], why);
             return 2;
         }
+    if (run_files_output(&outs->files, path, role, named, what, why, sizeof why)) {
+        fprintf(stderr, "%s\n", why);
+        return 2;
+    }
+    for (int i = 0; i < 2; i++) {
+        if (!beside[i]) continue;
+        snprintf(named2, sizeof named2, "%s: %s (written beside it)", named, beside[i]);
+        snprintf(what2, sizeof what2, "the file written beside %s", option ? option : key);
+        if (run_files_output(&outs->files, beside[i], RF_PLAIN, named2, what2, why, sizeof why)) {
+            fprintf(stderr, "%s\n", why);
+            return 2;
+        }
+    }
+    outs->locks[outs->n] = (struct output_lock){ -1, NULL };
+    outs->locked[outs->n++] = path;     /* locked once every file has been compared */
     return 0;
 }
 
 /* Every file the command will write, checked before any data is read or any run
- * starts (cfg is NULL for sweep, whose table is all it writes). Rank 0 alone
- * writes, so it alone checks; the other ranks stop with it. 0 or 2. */
-static int prepare_outputs(const struct command *cmd, const struct config *cfg, const struct run_opts *ro,
-                           const char *csv, int waves_option)
+ * starts (cfg is NULL for sweep, which writes its table): made ready, compared
+ * with each other and with what the run reads (`sweep` compares its points' files
+ * as it loads them), then locked. Rank 0 alone writes, so it alone checks; the
+ * other ranks stop with it. 0 or 2. */
+static int prepare_outputs(struct run_outputs *outs, const struct command *cmd, const char *path,
+                           const struct config *cfg, const struct run_opts *ro, const char *csv, int waves_option)
 {
     int64_t rc = 0;
     int chip = strcmp(ro->engine, "golden") != 0;
-    char b1[1100], b2[1100];
+    int train = !strcmp(cmd->name, "train");
+    char b1[1100], b2[1100], why[1600];
     if (world_rank() == 0) {
         if (csv) {
             const char *pareto = !strcmp(cmd->name, "sweep") && !strcmp(ro->engine, "chip")
                                      ? output_path_beside(csv, ".csv", ".pareto.csv", b2, sizeof b2)
                                      : NULL;
-            rc = prepare_output(cmd, cfg, "--csv", NULL, csv, output_path_beside(csv, ".csv", ".png", b1, sizeof b1),
-                                pareto);
+            rc = prepare_output(outs, cmd, cfg, "--csv", NULL, csv,
+                                output_path_beside(csv, ".csv", ".png", b1, sizeof b1), pareto, RF_PLAIN);
         }
         if (!rc && ro->out)
-            rc = prepare_output(cmd, cfg, "--out", NULL, ro->out,
-                                chip ? energy_csv_path(ro->out, b1, sizeof b1) : NULL, NULL);
-        if (!rc && !strcmp(cmd->name, "train")) {
-            if (ro->checkpoint) rc = prepare_output(cmd, cfg, "--checkpoint", NULL, ro->checkpoint, NULL, NULL);
+            rc = prepare_output(outs, cmd, cfg, "--out", NULL, ro->out,
+                                chip ? energy_csv_path(ro->out, b1, sizeof b1) : NULL, NULL, RF_PLAIN);
+        if (!rc && train) {
+            if (ro->checkpoint)
+                rc = prepare_output(outs, cmd, cfg, "--checkpoint", NULL, ro->checkpoint, NULL, NULL, RF_CHECKPOINT);
             else if (cfg->training.checkpoint[0])
-                rc = prepare_output(cmd, cfg, NULL, "training.checkpoint", cfg->training.checkpoint, NULL, NULL);
+                rc = prepare_output(outs, cmd, cfg, NULL, "training.checkpoint", cfg->training.checkpoint, NULL, NULL,
+                                    RF_CHECKPOINT);
         }
         /* Only the engines that dump take it (the golden one refuses it); the save
          * file replaces the .fst or .vcd the schema requires, and SystemC writes none. */
         if (!rc && ro->waves && (chip || !strcmp(cmd->name, "noc"))) {
             const char *ext = ro->waves + strlen(ro->waves) - 4;
-            rc = prepare_output(cmd, cfg, waves_option ? "--waves" : NULL, "waves.file", ro->waves,
+            rc = prepare_output(outs, cmd, cfg, waves_option ? "--waves" : NULL, "waves.file", ro->waves,
                                 strcmp(ro->engine, "systemc") ? output_path_beside(ro->waves, ext, ".gtkw", b1, sizeof b1)
                                                               : NULL,
-                                NULL);
+                                NULL, RF_PLAIN);
         }
+        /* What the run reads: the sweep file, or the configuration's files and (to
+         * train or evaluate) its datasets; the checkpoint it resumes or evaluates. */
+        int bad = 0;
+        if (!rc && !cfg) bad = run_files_input(&outs->files, path, RF_PLAIN, "the sweep file being read", why, sizeof why);
+        if (!rc && cfg) bad = run_files_config(&outs->files, cfg, strcmp(cmd->name, "noc") != 0, why, sizeof why);
+        if (!rc && !bad && ro->resume)
+            bad = run_files_input(&outs->files, ro->resume, RF_RESUMED,
+                                  train ? "the checkpoint --resume reads" : "the checkpoint --checkpoint evaluates", why,
+                                  sizeof why);
+        if (bad) {
+            fprintf(stderr, "%s\n", why);
+            rc = 2;
+        }
+        for (int i = 0; !rc && i < outs->n; i++)
+            if (output_lock_take(outs->locked[i], &outs->locks[i], why, sizeof why)) {
+                fprintf(stderr, "%s: %s\n", outs->named[i], why);
+                rc = 2;
+            }
     }
     world_max_i64(&rc, 1);
     return (int)rc;
@@ -401,14 +464,18 @@ static int run(int argc, char **argv)
         ro.out = NULL;
     }
     char err[1024], table[1024];
+    static struct run_outputs outs;     /* held until the command returns */
     if (!strcmp(cmd->name, "sweep")) {
         if (!csv && sweep_table_path(path, table, sizeof table, err, sizeof err)) {
             fprintf(stderr, "%s\n", err);
             return 2;
         }
         if (!csv) csv = table;
-        if (prepare_outputs(cmd, NULL, &ro, csv, 0)) return 2;
-        return sweep_command(path, sets, n_sets, csv, &ro);
+        int rc = prepare_outputs(&outs, cmd, path, NULL, &ro, csv, 0);
+        ro.files = &outs.files;     /* its points' files are compared as they are loaded */
+        if (!rc) rc = sweep_command(path, sets, n_sets, csv, &ro);
+        release_outputs(&outs);
+        return rc;
     }
 
     static struct config cfg;
@@ -431,10 +498,12 @@ static int run(int argc, char **argv)
         }
         if (!csv) csv = noc_table_path(&cfg, table, sizeof table);
     }
-    if (prepare_outputs(cmd, &cfg, &ro, csv, waves_option)) return 2;
-    if (!strcmp(cmd->name, "train")) return train_command(&cfg, &ro);
-    if (!strcmp(cmd->name, "noc")) return noc_command(&cfg, &ro, csv);
-    return infer_command(&cfg, &ro);
+    int rc = prepare_outputs(&outs, cmd, path, &cfg, &ro, csv, waves_option);
+    if (!rc && !strcmp(cmd->name, "train")) rc = train_command(&cfg, &ro);
+    else if (!rc && !strcmp(cmd->name, "noc")) rc = noc_command(&cfg, &ro, csv);
+    else if (!rc) rc = infer_command(&cfg, &ro);
+    release_outputs(&outs);
+    return rc;
 }
 
 int main(int argc, char **argv)

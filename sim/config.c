@@ -287,7 +287,7 @@ static int apply_override(struct yloader *L, struct ynode *root, const struct co
         val = node_new(N_SCALAR, fname, &m);
         val->value = strdup("");
         val->plain = 1;
-    } else if (yt_parse(L, fname, NULL, eq + 1, &val)) {
+    } else if (yt_parse(L, fname, eq + 1, &val)) {
         /* Keep libyaml's message, re-anchored on the command line. */
         char msg[512];
         const char *m = L->err;
@@ -716,6 +716,14 @@ int config_load(const char *path, const struct config_override *ov, int n_ov,
     for (int i = 0; i < n_ov; i++) {
         if (apply_override(&L, root, &ov[i], i + 1)) goto done;
         if (expand_includes(&L, root, "")) goto done;
+    }
+    /* Every file is read by now: the run's outputs must be none of them (run_files.h). */
+    for (int i = 0; i < L.n_read && i < CFG_MAX_FILES; i++) {
+        struct config_file *f = &cfg->files[cfg->n_files++];
+        snprintf(f->path, sizeof f->path, "%s", L.read[i].file);
+        f->included = L.read[i].included;
+        f->dev = L.read[i].dev;
+        f->ino = L.read[i].ino;
     }
     unsigned char seen[N_FIELDS] = { 0 };
     if (validate(&L, root, "", cfg, seen)) goto done;

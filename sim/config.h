@@ -116,6 +116,15 @@ struct waves_cfg {
     int64_t cycle_first, cycle_last; /* cycle window; cycle_last 0 = open */
 };
 
+/* A YAML file the configuration was read from: the config, what it extends, its
+ * section files. A run refuses to write over any of them (sim/run_files.c). */
+struct config_file {
+    char path[256];
+    int included;           /* 0: the config itself; 1: by extends: or as a section */
+    uint64_t dev, ino;      /* of the file read */
+};
+#define CFG_MAX_FILES 64
+
 struct config {
     char path[CFG_STR];     /* the file it came from */
     struct config_origin origin[CFG_MAX_FIELDS];
@@ -129,6 +138,8 @@ struct config {
     char tech_name[CFG_STR];    /* technology.name, for reports */
     struct noc_cfg noc;
     struct waves_cfg waves;
+    int n_files;
+    struct config_file files[CFG_MAX_FILES];
 };
 
 /* One "key=value" override: typed on the command line (file NULL), or taken

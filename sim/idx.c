@@ -4,12 +4,15 @@
  * Every failure names the file and the byte offset (of the decompressed stream)
  * where the problem starts; nothing the file contains can make us crash or leak. */
 #include "idx.h"
+#include "input_file.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 /* Largest payload we accept: our datasets are well under 100 MB, and keeping
@@ -17,12 +20,16 @@
 #define IDX_MAX_BYTES 0x7fffffffULL
 #define IDX_TYPE_UBYTE 0x08
 #define GZ_CHUNK (1u << 30)   /* gzread/gzwrite take an unsigned and return an int */
+/* Bytes after the payload are counted up to this many for the message: the file is
+ * refused either way, and a small gzip file can inflate to gigabytes of them. */
+#define IDX_MAX_TRAILING (1u << 20)
 
 struct reader {
     gzFile gz;
     const char *path;
     char *err;
     size_t errlen;
+    uint64_t file_size;     /* on disk: the payload's size when the file is not gzip */
 };
 
 #if defined(__GNUC__)
@@ -39,12 +46,13 @@ static void fail_at(const struct reader *r, size_t offset, const char *fmt, ...)
     va_end(ap);
 }
 
-/* zlib's message without the "path: " it puts in front (ours already has it). */
+/* zlib's message without the "<fd:N>: " it puts in front for the descriptor it
+ * reads (ours names the file already). */
 static const char *gz_message(const struct reader *r)
 {
     const char *msg = gzerror(r->gz, NULL);
-    size_t n = strlen(r->path);
-    return !strncmp(msg, r->path, n) && !strncmp(msg + n, ": ", 2) ? msg + n + 2 : msg;
+    const char *end = !strncmp(msg, "<fd:", 4) ? strstr(msg, ">: ") : NULL;
+    return end ? end + 3 : msg;
 }
 
 /* zlib's pending complaint about the stream (a truncated or corrupt gzip
@@ -141,22 +149,33 @@ static int parse(struct reader *r, struct idx_array *out)
     }
     out->ndim = ndim;
     out->count = (size_t)count;
+    const char *what = ndim == 1 ? "labels" : ndim == 3 ? "pixels" : "data";
+    /* A plain file's size says whether the payload is all there before any of it
+     * is allocated (gzdirect: zlib passes the file through). */
+    if (gzdirect(r->gz) && r->file_size < hlen + count) {
+        fail_at(r, hlen, "truncated: expected %zu bytes of %s, file ends after %llu", out->count, what,
+                (unsigned long long)(r->file_size > hlen ? r->file_size - hlen : 0));
+        return -1;
+    }
     out->data = malloc(out->count);
     if (!out->data) {
         fail_at(r, hlen, "cannot allocate %zu bytes", out->count);
         return -1;
     }
-    const char *what = ndim == 1 ? "labels" : ndim == 3 ? "pixels" : "data";
     if (read_field(r, out->data, out->count, hlen, what)) return -1;
 
     /* Anything after the payload means the header lies about the shape. */
     uint8_t extra[1 << 14];
     size_t trailing = 0;
-    int k;
-    while ((k = gzread(r->gz, extra, sizeof extra)) > 0) trailing += (size_t)k;
+    int k = 0;
+    while (trailing <= IDX_MAX_TRAILING && (k = gzread(r->gz, extra, sizeof extra)) > 0) trailing += (size_t)k;
     size_t end = hlen + out->count;
     if (k < 0) {
         fail_at(r, end + trailing, "%s after the payload: %s", error_kind(r->gz), gz_message(r));
+        return -1;
+    }
+    if (trailing > IDX_MAX_TRAILING) {
+        fail_at(r, end, "more than %u unexpected trailing bytes", IDX_MAX_TRAILING);
         return -1;
     }
     if (trailing) {
@@ -175,16 +194,22 @@ static int parse(struct reader *r, struct idx_array *out)
 int idx_load(const char *path, struct idx_array *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    errno = 0;
-    gzFile gz = gzopen(path, "rb");
+    const char *kind;
+    struct stat st;
+    int fd = input_open(path, &kind, &st);
+    if (fd < 0) {
+        if (err && errlen && kind) snprintf(err, errlen, "%s: not a regular file (%s)", path, kind);
+        else if (err && errlen) snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    gzFile gz = gzdopen(fd, "rb");      /* owns fd from here */
     if (!gz) {
-        if (err && errlen)
-            snprintf(err, errlen, "%s: cannot open: %s", path,
-                     errno ? strerror(errno) : "out of memory");
+        close(fd);
+        if (err && errlen) snprintf(err, errlen, "%s: cannot open: out of memory", path);
         return -1;
     }
     gzbuffer(gz, 1 << 17);
-    struct reader r = { gz, path, err, errlen };
+    struct reader r = { gz, path, err, errlen, (uint64_t)st.st_size };
     int rc = parse(&r, out);
     gzclose(gz);   /* its only complaint, a truncated stream, was reported above */
     if (rc) idx_free(out);

@@ -1,10 +1,10 @@
 /* An output file, made ready before a run starts: a training run of hours must not
  * end on "cannot create". Its directory is created when missing (as mkdir -p does),
  * and a new file must be creatable there, because results and checkpoints are
- * written to FILE.tmp and renamed into place. An existing directory or non-regular
- * file (a device such as /dev/full, a FIFO, a socket) is refused: the rename would
- * replace it, and the files written directly (FILE.gtkw, the energy table) would
- * write into it. */
+ * written to a temporary file beside it and renamed into place. An existing
+ * directory or non-regular file (a device such as /dev/full, a FIFO, a socket) is
+ * refused: the rename would replace it, and the files written directly (FILE.gtkw,
+ * the energy table) would write into it. */
 #ifndef OUTPUT_PATH_H
 #define OUTPUT_PATH_H
 #include <stddef.h>

@@ -21,6 +21,7 @@
 #include "mpi_world.h"
 #include "output_path.h"
 #include "progress.h"
+#include "run_files.h"
 #include "yaml_tree.h"
 
 #include <errno.h>
@@ -396,6 +397,7 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
      * before hours of runs, with its one message and no table file begun. */
     static struct config cfg;
     char label[512];
+    int64_t clash = 0;          /* rank 0 found a point reading an output (run_files.h) */
     for (int p = 0; p < n_points; p++) {
         int n = point_overrides(&s, p, n_fixed + n_sets, ov, texts, label, sizeof label);
         if (config_load(s.config, ov, n, &cfg, err, sizeof err)) {
@@ -403,7 +405,16 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
             rc = 2;
             goto out_free;
         }
+        if (!clash && rank == 0 && o->files && run_files_config(o->files, &cfg, 1, err, sizeof err)) {
+            fprintf(stderr, "%s\n", err);
+            clash = 1;
+        }
         cost[p] = sweep_point_cost(&cfg);
+    }
+    world_max_i64(&clash, 1);
+    if (clash) {
+        rc = 2;
+        goto out_free;
     }
     /* Under MPI the points are dealt over the ranks costliest first (sweep_deal.c);
      * each keeps its rows, and rank 0 writes them in point order, so the table is

@@ -10,6 +10,7 @@
 #include "energy.h"
 
 struct config;
+struct run_files;
 
 struct run_opts {
     const char *out;        /* result JSON path, or NULL */
@@ -22,6 +23,7 @@ struct run_opts {
     struct wave_select wave_sel;
     int partition;          /* cut the chip over the MPI ranks (train, infer with several ranks) */
     int mute;               /* write no file and print nothing (MPI ranks other than 0) */
+    struct run_files *files;/* sweep: the outputs its points' files must not be (run_files.h), or NULL */
 };
 
 struct run_summary {

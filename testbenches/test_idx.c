@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 struct tmp {
     char dir[64];
@@ -298,6 +299,29 @@ static void idx_rejects_trailing_bytes(void)
     scratch_remove(t.dir);
 }
 
+/* A gzip file of a few kilobytes can inflate to gigabytes after its payload: those
+ * are counted only up to a limit, and the file refused all the same. */
+static void idx_counts_trailing_bytes_up_to_a_limit(void)
+{
+    struct tmp t;
+    scratch_make(t.dir, sizeof t.dir, "idx");
+    const char *p = tmp_file(&t, "bomb.idx.gz");
+    static const uint8_t head[8] = { 0, 0, 8, 1, 0, 0, 0, 4 };
+    static uint8_t zeros[1 << 16];
+    gzFile gz = gzopen(p, "wb9");
+    CHECK(gz != NULL, "gzopen %s", p);
+    if (!gz) return;
+    gzwrite(gz, head, sizeof head);
+    gzwrite(gz, "\1\2\3\4", 4);
+    for (int i = 0; i < 64; i++) gzwrite(gz, zeros, sizeof zeros);    /* 4 MiB after the payload */
+    gzclose(gz);
+    char want[256];
+    snprintf(want, sizeof want, "%s: offset 12: more than 1048576 unexpected trailing bytes", p);
+    expect_error(p, want);
+    CHECK(file_size(p) < 65536, "the fixture is %ld bytes on disk", file_size(p));
+    scratch_remove(t.dir);
+}
+
 static void idx_rejects_missing_file(void)
 {
     struct tmp t;
@@ -385,6 +409,7 @@ int main(void)
     RUN(idx_rejects_zero_dimension);
     RUN(idx_rejects_absurd_size);
     RUN(idx_rejects_trailing_bytes);
+    RUN(idx_counts_trailing_bytes_up_to_a_limit);
     RUN(idx_rejects_missing_file);
     RUN(idx_survives_random_headers);
     RUN(idx_error_fits_small_buffer);

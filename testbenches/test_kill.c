@@ -5,7 +5,7 @@
  *   - kills it with SIGKILL at seeded random moments, resumes, kills again, ...
  *     until it finishes: after every kill the checkpoint on disk must load
  *     (checksum included) and never go back in time, a result file exists only
- *     complete, and a leftover .tmp is ignored;
+ *     complete, and a leftover temporary (FILE.PID-N.tmp) is ignored;
  *   - makes it kill itself inside a checkpoint write (SSNNSIM_CRASH_POINT, see
  *     sim/checkpoint.c) with half the bytes written, after the fsync and after
  *     the rename: the same must hold;
@@ -16,6 +16,7 @@
 #include "check.h"
 #include "checkpoint.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -94,13 +95,41 @@ static void sha_of_result(char out[65])
     if (s) snprintf(out, 65, "%.64s", s + 19);
 }
 
+/* The temporaries of `name` a run left (name.PID-N.tmp, unique per writer): how
+ * many, and the path of the largest into `path` (when given). With `remove`, they go. */
+static int temporaries(const char *name, char *path, size_t n, int remove)
+{
+    DIR *d = opendir(tmpdir);
+    struct dirent *e;
+    int count = 0;
+    long largest = -1;
+    size_t k = strlen(name);
+    if (path) snprintf(path, n, "%s/%s.(none).tmp", tmpdir, name);
+    while (d && (e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len <= k + 5 || strncmp(e->d_name, name, k) || e->d_name[k] != '.' || strcmp(e->d_name + len - 4, ".tmp"))
+            continue;
+        char p[600];
+        path_in(p, sizeof p, e->d_name);
+        count++;
+        if (path && file_size(p) > largest) {
+            largest = file_size(p);
+            snprintf(path, n, "%s", p);
+        }
+        if (remove) unlink(p);
+    }
+    if (d) closedir(d);
+    return count;
+}
+
 static void clean_run_files(void)
 {
-    const char *names[] = { "run.ckpt", "run.ckpt.tmp", "out.json", "out.json.tmp" };
+    const char *names[] = { "run.ckpt", "out.json" };
     char p[600];
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 2; i++) {
         path_in(p, sizeof p, names[i]);
         unlink(p);
+        temporaries(names[i], NULL, 0, 1);
     }
 }
 
@@ -147,8 +176,7 @@ static void reference_run(void)
     sha_of_result(ref_sha);
     CHECK(rc == 0 && strlen(ref_sha) == 64, "uninterrupted run: exit %d, weights_sha256 '%s'", rc, ref_sha);
     char p[600];
-    path_in(p, sizeof p, "run.ckpt.tmp");
-    CHECK(!exists(p), "a completed run left %s behind", p);
+    CHECK(!temporaries("run.ckpt", p, sizeof p, 0), "a completed run left %s behind", p);
 }
 
 /* Identity of the checkpoint file (a rename brings a new inode), 0 if absent. */
@@ -187,9 +215,10 @@ static void random_kills_never_break_the_checkpoint(void)
 {
     uint32_t seed = 20261129;
     printf("seed %u, uninterrupted run %.3f s\n", seed, ref_seconds);
-    int kills = 0, mid_write = 0, runs = 0;
+    int kills = 0, mid_write = 0, runs = 0, left = 0;
     for (int chain = 0; chain < 2; chain++) {
         clean_run_files();
+        left = 0;
         uint64_t progress = 0;
         int done = 0;
         while (!done && runs < 200) {
@@ -212,9 +241,10 @@ static void random_kills_never_break_the_checkpoint(void)
             CHECK(rc == 128 + SIGKILL, "chain %d: run exited %d before the kill", chain, rc);
             if (rc != 128 + SIGKILL) return;
             kills++;
-            char tmp[600];
-            path_in(tmp, sizeof tmp, "run.ckpt.tmp");
-            mid_write += exists(tmp);
+            /* A kill inside a write leaves one more temporary (each has its own name). */
+            int now_left = temporaries("run.ckpt", NULL, 0, 0);
+            mid_write += now_left > left;
+            left = now_left;
             char why[1200];
             CHECK(checkpoint_intact(&progress, why, sizeof why) == 0,
                   "chain %d, kill %d (after %d checkpoints + %ld us): %s", chain, kills, writes, extra, why);
@@ -255,8 +285,8 @@ static int crash_then_resume(const char *bin, const char *point, char *why, size
     if (checkpoint_intact(&progress, why, n)) return BROKEN;
     char ck[600], tmp[600];
     path_in(ck, sizeof ck, "run.ckpt");
-    path_in(tmp, sizeof tmp, "run.ckpt.tmp");
-    if (strstr(point, ":write") && bin == exe && !(exists(tmp) && (!exists(ck) || file_size(tmp) < file_size(ck)))) {
+    int left = temporaries("run.ckpt", tmp, sizeof tmp, 0);
+    if (strstr(point, ":write") && bin == exe && !(left && (!exists(ck) || file_size(tmp) < file_size(ck)))) {
         snprintf(why, n, "%s: no half-written %s (%ld bytes, checkpoint %ld)", point, tmp, file_size(tmp),
                  file_size(ck));
         return CRASH_MISSED;
