@@ -36,11 +36,12 @@ struct chip_counters {
 };
 
 /* Everything a chip counted, summed over its cores and tiles: what the energy
- * model prices. Hidden-core tiles hold W1, the output core's W2. */
+ * model prices. Hidden-core tiles hold W1 (at depth W1..WL), the output core's
+ * W2 (W_out); wm is the mirrors of W2..WL (depth > 1 only). */
 struct chip_totals {
     struct ssnn_counters sc;        /* the golden model's counters, summed over the cores */
     struct core_counters core;
-    struct crossbar_counters w1, w2;
+    struct crossbar_counters w1, w2, wm;
     struct chip_counters chip;
 };
 
@@ -75,6 +76,13 @@ struct chip {
     uint64_t wave_sample;           /* samples presented so far (train and infer) */
     struct ssnn_counters base;      /* golden counters carried in from the state */
     uint64_t base_w1[2], base_w2[2];/* device pulse counts carried in (up, down) */
+    /* depth: the layer widths, hidden cores per layer and generator gains in
+     * c->sh; what each hidden layer carried in (its counters, its W's pulses) */
+    int *width, *layer_core0;
+    uint64_t *beta_layer;
+    struct ssnn_layer_counters *base_layer;
+    uint64_t (*base_pulses)[2];
+    struct ssnn_layer_counters *save_lc;
     struct ssnn_streams saved;      /* training streams parked during inference */
     struct chip_counters c;
     struct chip_totals infer;       /* what inference cost (kept out of the training counts) */
