@@ -27,11 +27,12 @@ struct chip_counters {
 };
 
 /* Everything a chip counted, summed over its cores and tiles: what the energy
- * model prices. Hidden-core tiles hold W1, the output core's W2. */
+ * model prices. Hidden-core tiles hold W1 (at depth W1..WL), the output core's
+ * W2 (W_out); wm is the mirrors of W2..WL (depth > 1 only). */
 struct chip_totals {
     struct ssnn_counters sc;        /* the golden model's counters, summed over the cores */
     struct core_counters core;
-    struct crossbar_counters w1, w2;
+    struct crossbar_counters w1, w2, wm;
     struct chip_counters chip;
 };
 #endif

@@ -42,6 +42,36 @@ static void send(struct core *k, struct core_outbox *out, int dst, int stream, i
 
 static int ceil_div(int a, int b) { return (a + b - 1) / b; }
 
+void core_layer_cores(const struct chip_shared *sh, int l, int *lo, int *hi)
+{
+    if (!sh->layer_core0) {
+        *lo = 0;
+        *hi = sh->n_hidden_cores;
+        return;
+    }
+    *lo = sh->layer_core0[l];
+    *hi = sh->layer_core0[l + 1];
+}
+
+int core_owner(const struct chip_shared *sh, int l, int j)
+{
+    int lo, hi;
+    core_layer_cores(sh, l, &lo, &hi);
+    return lo + j / sh->hidden_per_core;
+}
+
+static int top_layer(const struct chip_shared *sh) { return sh->depth > 1 ? sh->depth - 1 : 0; }
+
+/* Rows of hidden layer l's matrix without the bias: the width of the layer below. */
+static int fan_in(const struct chip_shared *sh, int l) { return sh->width ? sh->width[l] : sh->n_in; }
+
+/* Width of hidden layer l. */
+static int layer_width(const struct chip_shared *sh, int l) { return sh->width ? sh->width[l + 1] : sh->n_h; }
+
+/* Sends one flit of a stream to every core of hidden layer l. */
+static void send_layer(struct core *k, struct core_outbox *out, int l, int stream, int tclass, uint32_t neuron,
+                       uint64_t cycle);
+
 static void *zalloc(size_t n, int *bad)
 {
     void *p = calloc(n ? n : 1, 1);
@@ -49,11 +79,24 @@ static void *zalloc(size_t n, int *bad)
     return p;
 }
 
+static void send_layer(struct core *k, struct core_outbox *out, int l, int stream, int tclass, uint32_t neuron,
+                       uint64_t cycle)
+{
+    int lo, hi;
+    core_layer_cores(k->sh, l, &lo, &hi);
+    for (int h = lo; h < hi; h++) send(k, out, k->sh->hidden_nodes[h], stream, tclass, neuron, cycle);
+}
+
 int core_init(struct core *k, enum core_role role, int node, int index, int first, int count,
               const struct chip_shared *sh)
 {
     memset(k, 0, sizeof *k);
     k->role = role;
+    k->pulse_scale = k->mirror_pulse_scale = 1;
+    /* the hidden layer of a hidden core, from its place among the hidden cores */
+    if (role == CORE_HIDDEN)
+        while (k->layer < top_layer(sh) && index >= sh->layer_core0[k->layer + 1]) k->layer++;
+    if (role == CORE_OUTPUT) k->layer = top_layer(sh);
     k->node = node;
     k->index = index;
     k->first = first;
@@ -68,10 +111,10 @@ int core_init(struct core *k, enum core_role role, int node, int index, int firs
         k->rows = zalloc((size_t)count * 4, &bad);
         return bad ? -1 : 0;
     }
-    /* Tiles: hidden cores hold W1[all rows][their columns], the output core W2. */
-    int rows = role == CORE_HIDDEN ? sh->n_in + 1 : sh->n_h + 1;
+    /* Tiles: hidden cores hold W^l[all rows][their columns], the output core W2. */
+    int rows = role == CORE_HIDDEN ? fan_in(sh, k->layer) + 1 : sh->n_h + 1;
     int cols = role == CORE_HIDDEN ? count : sh->n_out;
-    int gcols = role == CORE_HIDDEN ? sh->n_h : sh->n_out;
+    int gcols = role == CORE_HIDDEN ? layer_width(sh, k->layer) : sh->n_out;
     int col0 = role == CORE_HIDDEN ? first : 0;
     const double lim = 0;   /* the states arrive from the golden model (chip_init) */
     k->n_tiles = ceil_div(rows, xr);
@@ -91,6 +134,21 @@ int core_init(struct core *k, enum core_role role, int node, int index, int firs
         k->acc = zalloc((size_t)count * 4, &bad);
         k->h = zalloc((size_t)count, &bad);
         k->d = zalloc((size_t)count, &bad);
+        if (k->layer < top_layer(sh)) {
+            /* the mirror: the layer above's neurons as rows, in as many tiles as that takes */
+            int up = layer_width(sh, k->layer + 1);
+            k->n_mirror = ceil_div(up, xr);
+            k->mirror = zalloc((size_t)k->n_mirror * sizeof *k->mirror, &bad);
+            for (int t = 0; t < k->n_mirror && !bad; t++) {
+                int r0 = t * xr, nr = up - r0 < xr ? up - r0 : xr;
+                if (crossbar_init(&k->mirror[t], sh->rp, sh->dev, r0, 0, nr, count, count, lim, sh->seed, RNG_INIT_W1,
+                                  RNG_CELL_W1))
+                    bad = 1;
+            }
+            k->rng_back = zalloc((size_t)count * 4, &bad);
+            k->rng_noise_b = zalloc((size_t)count * 4, &bad);
+            k->back = zalloc((size_t)count * 4, &bad);
+        }
     } else {
         k->rng_a = zalloc((size_t)sh->n_h * 4, &bad);
         k->rng_c = zalloc((size_t)sh->n_h * 4, &bad);
@@ -105,6 +163,11 @@ void core_free(struct core *k)
 {
     for (int t = 0; t < k->n_tiles; t++) crossbar_free(&k->tiles[t]);
     free(k->tiles);
+    for (int t = 0; t < k->n_mirror; t++) crossbar_free(&k->mirror[t]);
+    free(k->mirror);
+    free(k->rng_back);
+    free(k->rng_noise_b);
+    free(k->back);
     free(k->rng_a);
     free(k->rng_b);
     free(k->rng_c);
@@ -173,14 +236,20 @@ void core_start_step(struct core *k, uint64_t cycle, struct core_outbox *out)
         compute(k, cycle, ceil_div(k->count, sh->lanes));
         break;
     }
-    case CORE_HIDDEN:
+    case CORE_HIDDEN: {
         memset(k->acc, 0, (size_t)k->count * 4);
-        expect_phase(k, CS_FWD_IN, sh->n_input_cores);
+        int lo = 0, hi = sh->n_input_cores;
+        if (k->layer > 0) core_layer_cores(sh, k->layer - 1, &lo, &hi);
+        expect_phase(k, CS_FWD_IN, hi - lo);
         break;
-    case CORE_OUTPUT:
+    }
+    case CORE_OUTPUT: {
         memset(k->acc, 0, (size_t)sh->n_out * 4);
-        expect_phase(k, CS_FWD_IN, sh->n_hidden_cores);
+        int lo, hi;
+        core_layer_cores(sh, k->layer, &lo, &hi);
+        expect_phase(k, CS_FWD_IN, hi - lo);
         break;
+    }
     }
 }
 
@@ -199,9 +268,34 @@ static void gradient_pulses(struct core *k, int j, int up)
         int r = k->rows[a];
         crossbar_pulse(&k->tiles[r / xr], r % xr, j, up);
     }
-    int b = k->sh->n_in;
+    int b = fan_in(k->sh, k->layer);
     crossbar_pulse(&k->tiles[b / xr], b % xr, j, up);
     k->sc.w1_pulses += (uint64_t)k->n_rows + 1;
+    k->lc.pulses += (uint64_t)k->n_rows + 1;
+}
+
+/* §8: a gradient spike g+-_m of the layer above, read back through row m of the
+ * mirror (column m of W^(l+1)) into this core's generators' sums, then the
+ * mirror's share of W^(l+1)'s coincidences on that row: every neuron of this
+ * core that fired forward. Each row is read once a step (a neuron has at most one
+ * gradient spike), before it is pulsed: the read sees the start of the step. */
+static void mirror_gradient(struct core *k, int m, int neg)
+{
+    const int xr = k->sh->xbar_rows, n = k->count;
+    struct crossbar *x = &k->mirror[m / xr];
+    const int16_t *row = x->cells.w + (size_t)(m % xr) * (size_t)n;
+    if (neg)
+        for (int j = 0; j < n; j++) k->back[j] -= row[j];
+    else
+        for (int j = 0; j < n; j++) k->back[j] += row[j];
+    x->c.back_reads++;
+    x->c.back_cells_read += (uint64_t)n;
+    k->sc.syn_ops_back += (uint64_t)n;
+    k->lc.syn_ops_back += (uint64_t)n;
+    k->grads_seen++;
+    /* W^(l+1)[j][m] -= on h_j AND g+_m, += on g-: the mirror cell (m, j) likewise */
+    for (int j = 0; j < n; j++)
+        if (k->h[j]) crossbar_pulse(x, m % xr, j, neg);
 }
 
 static void phase_check(struct core *k, uint64_t cycle, struct core_outbox *out)
@@ -214,8 +308,13 @@ static void phase_check(struct core *k, uint64_t cycle, struct core_outbox *out)
     if (k->markers_seen < k->markers_needed || k->spikes_seen < k->spikes_announced) return;
     const struct chip_shared *sh = k->sh;
     if (k->role == CORE_HIDDEN && k->state == CS_FWD_IN) {
+        k->back_compute = 0;
+        compute(k, cycle, ceil_div(k->count, sh->lanes));
+    } else if (k->role == CORE_HIDDEN && k->state == CS_BACK_IN && k->layer < top_layer(sh)) {
+        k->back_compute = 1;                /* its own backward generators */
         compute(k, cycle, ceil_div(k->count, sh->lanes));
     } else if (k->role == CORE_HIDDEN && k->state == CS_BACK_IN) {
+        if (k->layer > 0) send_layer(k, out, k->layer - 1, SS_PHASE_DONE, TC_BACKWARD, (uint32_t)k->grads_seen, cycle);
         report_barrier(k, out, cycle);
     } else if (k->role == CORE_OUTPUT && k->state == CS_FWD_IN) {
         int cycles = ceil_div(sh->n_out, sh->lanes) + 1;    /* membranes, then the WTA race */
@@ -238,16 +337,26 @@ static int acceptable(struct core *k, const struct flit *f)
         if (k->node != sh->master_node) why = "a BARRIER, but it is not the barrier master";
         break;
     case SS_INPUT:
-        if (k->role != CORE_HIDDEN || f->neuron >= (uint32_t)sh->n_in) why = "an input spike, but it is not a hidden core";
+        if (k->role != CORE_HIDDEN || k->layer != 0 || f->neuron >= (uint32_t)sh->n_in)
+            why = "an input spike, but it is not a core of hidden layer 1";
         break;
     case SS_HIDDEN:
-        if (k->role != CORE_OUTPUT || f->neuron >= (uint32_t)sh->n_h) why = "a hidden spike, but it is not the output core";
+        if (k->role == CORE_HIDDEN && k->layer > 0) {
+            if (f->neuron >= (uint32_t)fan_in(sh, k->layer)) why = "a hidden spike for a row its layer does not have";
+        } else if (k->role != CORE_OUTPUT || f->neuron >= (uint32_t)sh->n_h) {
+            why = "a hidden spike, but it is not the output core";
+        }
         break;
     case SS_BACK_POS:
     case SS_BACK_NEG:
-        if (k->role != CORE_HIDDEN || f->neuron < (uint32_t)k->first ||
+        if (k->role != CORE_HIDDEN || k->layer != top_layer(sh) || f->neuron < (uint32_t)k->first ||
             f->neuron >= (uint32_t)(k->first + k->count))
             why = "a backward spike for a neuron it does not hold";
+        break;
+    case SS_GRAD_POS:
+    case SS_GRAD_NEG:
+        if (k->role != CORE_HIDDEN || k->layer >= top_layer(sh) || f->neuron >= (uint32_t)layer_width(sh, k->layer + 1))
+            why = "a gradient spike, but it is not a core of the layer below its sender";
         break;
     default:
         why = "an unknown stream";
@@ -279,7 +388,7 @@ HOT_CLONES void core_receive(struct core *k, const struct flit *f, uint64_t cycl
         k->spikes_announced += f->neuron;
         break;
     case SS_INPUT:          /* hidden core: drive W1 row i */
-    case SS_HIDDEN:         /* output core: drive W2 row j */
+    case SS_HIDDEN:         /* output core: drive W2 row j; hidden core of layer l: W^l row j */
         k->rows[k->n_rows++] = (int32_t)f->neuron;
         read_row(k, (int)f->neuron, k->acc);
         k->spikes_seen++;
@@ -294,12 +403,23 @@ HOT_CLONES void core_receive(struct core *k, const struct flit *f, uint64_t cycl
             int up = f->stream == SS_BACK_NEG;
             OBSERVE(k, up ? EV_GRAD_NEG : EV_GRAD_POS, j, 1, cycle);
             OBSERVE(k, EV_PULSES, 0, (int64_t)k->n_rows + 1, cycle);
-            if (up) k->sc.grad_neg++;
-            else k->sc.grad_pos++;
+            if (up) k->sc.grad_neg++, k->lc.grad_neg++;
+            else k->sc.grad_pos++, k->lc.grad_pos++;
             gradient_pulses(k, j, up);
+            /* depth: the layer below reads it through its mirror of this W */
+            if (k->layer > 0) {
+                send_layer(k, out, k->layer - 1, up ? SS_GRAD_NEG : SS_GRAD_POS, TC_BACKWARD, (uint32_t)f->neuron,
+                           cycle);
+                k->grads_seen++;
+            }
         }
         break;
     }
+    case SS_GRAD_POS:
+    case SS_GRAD_NEG:       /* hidden core below the top: the backward read of W^(l+1) */
+        k->spikes_seen++;
+        mirror_gradient(k, (int)f->neuron, f->stream == SS_GRAD_NEG);
+        break;
     default:
         return;
     }
@@ -311,8 +431,10 @@ static void finish_hidden(struct core *k, uint64_t cycle, struct core_outbox *ou
 {
     const struct chip_shared *sh = k->sh;
     const int learn = sh->label >= 0;
-    read_row(k, sh->n_in, k->acc);      /* the always-on bias row */
+    read_row(k, fan_in(sh, k->layer), k->acc);      /* the always-on bias row */
+    for (int t = 0; t < k->n_tiles; t++) k->tiles[t].c.conversions += (uint64_t)k->count;
     k->sc.syn_ops_w1 += (uint64_t)(k->n_rows + 1) * (uint64_t)k->count;
+    k->lc.syn_ops_fwd += (uint64_t)(k->n_rows + 1) * (uint64_t)k->count;
     if (sh->noise_k)
         for (int j = 0; j < k->count; j++) k->acc[j] += read_noise(sh->noise_k, &k->rng_c[j]);
     uint32_t nh = 0;
@@ -325,11 +447,15 @@ static void finish_hidden(struct core *k, uint64_t cycle, struct core_outbox *ou
             if (learn && k->d[j]) OBSERVE(k, EV_DERIV, j, 1, cycle);
         }
         if (k->h[j]) {
-            send(k, out, sh->output_node, SS_HIDDEN, TC_FORWARD, (uint32_t)(k->first + j), cycle);
+            if (k->layer == top_layer(sh))
+                send(k, out, sh->output_node, SS_HIDDEN, TC_FORWARD, (uint32_t)(k->first + j), cycle);
+            else
+                send_layer(k, out, k->layer + 1, SS_HIDDEN, TC_FORWARD, (uint32_t)(k->first + j), cycle);
             nh++;
         }
     }
     k->sc.hidden_spikes += nh;
+    k->lc.hidden_spikes += nh;
     k->sc.rng_draws += (uint64_t)k->count * (1u + (sh->noise_k != 0) + (unsigned)learn);
     k->c.fwd_unit_updates += (uint64_t)k->count;
     k->c.rng_fwd += (uint64_t)k->count * (1u + (sh->noise_k != 0));
@@ -338,16 +464,63 @@ static void finish_hidden(struct core *k, uint64_t cycle, struct core_outbox *ou
         k->c.rng_back += (uint64_t)k->count;
     }
     if (learn)
-        for (int j = 0; j < k->count; j++) k->sc.deriv_spikes += k->d[j];
-    send(k, out, sh->output_node, SS_PHASE_DONE, TC_FORWARD, nh, cycle);
-    if (learn) expect_phase(k, CS_BACK_IN, 1);
-    else report_barrier(k, out, cycle);
+        for (int j = 0; j < k->count; j++) k->sc.deriv_spikes += k->d[j], k->lc.deriv_spikes += k->d[j];
+    if (k->layer == top_layer(sh)) send(k, out, sh->output_node, SS_PHASE_DONE, TC_FORWARD, nh, cycle);
+    else send_layer(k, out, k->layer + 1, SS_PHASE_DONE, TC_FORWARD, nh, cycle);
+    k->grads_seen = 0;
+    if (!learn) {
+        report_barrier(k, out, cycle);
+    } else if (k->layer == top_layer(sh)) {
+        expect_phase(k, CS_BACK_IN, 1);
+    } else {
+        int lo, hi;
+        core_layer_cores(sh, k->layer + 1, &lo, &hi);
+        memset(k->back, 0, (size_t)k->count * 4);
+        expect_phase(k, CS_BACK_IN, hi - lo);
+    }
 }
 
-/* The hidden core that owns hidden neuron j. */
-static int owner_of(const struct chip_shared *sh, int j)
+/* §8.5 on a hidden core below the top, once every gradient spike of the layer
+ * above is in: every generator draws; if any spike came, r_j = its read + noise
+ * fires b+-_j, the gradient unit gates it with d_j, and a gradient spike pulses
+ * this core's W^l column and goes on to the layer below. */
+static void finish_generators(struct core *k, uint64_t cycle, struct core_outbox *out)
 {
-    return j / sh->hidden_per_core;
+    const struct chip_shared *sh = k->sh;
+    const int n = k->count, driven = k->grads_seen > 0;
+    uint64_t beta_q = sh->beta_layer[k->layer];
+    uint32_t sent = 0;
+    if (driven)
+        for (int t = 0; t < k->n_mirror; t++) k->mirror[t].c.conversions += (uint64_t)n;
+    for (int j = 0; j < n; j++) {
+        uint32_t u = rng_u16(&k->rng_back[j]);
+        int32_t z = sh->noise_k ? read_noise(sh->noise_k, &k->rng_noise_b[j]) : 0;
+        if (!driven) continue;
+        int32_t rj = k->back[j] + z;
+        if (!wta_back_spike(rj, beta_q, u)) continue;
+        if (rj > 0) k->sc.back_pos++, k->lc.back_pos++;
+        else k->sc.back_neg++, k->lc.back_neg++;
+        OBSERVE(k, rj > 0 ? EV_BACK_POS : EV_BACK_NEG, j, 1, cycle);
+        k->c.grad_unit_events++;
+        if (!neuron_grad(k->d[j])) continue;
+        int up = rj < 0;
+        OBSERVE(k, up ? EV_GRAD_NEG : EV_GRAD_POS, j, 1, cycle);
+        OBSERVE(k, EV_PULSES, 0, (int64_t)k->n_rows + 1, cycle);
+        if (up) k->sc.grad_neg++, k->lc.grad_neg++;
+        else k->sc.grad_pos++, k->lc.grad_pos++;
+        gradient_pulses(k, j, up);
+        if (k->layer > 0) {
+            send_layer(k, out, k->layer - 1, up ? SS_GRAD_NEG : SS_GRAD_POS, TC_BACKWARD, (uint32_t)(k->first + j),
+                       cycle);
+            sent++;
+        }
+    }
+    uint64_t draws = (uint64_t)n * (1u + (sh->noise_k != 0));
+    k->sc.rng_draws += draws;
+    k->c.rng_back += draws;
+    k->c.back_gen_updates += (uint64_t)n;
+    if (k->layer > 0) send_layer(k, out, k->layer - 1, SS_PHASE_DONE, TC_BACKWARD, sent, cycle);
+    report_barrier(k, out, cycle);
 }
 
 /* §4.4-4.6 on the output core. */
@@ -390,21 +563,24 @@ static void finish_output(struct core *k, uint64_t cycle, struct core_outbox *ou
     if (err)
         for (int t = 0; t < k->n_tiles; t++) crossbar_read_back(&k->tiles[t], o, y, r + t * xr);
     uint32_t *sent = k->per_dest;
-    memset(sent, 0, (size_t)sh->n_hidden_cores * sizeof *sent);
+    int lo, hi;
+    core_layer_cores(sh, k->layer, &lo, &hi);
+    memset(sent, 0, (size_t)(hi - lo) * sizeof *sent);
     for (int j = 0; j < nh; j++) {
         uint32_t u = rng_u16(&k->rng_a[j]);
         int32_t z = sh->noise_k ? read_noise(sh->noise_k, &k->rng_c[j]) : 0;
         if (!err) continue;
         int32_t rj = r[j] + z;
         if (!wta_back_spike(rj, sh->beta_q, u)) continue;
-        if (rj > 0) k->sc.back_pos++;
-        else k->sc.back_neg++;
-        int h = owner_of(sh, j);
+        if (rj > 0) k->sc.back_pos++, k->lc.back_pos++;
+        else k->sc.back_neg++, k->lc.back_neg++;
+        int h = core_owner(sh, k->layer, j);
         send(k, out, sh->hidden_nodes[h], rj > 0 ? SS_BACK_POS : SS_BACK_NEG, TC_BACKWARD, (uint32_t)j, cycle);
-        sent[h]++;
+        sent[h - lo]++;
     }
     if (err) {
         k->sc.syn_ops_back += 2u * (uint64_t)nh;
+        k->lc.syn_ops_back += 2u * (uint64_t)nh;
         k->sc.err_pos++;
         k->sc.err_neg++;
         for (int a = 0; a <= k->n_rows; a++) {   /* active hidden rows, then the bias row */
@@ -417,8 +593,7 @@ static void finish_output(struct core *k, uint64_t cycle, struct core_outbox *ou
         OBSERVE(k, EV_ERR_NEG, y, 1, cycle);
         OBSERVE(k, EV_PULSES, 0, 2 * ((int64_t)k->n_rows + 1), cycle);
     }
-    for (int h = 0; h < sh->n_hidden_cores; h++)
-        send(k, out, sh->hidden_nodes[h], SS_PHASE_DONE, TC_BACKWARD, sent[h], cycle);
+    for (int h = lo; h < hi; h++) send(k, out, sh->hidden_nodes[h], SS_PHASE_DONE, TC_BACKWARD, sent[h - lo], cycle);
     report_barrier(k, out, cycle);
 }
 
@@ -426,16 +601,20 @@ HOT_CLONES void core_finish(struct core *k, uint64_t cycle, struct core_outbox *
 {
     const struct chip_shared *sh = k->sh;
     switch (k->role) {
-    case CORE_INPUT:
-        for (int h = 0; h < sh->n_hidden_cores; h++) {
+    case CORE_INPUT: {
+        int lo, hi;
+        core_layer_cores(sh, 0, &lo, &hi);
+        for (int h = lo; h < hi; h++) {
             for (int a = 0; a < k->n_rows; a++)
                 send(k, out, sh->hidden_nodes[h], SS_INPUT, TC_FORWARD, (uint32_t)(k->first + k->rows[a]), cycle);
             send(k, out, sh->hidden_nodes[h], SS_PHASE_DONE, TC_FORWARD, (uint32_t)k->n_rows, cycle);
         }
         report_barrier(k, out, cycle);
         break;
+    }
     case CORE_HIDDEN:
-        finish_hidden(k, cycle, out);
+        if (k->back_compute) finish_generators(k, cycle, out);
+        else finish_hidden(k, cycle, out);
         break;
     case CORE_OUTPUT:
         finish_output(k, cycle, out);

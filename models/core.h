@@ -10,6 +10,13 @@
  *                gate, the backward spikes through the transposed W2 read, sends
  *                b+-_j to the owning hidden cores and pulses W2.
  *
+ * At depth L > 1 (docs/chip.md "Depth") hidden layer l's cores take layer l-1's
+ * spikes and send theirs to layer l+1's cores (the top layer's to the output
+ * core). Backward, a core of layer l >= 2 sends its gradient spikes g+-_m to every
+ * core of layer l-1, which reads them through its mirror of W^l's rows (the
+ * transposed copy of its neurons' rows of W^l, pulsed by the same coincidences),
+ * runs its own backward generators and gates them with d.
+ *
  * A phase ends when a core holds a PHASE_DONE from every sender of that phase and
  * as many spikes as those markers announce (markers carry counts, so flits that
  * overtake one another on different virtual channels cannot end a phase early).
@@ -46,6 +53,13 @@ struct chip_shared {
     int *hidden_first;              /* first hidden neuron of each hidden core */
     int output_node, master_node;
     int hidden_per_core;            /* neurons per hidden core (the last may hold fewer) */
+    /* Depth (docs/depth.md): 0 or 1 is one hidden layer, and then the fields below
+     * may be left NULL; hidden cores are placed layer by layer, and n_h, beta_q
+     * are the top layer's (what the output core reads and drives). */
+    int depth;
+    const int *width;               /* [n_in, hidden 1 .. L, n_out] */
+    const int *layer_core0;         /* hidden layer l's cores: [layer_core0[l], layer_core0[l + 1]) */
+    const uint64_t *beta_layer;     /* gain of hidden layer l's backward generators */
     /* the sample in presentation */
     const uint8_t *pixels;
     int label;                      /* < 0: inference */
@@ -98,14 +112,29 @@ typedef void (*core_observer)(void *ctx, const struct core *k, int event, int ne
 
 enum core_state { CS_WAIT_RELEASE, CS_COMPUTE, CS_FWD_IN, CS_BACK_IN, CS_DONE };
 
+/* Hidden cores [*lo, *hi) of hidden layer l (0 = layer 1), and the hidden core
+ * index that owns neuron j of that layer. */
+void core_layer_cores(const struct chip_shared *sh, int l, int *lo, int *hi);
+int core_owner(const struct chip_shared *sh, int l, int j);
+
 struct core {
     enum core_role role;
     int node, index;                /* mesh node; index among cores of its role */
     int first, count;               /* neurons [first, first + count) of its layer */
     const struct chip_shared *sh;
+    int layer;                      /* hidden layer (0 = layer 1); the output core: the top layer */
     /* crossbar tiles: W1 rows x this core's hidden columns, or W2 rows x outputs */
     struct crossbar *tiles;
     int n_tiles;
+    /* a hidden core below the top: the mirror of W^(l+1)'s rows of its neurons,
+     * transposed (row m: neuron m of the layer above, columns: this core's neurons) */
+    struct crossbar *mirror;
+    int n_mirror;
+    uint32_t *rng_back, *rng_noise_b;   /* its own backward generators (kinds 4, 9) */
+    int32_t *back;                  /* their read: sum of g+ rows minus g- rows */
+    int grads_seen;                 /* gradient spikes from the layer above this step */
+    int back_compute;               /* the computation in progress is the generators' */
+    int pulse_scale, mirror_pulse_scale;    /* multiples of the epoch's pulse amplitude */
     /* unit streams (bit-contract §2), indexed by local neuron */
     uint32_t *rng_a, *rng_b, *rng_c;    /* input: in | hidden: fwd, deriv, noise | output: back, noise_b */
     uint32_t *rng_noise_o;              /* output: read noise per output */
@@ -128,6 +157,7 @@ struct core {
     core_observer observe;          /* NULL: nobody watches */
     void *observe_ctx;
     struct ssnn_counters sc;        /* golden-model event counts of this core */
+    struct ssnn_layer_counters lc;  /* the same, as its layer's share (the output core: the top layer's) */
     struct core_counters c;
 };
 

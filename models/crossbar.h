@@ -18,6 +18,7 @@ struct crossbar_counters {
     uint64_t back_cells_read;   /* backward: cells read */
     uint64_t update_pulses;     /* coincidence pulses applied */
     uint64_t update_steps;      /* device write pulses: k per coincidence of amplitude k (pulse_steps) */
+    uint64_t conversions;       /* column sums converted (priced per tile at depth > 1) */
 };
 
 struct crossbar {

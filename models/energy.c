@@ -73,7 +73,7 @@ void energy_compute(const struct tech_cfg *t, const struct energy_shape *s, cons
     struct energy_costs c;
     energy_costs_init(&c, t, s);
     const struct core_counters *k = &tot->core;
-    const struct crossbar_counters *w1 = &tot->w1, *w2 = &tot->w2;
+    const struct crossbar_counters *w1 = &tot->w1, *w2 = &tot->w2, *wm = &tot->wm;
     const struct chip_counters *ch = &tot->chip;
     const struct tech_neuron_cfg *u = &t->neuron;
     const struct tech_noc_cfg *n = &t->noc;
@@ -87,13 +87,23 @@ void energy_compute(const struct tech_cfg *t, const struct energy_shape *s, cons
      * driven, one difference converted per row), coincidence pulses */
     add(&a, EC_XBAR_READ, EP_FORWARD, w1->rows_driven + w2->rows_driven, c.row_drive);
     add(&a, EC_XBAR_READ, EP_FORWARD, w1->cells_read + w2->cells_read, c.cell_read);
-    add(&a, EC_XBAR_READ, EP_FORWARD, k->fwd_unit_updates * (uint64_t)s->tiles_w1, c.convert);
+    /* at depth the layers' cores differ in tiles: each tile counts what it converts */
+    add(&a, EC_XBAR_READ, EP_FORWARD, s->depth > 1 ? w1->conversions : k->fwd_unit_updates * (uint64_t)s->tiles_w1,
+        c.convert);
     add(&a, EC_XBAR_READ, EP_FORWARD, k->out_unit_updates * (uint64_t)s->tiles_w2, c.convert);
     add(&a, EC_XBAR_READ, EP_BACKWARD, 2 * (w1->back_reads + w2->back_reads), c.col_drive);
     add(&a, EC_XBAR_READ, EP_BACKWARD, w1->back_cells_read + w2->back_cells_read, c.cell_read);
     add(&a, EC_XBAR_READ, EP_BACKWARD, (w1->back_cells_read + w2->back_cells_read) / 2, c.convert);
     /* A coincidence of amplitude k (training.pulse_steps) is k write pulses. */
     add(&a, EC_XBAR_WRITE, EP_UPDATE, w1->update_steps + w2->update_steps, c.pulse);
+    /* depth: the mirrors of W2..WL. A gradient spike drives one mirror row (a
+     * column of the matrix it mirrors), its cells add into the generators' sums,
+     * each converted once per tile; the mirror's share of a coincidence is a
+     * pulse like any other (all zero at L = 1). */
+    add(&a, EC_XBAR_READ, EP_BACKWARD, wm->back_reads, c.row_drive);
+    add(&a, EC_XBAR_READ, EP_BACKWARD, wm->back_cells_read, c.cell_read);
+    add(&a, EC_XBAR_READ, EP_BACKWARD, wm->conversions, c.convert);
+    add(&a, EC_XBAR_WRITE, EP_UPDATE, wm->update_steps, c.pulse);
 
     /* neuron units */
     add(&a, EC_ENCODER, EP_FORWARD, k->encoder_updates, u->e_encoder_pj);
@@ -135,7 +145,7 @@ void energy_compute(const struct tech_cfg *t, const struct energy_shape *s, cons
     out->samples = ch->samples;
     out->steps = ch->steps;
     out->cycles = ch->cycles;
-    out->syn_ops = w1->cells_read + w2->cells_read + w1->back_cells_read + w2->back_cells_read;
+    out->syn_ops = w1->cells_read + w2->cells_read + w1->back_cells_read + w2->back_cells_read + wm->back_cells_read;
 }
 
 /* Loihi's barrier time grows with the tiles it spans: interpolate for this mesh. */

@@ -61,6 +61,7 @@ struct energy_shape {
     int n_routers;          /* routers of the mesh: each leaks p_router_mw */
     int xbar_rows, xbar_cols;   /* physical tile size: line lengths, half-selected cells */
     int tiles_w1, tiles_w2; /* tiles per hidden core / on the output core: conversions per unit */
+    int depth;              /* hidden layers: above 1, forward conversions are counted per tile */
     int flit_bits;
     double clock_mhz;
     int cycles_per_hop;     /* router pipeline + link latency (zero-load), for the timing check */

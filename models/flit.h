@@ -16,6 +16,8 @@ enum spike_stream {
     SS_BARRIER,         /* control: a core reached the end of the step */
     SS_RELEASE,         /* control: the barrier master starts the next step */
     SS_SYNTHETIC,       /* NoC benchmark traffic */
+    SS_GRAD_POS,        /* g+_m: hidden core of layer l >= 2 -> layer l-1's cores (depth) */
+    SS_GRAD_NEG,        /* g-_m */
 };
 
 /* Traffic classes own disjoint virtual channels: forward and backward spikes

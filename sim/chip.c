@@ -6,7 +6,9 @@
  * of its neurons (all W1 rows, in as many crossbar tiles as that takes), so only
  * spikes cross the network: no partial sums. Cores fill the mesh row by row:
  * input cores, then hidden cores, then the output core; the first core is also the
- * barrier master.
+ * barrier master. At depth L > 1 the hidden cores are placed layer by layer, and
+ * a core below the top also holds the mirror of its neurons' rows of the matrix
+ * above, which its backward read needs (docs/chip.md "Depth").
  *
  * Clock: each cycle, computations that end finish (and queue their spikes), every
  * core takes at most one delivered flit, new flits enter the network interfaces,
@@ -61,6 +63,80 @@ static int map_error(const struct config *cfg, const char *key, char *err, size_
     return -1;
 }
 
+static void shape_text(const struct network_cfg *n, char *buf, size_t len)
+{
+    size_t at = 0;
+    for (int i = 0; i < n->n_layers && at < len; i++)
+        at += (size_t)snprintf(buf + at, len - at, "%s%d", i ? "-" : "", n->layers[i]);
+}
+
+/* plan() at depth L > 1: hidden layer l (1..L) on ceil(n_l / core_neurons) cores,
+ * each holding W^l's n_{l-1} + 1 rows for its columns and, below the top, the
+ * mirror of its rows of W^(l+1) (n_{l+1} rows); errors name network.layers for
+ * what the shape asks and the chip key that limits it. */
+static int plan_deep(struct chip *c, const struct config *cfg, char *err, size_t errlen)
+{
+    const struct chip_cfg *ch = &cfg->chip;
+    const struct network_cfg *n = &cfg->network;
+    const int L = n->n_layers - 2, cn = ch->core_neurons, xr = ch->xbar_rows;
+    char msg[1400], shape[400];
+    shape_text(n, shape, sizeof shape);
+    if (cn > ch->xbar_cols) {
+        snprintf(msg, sizeof msg, "core_neurons = %d exceeds the %d crossbar columns a neuron's synapses occupy",
+                 cn, ch->xbar_cols);
+        return map_error(cfg, "chip.core_neurons", err, errlen, msg);
+    }
+    for (int l = 1; l <= L; l++) {
+        int fwd = ceil_div(n->layers[l - 1] + 1, xr), mir = l < L ? ceil_div(n->layers[l + 1], xr) : 0;
+        if (fwd + mir > ch->tiles_per_core) {
+            int at = snprintf(msg, sizeof msg, "network %s: a core of hidden layer %d holds the full fan-in of its "
+                              "neurons, W%d's %d rows (%d tiles of %d rows)", shape, l, l, n->layers[l - 1] + 1, fwd, xr);
+            if (mir)
+                snprintf(msg + at, sizeof msg - (size_t)at, ", and the mirror of their rows of W%d for the backward "
+                         "read (%d rows, %d tile%s): %d tiles, but a core has %d", l + 1, n->layers[l + 1], mir, mir > 1 ? "s" : "", fwd + mir,
+                         ch->tiles_per_core);
+            else
+                snprintf(msg + at, sizeof msg - (size_t)at, ", but a core has %d", ch->tiles_per_core);
+            return map_error(cfg, "chip.tiles_per_core", err, errlen, msg);
+        }
+    }
+    int tout = ceil_div(n->layers[L] + 1, xr);
+    if (tout > ch->tiles_per_core) {
+        snprintf(msg, sizeof msg, "network %s: the output core holds W_out's %d rows in %d tiles of %d rows, but a core "
+                 "has %d", shape, n->layers[L] + 1, tout, xr, ch->tiles_per_core);
+        return map_error(cfg, "chip.tiles_per_core", err, errlen, msg);
+    }
+    if (n->output > cn || n->output > ch->xbar_cols) {
+        snprintf(msg, sizeof msg, "the WTA block needs the whole output layer (%d neurons) on one core of %d neurons",
+                 n->output, cn < ch->xbar_cols ? cn : ch->xbar_cols);
+        return map_error(cfg, "network.layers", err, errlen, msg);
+    }
+    int ni = ceil_div(n->input, cn), nh = 0, have = ch->mesh_x * ch->mesh_y;
+    char per[300];
+    size_t at = 0;
+    for (int l = 1; l <= L; l++) {
+        int k = ceil_div(n->layers[l], cn);
+        nh += k;
+        if (at < sizeof per) at += (size_t)snprintf(per + at, sizeof per - at, "%s%d", l > 1 ? " + " : "", k);
+    }
+    if (ni + nh + 1 > have) {
+        snprintf(msg, sizeof msg, "network %s needs %d cores (%d input, %s hidden, 1 output at %d neurons per core), "
+                 "the %dx%d mesh has %d", shape, ni + nh + 1, ni, per, cn, ch->mesh_x, ch->mesh_y, have);
+        return map_error(cfg, "chip.mesh_x", err, errlen, msg);
+    }
+    if (ch->n_rtl) {
+        /* the RTL router's flit has 3 stream bits, all taken: no room for g+- */
+        snprintf(msg, sizeof msg, "network %s: the RTL routers carry 8 spike streams, and the gradient spikes of a "
+                 "deep network are two more; run RTL components with one hidden layer", shape);
+        return map_error(cfg, "chip.rtl", err, errlen, msg);
+    }
+    c->sh.n_input_cores = ni;
+    c->sh.n_hidden_cores = nh;
+    c->sh.hidden_per_core = cn;
+    c->n_cores = ni + nh + 1;
+    return 0;
+}
+
 /* Checks that the network fits and fills the placement in c->sh. */
 static int plan(struct chip *c, const struct config *cfg, char *err, size_t errlen)
 {
@@ -68,14 +144,7 @@ static int plan(struct chip *c, const struct config *cfg, char *err, size_t errl
     const struct network_cfg *n = &cfg->network;
     char msg[600];
     int cn = ch->core_neurons;
-    if (n->n_layers > 3) {
-        /* The golden model runs any depth (docs/bit-contract.md §8); the cores,
-         * their flits and the energy model place one hidden layer so far. */
-        snprintf(msg, sizeof msg, "network.layers: the chip maps one hidden layer so far, this network has %d hidden layers "
-                 "(run it with --engine golden; mapping depth onto the chip follows docs/bit-contract.md §8)",
-                 n->n_layers - 2);
-        return map_error(cfg, "network.layers", err, errlen, msg);
-    }
+    if (n->n_layers > 3) return plan_deep(c, cfg, err, errlen);
     if (cn > ch->xbar_cols) {
         snprintf(msg, sizeof msg, "core_neurons = %d exceeds the %d crossbar columns a neuron's synapses occupy",
                  cn, ch->xbar_cols);
@@ -117,8 +186,30 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
     c->cfg = cfg;
     struct chip_shared *sh = &c->sh;
     sh->n_in = g->n_in;
-    sh->n_h = g->layer[0].n;
+    sh->n_h = ssnn_top(g)->n;       /* what the output core reads */
     sh->n_out = g->n_out;
+    /* the shape of the stack: widths, each hidden layer's first core, gains */
+    const int L = g->depth;
+    c->width = calloc((size_t)L + 2, sizeof *c->width);
+    c->layer_core0 = calloc((size_t)L + 1, sizeof *c->layer_core0);
+    c->beta_layer = calloc((size_t)L, sizeof *c->beta_layer);
+    c->base_layer = calloc((size_t)L, sizeof *c->base_layer);
+    c->base_pulses = calloc((size_t)L, sizeof *c->base_pulses);
+    if (!c->width || !c->layer_core0 || !c->beta_layer || !c->base_layer || !c->base_pulses) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    c->width[0] = g->n_in;
+    c->width[L + 1] = g->n_out;
+    for (int l = 0; l < L; l++) {
+        c->width[l + 1] = g->layer[l].n;
+        c->beta_layer[l] = g->layer[l].beta_q;
+        c->layer_core0[l + 1] = c->layer_core0[l] + ceil_div(g->layer[l].n, sh->hidden_per_core);
+    }
+    sh->depth = L;
+    sh->width = c->width;
+    sh->layer_core0 = c->layer_core0;
+    sh->beta_layer = c->beta_layer;
     rpu_params_init(&c->rp, &cfg->device);
     sh->rp = &c->rp;
     sh->dev = &cfg->device;
@@ -130,7 +221,7 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
         return -1;
     }
     sh->act = &c->act;
-    sh->beta_q = g->layer[0].beta_q;
+    sh->beta_q = ssnn_top(g)->beta_q;
     sh->noise_k = g->noise_k;
     c->mesh_x = cfg->chip.mesh_x;
     c->mesh_y = cfg->chip.mesh_y;
@@ -149,14 +240,18 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
         sh->input_nodes[i] = node;
         bad |= core_init(&c->cores[node], CORE_INPUT, node, i, first, count, sh);
     }
-    for (int i = 0; i < sh->n_hidden_cores; i++, node++) {
-        int first = i * cn, count = sh->n_h - first < cn ? sh->n_h - first : cn;
-        sh->hidden_nodes[i] = node;
-        sh->hidden_first[i] = first;
-        bad |= core_init(&c->cores[node], CORE_HIDDEN, node, i, first, count, sh);
-    }
+    for (int l = 0; l < L; l++)
+        for (int i = c->layer_core0[l]; i < c->layer_core0[l + 1]; i++, node++) {
+            int n_l = g->layer[l].n, first = (i - c->layer_core0[l]) * cn, count = n_l - first < cn ? n_l - first : cn;
+            sh->hidden_nodes[i] = node;
+            sh->hidden_first[i] = first;
+            bad |= core_init(&c->cores[node], CORE_HIDDEN, node, i, first, count, sh);
+            c->cores[node].pulse_scale = g->layer[l].pulse_scale;
+            if (l + 1 < L) c->cores[node].mirror_pulse_scale = g->layer[l + 1].pulse_scale;
+        }
     sh->output_node = node;
     bad |= core_init(&c->cores[node], CORE_OUTPUT, node, 0, 0, sh->n_out, sh);
+    c->cores[node].pulse_scale = g->out_pulse_scale;
     if (bad) {
         snprintf(err, errlen, "out of memory building %d cores", c->n_cores);
         return -1;
@@ -186,7 +281,9 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
     c->sync = &chip_sync_whole;
     c->save_c = calloc((size_t)c->n_cores, sizeof *c->save_c);
     c->save_sc = calloc((size_t)c->n_cores, sizeof *c->save_sc);
+    for (int k = 0; k < c->n_cores; k++) c->n_tiles_total += c->cores[k].n_mirror;
     c->save_x = calloc((size_t)c->n_tiles_total + 1, sizeof *c->save_x);
+    c->save_lc = calloc((size_t)c->n_cores, sizeof *c->save_lc);
     chip_scatter(c, g);
     return 0;
 }
@@ -211,6 +308,12 @@ void chip_free(struct chip *c)
     free(c->save_c);
     free(c->save_sc);
     free(c->save_x);
+    free(c->save_lc);
+    free(c->width);
+    free(c->layer_core0);
+    free(c->beta_layer);
+    free(c->base_layer);
+    free(c->base_pulses);
     memset(c, 0, sizeof *c);
 }
 
@@ -255,14 +358,18 @@ static void move_streams(struct chip *c, struct ssnn_streams *st, int to_cores)
         case CORE_INPUT:
             MV(q->rng_a, st->in + q->first, q->count);
             break;
-        case CORE_HIDDEN:
-            MV(q->rng_a, st->hid[0].fwd + q->first, q->count);
-            MV(q->rng_b, st->hid[0].deriv + q->first, q->count);
-            if (st->hid[0].noise_h) MV(q->rng_c, st->hid[0].noise_h + q->first, q->count);
+        case CORE_HIDDEN: {
+            const struct ssnn_layer_streams *ls = &st->hid[q->layer];
+            MV(q->rng_a, ls->fwd + q->first, q->count);
+            MV(q->rng_b, ls->deriv + q->first, q->count);
+            if (ls->noise_h) MV(q->rng_c, ls->noise_h + q->first, q->count);
+            MV(q->rng_back, ls->back + q->first, q->count);     /* below the top only */
+            if (ls->noise_b) MV(q->rng_noise_b, ls->noise_b + q->first, q->count);
             break;
+        }
         case CORE_OUTPUT:
-            MV(q->rng_a, st->hid[0].back, sh->n_h);
-            if (st->hid[0].noise_b) MV(q->rng_c, st->hid[0].noise_b, sh->n_h);
+            MV(q->rng_a, st->hid[q->layer].back, sh->n_h);
+            if (st->hid[q->layer].noise_b) MV(q->rng_c, st->hid[q->layer].noise_b, sh->n_h);
             if (st->noise_o) MV(q->rng_noise_o, st->noise_o, sh->n_out);
             MV(&q->rng_wta, &st->wta, 1);
             MV(&q->rng_gate, &st->gate, 1);
@@ -272,16 +379,47 @@ static void move_streams(struct chip *c, struct ssnn_streams *st, int to_cores)
 #undef MV
 }
 
+/* A mirror tile's block of W^(l+1), transposed: its local row m is column
+ * row0 + m of the whole matrix, its column j row col0 + j. Device parameters and
+ * cell streams go with the states, so the mirror's cells step exactly as the
+ * originals do under the same pulses. */
+static void copy_mirror(const struct rpu_array *whole, struct crossbar *x, int col0)
+{
+    const int gc = whole->cols;
+    for (int m = 0; m < x->rows; m++)
+        for (int j = 0; j < x->cols; j++) {
+            size_t g = (size_t)(col0 + j) * gc + (size_t)(x->row0 + m), t = (size_t)m * x->cols + (size_t)j;
+            x->cells.w[t] = whole->w[g];
+            if (whole->step_up) {
+                x->cells.step_up[t] = whole->step_up[g];
+                x->cells.step_dn[t] = whole->step_dn[g];
+                x->cells.b_up[t] = whole->b_up[g];
+                x->cells.b_dn[t] = whole->b_dn[g];
+            }
+            if (whole->cell_rng) x->cells.cell_rng[t] = whole->cell_rng[g];
+        }
+}
+
+static struct rpu_array *matrix_of(struct ssnn *g, const struct core *q)
+{
+    return q->role == CORE_HIDDEN ? &g->layer[q->layer].w : &g->w_out;
+}
+
 void chip_scatter(struct chip *c, const struct ssnn *g)
 {
     struct ssnn *gm = (struct ssnn *)g;     /* read only: copy_block(.., 1) reads `whole` */
     for (int k = 0; k < c->n_cores; k++) {
         struct core *q = &c->cores[k];
         for (int t = 0; t < q->n_tiles; t++) {
-            copy_block(q->role == CORE_HIDDEN ? &gm->layer[0].w : &gm->w_out, &q->tiles[t], 1);
+            copy_block(matrix_of(gm, q), &q->tiles[t], 1);
             q->tiles[t].cells.pulses_up = q->tiles[t].cells.pulses_down = 0;
         }
+        for (int t = 0; t < q->n_mirror; t++) {
+            copy_mirror(&gm->layer[q->layer + 1].w, &q->mirror[t], q->first);
+            q->mirror[t].cells.pulses_up = q->mirror[t].cells.pulses_down = 0;
+        }
         memset(&q->sc, 0, sizeof q->sc);
+        memset(&q->lc, 0, sizeof q->lc);
     }
     move_streams(c, &gm->train, 1);
     c->base = g->c;
@@ -289,6 +427,11 @@ void chip_scatter(struct chip *c, const struct ssnn *g)
     c->base_w1[1] = g->layer[0].w.pulses_down;
     c->base_w2[0] = g->w_out.pulses_up;
     c->base_w2[1] = g->w_out.pulses_down;
+    for (int l = 0; l < g->depth; l++) {
+        c->base_layer[l] = g->layer[l].c;
+        c->base_pulses[l][0] = g->layer[l].w.pulses_up;
+        c->base_pulses[l][1] = g->layer[l].w.pulses_down;
+    }
 }
 
 static void add_counters(struct ssnn_counters *a, const struct ssnn_counters *b)
@@ -301,20 +444,29 @@ static void add_counters(struct ssnn_counters *a, const struct ssnn_counters *b)
 void chip_gather(const struct chip *c, struct ssnn *g)
 {
     struct chip *cm = (struct chip *)c;     /* move_streams(.., 0) only reads the cores */
-    g->layer[0].w.pulses_up = c->base_w1[0];
-    g->layer[0].w.pulses_down = c->base_w1[1];
+    for (int l = 0; l < g->depth; l++) {
+        g->layer[l].w.pulses_up = c->base_pulses[l][0];
+        g->layer[l].w.pulses_down = c->base_pulses[l][1];
+        g->layer[l].c = c->base_layer[l];
+    }
     g->w_out.pulses_up = c->base_w2[0];
     g->w_out.pulses_down = c->base_w2[1];
     g->c = c->base;
+    /* the originals only: a mirror holds copies of states the layer above owns */
     for (int k = 0; k < c->n_cores; k++) {
         struct core *q = &c->cores[k];
-        struct rpu_array *whole = q->role == CORE_HIDDEN ? &g->layer[0].w : &g->w_out;
+        struct rpu_array *whole = matrix_of(g, q);
         for (int t = 0; t < q->n_tiles; t++) {
             copy_block(whole, &q->tiles[t], 0);
             whole->pulses_up += q->tiles[t].cells.pulses_up;
             whole->pulses_down += q->tiles[t].cells.pulses_down;
         }
         add_counters(&g->c, &q->sc);
+        if (q->role != CORE_INPUT) {
+            uint64_t *a = (uint64_t *)&g->layer[q->layer].c;
+            const uint64_t *b = (const uint64_t *)&q->lc;
+            for (size_t i = 0; i < sizeof q->lc / sizeof(uint64_t); i++) a[i] += b[i];
+        }
     }
     move_streams(cm, &g->train, 0);
 }
@@ -534,6 +686,7 @@ void chip_totals(const struct chip *c, struct chip_totals *t)
         add_u64(&t->core, &q->c, NULL, sizeof q->c, 0);
         for (int i = 0; i < q->n_tiles; i++)
             add_u64(q->role == CORE_HIDDEN ? &t->w1 : &t->w2, &q->tiles[i].c, NULL, sizeof q->tiles[i].c, 0);
+        for (int i = 0; i < q->n_mirror; i++) add_u64(&t->wm, &q->mirror[i].c, NULL, sizeof q->mirror[i].c, 0);
     }
     t->chip = c->c;
 }
@@ -552,13 +705,19 @@ static void park_counters(struct chip *c, int save)
         if (save) {
             c->save_c[k] = q->c;
             c->save_sc[k] = q->sc;
+            c->save_lc[k] = q->lc;
         } else {
             q->c = c->save_c[k];
             q->sc = c->save_sc[k];
+            q->lc = c->save_lc[k];
         }
         for (int i = 0; i < q->n_tiles; i++, x++) {
             if (save) c->save_x[x] = q->tiles[i].c;
             else q->tiles[i].c = c->save_x[x];
+        }
+        for (int i = 0; i < q->n_mirror; i++, x++) {
+            if (save) c->save_x[x] = q->mirror[i].c;
+            else q->mirror[i].c = c->save_x[x];
         }
     }
 }
@@ -591,6 +750,9 @@ int chip_infer_wta(struct chip *c, struct ssnn_streams *st, const uint8_t *pixel
 
 void chip_set_pulse_steps(struct chip *c, int k)
 {
-    for (int i = 0; i < c->n_cores; i++)
-        for (int t = 0; t < c->cores[i].n_tiles; t++) rpu_set_pulse_steps(&c->cores[i].tiles[t].cells, k);
+    for (int i = 0; i < c->n_cores; i++) {
+        struct core *q = &c->cores[i];
+        for (int t = 0; t < q->n_tiles; t++) rpu_set_pulse_steps(&q->tiles[t].cells, k * q->pulse_scale);
+        for (int t = 0; t < q->n_mirror; t++) rpu_set_pulse_steps(&q->mirror[t].cells, k * q->mirror_pulse_scale);
+    }
 }

@@ -53,6 +53,13 @@ struct chip {
     uint64_t wave_sample;           /* samples presented so far (train and infer) */
     struct ssnn_counters base;      /* golden counters carried in from the state */
     uint64_t base_w1[2], base_w2[2];/* device pulse counts carried in (up, down) */
+    /* depth: the layer widths, hidden cores per layer and generator gains in
+     * c->sh; what each hidden layer carried in (its counters, its W's pulses) */
+    int *width, *layer_core0;
+    uint64_t *beta_layer;
+    struct ssnn_layer_counters *base_layer;
+    uint64_t (*base_pulses)[2];
+    struct ssnn_layer_counters *save_lc;
     struct ssnn_streams saved;      /* training streams parked during inference */
     struct chip_counters c;
     struct chip_totals infer;       /* what inference cost (kept out of the training counts) */

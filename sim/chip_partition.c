@@ -171,21 +171,28 @@ int chip_agree_status(struct chip *c, int status)
         if (ptr) world_bcast((ptr), (bytes), (root));                                    \
     } while (0)
 
+static void share_tile(struct crossbar *x, int root)
+{
+    size_t cells = (size_t)x->cells.rows * (size_t)x->cells.cols;
+    SHARE(x->cells.w, cells * sizeof *x->cells.w, root);
+    SHARE(x->cells.step_up, cells * sizeof *x->cells.step_up, root);
+    SHARE(x->cells.step_dn, cells * sizeof *x->cells.step_dn, root);
+    SHARE(x->cells.b_up, cells * sizeof *x->cells.b_up, root);
+    SHARE(x->cells.b_dn, cells * sizeof *x->cells.b_dn, root);
+    SHARE(x->cells.cell_rng, cells * sizeof *x->cells.cell_rng, root);
+    world_bcast(&x->cells.pulses_up, sizeof x->cells.pulses_up, root);
+    world_bcast(&x->cells.pulses_down, sizeof x->cells.pulses_down, root);
+    world_bcast(&x->c, sizeof x->c, root);
+}
+
 static void share_core(struct core *q, int root, const struct chip_shared *sh)
 {
-    for (int t = 0; t < q->n_tiles; t++) {
-        struct crossbar *x = &q->tiles[t];
-        size_t cells = (size_t)x->cells.rows * (size_t)x->cells.cols;
-        SHARE(x->cells.w, cells * sizeof *x->cells.w, root);
-        SHARE(x->cells.step_up, cells * sizeof *x->cells.step_up, root);
-        SHARE(x->cells.step_dn, cells * sizeof *x->cells.step_dn, root);
-        SHARE(x->cells.b_up, cells * sizeof *x->cells.b_up, root);
-        SHARE(x->cells.b_dn, cells * sizeof *x->cells.b_dn, root);
-        SHARE(x->cells.cell_rng, cells * sizeof *x->cells.cell_rng, root);
-        world_bcast(&x->cells.pulses_up, sizeof x->cells.pulses_up, root);
-        world_bcast(&x->cells.pulses_down, sizeof x->cells.pulses_down, root);
-        world_bcast(&x->c, sizeof x->c, root);
-    }
+    /* depth: the mirror and the generators of a core below the top */
+    for (int t = 0; t < q->n_mirror; t++) share_tile(&q->mirror[t], root);
+    SHARE(q->rng_back, (size_t)q->count * 4, root);
+    SHARE(q->rng_noise_b, (size_t)q->count * 4, root);
+    world_bcast(&q->lc, sizeof q->lc, root);
+    for (int t = 0; t < q->n_tiles; t++) share_tile(&q->tiles[t], root);
     /* The unit streams, sized as core_init allocates them. */
     size_t n_a = q->role == CORE_OUTPUT ? (size_t)sh->n_h : (size_t)q->count;
     SHARE(q->rng_a, n_a * 4, root);
@@ -221,16 +228,17 @@ static int own_fields(struct chip_counters *cc, struct chip_totals *in, uint64_t
 {
     int n = partial_fields(cc, f);
     n += partial_fields(&in->chip, f + n);
-    uint64_t *w[4] = { (uint64_t *)&in->sc, (uint64_t *)&in->core, (uint64_t *)&in->w1, (uint64_t *)&in->w2 };
-    size_t len[4] = { sizeof in->sc / 8, sizeof in->core / 8, sizeof in->w1 / 8, sizeof in->w2 / 8 };
-    for (int k = 0; k < 4; k++)
+    uint64_t *w[5] = { (uint64_t *)&in->sc, (uint64_t *)&in->core, (uint64_t *)&in->w1, (uint64_t *)&in->w2,
+                       (uint64_t *)&in->wm };
+    size_t len[5] = { sizeof in->sc / 8, sizeof in->core / 8, sizeof in->w1 / 8, sizeof in->w2 / 8, sizeof in->wm / 8 };
+    for (int k = 0; k < 5; k++)
         for (size_t i = 0; i < len[k]; i++) f[n++] = &w[k][i];
     return n;
 }
 
 /* The pointer tables of chip_share hold every field own_fields lists. */
 _Static_assert(2 * (3 + 4 * TC_COUNT) + (sizeof(struct ssnn_counters) + sizeof(struct core_counters) +
-                                         2 * sizeof(struct crossbar_counters)) / 8 <= 256,
+                                         3 * sizeof(struct crossbar_counters)) / 8 <= 256,
                "chip_share: more counters than its tables hold");
 
 void chip_share(struct chip *c)

@@ -146,6 +146,9 @@ struct chip_waves *chip_waves_open(struct chip *c, const char *path, const struc
         s->id = malloc((size_t)N_EVENTS * (size_t)(s->n ? s->n : 1) * sizeof *s->id);
         for (int i = 0; i < N_EVENTS * s->n; i++) s->id[i] = -1;
         snprintf(name, sizeof name, "core_%d_%d", q->node % c->mesh_x, q->node / c->mesh_x);
+        /* depth: a hidden core's scope names its layer (core_X_Y_h2: hidden layer 2) */
+        if (c->sh.depth > 1 && q->role == CORE_HIDDEN)
+            snprintf(name + strlen(name), sizeof name - strlen(name), "_h%d", q->layer + 1);
         /* Open on what tells the story: the output core, and the first hidden core
          * with its first two neurons. */
         int show = q->role == CORE_OUTPUT || (q->role == CORE_HIDDEN && q->index == 0);
@@ -205,6 +208,15 @@ static uint64_t core_energy_fj(struct chip_waves *cw, const struct core *q)
         d->back_cells_read += x->back_cells_read;
         d->update_pulses += x->update_pulses;
         d->update_steps += x->update_steps;
+        d->conversions += x->conversions;
+    }
+    for (int i = 0; i < q->n_mirror; i++) {
+        const struct crossbar_counters *x = &q->mirror[i].c;
+        t.wm.back_reads += x->back_reads;
+        t.wm.back_cells_read += x->back_cells_read;
+        t.wm.conversions += x->conversions;
+        t.wm.update_pulses += x->update_pulses;
+        t.wm.update_steps += x->update_steps;
     }
     struct energy_account a;
     energy_compute(&cw->chip->cfg->tech, &cw->shape, &t, &a);

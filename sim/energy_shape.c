@@ -16,7 +16,8 @@ void energy_shape_init(struct energy_shape *s, const struct config *cfg, int n_c
     s->xbar_cols = c->xbar_cols;
     /* chip.c maps the full fan-in (inputs + bias) of a core's neurons onto its tiles */
     s->tiles_w1 = ceil_div(cfg->network.input + 1, c->xbar_rows);
-    s->tiles_w2 = ceil_div(cfg->network.hidden + 1, c->xbar_rows);
+    s->tiles_w2 = ceil_div(cfg->network.layers[cfg->network.n_layers - 2] + 1, c->xbar_rows);   /* W_out */
+    s->depth = cfg->network.n_layers - 2;
     s->flit_bits = c->router.flit_bits;
     s->clock_mhz = c->clock_mhz;
     s->cycles_per_hop = c->router.pipeline + c->router.link_latency;

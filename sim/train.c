@@ -437,6 +437,21 @@ static void write_chip(struct json *j, struct run *r, int infer_only)
     json_key(j, "cores"); json_int(j, r->chip.n_cores);
     json_key(j, "input_cores"); json_int(j, r->chip.sh.n_input_cores);
     json_key(j, "hidden_cores"); json_int(j, r->chip.sh.n_hidden_cores);
+    if (r->chip.sh.depth > 1) {
+        /* depth: each layer's cores, and the traffic by class (gradient spikes travel as backward) */
+        json_key(j, "layer_cores");
+        json_begin_array(j);
+        for (int l = 0; l < r->chip.sh.depth; l++) json_int(j, r->chip.layer_core0[l + 1] - r->chip.layer_core0[l]);
+        json_end_array(j);
+        static const char *const cls[TC_COUNT] = { "forward", "backward", "control" };
+        json_key(j, "class_flits");
+        json_begin_object(j);
+        for (int t = 0; t < TC_COUNT; t++) {
+            json_key(j, cls[t]);
+            json_uint(j, infer_only ? r->chip.infer.chip.class_flits[t] : r->chip.c.class_flits[t]);
+        }
+        json_end_object(j);
+    }
 #define U(name, v) json_key(j, name); json_uint(j, v);
     if (!infer_only) {
         U("train_samples", c->samples) U("train_steps", c->steps) U("train_cycles", c->cycles)

@@ -1,8 +1,8 @@
 /* Deep SSNN-BP (docs/bit-contract.md §8): the golden model at L = 2 and 3 hidden
  * layers. The gradient spikes of every layer carry backprop's delta scaled by
  * beta once per level below the output; a deep network learns the bars; a deep
- * run resumes to the weights of an uninterrupted one; the chip refuses depth at
- * network.layers. */
+ * run resumes to the weights of an uninterrupted one; the chip maps depth when
+ * its cores hold the mirrors (test_chip compares it with the golden model). */
 #include "bars.h"
 #include "check.h"
 #include "chip.h"
@@ -224,24 +224,30 @@ static void deep_run_resumes_to_the_same_weights(void)
     CHECK(strcmp(part.weights_sha256, full.weights_sha256), "two epochs already gave the final weights");
 }
 
-/* The chip engines map one hidden layer: a deep network is refused where its
- * shape is written, not trained on a truncated chip. */
-static void the_chip_refuses_depth_at_network_layers(void)
+/* The chip maps depth (docs/chip.md "Depth"), and a deep network that does not
+ * fit is refused at the key that limits it: on the default chip, a core of
+ * hidden layer 1 needs W1's 4 tiles and the mirror of its rows of W2. */
+static void the_default_chip_needs_tiles_for_the_mirror(void)
 {
     static struct config cfg;
     char err[1024];
-    const struct config_override ov[] = { { "network.layers=[784, 40, 30, 10]", NULL, 0, 0, 0 } };
-    if (config_load("workloads/mnist.yaml", ov, 1, &cfg, err, sizeof err)) { CHECK(0, "%s", err); return; }
-    struct ssnn g;
-    struct chip chip;
-    if (ssnn_init(&g, &cfg, err, sizeof err)) { CHECK(0, "%s", err); return; }
-    err[0] = 0;
-    int rc = chip_init(&chip, &cfg, &g, err, sizeof err);
-    CHECK(rc == -1 && !strncmp(err, "--set:1:16: network.layers: the chip maps one hidden layer so far, this network "
-                                    "has 2 hidden layers", 78),
-          "chip_init on 784-40-30-10: rc %d, '%s'", rc, err);
-    if (rc == 0) chip_free(&chip);
-    ssnn_free(&g);
+    const char *const shapes[] = { "network.layers=[784, 40, 30, 10]", "chip.tiles_per_core=5" };
+    for (int fits = 0; fits < 2; fits++) {
+        const struct config_override ov[] = { { shapes[0], NULL, 0, 0, 0 }, { shapes[1], NULL, 0, 0, 0 } };
+        if (config_load("workloads/mnist.yaml", ov, 1 + fits, &cfg, err, sizeof err)) { CHECK(0, "%s", err); return; }
+        struct ssnn g;
+        struct chip chip;
+        if (ssnn_init(&g, &cfg, err, sizeof err)) { CHECK(0, "%s", err); return; }
+        err[0] = 0;
+        int rc = chip_init(&chip, &cfg, &g, err, sizeof err);
+        if (fits) CHECK(rc == 0 && chip.n_cores == 4 + 1 + 1 + 1, "784-40-30-10 on 5 tiles a core: rc %d, '%s'", rc, err);
+        else
+            CHECK(rc == -1 && strstr(err, "mesh4x4.yaml:") && strstr(err, "the mirror of their rows of W2 for the backward "
+                                                                      "read (30 rows, 1 tile): 5 tiles, but a core has 4"),
+                  "784-40-30-10 on the default chip: rc %d, '%s'", rc, err);
+        if (rc == 0) chip_free(&chip);
+        ssnn_free(&g);
+    }
 }
 
 int main(void)
@@ -252,7 +258,7 @@ int main(void)
     RUN(gradient_spikes_track_the_float_delta_at_every_depth);
     RUN(deep_networks_learn_the_bars);
     RUN(deep_run_resumes_to_the_same_weights);
-    RUN(the_chip_refuses_depth_at_network_layers);
+    RUN(the_default_chip_needs_tiles_for_the_mirror);
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd)) return 1;

@@ -349,7 +349,7 @@ int main(void)
     /* The ANN baseline off: its column is empty, which gnuplot warned about. */
     path_in(cfg_path, sizeof cfg_path, tmpdir, "tiny.yaml");
     noise_set_config(cfg_path, repo, img, lab,
-                     "network:\n  hidden: 16\n"
+                     "network:\n  layers: [784, 16, 10]\n"
                      "training:\n  epochs: 1\n  samples: 8\n  test_samples: 8\n  T_test: 4\n  ann_baseline: false\n");
     path_in(two_path, sizeof two_path, tmpdir, "two.yaml");
     write_file(two_path,
