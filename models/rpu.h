@@ -1,6 +1,6 @@
 /* A resistive-processing-unit (RPU) cell array: the conductance states of one
  * weight matrix (or one crossbar tile of it) and the device model that moves them
- * (SSNN-BP.md "Crossbar device", docs/bit-contract.md §5).
+ * (docs/learning-rule.md "Crossbar device", docs/bit-contract.md §5).
  *
  * A weight is an integer state n in [b_dn, b_up] (nominally +-nmax), w = n * dw_min.
  * A coincidence pulse moves one cell one device step. In the ideal device a step

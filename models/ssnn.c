@@ -1,4 +1,4 @@
-/* SSNN-BP golden model (SSNN-BP.md; the bit-level contract is docs/bit-contract.md,
+/* SSNN-BP golden model (docs/learning-rule.md; the bit-level contract is docs/bit-contract.md,
  * whose section numbers the comments cite; §8 is any depth). One call of step()
  * is one time step: every read, of every layer, forward and backward, sees the
  * weights as they were at the start of the step and every update lands at its

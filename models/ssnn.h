@@ -1,4 +1,4 @@
-/* The SSNN-BP golden model: the learning rule of SSNN-BP.md in the chip's own
+/* The SSNN-BP golden model: the learning rule of docs/learning-rule.md in the chip's own
  * integer arithmetic and random streams, with no notion of time below a step.
  * It defines the bits; the cycle-level chip and the RTL must reproduce them.
  * Every operation follows docs/bit-contract.md, whose section numbers the code

@@ -64,7 +64,7 @@ struct training_cfg {
     double beta;            /* backward spike gain */
     int n_gate;             /* entries in update_gate */
     double update_gate[CFG_LIST]; /* per-epoch probability that a step's error spikes fire (rate schedule) */
-    char membrane[CFG_STR]; /* hidden membrane: "spikes" (SSNN-BP.md) or "rate" (analogue input read) */
+    char membrane[CFG_STR]; /* hidden membrane: "spikes" (docs/learning-rule.md) or "rate" (analogue input read) */
     int n_pulse;            /* entries in pulse_steps */
     double pulse_steps[CFG_LIST]; /* per-epoch device steps per coincidence (amplitude schedule; integers) */
     /* Per-layer settings, optional (count 0: the shared ones). */
