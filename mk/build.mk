@@ -193,13 +193,14 @@ demo: data
 # minute: chip engine training with mid-epoch checkpoints and a waveform dump, a
 # resume, inference from the checkpoint, and the NoC alone with its dump.
 VALGRIND := valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --quiet
-VG_RUN   := --engine chip --samples 20 --test-samples 10 --set training.T_test=8 --quiet
+VG_RUN   := --engine chip --test-samples 10 --set training.T_test=8 --quiet
+VG_TRAIN := $(VG_RUN) --samples 20
 valgrind: data
 	@$(SUBMAKE) --no-print-directory $(BUILD)/ssnnsim
 	@rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind
-	$(VALGRIND) $(BUILD)/ssnnsim train workloads/mnist.yaml $(VG_RUN) --epochs 1 --set training.checkpoint_every=8 \
+	$(VALGRIND) $(BUILD)/ssnnsim train workloads/mnist.yaml $(VG_TRAIN) --epochs 1 --set training.checkpoint_every=8 \
 	  --checkpoint $(BUILD)/valgrind/demo.ckpt --waves $(BUILD)/valgrind/demo.fst --out $(BUILD)/valgrind/demo.json
-	$(VALGRIND) $(BUILD)/ssnnsim train workloads/mnist.yaml $(VG_RUN) --epochs 2 --resume $(BUILD)/valgrind/demo.ckpt \
+	$(VALGRIND) $(BUILD)/ssnnsim train workloads/mnist.yaml $(VG_TRAIN) --epochs 2 --resume $(BUILD)/valgrind/demo.ckpt \
 	  --checkpoint $(BUILD)/valgrind/demo.ckpt --out $(BUILD)/valgrind/resumed.json
 	$(VALGRIND) $(BUILD)/ssnnsim infer workloads/mnist.yaml $(VG_RUN) --checkpoint $(BUILD)/valgrind/demo.ckpt
 	$(VALGRIND) $(BUILD)/ssnnsim noc workloads/noc/uniform.yaml --quiet --set noc.rates=[0.1,0.3] \
