@@ -284,6 +284,7 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
     for (int k = 0; k < c->n_cores; k++) c->n_tiles_total += c->cores[k].n_mirror;
     c->save_x = calloc((size_t)c->n_tiles_total + 1, sizeof *c->save_x);
     c->save_lc = calloc((size_t)c->n_cores, sizeof *c->save_lc);
+    c->infer_lc = calloc((size_t)c->n_cores, sizeof *c->infer_lc);
     chip_scatter(c, g);
     return 0;
 }
@@ -309,6 +310,7 @@ void chip_free(struct chip *c)
     free(c->save_sc);
     free(c->save_x);
     free(c->save_lc);
+    free(c->infer_lc);
     free(c->width);
     free(c->layer_core0);
     free(c->beta_layer);
@@ -743,9 +745,19 @@ int chip_infer_wta(struct chip *c, struct ssnn_streams *st, const uint8_t *pixel
     if (out_k >= c->k_lo && out_k < c->k_hi) c->infer.sc.samples++;
     c->infer.chip.step_cycles_min = saved_chip.step_cycles_min;
     c->infer.chip.step_cycles_max = saved_chip.step_cycles_max;
+    for (int k = 0; k < c->n_cores; k++)
+        add_u64(&c->infer_lc[k], &c->cores[k].lc, &c->save_lc[k], sizeof c->infer_lc[k], 1);
     park_counters(c, 0);
     c->c = saved_chip;
     return r;
+}
+
+void chip_infer_layers(const struct chip *c, struct ssnn_layer_counters *layer)
+{
+    memset(layer, 0, (size_t)c->sh.depth * sizeof *layer);
+    for (int k = 0; k < c->n_cores; k++)
+        if (c->cores[k].role != CORE_INPUT)
+            add_u64(&layer[c->cores[k].layer], &c->infer_lc[k], NULL, sizeof *layer, 0);
 }
 
 void chip_set_pulse_steps(struct chip *c, int k)

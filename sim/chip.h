@@ -60,6 +60,7 @@ struct chip {
     struct ssnn_layer_counters *base_layer;
     uint64_t (*base_pulses)[2];
     struct ssnn_layer_counters *save_lc;
+    struct ssnn_layer_counters *infer_lc;   /* per core: its layer's share of what inference cost */
     struct ssnn_streams saved;      /* training streams parked during inference */
     struct chip_counters c;
     struct chip_totals infer;       /* what inference cost (kept out of the training counts) */
@@ -98,6 +99,10 @@ const struct mesh_counters *chip_noc_counters(const struct chip *c);
 
 /* Sums the training counters of every core and tile. */
 void chip_totals(const struct chip *c, struct chip_totals *t);
+
+/* Each hidden layer's share of what inference cost (depth entries, layer 1 first),
+ * the chip's counterpart of the golden model's layer[l].infer. */
+void chip_infer_layers(const struct chip *c, struct ssnn_layer_counters *layer);
 
 /* Pulse amplitude of every tile's later coincidences (ssnn_set_pulse_steps). */
 void chip_set_pulse_steps(struct chip *c, int k);

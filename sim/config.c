@@ -97,7 +97,8 @@ static const struct field schema[] = {
     BOOL("device.soft_bounds", device.soft_bounds),
     DBL("device.read_noise", device.read_noise, 0, 10),
 
-    WIDTHS("network.layers", network.layers, network.n_layers, 0, 1 << 20),
+    /* any whole number here: check_layers names the width a bad one is (input, hidden, output) */
+    WIDTHS("network.layers", network.layers, network.n_layers, -(1 << 20), 1 << 20),
     INT("network.input", network.input, 1, 1 << 20),
     INT("network.hidden", network.hidden, 1, 1 << 16),
     INT("network.output", network.output, 2, 1024),
@@ -455,7 +456,10 @@ static int set_field(struct yloader *L, const struct field *f, const struct ynod
     case F_ILIST: {
         int *v = (int *)dst;
         int *count = (int *)((char *)cfg + f->count_off);
-        if (n->kind != N_SEQ || n->n == 0 || n->n > CFG_LIST)
+        if (n->kind == N_SEQ && n->n == 0)
+            return yt_fail(L, n->file, n->line, n->col, "%s: the list is empty: expected [input, hidden widths..., output], "
+                           "e.g. [784, 500, 10]", f->path);
+        if (n->kind != N_SEQ || n->n > CFG_LIST)
             return yt_fail(L, n->file, n->line, n->col, "%s: expected a list of 1 to %d whole numbers, e.g. [784, 500, 10]",
                            f->path, CFG_LIST);
         for (int i = 0; i < n->n; i++) {
@@ -466,8 +470,8 @@ static int set_field(struct yloader *L, const struct field *f, const struct ynod
                                it->kind == N_SCALAR ? "'" : kind_name(it->kind),
                                it->kind == N_SCALAR ? it->value : "", it->kind == N_SCALAR ? "'" : "");
             if ((double)x < f->min || (double)x > f->max)
-                return yt_fail(L, it->file, it->line, it->col, "%s: %lld is out of range [%.0f, %.0f]", f->path,
-                               (long long)x, f->min, f->max);
+                return yt_fail(L, it->file, it->line, it->col, "%s: width %lld is out of range (at most %.0f)", f->path,
+                               (long long)x, f->max);
             v[i] = (int)x;
         }
         *count = n->n;
@@ -641,8 +645,8 @@ static int check_layers(struct yloader *L, const struct ynode *root, struct conf
     if (n->n_layers) {
         if (n->n_layers < 3)
             return yt_fail(L, ln->file, ln->line, ln->col,
-                           "network.layers: expected [input, hidden widths..., output] with at least one hidden layer, got %d widths",
-                           n->n_layers);
+                           "network.layers: expected [input, hidden widths..., output] with at least one hidden layer, got %d width%s",
+                           n->n_layers, n->n_layers == 1 ? "" : "s");
         int last = n->n_layers - 1;
         for (int i = 0; i <= last; i++) {
             const struct ynode *it = ln->items[i];

@@ -380,8 +380,9 @@ static int restore(struct run *r, const char *path, struct checkpoint *c, int fo
 
 /* The counters; at depth L > 1 the totals are followed by each hidden layer's
  * share ("layers", layer 1 first: docs/depth.md), so a one-hidden-layer result
- * keeps exactly its keys. `infer` picks the inference accounts. */
-static void write_counters(struct json *j, const struct ssnn_counters *c, const struct ssnn *net, int infer)
+ * keeps exactly its keys. */
+static void write_counters(struct json *j, const struct ssnn_counters *c, const struct ssnn *net,
+                           const struct ssnn_layer_counters *layers)
 {
     json_begin_object(j);
 #define C(name) json_key(j, #name); json_uint(j, c->name);
@@ -393,7 +394,7 @@ static void write_counters(struct json *j, const struct ssnn_counters *c, const 
         json_key(j, "layers");
         json_begin_array(j);
         for (int l = 0; l < net->depth; l++) {
-            const struct ssnn_layer_counters *y = infer ? &net->layer[l].infer : &net->layer[l].c;
+            const struct ssnn_layer_counters *y = &layers[l];
             json_begin_object(j);
             json_key(j, "width"); json_int(j, net->layer[l].n);
 #define C(name) json_key(j, #name); json_uint(j, y->name);
@@ -405,6 +406,19 @@ static void write_counters(struct json *j, const struct ssnn_counters *c, const 
         json_end_array(j);
     }
     json_end_object(j);
+}
+
+/* Each hidden layer's counters (allocated): training's, or inference's (`infer`),
+ * which on a chip engine are the chip's own account (training gathers into the
+ * golden model; inference does not). */
+static struct ssnn_layer_counters *layer_accounts(const struct run *r, int infer)
+{
+    struct ssnn_layer_counters *layers = calloc((size_t)r->net.depth, sizeof *layers);
+    if (!layers) { perror("ssnnsim"); exit(1); }
+    if (infer && r->use_chip) chip_infer_layers(&r->chip, layers);
+    else
+        for (int l = 0; l < r->net.depth; l++) layers[l] = infer ? r->net.layer[l].infer : r->net.layer[l].c;
+    return layers;
 }
 
 /* Timing and traffic of the cycle-level chip: every figure a simulated count. */
@@ -511,7 +525,9 @@ static int write_result(struct run *r, const char *command)
         char hex[65];
         ssnn_weights_sha256(&r->net, hex);
         json_key(&j, "weights_sha256"); json_string(&j, hex);
-        json_key(&j, "counters"); write_counters(&j, r->use_chip ? &r->chip.infer.sc : &r->net.infer, r->use_chip ? NULL : &r->net, 1);
+        struct ssnn_layer_counters *layers = layer_accounts(r, 1);
+        json_key(&j, "counters"); write_counters(&j, r->use_chip ? &r->chip.infer.sc : &r->net.infer, &r->net, layers);
+        free(layers);
         if (r->use_chip) write_chip(&j, r, 1);
     } else {
         json_key(&j, "samples"); json_int(&j, r->train.n);
@@ -544,7 +560,9 @@ static int write_result(struct run *r, const char *command)
         char hex[65];
         ssnn_weights_sha256(&r->net, hex);
         json_key(&j, "weights_sha256"); json_string(&j, hex);
-        json_key(&j, "counters"); write_counters(&j, &r->net.c, &r->net, 0);
+        struct ssnn_layer_counters *layers = layer_accounts(r, 0);
+        json_key(&j, "counters"); write_counters(&j, &r->net.c, &r->net, layers);
+        free(layers);
         if (r->use_chip) write_chip(&j, r, 0);
     }
     json_end_object(&j);

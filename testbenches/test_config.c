@@ -816,6 +816,12 @@ static void layers_are_checked_where_they_are_written(void)
                        "hidden layer, got 2 widths" },
         { "784", "3:11: network.layers: expected a list of 1 to 64 whole numbers, e.g. [784, 500, 10]" },
         { "[784, 1.5, 10]", "3:17: network.layers: expected a whole number, got '1.5'" },
+        { "[]", "3:11: network.layers: the list is empty: expected [input, hidden widths..., output], e.g. [784, 500, 10]" },
+        { "[784]", "3:11: network.layers: expected [input, hidden widths..., output] with at least one hidden layer, "
+                   "got 1 width" },
+        { "[784, -5, 10]", "3:17: network.layers: hidden width -5 is out of range [1, 65536]" },
+        { "[784, 500, -3]", "3:22: network.layers: output width -3 is out of range [2, 1024]" },
+        { "[784, 99999999999, 10]", "3:17: network.layers: width 99999999999 is out of range (at most 1048576)" },
         { "[784, 16384, 16384, 10]", "3:11: network.layers: 281477130 weights (with biases) exceed the 268435456 a "
                                      "run holds (16-bit states, 512 MiB)" },
     };

@@ -2,7 +2,8 @@
  * SystemC give the same weights, WTA decisions, accuracy and spike counters, and
  * chip and SystemC the same result file to the byte (cycles, flits, energy); a
  * sweep's points are the same on golden and chip (SystemC elaborates one chip per
- * process, so it refuses sweeps, and says so). The NoC alone has no golden model:
+ * process, so it refuses sweeps, and says so). Each check runs at depth 1 and at
+ * depth 3 (784-64-48-32-10). The NoC alone has no golden model:
  * chip and SystemC agree on its table (test_systemc). A tiny noise set on the real workloads/mnist.yaml
  * network and chip; runs from the repository root. */
 #include "check.h"
@@ -19,6 +20,10 @@ static char tmpdir[256];
 static char cfg_path[600], ckpt[600];
 
 static const char *const engines[] = { "golden", "chip", "systemc" };
+
+/* The network under test: its config, checkpoint and the prefix of its files. The
+ * same three checks run on the one-hidden-layer shape and on a deep one. */
+static const char *shape = "l1";
 #define N_ENGINES 3
 
 /* Runs the binary with the given arguments (NULL-terminated); stdout discarded. */
@@ -97,7 +102,7 @@ static void train_is_the_same_on_every_engine(void)
     char out[N_ENGINES][600];
     for (int e = 0; e < N_ENGINES; e++) {
         char name[64];
-        snprintf(name, sizeof name, "train-%s.json", engines[e]);
+        snprintf(name, sizeof name, "%s-train-%s.json", shape, engines[e]);
         path_in(out[e], sizeof out[e], tmpdir, name);
         struct result r = run("train", cfg_path, "--engine", engines[e], "--quiet", "--out", out[e], NULL);
         CHECK(r.code == 0, "train --engine %s: exit %d: %.300s", engines[e], r.code, r.err);
@@ -110,13 +115,15 @@ static void train_is_the_same_on_every_engine(void)
 static void infer_evaluates_the_checkpoint_on_every_engine(void)
 {
     char trained[600], out[N_ENGINES][600];
-    path_in(trained, sizeof trained, tmpdir, "trained.json");
+    char tname[64];
+    snprintf(tname, sizeof tname, "%s-trained.json", shape);
+    path_in(trained, sizeof trained, tmpdir, tname);
     struct result r = run("train", cfg_path, "--quiet", "--checkpoint", ckpt, "--out", trained, NULL);
     CHECK(r.code == 0, "train: exit %d: %.300s", r.code, r.err);
     result_free(&r);
     for (int e = 0; e < N_ENGINES; e++) {
         char name[64];
-        snprintf(name, sizeof name, "infer-%s.json", engines[e]);
+        snprintf(name, sizeof name, "%s-infer-%s.json", shape, engines[e]);
         path_in(out[e], sizeof out[e], tmpdir, name);
         r = run("infer", cfg_path, "--engine", engines[e], "--quiet", "--checkpoint", ckpt, "--out", out[e], NULL);
         CHECK(r.code == 0, "infer --engine %s: exit %d: %.300s", engines[e], r.code, r.err);
@@ -144,12 +151,14 @@ static void a_sweep_point_is_the_same_on_golden_and_chip(void)
 {
     enum { N_SWEEP = 2 };       /* golden, chip */
     char sweep[600], csv[N_SWEEP][600];
-    path_in(sweep, sizeof sweep, tmpdir, "sweep.yaml");
+    char sname[64];
+    snprintf(sname, sizeof sname, "%s-sweep.yaml", shape);
+    path_in(sweep, sizeof sweep, tmpdir, sname);
     write_file(sweep, "name: engines\nconfig: '%s'\naxes:\n  - training.T: [4, 8]\nplot:\n  x: training.T\n", cfg_path);
     char *text[N_SWEEP];
     for (int e = 0; e < N_SWEEP; e++) {
         char name[64];
-        snprintf(name, sizeof name, "sweep-%s.csv", engines[e]);
+        snprintf(name, sizeof name, "%s-sweep-%s.csv", shape, engines[e]);
         path_in(csv[e], sizeof csv[e], tmpdir, name);
         struct result r = run("sweep", sweep, "--engine", engines[e], "--quiet", "--csv", csv[e], NULL);
         CHECK(r.code == 0, "sweep --engine %s: exit %d: %.300s", engines[e], r.code, r.err);
@@ -190,6 +199,34 @@ static void a_sweep_point_is_the_same_on_golden_and_chip(void)
     result_free(&r);
 }
 
+/* Three hidden layers: forward spikes cross three core groups, gradient spikes two
+ * hidden-to-hidden hops back (docs/depth.md), on the workload's chip with room for
+ * the mirrored rows of W2 beside W1's 785 (a fifth tile per core). */
+static const char deep_sections[] = "network:\n  layers: [784, 64, 48, 32, 10]\nchip:\n  tiles_per_core: 6\n"
+                                    "training:\n  epochs: 1\n  samples: 6\n  test_samples: 5\n  T: 8\n  T_test: 8\n";
+
+static void use_deep_shape(void)
+{
+    shape = "l3";
+    path_in(cfg_path, sizeof cfg_path, tmpdir, "deep.yaml");
+    path_in(ckpt, sizeof ckpt, tmpdir, "deep.ckpt");
+}
+
+static void train_is_the_same_on_every_engine_at_depth_3(void)
+{
+    train_is_the_same_on_every_engine();
+}
+
+static void infer_evaluates_the_checkpoint_on_every_engine_at_depth_3(void)
+{
+    infer_evaluates_the_checkpoint_on_every_engine();
+}
+
+static void a_sweep_point_is_the_same_on_golden_and_chip_at_depth_3(void)
+{
+    a_sweep_point_is_the_same_on_golden_and_chip();
+}
+
 int main(void)
 {
     const char *b = getenv("SSNNSIM");
@@ -210,6 +247,11 @@ int main(void)
     RUN(train_is_the_same_on_every_engine);
     RUN(infer_evaluates_the_checkpoint_on_every_engine);
     RUN(a_sweep_point_is_the_same_on_golden_and_chip);
+    use_deep_shape();
+    noise_set_config(cfg_path, repo, img, lab, deep_sections);
+    RUN(train_is_the_same_on_every_engine_at_depth_3);
+    RUN(infer_evaluates_the_checkpoint_on_every_engine_at_depth_3);
+    RUN(a_sweep_point_is_the_same_on_golden_and_chip_at_depth_3);
     scratch_remove(tmpdir);
     CHECK_DONE();
 }

@@ -18,7 +18,7 @@
 static char bin[1024], mpibin[1100], plant1[1100], plant2[1100];
 static char repo[1024];
 static char tmpdir[256];
-static char cfg_path[600], sweep_path[600], noc_path[600];
+static char cfg_path[600], deep_path[600], sweep_path[600], noc_path[600];
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -147,6 +147,43 @@ static void checkpoint_resume_and_infer_are_identical_on_2_ranks(void)
     rc2 = launch(2, mpibin, "in-p", a);
     CHECK(rc == 0 && rc2 == 0, "inference exited %d and %d", rc, rc2);
     CHECK(same_file(i1, i2), "inference on 2 ranks differs");
+}
+
+/* Three hidden layers on the 2 x 4 mesh (784-32-24-16-10: four input cores, one
+ * core per hidden layer, the output core): gradient spikes cross band boundaries
+ * between hidden layers. Training and inference from its checkpoint match the
+ * single process on 1, 2 and 4 ranks. */
+static void depth_3_train_and_infer_are_identical_on_1_2_4_ranks(void)
+{
+    static const int ranks[] = { 1, 2, 4, 0 };
+    char a[4096], ck[700], ref[700], out[700], tag[64];
+    path_in(ck, sizeof ck, tmpdir, "deep.ckpt");
+    path_in(ref, sizeof ref, tmpdir, "deep-infer-serial.json");
+    char saved[600];
+    snprintf(saved, sizeof saved, "%s", cfg_path);
+    snprintf(cfg_path, sizeof cfg_path, "%s", deep_path);
+    train_identical(mpibin, ranks, "");
+    snprintf(a, sizeof a, "train '%s' --engine chip --quiet --checkpoint '%s'", cfg_path, ck);
+    int rc = launch(0, bin, "deep-ck", a);
+    CHECK(rc == 0, "deep training for the checkpoint exited %d", rc);
+    snprintf(a, sizeof a, "infer '%s' --engine chip --quiet --checkpoint '%s' --out '%s'", cfg_path, ck, ref);
+    rc = launch(0, bin, "deep-in", a);
+    CHECK(rc == 0, "deep inference exited %d", rc);
+    char *t = file_text(ref);
+    CHECK(t && strstr(t, "\"layers\": ["), "the deep inference result has no per-layer counters");
+    free(t);
+    for (const int *n = ranks; *n; n++) {
+        snprintf(tag, sizeof tag, "deep-in-np%d", *n);
+        snprintf(out, sizeof out, "%s/%s.json", tmpdir, tag);
+        snprintf(a, sizeof a, "infer '%s' --engine chip --quiet --checkpoint '%s' --out '%s'", cfg_path, ck, out);
+        rc = launch(*n, mpibin, tag, a);
+        CHECK(rc == 0, "%d ranks: deep inference exited %d", *n, rc);
+        if (rc) show_err(tag);
+        int same = same_file(ref, out);
+        CHECK(same, "%d ranks: deep inference result differs from the single-process one", *n);
+        if (!same) show_diff(ref, out);
+    }
+    snprintf(cfg_path, sizeof cfg_path, "%s", saved);
 }
 
 static void noc_run_is_bit_identical_on_1_2_4_ranks(void)
@@ -338,6 +375,11 @@ int main(void)
                      "network:\n  layers: [784, 48, 10]\n"
                      "chip:\n  mesh_x: 2\n  mesh_y: 4\n"
                      "training:\n  epochs: 1\n  T: 8\n  T_test: 4\n  test_samples: 4\n");
+    path_in(deep_path, sizeof deep_path, tmpdir, "deep.yaml");
+    noise_set_config(deep_path, repo, img, lab,
+                     "network:\n  layers: [784, 32, 24, 16, 10]\n"
+                     "chip:\n  mesh_x: 2\n  mesh_y: 4\n  tiles_per_core: 5\n"
+                     "training:\n  epochs: 1\n  samples: 6\n  T: 8\n  T_test: 4\n  test_samples: 4\n");
     path_in(sweep_path, sizeof sweep_path, tmpdir, "sweep.yaml");
     write_file(sweep_path,
                "name: tiny\nconfig: '%s'\nset:\n  training.samples: 6\n"
@@ -351,6 +393,7 @@ int main(void)
     RUN(chip_train_is_bit_identical_on_1_2_4_ranks);
     RUN(chip_train_is_bit_identical_with_3_cycle_links_and_checks);
     RUN(checkpoint_resume_and_infer_are_identical_on_2_ranks);
+    RUN(depth_3_train_and_infer_are_identical_on_1_2_4_ranks);
     RUN(noc_run_is_bit_identical_on_1_2_4_ranks);
     RUN(distributed_sweep_csv_equals_serial_csv);
     RUN(boundary_flit_one_cycle_late_is_caught);
