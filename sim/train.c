@@ -686,42 +686,168 @@ int train_command(const struct config *cfg, const struct run_opts *o)
     return train_run(cfg, o, NULL);
 }
 
+/* Where training starts: an epoch, a sample in it, and the online counts so far. */
+struct start_point {
+    int epoch;
+    uint64_t sample, correct, ann_correct;
+};
+
+/* Partitioned, every rank shares its cores' state; then the golden model holds the
+ * chip's weights and counters (for a checkpoint, an evaluation, the result). */
+static void sync_chip(struct run *r)
+{
+    if (!r->use_chip) return;
+    chip_share(&r->chip);
+    chip_gather(&r->chip, &r->net);
+}
+
+/* --resume: loads the checkpoint and says where training goes on. 0, or the exit code. */
+static int resume_from(struct run *r, const char *path, struct start_point *at)
+{
+    const struct training_cfg *t = &r->cfg->training;
+    struct checkpoint c;
+    int rc = restore(r, path, &c, 0);
+    if (rc) return rc;
+    at->epoch = (int)c.epochs_done;
+    if (r->use_chip) chip_scatter(&r->chip, &r->net);
+    at->sample = c.sample_in_epoch;
+    at->correct = c.correct_in_epoch;
+    at->ann_correct = c.ann_correct_in_epoch;
+    checkpoint_free(&c);
+    if (at->epoch > t->epochs) {
+        fprintf(stderr, "ssnnsim: --resume %s: the checkpoint has %d epochs done and training.epochs is %d: "
+                "it would train nothing (ask for more with --epochs N > %d, or evaluate it with `ssnnsim infer "
+                "--checkpoint %s`)\n", path, at->epoch, t->epochs, at->epoch, path);
+        return 2;
+    }
+    /* A run stopped after its last checkpoint: finish it (the result file), train nothing. */
+    if (at->epoch == t->epochs && !r->o->quiet)
+        fprintf(stderr, "ssnnsim: %s has all %d epochs done: nothing left to train, writing its result\n",
+                path, at->epoch);
+    if (!r->o->quiet)
+        fprintf(stderr, "resumed %s at epoch %d, sample %llu\n", path, at->epoch + 1, (unsigned long long)at->sample);
+    return 0;
+}
+
+/* The checkpoint settings of a run: where it writes (NULL: nowhere, or not this
+ * rank) and every how many samples (0: at epoch ends only). */
+struct ckpt_plan {
+    const char *path;
+    int every;
+};
+
+/* The samples of epoch e from `at`, with mid-epoch checkpoints and the stop
+ * signal; `at` ends holding the epoch's online counts. 0, or the exit code. */
+static int train_epoch(struct run *r, int e, const struct ckpt_plan *ck, struct start_point *at)
+{
+    const struct config *cfg = r->cfg;
+    const struct training_cfg *t = &cfg->training;
+    const struct run_opts *o = r->o;
+    uint32_t gq = gate_q(cfg, e);
+    int ks = pulse_steps(cfg, e);
+    ssnn_set_pulse_steps(&r->net, ks);
+    if (r->use_chip) chip_set_pulse_steps(&r->chip, ks);
+    /* The baseline follows the same schedule. */
+    float lr[CFG_LIST];
+    ann_rates(cfg, ks, gq, lr);
+    shuffle(r, e);
+    char label[64];
+    snprintf(label, sizeof label, "epoch %d/%d", e + 1, t->epochs);
+    struct progress p;
+    progress_start(&p, label, (uint64_t)r->train.n, o->quiet);
+    for (uint64_t n = at->sample; n < (uint64_t)r->train.n; n++) {
+        uint32_t i = r->perm[n];
+        const uint8_t *px = r->train.images + (size_t)i * (size_t)r->train.pixels;
+        int y = r->train.labels[i];
+        /* Online accuracy: the WTA read-out while the sample trains. */
+        int pred = r->use_chip ? chip_train_sample(&r->chip, px, y, t->T, gq, r->err, sizeof r->err)
+                               : ssnn_train_sample(&r->net, px, y, t->T, gq);
+        if (pred < 0) {
+            fprintf(stderr, "\nssnnsim: %s\n", r->err);
+            return 1;
+        }
+        at->correct += pred == y;
+        if (r->have_ann) {
+            at->ann_correct += ann_predict(&r->ann, px) == y;
+            ann_train_sample(&r->ann, px, y, lr);
+        }
+        progress_update(&p, n + 1);     /* cheap: draws only every 0.1 s / 10 s */
+        /* Mid-epoch checkpoints: a crash loses at most checkpoint_every samples.
+         * Every rank takes part; rank 0 writes. */
+        if (ck->every && (n + 1) % (uint64_t)ck->every == 0 && n + 1 < (uint64_t)r->train.n) {
+            sync_chip(r);
+            int rc = ck->path ? save_checkpoint(r, ck->path, e, n + 1, at->correct, at->ann_correct) : 0;
+            if (r->use_chip) rc = chip_agree_status(&r->chip, rc);    /* a failed write stops every rank */
+            if (rc) return rc;
+        }
+        if (stop_requested(r)) {
+            int sig = stop_signal ? stop_signal : SIGTERM;
+            const char *path = ck->path ? ck->path : "ssnnsim-interrupted.ckpt";
+            fprintf(stderr, "\nssnnsim: %s at epoch %d, sample %llu: writing %s\n",
+                    sig == SIGINT ? "interrupted" : "terminated", e + 1, (unsigned long long)n + 1, path);
+            sync_chip(r);
+            int rc = o->mute ? 0 : save_checkpoint(r, path, e, n + 1, at->correct, at->ann_correct);
+            if (!rc) fprintf(stderr, "ssnnsim: continue with --resume %s\n", path);
+            return 128 + sig;
+        }
+    }
+    progress_update(&p, (uint64_t)r->train.n);
+    progress_finish(&p, NULL);
+    return 0;
+}
+
+/* After epoch e's samples: its record, the test pass and the epoch's checkpoint
+ * (a stop signal in the test pass still checkpoints the trained epoch). */
+static int end_epoch(struct run *r, int e, const struct ckpt_plan *ck, const struct start_point *at)
+{
+    struct epoch_record *rec = &r->rec[r->n_rec++];
+    rec->epoch = e + 1;
+    rec->train_wta = (double)at->correct / r->train.n;
+    rec->ann_train = r->have_ann ? (double)at->ann_correct / r->train.n : -1;
+    sync_chip(r);
+    int sig = evaluate(r, rec);
+    const char *path = ck->path ? ck->path : sig ? "ssnnsim-interrupted.ckpt" : NULL;
+    if (sig) fprintf(stderr, "ssnnsim: %s in the test pass of epoch %d (trained): writing %s\n",
+                     sig == SIGINT ? "interrupted" : "terminated", e + 1, path);
+    int rc = 0;
+    if (path && !r->o->mute) rc = save_checkpoint(r, path, e + 1, 0, 0, 0);
+    if (r->use_chip) rc = chip_agree_status(&r->chip, rc);
+    if (sig) {
+        if (!rc) fprintf(stderr, "ssnnsim: continue with --resume %s\n", path);
+        rc = 128 + sig;
+    }
+    return rc;
+}
+
+static void fill_summary(struct run *r, struct run_summary *sum, double seconds, uint64_t samples0)
+{
+    memset(sum, 0, sizeof *sum);
+    sum->epochs_done = r->n_rec;
+    sum->test_wta = sum->test_rate = sum->ann_test = sum->train_wta = -1;
+    if (r->n_rec) {
+        const struct epoch_record *e = &r->rec[r->n_rec - 1];
+        sum->test_wta = e->test_wta;
+        sum->test_rate = e->test_rate;
+        sum->ann_test = e->ann_test;
+        sum->train_wta = e->train_wta;
+    }
+    ssnn_weights_sha256(&r->net, sum->weights_sha256);
+    sum->train_seconds = seconds;
+    sum->samples_trained = r->net.c.samples - samples0;
+}
+
 int train_run(const struct config *cfg, const struct run_opts *o, struct run_summary *sum)
 {
     static struct run r;   /* large (epoch records); one run at a time per process */
     int rc = run_setup(&r, cfg, o);
     if (rc) { run_free(&r); return rc; }
     const struct training_cfg *t = &cfg->training;
-    const char *ckpt = o->checkpoint ? o->checkpoint : (t->checkpoint[0] ? t->checkpoint : NULL);
+    struct ckpt_plan ck = { o->checkpoint ? o->checkpoint : (t->checkpoint[0] ? t->checkpoint : NULL), 0 };
     /* Every rank takes the (collective) mid-epoch checkpoint steps; rank 0 writes. */
-    const int ckpt_every = ckpt && t->checkpoint_every ? t->checkpoint_every : 0;
-    if (o->mute) ckpt = NULL;       /* rank 0 writes the checkpoints */
-    int start_epoch = 0;
-    uint64_t start_sample = 0, correct0 = 0, ann_correct0 = 0;
-    if (o->resume) {
-        struct checkpoint c;
-        if ((rc = restore(&r, o->resume, &c, 0))) { run_free(&r); return rc; }
-        start_epoch = (int)c.epochs_done;
-        if (r.use_chip) chip_scatter(&r.chip, &r.net);
-        start_sample = c.sample_in_epoch;
-        correct0 = c.correct_in_epoch;
-        ann_correct0 = c.ann_correct_in_epoch;
-        checkpoint_free(&c);
-        if (start_epoch > t->epochs) {
-            fprintf(stderr, "ssnnsim: --resume %s: the checkpoint has %d epochs done and training.epochs is %d: "
-                    "it would train nothing (ask for more with --epochs N > %d, or evaluate it with `ssnnsim infer "
-                    "--checkpoint %s`)\n", o->resume, start_epoch, t->epochs, start_epoch, o->resume);
-            run_free(&r);
-            return 2;
-        }
-        /* A run stopped after its last checkpoint: finish it (the result file), train nothing. */
-        if (start_epoch == t->epochs && !o->quiet)
-            fprintf(stderr, "ssnnsim: %s has all %d epochs done: nothing left to train, writing its result\n",
-                    o->resume, start_epoch);
-        if (!o->quiet)
-            fprintf(stderr, "resumed %s at epoch %d, sample %llu\n", o->resume, start_epoch + 1,
-                    (unsigned long long)start_sample);
-    }
+    ck.every = ck.path && t->checkpoint_every ? t->checkpoint_every : 0;
+    if (o->mute) ck.path = NULL;
+    struct start_point at = { 0 };
+    if (o->resume && (rc = resume_from(&r, o->resume, &at))) { run_free(&r); return rc; }
     char shape[400];
     if (!o->quiet)
         fprintf(stderr, "ssnnsim: %s  %s  T=%d  %d train / %d test samples  engine %s\n",
@@ -729,108 +855,16 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
     double t0 = progress_now();
     uint64_t samples0 = r.net.c.samples;
     catch_stop_signals(1);
-    for (int e = start_epoch; e < t->epochs && !rc; e++) {
-        uint32_t gq = gate_q(cfg, e);
-        int ks = pulse_steps(cfg, e);
-        ssnn_set_pulse_steps(&r.net, ks);
-        if (r.use_chip) chip_set_pulse_steps(&r.chip, ks);
-        /* The baseline follows the same schedule. */
-        float lr[CFG_LIST];
-        ann_rates(cfg, ks, gq, lr);
-        shuffle(&r, e);
-        char label[64];
-        snprintf(label, sizeof label, "epoch %d/%d", e + 1, t->epochs);
-        struct progress p;
-        progress_start(&p, label, (uint64_t)r.train.n, o->quiet);
-        uint64_t correct = e == start_epoch ? correct0 : 0;
-        uint64_t ann_correct = e == start_epoch ? ann_correct0 : 0;
-        uint64_t first = e == start_epoch ? start_sample : 0;
-        for (uint64_t n = first; n < (uint64_t)r.train.n; n++) {
-            uint32_t i = r.perm[n];
-            const uint8_t *px = r.train.images + (size_t)i * (size_t)r.train.pixels;
-            int y = r.train.labels[i];
-            /* Online accuracy: the WTA read-out while the sample trains. */
-            int pred = r.use_chip ? chip_train_sample(&r.chip, px, y, t->T, gq, r.err, sizeof r.err)
-                                  : ssnn_train_sample(&r.net, px, y, t->T, gq);
-            if (pred < 0) {
-                fprintf(stderr, "\nssnnsim: %s\n", r.err);
-                rc = 1;
-                break;
-            }
-            correct += pred == y;
-            if (r.have_ann) {
-                ann_correct += ann_predict(&r.ann, px) == y;
-                ann_train_sample(&r.ann, px, y, lr);
-            }
-            progress_update(&p, n + 1);     /* cheap: draws only every 0.1 s / 10 s */
-            /* Mid-epoch checkpoints: a crash loses at most checkpoint_every samples.
-             * Partitioned, every rank shares its cores' state; rank 0 writes. */
-            if (ckpt_every && (n + 1) % (uint64_t)ckpt_every == 0 && n + 1 < (uint64_t)r.train.n) {
-                if (r.use_chip) {
-                    chip_share(&r.chip);
-                    chip_gather(&r.chip, &r.net);
-                }
-                if (ckpt) rc = save_checkpoint(&r, ckpt, e, n + 1, correct, ann_correct);
-                if (r.use_chip) rc = chip_agree_status(&r.chip, rc);    /* a failed write stops every rank */
-                if (rc) break;
-            }
-            if (stop_requested(&r)) {
-                int sig = stop_signal ? stop_signal : SIGTERM;
-                const char *path = ckpt ? ckpt : "ssnnsim-interrupted.ckpt";
-                fprintf(stderr, "\nssnnsim: %s at epoch %d, sample %llu: writing %s\n",
-                        sig == SIGINT ? "interrupted" : "terminated", e + 1,
-                        (unsigned long long)n + 1, path);
-                if (r.use_chip) {
-                    chip_share(&r.chip);
-                    chip_gather(&r.chip, &r.net);
-                }
-                rc = o->mute ? 0 : save_checkpoint(&r, path, e, n + 1, correct, ann_correct);
-                if (!rc) fprintf(stderr, "ssnnsim: continue with --resume %s\n", path);
-                rc = 128 + sig;
-                break;
-            }
-        }
-        if (rc) break;
-        progress_update(&p, (uint64_t)r.train.n);
-        progress_finish(&p, NULL);
-        struct epoch_record *rec = &r.rec[r.n_rec++];
-        rec->epoch = e + 1;
-        rec->train_wta = (double)correct / r.train.n;
-        rec->ann_train = r.have_ann ? (double)ann_correct / r.train.n : -1;
-        if (r.use_chip) {
-            chip_share(&r.chip);
-            chip_gather(&r.chip, &r.net);
-        }
-        int sig = evaluate(&r, rec);
-        const char *path = ckpt ? ckpt : sig ? "ssnnsim-interrupted.ckpt" : NULL;
-        if (sig) fprintf(stderr, "ssnnsim: %s in the test pass of epoch %d (trained): writing %s\n",
-                         sig == SIGINT ? "interrupted" : "terminated", e + 1, path);
-        if (path && !o->mute) rc = save_checkpoint(&r, path, e + 1, 0, 0, 0);
-        if (r.use_chip) rc = chip_agree_status(&r.chip, rc);
-        if (sig) {
-            if (!rc) fprintf(stderr, "ssnnsim: continue with --resume %s\n", path);
-            rc = 128 + sig;
-        }
+    for (int e = at.epoch; e < t->epochs && !rc; e++) {
+        if (e > at.epoch) at = (struct start_point){ e, 0, 0, 0 };
+        rc = train_epoch(&r, e, &ck, &at);
+        if (!rc) rc = end_epoch(&r, e, &ck, &at);
     }
     catch_stop_signals(0);
     if (r.use_chip && !rc) chip_share(&r.chip);     /* what inference counted, on every rank */
     double train_seconds = progress_now() - t0;
     if (!rc) rc = write_result(&r, "train");
-    if (sum) {
-        memset(sum, 0, sizeof *sum);
-        sum->epochs_done = r.n_rec;
-        sum->test_wta = sum->test_rate = sum->ann_test = sum->train_wta = -1;
-        if (r.n_rec) {
-            const struct epoch_record *e = &r.rec[r.n_rec - 1];
-            sum->test_wta = e->test_wta;
-            sum->test_rate = e->test_rate;
-            sum->ann_test = e->ann_test;
-            sum->train_wta = e->train_wta;
-        }
-        ssnn_weights_sha256(&r.net, sum->weights_sha256);
-        sum->train_seconds = train_seconds;
-        sum->samples_trained = r.net.c.samples - samples0;
-    }
+    if (sum) fill_summary(&r, sum, train_seconds, samples0);
     if (!rc && r.use_chip) {
         struct energy_report er;
         rc = energy_finish_run(&er, cfg, &r.chip, o->out, o->quiet);
