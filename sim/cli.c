@@ -325,36 +325,88 @@ static int prepare_outputs(struct run_outputs *outs, const struct command *cmd, 
     return (int)rc;
 }
 
-static int run(int argc, char **argv)
+/* The command named by argv[1]; NULL with *rc the exit code when there is none to
+ * run (--version, --help, an unknown or missing command). */
+static const struct command *find_command(int argc, char **argv, int *rc)
 {
+    *rc = 2;
     if (argc < 2) {
         usage_main(stderr);
-        return 2;
+        return NULL;
     }
     if (!strcmp(argv[1], "--version")) {
         printf("ssnnsim %s\n", SSNNSIM_VERSION);
-        return 0;
+        *rc = 0;
+        return NULL;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         usage_main(stdout);
-        return 0;
+        *rc = 0;
+        return NULL;
     }
-    const struct command *cmd = NULL;
     for (const struct command *c = commands; c->name; c++)
-        if (!strcmp(c->name, argv[1])) cmd = c;
-    if (!cmd) {
-        fprintf(stderr, "ssnnsim: unknown command '%s'\n", argv[1]);
-        usage_main(stderr);
-        return 2;
-    }
+        if (!strcmp(c->name, argv[1])) return c;
+    fprintf(stderr, "ssnnsim: unknown command '%s'\n", argv[1]);
+    usage_main(stderr);
+    return NULL;
+}
 
-    /* Overrides keep command-line order; shorthand options are overrides too. */
-    static char set_text[MAX_SETS][600];
+/* What the options of one command line say: the run options and the overrides,
+ * which keep command-line order (shorthand options are overrides too). */
+struct parsed {
+    struct run_opts ro;
     struct config_override sets[MAX_SETS];
-    int n_sets = 0;
-    struct run_opts ro = { .engine = cmd->engines[0] };
-    const char *csv = NULL;
-    int waves_option = 0;       /* --waves given: waves.file came from it */
+    int n_sets;
+    const char *csv;
+    int waves_option;           /* --waves given: waves.file came from it */
+};
+
+static void add_override(struct parsed *p, const char *text)
+{
+    static char set_text[MAX_SETS][600];
+    snprintf(set_text[p->n_sets], sizeof set_text[p->n_sets], "%s", text);
+    p->sets[p->n_sets] = (struct config_override){ .text = set_text[p->n_sets] };  /* typed: no file position */
+    p->n_sets++;
+}
+
+/* The waves options as overrides of the waves section: [A:]N for samples (first,
+ * count), A[:B] for cycles (first, last); the schema checks the numbers. */
+static int wave_overrides(const struct command *cmd, int c, const char *arg, struct parsed *p)
+{
+    char one[600], two[600] = "";
+    const char *colon = strchr(arg, ':');
+    int split = colon && (c == O_WAVE_SAMPLES || c == O_WAVE_CYCLES);
+    if (c == O_WAVES) {
+        p->waves_option = 1;
+        /* Single-quoted YAML, so that any file name stays a string. */
+        size_t k = (size_t)snprintf(one, sizeof one, "waves.file='");
+        for (const char *q = arg; *q && k + 3 < sizeof one; q++) {
+            if (*q == '\'') one[k++] = '\'';
+            one[k++] = *q;
+        }
+        snprintf(one + k, sizeof one - k, "'");
+    } else if (c == O_WAVE_CORES) {
+        snprintf(one, sizeof one, "waves.cores=%s", arg);
+    } else if (c == O_WAVE_NEURONS) {
+        snprintf(one, sizeof one, "waves.neurons=%s", arg);
+    } else if (c == O_WAVE_SAMPLES) {
+        snprintf(one, sizeof one, "waves.sample_first=%.*s", split ? (int)(colon - arg) : 1, split ? arg : "0");
+        snprintf(two, sizeof two, "waves.samples=%s", split ? colon + 1 : arg);
+    } else {
+        snprintf(one, sizeof one, "waves.cycle_first=%.*s", split ? (int)(colon - arg) : (int)strlen(arg), arg);
+        snprintf(two, sizeof two, "waves.cycle_last=%s", split ? colon + 1 : "0");
+    }
+    if (p->n_sets + 2 > MAX_SETS) return too_many_overrides(cmd, c);
+    add_override(p, one);
+    if (*two) add_override(p, two);
+    return 0;
+}
+
+/* The options after the command. -1 to go on, or the exit code (--help: 0). */
+static int parse_options(const struct command *cmd, int argc, char **argv, struct parsed *p)
+{
+    memset(p, 0, sizeof *p);
+    p->ro.engine = cmd->engines[0];
     optind = 2;
     int c;
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -365,59 +417,24 @@ static int run(int argc, char **argv)
             return 2;
         }
         switch (c) {
-        case O_ENGINE: ro.engine = optarg; break;
-        case O_OUT: ro.out = optarg; break;
-        case O_QUIET: ro.quiet = 1; break;
-        case O_CHECK: ro.check = 1; break;
-        case O_RESUME: ro.resume = optarg; break;
+        case O_ENGINE: p->ro.engine = optarg; break;
+        case O_OUT: p->ro.out = optarg; break;
+        case O_QUIET: p->ro.quiet = 1; break;
+        case O_CHECK: p->ro.check = 1; break;
+        case O_RESUME: p->ro.resume = optarg; break;
         case O_CHECKPOINT:
-            if (!strcmp(cmd->name, "infer")) ro.resume = optarg;
-            else ro.checkpoint = optarg;
+            if (!strcmp(cmd->name, "infer")) p->ro.resume = optarg;
+            else p->ro.checkpoint = optarg;
             break;
-        case O_CSV: csv = optarg; break;
+        case O_CSV: p->csv = optarg; break;
         case O_HELP: usage_command(stdout, cmd); return 0;
         case O_WAVES:
         case O_WAVE_CORES:
         case O_WAVE_NEURONS:
         case O_WAVE_SAMPLES:
-        case O_WAVE_CYCLES: {
-            /* Overrides of the waves section: [A:]N for samples (first, count),
-             * A[:B] for cycles (first, last); the schema checks the numbers. */
-            char one[600], two[600] = "";
-            const char *colon = strchr(optarg, ':');
-            int split = colon && (c == O_WAVE_SAMPLES || c == O_WAVE_CYCLES);
-            if (c == O_WAVES) {
-                waves_option = 1;
-                /* Single-quoted YAML, so that any file name stays a string. */
-                size_t k = (size_t)snprintf(one, sizeof one, "waves.file='");
-                for (const char *q = optarg; *q && k + 3 < sizeof one; q++) {
-                    if (*q == '\'') one[k++] = '\'';
-                    one[k++] = *q;
-                }
-                snprintf(one + k, sizeof one - k, "'");
-            } else if (c == O_WAVE_CORES) {
-                snprintf(one, sizeof one, "waves.cores=%s", optarg);
-            } else if (c == O_WAVE_NEURONS) {
-                snprintf(one, sizeof one, "waves.neurons=%s", optarg);
-            } else if (c == O_WAVE_SAMPLES) {
-                snprintf(one, sizeof one, "waves.sample_first=%.*s", split ? (int)(colon - optarg) : 1,
-                         split ? optarg : "0");
-                snprintf(two, sizeof two, "waves.samples=%s", split ? colon + 1 : optarg);
-            } else {
-                snprintf(one, sizeof one, "waves.cycle_first=%.*s", split ? (int)(colon - optarg) : (int)strlen(optarg),
-                         optarg);
-                snprintf(two, sizeof two, "waves.cycle_last=%s", split ? colon + 1 : "0");
-            }
-            if (n_sets + 2 > MAX_SETS) return too_many_overrides(cmd, c);
-            for (int i = 0; i < 2; i++) {
-                const char *t = i ? two : one;
-                if (!*t) continue;
-                snprintf(set_text[n_sets], sizeof set_text[n_sets], "%s", t);
-                sets[n_sets] = (struct config_override){ .text = set_text[n_sets] };
-                n_sets++;
-            }
+        case O_WAVE_CYCLES:
+            if (wave_overrides(cmd, c, optarg, p)) return 2;
             break;
-        }
         case O_SET: key = ""; break;
         case O_SEED: key = cmd->seed_key; break;
         case O_EPOCHS: key = "training.epochs"; break;
@@ -426,11 +443,11 @@ static int run(int argc, char **argv)
         default: usage_command(stderr, cmd); return 2;
         }
         if (key) {
-            if (n_sets == MAX_SETS) return too_many_overrides(cmd, c);
-            if (*key) snprintf(set_text[n_sets], sizeof set_text[n_sets], "%s=%s", key, optarg);
-            else snprintf(set_text[n_sets], sizeof set_text[n_sets], "%s", optarg);
-            sets[n_sets] = (struct config_override){ .text = set_text[n_sets] };  /* typed: no file position */
-            n_sets++;
+            if (p->n_sets == MAX_SETS) return too_many_overrides(cmd, c);
+            char text[600];
+            if (*key) snprintf(text, sizeof text, "%s=%s", key, optarg);
+            else snprintf(text, sizeof text, "%s", optarg);
+            add_override(p, text);
         }
     }
     if (optind != argc - 1) {
@@ -440,70 +457,98 @@ static int run(int argc, char **argv)
         usage_command(stderr, cmd);
         return 2;
     }
-    if (strcmp(ro.engine, "golden") && strcmp(ro.engine, "chip") && strcmp(ro.engine, "systemc")) {
-        fprintf(stderr, "ssnnsim: unknown engine '%s' (golden, chip, systemc)\n", ro.engine);
+    return -1;
+}
+
+/* The engine exists, serves this command, and --check has a chip to check. */
+static int check_engine(const struct command *cmd, const struct run_opts *ro)
+{
+    if (strcmp(ro->engine, "golden") && strcmp(ro->engine, "chip") && strcmp(ro->engine, "systemc")) {
+        fprintf(stderr, "ssnnsim: unknown engine '%s' (golden, chip, systemc)\n", ro->engine);
         return 2;
     }
     int engine_known = 0;
-    for (const char *const *e = cmd->engines; *e; e++) engine_known |= !strcmp(*e, ro.engine);
+    for (const char *const *e = cmd->engines; *e; e++) engine_known |= !strcmp(*e, ro->engine);
     if (!engine_known) {
-        fprintf(stderr, "ssnnsim %s: --engine %s does not apply (%s)\n", cmd->name, ro.engine, cmd->why_not_engine);
+        fprintf(stderr, "ssnnsim %s: --engine %s does not apply (%s)\n", cmd->name, ro->engine, cmd->why_not_engine);
         return 2;
     }
-    if (ro.check && !strcmp(ro.engine, "golden")) {
+    if (ro->check && !strcmp(ro->engine, "golden")) {
         fprintf(stderr, "ssnnsim %s: --check does not apply to --engine golden (it checks the chip's network: "
                 "--engine chip or systemc)\n", cmd->name);
         return 2;
     }
-    const char *path = argv[optind];
-    /* Several MPI ranks: train, infer and noc cut the mesh over them, a sweep
-     * spreads its points; rank 0 alone writes and prints. */
-    ro.partition = world_size() > 1;
-    if (world_rank() > 0) {
-        ro.mute = ro.quiet = 1;
-        ro.out = NULL;
-    }
-    char err[1024], table[1024];
-    static struct run_outputs outs;     /* held until the command returns */
-    if (!strcmp(cmd->name, "sweep")) {
-        if (!csv && sweep_table_path(path, table, sizeof table, err, sizeof err)) {
-            fprintf(stderr, "%s\n", err);
-            return 2;
-        }
-        if (!csv) csv = table;
-        int rc = prepare_outputs(&outs, cmd, path, NULL, &ro, csv, 0);
-        ro.files = &outs.files;     /* its points' files are compared as they are loaded */
-        if (!rc) rc = sweep_command(path, sets, n_sets, csv, &ro);
-        release_outputs(&outs);
-        return rc;
-    }
+    return 0;
+}
 
-    static struct config cfg;
-    if (config_load(path, sets, n_sets, &cfg, err, sizeof err)) {
+static struct run_outputs outs;     /* held until the command returns */
+
+/* `sweep`: its table goes beside the sweep file unless --csv names one. */
+static int run_sweep(const struct command *cmd, const char *path, struct parsed *p)
+{
+    char err[1024], table[1024];
+    if (!p->csv && sweep_table_path(path, table, sizeof table, err, sizeof err)) {
         fprintf(stderr, "%s\n", err);
         return 2;
     }
+    if (!p->csv) p->csv = table;
+    int rc = prepare_outputs(&outs, cmd, path, NULL, &p->ro, p->csv, 0);
+    p->ro.files = &outs.files;     /* its points' files are compared as they are loaded */
+    if (!rc) rc = sweep_command(path, p->sets, p->n_sets, p->csv, &p->ro);
+    release_outputs(&outs);
+    return rc;
+}
+
+/* train, infer, noc: one config, its waves selection, its outputs, the command. */
+static int run_config(const struct command *cmd, const char *path, struct parsed *p)
+{
+    char err[1024], table[1024];
+    static struct config cfg;
+    if (config_load(path, p->sets, p->n_sets, &cfg, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    struct run_opts *ro = &p->ro;
     const struct waves_cfg *wc = &cfg.waves;
-    ro.waves = wc->file[0] ? wc->file : NULL;
-    snprintf(ro.wave_sel.cores, sizeof ro.wave_sel.cores, "%s", wc->cores);
-    ro.wave_sel.neurons = wc->neurons;
-    ro.wave_sel.sample_first = wc->sample_first;
-    ro.wave_sel.samples = wc->samples;
-    ro.wave_sel.cycle_first = (uint64_t)wc->cycle_first;
-    ro.wave_sel.cycle_last = (uint64_t)wc->cycle_last;
+    ro->waves = wc->file[0] ? wc->file : NULL;
+    snprintf(ro->wave_sel.cores, sizeof ro->wave_sel.cores, "%s", wc->cores);
+    ro->wave_sel.neurons = wc->neurons;
+    ro->wave_sel.sample_first = wc->sample_first;
+    ro->wave_sel.samples = wc->samples;
+    ro->wave_sel.cycle_first = (uint64_t)wc->cycle_first;
+    ro->wave_sel.cycle_last = (uint64_t)wc->cycle_last;
     if (!strcmp(cmd->name, "noc")) {
         if (noc_check_config(&cfg, err, sizeof err)) {     /* a refused config makes no directory */
             fprintf(stderr, "%s\n", err);
             return 2;
         }
-        if (!csv) csv = noc_table_path(&cfg, table, sizeof table);
+        if (!p->csv) p->csv = noc_table_path(&cfg, table, sizeof table);
     }
-    int rc = prepare_outputs(&outs, cmd, path, &cfg, &ro, csv, waves_option);
-    if (!rc && !strcmp(cmd->name, "train")) rc = train_command(&cfg, &ro);
-    else if (!rc && !strcmp(cmd->name, "noc")) rc = noc_command(&cfg, &ro, csv);
-    else if (!rc) rc = infer_command(&cfg, &ro);
+    int rc = prepare_outputs(&outs, cmd, path, &cfg, ro, p->csv, p->waves_option);
+    if (!rc && !strcmp(cmd->name, "train")) rc = train_command(&cfg, ro);
+    else if (!rc && !strcmp(cmd->name, "noc")) rc = noc_command(&cfg, ro, p->csv);
+    else if (!rc) rc = infer_command(&cfg, ro);
     release_outputs(&outs);
     return rc;
+}
+
+static int run(int argc, char **argv)
+{
+    int rc;
+    const struct command *cmd = find_command(argc, argv, &rc);
+    if (!cmd) return rc;
+    static struct parsed p;
+    if ((rc = parse_options(cmd, argc, argv, &p)) >= 0) return rc;
+    if (check_engine(cmd, &p.ro)) return 2;
+    /* Several MPI ranks: train, infer and noc cut the mesh over them, a sweep
+     * spreads its points; rank 0 alone writes and prints. */
+    p.ro.partition = world_size() > 1;
+    if (world_rank() > 0) {
+        p.ro.mute = p.ro.quiet = 1;
+        p.ro.out = NULL;
+    }
+    const char *path = argv[optind];
+    return !strcmp(cmd->name, "sweep") ? run_sweep(cmd, path, &p) : run_config(cmd, path, &p);
 }
 
 int main(int argc, char **argv)
