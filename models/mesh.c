@@ -219,19 +219,8 @@ const struct mesh_counters *mesh_counters(const struct mesh *m)
 {
     struct mesh_counters *s = m->sum;
     memset(s, 0, sizeof *s);
-    for (int i = 0; i < m->n; i++) {
-        const struct router_counters *c = &m->r[i].c;
-        s->flits_injected += c->flits_injected;
-        s->flits_ejected += c->flits_ejected;
-        s->buffer_writes += c->buffer_writes;
-        s->buffer_reads += c->buffer_reads;
-        s->switch_traversals += c->switch_traversals;
-        s->arbitrations += c->arbitrations;
-        s->link_ew += c->link_ew;
-        s->link_ns += c->link_ns;
-        s->credits += c->credits;
-    }
-    s->cycles = m->cycle;
+    for (int i = 0; i < m->n; i++) router_counters_fold(s, &m->r[i].c);
+    s->cycles_active = m->cycle;
     return s;
 }
 

@@ -13,17 +13,20 @@
 struct router_cfg;
 struct mesh;    /* opaque: see mesh.c */
 
-/* Per-mesh event counters (sums over routers and links), for the energy model. */
+/* Per-mesh event counters (sums over routers and links), for the energy model:
+ * the routers' events (ROUTER_EVENTS) and the cycles the mesh was stepped. */
+#define MESH_COUNTERS(X) ROUTER_EVENTS(X) X(cycles_active)
 struct mesh_counters {
-    uint64_t flits_injected, flits_ejected;
-    uint64_t buffer_writes, buffer_reads;
-    uint64_t switch_traversals;     /* router crossbar traversals */
-    uint64_t arbitrations;          /* switch/VC allocation grants */
-    uint64_t link_ew, link_ns;      /* flit traversals of east-west / north-south links */
-    uint64_t credits;               /* credits returned upstream */
-    uint64_t cycles;                /* clock cycles advanced */
+    MESH_COUNTERS(COUNTER_FIELD)
 };
 
+/* s += one router's events (the mesh's cycles are its own). */
+static inline void router_counters_fold(struct mesh_counters *s, const struct router_counters *c)
+{
+#define FOLD(name) s->name += c->name;
+    ROUTER_EVENTS(FOLD)
+#undef FOLD
+}
 /* Builds the mesh; -1 with a message on bad parameters or no memory. */
 struct mesh *mesh_new(int mesh_x, int mesh_y, const struct router_cfg *rc, char *err, size_t errlen);
 void mesh_free(struct mesh *m);

@@ -31,15 +31,25 @@ enum router_port { PORT_N = 0, PORT_E, PORT_S, PORT_W, PORT_LOCAL, PORT_COUNT };
  * sends on a link. */
 enum mesh_fault { MESH_FAULT_NONE = 0, MESH_FAULT_STUCK, MESH_FAULT_DROP, MESH_FAULT_CORRUPT };
 
+/* The events every router counts and the mesh sums, named once: the structs,
+ * the sums over routers (router_counters_fold) and every output that writes them
+ * (JSON, CSV, MPI sharing) expand this list, so a counter has one name everywhere.
+ *   flits_injected     flits queued at this node's interface
+ *   flits_ejected      flits delivered into this node's ejection queue
+ *   buffer_writes/reads  input buffer slots written / read
+ *   switch_traversals  router crossbar traversals
+ *   arbitrations       VC allocation grants + switch allocation grants
+ *   link_ew/link_ns    flits sent on this router's outgoing east-west / north-south links
+ *   credits            credits this router returned upstream */
+#define ROUTER_EVENTS(X)                                                                       \
+    X(flits_injected) X(flits_ejected) X(buffer_writes) X(buffer_reads) X(switch_traversals) \
+    X(arbitrations) X(link_ew) X(link_ns) X(credits)
+
+#define COUNTER_FIELD(name) uint64_t name;
+
 /* Events of one router, summed by the mesh (struct mesh_counters). */
 struct router_counters {
-    uint64_t flits_injected;        /* flits queued at this node's interface */
-    uint64_t flits_ejected;         /* flits delivered into this node's ejection queue */
-    uint64_t buffer_writes, buffer_reads;
-    uint64_t switch_traversals;
-    uint64_t arbitrations;          /* VC allocation grants + switch allocation grants */
-    uint64_t link_ew, link_ns;      /* flits sent on this router's outgoing links */
-    uint64_t credits;               /* credits this router returned upstream */
+    ROUTER_EVENTS(COUNTER_FIELD)
     uint64_t steps;                 /* cycles this router was stepped (it had work) */
 };
 

@@ -18,31 +18,43 @@ struct config;
  * L > 1 each is the total over the layers (docs/depth.md): hidden, derivative,
  * backward and gradient spikes of every hidden layer; syn_ops_w1 and w1_pulses
  * for the hidden matrices W1..WL, syn_ops_w2 and w2_pulses for W_out;
- * syn_ops_back for every backward read (of W_out, and of W2..WL). */
+ * syn_ops_back for every backward read (of W_out, and of W2..WL).
+ *
+ * Named once, in this list: the struct, the sums and the result JSON expand it.
+ *   samples, steps        samples trained or evaluated, time steps run
+ *   input_spikes          x_i(t) = 1
+ *   hidden_spikes         forward units h_j(t) = 1
+ *   deriv_spikes          derivative units d_j(t) = 1
+ *   output_spikes         WTA winners (one per step)
+ *   err_pos, err_neg      e+_k, e-_k
+ *   back_pos, back_neg    b+_j, b-_j
+ *   grad_pos, grad_neg    g+_j, g-_j
+ *   gate_closed           steps whose error spikes the update gate suppressed
+ *   syn_ops_w1            cells read in W1 forward reads
+ *   syn_ops_w2            cells read in W2 forward reads
+ *   syn_ops_back          cells read in W2 backward reads
+ *   w1_pulses, w2_pulses  coincidence pulses (device steps) applied
+ *   rng_draws             draws from all unit streams (not cell streams) */
+#define SSNN_COUNTERS(X)                                                                              \
+    X(samples) X(steps) X(input_spikes) X(hidden_spikes) X(deriv_spikes) X(output_spikes) X(err_pos) \
+    X(err_neg) X(back_pos) X(back_neg) X(grad_pos) X(grad_neg) X(gate_closed) X(syn_ops_w1)           \
+    X(syn_ops_w2) X(syn_ops_back) X(w1_pulses) X(w2_pulses) X(rng_draws)
+#define SSNN_COUNTER_FIELD(name) uint64_t name;
+
 struct ssnn_counters {
-    uint64_t samples, steps;
-    uint64_t input_spikes;      /* x_i(t) = 1 */
-    uint64_t hidden_spikes;     /* forward units h_j(t) = 1 */
-    uint64_t deriv_spikes;      /* derivative units d_j(t) = 1 */
-    uint64_t output_spikes;     /* WTA winners (one per step) */
-    uint64_t err_pos, err_neg;  /* e+_k, e-_k */
-    uint64_t back_pos, back_neg;/* b+_j, b-_j */
-    uint64_t grad_pos, grad_neg;/* g+_j, g-_j */
-    uint64_t gate_closed;       /* steps whose error spikes the update gate suppressed */
-    uint64_t syn_ops_w1;        /* cells read in W1 forward reads */
-    uint64_t syn_ops_w2;        /* cells read in W2 forward reads */
-    uint64_t syn_ops_back;      /* cells read in W2 backward reads */
-    uint64_t w1_pulses, w2_pulses; /* coincidence pulses (device steps) applied */
-    uint64_t rng_draws;         /* draws from all unit streams (not cell streams) */
+    SSNN_COUNTERS(SSNN_COUNTER_FIELD)
 };
 
-/* One hidden layer's share of the totals above (reported only when L > 1). */
+/* One hidden layer's share of the totals above (reported only when L > 1):
+ *   syn_ops_fwd   cells read in forward reads of this layer's W
+ *   syn_ops_back  cells read in the backward read that feeds this layer
+ *   pulses        coincidence pulses on this layer's W */
+#define SSNN_LAYER_COUNTERS(X)                                                                  \
+    X(hidden_spikes) X(deriv_spikes) X(back_pos) X(back_neg) X(grad_pos) X(grad_neg) X(syn_ops_fwd) \
+    X(syn_ops_back) X(pulses)
+
 struct ssnn_layer_counters {
-    uint64_t hidden_spikes, deriv_spikes;
-    uint64_t back_pos, back_neg, grad_pos, grad_neg;
-    uint64_t syn_ops_fwd;       /* cells read in forward reads of this layer's W */
-    uint64_t syn_ops_back;      /* cells read in the backward read that feeds this layer */
-    uint64_t pulses;            /* coincidence pulses on this layer's W */
+    SSNN_LAYER_COUNTERS(SSNN_COUNTER_FIELD)
 };
 
 /* The streams of one hidden layer's units (§2: layer l's domain, docs/depth.md). */

@@ -438,9 +438,9 @@ void chip_scatter(struct chip *c, const struct ssnn *g)
 
 static void add_counters(struct ssnn_counters *a, const struct ssnn_counters *b)
 {
-    uint64_t *x = (uint64_t *)a;
-    const uint64_t *y = (const uint64_t *)b;
-    for (size_t i = 0; i < sizeof *a / sizeof(uint64_t); i++) x[i] += y[i];
+#define ADD(name) a->name += b->name;
+    SSNN_COUNTERS(ADD)
+#undef ADD
 }
 
 void chip_gather(const struct chip *c, struct ssnn *g)

@@ -668,24 +668,16 @@ static void write_counters(struct json *j, const struct mesh_counters *c)
 {
     json_begin_object(j);
 #define C(name) json_key(j, #name); json_uint(j, c->name);
-    C(flits_injected) C(flits_ejected) C(buffer_writes) C(buffer_reads) C(switch_traversals)
-    C(arbitrations) C(link_ew) C(link_ns) C(credits) C(cycles)
+    MESH_COUNTERS(C)
 #undef C
     json_end_object(j);
 }
 
 static void add_counters(struct mesh_counters *a, const struct mesh_counters *b)
 {
-    a->flits_injected += b->flits_injected;
-    a->flits_ejected += b->flits_ejected;
-    a->buffer_writes += b->buffer_writes;
-    a->buffer_reads += b->buffer_reads;
-    a->switch_traversals += b->switch_traversals;
-    a->arbitrations += b->arbitrations;
-    a->link_ew += b->link_ew;
-    a->link_ns += b->link_ns;
-    a->credits += b->credits;
-    a->cycles += b->cycles;
+#define ADD(name) a->name += b->name;
+    MESH_COUNTERS(ADD)
+#undef ADD
 }
 
 static int write_json(const struct config *cfg, const struct run_opts *o, const struct noc_point *pts, int n,

@@ -386,9 +386,7 @@ static void write_counters(struct json *j, const struct ssnn_counters *c, const 
 {
     json_begin_object(j);
 #define C(name) json_key(j, #name); json_uint(j, c->name);
-    C(samples) C(steps) C(input_spikes) C(hidden_spikes) C(deriv_spikes) C(output_spikes)
-    C(err_pos) C(err_neg) C(back_pos) C(back_neg) C(grad_pos) C(grad_neg) C(gate_closed)
-    C(syn_ops_w1) C(syn_ops_w2) C(syn_ops_back) C(w1_pulses) C(w2_pulses) C(rng_draws)
+    SSNN_COUNTERS(C)
 #undef C
     if (net && net->depth > 1) {
         json_key(j, "layers");
@@ -398,8 +396,7 @@ static void write_counters(struct json *j, const struct ssnn_counters *c, const 
             json_begin_object(j);
             json_key(j, "width"); json_int(j, net->layer[l].n);
 #define C(name) json_key(j, #name); json_uint(j, y->name);
-            C(hidden_spikes) C(deriv_spikes) C(back_pos) C(back_neg) C(grad_pos) C(grad_neg)
-            C(syn_ops_fwd) C(syn_ops_back) C(pulses)
+            SSNN_LAYER_COUNTERS(C)
 #undef C
             json_end_object(j);
         }
@@ -476,10 +473,9 @@ static void write_chip(struct json *j, struct run *r, int infer_only)
     U("infer_flits", in->flits)
     json_key(j, "noc");
     json_begin_object(j);
-    U("flits_injected", m->flits_injected) U("flits_ejected", m->flits_ejected)
-    U("buffer_writes", m->buffer_writes) U("buffer_reads", m->buffer_reads)
-    U("switch_traversals", m->switch_traversals) U("arbitrations", m->arbitrations)
-    U("link_ew", m->link_ew) U("link_ns", m->link_ns) U("credits", m->credits) U("cycles_active", m->cycles)
+#define M(name) U(#name, m->name)
+    MESH_COUNTERS(M)
+#undef M
     json_end_object(j);
 #undef U
     json_end_object(j);

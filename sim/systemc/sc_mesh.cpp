@@ -194,19 +194,8 @@ bool sc_mesh::drained(std::string &why) const
 const struct mesh_counters *sc_mesh::counters()
 {
     memset(&sum_, 0, sizeof sum_);
-    for (const router_node *r : routers) {
-        const struct router_counters &k = r->counters();
-        sum_.flits_injected += k.flits_injected;
-        sum_.flits_ejected += k.flits_ejected;
-        sum_.buffer_writes += k.buffer_writes;
-        sum_.buffer_reads += k.buffer_reads;
-        sum_.switch_traversals += k.switch_traversals;
-        sum_.arbitrations += k.arbitrations;
-        sum_.link_ew += k.link_ew;
-        sum_.link_ns += k.link_ns;
-        sum_.credits += k.credits;
-    }
-    sum_.cycles = cycles_;
+    for (const router_node *r : routers) router_counters_fold(&sum_, &r->counters());
+    sum_.cycles_active = cycles_;
     return &sum_;
 }
 
