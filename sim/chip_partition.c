@@ -245,8 +245,11 @@ void chip_share(struct chip *c)
 {
     struct chip_partition *p = c->part;
     if (!p) return;
-    for (int k = 0; k < c->n_cores; k++)
-        share_core(&c->cores[k], partition_owner(&p->mesh, c->cores[k].node), &c->sh);
+    for (int k = 0; k < c->n_cores; k++) {
+        int owner = partition_owner(&p->mesh, c->cores[k].node);
+        share_core(&c->cores[k], owner, &c->sh);
+        world_bcast(&c->infer_core[k], sizeof c->infer_core[k], owner);   /* its rank counted it whole */
+    }
     partition_share_routers(&p->mesh, c->mesh);
     /* Each rank adds what it counted since the last share; the sum is the chip's. */
     uint64_t *cur[256], *old[256];
