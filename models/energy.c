@@ -156,6 +156,7 @@ void energy_compute(const struct tech_cfg *t, const struct energy_shape *s, cons
     out->samples = ch->samples;
     out->steps = ch->steps;
     out->cycles = ch->cycles;
+    out->flits = ch->flits;
     out->syn_ops = w1->cells_read + w2->cells_read + w1->back_cells_read + w2->back_cells_read + wm->back_cells_read;
 }
 

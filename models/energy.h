@@ -96,6 +96,7 @@ struct energy_account {
     int64_t fj[EC_COUNT][EP_COUNT];
     uint64_t samples, steps, cycles;
     uint64_t syn_ops;       /* cells integrated by forward and backward reads */
+    uint64_t flits;         /* flits that crossed the network (not priced here: their hops are) */
     int n_parts;            /* 0: not split */
     struct energy_part part[ENERGY_MAX_PARTS];
 };

@@ -311,6 +311,7 @@ void energy_csv_header(FILE *f)
     fprintf(f, ",energy_pj_per_train_sample,energy_pj_per_infer_sample,latency_ns_per_train_sample"
                ",latency_ns_per_infer_sample,train_samples_per_s,pj_per_syn_op_train,edp_js_per_train_sample");
     for (int p = 0; p < EP_COUNT; p++) fprintf(f, ",train_%s_pj", energy_phase_name[p]);
+    fprintf(f, ",noc_flits_per_train_sample");
 }
 
 void energy_csv_row(FILE *f, const struct energy_report *r)
@@ -320,6 +321,7 @@ void energy_csv_row(FILE *f, const struct energy_report *r)
             energy_latency_ns_per_sample(r, t), energy_latency_ns_per_sample(r, &r->infer),
             energy_samples_per_s(r, t), energy_pj_per_syn_op(t), energy_edp_js_per_sample(r, t));
     for (int p = 0; p < EP_COUNT; p++) fprintf(f, ",%.6f", energy_pj_per(energy_phase_fj(t, p), t->samples));
+    fprintf(f, ",%.6f", t->samples ? (double)t->flits / (double)t->samples : 0);
 }
 
 void energy_pareto(const double *energy, const double *accuracy, int n, int *on)
