@@ -82,6 +82,10 @@ struct core_counters {
     uint64_t busy_cycles;           /* cycles spent computing */
     uint64_t barriers;              /* BARRIER messages sent */
     uint64_t releases;              /* RELEASE messages sent (master only) */
+    /* the traffic it sent, per traffic class (enum traffic_class): what the
+     * energy model prices for its layer (chip.c counts it as it dispatches) */
+    uint64_t sent_local;            /* flits to itself (no network) */
+    uint64_t sent_hops_ew[TC_COUNT], sent_hops_ns[TC_COUNT], sent_routers[TC_COUNT];
 };
 
 /* Output of a core's cycle: flits to inject at its node. */

@@ -14,6 +14,7 @@
 #include "tech_cfg.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 const char *const energy_component_name[EC_COUNT] = {
@@ -67,8 +68,9 @@ static void add(struct acc *a, int comp, int phase, uint64_t count, double pj)
     a->fj[comp][phase] += (long double)count * (long double)pj * 1000.0L;
 }
 
-void energy_compute(const struct tech_cfg *t, const struct energy_shape *s, const struct chip_totals *tot,
-                    struct energy_account *out)
+/* Every event of tot, priced into a (unrounded). */
+static void price(const struct tech_cfg *t, const struct energy_shape *s, const struct chip_totals *tot,
+                  struct acc *out)
 {
     struct energy_costs c;
     energy_costs_init(&c, t, s);
@@ -138,14 +140,97 @@ void energy_compute(const struct tech_cfg *t, const struct energy_shape *s, cons
     double ns = s->clock_mhz > 0 ? 1000.0 / s->clock_mhz : 0;
     add(&a, EC_STATIC_CORE, EP_STATIC, ch->cycles, s->n_cores * t->stat.p_core_mw * ns);
     add(&a, EC_STATIC_ROUTER, EP_STATIC, ch->cycles, s->n_routers * t->stat.p_router_mw * ns);
+    *out = a;
+}
 
+void energy_compute(const struct tech_cfg *t, const struct energy_shape *s, const struct chip_totals *tot,
+                    struct energy_account *out)
+{
+    const struct crossbar_counters *w1 = &tot->w1, *w2 = &tot->w2, *wm = &tot->wm;
+    const struct chip_counters *ch = &tot->chip;
+    struct acc a;
+    price(t, s, tot, &a);
     memset(out, 0, sizeof *out);
     for (int i = 0; i < EC_COUNT; i++)
         for (int p = 0; p < EP_COUNT; p++) out->fj[i][p] = llroundl(a.fj[i][p]);
     out->samples = ch->samples;
     out->steps = ch->steps;
     out->cycles = ch->cycles;
+    out->flits = ch->flits;
     out->syn_ops = w1->cells_read + w2->cells_read + w1->back_cells_read + w2->back_cells_read + wm->back_cells_read;
+}
+
+/* The parts' shares of `whole` fJ: each part's own value v[k] rounded down, and
+ * the fJ those roundings leave (at most a few, of the whole's own rounding) go
+ * one each to the parts with the largest fractions, never to a part with
+ * nothing (largest remainders), so that the shares add up to `whole` exactly. */
+static void apportion(int64_t whole, const long double *v, int n, int64_t *share)
+{
+    int64_t rem = whole;
+    int any = 0;
+    for (int k = 0; k < n; k++) {
+        share[k] = (int64_t)floorl(v[k]);
+        rem -= share[k];
+        any |= v[k] > 0;
+    }
+    if (!any) return;   /* whole is 0 too: every count was */
+    while (rem != 0) {
+        int best = -1;
+        long double bf = 0;
+        for (int k = 0; k < n; k++) {
+            if (v[k] <= 0 || (rem < 0 && share[k] == 0)) continue;
+            long double f = v[k] - (long double)share[k];   /* above rounding down when positive */
+            if (best < 0 || (rem > 0 ? f > bf : f < bf)) best = k, bf = f;
+        }
+        if (best < 0) break;
+        share[best] += rem > 0 ? 1 : -1;
+        rem += rem > 0 ? -1 : 1;
+    }
+}
+
+void energy_split(const struct tech_cfg *t, const struct energy_shape *s, const struct chip_totals *part,
+                  const int *cores, const int *routers, int n, struct energy_account *whole)
+{
+    long double v[EP_COUNT][ENERGY_MAX_PARTS];
+    if (n > ENERGY_MAX_PARTS) n = 0;
+    whole->n_parts = n;
+    for (int k = 0; k < n; k++) {
+        struct energy_shape sk = *s;
+        sk.n_cores = cores[k];
+        sk.n_routers = routers[k];
+        struct acc a;
+        price(t, &sk, &part[k], &a);
+        struct energy_part *ep = &whole->part[k];
+        memset(ep, 0, sizeof *ep);
+        ep->cores = cores[k];
+        ep->routers = routers[k];
+        ep->busy_cycles = part[k].core.busy_cycles;
+        for (int p = 0; p < EP_COUNT; p++) {
+            v[p][k] = 0;
+            for (int i = 0; i < EC_COUNT; i++) v[p][k] += a.fj[i][p];
+        }
+    }
+    for (int p = 0; p < EP_COUNT; p++) {
+        int64_t share[ENERGY_MAX_PARTS];
+        apportion(energy_phase_fj(whole, p), v[p], n, share);
+        for (int k = 0; k < n; k++) whole->part[k].fj[p] = share[k];
+    }
+}
+
+int64_t energy_part_fj(const struct energy_part *p)
+{
+    int64_t s = 0;
+    for (int i = 0; i < EP_COUNT; i++) s += p->fj[i];
+    return s;
+}
+
+const char *energy_part_name(int k, int n, char *buf, size_t len)
+{
+    if (k == 0) snprintf(buf, len, "input");
+    else if (k == n - 2) snprintf(buf, len, "output");
+    else if (k == n - 1) snprintf(buf, len, "idle_routers");
+    else snprintf(buf, len, "hidden_%d", k);
+    return buf;
 }
 
 /* Loihi's barrier time grows with the tiles it spans: interpolate for this mesh. */

@@ -14,6 +14,7 @@
  * counters and writing the reports (JSON, table, CSV) is sim/energy_report.c's. */
 #ifndef ENERGY_H
 #define ENERGY_H
+#include <stddef.h>
 #include <stdint.h>
 
 struct tech_cfg;
@@ -81,11 +82,23 @@ struct energy_costs {
     double link_per_hop;    /* flit_bits x e_link x link_mm */
 };
 
+/* The share of an account one part of the chip spent (a layer's cores; see
+ * energy_split), in fJ per phase. */
+#define ENERGY_MAX_PARTS 65     /* input, 62 hidden layers (network.layers: 64 entries), output, idle routers */
+struct energy_part {
+    int64_t fj[EP_COUNT];
+    int cores, routers;     /* mapped cores; routers whose leakage it pays */
+    uint64_t busy_cycles;   /* cycles its cores spent computing, summed over them */
+};
+
 /* One account (training, or test-set inference): energy in fJ per component and phase. */
 struct energy_account {
     int64_t fj[EC_COUNT][EP_COUNT];
     uint64_t samples, steps, cycles;
     uint64_t syn_ops;       /* cells integrated by forward and backward reads */
+    uint64_t flits;         /* flits that crossed the network (not priced here: their hops are) */
+    int n_parts;            /* 0: not split */
+    struct energy_part part[ENERGY_MAX_PARTS];
 };
 
 struct energy_report {
@@ -103,6 +116,17 @@ void energy_costs_init(struct energy_costs *c, const struct tech_cfg *t, const s
 /* Prices one set of counters. */
 void energy_compute(const struct tech_cfg *t, const struct energy_shape *s, const struct chip_totals *tot,
                     struct energy_account *a);
+
+/* Splits `whole` (energy_compute of the sum of the n parts) over the parts:
+ * part[k]'s counters priced under s with its own cores[k] and routers[k]
+ * leaking, then per phase in whole fJ that add up to whole's exactly. A part is
+ * whatever the caller's counters say (sim/chip.c: the input cores, each hidden
+ * layer's cores, the output core, the routers with no core). n <= ENERGY_MAX_PARTS. */
+void energy_split(const struct tech_cfg *t, const struct energy_shape *s, const struct chip_totals *part,
+                  const int *cores, const int *routers, int n, struct energy_account *whole);
+int64_t energy_part_fj(const struct energy_part *p);
+/* "input", "hidden_1" .. "hidden_L", "output", "idle_routers": part k of n. */
+const char *energy_part_name(int k, int n, char *buf, size_t len);
 
 /* Both accounts of a chip, its training counters and its inference counters, under
  * technology t, with the timing check; technology[] is left empty. */

@@ -285,6 +285,11 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
     c->save_x = calloc((size_t)c->n_tiles_total + 1, sizeof *c->save_x);
     c->save_lc = calloc((size_t)c->n_cores, sizeof *c->save_lc);
     c->infer_lc = calloc((size_t)c->n_cores, sizeof *c->infer_lc);
+    c->infer_core = calloc((size_t)c->n_cores, sizeof *c->infer_core);
+    if (!c->save_c || !c->save_sc || !c->save_x || !c->save_lc || !c->infer_lc || !c->infer_core) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     chip_scatter(c, g);
     return 0;
 }
@@ -311,6 +316,7 @@ void chip_free(struct chip *c)
     free(c->save_x);
     free(c->save_lc);
     free(c->infer_lc);
+    free(c->infer_core);
     free(c->width);
     free(c->layer_core0);
     free(c->beta_layer);
@@ -475,24 +481,34 @@ void chip_gather(const struct chip *c, struct ssnn *g)
 
 /* ---- the clock ----------------------------------------------------------- */
 
+void chip_count_flit(struct chip *c, const struct flit *f)
+{
+    struct core_counters *q = &c->at[f->src]->c;
+    if (f->dst == f->src) {
+        c->c.local_flits++;
+        q->sent_local++;
+        return;
+    }
+    int dx = abs(f->dst % c->mesh_x - f->src % c->mesh_x), dy = abs(f->dst / c->mesh_x - f->src / c->mesh_x);
+    c->c.flits++;
+    c->c.hops += (uint64_t)(dx + dy);
+    c->c.class_flits[f->tclass]++;
+    c->c.class_hops_ew[f->tclass] += (uint64_t)dx;
+    c->c.class_hops_ns[f->tclass] += (uint64_t)dy;
+    c->c.class_routers[f->tclass] += (uint64_t)(dx + dy + 1);
+    q->sent_hops_ew[f->tclass] += (uint64_t)dx;
+    q->sent_hops_ns[f->tclass] += (uint64_t)dy;
+    q->sent_routers[f->tclass] += (uint64_t)(dx + dy + 1);
+}
+
 /* Hands the flits the cores produced to the network (or to the sender itself). */
 static void dispatch(struct chip *c)
 {
     for (int i = 0; i < c->out.n; i++) {
         const struct flit *f = &c->out.f[i];
-        if (f->dst == f->src) {
-            fifo_push(&local_q(c)[f->dst], f);
-            c->c.local_flits++;
-        } else {
-            mesh_inject(c->mesh, f->src, f);
-            int dx = abs(f->dst % c->mesh_x - f->src % c->mesh_x), dy = abs(f->dst / c->mesh_x - f->src / c->mesh_x);
-            c->c.flits++;
-            c->c.hops += (uint64_t)(dx + dy);
-            c->c.class_flits[f->tclass]++;
-            c->c.class_hops_ew[f->tclass] += (uint64_t)dx;
-            c->c.class_hops_ns[f->tclass] += (uint64_t)dy;
-            c->c.class_routers[f->tclass] += (uint64_t)(dx + dy + 1);
-        }
+        if (f->dst == f->src) fifo_push(&local_q(c)[f->dst], f);
+        else mesh_inject(c->mesh, f->src, f);
+        chip_count_flit(c, f);
     }
     c->out.n = 0;
 }
@@ -693,6 +709,54 @@ void chip_totals(const struct chip *c, struct chip_totals *t)
     t->chip = c->c;
 }
 
+int chip_core_part(const struct chip *c, const struct core *q)
+{
+    int L = c->sh.depth > 1 ? c->sh.depth : 1;
+    return q->role == CORE_INPUT ? 0 : q->role == CORE_HIDDEN ? 1 + (c->sh.depth > 1 ? q->layer : 0) : L + 1;
+}
+
+static void add_crossbars(struct crossbar_counters *d, const struct crossbar *x, int n)
+{
+    for (int i = 0; i < n; i++) add_u64(d, &x[i].c, NULL, sizeof x[i].c, 0);
+}
+
+void chip_part_totals(const struct chip *c, int infer, struct chip_totals *part, int *cores, int *routers)
+{
+    int L = c->sh.depth > 1 ? c->sh.depth : 1, n = CHIP_PARTS(L);
+    const struct chip_counters *cc = infer ? &c->infer.chip : &c->c;
+    for (int p = 0; p < n; p++) {
+        memset(&part[p], 0, sizeof part[p]);
+        part[p].chip.cycles = cc->cycles;
+        part[p].chip.steps = cc->steps;
+        part[p].chip.samples = cc->samples;
+        cores[p] = routers[p] = 0;
+    }
+    for (int k = 0; k < c->n_cores; k++) {
+        const struct core *q = &c->cores[k];
+        int p = chip_core_part(c, q);
+        struct chip_totals *t = &part[p];
+        struct crossbar_counters *w = q->role == CORE_HIDDEN ? &t->w1 : &t->w2;
+        const struct core_counters *qc = infer ? &c->infer_core[k].core : &q->c;
+        if (infer) {
+            add_u64(w, &c->infer_core[k].tiles, NULL, sizeof *w, 0);
+            add_u64(&t->wm, &c->infer_core[k].mirror, NULL, sizeof t->wm, 0);
+        } else {
+            add_crossbars(w, q->tiles, q->n_tiles);
+            add_crossbars(&t->wm, q->mirror, q->n_mirror);
+        }
+        add_u64(&t->core, qc, NULL, sizeof *qc, 0);
+        t->chip.local_flits += qc->sent_local;
+        for (int tc = 0; tc < TC_COUNT; tc++) {
+            t->chip.class_hops_ew[tc] += qc->sent_hops_ew[tc];
+            t->chip.class_hops_ns[tc] += qc->sent_hops_ns[tc];
+            t->chip.class_routers[tc] += qc->sent_routers[tc];
+        }
+        cores[p]++;
+        routers[p]++;   /* the router of its node */
+    }
+    routers[n - 1] = c->mesh_x * c->mesh_y - c->n_cores;
+}
+
 const struct mesh_counters *chip_noc_counters(const struct chip *c)
 {
     return c->engine.noc_counters ? c->engine.noc_counters(c->engine.ctx) : mesh_counters(c->mesh);
@@ -724,6 +788,20 @@ static void park_counters(struct chip *c, int save)
     }
 }
 
+/* Adds what each core counted since park_counters saved it to its inference account. */
+static void infer_core_add(struct chip *c)
+{
+    int x = 0;
+    for (int k = 0; k < c->n_cores; k++) {
+        struct core *q = &c->cores[k];
+        struct chip_core_account *a = &c->infer_core[k];
+        add_u64(&a->core, &q->c, &c->save_c[k], sizeof q->c, 1);
+        for (int i = 0; i < q->n_tiles; i++, x++) add_u64(&a->tiles, &q->tiles[i].c, &c->save_x[x], sizeof a->tiles, 1);
+        for (int i = 0; i < q->n_mirror; i++, x++)
+            add_u64(&a->mirror, &q->mirror[i].c, &c->save_x[x], sizeof a->mirror, 1);
+    }
+}
+
 int chip_infer_wta(struct chip *c, struct ssnn_streams *st, const uint8_t *pixels, int T, uint32_t *wins,
                    char *err, size_t errlen)
 {
@@ -740,6 +818,7 @@ int chip_infer_wta(struct chip *c, struct ssnn_streams *st, const uint8_t *pixel
     move_streams(c, &c->saved, 1);
     chip_totals(c, &after);
     add_u64(&c->infer, &after, &before, sizeof after, 1);
+    infer_core_add(c);
     /* ssnn_infer_wta counts its samples too; partitioned, the output core's rank does. */
     int out_k = (int)(c->output - c->cores);
     if (out_k >= c->k_lo && out_k < c->k_hi) c->infer.sc.samples++;

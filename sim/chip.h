@@ -22,6 +22,13 @@ struct chip_sync;
 
 struct chip_fifo { struct flit *f; int head, n, cap; };
 
+/* What one core counted in the inference account: its own counters and those of
+ * its tiles and mirror tiles, summed. */
+struct chip_core_account {
+    struct core_counters core;
+    struct crossbar_counters tiles, mirror;
+};
+
 /* Another clock for the same chip: the SystemC engine (sim/systemc/) runs each
  * time step through its modules in place of the loop in chip.c, and owns the
  * network then. Everything else (mapping, state exchange, counters) is chip.c's. */
@@ -64,6 +71,7 @@ struct chip {
     struct ssnn_streams saved;      /* training streams parked during inference */
     struct chip_counters c;
     struct chip_totals infer;       /* what inference cost (kept out of the training counts) */
+    struct chip_core_account *infer_core;   /* the same, per core (energy by layer) */
     struct core_counters *save_c;   /* counters parked during inference */
     struct ssnn_counters *save_sc;
     struct crossbar_counters *save_x;
@@ -103,6 +111,23 @@ void chip_totals(const struct chip *c, struct chip_totals *t);
 /* Each hidden layer's share of what inference cost (depth entries, layer 1 first),
  * the chip's counterpart of the golden model's layer[l].infer. */
 void chip_infer_layers(const struct chip *c, struct ssnn_layer_counters *layer);
+/* Energy by layer. A chip's events are attributed to the hardware that did them,
+ * in CHIP_PARTS(depth) parts: the input cores (part 0), the cores of hidden layer
+ * l (part l, 1..L), the output core (L + 1), and the routers with no core on
+ * their node (L + 2: their leakage alone). A flit counts for the core that sent
+ * it, over its whole route. */
+#define CHIP_PARTS(depth) ((depth) + 3)
+/* The part a core belongs to. */
+int chip_core_part(const struct chip *c, const struct core *q);
+/* The counters of each part (training account, or inference when `infer`), so
+ * that their sums over the parts are chip_totals' (or c->infer's); cycles, steps
+ * and samples are the chip's in every part. cores[p] and routers[p] receive each
+ * part's mapped cores and the routers that leak on its account. */
+void chip_part_totals(const struct chip *c, int infer, struct chip_totals *part, int *cores, int *routers);
+
+/* Counts a flit a core sent (dispatched by either clock) for the chip and for
+ * the sending core. */
+void chip_count_flit(struct chip *c, const struct flit *f);
 
 /* Pulse amplitude of every tile's later coincidences (ssnn_set_pulse_steps). */
 void chip_set_pulse_steps(struct chip *c, int k);

@@ -249,6 +249,7 @@ void chip_share(struct chip *c)
         int owner = partition_owner(&p->mesh, c->cores[k].node);
         share_core(&c->cores[k], owner, &c->sh);
         world_bcast(&c->infer_lc[k], sizeof c->infer_lc[k], owner);
+        world_bcast(&c->infer_core[k], sizeof c->infer_core[k], owner);   /* its rank counted it whole */
     }
     partition_share_routers(&p->mesh, c->mesh);
     /* Each rank adds what it counted since the last share; the sum is the chip's. */

@@ -6,6 +6,8 @@
  *   chip.core_X_Y.nNNN.{membrane,win,err_pos,err_neg}   output core
  *   chip.core_X_Y.winner                          output core: WTA winner
  *   chip.core_X_Y.energy_fj                       dynamic energy the core has spent (technology of the run)
+ * At depth L > 1 a core's scope names its layer (core_X_Y_in, core_X_Y_h<l>,
+ * core_X_Y_out) and the save file groups the cores of each layer.
  *   chip.router_X_Y.*                             router ports (sim/mesh_waves.h)
  * Membranes are the integer sums in device states, probabilities q0.16. */
 #include "chip_waves.h"
@@ -88,6 +90,14 @@ static void on_switch(void *ctx, uint64_t mesh_cycle, int node, int in_port, int
     mesh_waves_switch(cw->routers, cycle, node, out_port);
 }
 
+/* The layer a core's scope names at depth: "_in", "_h<l>", "_out". */
+static const char *suffix(const struct core *q, char *buf, size_t n)
+{
+    if (q->role == CORE_HIDDEN) snprintf(buf, n, "_h%d", q->layer + 1);
+    else snprintf(buf, n, "%s", q->role == CORE_INPUT ? "_in" : "_out");
+    return buf;
+}
+
 /* Parses "all" or "0,3,6" into the dumped flags. */
 static int parse_cores(struct chip_waves *cw, char *err, size_t errlen)
 {
@@ -137,6 +147,7 @@ struct chip_waves *chip_waves_open(struct chip *c, const char *path, const struc
     cw->sig_sample = waves_var(w, "sample", 32, 0);
     cw->sig_step = waves_var(w, "step", 32, 0);
     char name[64];
+    int group_part = -1;
     for (int k = 0; k < c->n_cores; k++) {
         struct core *q = &c->cores[k];
         struct core_sigs *s = &cw->cs[k];
@@ -145,13 +156,23 @@ struct chip_waves *chip_waves_open(struct chip *c, const char *path, const struc
         s->n = q->role == CORE_OUTPUT ? q->count : (sel->neurons < q->count ? sel->neurons : q->count);
         s->id = malloc((size_t)N_EVENTS * (size_t)(s->n ? s->n : 1) * sizeof *s->id);
         for (int i = 0; i < N_EVENTS * s->n; i++) s->id[i] = -1;
-        snprintf(name, sizeof name, "core_%d_%d", q->node % c->mesh_x, q->node / c->mesh_x);
-        /* depth: a hidden core's scope names its layer (core_X_Y_h2: hidden layer 2) */
-        if (c->sh.depth > 1 && q->role == CORE_HIDDEN)
-            snprintf(name + strlen(name), sizeof name - strlen(name), "_h%d", q->layer + 1);
         /* Open on what tells the story: the output core, and the first hidden core
          * with its first two neurons. */
         int show = q->role == CORE_OUTPUT || (q->role == CORE_HIDDEN && q->index == 0);
+        snprintf(name, sizeof name, "core_%d_%d", q->node % c->mesh_x, q->node / c->mesh_x);
+        if (c->sh.depth > 1) {
+            /* depth: a core's scope names its layer (core_X_Y_in, core_X_Y_h2 for
+             * hidden layer 2, core_X_Y_out), and the save file groups the cores of
+             * a layer under its name, in the order of the energy report's by_layer */
+            int part = chip_core_part(c, q);
+            char group[32];
+            snprintf(name + strlen(name), sizeof name - strlen(name), "%s", suffix(q, group, sizeof group));
+            if (part != group_part) {
+                energy_part_name(part, CHIP_PARTS(c->sh.depth), group, sizeof group);
+                waves_group(w, group, show);
+                group_part = part;
+            }
+        }
         waves_scope_view(w, name, show);
         s->pulses = waves_var(w, "update_pulses", 16, 0);
         s->energy = waves_var(w, "energy_fj", 64, 0);
@@ -170,6 +191,7 @@ struct chip_waves *chip_waves_open(struct chip *c, const char *path, const struc
         q->observe = observe;
         q->observe_ctx = cw;
     }
+    waves_group_end(w);
     /* Routers of the dumped cores. Their buffers and credits are sampled for a
      * while after each traversal nearby: until the credit is back upstream. */
     energy_shape_init(&cw->shape, c->cfg, c->n_cores);

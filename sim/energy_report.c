@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void energy_report_init(struct energy_report *r, const struct config *cfg, const struct chip *chip)
@@ -19,6 +20,16 @@ void energy_report_init(struct energy_report *r, const struct config *cfg, const
     chip_totals(chip, &t);
     energy_report_price(r, &cfg->tech, &s, &t, &chip->infer);
     snprintf(r->technology, sizeof r->technology, "%.63s", cfg->tech_name);
+    /* by layer: each account split over the parts of the chip that spent it */
+    int n = CHIP_PARTS(cfg->network.n_layers - 2), cores[ENERGY_MAX_PARTS], routers[ENERGY_MAX_PARTS];
+    if (n > ENERGY_MAX_PARTS) return;
+    struct chip_totals *part = calloc((size_t)n, sizeof *part);
+    if (!part) return;
+    for (int infer = 0; infer < 2; infer++) {
+        chip_part_totals(chip, infer, part, cores, routers);
+        energy_split(&cfg->tech, &s, part, cores, routers, n, infer ? &r->infer : &r->train);
+    }
+    free(part);
 }
 
 static void json_pair(struct json *j, const char *key, double train, double infer, int have_train, int have_infer)
@@ -55,7 +66,43 @@ static void json_breakdown(struct json *j, const struct energy_account *a, const
     json_end_object(j);
 }
 
-static void json_account(struct json *j, const char *key, const struct energy_account *a)
+/* by_layer of one account, or of both summed (b may be NULL; r gives the
+ * clock for an account's compute time, NULL leaves it out). */
+static void json_layers(struct json *j, const struct energy_account *a, const struct energy_account *b,
+                        const struct energy_report *r)
+{
+    if (!a->n_parts) return;
+    char name[32];
+    json_key(j, "by_layer");
+    json_begin_object(j);
+    for (int k = 0; k < a->n_parts; k++) {
+        const struct energy_part *p = &a->part[k], *q = b ? &b->part[k] : NULL;
+        json_key(j, energy_part_name(k, a->n_parts, name, sizeof name));
+        json_begin_object(j);
+        json_key(j, "cores"); json_int(j, p->cores);
+        json_key(j, "routers"); json_int(j, p->routers);
+        json_key(j, "total"); json_double(j, (energy_part_fj(p) + (q ? energy_part_fj(q) : 0)) / 1000.0);
+        if (r) {
+            json_key(j, "per_sample"); json_double(j, energy_pj_per(energy_part_fj(p), a->samples));
+            /* the mean of its cores' compute time; the cores of different layers
+             * overlap in time and wait on the network, so these do not add up to
+             * the latency (docs/energy.md) */
+            json_key(j, "compute_ns_per_sample_per_core");
+            json_double(j, p->cores && a->samples ? r->ns_per_cycle * (double)p->busy_cycles / p->cores / (double)a->samples : 0);
+        }
+        json_key(j, "by_phase");
+        json_begin_object(j);
+        for (int ph = 0; ph < EP_COUNT; ph++) {
+            json_key(j, energy_phase_name[ph]);
+            json_double(j, (p->fj[ph] + (q ? q->fj[ph] : 0)) / 1000.0);
+        }
+        json_end_object(j);
+        json_end_object(j);
+    }
+    json_end_object(j);
+}
+
+static void json_account(struct json *j, const char *key, const struct energy_account *a, const struct energy_report *r)
 {
     json_key(j, key);
     json_begin_object(j);
@@ -66,6 +113,7 @@ static void json_account(struct json *j, const char *key, const struct energy_ac
     json_key(j, "per_syn_op"); json_double(j, energy_pj_per_syn_op(a));
     json_key(j, "syn_ops"); json_uint(j, a->syn_ops);
     json_breakdown(j, a, NULL);
+    json_layers(j, a, NULL, r);
     json_end_object(j);
 }
 
@@ -89,8 +137,9 @@ void energy_json(struct json *j, const struct energy_report *r)
     }
     json_key(j, "per_syn_op_infer"); json_double(j, energy_pj_per_syn_op(in));
     json_breakdown(j, tr, in);
-    if (ht) json_account(j, "train", tr);
-    json_account(j, "infer", in);
+    json_layers(j, in->n_parts ? in : tr, ht && in->n_parts ? tr : NULL, NULL);
+    if (ht) json_account(j, "train", tr, r);
+    json_account(j, "infer", in, r);
     const struct energy_costs *c = &r->costs;
     json_key(j, "per_event");
     json_begin_object(j);
@@ -149,6 +198,19 @@ void energy_print(FILE *f, const struct energy_report *r)
             int64_t e1 = pass ? energy_phase_fj(in, i) : energy_component_fj(in, i);
             if (!pass && !e0 && !e1) continue;
             snprintf(label, sizeof label, "  %s", pass ? energy_phase_name[i] : energy_component_name[i]);
+            snprintf(sa, sizeof sa, "%.2f%%", share(e0, t0));
+            snprintf(sb, sizeof sb, "%.2f%%", share(e1, t1));
+            row(f, r->infer_only, label, scaled(energy_pj_per(e0, tr->samples), joules, a, sizeof a), sa,
+                scaled(energy_pj_per(e1, in->samples), joules, b, sizeof b), sb);
+        }
+    }
+    if (tr->n_parts || in->n_parts) {
+        const struct energy_account *any = in->n_parts ? in : tr;
+        fprintf(f, "  by layer\n");
+        for (int k = 0; k < any->n_parts; k++) {
+            int64_t e0 = tr->n_parts ? energy_part_fj(&tr->part[k]) : 0, e1 = in->n_parts ? energy_part_fj(&in->part[k]) : 0;
+            char name[32];
+            snprintf(label, sizeof label, "  %s", energy_part_name(k, any->n_parts, name, sizeof name));
             snprintf(sa, sizeof sa, "%.2f%%", share(e0, t0));
             snprintf(sb, sizeof sb, "%.2f%%", share(e1, t1));
             row(f, r->infer_only, label, scaled(energy_pj_per(e0, tr->samples), joules, a, sizeof a), sa,
@@ -249,6 +311,7 @@ void energy_csv_header(FILE *f)
     fprintf(f, ",energy_pj_per_train_sample,energy_pj_per_infer_sample,latency_ns_per_train_sample"
                ",latency_ns_per_infer_sample,train_samples_per_s,pj_per_syn_op_train,edp_js_per_train_sample");
     for (int p = 0; p < EP_COUNT; p++) fprintf(f, ",train_%s_pj", energy_phase_name[p]);
+    fprintf(f, ",noc_flits_per_train_sample");
 }
 
 void energy_csv_row(FILE *f, const struct energy_report *r)
@@ -258,6 +321,7 @@ void energy_csv_row(FILE *f, const struct energy_report *r)
             energy_latency_ns_per_sample(r, t), energy_latency_ns_per_sample(r, &r->infer),
             energy_samples_per_s(r, t), energy_pj_per_syn_op(t), energy_edp_js_per_sample(r, t));
     for (int p = 0; p < EP_COUNT; p++) fprintf(f, ",%.6f", energy_pj_per(energy_phase_fj(t, p), t->samples));
+    fprintf(f, ",%.6f", t->samples ? (double)t->flits / (double)t->samples : 0);
 }
 
 void energy_pareto(const double *energy, const double *accuracy, int n, int *on)

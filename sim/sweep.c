@@ -66,6 +66,49 @@ static void override_text(char *out, size_t n, const char *key, const struct yno
     out[k] = 0;
 }
 
+/* A sweep value is a scalar or a list of scalars (network.layers: [784, 250, 250, 10]).
+ * A list becomes the text of one value, "[784, 250, 250, 10]", kept on its node, which
+ * the overrides, the CSV and the plot then read as they read a scalar's. 0, or -1
+ * with "file:line:col: message". */
+static int list_value(struct yloader *L, const char *key, const struct ynode *cv)
+{
+    struct ynode *v = (struct ynode *)cv;   /* the loader's node: its text, set once here */
+    if (v->kind == N_SCALAR) return 0;
+    if (v->kind != N_SEQ)
+        return yt_fail(L, v->file, v->line, v->col, "%s: a sweep value is a scalar or a list of scalars", key);
+    if (v->n == 0) return yt_fail(L, v->file, v->line, v->col, "%s: an empty list is not a sweep value", key);
+    size_t len = 3;
+    for (int i = 0; i < v->n; i++) {
+        const struct ynode *e = v->items[i];
+        if (e->kind != N_SCALAR)
+            return yt_fail(L, e->file, e->line, e->col, "%s: a list value holds scalars only (no nested %s)", key,
+                           e->kind == N_SEQ ? "list" : "mapping");
+        len += strlen(e->value) + 2;
+    }
+    free(v->value);
+    v->value = malloc(len);
+    if (!v->value) return yt_fail(L, v->file, v->line, v->col, "%s: out of memory", key);
+    size_t k = 0;
+    v->value[k++] = '[';
+    for (int i = 0; i < v->n; i++) k += (size_t)sprintf(v->value + k, "%s%s", i ? ", " : "", v->items[i]->value);
+    v->value[k++] = ']';
+    v->value[k] = 0;
+    v->plain = 1;
+    return 0;
+}
+
+/* A CSV field: quoted when it holds a comma or a quote (a list value). */
+static void csv_field(FILE *f, const char *v)
+{
+    if (!strpbrk(v, ",\"")) {
+        fprintf(f, ",%s", v);
+        return;
+    }
+    fputs(",\"", f);
+    for (; *v; v++) fprintf(f, *v == '"' ? "\"\"" : "%c", *v);
+    fputc('"', f);
+}
+
 static int parse_sweep(struct yloader *L, const char *path, const struct ynode *root, struct sweep *s)
 {
     memset(s, 0, sizeof *s);
@@ -99,9 +142,7 @@ static int parse_sweep(struct yloader *L, const char *path, const struct ynode *
                         return yt_fail(L, v->file, v->line, v->col, "%s: expected a list of 1 to %d values",
                                        v->key, MAX_VALUES);
                     for (int e = 0; e < v->n; e++)
-                        if (v->items[e]->kind != N_SCALAR)
-                            return yt_fail(L, v->items[e]->file, v->items[e]->line, v->items[e]->col,
-                                           "%s: sweep values must be scalars", v->key);
+                        if (list_value(L, v->key, v->items[e])) return -1;
                     if (k > 0 && v->n != A->n_values)
                         return yt_fail(L, v->file, v->line, v->col,
                                        "%s: %d values, but the keys of one axis move together and %s has %d",
@@ -335,7 +376,7 @@ static void point_row(const struct sweep *s, int p, FILE *row)
     point_index(s, p, idx);
     fprintf(row, "%d", p);
     for (int a = 0; a < s->n_axes; a++)
-        for (int k = 0; k < s->axes[a].n_keys; k++) fprintf(row, ",%s", s->axes[a].keys[k]->items[idx[a]]->value);
+        for (int k = 0; k < s->axes[a].n_keys; k++) csv_field(row, s->axes[a].keys[k]->items[idx[a]]->value);
 }
 
 int sweep_command(const char *path, const struct config_override *sets, int n_sets,

@@ -27,6 +27,8 @@ struct waves {
     FILE *vcd;
     char scope[16][64];
     int open[16];           /* the save file shows the group expanded */
+    char group[64];         /* the save file's own group in progress (waves_group), or "" */
+    int group_open;
     int depth;
     struct var *vars;
     int n_vars, cap_vars;
@@ -110,6 +112,21 @@ void waves_upscope(struct waves *w)
     w->depth--;
     if (w->fst) fstWriterSetUpscope(w->fst);
     else fprintf(w->vcd, "$upscope $end\n");
+}
+
+void waves_group(struct waves *w, const char *name, int open)
+{
+    waves_group_end(w);
+    snprintf(w->group, sizeof w->group, "%s", name);
+    w->group_open = open;
+    gtkw_add(w, open ? "@800200\n-%s\n" : "@c00200\n-%s\n", name);
+}
+
+void waves_group_end(struct waves *w)
+{
+    if (!w->group[0]) return;
+    gtkw_add(w, w->group_open ? "@1000200\n-%s\n" : "@1400200\n-%s\n", w->group);
+    w->group[0] = 0;
 }
 
 int waves_var(struct waves *w, const char *name, int width, int is_signed)

@@ -19,6 +19,11 @@ void waves_scope(struct waves *w, const char *name);
 void waves_upscope(struct waves *w);
 /* The same, shown expanded (open = 1) or collapsed in the save file. */
 void waves_scope_view(struct waves *w, const char *name, int open);
+/* A group of the save file alone (no scope in the dump), around the scopes
+ * declared until waves_group_end: GTKWave shows them under one heading. Groups
+ * do not nest in one another. */
+void waves_group(struct waves *w, const char *name, int open);
+void waves_group_end(struct waves *w);
 /* Initial zoom of the save file, GTKWave's scale (0 = default, negative = wider). */
 void waves_zoom(struct waves *w, double zoom);
 /* Time the save file opens at (the start of a cycle window). */

@@ -459,6 +459,142 @@ static void one_sample_inference_matches_a_hand_computation(void)
     ssnn_free(&g);
 }
 
+/* The parts' fJ of one account, per phase, against the account's own. */
+static void check_parts_add_up(const char *what, const struct energy_account *a)
+{
+    CHECK(a->n_parts >= 4, "%s: %d parts", what, a->n_parts);
+    int64_t all = 0;
+    for (int p = 0; p < EP_COUNT; p++) {
+        int64_t sum = 0;
+        for (int k = 0; k < a->n_parts; k++) {
+            CHECK(a->part[k].fj[p] >= 0, "%s: part %d, %s: %lld fJ", what, k, energy_phase_name[p],
+                  (long long)a->part[k].fj[p]);
+            sum += a->part[k].fj[p];
+        }
+        CHECK(sum == energy_phase_fj(a, p), "%s, %s: the layers add up to %lld fJ, the phase is %lld", what,
+              energy_phase_name[p], (long long)sum, (long long)energy_phase_fj(a, p));
+        all += sum;
+    }
+    CHECK(all == energy_total_fj(a), "%s: the layers add up to %lld fJ, the total is %lld", what, (long long)all,
+          (long long)energy_total_fj(a));
+}
+
+/* Trained chips at depth 1 and 2, both technologies: the layers' shares add up to
+ * every phase and to the total, to the femtojoule, and the parts' counters (a
+ * flit counted for its sender) add up to the chip's. */
+static void energy_by_layer_adds_up_to_the_total_exactly(void)
+{
+    static const char *const depth[] = { "network.layers=[64, 48, 4]", "network.layers=[64, 24, 20, 4]" };
+    for (int d = 0; d < 2; d++)
+        for (int tech = 0; tech < 2; tech++) {
+            static struct config cfg;
+            struct ssnn g;
+            struct chip chip;
+            const char *x[] = { depth[d], "chip.mesh_x=4", "chip.mesh_y=3", "chip.core_neurons=16", "chip.xbar_rows=16",
+                                "chip.xbar_cols=16", "chip.tiles_per_core=8",
+                                tech ? "technology=workloads/tech/rram-rpu.yaml" : "technology=workloads/tech/loihi.yaml" };
+            if (run_bars(&cfg, x, 8, &chip, &g)) { CHECK(0, "run failed"); return; }
+            struct energy_report r;
+            energy_report_init(&r, &cfg, &chip);
+            char what[64];
+            snprintf(what, sizeof what, "depth %d, %s, training", d + 1, tech ? "rram" : "loihi");
+            check_parts_add_up(what, &r.train);
+            CHECK(r.train.n_parts == d + 4, "%s: %d parts, %d expected", what, r.train.n_parts, d + 4);
+            snprintf(what, sizeof what, "depth %d, %s, inference", d + 1, tech ? "rram" : "loihi");
+            check_parts_add_up(what, &r.infer);
+            struct chip_totals whole, part[8];
+            int cores[8], routers[8], n = CHIP_PARTS(d + 1);
+            chip_totals(&chip, &whole);
+            chip_part_totals(&chip, 0, part, cores, routers);
+            uint64_t hops = 0, local = 0, pulses = 0;
+            int nc = 0, nr = 0;
+            for (int k = 0; k < n; k++) {
+                for (int tc = 0; tc < TC_COUNT; tc++) hops += part[k].chip.class_hops_ew[tc] + part[k].chip.class_hops_ns[tc];
+                local += part[k].chip.local_flits;
+                pulses += part[k].w1.update_steps + part[k].w2.update_steps + part[k].wm.update_steps;
+                nc += cores[k];
+                nr += routers[k];
+            }
+            CHECK(hops == whole.chip.hops && local == whole.chip.local_flits, "%s: parts sent %llu hops, %llu local; "
+                  "the chip counted %llu, %llu", what, (unsigned long long)hops, (unsigned long long)local,
+                  (unsigned long long)whole.chip.hops, (unsigned long long)whole.chip.local_flits);
+            CHECK(pulses == whole.w1.update_steps + whole.w2.update_steps + whole.wm.update_steps && pulses > 0,
+                  "%s: parts pulsed %llu, the chip %llu", what, (unsigned long long)pulses,
+                  (unsigned long long)(whole.w1.update_steps + whole.w2.update_steps + whole.wm.update_steps));
+            CHECK(nc == chip.n_cores && nr == 12, "%s: %d cores and %d routers in the parts", what, nc, nr);
+            chip_free(&chip);
+            ssnn_free(&g);
+        }
+}
+
+/* Depth 2 by hand: a 4-2-2-2 network on a 2x2 mesh, one core per part (input at
+ * node 0, also the master; hidden 1 at 1; hidden 2 at 2; output at 3), infers a
+ * black image with both hidden layers' biases at -N, so no input and no hidden
+ * neuron fires and every event of every part follows from the mapping. Each part
+ * pays for its own units, its own tiles and the flits it sends, over their whole
+ * route: a flit charged to its receiver, or a layer's reads to another, moves
+ * fJ between the parts and fails here. */
+static void energy_by_layer_matches_a_hand_computation_at_depth_2(void)
+{
+    static struct config cfg;
+    const char *x[] = { "network.layers=[4, 2, 2, 2]", "dataset.rows=2",
+                        "dataset.cols=2", "dataset.classes=2", "device.dw_min=0.1", "device.w_max=100",
+                        "chip.mesh_x=2", "chip.mesh_y=2", "chip.core_neurons=4", "chip.xbar_rows=8",
+                        "chip.xbar_cols=4", "chip.tiles_per_core=2", "technology=workloads/tech/loihi.yaml" };
+    if (load(&cfg, x, 13)) { CHECK(0, "config"); return; }
+    struct ssnn g;
+    struct chip chip;
+    char err[1024];
+    if (ssnn_init(&g, &cfg, err, sizeof err)) { CHECK(0, "%s", err); return; }
+    for (int j = 0; j < 2; j++) g.layer[0].w.w[4 * 2 + j] = -1000;      /* bias row of W1 at -N */
+    for (int j = 0; j < 2; j++) g.layer[1].w.w[2 * 2 + j] = -1000;      /* bias row of W2 at -N */
+    if (chip_init(&chip, &cfg, &g, err, sizeof err)) { CHECK(0, "%s", err); ssnn_free(&g); return; }
+    chip.check = 1;
+    struct ssnn_streams st;
+    ssnn_streams_alloc(&st, &g);
+    ssnn_streams_seed(&st, &g, RNG_EVAL);
+    const int T = 10;
+    uint8_t black[4] = { 0 };
+    uint32_t wins[2];
+    CHECK(chip_infer_wta(&chip, &st, black, T, wins, err, sizeof err) >= 0, "%s", err);
+    struct energy_report r;
+    energy_report_init(&r, &cfg, &chip);
+    /* Loihi, fJ per step. Hops: node 0 (0,0), 1 (1,0), 2 (0,1), 3 (1,1); E-W 3000, N-S 4000.
+     *   input:    4 encoders x 52000, 4 draws x 100, its BARRIER 1700, RELEASE and BARRIER to
+     *             itself 2 x 1700 local; RELEASE to 1 (3000), 2 (4000), 3 (7000); PHASE_DONE to 1 (3000)
+     *   hidden 1: 2 forward units x 81000, 2 draws x 100, W1's bias row 2 cells x 23600, BARRIER 1700;
+     *             PHASE_DONE to 2 (7000), BARRIER to 0 (3000)
+     *   hidden 2: the same units, draws and bias row of W2; PHASE_DONE to 3 (3000), BARRIER to 0 (4000)
+     *   output:   2 output units x 81000, the WTA race 81000 and its draw 100, W_out's bias row
+     *             2 x 23600, BARRIER 1700; BARRIER to 0 (7000)
+     * static: 0.815 mW x 2 ns = 1630 fJ per cycle for each part's one core; routers leak nothing. */
+    const int64_t step[4] = {
+        4 * 52000 + 4 * 100 + 1700 + 2 * 1700 + 3000 + 4000 + 7000 + 3000,
+        2 * 81000 + 2 * 100 + 2 * 23600 + 1700 + 7000 + 3000,
+        2 * 81000 + 2 * 100 + 2 * 23600 + 1700 + 3000 + 4000,
+        2 * 81000 + 81000 + 100 + 2 * 23600 + 1700 + 7000,
+    };
+    const struct energy_account *in = &r.infer;
+    CHECK(in->n_parts == 5, "%d parts, 5 expected", in->n_parts);
+    if (in->n_parts != 5) goto out;
+    char name[32];
+    for (int k = 0; k < 4; k++) {
+        int64_t hand = T * step[k] + 1630 * (int64_t)in->cycles, got = energy_part_fj(&in->part[k]);
+        CHECK(got == hand, "%s: simulator %lld fJ, by hand %lld fJ (%llu cycles)",
+              energy_part_name(k, 5, name, sizeof name), (long long)got, (long long)hand,
+              (unsigned long long)in->cycles);
+        CHECK(in->part[k].fj[EP_STATIC] == 1630 * (int64_t)in->cycles && in->part[k].cores == 1,
+              "%s: static %lld fJ, %d cores", name, (long long)in->part[k].fj[EP_STATIC], in->part[k].cores);
+    }
+    CHECK(energy_part_fj(&in->part[4]) == 0 && in->part[4].routers == 0, "idle routers: %lld fJ, %d routers",
+          (long long)energy_part_fj(&in->part[4]), in->part[4].routers);
+    check_parts_add_up("depth 2 by hand", in);
+out:
+    ssnn_streams_free(&st);
+    chip_free(&chip);
+    ssnn_free(&g);
+}
+
 /* Router energy is priced per traffic class from the chip's own counts (hops + 1
  * routers per flit, one VC and one switch grant per router): they must be what
  * the routers themselves counted. Training only, so the mesh counts nothing else. */
@@ -607,6 +743,8 @@ int main(void)
     RUN(an_unused_mesh_row_costs_only_its_routers_leakage);
     RUN(hand_computed_counters_match_to_the_femtojoule);
     RUN(one_sample_inference_matches_a_hand_computation);
+    RUN(energy_by_layer_adds_up_to_the_total_exactly);
+    RUN(energy_by_layer_matches_a_hand_computation_at_depth_2);
     RUN(router_events_priced_per_class_match_the_routers_counts);
     RUN(a_coincidence_of_amplitude_k_costs_k_pulses);
     RUN(rram_pulse_is_derived_from_v_g_t_and_c);

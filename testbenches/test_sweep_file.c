@@ -78,10 +78,34 @@ static void keys_of_one_axis_move_together(void)
                  "1 values, but the keys of one axis move together and training.T has 2");
 }
 
-static void values_must_be_scalars(void)
+/* A value is a scalar or a list of scalars (network.layers): anything deeper is
+ * refused where it stands. */
+static void values_are_scalars_or_lists_of_scalars(void)
 {
-    expect_error("nested.yaml", "config: a.yaml\naxes:\n  - training.T: [1, [2, 3]]\n", 3, 21,
-                 "sweep values must be scalars");
+    expect_error("nested.yaml", "config: a.yaml\naxes:\n  - training.T: [1, [2, [3]]]\n", 3, 25,
+                 "training.T: a list value holds scalars only (no nested list)");
+    expect_error("map.yaml", "config: a.yaml\naxes:\n  - training.T: [1, {a: 2}]\n", 3, 21,
+                 "training.T: a sweep value is a scalar or a list of scalars");
+    expect_error("empty.yaml", "config: a.yaml\naxes:\n  - network.layers: [[4, 2, 2], []]\n", 3, 33,
+                 "network.layers: an empty list is not a sweep value");
+    expect_error("inmap.yaml", "config: a.yaml\naxes:\n  - network.layers:\n      - [4, {b: 1}, 2]\n", 4, 13,
+                 "network.layers: a list value holds scalars only (no nested mapping)");
+    char path[512], err[1024];
+    int points = 0;
+    int rc = check_text("lists.yaml",
+                        "config: ../mnist.yaml\n"
+                        "axes:\n"
+                        "  - network.layers:\n"
+                        "      - [784, 100, 10]\n"
+                        "      - [784, 50, 50, 10]\n"
+                        "    training.T: [8, 16]\n"
+                        "plot:\n"
+                        "  x: network.layers\n",
+                        path, &points, err, sizeof err);
+    CHECK(rc == 0 && points == 2, "a list-valued axis: rc %d, %d points: %s", rc, points, rc ? err : "");
+    points = 0;
+    CHECK(sweep_check_file("workloads/sweeps/depth.yaml", &points, err, sizeof err) == 0 && points == 4,
+          "workloads/sweeps/depth.yaml: %d points, 4 expected: %s", points, err);
 }
 
 static void missing_config(void)
@@ -116,7 +140,7 @@ int main(void)
     RUN(unknown_key);
     RUN(axes_must_be_a_list);
     RUN(keys_of_one_axis_move_together);
-    RUN(values_must_be_scalars);
+    RUN(values_are_scalars_or_lists_of_scalars);
     RUN(missing_config);
     RUN(too_many_points);
     RUN(plot_x_must_be_an_axis_key);

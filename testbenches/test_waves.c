@@ -78,13 +78,14 @@ static int vcd_tally(const char *path, struct tally *t, int nt, int *n_vars)
     return 0;
 }
 
-static int run(const char *path, struct ssnn_counters *out)
+/* A bars network of the given layers on a 3x3 mesh (16 neurons a core, 65-row tiles). */
+static int run_layers(const char *path, const char *layers, const char *tiles, struct ssnn_counters *out)
 {
     static struct config cfg;
-    const char *o[] = { "network.layers=[64, 48, 4]", "dataset.rows=8",
+    const char *o[] = { layers, "dataset.rows=8",
                         "dataset.cols=8", "dataset.classes=4", "training.T=6", "training.beta=8",
                         "chip.mesh_x=3", "chip.mesh_y=3", "chip.core_neurons=16", "chip.xbar_rows=65",
-                        "chip.xbar_cols=16", "chip.tiles_per_core=1" };
+                        "chip.xbar_cols=16", tiles };
     enum { N_OV = sizeof o / sizeof o[0] };
     struct config_override ov[N_OV];
     for (int i = 0; i < N_OV; i++) ov[i] = (struct config_override){ o[i], 0, 0, 0, 0 };
@@ -111,6 +112,59 @@ static int run(const char *path, struct ssnn_counters *out)
     chip_free(&c);
     ssnn_free(&g);
     return 0;
+}
+
+static int run(const char *path, struct ssnn_counters *out)
+{
+    return run_layers(path, "network.layers=[64, 48, 4]", "chip.tiles_per_core=1", out);
+}
+
+static char *slurp_text(const char *path);
+
+/* The save file's group `group` (begun and ended by lines "-group") holds the
+ * scope group "-scope". */
+static int group_holds(const char *buf, const char *group, const char *scope)
+{
+    char g[64], sc[64];
+    snprintf(g, sizeof g, "\n-%s\n", group);
+    snprintf(sc, sizeof sc, "\n-%s\n", scope);
+    const char *b = strstr(buf, g), *e = b ? strstr(b + 1, g) : NULL, *at = b ? strstr(b, sc) : NULL;
+    return b && e && at && at < e;
+}
+
+/* Depth 2 (64-24-20-4: 4 input cores, 2 + 2 hidden, the output core at (2, 2)):
+ * every core's scope names its layer, the save file groups the cores by layer
+ * in the order of energy_pj.by_layer, and the spike streams still count what
+ * the simulator counted. */
+static void a_deep_dump_names_and_groups_the_cores_by_layer(void)
+{
+    char vcd[300];
+    snprintf(vcd, sizeof vcd, "%s/deep.vcd", dir);
+    struct ssnn_counters c;
+    CHECK(run_layers(vcd, "network.layers=[64, 24, 20, 4]", "chip.tiles_per_core=2", &c) == 0,
+          "depth-2 chip run with a VCD dump failed");
+    struct tally t[] = { { "fwd", 0 }, { "grad_pos", 0 }, { "grad_neg", 0 }, { "win", 0 } };
+    int nv = 0;
+    CHECK(vcd_tally(vcd, t, 4, &nv) == 0, "cannot read %s", vcd);
+    const uint64_t want[] = { c.hidden_spikes, c.grad_pos, c.grad_neg, c.steps };
+    for (int k = 0; k < 4; k++)
+        CHECK((uint64_t)t[k].edges == want[k], "%s: %ld spikes in the dump, %llu counted by the simulator",
+              t[k].name, t[k].edges, (unsigned long long)want[k]);
+    char gtkw[300];
+    snprintf(gtkw, sizeof gtkw, "%s/deep.gtkw", dir);
+    const char *buf = slurp_text(gtkw);
+    if (!buf) { CHECK(0, "no %s", gtkw); return; }
+    static const struct { const char *group, *scope; } in[] = {
+        { "input", "core_0_0_in" }, { "input", "core_0_1_in" }, { "hidden_1", "core_1_1_h1" },
+        { "hidden_1", "core_2_1_h1" }, { "hidden_2", "core_0_2_h2" }, { "hidden_2", "core_1_2_h2" },
+        { "output", "core_2_2_out" },
+    };
+    for (size_t k = 0; k < sizeof in / sizeof in[0]; k++)
+        CHECK(group_holds(buf, in[k].group, in[k].scope), "save file: group %s does not hold %s", in[k].group,
+              in[k].scope);
+    CHECK(!group_holds(buf, "hidden_1", "core_0_2_h2") && !group_holds(buf, "hidden_2", "core_2_2_out") &&
+          strstr(buf, "-hidden_1\n") < strstr(buf, "-hidden_2\n") && strstr(buf, "chip.core_1_1_h1.n000.grad_pos"),
+          "save file: a group holds another layer's core, or the layers are out of order");
 }
 
 static void dump_spike_counts_equal_the_counters(void)
@@ -395,6 +449,7 @@ int main(void)
     make_images();
     RUN(dump_spike_counts_equal_the_counters);
     RUN(fst_and_vcd_dumps_agree);
+    RUN(a_deep_dump_names_and_groups_the_cores_by_layer);
     RUN(ten_samples_of_784_500_10_stay_under_50_mb);
     RUN(noc_dump_flits_equal_the_mesh_counters);
     RUN(noc_fst_and_vcd_dumps_agree);

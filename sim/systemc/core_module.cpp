@@ -49,23 +49,15 @@ void core_module::tick()
 
 void core_module::send_all()
 {
-    struct chip_counters *cc = &c_->c;
     for (int i = 0; i < out.n; i++) {
         const struct flit *f = &out.f[i];
+        chip_count_flit(c_, f);
         if (f->dst == f->src) {
             loop->push(*f);
-            cc->local_flits++;
             continue;
         }
         to_net->push(*f);
         books_->injected++;
-        int dx = abs(f->dst % c_->mesh_x - f->src % c_->mesh_x), dy = abs(f->dst / c_->mesh_x - f->src / c_->mesh_x);
-        cc->flits++;
-        cc->hops += (uint64_t)(dx + dy);
-        cc->class_flits[f->tclass]++;
-        cc->class_hops_ew[f->tclass] += (uint64_t)dx;
-        cc->class_hops_ns[f->tclass] += (uint64_t)dy;
-        cc->class_routers[f->tclass] += (uint64_t)(dx + dy + 1);
     }
     out.n = 0;
 }
