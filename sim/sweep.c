@@ -379,88 +379,221 @@ static void point_row(const struct sweep *s, int p, FILE *row)
         for (int k = 0; k < s->axes[a].n_keys; k++) csv_field(row, s->axes[a].keys[k]->items[idx[a]]->value);
 }
 
+/* One sweep in flight: its points' overrides, figures, rows and owners. */
+struct sweep_run {
+    struct sweep s;
+    const struct run_opts *o;
+    int n_points, n_base;       /* n_base: overrides before the point's own (the sweep's set:, the command line's) */
+    int energy;                 /* --engine chip: energy columns, an energy figure and the Pareto front */
+    struct config_override *ov;
+    char (*texts)[600];
+    /* Each point's figures are set on the rank that ran it only (zero elsewhere):
+     * gather_rows sums them over the ranks. */
+    struct sweep_figures *fig;
+    char **rows;
+    double *cost;
+    int *owner, *front;
+    char err[1024];
+};
+
+/* Overrides per point: the sweep's shared ones, the command line's, the point's. */
+static int sweep_run_alloc(struct sweep_run *w, const struct config_override *sets, int n_sets)
+{
+    int n_fixed = w->s.set ? w->s.set->n : 0;
+    int n_axis_keys = 0;
+    for (int a = 0; a < w->s.n_axes; a++) n_axis_keys += w->s.axes[a].n_keys;
+    int n_ov = n_fixed + n_sets + n_axis_keys;
+    w->ov = calloc((size_t)n_ov + 1, sizeof *w->ov);
+    w->texts = calloc((size_t)n_ov + 1, sizeof *w->texts);
+    w->fig = calloc((size_t)w->n_points, sizeof *w->fig);
+    w->rows = calloc((size_t)w->n_points, sizeof *w->rows);
+    w->cost = calloc((size_t)w->n_points, sizeof *w->cost);
+    w->owner = calloc((size_t)w->n_points, sizeof *w->owner);
+    w->front = calloc((size_t)w->n_points, sizeof *w->front);
+    if (!w->ov || !w->texts || !w->fig || !w->rows || !w->cost || !w->owner || !w->front) {
+        fprintf(stderr, "ssnnsim: out of memory for %d sweep points\n", w->n_points);
+        return 1;
+    }
+    for (int i = 0; i < n_fixed; i++) {
+        const struct ynode *v = w->s.set->items[i];
+        override_text(w->texts[i], sizeof w->texts[i], v->key, v);
+        w->ov[i] = (struct config_override){ w->texts[i], v->file, v->line, v->kcol, v->col };
+    }
+    for (int i = 0; i < n_sets; i++) w->ov[n_fixed + i] = sets[i];
+    w->n_base = n_fixed + n_sets;
+    return 0;
+}
+
+static void sweep_run_free(struct sweep_run *w)
+{
+    if (w->rows)
+        for (int p = 0; p < w->n_points; p++) free(w->rows[p]);
+    free(w->rows), free(w->cost), free(w->owner), free(w->front), free(w->fig), free(w->ov), free(w->texts);
+}
+
+static struct config sweep_cfg;     /* one point's config at a time */
+
+/* Every point's config is checked first, so a bad value or key stops the sweep
+ * before hours of runs, with its one message and no table file begun; each
+ * point's cost is kept for dealing. 0, or the exit code (on every rank). */
+static int check_points(struct sweep_run *w)
+{
+    char label[512];
+    int64_t clash = 0;          /* rank 0 found a point reading an output (run_files.h) */
+    int rank = world_rank();
+    for (int p = 0; p < w->n_points; p++) {
+        int n = point_overrides(&w->s, p, w->n_base, w->ov, w->texts, label, sizeof label);
+        if (config_load(w->s.config, w->ov, n, &sweep_cfg, w->err, sizeof w->err)) {
+            if (rank == 0) fprintf(stderr, "%s\n", w->err);
+            return 2;
+        }
+        if (!clash && rank == 0 && w->o->files && run_files_config(w->o->files, &sweep_cfg, 1, w->err, sizeof w->err)) {
+            fprintf(stderr, "%s\n", w->err);
+            clash = 1;
+        }
+        w->cost[p] = sweep_point_cost(&sweep_cfg);
+    }
+    world_max_i64(&clash, 1);
+    return clash ? 2 : 0;
+}
+
+static void write_header(const struct sweep_run *w, FILE *csv)
+{
+    fprintf(csv, "point");
+    for (int a = 0; a < w->s.n_axes; a++)
+        for (int k = 0; k < w->s.axes[a].n_keys; k++) fprintf(csv, ",%s", w->s.axes[a].keys[k]->key);
+    fprintf(csv, ",test_wta,test_rate,ann_test,train_wta");
+    if (w->energy) energy_csv_header(csv);
+    fprintf(csv, ",weights_sha256\n");
+}
+
+/* Trains point p and keeps its row (and figures). 0, or the exit code. */
+static int run_point(struct sweep_run *w, int p)
+{
+    char label[512];
+    int n = point_overrides(&w->s, p, w->n_base, w->ov, w->texts, label, sizeof label);
+    if (config_load(w->s.config, w->ov, n, &sweep_cfg, w->err, sizeof w->err)) {
+        fprintf(stderr, "%s\n", w->err);       /* checked above: the files changed since */
+        return 2;
+    }
+    if (!w->o->quiet) fprintf(stderr, "sweep %s: point %d/%d: %s\n", w->s.name, p + 1, w->n_points, label);
+    struct run_opts po = *w->o;
+    po.out = NULL;
+    po.partition = 0;           /* a point runs on one rank */
+    struct run_summary sum;
+    int rc = train_run(&sweep_cfg, &po, &sum);
+    if (rc) return rc;
+    size_t len;
+    FILE *row = open_memstream(&w->rows[p], &len);
+    if (!row) return 1;
+    point_row(&w->s, p, row);
+    csv_value(row, sum.test_wta);
+    csv_value(row, sum.test_rate);
+    csv_value(row, sum.ann_test);
+    csv_value(row, sum.train_wta);
+    w->fig[p] = (struct sweep_figures){ sum.test_wta, sum.test_rate, sum.ann_test, -1, -1 };
+    if (w->energy) {
+        energy_csv_row(row, &sum.energy);
+        w->fig[p].energy_pj = energy_pj_per_sample(&sum.energy.train);
+        w->fig[p].latency_ns = energy_latency_ns_per_sample(&sum.energy, &sum.energy.train);
+    }
+    fprintf(row, ",%s\n", sum.weights_sha256);
+    fclose(row);
+    return 0;
+}
+
+/* This rank's points, costliest dealt first (sweep_deal.c). In one process each
+ * row goes into the table as it is done; under MPI rank 0 writes every row in
+ * point order after the gather, so the table is the single-process one byte for
+ * byte. Returns the exit code; *written counts the rows in the table file. */
+static int run_points(struct sweep_run *w, FILE *csv, int *written)
+{
+    int rc = 0, rank = world_rank(), size = world_size();
+    for (int p = 0; p < w->n_points && !rc; p++) {
+        if (w->owner[p] != rank) continue;
+        rc = run_point(w, p);
+        if (!rc && size == 1) {
+            fputs(w->rows[p], csv);
+            fflush(csv);
+            (*written)++;
+            free(w->rows[p]);
+            w->rows[p] = NULL;
+        }
+    }
+    if (size > 1) {
+        int64_t r64 = rc;
+        world_max_i64(&r64, 1);     /* a failed point fails the sweep on every rank */
+        rc = (int)r64;
+        gather_rows(w->rows, w->n_points, w->owner, w->fig);
+    }
+    for (int p = 0; p < w->n_points && csv; p++)
+        if (w->rows[p]) {
+            fputs(w->rows[p], csv);
+            (*written)++;
+        }
+    return rc;
+}
+
+/* Rank 0, the table closed: into place when complete (then the figures), kept
+ * as .tmp when partial, removed when empty. */
+static int finish_table(struct sweep_run *w, int rc, int closed, int written, const char *tmp,
+                        const char *csv_path, const char *base)
+{
+    if (closed && !rc) {
+        fprintf(stderr, "ssnnsim: %s: cannot write: %s\n", tmp, strerror(errno));
+        remove(tmp);
+        return 1;
+    }
+    if (rc) {
+        /* The run that stopped said why. A partial table keeps its .tmp name, never
+         * mistaken for a finished one; with no row it is not worth keeping. */
+        if (written) fprintf(stderr, "ssnnsim: sweep stopped; partial table (%d of %d points) left in %s\n", written,
+                             w->n_points, tmp);
+        else remove(tmp);
+        return rc;
+    }
+    if (rename(tmp, csv_path)) {
+        fprintf(stderr, "ssnnsim: %s: %s\n", csv_path, strerror(errno));
+        return 1;
+    }
+    fprintf(stderr, "sweep %s: %d points -> %s\n", w->s.name, w->n_points, csv_path);
+    if (w->energy) write_front(base, w->fig, w->n_points, w->front);
+    draw(&w->s, base, w->fig, w->n_points, w->energy ? w->front : NULL);
+    return 0;
+}
+
 int sweep_command(const char *path, const struct config_override *sets, int n_sets,
                   const char *csv_path, const struct run_opts *o)
 {
-    static char err[1024];
-    struct yloader L = { .err = err, .errlen = sizeof err };
+    static struct sweep_run w;
+    memset(&w, 0, sizeof w);
+    w.o = o;
+    struct yloader L = { .err = w.err, .errlen = sizeof w.err };
     struct ynode *root = NULL;
-    struct sweep s;
-    int rc = 2, rank = world_rank(), size = world_size();
+    int rc = 2, rank = world_rank();
     if (!strcmp(o->engine, "systemc")) {
         /* SystemC elaborates one chip per process; a sweep trains many. */
         fprintf(stderr, "ssnnsim sweep: --engine systemc runs one chip per process; sweep with --engine chip "
                 "(the same results) or run each point with ssnnsim train\n");
         return 2;
     }
-    if (yt_load_file(&L, path, NULL, 0, 0, &root) || parse_sweep(&L, path, root, &s)) {
-        if (rank == 0) fprintf(stderr, "%s\n", err);
+    if (yt_load_file(&L, path, NULL, 0, 0, &root) || parse_sweep(&L, path, root, &w.s)) {
+        if (rank == 0) fprintf(stderr, "%s\n", w.err);
         goto out;
     }
-    int n_points = 1;
-    for (int a = 0; a < s.n_axes; a++) n_points *= s.axes[a].n_values;
-    /* --engine chip: energy columns, an energy figure and the Pareto front */
-    int energy = !strcmp(o->engine, "chip");
+    w.n_points = 1;
+    for (int a = 0; a < w.s.n_axes; a++) w.n_points *= w.s.axes[a].n_values;
+    w.energy = !strcmp(o->engine, "chip");
     char csv_buf[1024], base[1100], tmp[1100];
     if (!csv_path) {
         mkdir("results", 0755);
-        csv_path = default_table(&s, csv_buf, sizeof csv_buf);
+        csv_path = default_table(&w.s, csv_buf, sizeof csv_buf);
     }
     output_path_beside(csv_path, ".csv", "", base, sizeof base);     /* the figures' names start so */
     snprintf(tmp, sizeof tmp, "%s.tmp", csv_path);
-    /* Overrides per point: the sweep's shared ones, the command line's, the point's. */
-    int n_fixed = s.set ? s.set->n : 0;
-    int n_axis_keys = 0;
-    for (int a = 0; a < s.n_axes; a++) n_axis_keys += s.axes[a].n_keys;
-    int n_ov = n_fixed + n_sets + n_axis_keys;
-    struct config_override *ov = calloc((size_t)n_ov + 1, sizeof *ov);
-    char (*texts)[600] = calloc((size_t)n_ov + 1, sizeof *texts);
-    /* Each point's figures are set on the rank that ran it only (zero elsewhere):
-     * gather_rows sums them over the ranks. */
-    struct sweep_figures *fig = calloc((size_t)n_points, sizeof *fig);
-    char **rows = calloc((size_t)n_points, sizeof *rows);
-    double *cost = calloc((size_t)n_points, sizeof *cost);
-    int *owner = calloc((size_t)n_points, sizeof *owner), *front = calloc((size_t)n_points, sizeof *front);
     FILE *csv = NULL;
-    int written = 0;            /* rows in the table file */
-    if (!ov || !texts || !fig || !rows || !cost || !owner || !front) {
-        fprintf(stderr, "ssnnsim: out of memory for %d sweep points\n", n_points);
-        rc = 1;
-        goto out_free;
-    }
-    for (int i = 0; i < n_fixed; i++) {
-        const struct ynode *v = s.set->items[i];
-        override_text(texts[i], sizeof texts[i], v->key, v);
-        ov[i] = (struct config_override){ texts[i], v->file, v->line, v->kcol, v->col };
-    }
-    for (int i = 0; i < n_sets; i++) ov[n_fixed + i] = sets[i];
-    /* Every point's config is checked first, so a bad value or key stops the sweep
-     * before hours of runs, with its one message and no table file begun. */
-    static struct config cfg;
-    char label[512];
-    int64_t clash = 0;          /* rank 0 found a point reading an output (run_files.h) */
-    for (int p = 0; p < n_points; p++) {
-        int n = point_overrides(&s, p, n_fixed + n_sets, ov, texts, label, sizeof label);
-        if (config_load(s.config, ov, n, &cfg, err, sizeof err)) {
-            if (rank == 0) fprintf(stderr, "%s\n", err);
-            rc = 2;
-            goto out_free;
-        }
-        if (!clash && rank == 0 && o->files && run_files_config(o->files, &cfg, 1, err, sizeof err)) {
-            fprintf(stderr, "%s\n", err);
-            clash = 1;
-        }
-        cost[p] = sweep_point_cost(&cfg);
-    }
-    world_max_i64(&clash, 1);
-    if (clash) {
-        rc = 2;
-        goto out_free;
-    }
-    /* Under MPI the points are dealt over the ranks costliest first (sweep_deal.c);
-     * each keeps its rows, and rank 0 writes them in point order, so the table is
-     * the single-process one byte for byte. */
-    sweep_deal(cost, n_points, size, owner);
+    if ((rc = sweep_run_alloc(&w, sets, n_sets)) || (rc = check_points(&w))) goto out_free;
+    sweep_deal(w.cost, w.n_points, world_size(), w.owner);
     if (rank == 0 && !(csv = fopen(tmp, "w")))
         fprintf(stderr, "ssnnsim: %s: cannot create: %s\n", tmp, strerror(errno));
     int64_t failed = rank == 0 && !csv;
@@ -469,97 +602,13 @@ int sweep_command(const char *path, const struct config_override *sets, int n_se
         rc = 1;
         goto out_free;
     }
-    if (csv) {
-        fprintf(csv, "point");
-        for (int a = 0; a < s.n_axes; a++)
-            for (int k = 0; k < s.axes[a].n_keys; k++) fprintf(csv, ",%s", s.axes[a].keys[k]->key);
-        fprintf(csv, ",test_wta,test_rate,ann_test,train_wta");
-        if (energy) energy_csv_header(csv);
-        fprintf(csv, ",weights_sha256\n");
-    }
-    rc = 0;
-    for (int p = 0; p < n_points && !rc; p++) {
-        if (owner[p] != rank) continue;
-        int n = point_overrides(&s, p, n_fixed + n_sets, ov, texts, label, sizeof label);
-        if (config_load(s.config, ov, n, &cfg, err, sizeof err)) {
-            fprintf(stderr, "%s\n", err);       /* checked above: the files changed since */
-            rc = 2;
-            break;
-        }
-        if (!o->quiet) fprintf(stderr, "sweep %s: point %d/%d: %s\n", s.name, p + 1, n_points, label);
-        struct run_opts po = *o;
-        po.out = NULL;
-        po.partition = 0;           /* a point runs on one rank */
-        struct run_summary sum;
-        if ((rc = train_run(&cfg, &po, &sum))) break;
-        size_t len;
-        FILE *row = open_memstream(&rows[p], &len);
-        if (!row) {
-            rc = 1;
-            break;
-        }
-        point_row(&s, p, row);
-        csv_value(row, sum.test_wta);
-        csv_value(row, sum.test_rate);
-        csv_value(row, sum.ann_test);
-        csv_value(row, sum.train_wta);
-        fig[p] = (struct sweep_figures){ sum.test_wta, sum.test_rate, sum.ann_test, -1, -1 };
-        if (energy) {
-            energy_csv_row(row, &sum.energy);
-            fig[p].energy_pj = energy_pj_per_sample(&sum.energy.train);
-            fig[p].latency_ns = energy_latency_ns_per_sample(&sum.energy, &sum.energy.train);
-        }
-        fprintf(row, ",%s\n", sum.weights_sha256);
-        fclose(row);
-        if (size == 1) {            /* one process: the row goes out at once, as the table grows */
-            fputs(rows[p], csv);
-            fflush(csv);
-            written++;
-            free(rows[p]);
-            rows[p] = NULL;
-        }
-    }
-    if (size > 1) {
-        int64_t r64 = rc;
-        world_max_i64(&r64, 1);     /* a failed point fails the sweep on every rank */
-        rc = (int)r64;
-        gather_rows(rows, n_points, owner, fig);
-    }
-    for (int p = 0; p < n_points && csv; p++)
-        if (rows[p]) {
-            fputs(rows[p], csv);
-            written++;
-        }
+    if (csv) write_header(&w, csv);
+    int written = 0;            /* rows in the table file */
+    rc = run_points(&w, csv, &written);
     int closed = csv ? fclose(csv) : 0;
-    csv = NULL;
-    if (rank > 0) goto out_free;
-    if (closed && !rc) {
-        fprintf(stderr, "ssnnsim: %s: cannot write: %s\n", tmp, strerror(errno));
-        remove(tmp);
-        rc = 1;
-        goto out_free;
-    }
-    if (rc) {
-        /* The run that stopped said why. A partial table keeps its .tmp name, never
-         * mistaken for a finished one; with no row it is not worth keeping. */
-        if (written) fprintf(stderr, "ssnnsim: sweep stopped; partial table (%d of %d points) left in %s\n", written,
-                             n_points, tmp);
-        else remove(tmp);
-        goto out_free;
-    }
-    if (rename(tmp, csv_path)) {
-        fprintf(stderr, "ssnnsim: %s: %s\n", csv_path, strerror(errno));
-        rc = 1;
-        goto out_free;
-    }
-    fprintf(stderr, "sweep %s: %d points -> %s\n", s.name, n_points, csv_path);
-    if (energy) write_front(base, fig, n_points, front);
-    draw(&s, base, fig, n_points, energy ? front : NULL);
+    if (rank == 0) rc = finish_table(&w, rc, closed, written, tmp, csv_path, base);
 out_free:
-    if (csv) fclose(csv);
-    if (rows)
-        for (int p = 0; p < n_points; p++) free(rows[p]);
-    free(rows), free(cost), free(owner), free(front), free(fig), free(ov), free(texts);
+    sweep_run_free(&w);
 out:
     node_free(root);
     yt_loader_free(&L);
