@@ -179,16 +179,14 @@ static int plan(struct chip *c, const struct config *cfg, char *err, size_t errl
     return 0;
 }
 
-int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, char *err, size_t errlen)
+/* The shape of the stack every core reads: widths, each hidden layer's first
+ * core, gains, the device and its tables. */
+static int stack_shape(struct chip *c, const struct config *cfg, const struct ssnn *g, char *err, size_t errlen)
 {
-    memset(c, 0, sizeof *c);
-    if (plan(c, cfg, err, errlen)) return -1;
-    c->cfg = cfg;
     struct chip_shared *sh = &c->sh;
     sh->n_in = g->n_in;
     sh->n_h = ssnn_top(g)->n;       /* what the output core reads */
     sh->n_out = g->n_out;
-    /* the shape of the stack: widths, each hidden layer's first core, gains */
     const int L = g->depth;
     c->width = calloc((size_t)L + 2, sizeof *c->width);
     c->layer_core0 = calloc((size_t)L + 1, sizeof *c->layer_core0);
@@ -223,31 +221,39 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
     sh->act = &c->act;
     sh->beta_q = ssnn_top(g)->beta_q;
     sh->noise_k = g->noise_k;
-    c->mesh_x = cfg->chip.mesh_x;
-    c->mesh_y = cfg->chip.mesh_y;
+    return 0;
+}
+
+/* The cores on the nodes in placement order: input cores, each hidden layer's,
+ * the output core (node numbers as plan() counted them). */
+static int place_cores(struct chip *c, const struct ssnn *g, char *err, size_t errlen)
+{
+    struct chip_shared *sh = &c->sh;
     int nodes = c->mesh_x * c->mesh_y, cn = sh->hidden_per_core;
-    c->mesh = mesh_new(c->mesh_x, c->mesh_y, &cfg->chip.router, err, errlen);
-    if (!c->mesh) return -1;
     c->cores = calloc((size_t)c->n_cores, sizeof *c->cores);
     c->at = calloc((size_t)nodes, sizeof *c->at);
     c->local = calloc((size_t)nodes, sizeof(struct chip_fifo));
     sh->input_nodes = calloc((size_t)sh->n_input_cores, sizeof(int));
     sh->hidden_nodes = calloc((size_t)sh->n_hidden_cores, sizeof(int));
     sh->hidden_first = calloc((size_t)sh->n_hidden_cores, sizeof(int));
+    if (!c->cores || !c->at || !c->local || !sh->input_nodes || !sh->hidden_nodes || !sh->hidden_first) {
+        snprintf(err, errlen, "out of memory placing %d cores", c->n_cores);
+        return -1;
+    }
     int node = 0, bad = 0;
     for (int i = 0; i < sh->n_input_cores; i++, node++) {
         int first = i * cn, count = sh->n_in - first < cn ? sh->n_in - first : cn;
         sh->input_nodes[i] = node;
         bad |= core_init(&c->cores[node], CORE_INPUT, node, i, first, count, sh);
     }
-    for (int l = 0; l < L; l++)
+    for (int l = 0; l < g->depth; l++)
         for (int i = c->layer_core0[l]; i < c->layer_core0[l + 1]; i++, node++) {
             int n_l = g->layer[l].n, first = (i - c->layer_core0[l]) * cn, count = n_l - first < cn ? n_l - first : cn;
             sh->hidden_nodes[i] = node;
             sh->hidden_first[i] = first;
             bad |= core_init(&c->cores[node], CORE_HIDDEN, node, i, first, count, sh);
             c->cores[node].pulse_scale = g->layer[l].pulse_scale;
-            if (l + 1 < L) c->cores[node].mirror_pulse_scale = g->layer[l + 1].pulse_scale;
+            if (l + 1 < g->depth) c->cores[node].mirror_pulse_scale = g->layer[l + 1].pulse_scale;
         }
     sh->output_node = node;
     bad |= core_init(&c->cores[node], CORE_OUTPUT, node, 0, 0, sh->n_out, sh);
@@ -261,27 +267,31 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
     c->master = &c->cores[0];
     sh->master_node = c->master->node;
     c->master->n_cores = c->n_cores;
+    return 0;
+}
+
+/* chip.fault: the one router that misbehaves, for the watchdog's tests. */
+static int arm_fault(struct chip *c, const struct config *cfg, char *err, size_t errlen)
+{
     const struct fault_cfg *fc = &cfg->chip.fault;
-    if (strcmp(fc->kind, "none")) {
-        if (fc->node >= nodes) {
-            char msg[200];
-            snprintf(msg, sizeof msg, "node %d is not on the %dx%d mesh", fc->node, c->mesh_x, c->mesh_y);
-            return map_error(cfg, "chip.fault.node", err, errlen, msg);
-        }
-        int kind = !strcmp(fc->kind, "stuck_link") ? MESH_FAULT_STUCK
-                   : !strcmp(fc->kind, "drop_flit") ? MESH_FAULT_DROP : MESH_FAULT_CORRUPT;
-        mesh_set_fault(c->mesh, kind, fc->node, (uint64_t)fc->after_flits);
+    if (!strcmp(fc->kind, "none")) return 0;
+    if (fc->node >= c->mesh_x * c->mesh_y) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "node %d is not on the %dx%d mesh", fc->node, c->mesh_x, c->mesh_y);
+        return map_error(cfg, "chip.fault.node", err, errlen, msg);
     }
-    if (ssnn_streams_alloc(&c->saved, g)) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    for (int k = 0; k < c->n_cores; k++) c->n_tiles_total += c->cores[k].n_tiles;
-    c->k_hi = c->n_cores;
-    c->sync = &chip_sync_whole;
+    int kind = !strcmp(fc->kind, "stuck_link") ? MESH_FAULT_STUCK
+               : !strcmp(fc->kind, "drop_flit") ? MESH_FAULT_DROP : MESH_FAULT_CORRUPT;
+    mesh_set_fault(c->mesh, kind, fc->node, (uint64_t)fc->after_flits);
+    return 0;
+}
+
+/* What inference parks and counts apart (chip_infer_wta). */
+static int alloc_accounts(struct chip *c, char *err, size_t errlen)
+{
+    for (int k = 0; k < c->n_cores; k++) c->n_tiles_total += c->cores[k].n_tiles + c->cores[k].n_mirror;
     c->save_c = calloc((size_t)c->n_cores, sizeof *c->save_c);
     c->save_sc = calloc((size_t)c->n_cores, sizeof *c->save_sc);
-    for (int k = 0; k < c->n_cores; k++) c->n_tiles_total += c->cores[k].n_mirror;
     c->save_x = calloc((size_t)c->n_tiles_total + 1, sizeof *c->save_x);
     c->save_lc = calloc((size_t)c->n_cores, sizeof *c->save_lc);
     c->infer_lc = calloc((size_t)c->n_cores, sizeof *c->infer_lc);
@@ -290,6 +300,29 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    return 0;
+}
+
+int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, char *err, size_t errlen)
+{
+    memset(c, 0, sizeof *c);
+    if (plan(c, cfg, err, errlen)) return -1;
+    c->cfg = cfg;
+    if (stack_shape(c, cfg, g, err, errlen)) return -1;
+    c->mesh_x = cfg->chip.mesh_x;
+    c->mesh_y = cfg->chip.mesh_y;
+    c->mesh = mesh_new(c->mesh_x, c->mesh_y, &cfg->chip.router, err, errlen);
+    if (!c->mesh) return -1;
+    if (place_cores(c, g, err, errlen)) return -1;
+    int rc = arm_fault(c, cfg, err, errlen);
+    if (rc) return rc;
+    if (ssnn_streams_alloc(&c->saved, g)) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    c->k_hi = c->n_cores;
+    c->sync = &chip_sync_whole;
+    if (alloc_accounts(c, err, errlen)) return -1;
     chip_scatter(c, g);
     return 0;
 }
