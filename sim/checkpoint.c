@@ -262,9 +262,10 @@ static int bytes_to_read(int fd, uint64_t size, uint64_t *want, const char *path
     return 0;
 }
 
-int checkpoint_read(const char *path, struct checkpoint *c, char *err, size_t errlen)
+/* The checkpoint's bytes (as many as its header promises, no more): b->p
+ * allocated, b->n read. 0, or -1 with a message. */
+static int slurp(const char *path, struct buf *b, char *err, size_t errlen)
 {
-    memset(c, 0, sizeof *c);
     const char *kind;
     struct stat st;
     int fd = input_open(path, &kind, &st);
@@ -279,99 +280,126 @@ int checkpoint_read(const char *path, struct checkpoint *c, char *err, size_t er
         return -1;
     }
     /* want is at most the file's size: what is allocated is there to be read. */
-    struct buf b = { malloc(want ? (size_t)want : 1), 0, (size_t)want };
-    if (!b.p) {
+    *b = (struct buf){ malloc(want ? (size_t)want : 1), 0, (size_t)want };
+    if (!b->p) {
         snprintf(err, errlen, "%s: cannot allocate %llu bytes", path, (unsigned long long)want);
         close(fd);
         return -1;
     }
-    while (b.n < want) {
-        ssize_t k = read(fd, b.p + b.n, (size_t)want - b.n);
+    while (b->n < want) {
+        ssize_t k = read(fd, b->p + b->n, (size_t)want - b->n);
         if (k < 0 && errno == EINTR) continue;
         if (k < 0) {
-            snprintf(err, errlen, "%s: offset %zu: cannot read: %s", path, b.n, strerror(errno));
+            snprintf(err, errlen, "%s: offset %zu: cannot read: %s", path, b->n, strerror(errno));
             close(fd);
-            free(b.p);
+            free(b->p);
+            b->p = NULL;
             return -1;
         }
         if (k == 0) break;
-        b.n += (size_t)k;
+        b->n += (size_t)k;
     }
     close(fd);
-    struct reader r = { b.p, b.n, 0, path, err, errlen };
-    int rc = -1;
+    return 0;
+}
+
+/* Magic and checksum; *v1 says whether it is the first format (no settings). */
+static int check_envelope(const struct buf *b, struct reader *r, int *v1)
+{
     char magic[8];
-    if (get(&r, magic, 8, "magic")) goto out;
-    int v1 = !memcmp(magic, MAGIC_V1, 8);
-    if (!v1 && memcmp(magic, MAGIC, 8)) {
-        snprintf(err, errlen, "%s: offset 0: not an ssnnsim checkpoint (bad magic)", path);
-        goto out;
+    if (get(r, magic, 8, "magic")) return -1;
+    *v1 = !memcmp(magic, MAGIC_V1, 8);
+    if (!*v1 && memcmp(magic, MAGIC, 8)) {
+        snprintf(r->err, r->errlen, "%s: offset 0: not an ssnnsim checkpoint (bad magic)", r->path);
+        return -1;
     }
-    if (b.n < 8 + 32) {
-        snprintf(err, errlen, "%s: offset %zu: truncated checkpoint", path, b.n);
-        goto out;
+    if (b->n < 8 + 32) {
+        snprintf(r->err, r->errlen, "%s: offset %zu: truncated checkpoint", r->path, b->n);
+        return -1;
     }
     struct sha256 h;
     uint8_t dig[32];
     sha256_init(&h);
-    sha256_update(&h, b.p, b.n - 32);
+    sha256_update(&h, b->p, b->n - 32);
     sha256_final(&h, dig);
-    if (memcmp(dig, b.p + b.n - 32, 32)) {
-        snprintf(err, errlen, "%s: offset %zu: checksum mismatch (corrupt or truncated checkpoint)", path, b.n - 32);
-        goto out;
+    if (memcmp(dig, b->p + b->n - 32, 32)) {
+        snprintf(r->err, r->errlen, "%s: offset %zu: checksum mismatch (corrupt or truncated checkpoint)", r->path,
+                 b->n - 32);
+        return -1;
     }
-    r.n = b.n - 32;
-    if (get(&r, c->config_hash, 32, "config hash")) goto out;
+    r->n = b->n - 32;
+    return 0;
+}
+
+/* A size field followed by that many bytes (allocated into *dst, one spare). */
+static int get_sized(struct reader *r, uint64_t *size, void **dst, const char *size_what, const char *what,
+                     const char *label)
+{
+    if (get(r, size, 8, size_what)) return -1;
+    if (*size > r->n - r->off) {
+        snprintf(r->err, r->errlen, "%s: offset %zu: %s of %llu bytes runs past the end", r->path, r->off - 8, label,
+                 (unsigned long long)*size);
+        return -1;
+    }
+    *dst = malloc(*size + 1);
+    return get(r, *dst, *size, what);
+}
+
+/* Everything between the checksum envelope's magic and checksum. */
+static int read_body(struct reader *r, struct checkpoint *c, int v1)
+{
+    if (get(r, c->config_hash, 32, "config hash")) return -1;
     if (!v1) {
-        if (get(&r, &c->settings_size, 8, "settings size")) goto out;
-        if (c->settings_size > SETTINGS_MAX || c->settings_size > r.n - r.off) {
-            snprintf(err, errlen, "%s: offset %zu: settings of %llu bytes run past the end", path, r.off - 8,
+        if (get(r, &c->settings_size, 8, "settings size")) return -1;
+        if (c->settings_size > SETTINGS_MAX || c->settings_size > r->n - r->off) {
+            snprintf(r->err, r->errlen, "%s: offset %zu: settings of %llu bytes run past the end", r->path, r->off - 8,
                      (unsigned long long)c->settings_size);
-            goto out;
+            return -1;
         }
         c->settings = calloc(c->settings_size + 1, 1);
-        if (get(&r, c->settings, c->settings_size, "settings")) goto out;
+        if (get(r, c->settings, c->settings_size, "settings")) return -1;
     }
-    if (get(&r, &c->epochs_done, 4, "epoch") ||
-        get(&r, &c->sample_in_epoch, 8, "sample") || get(&r, &c->correct_in_epoch, 8, "counts") ||
-        get(&r, &c->ann_correct_in_epoch, 8, "counts") || get(&r, &c->n_records, 4, "records"))
-        goto out;
+    if (get(r, &c->epochs_done, 4, "epoch") || get(r, &c->sample_in_epoch, 8, "sample") ||
+        get(r, &c->correct_in_epoch, 8, "counts") || get(r, &c->ann_correct_in_epoch, 8, "counts") ||
+        get(r, &c->n_records, 4, "records"))
+        return -1;
     if (c->n_records > CKPT_MAX_EPOCHS) {
-        snprintf(err, errlen, "%s: offset %zu: %u epoch records is more than %d", path, r.off - 4,
+        snprintf(r->err, r->errlen, "%s: offset %zu: %u epoch records is more than %d", r->path, r->off - 4,
                  c->n_records, CKPT_MAX_EPOCHS);
-        goto out;
+        return -1;
     }
     c->records = calloc(c->n_records + 1, sizeof *c->records);
     for (uint32_t i = 0; i < c->n_records; i++) {
         struct epoch_record *e = &c->records[i];
         int32_t ep;
-        if (get(&r, &ep, 4, "record") || get(&r, &e->train_wta, 8, "record") ||
-            get(&r, &e->test_wta, 8, "record") || get(&r, &e->test_rate, 8, "record") ||
-            get(&r, &e->ann_train, 8, "record") || get(&r, &e->ann_test, 8, "record"))
-            goto out;
+        if (get(r, &ep, 4, "record") || get(r, &e->train_wta, 8, "record") || get(r, &e->test_wta, 8, "record") ||
+            get(r, &e->test_rate, 8, "record") || get(r, &e->ann_train, 8, "record") ||
+            get(r, &e->ann_test, 8, "record"))
+            return -1;
         e->epoch = ep;
     }
-    if (get(&r, &c->ssnn_size, 8, "state size")) goto out;
-    if (c->ssnn_size > r.n - r.off) {
-        snprintf(err, errlen, "%s: offset %zu: state of %llu bytes runs past the end", path, r.off - 8,
-                 (unsigned long long)c->ssnn_size);
-        goto out;
+    void *ssnn = NULL, *ann = NULL;
+    int rc = get_sized(r, &c->ssnn_size, &ssnn, "state size", "state", "state") ||
+             get_sized(r, &c->ann_size, &ann, "ann size", "ann state", "ANN state");
+    c->ssnn_state = ssnn;
+    c->ann_state = ann;
+    if (rc) return -1;
+    if (r->off != r->n) {
+        snprintf(r->err, r->errlen, "%s: offset %zu: %zu unexpected bytes before the checksum", r->path, r->off,
+                 r->n - r->off);
+        return -1;
     }
-    c->ssnn_state = malloc(c->ssnn_size + 1);
-    if (get(&r, c->ssnn_state, c->ssnn_size, "state") || get(&r, &c->ann_size, 8, "ann size")) goto out;
-    if (c->ann_size > r.n - r.off) {
-        snprintf(err, errlen, "%s: offset %zu: ANN state of %llu bytes runs past the end", path, r.off - 8,
-                 (unsigned long long)c->ann_size);
-        goto out;
-    }
-    c->ann_state = malloc(c->ann_size + 1);
-    if (get(&r, c->ann_state, c->ann_size, "ann state")) goto out;
-    if (r.off != r.n) {
-        snprintf(err, errlen, "%s: offset %zu: %zu unexpected bytes before the checksum", path, r.off, r.n - r.off);
-        goto out;
-    }
-    rc = 0;
-out:
+    return 0;
+}
+
+int checkpoint_read(const char *path, struct checkpoint *c, char *err, size_t errlen)
+{
+    memset(c, 0, sizeof *c);
+    struct buf b;
+    if (slurp(path, &b, err, errlen)) return -1;
+    struct reader r = { b.p, b.n, 0, path, err, errlen };
+    int v1 = 0;
+    int rc = check_envelope(&b, &r, &v1) || read_body(&r, c, v1) ? -1 : 0;
     free(b.p);
     if (rc) checkpoint_free(c);
     return rc;
