@@ -122,6 +122,8 @@ static int parse_cores(struct chip_waves *cw, char *err, size_t errlen)
     return 0;
 }
 
+/* Declares every scope and signal in the order the waveform viewer lists them;
+ * long because the declaration order is the output's, read top to bottom. */
 struct chip_waves *chip_waves_open(struct chip *c, const char *path, const struct wave_select *sel,
                                    char *err, size_t errlen)
 {

@@ -384,6 +384,8 @@ static int check_double(struct yloader *L, const struct field *f, const struct y
     return 0;
 }
 
+/* One case per field type of the schema table (long as a switch is: each case is
+ * that type's whole check, read on its own). */
 static int set_field(struct yloader *L, const struct field *f, const struct ynode *n, struct config *cfg)
 {
     char *dst = (char *)cfg + f->off;

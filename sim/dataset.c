@@ -42,6 +42,9 @@ static int check_spec(const struct dataset_spec *s, char *err, size_t errlen)
     return -1;
 }
 
+/* Long because it is one straight sequence -- open both files, check their
+ * headers against each other and the config, copy, transpose, shift labels --
+ * each step's failure naming its file; split, the steps would pass that state around. */
 int dataset_load(const struct dataset_spec *spec, struct dataset *out,
                  char *err, size_t errlen)
 {

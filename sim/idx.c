@@ -108,6 +108,8 @@ static const char *type_name(int t)
     }
 }
 
+/* The IDX header field by field in file order, each refusal naming its offset:
+ * kept whole so that the order of the checks reads as the format. */
 static int parse(struct reader *r, struct idx_array *out)
 {
     uint8_t head[4], raw[4 * IDX_MAX_DIMS];

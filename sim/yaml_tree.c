@@ -381,6 +381,9 @@ void yt_merge(struct ynode *base, struct ynode *top)
     free(todo);
 }
 
+/* One pass of libyaml's event loop building the tree without recursion (a
+ * hostile depth cannot overflow the stack): the loop and its explicit stack
+ * belong together, hence the length. */
 int yt_load_file(struct yloader *L, const char *path, const char *from_file,
                      int from_line, int from_col, struct ynode **out)
 {
