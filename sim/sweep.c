@@ -109,8 +109,8 @@ static void csv_field(FILE *f, const char *v)
     fputc('"', f);
 }
 
-/* The sweep file's keys in the order docs/errors.md lists their refusals; kept
- * whole so that each check sits beside the key it reads. */
+/* The sweep file's keys one after another; kept whole so that each check sits
+ * beside the key it reads. */
 static int parse_sweep(struct yloader *L, const char *path, const struct ynode *root, struct sweep *s)
 {
     memset(s, 0, sizeof *s);
