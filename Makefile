@@ -9,9 +9,9 @@
 SHELL := /bin/bash
 BUILD_MK = $(MAKE) --no-print-directory -f mk/build.mk DEPS_DONE=1
 
-ENTRY_POINTS := all data test san demo bench bench-mpi waves fuzz validate valgrind mpi \
+ENTRY_POINTS := all data test san demo bench-mpi waves fuzz validate valgrind mpi \
                 lockstep-bins
-.PHONY: $(ENTRY_POINTS) deps clean
+.PHONY: $(ENTRY_POINTS) deps bench clean
 .DEFAULT_GOAL := all
 
 $(ENTRY_POINTS): deps
@@ -19,6 +19,11 @@ $(ENTRY_POINTS): deps
 
 deps:
 	@tools/install-deps
+
+# make bench also needs numpy (tools/bench_numpy.py): the base set plus the bench group.
+bench:
+	@tools/install-deps bench
+	@$(BUILD_MK) $@
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -223,7 +223,10 @@ waves: data
 $(BUILD)/bench_systemc: tools/bench_systemc.c tools/bench_load.h $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) -Isim/systemc $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
 
-bench: data all $(BUILD)/bench_golden $(BUILD)/bench_chip $(BUILD)/bench_systemc
+$(BUILD)/bench_deep: tools/bench_deep.c tools/bench_load.h $(BUILD)/libssnn.a
+	$(CC) $(CFLAGS) $(XCFLAGS) $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
+
+bench: data all $(BUILD)/bench_golden $(BUILD)/bench_chip $(BUILD)/bench_deep $(BUILD)/bench_systemc
 	@tools/bench $(BUILD)
 
 # The MPI-partitioned engine: 32x32 NoC and chip training on 1, 2, 4 ranks (docs/scale.md).
