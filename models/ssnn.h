@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "activation.h"
+#include "counter_list.h"
 #include "rpu.h"
 
 struct config;
@@ -39,11 +40,17 @@ struct config;
     X(samples) X(steps) X(input_spikes) X(hidden_spikes) X(deriv_spikes) X(output_spikes) X(err_pos) \
     X(err_neg) X(back_pos) X(back_neg) X(grad_pos) X(grad_neg) X(gate_closed) X(syn_ops_w1)           \
     X(syn_ops_w2) X(syn_ops_back) X(w1_pulses) X(w2_pulses) X(rng_draws)
-#define SSNN_COUNTER_FIELD(name) uint64_t name;
 
 struct ssnn_counters {
-    SSNN_COUNTERS(SSNN_COUNTER_FIELD)
+    SSNN_COUNTERS(COUNTER_FIELD)
 };
+
+/* d += a - b (d += a when b is NULL). */
+static inline void ssnn_counters_add(struct ssnn_counters *d, const struct ssnn_counters *a,
+                                     const struct ssnn_counters *b)
+{
+    SSNN_COUNTERS(COUNTER_ADD)
+}
 
 /* One hidden layer's share of the totals above (reported only when L > 1):
  *   syn_ops_fwd   cells read in forward reads of this layer's W
@@ -54,8 +61,14 @@ struct ssnn_counters {
     X(syn_ops_back) X(pulses)
 
 struct ssnn_layer_counters {
-    SSNN_LAYER_COUNTERS(SSNN_COUNTER_FIELD)
+    SSNN_LAYER_COUNTERS(COUNTER_FIELD)
 };
+
+static inline void ssnn_layer_counters_add(struct ssnn_layer_counters *d, const struct ssnn_layer_counters *a,
+                                           const struct ssnn_layer_counters *b)
+{
+    SSNN_LAYER_COUNTERS(COUNTER_ADD)
+}
 
 /* The streams of one hidden layer's units (§2: layer l's domain, docs/depth.md). */
 struct ssnn_layer_streams {
