@@ -29,21 +29,14 @@
 #define CHIP_CLOCK_COUNTERS(X) X(cycles) X(steps) X(samples) X(step_cycles_min) X(step_cycles_max) X(barrier_cycles)
 #define CHIP_TRAFFIC_COUNTERS(X) X(flits) X(local_flits) X(hops)
 #define CHIP_CLASS_COUNTERS(X) X(class_flits) X(class_hops_ew) X(class_hops_ns) X(class_routers)
+#define CHIP_COUNTERS(X) CHIP_CLOCK_COUNTERS(X) CHIP_TRAFFIC_COUNTERS(X)
 
 struct chip_counters {
-    CHIP_CLOCK_COUNTERS(COUNTER_FIELD)
-    CHIP_TRAFFIC_COUNTERS(COUNTER_FIELD)
+    CHIP_COUNTERS(COUNTER_FIELD)
     CHIP_CLASS_COUNTERS(COUNTER_CLASS_FIELD)
 };
 
-/* d += a - b (d += a when b is NULL). */
-static inline void chip_counters_add(struct chip_counters *d, const struct chip_counters *a,
-                                     const struct chip_counters *b)
-{
-    CHIP_CLOCK_COUNTERS(COUNTER_ADD)
-    CHIP_TRAFFIC_COUNTERS(COUNTER_ADD)
-    CHIP_CLASS_COUNTERS(COUNTER_CLASS_ADD)
-}
+COUNTER_ADD_FUNCTION(chip_counters, CHIP_COUNTERS, CHIP_CLASS_COUNTERS)
 
 /* Everything a chip counted, summed over its cores and tiles: what the energy
  * model prices. Hidden-core tiles hold W1 (at depth W1..WL), the output core's

@@ -99,13 +99,7 @@ struct core_counters {
     CORE_CLASS_COUNTERS(COUNTER_CLASS_FIELD)
 };
 
-/* d += a - b (d += a when b is NULL). */
-static inline void core_counters_add(struct core_counters *d, const struct core_counters *a,
-                                     const struct core_counters *b)
-{
-    CORE_COUNTERS(COUNTER_ADD)
-    CORE_CLASS_COUNTERS(COUNTER_CLASS_ADD)
-}
+COUNTER_ADD_FUNCTION(core_counters, CORE_COUNTERS, CORE_CLASS_COUNTERS)
 
 /* Output of a core's cycle: flits to inject at its node. */
 struct core_outbox {

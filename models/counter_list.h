@@ -3,8 +3,10 @@
  * counter has one name everywhere and a field added to a list reaches them all.
  *   LIST(COUNTER_FIELD)        uint64_t name;            (router.h, mesh.h, core.h, crossbar.h, chip_counters.h)
  *   LIST(COUNTER_CLASS_FIELD)  uint64_t name[TC_COUNT];  one per traffic class (flit.h)
- *   LIST(COUNTER_ADD)          d->name += a->name - b->name, or += a->name when b is NULL:
- *                              the body of a NAME_add(d, a, b) beside each struct */
+ *   COUNTER_ADD_FUNCTION(NAME, LIST, CLASS_LIST)
+ *                              NAME_add(d, a, b) for struct NAME: d += a - b, every counter
+ *                              of LIST and each class of CLASS_LIST (COUNTER_NO_CLASS: none);
+ *                              d += a when b is NULL */
 #ifndef COUNTER_LIST_H
 #define COUNTER_LIST_H
 #include <stdint.h>
@@ -16,6 +18,12 @@
 #define COUNTER_ADD(name) d->name += a->name - (b ? b->name : 0);
 #define COUNTER_CLASS_ADD(name) \
     for (int t_ = 0; t_ < TC_COUNT; t_++) d->name[t_] += a->name[t_] - (b ? b->name[t_] : 0);
-/* How many entries a list has: sizeof over a char per name. */
+#define COUNTER_NO_CLASS(X)
+#define COUNTER_ADD_FUNCTION(type, list, class_list)                                            \
+    static inline void type##_add(struct type *d, const struct type *a, const struct type *b) \
+    {                                                                                           \
+        list(COUNTER_ADD) class_list(COUNTER_CLASS_ADD)                                         \
+    }
+/* How many entries a list has: (0 LIST(COUNTER_ONE)). */
 #define COUNTER_ONE(name) +1
 #endif

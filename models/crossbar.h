@@ -28,12 +28,7 @@ struct crossbar_counters {
     CROSSBAR_COUNTERS(COUNTER_FIELD)
 };
 
-/* d += a - b (d += a when b is NULL). */
-static inline void crossbar_counters_add(struct crossbar_counters *d, const struct crossbar_counters *a,
-                                         const struct crossbar_counters *b)
-{
-    CROSSBAR_COUNTERS(COUNTER_ADD)
-}
+COUNTER_ADD_FUNCTION(crossbar_counters, CROSSBAR_COUNTERS, COUNTER_NO_CLASS)
 
 struct crossbar {
     int row0, col0;             /* block origin in the whole matrix */

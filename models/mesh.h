@@ -20,12 +20,7 @@ struct mesh_counters {
     MESH_COUNTERS(COUNTER_FIELD)
 };
 
-/* d += a - b (d += a when b is NULL). */
-static inline void mesh_counters_add(struct mesh_counters *d, const struct mesh_counters *a,
-                                     const struct mesh_counters *b)
-{
-    MESH_COUNTERS(COUNTER_ADD)
-}
+COUNTER_ADD_FUNCTION(mesh_counters, MESH_COUNTERS, COUNTER_NO_CLASS)
 
 /* s += one router's events (the mesh's cycles are its own). */
 static inline void router_counters_fold(struct mesh_counters *s, const struct router_counters *c)

@@ -45,12 +45,7 @@ struct ssnn_counters {
     SSNN_COUNTERS(COUNTER_FIELD)
 };
 
-/* d += a - b (d += a when b is NULL). */
-static inline void ssnn_counters_add(struct ssnn_counters *d, const struct ssnn_counters *a,
-                                     const struct ssnn_counters *b)
-{
-    SSNN_COUNTERS(COUNTER_ADD)
-}
+COUNTER_ADD_FUNCTION(ssnn_counters, SSNN_COUNTERS, COUNTER_NO_CLASS)
 
 /* One hidden layer's share of the totals above (reported only when L > 1):
  *   syn_ops_fwd   cells read in forward reads of this layer's W
@@ -64,11 +59,7 @@ struct ssnn_layer_counters {
     SSNN_LAYER_COUNTERS(COUNTER_FIELD)
 };
 
-static inline void ssnn_layer_counters_add(struct ssnn_layer_counters *d, const struct ssnn_layer_counters *a,
-                                           const struct ssnn_layer_counters *b)
-{
-    SSNN_LAYER_COUNTERS(COUNTER_ADD)
-}
+COUNTER_ADD_FUNCTION(ssnn_layer_counters, SSNN_LAYER_COUNTERS, COUNTER_NO_CLASS)
 
 /* The streams of one hidden layer's units (§2: layer l's domain, docs/depth.md). */
 struct ssnn_layer_streams {
