@@ -119,17 +119,8 @@ static void keys_are(const char *what, const char *obj, const char *const *names
     }
 }
 
-static struct result run(const char *arg, ...)
-{
-    char cmd[8192] = "", err[600];
-    quote(cmd, sizeof cmd, bin);
-    va_list ap;
-    va_start(ap, arg);
-    quote_args(cmd, sizeof cmd, arg, ap);
-    va_end(ap);
-    path_in(err, sizeof err, tmpdir, "stderr");
-    return run_captured(cmd, "/dev/null", err);
-}
+/* Runs the binary with the given arguments (NULL-terminated); stdout discarded. */
+#define run(...) run_in(tmpdir, 0, "", bin, __VA_ARGS__)
 
 static const char *const layer_extra[] = { "width", "layers", NULL };
 
@@ -202,21 +193,13 @@ static void the_noc_benchmark_names_every_mesh_counter(void)
 
 int main(void)
 {
-    const char *b = getenv("SSNNSIM");
-    snprintf(bin, sizeof bin, "%s", b ? b : "build/ssnnsim");
-    if (!getcwd(repo, sizeof repo)) return 2;
+    if (sim_find("test_counter_names", bin, sizeof bin, repo, sizeof repo)) return 1;
     scratch_make(tmpdir, sizeof tmpdir, "counter_names");
-    char img[600], lab[600], err[300];
-    path_in(img, sizeof img, tmpdir, "img.idx");
-    path_in(lab, sizeof lab, tmpdir, "lab.idx");
-    if (noise_set_write(img, lab, 12, 5, 1, err, sizeof err)) {
-        printf("FAIL test_counter_names: %s\n", err);
-        return 1;
-    }
-    path_in(cfg_path, sizeof cfg_path, tmpdir, "run.yaml");
-    noise_set_config(cfg_path, repo, img, lab,
-                     "network:\n  layers: [784, 40, 30, 10]\nchip:\n  tiles_per_core: 6\n"
-                     "training:\n  epochs: 1\n  samples: 4\n  test_samples: 3\n  T: 4\n  T_test: 4\n");
+    char img[600], lab[600];
+    noise_workload(tmpdir, repo, 12, 5, 1,
+                   "network:\n  layers: [784, 40, 30, 10]\nchip:\n  tiles_per_core: 6\n"
+                   "training:\n  epochs: 1\n  samples: 4\n  test_samples: 3\n  T: 4\n  T_test: 4\n",
+                   img, lab, cfg_path);
     RUN(train_and_infer_on_the_chip_name_every_counter);
     RUN(the_noc_benchmark_names_every_mesh_counter);
     scratch_remove(tmpdir);

@@ -10,7 +10,6 @@
 #include "noise_set.h"
 #include "proc.h"
 
-#include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -27,17 +26,7 @@ static const char *shape = "l1";
 #define N_ENGINES 3
 
 /* Runs the binary with the given arguments (NULL-terminated); stdout discarded. */
-static struct result run(const char *arg, ...)
-{
-    char cmd[8192] = "", err[600];
-    quote(cmd, sizeof cmd, bin);
-    va_list ap;
-    va_start(ap, arg);
-    quote_args(cmd, sizeof cmd, arg, ap);
-    va_end(ap);
-    path_in(err, sizeof err, tmpdir, "stderr");
-    return run_captured(cmd, "/dev/null", err);
-}
+#define run(...) run_in(tmpdir, 0, "", bin, __VA_ARGS__)
 
 /* The text of the value of "key" in a result file: from the key to the end of its
  * object (or line, for a scalar). Allocated; "" when absent. */
@@ -229,21 +218,12 @@ static void a_sweep_point_is_the_same_on_golden_and_chip_at_depth_3(void)
 
 int main(void)
 {
-    const char *b = getenv("SSNNSIM");
-    snprintf(bin, sizeof bin, "%s", b ? b : "build/ssnnsim");
-    if (!getcwd(repo, sizeof repo)) return 2;
+    if (sim_find("test_engines", bin, sizeof bin, repo, sizeof repo)) return 1;
     scratch_make(tmpdir, sizeof tmpdir, "engines");
-    char img[600], lab[600], err[300];
-    path_in(img, sizeof img, tmpdir, "img.idx");
-    path_in(lab, sizeof lab, tmpdir, "lab.idx");
-    if (noise_set_write(img, lab, 20, 7, 1, err, sizeof err)) {
-        printf("FAIL test_engines: %s\n", err);
-        return 1;
-    }
-    path_in(cfg_path, sizeof cfg_path, tmpdir, "run.yaml");
+    char img[600], lab[600];
+    noise_workload(tmpdir, repo, 20, 7, 1, "training:\n  epochs: 1\n  samples: 6\n  test_samples: 5\n  T: 8\n  T_test: 8\n",
+                   img, lab, cfg_path);
     path_in(ckpt, sizeof ckpt, tmpdir, "run.ckpt");
-    noise_set_config(cfg_path, repo, img, lab,
-                     "training:\n  epochs: 1\n  samples: 6\n  test_samples: 5\n  T: 8\n  T_test: 8\n");
     RUN(train_is_the_same_on_every_engine);
     RUN(infer_evaluates_the_checkpoint_on_every_engine);
     RUN(a_sweep_point_is_the_same_on_golden_and_chip);

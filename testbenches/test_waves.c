@@ -4,6 +4,7 @@
  * run agree; the same for the NoC-only dump (`ssnnsim noc --waves`), whose
  * flit count from the valid signals must equal the mesh's own counters. */
 #include "check.h"
+#include "scratch.h"
 #include "chip.h"
 #include "chip_waves.h"
 #include "config.h"
@@ -454,8 +455,6 @@ int main(void)
     RUN(noc_dump_flits_equal_the_mesh_counters);
     RUN(noc_fst_and_vcd_dumps_agree);
     RUN(noc_selection_limits_routers_points_and_cycles);
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd)) return 1;
+    if (scratch_remove_tree(dir)) return 1;
     CHECK_DONE();
 }
