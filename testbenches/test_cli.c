@@ -268,75 +268,68 @@ static void a_workload_finds_its_dataset_from_any_directory(void)
     result_free(&r);
 }
 
+/* A run on the workload with dataset.KEY = path is refused: exit 2, and a
+ * message that names `named` (when not NULL) and says `says` (and `and_says`). */
+static void dataset_file_refused(const char *key, const char *path, const char *named, const char *says,
+                                 const char *and_says)
+{
+    char a[700];
+    set_arg(a, sizeof a, key, path);
+    struct result r = run("train", cfg_path, "--set", a, "--quiet", NULL);
+    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK((!named || strstr(r.err, named)) && strstr(r.err, says) && (!and_says || strstr(r.err, and_says)),
+          "stderr: %s", r.err);
+    result_free(&r);
+}
+
 static void truncated_idx_is_refused(void)
 {
-    char p[600], a[700];
+    char p[600];
     path_in(p, sizeof p, tmpdir, "truncated.idx");
     uint8_t px[20 * 28 * 28] = { 0 };
     uint32_t dims[3] = { 20, 28, 28 };
     write_idx(p, 3, dims, px);
     if (truncate(p, 500)) { perror("truncate"); exit(2); }
-    set_arg(a, sizeof a, "train_images", p);
-    struct result r = run("train", cfg_path, "--set", a, "--quiet", NULL);
-    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
-    CHECK(strstr(r.err, p) && strstr(r.err, "truncated"), "stderr: %s", r.err);
-    result_free(&r);
+    dataset_file_refused("train_images", p, p, "truncated", NULL);
 }
 
 static void corrupt_idx_is_refused(void)
 {
-    char p[600], a[700];
+    char p[600];
     path_in(p, sizeof p, tmpdir, "notidx.idx");
     write_file(p, "this is not an IDX file at all\n");
-    set_arg(a, sizeof a, "test_images", p);
-    struct result r = run("train", cfg_path, "--set", a, "--quiet", NULL);
-    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
-    CHECK(strstr(r.err, p) && strstr(r.err, "bad magic"), "stderr: %s", r.err);
-    result_free(&r);
+    dataset_file_refused("test_images", p, p, "bad magic", NULL);
 }
 
 static void wrong_image_dimensions_refused(void)
 {
-    char p[600], a[700];
+    char p[600];
     path_in(p, sizeof p, tmpdir, "img27.idx");
     static uint8_t px[20 * 27 * 28];
     uint32_t dims[3] = { 20, 27, 28 };
     write_idx(p, 3, dims, px);
-    set_arg(a, sizeof a, "train_images", p);
-    struct result r = run("train", cfg_path, "--set", a, "--quiet", NULL);
-    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
-    CHECK(strstr(r.err, p) && strstr(r.err, "images are 27x28, expected 28x28"), "stderr: %s", r.err);
-    result_free(&r);
+    dataset_file_refused("train_images", p, p, "images are 27x28, expected 28x28", NULL);
 }
 
 static void label_out_of_range_refused(void)
 {
-    char p[600], a[700];
+    char p[600];
     path_in(p, sizeof p, tmpdir, "badlabels.idx");
     uint8_t l[20] = { 0 };
     l[3] = 12;
     uint32_t dims[1] = { 20 };
     write_idx(p, 1, dims, l);
-    set_arg(a, sizeof a, "train_labels", p);
-    struct result r = run("train", cfg_path, "--set", a, "--quiet", NULL);
-    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
-    CHECK(strstr(r.err, p) && strstr(r.err, "sample 3 has label 12") && strstr(r.err, "outside [0, 10)"),
-          "stderr: %s", r.err);
-    result_free(&r);
+    dataset_file_refused("train_labels", p, p, "sample 3 has label 12", "outside [0, 10)");
 }
 
 static void image_label_count_mismatch_refused(void)
 {
-    char p[600], a[700];
+    char p[600];
     path_in(p, sizeof p, tmpdir, "fivelabels.idx");
     uint8_t l[5] = { 0 };
     uint32_t dims[1] = { 5 };
     write_idx(p, 1, dims, l);
-    set_arg(a, sizeof a, "test_labels", p);
-    struct result r = run("train", cfg_path, "--set", a, "--quiet", NULL);
-    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
-    CHECK(strstr(r.err, "holds 20 images but") && strstr(r.err, "holds 5 labels"), "stderr: %s", r.err);
-    result_free(&r);
+    dataset_file_refused("test_labels", p, NULL, "holds 20 images but", "holds 5 labels");
 }
 
 /* ---- a real run and its checkpoints ------------------------------------- */
