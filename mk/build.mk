@@ -157,7 +157,7 @@ $(BUILD)/ssnnsim: $(BUILD)/sim/cli.o $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BUILD)/tests/%: testbenches/%.c $(BUILD)/libssnn.a testbenches/check.h testbenches/bars.h testbenches/scratch.h \
-  testbenches/proc.h testbenches/noise_set.h
+  testbenches/proc.h testbenches/noise_set.h testbenches/config_sets.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(XCFLAGS) $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
 
