@@ -421,6 +421,49 @@ static struct ssnn_layer_counters *layer_accounts(const struct run *r, int infer
 /* Timing and traffic of the cycle-level chip: every figure a simulated count. */
 /* An infer run (infer_only) reports its own account alone: the chip holds the
  * checkpoint's training counts, but this process trained nothing. */
+/* One account's events, every counter of struct chip_totals under its list name
+ * (models/core.h, crossbar.h, chip_counters.h): what the energy model prices. */
+static void write_events(struct json *j, const struct chip_totals *t)
+{
+    static const char *const cls[TC_COUNT] = { "forward", "backward", "control" };
+#define U(name) json_key(j, #name); json_uint(j, s->name);
+#define C(name)                                          \
+    json_key(j, #name);                                  \
+    json_begin_object(j);                                \
+    for (int c = 0; c < TC_COUNT; c++) {                 \
+        json_key(j, cls[c]);                             \
+        json_uint(j, s->name[c]);                        \
+    }                                                    \
+    json_end_object(j);
+    json_begin_object(j);
+    json_key(j, "core");
+    json_begin_object(j);
+    {
+        const struct core_counters *s = &t->core;
+        CORE_COUNTERS(U) CORE_CLASS_COUNTERS(C)
+    }
+    json_end_object(j);
+    const struct crossbar_counters *tiles[3] = { &t->w1, &t->w2, &t->wm };
+    static const char *const tile_names[3] = { "w1", "w2", "mirrors" };
+    for (int k = 0; k < 3; k++) {
+        const struct crossbar_counters *s = tiles[k];
+        json_key(j, tile_names[k]);
+        json_begin_object(j);
+        CROSSBAR_COUNTERS(U)
+        json_end_object(j);
+    }
+    json_key(j, "chip_counters");
+    json_begin_object(j);
+    {
+        const struct chip_counters *s = &t->chip;
+        CHIP_COUNTERS(U) CHIP_CLASS_COUNTERS(C)
+    }
+    json_end_object(j);
+    json_end_object(j);
+#undef U
+#undef C
+}
+
 static void write_chip(struct json *j, struct run *r, int infer_only)
 {
     const struct chip_counters *c = &r->chip.c, *in = &r->chip.infer.chip;
@@ -478,6 +521,20 @@ static void write_chip(struct json *j, struct run *r, int infer_only)
 #undef M
     json_end_object(j);
 #undef U
+    /* every counter the energy model prices, per account (docs/energy.md) */
+    json_key(j, "events");
+    json_begin_object(j);
+    if (!infer_only) {
+        struct chip_totals t;
+        chip_totals(&r->chip, &t);
+        json_key(j, "train");
+        write_events(j, &t);
+    }
+    if (in->samples) {
+        json_key(j, "infer");
+        write_events(j, &r->chip.infer);
+    }
+    json_end_object(j);
     json_end_object(j);
 }
 
