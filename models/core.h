@@ -86,6 +86,11 @@ struct core_counters {
      * energy model prices for its layer (chip.c counts it as it dispatches) */
     uint64_t sent_local;            /* flits to itself (no network) */
     uint64_t sent_hops_ew[TC_COUNT], sent_hops_ns[TC_COUNT], sent_routers[TC_COUNT];
+    /* energy pricing (issue 18): backward generators evaluated in a step in which an
+     * error (output core) or a gradient spike of the layer above (a hidden core below
+     * the top) arrived -- the only steps they compute; back_gen_updates counts every
+     * learning step's evaluations (their draws run in every one) */
+    uint64_t back_gen_driven;
 };
 
 /* Output of a core's cycle: flits to inject at its node. */
