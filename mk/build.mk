@@ -157,7 +157,7 @@ $(BUILD)/ssnnsim: $(BUILD)/sim/cli.o $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BUILD)/tests/%: testbenches/%.c $(BUILD)/libssnn.a testbenches/check.h testbenches/bars.h testbenches/scratch.h \
-  testbenches/proc.h testbenches/noise_set.h
+  testbenches/proc.h testbenches/noise_set.h testbenches/config_sets.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(XCFLAGS) $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
 
@@ -210,7 +210,7 @@ valgrind: data
 $(BUILD)/bench_golden: tools/bench_golden.c tools/bench_load.h $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
 
-$(BUILD)/bench_chip: tools/bench_chip.c tools/bench_load.h $(BUILD)/libssnn.a
+$(BUILD)/bench_chip: tools/bench_chip.c tools/bench_load.h tools/bench_pair.h $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
 
 # A short chip run with a waveform dump, and the command that opens it.
@@ -223,7 +223,7 @@ waves: data
 $(BUILD)/bench_systemc: tools/bench_systemc.c tools/bench_load.h $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) -Isim/systemc $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
 
-$(BUILD)/bench_deep: tools/bench_deep.c tools/bench_load.h $(BUILD)/libssnn.a
+$(BUILD)/bench_deep: tools/bench_deep.c tools/bench_load.h tools/bench_pair.h $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
 
 bench: data all $(BUILD)/bench_golden $(BUILD)/bench_chip $(BUILD)/bench_deep $(BUILD)/bench_systemc

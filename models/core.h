@@ -30,6 +30,7 @@ struct core;
 #include <stdint.h>
 
 #include "activation.h"
+#include "counter_list.h"
 #include "crossbar.h"
 #include "flit.h"
 #include "ssnn.h"
@@ -67,31 +68,41 @@ struct chip_shared {
     uint32_t step;                  /* id of the step in progress (unique over the run) */
 };
 
-/* Events of one core, summed by the chip into the golden model's counters. */
+/* Events of one core, named once (counter_list.h): the struct, the chip's sums
+ * (core_counters_add: its totals, inference accounts) and MPI sharing expand
+ * these lists.
+ *   flits_sent, flits_received, local_deliveries
+ *   unit evaluations, by unit (the energy model prices each):
+ *   encoder_updates     input Bernoulli encoders
+ *   fwd_unit_updates    hidden forward units
+ *   deriv_unit_updates  hidden derivative units
+ *   grad_unit_events    backward spikes gated by a gradient unit
+ *   out_unit_updates    output membranes evaluated
+ *   wta_decisions       WTA races run
+ *   back_gen_updates    backward spike generators evaluated (every learning step: their draws run)
+ *   back_gen_driven     of them, in a step an error (output core) or a gradient spike of the
+ *                       layer above (a hidden core below the top) reached the core: the only
+ *                       steps they compute, and the ones the energy model prices (issue 18)
+ *   rng_fwd, rng_back   unit-stream draws serving the forward / backward phase
+ *   busy_cycles         cycles spent computing
+ *   barriers            BARRIER messages sent
+ *   releases            RELEASE messages sent (master only)
+ *   sent_local          flits to itself (no network)
+ * and per traffic class (CORE_CLASS_COUNTERS, enum traffic_class), the traffic it
+ * sent: what the energy model prices for its layer (chip.c counts it as it
+ * dispatches): sent_hops_ew, sent_hops_ns, sent_routers. */
+#define CORE_COUNTERS(X)                                                                                \
+    X(flits_sent) X(flits_received) X(local_deliveries) X(encoder_updates) X(fwd_unit_updates)          \
+    X(deriv_unit_updates) X(grad_unit_events) X(out_unit_updates) X(wta_decisions) X(back_gen_updates) \
+    X(rng_fwd) X(rng_back) X(busy_cycles) X(barriers) X(releases) X(sent_local) X(back_gen_driven)
+#define CORE_CLASS_COUNTERS(X) X(sent_hops_ew) X(sent_hops_ns) X(sent_routers)
+
 struct core_counters {
-    uint64_t flits_sent, flits_received, local_deliveries;
-    /* unit evaluations, by unit (the energy model prices each) */
-    uint64_t encoder_updates;       /* input Bernoulli encoders */
-    uint64_t fwd_unit_updates;      /* hidden forward units */
-    uint64_t deriv_unit_updates;    /* hidden derivative units */
-    uint64_t grad_unit_events;      /* backward spikes gated by a gradient unit */
-    uint64_t out_unit_updates;      /* output membranes evaluated */
-    uint64_t wta_decisions;         /* WTA races run */
-    uint64_t back_gen_updates;      /* backward spike generators evaluated */
-    uint64_t rng_fwd, rng_back;     /* unit-stream draws serving the forward / backward phase */
-    uint64_t busy_cycles;           /* cycles spent computing */
-    uint64_t barriers;              /* BARRIER messages sent */
-    uint64_t releases;              /* RELEASE messages sent (master only) */
-    /* the traffic it sent, per traffic class (enum traffic_class): what the
-     * energy model prices for its layer (chip.c counts it as it dispatches) */
-    uint64_t sent_local;            /* flits to itself (no network) */
-    uint64_t sent_hops_ew[TC_COUNT], sent_hops_ns[TC_COUNT], sent_routers[TC_COUNT];
-    /* energy pricing (issue 18): backward generators evaluated in a step in which an
-     * error (output core) or a gradient spike of the layer above (a hidden core below
-     * the top) arrived -- the only steps they compute; back_gen_updates counts every
-     * learning step's evaluations (their draws run in every one) */
-    uint64_t back_gen_driven;
+    CORE_COUNTERS(COUNTER_FIELD)
+    CORE_CLASS_COUNTERS(COUNTER_CLASS_FIELD)
 };
+
+COUNTER_ADD_FUNCTION(core_counters, CORE_COUNTERS, CORE_CLASS_COUNTERS)
 
 /* Output of a core's cycle: flits to inject at its node. */
 struct core_outbox {

@@ -9,17 +9,26 @@
 #define CROSSBAR_H
 #include <stdint.h>
 
+#include "counter_list.h"
 #include "rpu.h"
 
+/* The events of one tile, named once (counter_list.h): the struct, the chip's
+ * sums (crossbar_counters_add) and MPI sharing expand this list.
+ *   rows_driven      forward reads: row activations
+ *   cells_read       forward: cells integrated into column sums
+ *   back_reads       backward reads: column-pair activations
+ *   back_cells_read  backward: cells read
+ *   update_pulses    coincidence pulses applied
+ *   update_steps     device write pulses: k per coincidence of amplitude k (pulse_steps)
+ *   conversions      column sums converted (priced per tile at depth > 1) */
+#define CROSSBAR_COUNTERS(X) \
+    X(rows_driven) X(cells_read) X(back_reads) X(back_cells_read) X(update_pulses) X(update_steps) X(conversions)
+
 struct crossbar_counters {
-    uint64_t rows_driven;       /* forward reads: row activations */
-    uint64_t cells_read;        /* forward: cells integrated into column sums */
-    uint64_t back_reads;        /* backward reads: column-pair activations */
-    uint64_t back_cells_read;   /* backward: cells read */
-    uint64_t update_pulses;     /* coincidence pulses applied */
-    uint64_t update_steps;      /* device write pulses: k per coincidence of amplitude k (pulse_steps) */
-    uint64_t conversions;       /* column sums converted (priced per tile at depth > 1) */
+    CROSSBAR_COUNTERS(COUNTER_FIELD)
 };
+
+COUNTER_ADD_FUNCTION(crossbar_counters, CROSSBAR_COUNTERS, COUNTER_NO_CLASS)
 
 struct crossbar {
     int row0, col0;             /* block origin in the whole matrix */

@@ -20,6 +20,8 @@ struct mesh_counters {
     MESH_COUNTERS(COUNTER_FIELD)
 };
 
+COUNTER_ADD_FUNCTION(mesh_counters, MESH_COUNTERS, COUNTER_NO_CLASS)
+
 /* s += one router's events (the mesh's cycles are its own). */
 static inline void router_counters_fold(struct mesh_counters *s, const struct router_counters *c)
 {

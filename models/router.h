@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "counter_list.h"
 #include "flit.h"
 
 struct router_cfg;
@@ -44,8 +45,6 @@ enum mesh_fault { MESH_FAULT_NONE = 0, MESH_FAULT_STUCK, MESH_FAULT_DROP, MESH_F
 #define ROUTER_EVENTS(X)                                                                       \
     X(flits_injected) X(flits_ejected) X(buffer_writes) X(buffer_reads) X(switch_traversals) \
     X(arbitrations) X(link_ew) X(link_ns) X(credits)
-
-#define COUNTER_FIELD(name) uint64_t name;
 
 /* Events of one router, summed by the mesh (struct mesh_counters). */
 struct router_counters {

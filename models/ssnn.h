@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "activation.h"
+#include "counter_list.h"
 #include "rpu.h"
 
 struct config;
@@ -39,11 +40,12 @@ struct config;
     X(samples) X(steps) X(input_spikes) X(hidden_spikes) X(deriv_spikes) X(output_spikes) X(err_pos) \
     X(err_neg) X(back_pos) X(back_neg) X(grad_pos) X(grad_neg) X(gate_closed) X(syn_ops_w1)           \
     X(syn_ops_w2) X(syn_ops_back) X(w1_pulses) X(w2_pulses) X(rng_draws)
-#define SSNN_COUNTER_FIELD(name) uint64_t name;
 
 struct ssnn_counters {
-    SSNN_COUNTERS(SSNN_COUNTER_FIELD)
+    SSNN_COUNTERS(COUNTER_FIELD)
 };
+
+COUNTER_ADD_FUNCTION(ssnn_counters, SSNN_COUNTERS, COUNTER_NO_CLASS)
 
 /* One hidden layer's share of the totals above (reported only when L > 1):
  *   syn_ops_fwd   cells read in forward reads of this layer's W
@@ -54,8 +56,10 @@ struct ssnn_counters {
     X(syn_ops_back) X(pulses)
 
 struct ssnn_layer_counters {
-    SSNN_LAYER_COUNTERS(SSNN_COUNTER_FIELD)
+    SSNN_LAYER_COUNTERS(COUNTER_FIELD)
 };
+
+COUNTER_ADD_FUNCTION(ssnn_layer_counters, SSNN_LAYER_COUNTERS, COUNTER_NO_CLASS)
 
 /* The streams of one hidden layer's units (§2: layer l's domain, docs/depth.md). */
 struct ssnn_layer_streams {

@@ -475,13 +475,6 @@ void chip_scatter(struct chip *c, const struct ssnn *g)
     }
 }
 
-static void add_counters(struct ssnn_counters *a, const struct ssnn_counters *b)
-{
-#define ADD(name) a->name += b->name;
-    SSNN_COUNTERS(ADD)
-#undef ADD
-}
-
 void chip_gather(const struct chip *c, struct ssnn *g)
 {
     struct chip *cm = (struct chip *)c;     /* move_streams(.., 0) only reads the cores */
@@ -502,12 +495,8 @@ void chip_gather(const struct chip *c, struct ssnn *g)
             whole->pulses_up += q->tiles[t].cells.pulses_up;
             whole->pulses_down += q->tiles[t].cells.pulses_down;
         }
-        add_counters(&g->c, &q->sc);
-        if (q->role != CORE_INPUT) {
-            uint64_t *a = (uint64_t *)&g->layer[q->layer].c;
-            const uint64_t *b = (const uint64_t *)&q->lc;
-            for (size_t i = 0; i < sizeof q->lc / sizeof(uint64_t); i++) a[i] += b[i];
-        }
+        ssnn_counters_add(&g->c, &q->sc, NULL);
+        if (q->role != CORE_INPUT) ssnn_layer_counters_add(&g->layer[q->layer].c, &q->lc, NULL);
     }
     move_streams(cm, &g->train, 0);
 }
@@ -721,11 +710,9 @@ int chip_train_sample(struct chip *c, const uint8_t *pixels, int label, int T, u
     return r;
 }
 
-static void add_u64(void *dst, const void *a, const void *b, size_t bytes, int sign)
+static void add_crossbars(struct crossbar_counters *d, const struct crossbar *x, int n)
 {
-    uint64_t *d = dst;
-    const uint64_t *x = a, *y = b;
-    for (size_t i = 0; i < bytes / sizeof(uint64_t); i++) d[i] += sign > 0 ? x[i] - y[i] : x[i];
+    for (int i = 0; i < n; i++) crossbar_counters_add(d, &x[i].c, NULL);
 }
 
 void chip_totals(const struct chip *c, struct chip_totals *t)
@@ -733,11 +720,10 @@ void chip_totals(const struct chip *c, struct chip_totals *t)
     memset(t, 0, sizeof *t);
     for (int k = 0; k < c->n_cores; k++) {
         const struct core *q = &c->cores[k];
-        add_u64(&t->sc, &q->sc, NULL, sizeof q->sc, 0);
-        add_u64(&t->core, &q->c, NULL, sizeof q->c, 0);
-        for (int i = 0; i < q->n_tiles; i++)
-            add_u64(q->role == CORE_HIDDEN ? &t->w1 : &t->w2, &q->tiles[i].c, NULL, sizeof q->tiles[i].c, 0);
-        for (int i = 0; i < q->n_mirror; i++) add_u64(&t->wm, &q->mirror[i].c, NULL, sizeof q->mirror[i].c, 0);
+        ssnn_counters_add(&t->sc, &q->sc, NULL);
+        core_counters_add(&t->core, &q->c, NULL);
+        add_crossbars(q->role == CORE_HIDDEN ? &t->w1 : &t->w2, q->tiles, q->n_tiles);
+        add_crossbars(&t->wm, q->mirror, q->n_mirror);
     }
     t->chip = c->c;
 }
@@ -746,11 +732,6 @@ int chip_core_part(const struct chip *c, const struct core *q)
 {
     int L = c->sh.depth > 1 ? c->sh.depth : 1;
     return q->role == CORE_INPUT ? 0 : q->role == CORE_HIDDEN ? 1 + (c->sh.depth > 1 ? q->layer : 0) : L + 1;
-}
-
-static void add_crossbars(struct crossbar_counters *d, const struct crossbar *x, int n)
-{
-    for (int i = 0; i < n; i++) add_u64(d, &x[i].c, NULL, sizeof x[i].c, 0);
 }
 
 void chip_part_totals(const struct chip *c, int infer, struct chip_totals *part, int *cores, int *routers)
@@ -771,13 +752,13 @@ void chip_part_totals(const struct chip *c, int infer, struct chip_totals *part,
         struct crossbar_counters *w = q->role == CORE_HIDDEN ? &t->w1 : &t->w2;
         const struct core_counters *qc = infer ? &c->infer_core[k].core : &q->c;
         if (infer) {
-            add_u64(w, &c->infer_core[k].tiles, NULL, sizeof *w, 0);
-            add_u64(&t->wm, &c->infer_core[k].mirror, NULL, sizeof t->wm, 0);
+            crossbar_counters_add(w, &c->infer_core[k].tiles, NULL);
+            crossbar_counters_add(&t->wm, &c->infer_core[k].mirror, NULL);
         } else {
             add_crossbars(w, q->tiles, q->n_tiles);
             add_crossbars(&t->wm, q->mirror, q->n_mirror);
         }
-        add_u64(&t->core, qc, NULL, sizeof *qc, 0);
+        core_counters_add(&t->core, qc, NULL);
         t->chip.local_flits += qc->sent_local;
         for (int tc = 0; tc < TC_COUNT; tc++) {
             t->chip.class_hops_ew[tc] += qc->sent_hops_ew[tc];
@@ -828,10 +809,9 @@ static void infer_core_add(struct chip *c)
     for (int k = 0; k < c->n_cores; k++) {
         struct core *q = &c->cores[k];
         struct chip_core_account *a = &c->infer_core[k];
-        add_u64(&a->core, &q->c, &c->save_c[k], sizeof q->c, 1);
-        for (int i = 0; i < q->n_tiles; i++, x++) add_u64(&a->tiles, &q->tiles[i].c, &c->save_x[x], sizeof a->tiles, 1);
-        for (int i = 0; i < q->n_mirror; i++, x++)
-            add_u64(&a->mirror, &q->mirror[i].c, &c->save_x[x], sizeof a->mirror, 1);
+        core_counters_add(&a->core, &q->c, &c->save_c[k]);
+        for (int i = 0; i < q->n_tiles; i++, x++) crossbar_counters_add(&a->tiles, &q->tiles[i].c, &c->save_x[x]);
+        for (int i = 0; i < q->n_mirror; i++, x++) crossbar_counters_add(&a->mirror, &q->mirror[i].c, &c->save_x[x]);
     }
 }
 
@@ -850,7 +830,7 @@ int chip_infer_wta(struct chip *c, struct ssnn_streams *st, const uint8_t *pixel
     move_streams(c, st, 0);
     move_streams(c, &c->saved, 1);
     chip_totals(c, &after);
-    add_u64(&c->infer, &after, &before, sizeof after, 1);
+    chip_totals_add(&c->infer, &after, &before);
     infer_core_add(c);
     /* ssnn_infer_wta counts its samples too; partitioned, the output core's rank does. */
     int out_k = (int)(c->output - c->cores);
@@ -858,7 +838,7 @@ int chip_infer_wta(struct chip *c, struct ssnn_streams *st, const uint8_t *pixel
     c->infer.chip.step_cycles_min = saved_chip.step_cycles_min;
     c->infer.chip.step_cycles_max = saved_chip.step_cycles_max;
     for (int k = 0; k < c->n_cores; k++)
-        add_u64(&c->infer_lc[k], &c->cores[k].lc, &c->save_lc[k], sizeof c->infer_lc[k], 1);
+        ssnn_layer_counters_add(&c->infer_lc[k], &c->cores[k].lc, &c->save_lc[k]);
     park_counters(c, 0);
     c->c = saved_chip;
     return r;
@@ -869,7 +849,7 @@ void chip_infer_layers(const struct chip *c, struct ssnn_layer_counters *layer)
     memset(layer, 0, (size_t)c->sh.depth * sizeof *layer);
     for (int k = 0; k < c->n_cores; k++)
         if (c->cores[k].role != CORE_INPUT)
-            add_u64(&layer[c->cores[k].layer], &c->infer_lc[k], NULL, sizeof *layer, 0);
+            ssnn_layer_counters_add(&layer[c->cores[k].layer], &c->infer_lc[k], NULL);
 }
 
 void chip_set_pulse_steps(struct chip *c, int k)

@@ -206,18 +206,18 @@ static void share_core(struct core *q, int root, const struct chip_shared *sh)
     world_bcast(&q->sc, sizeof q->sc, root);
 }
 
-/* The traffic counters each rank counts for its own cores only. */
+/* The traffic counters each rank counts for its own cores only (the clock's,
+ * CHIP_CLOCK_COUNTERS, every rank counts alike). */
 static int partial_fields(struct chip_counters *x, uint64_t **f)
 {
     int n = 0;
-    f[n++] = &x->flits;
-    f[n++] = &x->local_flits;
-    f[n++] = &x->hops;
+#define F(name) f[n++] = &x->name;
+    CHIP_TRAFFIC_COUNTERS(F)
+#undef F
     for (int t = 0; t < TC_COUNT; t++) {
-        f[n++] = &x->class_flits[t];
-        f[n++] = &x->class_hops_ew[t];
-        f[n++] = &x->class_hops_ns[t];
-        f[n++] = &x->class_routers[t];
+#define F(name) f[n++] = &x->name[t];
+        CHIP_CLASS_COUNTERS(F)
+#undef F
     }
     return n;
 }
@@ -228,18 +228,33 @@ static int own_fields(struct chip_counters *cc, struct chip_totals *in, uint64_t
 {
     int n = partial_fields(cc, f);
     n += partial_fields(&in->chip, f + n);
-    uint64_t *w[5] = { (uint64_t *)&in->sc, (uint64_t *)&in->core, (uint64_t *)&in->w1, (uint64_t *)&in->w2,
-                       (uint64_t *)&in->wm };
-    size_t len[5] = { sizeof in->sc / 8, sizeof in->core / 8, sizeof in->w1 / 8, sizeof in->w2 / 8, sizeof in->wm / 8 };
-    for (int k = 0; k < 5; k++)
-        for (size_t i = 0; i < len[k]; i++) f[n++] = &w[k][i];
+#define F(name) f[n++] = &in->sc.name;
+    SSNN_COUNTERS(F)
+#undef F
+#define F(name) f[n++] = &in->core.name;
+    CORE_COUNTERS(F)
+#undef F
+    for (int t = 0; t < TC_COUNT; t++) {
+#define F(name) f[n++] = &in->core.name[t];
+        CORE_CLASS_COUNTERS(F)
+#undef F
+    }
+    struct crossbar_counters *w[3] = { &in->w1, &in->w2, &in->wm };
+    for (int k = 0; k < 3; k++) {
+#define F(name) f[n++] = &w[k]->name;
+        CROSSBAR_COUNTERS(F)
+#undef F
+    }
     return n;
 }
 
 /* The pointer tables of chip_share hold every field own_fields lists. */
-_Static_assert(2 * (3 + 4 * TC_COUNT) + (sizeof(struct ssnn_counters) + sizeof(struct core_counters) +
-                                         3 * sizeof(struct crossbar_counters)) / 8 <= 256,
-               "chip_share: more counters than its tables hold");
+#define LIST_LEN(list) (0 list(COUNTER_ONE))
+#define OWN_FIELDS                                                                                 \
+    (2 * (LIST_LEN(CHIP_TRAFFIC_COUNTERS) + TC_COUNT * LIST_LEN(CHIP_CLASS_COUNTERS)) +           \
+     LIST_LEN(SSNN_COUNTERS) + LIST_LEN(CORE_COUNTERS) + TC_COUNT * LIST_LEN(CORE_CLASS_COUNTERS) + \
+     3 * LIST_LEN(CROSSBAR_COUNTERS))
+_Static_assert(OWN_FIELDS <= 256, "chip_share: more counters than its tables hold");
 
 void chip_share(struct chip *c)
 {

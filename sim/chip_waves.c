@@ -223,25 +223,10 @@ static uint64_t core_energy_fj(struct chip_waves *cw, const struct core *q)
     struct chip_totals t;
     memset(&t, 0, sizeof t);
     t.core = q->c;
-    for (int i = 0; i < q->n_tiles; i++) {
-        const struct crossbar_counters *x = &q->tiles[i].c;
-        struct crossbar_counters *d = q->role == CORE_HIDDEN ? &t.w1 : &t.w2;
-        d->rows_driven += x->rows_driven;
-        d->cells_read += x->cells_read;
-        d->back_reads += x->back_reads;
-        d->back_cells_read += x->back_cells_read;
-        d->update_pulses += x->update_pulses;
-        d->update_steps += x->update_steps;
-        d->conversions += x->conversions;
-    }
-    for (int i = 0; i < q->n_mirror; i++) {
-        const struct crossbar_counters *x = &q->mirror[i].c;
-        t.wm.back_reads += x->back_reads;
-        t.wm.back_cells_read += x->back_cells_read;
-        t.wm.conversions += x->conversions;
-        t.wm.update_pulses += x->update_pulses;
-        t.wm.update_steps += x->update_steps;
-    }
+    struct crossbar_counters *w = q->role == CORE_HIDDEN ? &t.w1 : &t.w2;
+    for (int i = 0; i < q->n_tiles; i++) crossbar_counters_add(w, &q->tiles[i].c, NULL);
+    /* a mirror is only read backward: its forward counters stay 0 */
+    for (int i = 0; i < q->n_mirror; i++) crossbar_counters_add(&t.wm, &q->mirror[i].c, NULL);
     struct energy_account a;
     energy_compute(&cw->chip->cfg->tech, &cw->shape, &t, &a);
     int64_t fj = energy_total_fj(&a);

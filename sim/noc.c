@@ -673,13 +673,6 @@ static void write_counters(struct json *j, const struct mesh_counters *c)
     json_end_object(j);
 }
 
-static void add_counters(struct mesh_counters *a, const struct mesh_counters *b)
-{
-#define ADD(name) a->name += b->name;
-    MESH_COUNTERS(ADD)
-#undef ADD
-}
-
 static int write_json(const struct config *cfg, const struct run_opts *o, const struct noc_point *pts, int n,
                       double t0, double bound)
 {
@@ -716,7 +709,7 @@ static int write_json(const struct config *cfg, const struct run_opts *o, const 
         json_key(&j, "drained"); json_bool(&j, p->drained);
         json_key(&j, "counters"); write_counters(&j, &p->counters);
         json_end_object(&j);
-        add_counters(&total, &p->counters);
+        mesh_counters_add(&total, &p->counters, NULL);
     }
     json_end_array(&j);
     json_end_object(&j);

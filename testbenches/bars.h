@@ -10,10 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static int bars_write(const char *dir, const char *name, int n, uint32_t seed)
+/* n images of 64 pixels into img, labels i % 4 into lab, drawn from seed: a
+ * pixel of the bar is 155..254, one off it u * noise_gain when the draw u (0..255)
+ * is below noise_below, else 0. The files below: (30, 4); test_chip's and
+ * test_energy's in-memory sets: (40, 3). */
+static inline void bars_make(uint8_t *img, uint8_t *lab, int n, uint32_t seed, uint32_t noise_below,
+                             uint32_t noise_gain)
 {
-    uint8_t *img = malloc((size_t)n * 64), *lab = malloc((size_t)n);
-    if (!img || !lab) return -1;
     for (int i = 0; i < n; i++) {
         int y = i % 4;
         lab[i] = (uint8_t)y;
@@ -21,9 +24,16 @@ static int bars_write(const char *dir, const char *name, int n, uint32_t seed)
             int r = p / 8, c = p % 8;
             int on = (y == 0 && r < 2) || (y == 1 && r > 5) || (y == 2 && c < 2) || (y == 3 && c > 5);
             uint32_t u = xorshift32(&seed) & 255;
-            img[i * 64 + p] = (uint8_t)(on ? 155 + u % 100 : (u < 30 ? u * 4 : 0));
+            img[i * 64 + p] = (uint8_t)(on ? 155 + u % 100 : (u < noise_below ? u * noise_gain : 0));
         }
     }
+}
+
+static inline int bars_write(const char *dir, const char *name, int n, uint32_t seed)
+{
+    uint8_t *img = malloc((size_t)n * 64), *lab = malloc((size_t)n);
+    if (!img || !lab) return -1;
+    bars_make(img, lab, n, seed, 30, 4);
     char path[2048], err[256];
     uint32_t di[3] = { (uint32_t)n, 8, 8 }, dl[1] = { (uint32_t)n };
     int rc = 0;

@@ -8,6 +8,7 @@
 #include "scratch.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 /* sparse: a pixel lights only when the generator's top byte exceeds 160 (about
@@ -41,5 +42,22 @@ static inline void noise_set_config(const char *path, const char *repo, const ch
                "dataset:\n  train_images: '%s'\n  train_labels: '%s'\n"
                "  test_images: '%s'\n  test_labels: '%s'\n",
                repo, sections, images, labels, images, labels);
+}
+/* The fixture of a command-line test: the set (n images of `seed`, `sparse`) as
+ * dir/images.idx and dir/labels.idx, their paths into img and lab, and the
+ * workload dir/tiny.yaml on it with `sections`, its path into cfg (600 bytes
+ * each). A set that cannot be written is no test: exits 2. */
+static inline void noise_workload(const char *dir, const char *repo, int n, uint32_t seed, int sparse,
+                                  const char *sections, char *img, char *lab, char *cfg)
+{
+    char err[512];
+    path_in(img, 600, dir, "images.idx");
+    path_in(lab, 600, dir, "labels.idx");
+    if (noise_set_write(img, lab, n, seed, sparse, err, sizeof err)) {
+        printf("fixture: %s\n", err);
+        exit(2);
+    }
+    path_in(cfg, 600, dir, "tiny.yaml");
+    noise_set_config(cfg, repo, img, lab, sections);
 }
 #endif

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 /* Appends s single-quoted for sh. */
 static inline void quote(char *out, size_t n, const char *s)
@@ -72,5 +73,56 @@ static inline struct result run_captured(const char *cmd, const char *out_path, 
     r.out = file_text_or_empty(out_path);
     r.err = file_text_or_empty(err_path);
     return r;
+}
+
+/* Runs exe after the shell words `pre` ("" for none: "timeout 60", "cd 'DIR' &&")
+ * with the arguments from arg up to a NULL; stderr into dir/stderr, stdout into
+ * dir/stdout with keep_out, else discarded. */
+static inline struct result run_v(const char *dir, int keep_out, const char *pre, const char *exe, const char *arg,
+                                  va_list ap)
+{
+    char cmd[8192], out[600], err[600];
+    snprintf(cmd, sizeof cmd, "%s%s", pre, *pre ? " " : "");
+    quote(cmd, sizeof cmd, exe);
+    quote_args(cmd, sizeof cmd, arg, ap);
+    if (keep_out) path_in(out, sizeof out, dir, "stdout");
+    else snprintf(out, sizeof out, "/dev/null");
+    path_in(err, sizeof err, dir, "stderr");
+    return run_captured(cmd, out, err);
+}
+
+/* The same with the arguments listed: run_in(tmpdir, 1, "", bin, "train", cfg, NULL). */
+static inline struct result run_in(const char *dir, int keep_out, const char *pre, const char *exe, const char *arg, ...)
+{
+    va_list ap;
+    va_start(ap, arg);
+    struct result r = run_v(dir, keep_out, pre, exe, arg, ap);
+    va_end(ap);
+    return r;
+}
+
+/* bin = $SSNNSIM (tools/run-tests sets it) or build/ssnnsim. */
+static inline void sim_bin(char *bin, size_t n)
+{
+    const char *env = getenv("SSNNSIM");
+    snprintf(bin, n, "%s", env && *env ? env : "build/ssnnsim");
+}
+
+/* sim_bin, and repo = the working directory, which must be the repository root:
+ * 0, or 1 after a FAIL line for `test` (no such executable, run from elsewhere). */
+static inline int sim_find(const char *test, char *bin, size_t nb, char *repo, size_t nr)
+{
+    sim_bin(bin, nb);
+    if (access(bin, X_OK)) {
+        printf("FAIL %s: %s is not an executable (build it first)\n", test, bin);
+        return 1;
+    }
+    char probe[1200];
+    snprintf(probe, sizeof probe, "%s/workloads/mnist.yaml", getcwd(repo, nr) ? repo : "?");
+    if (access(probe, R_OK)) {
+        printf("FAIL %s: %s not found; run the tests from the repository root\n", test, probe);
+        return 1;
+    }
+    return 0;
 }
 #endif

@@ -39,6 +39,14 @@ static inline void scratch_remove(const char *dir)
     rmdir(dir);
 }
 
+/* Removes dir and everything under it (rm -rf): 0 when it went. */
+static inline int scratch_remove_tree(const char *dir)
+{
+    char cmd[1300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd);
+}
+
 static inline void path_in(char *out, size_t n, const char *dir, const char *name)
 {
     snprintf(out, n, "%s/%s", dir, name);

@@ -5,9 +5,11 @@
  * devices, one to four hidden layers (docs/chip.md "Depth"). Plus: unmappable
  * networks are refused, and the comparison catches a planted one-state
  * difference and a backward read through the wrong matrix. */
+#include "bars.h"
 #include "check.h"
 #include "chip.h"
 #include "config.h"
+#include "config_sets.h"
 #include "rng.h"
 #include "ssnn.h"
 
@@ -21,20 +23,10 @@
 static uint8_t images[NSAMPLES][NIN];
 static uint8_t labels[NSAMPLES];
 
-/* Four classes of 8x8 bars with noise (as in test_ssnn.c). */
+/* Four classes of 8x8 bars with noise (bars.h). */
 static void make_images(void)
 {
-    uint32_t st = 12345;
-    for (int i = 0; i < NSAMPLES; i++) {
-        int y = i % 4;
-        labels[i] = (uint8_t)y;
-        for (int p = 0; p < NIN; p++) {
-            int r = p / 8, c = p % 8;
-            int on = (y == 0 && r < 2) || (y == 1 && r > 5) || (y == 2 && c < 2) || (y == 3 && c > 5);
-            uint32_t u = xorshift32(&st) & 255;
-            images[i][p] = (uint8_t)(on ? 155 + u % 100 : (u < 40 ? u * 3 : 0));
-        }
-    }
+    bars_make(&images[0][0], labels, NSAMPLES, 12345, 40, 3);
 }
 
 /* A config from the MNIST workload, resized to the bars and the given chip. */
@@ -44,16 +36,7 @@ static int load(struct config *cfg, const char *const *extra, int n_extra)
         "network.layers=[64, 48, 4]", "dataset.rows=8", "dataset.cols=8",
         "dataset.classes=4", "training.T=6", "training.beta=8",
     };
-    struct config_override ov[32];
-    int n = 0;
-    for (size_t i = 0; i < sizeof base / sizeof base[0]; i++) ov[n++] = (struct config_override){ base[i], 0, 0, 0, 0 };
-    for (int i = 0; i < n_extra; i++) ov[n++] = (struct config_override){ extra[i], 0, 0, 0, 0 };
-    char err[1024];
-    if (config_load("workloads/mnist.yaml", ov, n, cfg, err, sizeof err)) {
-        printf("config: %s\n", err);
-        return -1;
-    }
-    return 0;
+    return config_load_sets("workloads/mnist.yaml", base, sizeof base / sizeof base[0], extra, n_extra, cfg, NULL, 0);
 }
 
 /* Planted bug 2: the first core of hidden layer 1 reads layer 2's gradient spikes

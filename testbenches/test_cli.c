@@ -12,7 +12,6 @@
 
 #include "idx.h"
 
-#include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -28,37 +27,11 @@ static char other_img[600], other_lab[600];
 
 /* ---- helpers ------------------------------------------------------------- */
 
-/* Runs exe with the arguments, after the shell words `pre` ("" for none). */
-static struct result run_v(const char *pre, const char *exe, const char *arg, va_list ap)
-{
-    char cmd[8192], out[600], err[600];
-    snprintf(cmd, sizeof cmd, "%s%s", pre, *pre ? " " : "");
-    quote(cmd, sizeof cmd, exe);
-    quote_args(cmd, sizeof cmd, arg, ap);
-    path_in(out, sizeof out, tmpdir, "stdout");
-    path_in(err, sizeof err, tmpdir, "stderr");
-    return run_captured(cmd, out, err);
-}
-
 /* Runs the binary with the given arguments (NULL-terminated). */
-static struct result run(const char *arg, ...)
-{
-    va_list ap;
-    va_start(ap, arg);
-    struct result r = run_v("", bin, arg, ap);
-    va_end(ap);
-    return r;
-}
+#define run(...) run_in(tmpdir, 1, "", bin, __VA_ARGS__)
 
 /* The same after the shell words `pre` ("cd 'DIR' &&", "VAR='value'"). */
-static struct result run_after(const char *pre, const char *arg, ...)
-{
-    va_list ap;
-    va_start(ap, arg);
-    struct result r = run_v(pre, abs_bin, arg, ap);
-    va_end(ap);
-    return r;
-}
+#define run_after(pre, ...) run_in(tmpdir, 1, pre, abs_bin, __VA_ARGS__)
 
 /* "WORDS'value'": the shell words that start run_after's command. */
 static void shell_words(char *out, size_t n, const char *words, const char *value, const char *after)
@@ -295,75 +268,68 @@ static void a_workload_finds_its_dataset_from_any_directory(void)
     result_free(&r);
 }
 
+/* A run on the workload with dataset.KEY = path is refused: exit 2, and a
+ * message that names `named` (when not NULL) and says `says` (and `and_says`). */
+static void dataset_file_refused(const char *key, const char *path, const char *named, const char *says,
+                                 const char *and_says)
+{
+    char a[700];
+    set_arg(a, sizeof a, key, path);
+    struct result r = run("train", cfg_path, "--set", a, "--quiet", NULL);
+    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
+    CHECK((!named || strstr(r.err, named)) && strstr(r.err, says) && (!and_says || strstr(r.err, and_says)),
+          "stderr: %s", r.err);
+    result_free(&r);
+}
+
 static void truncated_idx_is_refused(void)
 {
-    char p[600], a[700];
+    char p[600];
     path_in(p, sizeof p, tmpdir, "truncated.idx");
     uint8_t px[20 * 28 * 28] = { 0 };
     uint32_t dims[3] = { 20, 28, 28 };
     write_idx(p, 3, dims, px);
     if (truncate(p, 500)) { perror("truncate"); exit(2); }
-    set_arg(a, sizeof a, "train_images", p);
-    struct result r = run("train", cfg_path, "--set", a, "--quiet", NULL);
-    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
-    CHECK(strstr(r.err, p) && strstr(r.err, "truncated"), "stderr: %s", r.err);
-    result_free(&r);
+    dataset_file_refused("train_images", p, p, "truncated", NULL);
 }
 
 static void corrupt_idx_is_refused(void)
 {
-    char p[600], a[700];
+    char p[600];
     path_in(p, sizeof p, tmpdir, "notidx.idx");
     write_file(p, "this is not an IDX file at all\n");
-    set_arg(a, sizeof a, "test_images", p);
-    struct result r = run("train", cfg_path, "--set", a, "--quiet", NULL);
-    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
-    CHECK(strstr(r.err, p) && strstr(r.err, "bad magic"), "stderr: %s", r.err);
-    result_free(&r);
+    dataset_file_refused("test_images", p, p, "bad magic", NULL);
 }
 
 static void wrong_image_dimensions_refused(void)
 {
-    char p[600], a[700];
+    char p[600];
     path_in(p, sizeof p, tmpdir, "img27.idx");
     static uint8_t px[20 * 27 * 28];
     uint32_t dims[3] = { 20, 27, 28 };
     write_idx(p, 3, dims, px);
-    set_arg(a, sizeof a, "train_images", p);
-    struct result r = run("train", cfg_path, "--set", a, "--quiet", NULL);
-    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
-    CHECK(strstr(r.err, p) && strstr(r.err, "images are 27x28, expected 28x28"), "stderr: %s", r.err);
-    result_free(&r);
+    dataset_file_refused("train_images", p, p, "images are 27x28, expected 28x28", NULL);
 }
 
 static void label_out_of_range_refused(void)
 {
-    char p[600], a[700];
+    char p[600];
     path_in(p, sizeof p, tmpdir, "badlabels.idx");
     uint8_t l[20] = { 0 };
     l[3] = 12;
     uint32_t dims[1] = { 20 };
     write_idx(p, 1, dims, l);
-    set_arg(a, sizeof a, "train_labels", p);
-    struct result r = run("train", cfg_path, "--set", a, "--quiet", NULL);
-    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
-    CHECK(strstr(r.err, p) && strstr(r.err, "sample 3 has label 12") && strstr(r.err, "outside [0, 10)"),
-          "stderr: %s", r.err);
-    result_free(&r);
+    dataset_file_refused("train_labels", p, p, "sample 3 has label 12", "outside [0, 10)");
 }
 
 static void image_label_count_mismatch_refused(void)
 {
-    char p[600], a[700];
+    char p[600];
     path_in(p, sizeof p, tmpdir, "fivelabels.idx");
     uint8_t l[5] = { 0 };
     uint32_t dims[1] = { 5 };
     write_idx(p, 1, dims, l);
-    set_arg(a, sizeof a, "test_labels", p);
-    struct result r = run("train", cfg_path, "--set", a, "--quiet", NULL);
-    CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
-    CHECK(strstr(r.err, "holds 20 images but") && strstr(r.err, "holds 5 labels"), "stderr: %s", r.err);
-    result_free(&r);
+    dataset_file_refused("test_labels", p, NULL, "holds 20 images but", "holds 5 labels");
 }
 
 /* ---- a real run and its checkpoints ------------------------------------- */
@@ -585,31 +551,13 @@ static void rate_membrane_is_refused_by_the_chip_engine(void)
 
 int main(void)
 {
-    const char *env = getenv("SSNNSIM");
-    snprintf(bin, sizeof bin, "%s", env && *env ? env : "build/ssnnsim");
-    if (access(bin, X_OK)) {
-        printf("FAIL test_cli: %s is not an executable (build it first)\n", bin);
-        return 1;
-    }
-    if (!getcwd(repo, sizeof repo)) return 2;
-    char probe[1200];
-    snprintf(probe, sizeof probe, "%s/workloads/mnist.yaml", repo);
-    if (access(probe, R_OK)) {
-        printf("FAIL test_cli: %s not found; run the tests from the repository root\n", probe);
-        return 1;
-    }
+    if (sim_find("test_cli", bin, sizeof bin, repo, sizeof repo)) return 1;
     scratch_make(tmpdir, sizeof tmpdir, "cli");
 
     /* 20 noisy 28x28 images, labels 0..9: enough for one tiny epoch. */
-    path_in(img, sizeof img, tmpdir, "images.idx");
-    path_in(lab, sizeof lab, tmpdir, "labels.idx");
+    noise_workload(tmpdir, repo, 20, 12345, 0, "network:\n  layers: [784, 16, 10]\ntraining:\n  epochs: 1\n", img, lab,
+                   cfg_path);
     char err[512];
-    if (noise_set_write(img, lab, 20, 12345, 0, err, sizeof err)) {
-        printf("fixture: %s\n", err);
-        return 2;
-    }
-    path_in(cfg_path, sizeof cfg_path, tmpdir, "tiny.yaml");
-    noise_set_config(cfg_path, repo, img, lab, "network:\n  layers: [784, 16, 10]\ntraining:\n  epochs: 1\n");
     path_in(rel_path, sizeof rel_path, tmpdir, "rel.yaml");
     noise_set_config(rel_path, repo, "images.idx", "labels.idx", "network:\n  layers: [784, 16, 10]\ntraining:\n  epochs: 1\n");
     scratch_make(otherdir, sizeof otherdir, "cli_cwd");

@@ -5,6 +5,7 @@
  * its cores hold the mirrors (test_chip compares it with the golden model). */
 #include "bars.h"
 #include "check.h"
+#include "scratch.h"
 #include "chip.h"
 #include "config.h"
 #include "rng.h"
@@ -259,8 +260,6 @@ int main(void)
     RUN(deep_networks_learn_the_bars);
     RUN(deep_run_resumes_to_the_same_weights);
     RUN(the_default_chip_needs_tiles_for_the_mirror);
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd)) return 1;
+    if (scratch_remove_tree(tmpdir)) return 1;
     CHECK_DONE();
 }

@@ -6,9 +6,11 @@
  * mapping. Plus: router events priced per traffic class match the router's own
  * counts, the RRAM pulse is derived from V, G, t and C, the Pareto front, and
  * every constant in workloads/tech/ carries a unit and a source. */
+#include "bars.h"
 #include "check.h"
 #include "chip.h"
 #include "config.h"
+#include "config_sets.h"
 #include "energy_report.h"
 #include "rng.h"
 #include "ssnn.h"
@@ -24,14 +26,7 @@
 
 static int load(struct config *cfg, const char *const *extra, int n_extra)
 {
-    struct config_override ov[40];
-    for (int i = 0; i < n_extra; i++) ov[i] = (struct config_override){ extra[i], 0, 0, 0, 0 };
-    char err[1024];
-    if (config_load("workloads/mnist.yaml", ov, n_extra, cfg, err, sizeof err)) {
-        printf("config: %s\n", err);
-        return -1;
-    }
-    return 0;
+    return config_load_sets("workloads/mnist.yaml", extra, n_extra, NULL, 0, cfg, NULL, 0);
 }
 
 /* A technology with every constant non-zero and every per-event energy a whole
@@ -105,17 +100,7 @@ static uint8_t bars[12][NIN], bar_labels[12];
 
 static void make_bars(void)
 {
-    uint32_t st = 12345;
-    for (int i = 0; i < 12; i++) {
-        int y = i % 4;
-        bar_labels[i] = (uint8_t)y;
-        for (int p = 0; p < NIN; p++) {
-            int r = p / 8, c = p % 8;
-            int on = (y == 0 && r < 2) || (y == 1 && r > 5) || (y == 2 && c < 2) || (y == 3 && c > 5);
-            uint32_t u = xorshift32(&st) & 255;
-            bars[i][p] = (uint8_t)(on ? 155 + u % 100 : (u < 40 ? u * 3 : 0));
-        }
-    }
+    bars_make(&bars[0][0], bar_labels, 12, 12345, 40, 3);
 }
 
 /* A bars network (64-48-4, T = 6, beta = 8) on a chip configured by `extra`; 0 on success. */

@@ -10,7 +10,6 @@
 #include "noise_set.h"
 #include "proc.h"
 
-#include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -27,17 +26,7 @@ static const char *shape = "l1";
 #define N_ENGINES 3
 
 /* Runs the binary with the given arguments (NULL-terminated); stdout discarded. */
-static struct result run(const char *arg, ...)
-{
-    char cmd[8192] = "", err[600];
-    quote(cmd, sizeof cmd, bin);
-    va_list ap;
-    va_start(ap, arg);
-    quote_args(cmd, sizeof cmd, arg, ap);
-    va_end(ap);
-    path_in(err, sizeof err, tmpdir, "stderr");
-    return run_captured(cmd, "/dev/null", err);
-}
+#define run(...) run_in(tmpdir, 0, "", bin, __VA_ARGS__)
 
 /* The text of the value of "key" in a result file: from the key to the end of its
  * object (or line, for a scalar). Allocated; "" when absent. */
@@ -97,17 +86,25 @@ static void same_values(const char *what, char paths[N_ENGINES][600], const char
     free(sc);
 }
 
+/* Runs `COMMAND FILE --engine ENGINE --quiet [--checkpoint CKPT] OPTION OUT` (the
+ * checkpoint for infer), OUT = SHAPE-COMMAND-ENGINE.EXT in the scratch directory
+ * (600 bytes); it must succeed. */
+static void run_on_engine(int e, const char *command, const char *file, const char *ext, const char *option, char *out)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s-%s-%s.%s", shape, command, engines[e], ext);
+    path_in(out, 600, tmpdir, name);
+    struct result r = strcmp(command, "infer")
+                          ? run(command, file, "--engine", engines[e], "--quiet", option, out, NULL)
+                          : run(command, file, "--engine", engines[e], "--quiet", "--checkpoint", ckpt, option, out, NULL);
+    CHECK(r.code == 0, "%s --engine %s: exit %d: %.300s", command, engines[e], r.code, r.err);
+    result_free(&r);
+}
+
 static void train_is_the_same_on_every_engine(void)
 {
     char out[N_ENGINES][600];
-    for (int e = 0; e < N_ENGINES; e++) {
-        char name[64];
-        snprintf(name, sizeof name, "%s-train-%s.json", shape, engines[e]);
-        path_in(out[e], sizeof out[e], tmpdir, name);
-        struct result r = run("train", cfg_path, "--engine", engines[e], "--quiet", "--out", out[e], NULL);
-        CHECK(r.code == 0, "train --engine %s: exit %d: %.300s", engines[e], r.code, r.err);
-        result_free(&r);
-    }
+    for (int e = 0; e < N_ENGINES; e++) run_on_engine(e, "train", cfg_path, "json", "--out", out[e]);
     static const char *const keys[] = { "weights_sha256", "accuracy", "counters", "epochs", NULL };
     same_values("train", out, keys);
 }
@@ -121,14 +118,7 @@ static void infer_evaluates_the_checkpoint_on_every_engine(void)
     struct result r = run("train", cfg_path, "--quiet", "--checkpoint", ckpt, "--out", trained, NULL);
     CHECK(r.code == 0, "train: exit %d: %.300s", r.code, r.err);
     result_free(&r);
-    for (int e = 0; e < N_ENGINES; e++) {
-        char name[64];
-        snprintf(name, sizeof name, "%s-infer-%s.json", shape, engines[e]);
-        path_in(out[e], sizeof out[e], tmpdir, name);
-        r = run("infer", cfg_path, "--engine", engines[e], "--quiet", "--checkpoint", ckpt, "--out", out[e], NULL);
-        CHECK(r.code == 0, "infer --engine %s: exit %d: %.300s", engines[e], r.code, r.err);
-        result_free(&r);
-    }
+    for (int e = 0; e < N_ENGINES; e++) run_on_engine(e, "infer", cfg_path, "json", "--out", out[e]);
     static const char *const keys[] = { "weights_sha256", "accuracy", "counters", NULL };
     same_values("infer", out, keys);
     /* The evaluation that ended training saw the same weights and streams: every
@@ -157,12 +147,7 @@ static void a_sweep_point_is_the_same_on_golden_and_chip(void)
     write_file(sweep, "name: engines\nconfig: '%s'\naxes:\n  - training.T: [4, 8]\nplot:\n  x: training.T\n", cfg_path);
     char *text[N_SWEEP];
     for (int e = 0; e < N_SWEEP; e++) {
-        char name[64];
-        snprintf(name, sizeof name, "%s-sweep-%s.csv", shape, engines[e]);
-        path_in(csv[e], sizeof csv[e], tmpdir, name);
-        struct result r = run("sweep", sweep, "--engine", engines[e], "--quiet", "--csv", csv[e], NULL);
-        CHECK(r.code == 0, "sweep --engine %s: exit %d: %.300s", engines[e], r.code, r.err);
-        result_free(&r);
+        run_on_engine(e, "sweep", sweep, "csv", "--csv", csv[e]);
         text[e] = file_text_or_empty(csv[e]);
     }
     /* Golden has no energy columns: compare the columns it has, by name. */
@@ -229,21 +214,12 @@ static void a_sweep_point_is_the_same_on_golden_and_chip_at_depth_3(void)
 
 int main(void)
 {
-    const char *b = getenv("SSNNSIM");
-    snprintf(bin, sizeof bin, "%s", b ? b : "build/ssnnsim");
-    if (!getcwd(repo, sizeof repo)) return 2;
+    if (sim_find("test_engines", bin, sizeof bin, repo, sizeof repo)) return 1;
     scratch_make(tmpdir, sizeof tmpdir, "engines");
-    char img[600], lab[600], err[300];
-    path_in(img, sizeof img, tmpdir, "img.idx");
-    path_in(lab, sizeof lab, tmpdir, "lab.idx");
-    if (noise_set_write(img, lab, 20, 7, 1, err, sizeof err)) {
-        printf("FAIL test_engines: %s\n", err);
-        return 1;
-    }
-    path_in(cfg_path, sizeof cfg_path, tmpdir, "run.yaml");
+    char img[600], lab[600];
+    noise_workload(tmpdir, repo, 20, 7, 1, "training:\n  epochs: 1\n  samples: 6\n  test_samples: 5\n  T: 8\n  T_test: 8\n",
+                   img, lab, cfg_path);
     path_in(ckpt, sizeof ckpt, tmpdir, "run.ckpt");
-    noise_set_config(cfg_path, repo, img, lab,
-                     "training:\n  epochs: 1\n  samples: 6\n  test_samples: 5\n  T: 8\n  T_test: 8\n");
     RUN(train_is_the_same_on_every_engine);
     RUN(infer_evaluates_the_checkpoint_on_every_engine);
     RUN(a_sweep_point_is_the_same_on_golden_and_chip);

@@ -5,6 +5,7 @@
 #include "check.h"
 #include "chip.h"
 #include "config.h"
+#include "config_sets.h"
 #include "ssnn.h"
 
 #include <stdio.h>
@@ -23,10 +24,7 @@ static int run_with_fault(const char *kind, int node, int after, char *err, size
                         "dataset.cols=8", "dataset.classes=4", "chip.mesh_x=3", "chip.mesh_y=3",
                         "chip.core_neurons=16", "chip.xbar_rows=65", "chip.xbar_cols=16", "chip.tiles_per_core=1",
                         "chip.router.watchdog_cycles=500", k, n, a };
-    enum { N_OV = sizeof o / sizeof o[0] };
-    struct config_override ov[N_OV];
-    for (int i = 0; i < N_OV; i++) ov[i] = (struct config_override){ o[i], 0, 0, 0, 0 };
-    if (config_load("workloads/mnist.yaml", ov, N_OV, &cfg, err, errlen)) return 2;
+    if (config_load_sets("workloads/mnist.yaml", o, sizeof o / sizeof o[0], NULL, 0, &cfg, err, errlen)) return 2;
     struct ssnn g;
     struct chip c;
     if (ssnn_init(&g, &cfg, err, errlen) || chip_init(&c, &cfg, &g, err, errlen)) return 2;

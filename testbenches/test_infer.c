@@ -10,7 +10,6 @@
 #include "proc.h"
 
 #include <signal.h>
-#include <stdarg.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,17 +19,8 @@ static char repo[1024];
 static char tmpdir[256];
 static char cfg_path[600], ckpt[600];
 
-static struct result run(const char *arg, ...)
-{
-    char cmd[8192] = "", err[600];
-    quote(cmd, sizeof cmd, bin);
-    va_list ap;
-    va_start(ap, arg);
-    quote_args(cmd, sizeof cmd, arg, ap);
-    va_end(ap);
-    path_in(err, sizeof err, tmpdir, "stderr");
-    return run_captured(cmd, "/dev/null", err);
-}
+/* Runs the binary with the given arguments (NULL-terminated); stdout discarded. */
+#define run(...) run_in(tmpdir, 0, "", bin, __VA_ARGS__)
 
 /* The unsigned number after "key": in text, or -1. */
 static long long number_after(const char *text, const char *key)
@@ -205,21 +195,12 @@ static void one_signal_stops_the_test_pass(void)
 
 int main(void)
 {
-    const char *b = getenv("SSNNSIM");
-    snprintf(bin, sizeof bin, "%s", b ? b : "build/ssnnsim");
-    if (!getcwd(repo, sizeof repo)) return 2;
+    if (sim_find("test_infer", bin, sizeof bin, repo, sizeof repo)) return 1;
     scratch_make(tmpdir, sizeof tmpdir, "infer");
-    char img[600], lab[600], err[300];
-    path_in(img, sizeof img, tmpdir, "img.idx");
-    path_in(lab, sizeof lab, tmpdir, "lab.idx");
-    if (noise_set_write(img, lab, 20, 11, 1, err, sizeof err)) {
-        printf("FAIL test_infer: %s\n", err);
-        return 1;
-    }
-    path_in(cfg_path, sizeof cfg_path, tmpdir, "run.yaml");
+    char img[600], lab[600];
+    noise_workload(tmpdir, repo, 20, 11, 1, "training:\n  epochs: 1\n  samples: 6\n  test_samples: 5\n  T: 8\n  T_test: 8\n",
+                   img, lab, cfg_path);
     path_in(ckpt, sizeof ckpt, tmpdir, "run.ckpt");
-    noise_set_config(cfg_path, repo, img, lab,
-                     "training:\n  epochs: 1\n  samples: 6\n  test_samples: 5\n  T: 8\n  T_test: 8\n");
     struct result r = run("train", cfg_path, "--quiet", "--checkpoint", ckpt, NULL);
     if (r.code) {
         printf("FAIL test_infer: training the checkpoint: exit %d: %.300s\n", r.code, r.err);

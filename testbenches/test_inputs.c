@@ -17,7 +17,6 @@
 #include "proc.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,18 +32,7 @@ static char img[600], lab[600];
 static char fifo[600];          /* a FIFO no one writes to */
 
 /* Runs the binary with the given arguments (NULL-terminated) under timeout. */
-static struct result run(const char *arg, ...)
-{
-    char cmd[8192] = "timeout " TIMEOUT_S " ", out[600], err[600];
-    quote(cmd, sizeof cmd, bin);
-    va_list ap;
-    va_start(ap, arg);
-    quote_args(cmd, sizeof cmd, arg, ap);
-    va_end(ap);
-    path_in(out, sizeof out, tmpdir, "stdout");
-    path_in(err, sizeof err, tmpdir, "stderr");
-    return run_captured(cmd, out, err);
-}
+#define run(...) run_in(tmpdir, 1, "timeout " TIMEOUT_S, bin, __VA_ARGS__)
 
 static int lines(const char *s)
 {
@@ -269,24 +257,10 @@ static void a_checkpoint_is_read_as_far_as_its_header_gives(void)
 
 int main(void)
 {
-    const char *env = getenv("SSNNSIM");
-    snprintf(bin, sizeof bin, "%s", env && *env ? env : "build/ssnnsim");
-    if (access(bin, X_OK)) {
-        printf("FAIL test_inputs: %s is not an executable (build it first)\n", bin);
-        return 1;
-    }
-    if (!getcwd(repo, sizeof repo)) return 2;
+    if (sim_find("test_inputs", bin, sizeof bin, repo, sizeof repo)) return 1;
     scratch_make(tmpdir, sizeof tmpdir, "inputs");
-    char err[512];
-    path_in(img, sizeof img, tmpdir, "images.idx");
-    path_in(lab, sizeof lab, tmpdir, "labels.idx");
-    if (noise_set_write(img, lab, 20, 12345, 1, err, sizeof err)) {
-        printf("fixture: %s\n", err);
-        return 2;
-    }
-    path_in(cfg_path, sizeof cfg_path, tmpdir, "tiny.yaml");
     /* The workload's own network: what these checks refuse comes before any training. */
-    noise_set_config(cfg_path, repo, img, lab, "training:\n  epochs: 1\n  T: 2\n  T_test: 2\n");
+    noise_workload(tmpdir, repo, 20, 12345, 1, "training:\n  epochs: 1\n  T: 2\n  T_test: 2\n", img, lab, cfg_path);
     path_in(fifo, sizeof fifo, tmpdir, "a-fifo");
     if (mkfifo(fifo, 0644)) {
         printf("fixture: mkfifo %s: %s\n", fifo, strerror(errno));
@@ -299,8 +273,6 @@ int main(void)
     RUN(a_fifo_device_or_directory_is_refused_at_once);
     RUN(a_checkpoint_is_read_as_far_as_its_header_gives);
 
-    char rm[400];
-    snprintf(rm, sizeof rm, "rm -rf '%s'", tmpdir);
-    sh_run(rm, "/dev/null", "/dev/null");
+    scratch_remove_tree(tmpdir);
     CHECK_DONE();
 }

@@ -14,6 +14,7 @@
  *     leave a broken checkpoint, i.e. this test would catch that bug. */
 #include "bars.h"
 #include "check.h"
+#include "scratch.h"
 #include "checkpoint.h"
 
 #include <dirent.h>
@@ -38,14 +39,6 @@ static double now(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static void path_in(char *out, size_t n, const char *name) { snprintf(out, n, "%s/%s", tmpdir, name); }
-
-static int exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
 }
 
 static long file_size(const char *path)
@@ -83,7 +76,7 @@ static int wait_for(pid_t pid)
 static void sha_of_result(char out[65])
 {
     char p[600];
-    path_in(p, sizeof p, "out.json");
+    path_in(p, sizeof p, tmpdir, "out.json");
     out[0] = 0;
     FILE *f = fopen(p, "r");
     if (!f) return;
@@ -110,7 +103,7 @@ static int temporaries(const char *name, char *path, size_t n, int remove)
         if (len <= k + 5 || strncmp(e->d_name, name, k) || e->d_name[k] != '.' || strcmp(e->d_name + len - 4, ".tmp"))
             continue;
         char p[600];
-        path_in(p, sizeof p, e->d_name);
+        path_in(p, sizeof p, tmpdir, e->d_name);
         count++;
         if (path && file_size(p) > largest) {
             largest = file_size(p);
@@ -127,7 +120,7 @@ static void clean_run_files(void)
     const char *names[] = { "run.ckpt", "out.json" };
     char p[600];
     for (int i = 0; i < 2; i++) {
-        path_in(p, sizeof p, names[i]);
+        path_in(p, sizeof p, tmpdir, names[i]);
         unlink(p);
         temporaries(names[i], NULL, 0, 1);
     }
@@ -141,7 +134,7 @@ static uint64_t progress_of(const struct checkpoint *c) { return (uint64_t)c->ep
 static int checkpoint_intact(uint64_t *progress, char *why, size_t n)
 {
     char p[600];
-    path_in(p, sizeof p, "run.ckpt");
+    path_in(p, sizeof p, tmpdir, "run.ckpt");
     if (!exists(p)) {
         if (*progress) {
             snprintf(why, n, "the checkpoint vanished (last seen at epoch %llu, sample %llu)",
@@ -183,7 +176,7 @@ static void reference_run(void)
 static uint64_t checkpoint_version(void)
 {
     char p[600];
-    path_in(p, sizeof p, "run.ckpt");
+    path_in(p, sizeof p, tmpdir, "run.ckpt");
     struct stat st;
     return stat(p, &st) ? 0 : (uint64_t)st.st_ino ^ ((uint64_t)st.st_mtim.tv_nsec << 20);
 }
@@ -223,7 +216,7 @@ static void random_kills_never_break_the_checkpoint(void)
         int done = 0;
         while (!done && runs < 200) {
             char p[600];
-            path_in(p, sizeof p, "run.ckpt");
+            path_in(p, sizeof p, tmpdir, "run.ckpt");
             int resume = exists(p);
             runs++;
             pid_t pid = start(exe, resume, NULL);
@@ -251,7 +244,7 @@ static void random_kills_never_break_the_checkpoint(void)
             /* Killed after its result was in place (while it printed or freed):
              * the result must then be complete, and the chain is over. */
             char out[600];
-            path_in(out, sizeof out, "out.json");
+            path_in(out, sizeof out, tmpdir, "out.json");
             if (exists(out)) {
                 char sha[65];
                 sha_of_result(sha);
@@ -284,7 +277,7 @@ static int crash_then_resume(const char *bin, const char *point, char *why, size
     uint64_t progress = 0;
     if (checkpoint_intact(&progress, why, n)) return BROKEN;
     char ck[600], tmp[600];
-    path_in(ck, sizeof ck, "run.ckpt");
+    path_in(ck, sizeof ck, tmpdir, "run.ckpt");
     int left = temporaries("run.ckpt", tmp, sizeof tmp, 0);
     if (strstr(point, ":write") && bin == exe && !(left && (!exists(ck) || file_size(tmp) < file_size(ck)))) {
         snprintf(why, n, "%s: no half-written %s (%ld bytes, checkpoint %ld)", point, tmp, file_size(tmp),
@@ -347,8 +340,6 @@ int main(void)
     RUN(random_kills_never_break_the_checkpoint);
     RUN(a_crash_inside_the_write_leaves_the_last_checkpoint_intact);
     RUN(an_in_place_write_is_caught);
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd)) return 1;
+    if (scratch_remove_tree(tmpdir)) return 1;
     CHECK_DONE();
 }

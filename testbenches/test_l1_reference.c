@@ -6,6 +6,7 @@
  * L = 1: the weights, every counter, the WTA and rate read-outs, the baseline,
  * and the network section of the result as it was spelled. */
 #include "check.h"
+#include "scratch.h"
 #include "config.h"
 #include "train.h"
 
@@ -104,8 +105,6 @@ int main(void)
     snprintf(tmpdir, sizeof tmpdir, "/tmp/ssnn-l1ref-XXXXXX");
     if (!mkdtemp(tmpdir)) return 1;
     RUN(one_hidden_layer_reproduces_the_held_figures);
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd)) return 1;
+    if (scratch_remove_tree(tmpdir)) return 1;
     CHECK_DONE();
 }

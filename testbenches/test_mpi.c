@@ -331,8 +331,7 @@ static void single_process_binary_refuses_mpirun(void)
 
 int main(void)
 {
-    const char *env = getenv("SSNNSIM");
-    snprintf(bin, sizeof bin, "%s", env && *env ? env : "build/ssnnsim");
+    sim_bin(bin, sizeof bin);
     snprintf(mpibin, sizeof mpibin, "%s-mpi", bin);
     snprintf(plant1, sizeof plant1, "%s-mpi-plant1", bin);
     snprintf(plant2, sizeof plant2, "%s-mpi-plant2", bin);
@@ -361,20 +360,14 @@ int main(void)
     scratch_make(tmpdir, sizeof tmpdir, "mpi");
 
     /* 16 noisy 28x28 images, labels 0..9. */
-    char img[600], lab[600], err[512];
-    path_in(img, sizeof img, tmpdir, "images.idx");
-    path_in(lab, sizeof lab, tmpdir, "labels.idx");
-    if (noise_set_write(img, lab, 16, 12345, 0, err, sizeof err)) {
-        printf("FAIL test_mpi: fixture: %s\n", err);
-        return 1;
-    }
     /* 784-48-10 on a 2 x 4 mesh: input cores on rows 0-1, hidden and output on
      * rows 1-2; T = 8 training, 4 test steps. */
-    path_in(cfg_path, sizeof cfg_path, tmpdir, "tiny.yaml");
-    noise_set_config(cfg_path, repo, img, lab,
-                     "network:\n  layers: [784, 48, 10]\n"
-                     "chip:\n  mesh_x: 2\n  mesh_y: 4\n"
-                     "training:\n  epochs: 1\n  T: 8\n  T_test: 4\n  test_samples: 4\n");
+    char img[600], lab[600];
+    noise_workload(tmpdir, repo, 16, 12345, 0,
+                   "network:\n  layers: [784, 48, 10]\n"
+                   "chip:\n  mesh_x: 2\n  mesh_y: 4\n"
+                   "training:\n  epochs: 1\n  T: 8\n  T_test: 4\n  test_samples: 4\n",
+                   img, lab, cfg_path);
     path_in(deep_path, sizeof deep_path, tmpdir, "deep.yaml");
     noise_set_config(deep_path, repo, img, lab,
                      "network:\n  layers: [784, 32, 24, 16, 10]\n"

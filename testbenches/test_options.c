@@ -11,7 +11,6 @@
 #include "proc.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -56,18 +55,7 @@ static const struct { const char *command; const char *takes[N_OPTIONS + 1]; } c
 /* ---- helpers ------------------------------------------------------------- */
 
 /* Runs the binary with the given arguments (NULL-terminated). */
-static struct result run(const char *arg, ...)
-{
-    char cmd[8192] = "", out[600], err[600];
-    quote(cmd, sizeof cmd, bin);
-    va_list ap;
-    va_start(ap, arg);
-    quote_args(cmd, sizeof cmd, arg, ap);
-    va_end(ap);
-    path_in(out, sizeof out, tmpdir, "stdout");
-    path_in(err, sizeof err, tmpdir, "stderr");
-    return run_captured(cmd, out, err);
-}
+#define run(...) run_in(tmpdir, 1, "", bin, __VA_ARGS__)
 
 static int starts_with(const char *s, const char *prefix)
 {
@@ -330,29 +318,11 @@ static void a_directory_or_a_fifo_is_not_an_output(void)
 
 int main(void)
 {
-    const char *env = getenv("SSNNSIM");
-    snprintf(bin, sizeof bin, "%s", env && *env ? env : "build/ssnnsim");
-    if (access(bin, X_OK)) {
-        printf("FAIL test_options: %s is not an executable (build it first)\n", bin);
-        return 1;
-    }
-    if (!getcwd(repo, sizeof repo)) return 2;
-    char probe[1200];
-    snprintf(probe, sizeof probe, "%s/workloads/mnist.yaml", repo);
-    if (access(probe, R_OK)) {
-        printf("FAIL test_options: %s not found; run the tests from the repository root\n", probe);
-        return 1;
-    }
+    if (sim_find("test_options", bin, sizeof bin, repo, sizeof repo)) return 1;
     scratch_make(tmpdir, sizeof tmpdir, "options");
-    char img[600], lab[600], err[512];
-    path_in(img, sizeof img, tmpdir, "images.idx");
-    path_in(lab, sizeof lab, tmpdir, "labels.idx");
-    if (noise_set_write(img, lab, 20, 12345, 0, err, sizeof err)) {
-        printf("fixture: %s\n", err);
-        return 2;
-    }
-    path_in(cfg_path, sizeof cfg_path, tmpdir, "tiny.yaml");
-    noise_set_config(cfg_path, repo, img, lab, "network:\n  layers: [784, 16, 10]\ntraining:\n  epochs: 1\n");
+    char img[600], lab[600];
+    noise_workload(tmpdir, repo, 20, 12345, 0, "network:\n  layers: [784, 16, 10]\ntraining:\n  epochs: 1\n", img, lab,
+                   cfg_path);
     path_in(noc_path, sizeof noc_path, tmpdir, "tiny-noc.yaml");
     write_file(noc_path, "extends: '%s'\nchip:\n  mesh_x: 3\nnoc:\n  rates: [0.3]\n  warmup_cycles: 100\n"
                "  measure_cycles: 300\n", cfg_path);
@@ -375,8 +345,6 @@ int main(void)
     RUN(an_output_that_cannot_be_written_is_refused_before_any_work);
     RUN(a_directory_or_a_fifo_is_not_an_output);
 
-    char rm[400];
-    snprintf(rm, sizeof rm, "rm -rf '%s'", tmpdir);
-    sh_run(rm, "/dev/null", "/dev/null");
+    scratch_remove_tree(tmpdir);
     CHECK_DONE();
 }

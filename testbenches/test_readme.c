@@ -148,7 +148,6 @@ int main(void)
     setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 0);
     setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 0);
     RUN(every_readme_command_runs_from_a_fresh_checkout);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd)) printf("     (could not remove %s)\n", tmpdir);
+    if (scratch_remove_tree(tmpdir)) printf("     (could not remove %s)\n", tmpdir);
     CHECK_DONE();
 }

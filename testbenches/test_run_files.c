@@ -30,18 +30,8 @@ static char tmpdir[256];
 static char cfg_path[600];      /* a valid workload on the tiny noise set */
 static char img[600], lab[600];
 
-static struct result run(const char *arg, ...)
-{
-    char cmd[8192] = "timeout 120 ", out[600], err[600];
-    quote(cmd, sizeof cmd, bin);
-    va_list ap;
-    va_start(ap, arg);
-    quote_args(cmd, sizeof cmd, arg, ap);
-    va_end(ap);
-    path_in(out, sizeof out, tmpdir, "stdout");
-    path_in(err, sizeof err, tmpdir, "stderr");
-    return run_captured(cmd, out, err);
-}
+/* Runs the binary with the given arguments (NULL-terminated) under timeout. */
+#define run(...) run_in(tmpdir, 1, "timeout 120", bin, __VA_ARGS__)
 
 /* Exit 2 and exactly the line `want`. */
 static int refused_with(const struct result *r, const char *want)
@@ -289,32 +279,16 @@ static void a_foreign_temporary_is_never_written_into(void)
 
 int main(void)
 {
-    const char *env = getenv("SSNNSIM");
-    snprintf(bin, sizeof bin, "%s", env && *env ? env : "build/ssnnsim");
-    if (access(bin, X_OK)) {
-        printf("FAIL test_run_files: %s is not an executable (build it first)\n", bin);
-        return 1;
-    }
-    if (!getcwd(repo, sizeof repo)) return 2;
+    if (sim_find("test_run_files", bin, sizeof bin, repo, sizeof repo)) return 1;
     scratch_make(tmpdir, sizeof tmpdir, "run_files");
-    char err[512];
-    path_in(img, sizeof img, tmpdir, "images.idx");
-    path_in(lab, sizeof lab, tmpdir, "labels.idx");
-    if (noise_set_write(img, lab, 20, 12345, 1, err, sizeof err)) {
-        printf("fixture: %s\n", err);
-        return 2;
-    }
-    path_in(cfg_path, sizeof cfg_path, tmpdir, "tiny.yaml");
     /* The workload's own network and chip: what these checks refuse comes before any run. */
-    noise_set_config(cfg_path, repo, img, lab, "training:\n  epochs: 1\n  T: 2\n  T_test: 2\n");
+    noise_workload(tmpdir, repo, 20, 12345, 1, "training:\n  epochs: 1\n  T: 2\n  T_test: 2\n", img, lab, cfg_path);
 
     RUN(an_output_that_is_an_input_is_refused);
     RUN(an_output_that_is_another_output_is_refused);
     RUN(a_second_run_on_an_output_is_refused_at_once);
     RUN(a_foreign_temporary_is_never_written_into);
 
-    char rm[400];
-    snprintf(rm, sizeof rm, "rm -rf '%s'", tmpdir);
-    sh_run(rm, "/dev/null", "/dev/null");
+    scratch_remove_tree(tmpdir);
     CHECK_DONE();
 }

@@ -3,6 +3,7 @@
  * and the end-to-end properties of a run (learning, determinism, resume). */
 #include "bars.h"
 #include "check.h"
+#include "scratch.h"
 #include "config.h"
 #include "idx.h"
 #include "rng.h"
@@ -769,8 +770,6 @@ int main(void)
     RUN(resume_reaches_the_same_weights);
     RUN(pulse_schedule_learns_and_resumes_to_the_same_weights);
     RUN(interrupted_run_checkpoints_and_resumes_to_the_same_weights);
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd)) return 1;
+    if (scratch_remove_tree(tmpdir)) return 1;
     CHECK_DONE();
 }

@@ -330,27 +330,15 @@ static void refused_sweep_says_one_line_and_leaves_no_table(void)
 
 int main(void)
 {
-    const char *env = getenv("SSNNSIM");
-    snprintf(bin, sizeof bin, "%s", env && *env ? env : "build/ssnnsim");
-    if (access(bin, X_OK)) {
-        printf("FAIL test_sweep_plot: %s is not an executable (build it first)\n", bin);
-        return 1;
-    }
-    if (!getcwd(repo, sizeof repo)) return 2;
+    if (sim_find("test_sweep_plot", bin, sizeof bin, repo, sizeof repo)) return 1;
     scratch_make(tmpdir, sizeof tmpdir, "sweepplot");
     scratch_make(fakedir, sizeof fakedir, "sweepplot_bin");
-    char img[600], lab[600], err[512];
-    path_in(img, sizeof img, tmpdir, "images.idx");
-    path_in(lab, sizeof lab, tmpdir, "labels.idx");
-    if (noise_set_write(img, lab, 16, 12345, 0, err, sizeof err)) {
-        printf("fixture: %s\n", err);
-        return 2;
-    }
     /* The ANN baseline off: its column is empty, which gnuplot warned about. */
-    path_in(cfg_path, sizeof cfg_path, tmpdir, "tiny.yaml");
-    noise_set_config(cfg_path, repo, img, lab,
-                     "network:\n  layers: [784, 16, 10]\n"
-                     "training:\n  epochs: 1\n  samples: 8\n  test_samples: 8\n  T_test: 4\n  ann_baseline: false\n");
+    char img[600], lab[600];
+    noise_workload(tmpdir, repo, 16, 12345, 0,
+                   "network:\n  layers: [784, 16, 10]\n"
+                   "training:\n  epochs: 1\n  samples: 8\n  test_samples: 8\n  T_test: 4\n  ann_baseline: false\n",
+                   img, lab, cfg_path);
     path_in(two_path, sizeof two_path, tmpdir, "two.yaml");
     write_file(two_path,
                "name: two\nconfig: '%s'\naxes:\n  - training.T: [1, 2, 4]\n  - training.seed: [1, 2, 3]\n"

@@ -15,7 +15,6 @@
 #include "proc.h"
 
 #include <signal.h>
-#include <stdarg.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -30,20 +29,7 @@ static char cfg_path[600];
 
 /* Runs `exe train CONFIG --quiet ARGS...` (NULL-terminated); stdout is
  * discarded, stderr kept. */
-static struct result run_train(const char *exe, const char *arg, ...)
-{
-    char cmd[8192] = "", err[600];
-    quote(cmd, sizeof cmd, exe);
-    strcat(cmd, " train ");
-    quote(cmd, sizeof cmd, cfg_path);
-    strcat(cmd, " --quiet");
-    va_list ap;
-    va_start(ap, arg);
-    quote_args(cmd, sizeof cmd, arg, ap);
-    va_end(ap);
-    path_in(err, sizeof err, tmpdir, "stderr");
-    return run_captured(cmd, "/dev/null", err);
-}
+#define run_train(exe, ...) run_in(tmpdir, 0, "", exe, "train", cfg_path, "--quiet", __VA_ARGS__)
 
 /* Deletes the first occurrence of `key` and what follows up to `end` (inclusive). */
 static void cut(char *s, const char *key, char end)
@@ -542,8 +528,7 @@ static void rtl_router_of_another_shape_is_refused(void)
 
 int main(void)
 {
-    const char *env = getenv("SSNNSIM");
-    snprintf(bin, sizeof bin, "%s", env && *env ? env : "build/ssnnsim");
+    sim_bin(bin, sizeof bin);
     snprintf(planted, sizeof planted, "%s-planted-link", bin);
     if (access(bin, X_OK) || access(planted, X_OK)) {
         printf("FAIL test_systemc: %s or %s is not an executable (make test builds both)\n", bin, planted);
@@ -553,15 +538,8 @@ int main(void)
     scratch_make(tmpdir, sizeof tmpdir, "sc");
 
     /* 12 noisy 28x28 images, labels 0..9, on the default 784-500-10 network and chip. */
-    char img[600], lab[600], err[512];
-    path_in(img, sizeof img, tmpdir, "images.idx");
-    path_in(lab, sizeof lab, tmpdir, "labels.idx");
-    if (noise_set_write(img, lab, 12, 2024, 1, err, sizeof err)) {
-        printf("FAIL test_systemc: fixture: %s\n", err);
-        return 1;
-    }
-    path_in(cfg_path, sizeof cfg_path, tmpdir, "tiny.yaml");
-    noise_set_config(cfg_path, repo, img, lab, "training:\n  epochs: 1\n  ann_baseline: false\n");
+    char img[600], lab[600];
+    noise_workload(tmpdir, repo, 12, 2024, 1, "training:\n  epochs: 1\n  ann_baseline: false\n", img, lab, cfg_path);
     path_in(noc_uniform, sizeof noc_uniform, tmpdir, "noc-uniform.yaml");
     write_file(noc_uniform, "extends: '%s/workloads/noc/uniform.yaml'\nchip:\n  mesh_x: 4\n  mesh_y: 4\nnoc:\n"
                "  rates: [0.1, 0.4, 0.8]\n  warmup_cycles: 200\n  measure_cycles: 1000\n", repo);

@@ -8,6 +8,7 @@
  * with AddressSanitizer, which cannot run under valgrind. */
 #include "bars.h"
 #include "check.h"
+#include "scratch.h"
 
 #include <string.h>
 #include <sys/stat.h>
@@ -112,8 +113,6 @@ int main(void)
         return 2;
     RUN(demo_path_is_valgrind_clean);
     RUN(error_paths_are_valgrind_clean);
-    char cmd[1300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd)) return 1;
+    if (scratch_remove_tree(tmpdir)) return 1;
     CHECK_DONE();
 }

@@ -4,9 +4,11 @@
  * run agree; the same for the NoC-only dump (`ssnnsim noc --waves`), whose
  * flit count from the valid signals must equal the mesh's own counters. */
 #include "check.h"
+#include "scratch.h"
 #include "chip.h"
 #include "chip_waves.h"
 #include "config.h"
+#include "config_sets.h"
 #include "dataset.h"
 #include "noc.h"
 #include "rng.h"
@@ -86,11 +88,8 @@ static int run_layers(const char *path, const char *layers, const char *tiles, s
                         "dataset.cols=8", "dataset.classes=4", "training.T=6", "training.beta=8",
                         "chip.mesh_x=3", "chip.mesh_y=3", "chip.core_neurons=16", "chip.xbar_rows=65",
                         "chip.xbar_cols=16", tiles };
-    enum { N_OV = sizeof o / sizeof o[0] };
-    struct config_override ov[N_OV];
-    for (int i = 0; i < N_OV; i++) ov[i] = (struct config_override){ o[i], 0, 0, 0, 0 };
     char err[1024];
-    if (config_load("workloads/mnist.yaml", ov, N_OV, &cfg, err, sizeof err)) {
+    if (config_load_sets("workloads/mnist.yaml", o, sizeof o / sizeof o[0], NULL, 0, &cfg, err, sizeof err)) {
         printf("%s\n", err);
         return -1;
     }
@@ -309,10 +308,8 @@ static int noc_run(const char *path, const struct wave_select *sel, struct mesh_
     static struct config cfg;
     const char *o[] = { "chip.mesh_x=4", "chip.mesh_y=4", "noc.rates=[0.1, 0.45]", "noc.warmup_cycles=200",
                         "noc.measure_cycles=600", "noc.drain_cycles=3000" };
-    struct config_override ov[6];
-    for (int i = 0; i < 6; i++) ov[i] = (struct config_override){ o[i], 0, 0, 0, 0 };
     char err[1024];
-    if (config_load("workloads/noc/uniform.yaml", ov, 6, &cfg, err, sizeof err)) {
+    if (config_load_sets("workloads/noc/uniform.yaml", o, 6, NULL, 0, &cfg, err, sizeof err)) {
         printf("%s\n", err);
         return -1;
     }
@@ -454,8 +451,6 @@ int main(void)
     RUN(noc_dump_flits_equal_the_mesh_counters);
     RUN(noc_fst_and_vcd_dumps_agree);
     RUN(noc_selection_limits_routers_points_and_cycles);
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd)) return 1;
+    if (scratch_remove_tree(dir)) return 1;
     CHECK_DONE();
 }

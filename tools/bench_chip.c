@@ -3,6 +3,7 @@
  * second and spike events per second. Checks that both ended on the same weights
  * (a benchmark of a wrong simulator is worthless) but asserts nothing about time. */
 #include "bench_load.h"
+#include "bench_pair.h"
 #include "chip.h"
 #include "chip_waves.h"
 #include "config.h"
@@ -16,58 +17,31 @@
 
 int main(int argc, char **argv)
 {
-    const char *path = argc > 1 ? argv[1] : "workloads/mnist.yaml";
-    int n = argc > 2 ? atoi(argv[2]) : 1000;
     static struct config cfg;
-    bench_load_config(path, NULL, 0, &cfg);
     struct dataset d;
-    bench_load_train(&cfg, n, &d);
-    n = d.n;
+    const int n = bench_load_args(argc, argv, "workloads/mnist.yaml", 1000, 0, &cfg, &d);
     char err[1024];
-    struct ssnn g, h;
-    struct chip chip;
-    if (ssnn_init(&g, &cfg, err, sizeof err) || ssnn_init(&h, &cfg, err, sizeof err) ||
-        chip_init(&chip, &cfg, &h, err, sizeof err)) {
-        fprintf(stderr, "%s\n", err);
-        return 1;
-    }
+    static struct bench_pair p;
+    bench_pair_init(&p, &cfg);
     const int T = cfg.training.T;
-    /* The two engines take turns over blocks of samples, each timed on its own
-     * clock, so that load from elsewhere on a shared machine falls on both alike
-     * (timed one after the other, the ratio moved between 5.5x and 11.7x). */
-    enum { BLOCK = 50 };
-    double tg = 0, tc = 0;
-    for (int b = 0; b < n; b += BLOCK) {
-        int e = b + BLOCK < n ? b + BLOCK : n;
-        double t0 = progress_now();
-        for (int i = b; i < e; i++) ssnn_train_sample(&g, d.images + (size_t)i * d.pixels, d.labels[i], T, 65536);
-        double t1 = progress_now();
-        for (int i = b; i < e; i++)
-            if (chip_train_sample(&chip, d.images + (size_t)i * d.pixels, d.labels[i], T, 65536, err, sizeof err) < 0) {
-                fprintf(stderr, "%s\n", err);
-                return 1;
-            }
-        tg += t1 - t0;
-        tc += progress_now() - t1;
-    }
+    bench_pair_train(&p, &d, n, T, 50);
+    const struct ssnn *g = &p.g;
+    const struct chip *chip = &p.chip;
+    const double tg = p.tg, tc = p.tc;
     double t0;
-    chip_gather(&chip, &h);
-    char sa[65], sb[65];
-    ssnn_weights_sha256(&g, sa);
-    ssnn_weights_sha256(&h, sb);
-    const struct mesh_counters *m = mesh_counters(chip.mesh);
-    uint64_t spikes = g.c.input_spikes + g.c.hidden_spikes + g.c.back_pos + g.c.back_neg + g.c.output_spikes;
+    const struct mesh_counters *m = mesh_counters(chip->mesh);
+    uint64_t spikes = g->c.input_spikes + g->c.hidden_spikes + g->c.back_pos + g->c.back_neg + g->c.output_spikes;
     printf("cycle-level chip vs golden model, %s %d-%d-%d, T = %d, %d samples, %dx%d mesh, %d cores\n",
-           cfg.dataset.name, cfg.network.input, cfg.network.hidden, cfg.network.output, T, n, chip.mesh_x,
-           chip.mesh_y, chip.n_cores);
+           cfg.dataset.name, cfg.network.input, cfg.network.hidden, cfg.network.output, T, n, chip->mesh_x,
+           chip->mesh_y, chip->n_cores);
     printf("  %-36s %10.0f samples/s\n", "golden model", n / tg);
     printf("  %-36s %10.0f samples/s   slowdown %.1fx (target <= 10x: %s)\n", "cycle-level chip", n / tc,
            tc / tg, tc / tg <= 10 ? "met" : "MISSED");
-    printf("  %-36s %10.3g cycles/s   (%.0f cycles per step)\n", "simulated", chip.c.cycles / tc,
-           (double)chip.c.cycles / chip.c.steps);
+    printf("  %-36s %10.3g cycles/s   (%.0f cycles per step)\n", "simulated", chip->c.cycles / tc,
+           (double)chip->c.cycles / chip->c.steps);
     printf("  %-36s %10.3g events/s   (%.3g flits/s through routers)\n", "spike events", spikes / tc,
            m->flits_injected / tc);
-    printf("  weights identical: %s\n", strcmp(sa, sb) ? "NO - the engines diverged" : "yes");
+    printf("  weights identical: %s\n", bench_pair_same(&p) ? "yes" : "NO - the engines diverged");
 
     /* The same samples again with waveform dumps: the default selection (every
      * core, 8 neurons each, the first 2 samples) and every sample. */
@@ -96,9 +70,7 @@ int main(int argc, char **argv)
         chip_free(&chip2);
         ssnn_free(&h2);
     }
-    chip_free(&chip);
-    ssnn_free(&g);
-    ssnn_free(&h);
+    bench_pair_free(&p);
     dataset_free(&d);
-    return strcmp(sa, sb) ? 1 : 0;
+    return bench_pair_same(&p) ? 0 : 1;
 }

@@ -58,13 +58,9 @@ static double bench_ann(const struct config *cfg, const struct dataset *d, int n
 
 int main(int argc, char **argv)
 {
-    const char *path = argc > 1 ? argv[1] : "workloads/mnist.yaml";
-    int n = argc > 2 ? atoi(argv[2]) : 6000;
     static struct config cfg;
-    bench_load_config(path, NULL, 0, &cfg);
     struct dataset d;
-    bench_load_train(&cfg, n, &d);
-    n = d.n;
+    const int n = bench_load_args(argc, argv, "workloads/mnist.yaml", 6000, 0, &cfg, &d);
     printf("golden model, %s %d-%d-%d, %d training samples, one thread\n", cfg.dataset.name,
            cfg.network.input, cfg.network.hidden, cfg.network.output, n);
     double ann = bench_ann(&cfg, &d, n);

@@ -29,4 +29,18 @@ static void bench_load_train(const struct config *cfg, int limit, struct dataset
         exit(2);
     }
 }
+/* A benchmark's command line, `WORKLOAD [SAMPLES [OVERRIDE...]]`: the workload
+ * (default `path`) into cfg, with the --set overrides after SAMPLES (at most 8)
+ * when `overrides`, and its first SAMPLES (default n) training samples into d.
+ * Returns how many there are. */
+static inline int bench_load_args(int argc, char **argv, const char *path, int n, int overrides, struct config *cfg,
+                           struct dataset *d)
+{
+    struct config_override ov[8] = { { 0 } };
+    int n_ov = 0;
+    for (int a = 3; overrides && a < argc && n_ov < 8; a++) ov[n_ov++].text = argv[a];
+    bench_load_config(argc > 1 ? argv[1] : path, ov, n_ov, cfg);
+    bench_load_train(cfg, argc > 2 ? atoi(argv[2]) : n, d);
+    return d->n;
+}
 #endif

@@ -3,20 +3,18 @@
  * first byte is odd get a correct checksum appended, and the fuzzer reaches the
  * parser behind the check too. */
 #include "checkpoint.h"
+#include "fuzz_file.h"
 #include "sha256.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static char path[64];
-    if (!path[0]) snprintf(path, sizeof path, "/tmp/fuzz-ckpt-%d.ckpt", (int)getpid());
-    FILE *f = fopen(path, "wb");
+    FILE *f = fuzz_file_open(path, sizeof path, "ckpt", "ckpt", data, size);
     if (!f) return 0;
-    fwrite(data, 1, size, f);
     if (size && (data[0] & 1)) {
         struct sha256 h;
         uint8_t dig[32];

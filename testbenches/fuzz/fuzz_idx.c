@@ -1,19 +1,15 @@
 /* libFuzzer harness: the IDX reader (plain and gzip) on arbitrary bytes. */
+#include "fuzz_file.h"
 #include "idx.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static char path[64];
-    if (!path[0]) snprintf(path, sizeof path, "/tmp/fuzz-idx-%d.idx", (int)getpid());
-    FILE *f = fopen(path, "wb");
-    if (!f) return 0;
-    fwrite(data, 1, size, f);
-    fclose(f);
+    if (fuzz_file(path, sizeof path, "idx", "idx", data, size)) return 0;
     struct idx_array a;
     char err[512];
     if (idx_load(path, &a, err, sizeof err) == 0) {

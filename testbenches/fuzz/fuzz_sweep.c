@@ -1,21 +1,17 @@
 /* libFuzzer harness: the sweep file checker on arbitrary bytes. Every input must
  * check or fail with one "file:line:col: message" line: never crash, leak or hang. */
+#include "fuzz_file.h"
 #include "sweep.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static char path[64];
-    if (!path[0]) snprintf(path, sizeof path, "/tmp/fuzz-sweep-%d.yaml", (int)getpid());
-    FILE *f = fopen(path, "wb");
-    if (!f) return 0;
-    fwrite(data, 1, size, f);
-    fclose(f);
+    if (fuzz_file(path, sizeof path, "sweep", "yaml", data, size)) return 0;
     char err[1024];
     int points = 0;
     if (sweep_check_file(path, &points, err, sizeof err)) {
