@@ -519,6 +519,7 @@ static void finish_generators(struct core *k, uint64_t cycle, struct core_outbox
     k->sc.rng_draws += draws;
     k->c.rng_back += draws;
     k->c.back_gen_updates += (uint64_t)n;
+    if (driven) k->c.back_gen_driven += (uint64_t)n;
     if (k->layer > 0) send_layer(k, out, k->layer - 1, SS_PHASE_DONE, TC_BACKWARD, sent, cycle);
     report_barrier(k, out, cycle);
 }
@@ -557,6 +558,7 @@ static void finish_output(struct core *k, uint64_t cycle, struct core_outbox *ou
     k->sc.gate_closed += !gate_open;
     k->sc.rng_draws += (uint64_t)nh + 1 + (sh->noise_k ? (uint64_t)nh : 0);
     k->c.back_gen_updates += (uint64_t)nh;
+    if (err) k->c.back_gen_driven += (uint64_t)nh;
     k->c.rng_back += (uint64_t)nh + 1 + (sh->noise_k ? (uint64_t)nh : 0);
     /* Backward read of every tile with e+ on column o and e- on column y. */
     int32_t *r = k->acc + no;

@@ -79,7 +79,10 @@ struct chip_shared {
  *   grad_unit_events    backward spikes gated by a gradient unit
  *   out_unit_updates    output membranes evaluated
  *   wta_decisions       WTA races run
- *   back_gen_updates    backward spike generators evaluated
+ *   back_gen_updates    backward spike generators evaluated (every learning step: their draws run)
+ *   back_gen_driven     of them, in a step an error (output core) or a gradient spike of the
+ *                       layer above (a hidden core below the top) reached the core: the only
+ *                       steps they compute, and the ones the energy model prices (issue 18)
  *   rng_fwd, rng_back   unit-stream draws serving the forward / backward phase
  *   busy_cycles         cycles spent computing
  *   barriers            BARRIER messages sent
@@ -91,7 +94,7 @@ struct chip_shared {
 #define CORE_COUNTERS(X)                                                                                \
     X(flits_sent) X(flits_received) X(local_deliveries) X(encoder_updates) X(fwd_unit_updates)          \
     X(deriv_unit_updates) X(grad_unit_events) X(out_unit_updates) X(wta_decisions) X(back_gen_updates) \
-    X(rng_fwd) X(rng_back) X(busy_cycles) X(barriers) X(releases) X(sent_local)
+    X(rng_fwd) X(rng_back) X(busy_cycles) X(barriers) X(releases) X(sent_local) X(back_gen_driven)
 #define CORE_CLASS_COUNTERS(X) X(sent_hops_ew) X(sent_hops_ns) X(sent_routers)
 
 struct core_counters {

@@ -96,8 +96,12 @@ static void price(const struct tech_cfg *t, const struct energy_shape *s, const 
     add(&a, EC_XBAR_READ, EP_BACKWARD, 2 * (w1->back_reads + w2->back_reads), c.col_drive);
     add(&a, EC_XBAR_READ, EP_BACKWARD, w1->back_cells_read + w2->back_cells_read, c.cell_read);
     add(&a, EC_XBAR_READ, EP_BACKWARD, (w1->back_cells_read + w2->back_cells_read) / 2, c.convert);
-    /* A coincidence of amplitude k (training.pulse_steps) is k write pulses. */
-    add(&a, EC_XBAR_WRITE, EP_UPDATE, w1->update_steps + w2->update_steps, c.pulse);
+    /* Rule 1 (docs/energy.md, "Pricing rules"): a coincidence of amplitude k
+     * (training.pulse_steps) is k write pulses on an analogue RPU cell, one
+     * read-modify-write of the word on a digital synapse. */
+    const int analogue = t->crossbar.kind == TECH_ANALOGUE;
+    add(&a, EC_XBAR_WRITE, EP_UPDATE,
+        analogue ? w1->update_steps + w2->update_steps : w1->update_pulses + w2->update_pulses, c.pulse);
     /* depth: the mirrors of W2..WL. A gradient spike drives one mirror row (a
      * column of the matrix it mirrors), its cells add into the generators' sums,
      * each converted once per tile; the mirror's share of a coincidence is a
@@ -105,16 +109,23 @@ static void price(const struct tech_cfg *t, const struct energy_shape *s, const 
     add(&a, EC_XBAR_READ, EP_BACKWARD, wm->back_reads, c.row_drive);
     add(&a, EC_XBAR_READ, EP_BACKWARD, wm->back_cells_read, c.cell_read);
     add(&a, EC_XBAR_READ, EP_BACKWARD, wm->conversions, c.convert);
-    add(&a, EC_XBAR_WRITE, EP_UPDATE, wm->update_steps, c.pulse);
+    add(&a, EC_XBAR_WRITE, EP_UPDATE, analogue ? wm->update_steps : wm->update_pulses, c.pulse);
 
-    /* neuron units */
+    /* neuron units. Rule 2: a unit is priced once for each step in which it
+     * computes, and it computes in the steps its output can be non-zero: the
+     * encoders, forward, output and derivative units and the WTA in every step
+     * (each draws against a value it holds), a gradient unit in a step a backward
+     * spike reaches it, a backward generator in a step an error (output core) or a
+     * gradient spike of the layer above reached its core (back_gen_driven; with
+     * none its r_j is 0 and it emits nothing). Its random draw is priced apart:
+     * the stream advances in every learning step (rng_back). */
     add(&a, EC_ENCODER, EP_FORWARD, k->encoder_updates, u->e_encoder_pj);
     add(&a, EC_NEURON_FWD, EP_FORWARD, k->fwd_unit_updates, u->e_forward_pj);
     add(&a, EC_NEURON_OUT, EP_FORWARD, k->out_unit_updates, u->e_output_pj);
     add(&a, EC_WTA, EP_FORWARD, k->wta_decisions, u->e_wta_pj);
     add(&a, EC_NEURON_DERIV, EP_BACKWARD, k->deriv_unit_updates, u->e_derivative_pj);
     add(&a, EC_NEURON_GRAD, EP_BACKWARD, k->grad_unit_events, u->e_gradient_pj);
-    add(&a, EC_BACKWARD_GEN, EP_BACKWARD, k->back_gen_updates, u->e_backward_gen_pj);
+    add(&a, EC_BACKWARD_GEN, EP_BACKWARD, k->back_gen_driven, u->e_backward_gen_pj);
     add(&a, EC_RNG, EP_FORWARD, k->rng_fwd, u->e_rng_pj);
     add(&a, EC_RNG, EP_BACKWARD, k->rng_back, u->e_rng_pj);
 
@@ -233,13 +244,18 @@ const char *energy_part_name(int k, int n, char *buf, size_t len)
     return buf;
 }
 
-/* Loihi's barrier time grows with the tiles it spans: interpolate for this mesh. */
-static double barrier_reference_ns(const struct tech_noc_cfg *n, int routers)
+/* Rule 3: the reference barrier time grows with the tiles it spans, and a tile of
+ * the reference holds barrier_tile_cores cores (Loihi: 4) where this chip has one
+ * core per router: the chip's mapped cores fill cores / barrier_tile_cores tiles
+ * (at least one), and the time is interpolated linearly over tiles. */
+static double barrier_reference_ns(const struct tech_noc_cfg *n, int cores)
 {
     if (n->t_barrier_max_ns <= 0) return 0;
-    if (n->barrier_max_routers <= 1) return n->t_barrier_max_ns;
+    if (n->barrier_max_tiles <= 1) return n->t_barrier_max_ns;
+    double tiles = (double)cores / (n->barrier_tile_cores > 0 ? n->barrier_tile_cores : 1);
+    if (tiles < 1) tiles = 1;
     return n->t_barrier_min_ns +
-           (n->t_barrier_max_ns - n->t_barrier_min_ns) * (routers - 1) / (n->barrier_max_routers - 1);
+           (n->t_barrier_max_ns - n->t_barrier_min_ns) * (tiles - 1) / (n->barrier_max_tiles - 1);
 }
 
 void energy_report_price(struct energy_report *r, const struct tech_cfg *t, const struct energy_shape *s,
@@ -253,7 +269,7 @@ void energy_report_price(struct energy_report *r, const struct tech_cfg *t, cons
     r->chip_ns_per_hop = s->cycles_per_hop * r->ns_per_cycle;
     r->tech_ns_per_hop_ew = t->noc.t_hop_ew_ns;
     r->tech_ns_per_hop_ns = t->noc.t_hop_ns_ns;
-    r->tech_barrier_ns = barrier_reference_ns(&t->noc, s->n_routers);
+    r->tech_barrier_ns = barrier_reference_ns(&t->noc, s->n_cores);
 }
 
 void energy_report_infer_only(struct energy_report *r)

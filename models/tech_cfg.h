@@ -6,7 +6,14 @@
 #ifndef TECH_CFG_H
 #define TECH_CFG_H
 
+/* What a synapse is, which decides how an update is priced (docs/energy.md,
+ * "Pricing rules"): a digital synapse (an SRAM word) is read, changed and written
+ * once per coincidence whatever its amplitude; an analogue RPU cell moves one device
+ * step per write pulse, so a coincidence of amplitude k is k pulses. */
+enum tech_synapse_kind { TECH_DIGITAL, TECH_ANALOGUE };
+
 struct tech_crossbar_cfg {
+    int kind;                   /* enum tech_synapse_kind (crossbar.kind: digital | analogue) */
     double e_cell_read_pj;      /* digital part per cell integrated in a read (synaptic op) */
     double e_line_drive_pj;     /* per row (forward) or column (backward) line driven: driver/DAC */
     double e_convert_pj;        /* per column sum converted to digital (ADC / sense amplifier) */
@@ -40,8 +47,9 @@ struct tech_noc_cfg {
     double e_link_pj_per_bit_mm;/* link wire energy */
     double link_mm;             /* link length: the tile pitch */
     double t_hop_ew_ns, t_hop_ns_ns;  /* reference hop latency of the technology (0: none) */
-    double t_barrier_min_ns, t_barrier_max_ns; /* reference barrier time for 1 and barrier_max_routers routers */
-    int barrier_max_routers;
+    double t_barrier_min_ns, t_barrier_max_ns; /* reference barrier time over 1 and barrier_max_tiles tiles */
+    int barrier_max_tiles;      /* the tile count of t_barrier_max_ns */
+    int barrier_tile_cores;     /* cores a tile of the reference holds (Loihi: 4); this chip has one per router */
 };
 
 struct tech_static_cfg {

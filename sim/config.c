@@ -58,6 +58,7 @@ static const char *const init_choices[] = { "glorot_uniform", NULL };
 static const char *const membrane_choices[] = { "spikes", "rate", NULL };
 static const char *const fault_choices[] = { "none", "stuck_link", "drop_flit", "corrupt_dest", NULL };
 static const char *const traffic_choices[] = { "uniform", "transpose", "bitcomp", "hotspot", NULL };
+static const char *const synapse_choices[] = { "digital", "analogue", NULL };   /* enum tech_synapse_kind */
 static const char *const tclass_choices[] = { "forward", "backward", "control", "mixed", NULL };
 
 /* Sections group fields; a field's section is its path up to the last dot.
@@ -133,6 +134,7 @@ static const struct field schema[] = {
     INT("training.checkpoint_every", training.checkpoint_every, 0, 1e12),
 
     STR("technology.name", tech_name, NULL),
+    STR("technology.crossbar.kind", tech_kind, synapse_choices),
     DBL("technology.crossbar.e_cell_read_pj", tech.crossbar.e_cell_read_pj, 0, 1e9),
     DBL("technology.crossbar.e_line_drive_pj", tech.crossbar.e_line_drive_pj, 0, 1e9),
     DBL("technology.crossbar.e_convert_pj", tech.crossbar.e_convert_pj, 0, 1e9),
@@ -168,7 +170,8 @@ static const struct field schema[] = {
     DBL("technology.noc.t_hop_ns_ns", tech.noc.t_hop_ns_ns, 0, 1e9),
     DBL("technology.noc.t_barrier_min_ns", tech.noc.t_barrier_min_ns, 0, 1e12),
     DBL("technology.noc.t_barrier_max_ns", tech.noc.t_barrier_max_ns, 0, 1e12),
-    INT("technology.noc.barrier_max_routers", tech.noc.barrier_max_routers, 1, 1 << 20),
+    INT("technology.noc.barrier_max_tiles", tech.noc.barrier_max_tiles, 1, 1 << 20),
+    INT("technology.noc.barrier_tile_cores", tech.noc.barrier_tile_cores, 1, 1 << 20),
     DBL("technology.static.p_core_mw", tech.stat.p_core_mw, 0, 1e9),
     DBL("technology.static.p_router_mw", tech.stat.p_router_mw, 0, 1e9),
 
@@ -752,6 +755,7 @@ int config_load(const char *path, const struct config_override *ov, int n_ov,
     }
     if (check_consistency(&L, root, cfg)) goto done;
     if (check_layers(&L, root, cfg)) goto done;
+    cfg->tech.crossbar.kind = strcmp(cfg->tech_kind, "analogue") ? TECH_DIGITAL : TECH_ANALOGUE;
     r = 0;
 done:
     node_free(root);

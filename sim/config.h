@@ -136,6 +136,7 @@ struct config {
     struct training_cfg training;
     struct tech_cfg tech;
     char tech_name[CFG_STR];    /* technology.name, for reports */
+    char tech_kind[CFG_STR];    /* technology.crossbar.kind: digital | analogue (tech.crossbar.kind) */
     struct noc_cfg noc;
     struct waves_cfg waves;
     int n_files;

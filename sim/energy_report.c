@@ -242,7 +242,8 @@ void energy_print(FILE *f, const struct energy_report *r)
                 r->chip_ns_per_hop < slow ? ": the clock is faster than the technology's slowest hop" : "");
     }
     if (r->tech_barrier_ns > 0)
-        fprintf(f, "  timing check: the technology's barrier over %s takes %.4g ns\n", "this mesh", r->tech_barrier_ns);
+        fprintf(f, "  timing check: the technology's barrier over this chip's mapped cores takes %.4g ns\n",
+                r->tech_barrier_ns);
 }
 
 const char *energy_csv_path(const char *out, char *buf, size_t n)

@@ -527,6 +527,16 @@ static void string_choice_enforced(void)
     expect_error(p, NULL, 0, want);
 }
 
+/* technology.crossbar.kind decides how a synaptic update is priced (docs/energy.md,
+ * "Pricing rules"): digital or analogue, anything else refused where it is written. */
+static void synapse_kind_is_digital_or_analogue(void)
+{
+    char p[512], want[2048];
+    ext_fixture(p, "kind.yaml", "technology:\n  crossbar:\n    kind: memristive\n");
+    snprintf(want, sizeof want, "%s:4:11: technology.crossbar.kind: 'memristive' is not one of: digital, analogue", p);
+    expect_error(p, NULL, 0, want);
+}
+
 /* A key deleted from the flattened workload is named, at the section that lacks it. */
 static void missing_required_key(void)
 {
@@ -1335,6 +1345,7 @@ int main(void)
     RUN(wrong_type_quoted_number_rejected);
     RUN(wrong_type_section_not_a_mapping);
     RUN(string_choice_enforced);
+    RUN(synapse_kind_is_digital_or_analogue);
     RUN(missing_required_key);
     RUN(out_of_range_low);
     RUN(out_of_range_high);

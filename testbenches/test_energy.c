@@ -35,6 +35,7 @@ static void full_tech(struct tech_cfg *t)
 {
     memset(t, 0, sizeof *t);
     struct tech_crossbar_cfg *x = &t->crossbar;
+    x->kind = TECH_ANALOGUE;                    /* k write pulses per coincidence of amplitude k */
     x->e_cell_read_pj = 0.5; x->e_line_drive_pj = 0.25; x->e_convert_pj = 1.5; x->e_pulse_pj = 2.0;
     x->g_min_us = 1; x->g_max_us = 3;           /* G = 2 uS */
     x->v_read_v = 0.5; x->t_read_ns = 4;        /* 0.25 * 2 * 4 = 2 fJ per cell */
@@ -65,7 +66,7 @@ static void set_counts(struct chip_totals *t, uint64_t k)
     struct core_counters *c = &t->core;
     c->encoder_updates = 11 * k; c->fwd_unit_updates = 13 * k; c->out_unit_updates = 17 * k;
     c->deriv_unit_updates = 19 * k; c->grad_unit_events = 23 * k; c->wta_decisions = 29 * k;
-    c->back_gen_updates = 31 * k; c->rng_fwd = 37 * k; c->rng_back = 41 * k; c->barriers = 43 * k;
+    c->back_gen_updates = 31 * k; c->back_gen_driven = 5 * k; c->rng_fwd = 37 * k; c->rng_back = 41 * k; c->barriers = 43 * k;
     t->w1.rows_driven = 47 * k; t->w1.cells_read = 53 * k; t->w1.update_pulses = 7 * k; t->w1.update_steps = 59 * k;
     t->w2.rows_driven = 61 * k; t->w2.cells_read = 67 * k; t->w2.back_reads = 71 * k;
     t->w2.back_cells_read = 146 * k; t->w2.update_pulses = 9 * k; t->w2.update_steps = 79 * k;
@@ -357,9 +358,10 @@ static void hand_computed_counters_match_to_the_femtojoule(void)
     xr += (13 * 2 + 17 * 1) * 1500;                /* conversions: units x tiles */
     xr += 2 * 71 * 252;                            /* backward: two columns per read */
     xr += 146 * 502 + 73 * 1500;                   /* backward cells, one conversion per row */
-    int64_t xw = (59 + 79) * 2152;
+    int64_t xw = (59 + 79) * 2152;                 /* analogue: every write pulse (update_steps) */
     hand += xr + xw;
-    hand += 11 * 125 + 13 * 3000 + 17 * 4000 + 19 * 750 + 23 * 500 + 29 * 6000 + 31 * 2500;  /* units */
+    /* units; the backward generators priced in the 5 steps an error reached them (back_gen_driven) */
+    hand += 11 * 125 + 13 * 3000 + 17 * 4000 + 19 * 750 + 23 * 500 + 29 * 6000 + 5 * 2500;
     hand += (37 + 41) * 100 + 43 * 1700 + 83 * 1250;    /* draws, barrier, local */
     for (int tc = 0; tc < TC_COUNT; tc++) {
         int64_t ew = 89 + tc, ns = 97 + tc, routers = ew + ns + 101 + tc;
@@ -373,6 +375,13 @@ static void hand_computed_counters_match_to_the_femtojoule(void)
           (long long)energy_component_fj(&a, EC_XBAR_WRITE), (long long)xw);
     CHECK(energy_total_fj(&a) == hand, "total %lld fJ, by hand %lld", (long long)energy_total_fj(&a),
           (long long)hand);
+    /* the same synapses digital: one update per coincidence (update_pulses), whatever its amplitude */
+    t.crossbar.kind = TECH_DIGITAL;
+    energy_compute(&t, &s, &c, &a);
+    CHECK(energy_component_fj(&a, EC_XBAR_WRITE) == (7 + 9) * 2152, "digital crossbar write %lld fJ, by hand %lld",
+          (long long)energy_component_fj(&a, EC_XBAR_WRITE), (long long)((7 + 9) * 2152));
+    CHECK(energy_total_fj(&a) == hand - xw + (7 + 9) * 2152, "digital total %lld fJ, by hand %lld",
+          (long long)energy_total_fj(&a), (long long)(hand - xw + (7 + 9) * 2152));
 }
 
 /* A 4-2-2 network on a 2x2 mesh (input core at (0,0) - also the barrier master -,
@@ -429,9 +438,9 @@ static void one_sample_inference_matches_a_hand_computation(void)
     struct energy_report r;
     energy_report_init(&r, &cfg, &chip);
     /* Loihi figures, per step, in fJ: encoders 4 x 52000, forward 2 x 81000, output 2 x 81000,
-     * WTA 81000, draws 7 x 100, synaptic ops 4 x 23600, barrier 3 x 1700, local 2 x 1700,
+     * WTA 81000, draws 7 x 6000, synaptic ops 4 x 23600, barrier 3 x 1700, local 2 x 1700,
      * hops (2 + 2) x 3000 E-W + (1 + 2) x 4000 N-S;  static: 3 cores x 0.815 mW x 2 ns = 4890 fJ per cycle */
-    int64_t per_step = 4 * 52000 + 2 * 81000 + 2 * 81000 + 81000 + 7 * 100 + 4 * 23600 + 3 * 1700 + 2 * 1700 +
+    int64_t per_step = 4 * 52000 + 2 * 81000 + 2 * 81000 + 81000 + 7 * 6000 + 4 * 23600 + 3 * 1700 + 2 * 1700 +
                        4 * 3000 + 3 * 4000;
     int64_t hand = T * per_step + 4890 * (int64_t)in->chip.cycles;
     if (counts_ok)
@@ -545,19 +554,19 @@ static void energy_by_layer_matches_a_hand_computation_at_depth_2(void)
     struct energy_report r;
     energy_report_init(&r, &cfg, &chip);
     /* Loihi, fJ per step. Hops: node 0 (0,0), 1 (1,0), 2 (0,1), 3 (1,1); E-W 3000, N-S 4000.
-     *   input:    4 encoders x 52000, 4 draws x 100, its BARRIER 1700, RELEASE and BARRIER to
+     *   input:    4 encoders x 52000, 4 draws x 6000, its BARRIER 1700, RELEASE and BARRIER to
      *             itself 2 x 1700 local; RELEASE to 1 (3000), 2 (4000), 3 (7000); PHASE_DONE to 1 (3000)
-     *   hidden 1: 2 forward units x 81000, 2 draws x 100, W1's bias row 2 cells x 23600, BARRIER 1700;
+     *   hidden 1: 2 forward units x 81000, 2 draws x 6000, W1's bias row 2 cells x 23600, BARRIER 1700;
      *             PHASE_DONE to 2 (7000), BARRIER to 0 (3000)
      *   hidden 2: the same units, draws and bias row of W2; PHASE_DONE to 3 (3000), BARRIER to 0 (4000)
-     *   output:   2 output units x 81000, the WTA race 81000 and its draw 100, W_out's bias row
+     *   output:   2 output units x 81000, the WTA race 81000 and its draw 6000, W_out's bias row
      *             2 x 23600, BARRIER 1700; BARRIER to 0 (7000)
      * static: 0.815 mW x 2 ns = 1630 fJ per cycle for each part's one core; routers leak nothing. */
     const int64_t step[4] = {
-        4 * 52000 + 4 * 100 + 1700 + 2 * 1700 + 3000 + 4000 + 7000 + 3000,
-        2 * 81000 + 2 * 100 + 2 * 23600 + 1700 + 7000 + 3000,
-        2 * 81000 + 2 * 100 + 2 * 23600 + 1700 + 3000 + 4000,
-        2 * 81000 + 81000 + 100 + 2 * 23600 + 1700 + 7000,
+        4 * 52000 + 4 * 6000 + 1700 + 2 * 1700 + 3000 + 4000 + 7000 + 3000,
+        2 * 81000 + 2 * 6000 + 2 * 23600 + 1700 + 7000 + 3000,
+        2 * 81000 + 2 * 6000 + 2 * 23600 + 1700 + 3000 + 4000,
+        2 * 81000 + 81000 + 6000 + 2 * 23600 + 1700 + 7000,
     };
     const struct energy_account *in = &r.infer;
     CHECK(in->n_parts == 5, "%d parts, 5 expected", in->n_parts);
@@ -612,35 +621,112 @@ static void router_events_priced_per_class_match_the_routers_counts(void)
     ssnn_free(&g);
 }
 
-/* training.pulse_steps: a coincidence of amplitude k is k device steps, k write
- * pulses on the cell; the crossbar counts them and the energy model prices each. */
-static void a_coincidence_of_amplitude_k_costs_k_pulses(void)
+/* Rule 1, training.pulse_steps: a coincidence of amplitude k is k device steps. The
+ * crossbar counts the coincidences (update_pulses) and the device steps
+ * (update_steps = k per coincidence); an analogue RPU cell is written by k pulses, a
+ * digital synapse word once (read, add k steps, write), so the same run costs
+ * update_steps pulses on rram-rpu and update_pulses synaptic updates on Loihi.
+ * Pricing a digital synapse per device step (the old rule) fails the Loihi half. */
+static void a_coincidence_of_amplitude_k_costs_k_pulses_on_an_rpu_and_one_update_on_a_digital_synapse(void)
+{
+    static const char *const tech[2] = { "technology=workloads/tech/rram-rpu.yaml",
+                                         "technology=workloads/tech/loihi.yaml" };
+    for (int d = 0; d < 2; d++) {
+        static struct config cfg;
+        const char *x[] = { "device.dw_min=0.0005", tech[d] };
+        struct ssnn g;
+        struct chip chip;
+        char err[1024];
+        if (bars_chip(&cfg, x, 2, &chip, &g)) { CHECK(0, "init failed"); return; }
+        CHECK(cfg.tech.crossbar.kind == (d ? TECH_DIGITAL : TECH_ANALOGUE), "%s: crossbar.kind %d", tech[d],
+              cfg.tech.crossbar.kind);
+        chip_set_pulse_steps(&chip, 3);
+        for (int i = 0; i < 8; i++) chip_train_sample(&chip, bars[i], bar_labels[i], 6, 65536, err, sizeof err);
+        struct chip_totals t;
+        chip_totals(&chip, &t);
+        CHECK(t.w1.update_pulses > 0 && t.w2.update_pulses > 0, "no coincidences: W1 %llu W2 %llu",
+              (unsigned long long)t.w1.update_pulses, (unsigned long long)t.w2.update_pulses);
+        CHECK(t.w1.update_steps == 3 * t.w1.update_pulses && t.w2.update_steps == 3 * t.w2.update_pulses,
+              "k = 3: W1 %llu steps for %llu coincidences, W2 %llu for %llu", (unsigned long long)t.w1.update_steps,
+              (unsigned long long)t.w1.update_pulses, (unsigned long long)t.w2.update_steps,
+              (unsigned long long)t.w2.update_pulses);
+        struct energy_report r;
+        energy_report_init(&r, &cfg, &chip);
+        uint64_t events = d ? t.w1.update_pulses + t.w2.update_pulses : t.w1.update_steps + t.w2.update_steps;
+        long double want = (long double)events * r.costs.pulse * 1000.0L;
+        CHECK(energy_component_fj(&r.train, EC_XBAR_WRITE) == llroundl(want),
+              "%s: crossbar write %lld fJ, %llu %s x %.3f pJ = %.0Lf", tech[d],
+              (long long)energy_component_fj(&r.train, EC_XBAR_WRITE), (unsigned long long)events,
+              d ? "coincidences" : "pulses", r.costs.pulse, want);
+        chip_free(&chip);
+        ssnn_free(&g);
+    }
+}
+
+/* Rule 2: a backward generator computes only in a step in which an error (the
+ * output core's) or a gradient spike of the layer above (depth) reached its core;
+ * it is priced in those steps only, not in every learning step. At depth 1 the
+ * output core's n_h generators are driven in the steps the output core fired an
+ * error pair (err_pos counts them). Pricing every learning step's evaluations
+ * (back_gen_updates, the old rule) fails. */
+static void backward_generators_are_priced_only_in_steps_an_error_reaches_them(void)
+{
+    static const char *const depth[] = { "network.layers=[64, 48, 4]", "network.layers=[64, 24, 20, 4]" };
+    for (int d = 0; d < 2; d++) {
+        static struct config cfg;
+        struct ssnn g;
+        struct chip chip;
+        const char *x[] = { depth[d], "chip.mesh_x=4", "chip.mesh_y=3", "chip.core_neurons=16", "chip.xbar_rows=16",
+                            "chip.xbar_cols=16", "chip.tiles_per_core=8", "technology=workloads/tech/loihi.yaml" };
+        if (run_bars(&cfg, x, 8, &chip, &g)) { CHECK(0, "run failed"); return; }
+        struct chip_totals t;
+        chip_totals(&chip, &t);
+        CHECK(t.core.back_gen_driven > 0 && t.core.back_gen_driven < t.core.back_gen_updates,
+              "depth %d: %llu driven generator evaluations of %llu", d + 1, (unsigned long long)t.core.back_gen_driven,
+              (unsigned long long)t.core.back_gen_updates);
+        if (d == 0) {
+            int nh = cfg.network.layers[1];
+            CHECK(t.core.back_gen_driven == (uint64_t)nh * t.sc.err_pos && t.core.back_gen_updates ==
+                  (uint64_t)nh * t.sc.steps, "depth 1: %llu driven / %llu evaluations; %d generators x %llu error "
+                  "steps / %llu steps", (unsigned long long)t.core.back_gen_driven,
+                  (unsigned long long)t.core.back_gen_updates, nh, (unsigned long long)t.sc.err_pos,
+                  (unsigned long long)t.sc.steps);
+        }
+        struct energy_report r;
+        energy_report_init(&r, &cfg, &chip);
+        int64_t want = (int64_t)t.core.back_gen_driven * llround(cfg.tech.neuron.e_backward_gen_pj * 1000);
+        CHECK(energy_component_fj(&r.train, EC_BACKWARD_GEN) == want, "depth %d: backward generators %lld fJ, "
+              "%llu driven x %.1f pJ = %lld", d + 1, (long long)energy_component_fj(&r.train, EC_BACKWARD_GEN),
+              (unsigned long long)t.core.back_gen_driven, cfg.tech.neuron.e_backward_gen_pj, (long long)want);
+        chip_free(&chip);
+        ssnn_free(&g);
+    }
+}
+
+/* Rule 3: Loihi's barrier time (113 ns over 1 tile, 465 ns over 32) is per tile of
+ * 4 cores; this chip has a core per router, so its reference is read at
+ * cores / 4 tiles (at least one). 7 mapped cores on a 4x4 mesh: 1.75 tiles,
+ * 113 + 352 x 0.75 / 31 = 121.516 ns (reading the 16 routers as 16 tiles, the old
+ * rule, gives 283.3 ns). */
+static void the_barrier_reference_counts_loihi_tiles_of_four_cores(void)
 {
     static struct config cfg;
-    const char *x[] = { "device.dw_min=0.0005" };
-    struct ssnn g;
-    struct chip chip;
-    char err[1024];
-    if (bars_chip(&cfg, x, 1, &chip, &g)) { CHECK(0, "init failed"); return; }
-    chip_set_pulse_steps(&chip, 3);
-    for (int i = 0; i < 8; i++) chip_train_sample(&chip, bars[i], bar_labels[i], 6, 65536, err, sizeof err);
-    struct chip_totals t;
-    chip_totals(&chip, &t);
-    CHECK(t.w1.update_pulses > 0 && t.w2.update_pulses > 0, "no coincidences: W1 %llu W2 %llu",
-          (unsigned long long)t.w1.update_pulses, (unsigned long long)t.w2.update_pulses);
-    CHECK(t.w1.update_steps == 3 * t.w1.update_pulses && t.w2.update_steps == 3 * t.w2.update_pulses,
-          "k = 3: W1 %llu steps for %llu coincidences, W2 %llu for %llu", (unsigned long long)t.w1.update_steps,
-          (unsigned long long)t.w1.update_pulses, (unsigned long long)t.w2.update_steps,
-          (unsigned long long)t.w2.update_pulses);
-    struct energy_report r;
-    energy_report_init(&r, &cfg, &chip);
-    const struct energy_costs *k = &r.costs;
-    int64_t want = (int64_t)(t.w1.update_steps + t.w2.update_steps) * llround(k->pulse * 1000);
-    CHECK(energy_component_fj(&r.train, EC_XBAR_WRITE) == want, "crossbar write %lld fJ, %llu pulses x %.3f pJ = %lld",
-          (long long)energy_component_fj(&r.train, EC_XBAR_WRITE),
-          (unsigned long long)(t.w1.update_steps + t.w2.update_steps), k->pulse, (long long)want);
-    chip_free(&chip);
-    ssnn_free(&g);
+    if (load(&cfg, NULL, 0)) { CHECK(0, "config"); return; }
+    CHECK(cfg.tech.noc.barrier_tile_cores == 4 && cfg.tech.noc.barrier_max_tiles == 32, "loihi.yaml: %d cores a "
+          "tile, %d tiles", cfg.tech.noc.barrier_tile_cores, cfg.tech.noc.barrier_max_tiles);
+    struct energy_shape s;
+    energy_shape_init(&s, &cfg, 7);
+    struct chip_totals z;
+    memset(&z, 0, sizeof z);
+    const struct { int cores; double ns; } at[] = { { 7, 113 + 352 * 0.75 / 31 }, { 1, 113 }, { 4, 113 },
+                                                    { 8, 113 + 352.0 / 31 }, { 128, 465 } };
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+        s.n_cores = at[i].cores;
+        struct energy_report r;
+        energy_report_price(&r, &cfg.tech, &s, &z, &z);
+        CHECK(fabs(r.tech_barrier_ns - at[i].ns) < 1e-9, "%d cores on %d routers: barrier %.4f ns, %.4f by hand",
+              at[i].cores, s.n_routers, r.tech_barrier_ns, at[i].ns);
+    }
 }
 
 static void rram_pulse_is_derived_from_v_g_t_and_c(void)
@@ -678,7 +764,8 @@ static void tech_files_give_every_constant_a_unit_and_a_source(void)
 {
     static const char *const units[] = { "_pj", "_mw", "_ns", "_us", "_v", "_ff_per_cell", "_pj_per_bit_mm",
                                          "_mm", NULL };
-    static const char *const unitless[] = { "half_select", "barrier_max_routers", "name", NULL };
+    static const char *const unitless[] = { "half_select", "kind", "barrier_max_tiles", "barrier_tile_cores", "name",
+                                            NULL };
     DIR *d = opendir("workloads/tech");
     if (!d) { CHECK(0, "workloads/tech: cannot open"); return; }
     struct dirent *de;
@@ -731,7 +818,9 @@ int main(void)
     RUN(energy_by_layer_adds_up_to_the_total_exactly);
     RUN(energy_by_layer_matches_a_hand_computation_at_depth_2);
     RUN(router_events_priced_per_class_match_the_routers_counts);
-    RUN(a_coincidence_of_amplitude_k_costs_k_pulses);
+    RUN(a_coincidence_of_amplitude_k_costs_k_pulses_on_an_rpu_and_one_update_on_a_digital_synapse);
+    RUN(backward_generators_are_priced_only_in_steps_an_error_reaches_them);
+    RUN(the_barrier_reference_counts_loihi_tiles_of_four_cores);
     RUN(rram_pulse_is_derived_from_v_g_t_and_c);
     RUN(pareto_front_keeps_the_undominated_points);
     RUN(tech_files_give_every_constant_a_unit_and_a_source);
