@@ -12,11 +12,6 @@ MODEL_OPT ?= -O3
 # models/ is the layer below sim/: a model compiles against models/ headers alone,
 # so one that includes a sim/ header fails to build.
 MODEL_XCFLAGS = $(filter-out -Isim,$(XCFLAGS))
-# Exceptions, named so that they stay in sight: the golden model (reworked on
-# another branch) takes the whole struct config (sim/config.h) in ssnn_init and
-# hashes its weights with sim/sha256.h; it leaves this list when it takes its own
-# parameters.
-MODELS_STILL_NEEDING_SIM := models/ssnn.c
 LDLIBS  := -lyaml -lz -lm -lpthread
 BUILD   ?= build
 # Recipes that start make again start this file, not the Makefile (no second deps pass).
@@ -147,7 +142,6 @@ $(SC_VL)/verilated.o $(SC_VL)/verilated_threads.o: $(SC_VL)/Vrouter__ALL.a
 $(BUILD)/models/%.o: models/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(MODEL_OPT) $(MODEL_XCFLAGS) -MMD -MP -c $< -o $@
-$(MODELS_STILL_NEEDING_SIM:%.c=$(BUILD)/%.o): MODEL_XCFLAGS = $(XCFLAGS)
 
 $(BUILD)/libssnn.a: $(LIB_OBJ) $(if $(filter 1,$(SYSTEMC)),$(SC_VL_LINK))
 	@rm -f $@

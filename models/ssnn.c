@@ -8,10 +8,10 @@
  * Speed comes from sparsity: spikes are index lists, a forward read adds only the
  * rows of the inputs that fired, an update touches only coincident cells. */
 #include "ssnn.h"
-#include "config.h"
+#include "device_cfg.h"
+#include "ssnn_cfg.h"
 #include "hot_clones.h"
 #include "rng.h"
-#include "sha256.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -96,18 +96,17 @@ static uint64_t beta_q_of(double beta, double dw_min)
     return (uint64_t)llround(beta * dw_min * 65536.0 * 4294967296.0);
 }
 
-static int init_layer(struct ssnn *s, int l, const struct config *cfg)
+static int init_layer(struct ssnn *s, int l, const struct ssnn_cfg *cfg)
 {
     struct ssnn_layer *y = &s->layer[l];
-    const struct training_cfg *t = &cfg->training;
-    y->n_in = cfg->network.layers[l];
-    y->n = cfg->network.layers[l + 1];
-    y->beta_q = beta_q_of(t->n_beta_layers ? t->beta_layers[l] : t->beta, s->dw_min);
-    y->pulse_scale = t->n_pulse_layers ? (int)t->pulse_steps_layers[l] : 1;
+    y->n_in = cfg->layers[l];
+    y->n = cfg->layers[l + 1];
+    y->beta_q = beta_q_of(cfg->n_beta_layers ? cfg->beta_layers[l] : cfg->beta, s->dw_min);
+    y->pulse_scale = cfg->n_pulse_layers ? (int)cfg->pulse_steps_layers[l] : 1;
     /* Glorot-uniform limits (§6); biases start at zero. W1 keeps kinds 12/10 in
      * domain 0; W^l, l >= 2, the same kinds in its layer's domain (§8). */
     double lim = sqrt(6.0 / (y->n_in + y->n));
-    if (rpu_init(&y->w, &s->rp, &cfg->device, y->n_in + 1, y->n, 0, 0, y->n, lim, s->seed,
+    if (rpu_init(&y->w, &s->rp, cfg->device, y->n_in + 1, y->n, 0, 0, y->n, lim, s->seed,
                  rng_layer_domain(RNG_TRAIN, l + 1), RNG_INIT_W1, RNG_CELL_W1))
         return -1;
     for (int j = 0; j < y->n; j++) y->w.w[(size_t)y->n_in * y->n + j] = 0;
@@ -132,28 +131,27 @@ static void free_layer(struct ssnn_layer *y)
     free(y->wf);
 }
 
-static void shape_text(const struct config *cfg, char *buf, size_t n)
+static void shape_text(const struct ssnn_cfg *cfg, char *buf, size_t n)
 {
     size_t at = 0;
-    for (int i = 0; i < cfg->network.n_layers && at < n; i++)
-        at += (size_t)snprintf(buf + at, n - at, "%s%d", i ? "-" : "", cfg->network.layers[i]);
+    for (int i = 0; i < cfg->n_layers && at < n; i++)
+        at += (size_t)snprintf(buf + at, n - at, "%s%d", i ? "-" : "", cfg->layers[i]);
 }
 
-int ssnn_init(struct ssnn *s, const struct config *cfg, char *err, size_t errlen)
+int ssnn_build(struct ssnn *s, const struct ssnn_cfg *cfg, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
-    const struct network_cfg *net = &cfg->network;
-    const struct device_cfg *d = &cfg->device;
-    s->n_in = net->layers[0];
-    s->n_out = net->layers[net->n_layers - 1];
-    s->depth = net->n_layers - 2;
-    s->seed = (uint64_t)cfg->training.seed;
+    const struct device_cfg *d = cfg->device;
+    s->n_in = cfg->layers[0];
+    s->n_out = cfg->layers[cfg->n_layers - 1];
+    s->depth = cfg->n_layers - 2;
+    s->seed = (uint64_t)cfg->seed;
     s->dw_min = d->dw_min;
     rpu_params_init(&s->rp, d);
     /* §3: read noise in states per Irwin-Hall unit, q16. */
     s->noise_k = llround(d->read_noise / d->dw_min / RNG_IH_STD * 65536.0);
-    s->rate_membrane = !strcmp(cfg->training.membrane, "rate");
-    s->out_pulse_scale = cfg->training.n_pulse_layers ? (int)cfg->training.pulse_steps_layers[s->depth] : 1;
+    s->rate_membrane = cfg->rate_membrane;
+    s->out_pulse_scale = cfg->n_pulse_layers ? (int)cfg->pulse_steps_layers[s->depth] : 1;
     int bad = 0;
     s->layer = xcalloc((size_t)s->depth, sizeof *s->layer, &bad);
     for (int l = 0; !bad && l < s->depth; l++) bad = init_layer(s, l, cfg);
@@ -574,27 +572,6 @@ int ssnn_infer_rate(const struct ssnn *s, const uint8_t *pixels, float *hbuf)
         if (v > vbest) { vbest = v; best = k; }
     }
     return best;
-}
-
-static void hash_matrix(struct sha256 *h, const struct rpu_array *a)
-{
-    size_t n = (size_t)a->rows * (size_t)a->cols;
-    for (size_t i = 0; i < n; i++) {
-        uint16_t v = (uint16_t)a->w[i];
-        uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
-        sha256_update(h, b, 2);
-    }
-}
-
-void ssnn_weights_sha256(const struct ssnn *s, char hex[65])
-{
-    struct sha256 h;
-    sha256_init(&h);
-    for (int l = 0; l < s->depth; l++) hash_matrix(&h, &s->layer[l].w);
-    hash_matrix(&h, &s->w_out);
-    uint8_t dig[32];
-    sha256_final(&h, dig);
-    sha256_hex(dig, hex);
 }
 
 /* The checkpoint image is a flat copy of every piece of state, in a fixed order. */

@@ -13,7 +13,7 @@
 #include "counter_list.h"
 #include "rpu.h"
 
-struct config;
+struct ssnn_cfg;
 
 /* Event counts: every figure the energy model and the engines compare. At depth
  * L > 1 each is the total over the layers (docs/depth.md): hidden, derivative,
@@ -119,7 +119,8 @@ struct ssnn {
 /* The top hidden layer, which the output reads. */
 static inline struct ssnn_layer *ssnn_top(const struct ssnn *s) { return &s->layer[s->depth - 1]; }
 
-int ssnn_init(struct ssnn *s, const struct config *cfg, char *err, size_t errlen);
+/* Builds the model from its parameters (sim/ssnn_setup.h: from a workload). */
+int ssnn_build(struct ssnn *s, const struct ssnn_cfg *cfg, char *err, size_t errlen);
 void ssnn_free(struct ssnn *s);
 
 /* Streams for one evaluation pass: reseeded from the run seed in the eval domain,
@@ -149,9 +150,6 @@ int ssnn_infer_wta(struct ssnn *s, struct ssnn_streams *st, const uint8_t *pixel
 void ssnn_rate_prepare(struct ssnn *s);
 size_t ssnn_rate_scratch(const struct ssnn *s);
 int ssnn_infer_rate(const struct ssnn *s, const uint8_t *pixels, float *hbuf);
-
-/* SHA-256 over the conductance states, W1..WL then W_out, little-endian int16. */
-void ssnn_weights_sha256(const struct ssnn *s, char hex[65]);
 
 /* Checkpoint image: states, device parameters, streams and counters. */
 size_t ssnn_state_size(const struct ssnn *s);

@@ -17,6 +17,7 @@
 #include "settings_diff.h"
 #include "sha256.h"
 #include "ssnn.h"
+#include "ssnn_setup.h"
 #ifdef SSNN_SYSTEMC
 #include "sc_chip.h"
 #endif

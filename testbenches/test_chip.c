@@ -12,6 +12,7 @@
 #include "config_sets.h"
 #include "rng.h"
 #include "ssnn.h"
+#include "ssnn_setup.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "rng.h"
 #include "ssnn.h"
+#include "ssnn_setup.h"
 #include "train.h"
 
 #include <math.h>

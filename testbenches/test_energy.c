@@ -14,6 +14,7 @@
 #include "energy_report.h"
 #include "rng.h"
 #include "ssnn.h"
+#include "ssnn_setup.h"
 
 #include <dirent.h>
 #include <math.h>

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "config_sets.h"
 #include "ssnn.h"
+#include "ssnn_setup.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -8,6 +8,7 @@
 #include "idx.h"
 #include "rng.h"
 #include "ssnn.h"
+#include "ssnn_setup.h"
 #include "train.h"
 
 #include <math.h>

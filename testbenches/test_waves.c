@@ -13,6 +13,7 @@
 #include "noc.h"
 #include "rng.h"
 #include "ssnn.h"
+#include "ssnn_setup.h"
 
 #include <stdio.h>
 #include <stdlib.h>

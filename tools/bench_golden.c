@@ -8,6 +8,7 @@
 #include "dataset.h"
 #include "progress.h"
 #include "ssnn.h"
+#include "ssnn_setup.h"
 
 #include <stdio.h>
 #include <stdlib.h>

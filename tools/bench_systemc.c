@@ -12,6 +12,7 @@
 #include "progress.h"
 #include "sc_chip.h"
 #include "ssnn.h"
+#include "ssnn_setup.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,6 +7,7 @@
 #include "chip.h"
 #include "fuzz_overrides.h"
 #include "ssnn.h"
+#include "ssnn_setup.h"
 
 #include <stdint.h>
 #include <stdlib.h>
