@@ -61,6 +61,48 @@ int core_io_chip_init(struct core_io_chip *ch, int n_in, int n_h, int n_out, int
     return 0;
 }
 
+int core_io_chip_init_deep(struct core_io_chip *ch, int n_in, int n_h, int n_h2, int n_out, int core_neurons,
+                           int lanes, int xbar_rows, double dw_min, double w_max, char *err, size_t errlen)
+{
+    if (n_h2 < 1 || n_h2 + 1 > xbar_rows) {
+        snprintf(err, errlen, "core_io: a second hidden layer of %d does not fit one tile of %d rows", n_h2, xbar_rows);
+        return -1;
+    }
+    if (core_io_chip_init(ch, n_in, n_h, n_out, core_neurons, lanes, xbar_rows, dw_min, w_max, err, errlen))
+        return -1;
+    struct chip_shared *sh = &ch->sh;
+    const int c1 = ceil_div(n_h, core_neurons), c2 = ceil_div(n_h2, core_neurons), nh = c1 + c2;
+    int *nodes = realloc(sh->hidden_nodes, (size_t)nh * sizeof(int));
+    if (nodes) sh->hidden_nodes = nodes;
+    int *firsts = realloc(sh->hidden_first, (size_t)nh * sizeof(int));
+    if (firsts) sh->hidden_first = firsts;
+    if (!nodes || !firsts) {
+        core_io_chip_free(ch);
+        snprintf(err, errlen, "core_io: out of memory");
+        return -1;
+    }
+    for (int h = 0; h < nh; h++) {
+        sh->hidden_nodes[h] = sh->n_input_cores + h;
+        sh->hidden_first[h] = (h < c1 ? h : h - c1) * core_neurons;
+    }
+    ch->width[0] = n_in;
+    ch->width[1] = n_h;
+    ch->width[2] = n_h2;
+    ch->width[3] = n_out;
+    ch->layer_core0[0] = 0;
+    ch->layer_core0[1] = c1;
+    ch->layer_core0[2] = nh;
+    sh->n_h = n_h2;                 /* the top layer: what the output core reads */
+    sh->n_hidden_cores = nh;
+    sh->depth = 2;
+    sh->width = ch->width;
+    sh->layer_core0 = ch->layer_core0;
+    sh->beta_layer = ch->beta_layer;
+    sh->output_node = sh->n_input_cores + nh;
+    ch->n_cores = sh->n_input_cores + nh + 1;
+    return 0;
+}
+
 void core_io_chip_free(struct core_io_chip *ch)
 {
     activation_free(&ch->act);
@@ -81,11 +123,15 @@ void core_io_place(const struct core_io_chip *ch, enum core_role role, int index
         *first = index * cn;
         *count = sh->n_in - *first < cn ? sh->n_in - *first : cn;
         break;
-    case CORE_HIDDEN:
+    case CORE_HIDDEN: {
+        int l = 0;      /* its layer, and that layer's width */
+        while (sh->depth > 1 && l + 1 < sh->depth && index >= sh->layer_core0[l + 1]) l++;
+        int n = sh->depth > 1 ? sh->width[l + 1] : sh->n_h;
         *node = sh->hidden_nodes[index];
         *first = sh->hidden_first[index];
-        *count = sh->n_h - *first < cn ? sh->n_h - *first : cn;
+        *count = n - *first < cn ? n - *first : cn;
         break;
+    }
     default:
         *node = sh->output_node;
         *first = 0;

@@ -31,12 +31,23 @@ struct core_io_chip {
     struct device_cfg dev;
     int n_cores;
     uint8_t *pixels;                /* [n_in] the sample's pixels */
+    /* two hidden layers (core_io_chip_init_deep): what sh's depth fields point to */
+    int width[4], layer_core0[3];
+    uint64_t beta_layer[2];
 };
 
 int core_io_chip_init(struct core_io_chip *ch, int n_in, int n_h, int n_out, int core_neurons, int lanes,
                       int xbar_rows, double dw_min, double w_max, char *err, size_t errlen);
+/* The same chip with a second hidden layer of n_h2 above the first
+ * (n_in-n_h-n_h2-n_out, docs/chip.md "Depth"), mapped as sim/chip.c maps it: input
+ * cores, layer 1's cores, layer 2's cores, the output core. A core of layer 1 holds a
+ * mirror of its rows of W2 (one tile: n_h2 <= xbar_rows) and its own backward
+ * generators, whose gain is beta_layer[0]; what rtl/core.sv's role 3 is. */
+int core_io_chip_init_deep(struct core_io_chip *ch, int n_in, int n_h, int n_h2, int n_out, int core_neurons,
+                           int lanes, int xbar_rows, double dw_min, double w_max, char *err, size_t errlen);
 void core_io_chip_free(struct core_io_chip *ch);
-/* Node, first neuron and neuron count of core `index` of a role on this chip. */
+/* Node, first neuron and neuron count of core `index` of a role on this chip (a
+ * hidden core's index runs over every hidden layer's cores, layer by layer). */
 void core_io_place(const struct core_io_chip *ch, enum core_role role, int index, int *node, int *first, int *count);
 
 struct core_io {

@@ -19,7 +19,16 @@
 //                W1 column j through the gradient unit (b AND d), then BARRIER;
 //   output core  adds the bias row, runs the WTA block (race, gate, backward
 //                generators over the backward read of W2), pulses W2, sends b+-_j
-//                and PHASE_DONE to every hidden core (learning), then BARRIER.
+//                and PHASE_DONE to every hidden core (learning), then BARRIER;
+//   deep core    (role 3) a core of hidden layer 1 of the deeper chip
+//                Input-Hidden-Hidden2-Output (docs/chip.md "Depth"): forward as a
+//                hidden core, but sends h_j and PHASE_DONE to every core of layer 2;
+//                learning: takes layer 2's gradient spikes g+-_m, reads each back
+//                through row m of its mirror of W2 (its neurons' rows of the matrix
+//                above, held as a second tile) into its generators' sums and pulses
+//                the mirror on h_j; when every layer-2 core's PHASE_DONE is in, its
+//                own backward generators fire b+-_j, gated by d_j they pulse W1
+//                column j, then BARRIER.
 // Flits that a core cannot take (models/core.c acceptable()) are dropped and set
 // fault_o; so is a phase with more spikes than announced.
 //
@@ -29,14 +38,17 @@
 // 1: the bias row, output 3: bias row, WTA start, WTA done register), because the
 // units register their inputs and outputs. The lockstep bench applies exactly
 // these offsets (core_finish() accepts any cycle >= busy_until).
-// Not in RTL: more than one tile per core (TilesPerCore = 1), read noise and
-// non-ideal devices (as rtl/crossbar.sv), the host's RELEASE broadcast (chip.c).
+// Not in RTL: more than one tile per core (TilesPerCore = 1; the deep core's mirror
+// is its second tile), read noise and non-ideal devices (as rtl/crossbar.sv), the
+// host's RELEASE broadcast (chip.c), and the deeper chip's other roles (a hidden
+// core above layer 1, an output core over a deep stack).
 module core
   import flit_pkg::*;
 #(
   // Public (Verilator): the lockstep bench builds its C chip from these.
   parameter int    Input       /* verilator public */ = 20,     // network.input
-  parameter int    Hidden      /* verilator public */ = 12,     // network.hidden
+  parameter int    Hidden      /* verilator public */ = 12,     // network.hidden (layers[1])
+  parameter int    Hidden2     /* verilator public */ = 6,      // layers[2] above a deep core (role 3)
   parameter int    Output      /* verilator public */ = 4,      // network.output
   parameter int    CoreNeurons /* verilator public */ = 8,      // chip.core_neurons
   parameter int    NeuronLanes /* verilator public */ = 3,      // chip.neuron_lanes
@@ -50,6 +62,7 @@ module core
   parameter string ExpFile     = "exp.mem",
   localparam int   NumInputCores  = (Input + CoreNeurons - 1) / CoreNeurons,
   localparam int   NumHiddenCores = (Hidden + CoreNeurons - 1) / CoreNeurons,
+  localparam int   NumHidden2Cores = (Hidden2 + CoreNeurons - 1) / CoreNeurons,
   localparam int   Slots  = (CoreNeurons + NeuronLanes - 1) / NeuronLanes,
   localparam int   SlotW  = Slots > 1 ? $clog2(Slots) : 1,
   localparam int   HidW   = Hidden > 1 ? $clog2(Hidden) : 1,
@@ -60,17 +73,20 @@ module core
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
-  // Straps: what this core is (enum core_role: 0 input, 1 hidden, 2 output).
+  // Straps: what this core is (enum core_role: 0 input, 1 hidden, 2 output; 3: a
+  // hidden core of layer 1 below a layer of Hidden2, CORE_HIDDEN in models/core.c).
   input  logic [1:0]           role_i,
   input  logic [7:0]           index_i,
   // Host: programming of the tile and of the streams (bit-contract §2, §6).
   input  logic                 prog_wr_i,
+  input  logic                 prog_mirror_i, // the deep core's mirror: row m (layer 2), column j
   input  logic [RowW-1:0]      prog_row_i,
   input  logic [ColW-1:0]      prog_col_i,
   input  logic [StateBits-1:0] prog_state_i,
   input  logic                 seed_valid_i,
   input  logic [2:0]           seed_kind_i,   // 0 encoder, 1 forward, 2 derivative,
-                                              // 3 backward generator, 4 WTA, 5 gate
+                                              // 3 backward generator, 4 WTA, 5 gate,
+                                              // 6 a deep core's backward generator
   input  logic [SeedW-1:0]     seed_idx_i,    // local neuron, or hidden row
   input  logic [31:0]          seed_i,
   // Host: the sample in presentation, and the master's barrier count.
@@ -90,7 +106,7 @@ module core
 );
 
   // enum core_role, enum core_state (models/core.h)
-  localparam logic [1:0] RoleInput = 2'd0, RoleHidden = 2'd1, RoleOutput = 2'd2;
+  localparam logic [1:0] RoleInput = 2'd0, RoleHidden = 2'd1, RoleOutput = 2'd2, RoleDeep = 2'd3;
   typedef enum logic [2:0] {
     CsWaitRelease = 3'd0,
     CsCompute     = 3'd1,
@@ -106,12 +122,19 @@ module core
 
   localparam int BitsW  = CoreNeurons > Hidden ? CoreNeurons : Hidden;   // a sender's bitmap
   localparam int BitW   = BitsW > 1 ? $clog2(BitsW + 1) : 1;
-  localparam int HcW    = NumHiddenCores > 1 ? $clog2(NumHiddenCores) : 1;
+  localparam int HcMax  = NumHiddenCores > NumHidden2Cores ? NumHiddenCores : NumHidden2Cores;
+  localparam int HcW    = HcMax > 1 ? $clog2(HcMax) : 1;
+  // the mirror of a deep core: a tile of CoreNeurons rows (its neurons j) and a column
+  // per layer-2 neuron m, plus a reference column (never written, never pulsed: 0) that
+  // a single-column backward read subtracts
+  localparam int MirCols = Hidden2 + 1;
+  localparam int MirRowW = CoreNeurons > 1 ? $clog2(CoreNeurons) : 1;
+  localparam int MirColW = $clog2(MirCols);
   localparam int LocW   = CoreNeurons > 1 ? $clog2(CoreNeurons) : 1;
   localparam int StepsW = 16;    // compute cycles: > Slots + 1 and > the WTA block's
 
   if (TilesPerCore != 1 || Input + 1 > XbarRows || Hidden + 1 > XbarRows || CoreNeurons > XbarCols ||
-      Output > XbarCols || Output > CoreNeurons) begin : gen_bad_params
+      Output > XbarCols || Output > CoreNeurons || Hidden2 < 1 || Hidden2 > XbarRows) begin : gen_bad_params
     $error("core: one tile must hold a core's whole fan-in and its neurons");
   end
 
@@ -126,7 +149,7 @@ module core
         first = 16'(32'(index_i) * CoreNeurons);
         count = 16'((Input - 32'(first)) < CoreNeurons ? Input - 32'(first) : CoreNeurons);
       end
-      RoleHidden: begin
+      RoleHidden, RoleDeep: begin
         node  = 16'(NumInputCores + 32'(index_i));
         first = 16'(32'(index_i) * CoreNeurons);
         count = 16'((Hidden - 32'(first)) < CoreNeurons ? Hidden - 32'(first) : CoreNeurons);
@@ -137,7 +160,7 @@ module core
         count = 16'(Output);
       end
     endcase
-    bias_row = RowW'(role_i == RoleHidden ? Input : Hidden);
+    bias_row = RowW'(role_i == RoleHidden || role_i == RoleDeep ? Input : Hidden);
   end
 
   // ceil(count / NeuronLanes): the evaluation cycles of this core's units
@@ -157,6 +180,11 @@ module core
   logic [CoreNeurons-1:0] x_q /* verilator public_flat_rd */, x_d;       // input: encoder spikes
   logic [StepsW-1:0]    cstep_q, cstep_d;       // cycles into the computation
   logic                 fault_q /* verilator public_flat_rd */, fault_d;
+  // a deep core's backward phase: its generators' sums, the gradient spikes taken,
+  // and which computation is in progress (0 forward, 1 generators)
+  logic signed [31:0]   back_q [CoreNeurons] /* verilator public_flat_rd */, back_d [CoreNeurons];
+  logic [15:0]          grads_seen_q /* verilator public_flat_rd */, grads_seen_d;
+  logic                 gen_q, gen_d;
 
   // ---- units -----------------------------------------------------------------------
 
@@ -183,7 +211,7 @@ module core
   ) u_xbar (
     .clk_i,
     .rst_ni,
-    .wr_i           (prog_wr_i),
+    .wr_i           (prog_wr_i && !prog_mirror_i),
     .wr_row_i       (prog_row_i),
     .wr_col_i       (prog_col_i),
     .wr_state_i     (prog_state_i),
@@ -218,6 +246,66 @@ module core
       .draw_i  (enc_draw[i]),
       .state_o (enc_state[i]),
       .next_o  (enc_next[i])
+    );
+  end
+
+  // the deep core's mirror of W2 (rows j: its neurons, columns m: layer 2's), read a
+  // column at a time against the reference column, pulsed on h_j AND g+-_m
+  logic                        mir_back, mir_upd;
+  logic [MirColW-1:0]          mir_pos_col, mir_neg_col;
+  logic [MirCols-1:0]          mir_upd_up, mir_upd_dn;
+  logic signed [31:0]          mir_acc [MirCols];
+  logic signed [StateBits:0]   mir_r [CoreNeurons];
+  logic [63:0]                 mir_rows_driven;
+  logic [63:0]                 mir_back_reads /* verilator public_flat_rd */;
+  logic [63:0]                 mir_pulses_up /* verilator public_flat_rd */;
+  logic [63:0]                 mir_pulses_dn /* verilator public_flat_rd */;
+
+  crossbar #(
+    .XbarRows  (CoreNeurons),
+    .XbarCols  (MirCols),
+    .StateBits (StateBits),
+    .DwMin     (DwMin),
+    .WMax      (WMax),
+    .AccBits   (32)
+  ) u_mirror (
+    .clk_i,
+    .rst_ni,
+    .wr_i           (prog_wr_i && prog_mirror_i && 32'(prog_row_i) < Hidden2),
+    .wr_row_i       (MirRowW'(prog_col_i)),
+    .wr_col_i       (MirColW'(prog_row_i)),
+    .wr_state_i     (prog_state_i),
+    .acc_clr_i      (1'b0),
+    .fwd_i          (1'b0),
+    .fwd_row_i      ('0),
+    .back_i         (mir_back),
+    .back_pos_col_i (mir_pos_col),
+    .back_neg_col_i (mir_neg_col),
+    .upd_i          (mir_upd),
+    .upd_rows_i     (h_bits),
+    .upd_up_i       (mir_upd_up),
+    .upd_dn_i       (mir_upd_dn),
+    .acc_o          (mir_acc),
+    .back_o         (mir_r),
+    .rows_driven_o  (mir_rows_driven),
+    .back_reads_o   (mir_back_reads),
+    .pulses_up_o    (mir_pulses_up),
+    .pulses_dn_o    (mir_pulses_dn)
+  );
+
+  // a deep core's backward generators: one stream each (seed kind 6)
+  logic [CoreNeurons-1:0] gen_draw;
+  logic [31:0]            gen_state [CoreNeurons] /* verilator public_flat_rd */;
+  logic [31:0]            gen_next  [CoreNeurons];
+  for (genvar i = 0; i < CoreNeurons; i++) begin : g_gen
+    rng u_gen (
+      .clk_i,
+      .rst_ni,
+      .load_i  (seed_valid_i && seed_kind_i == 3'd6 && 32'(seed_idx_i) == i),
+      .seed_i,
+      .draw_i  (gen_draw[i]),
+      .state_o (gen_state[i]),
+      .next_o  (gen_next[i])
     );
   end
 
@@ -330,7 +418,7 @@ module core
   // ---- receiving a flit (core_receive) -----------------------------------------------
 
   flit_t f;
-  logic  rx_ok, rx_new_step, rx_spike_row, rx_back, rx_counted, phase_done, phase_over;
+  logic  rx_ok, rx_new_step, rx_spike_row, rx_back, rx_grad, rx_counted, phase_done, phase_over;
   logic [15:0] rx_j;             // local neuron of a backward spike
 
   always_comb begin
@@ -342,18 +430,21 @@ module core
       unique case (f.stream)
         SsRelease, SsPhaseDone: rx_ok = 1'b1;
         SsBarrier:  rx_ok = node == 16'd0;
-        SsInput:    rx_ok = role_i == RoleHidden && f.neuron < 32'(Input);
+        SsInput:    rx_ok = (role_i == RoleHidden || role_i == RoleDeep) && f.neuron < 32'(Input);
         SsHidden:   rx_ok = role_i == RoleOutput && f.neuron < 32'(Hidden);
         SsBackPos, SsBackNeg:
                     rx_ok = role_i == RoleHidden && f.neuron >= 32'(first) &&
                             f.neuron < 32'(first) + 32'(count);
+        SsGradPos, SsGradNeg:
+                    rx_ok = role_i == RoleDeep && f.neuron < 32'(Hidden2);
         default:    rx_ok = 1'b0;
       endcase
     end
     rx_new_step  = rx_ok && f.stream != SsBarrier && f.step != started_q;
     rx_spike_row = rx_ok && (f.stream == SsInput || f.stream == SsHidden);
     rx_back      = rx_ok && (f.stream == SsBackPos || f.stream == SsBackNeg);
-    rx_counted   = rx_ok && (f.stream == SsPhaseDone || rx_spike_row || rx_back);
+    rx_grad      = rx_ok && (f.stream == SsGradPos || f.stream == SsGradNeg);
+    rx_counted   = rx_ok && (f.stream == SsPhaseDone || rx_spike_row || rx_back || rx_grad);
   end
 
   // ---- the sender: the outbox, one flit a cycle ---------------------------------------
@@ -382,7 +473,7 @@ module core
     bits = '0;
     unique case (role_i)
       RoleInput:  bits[CoreNeurons-1:0] = x_q;
-      RoleHidden: bits[CoreNeurons-1:0] = h_bits;
+      RoleHidden, RoleDeep: bits[CoreNeurons-1:0] = h_bits;
       default:    bits[Hidden-1:0]      = wta_b_pos | wta_b_neg;
     endcase
     bit_found = 1'b0;
@@ -429,6 +520,11 @@ module core
             out_flit.stream = SsHidden;
             out_flit.tclass = TcForward;
           end
+          RoleDeep: begin     // h_j to every core of layer 2, core by core
+            out_flit.dst    = 16'(NumInputCores + NumHiddenCores + 32'(snd_h_q));
+            out_flit.stream = SsHidden;
+            out_flit.tclass = TcForward;
+          end
           default: begin
             out_flit.neuron = 32'(bit_at);
             out_flit.dst    = 16'(NumInputCores + 32'(bit_at) / CoreNeurons);
@@ -442,6 +538,9 @@ module core
         out_flit.stream = SsPhaseDone;
         if (role_i == RoleHidden) begin
           out_flit.dst    = 16'(NumInputCores + NumHiddenCores);
+          out_flit.tclass = TcForward;
+        end else if (role_i == RoleDeep) begin
+          out_flit.dst    = 16'(NumInputCores + NumHiddenCores + 32'(snd_h_q));
           out_flit.tclass = TcForward;
         end else begin
           out_flit.dst    = 16'(NumInputCores + 32'(snd_h_q));
@@ -470,10 +569,18 @@ module core
     snd_bar_d = snd_bar_q;
     if (take) begin
       unique case (snd_eff)
-        SndBits: snd_idx_d = bit_at + 1'b1;
+        SndBits: begin
+          if (role_i == RoleDeep && 32'(snd_h_q) + 1 < NumHidden2Cores) begin
+            snd_h_d = snd_h_q + 1'b1;     // the same spike to the next core of layer 2
+          end else begin
+            snd_h_d   = role_i == RoleDeep ? '0 : snd_h_q;
+            snd_idx_d = bit_at + 1'b1;
+          end
+        end
         SndMarker: begin
           snd_idx_d = '0;
-          if (role_i != RoleHidden && 32'(snd_h_q) + 1 < NumHiddenCores) begin
+          if (role_i != RoleHidden &&
+              32'(snd_h_q) + 1 < (role_i == RoleDeep ? NumHidden2Cores : NumHiddenCores)) begin
             snd_h_d = snd_h_q + 1'b1;
             snd_d   = role_i == RoleInput ? SndBits : SndMarker;
           end else begin
@@ -490,7 +597,7 @@ module core
       snd_idx_d = '0;
       unique case (role_i)
         RoleInput:  begin snd_d = SndBits; snd_bar_d = 1'b1; end
-        RoleHidden: begin snd_d = SndBits; snd_bar_d = !learn_i; end
+        RoleHidden, RoleDeep: begin snd_d = SndBits; snd_bar_d = !learn_i; end
         default:    begin snd_d = learn_i ? SndBits : SndBarrier; snd_bar_d = 1'b1; end
       endcase
     end
@@ -501,6 +608,13 @@ module core
   end
 
   // ---- the protocol (core_receive, phase_check, core_finish) ---------------------------
+
+  // a deep core's generator lane (temporaries of the block below)
+  int                 gidx;
+  logic signed [63:0] g_r;
+  logic [63:0]        g_mag, g_pb_full;
+  logic [15:0]        g_pb;
+  logic               g_fire;
 
   always_comb begin
     logic [7:0]  m_seen;
@@ -516,6 +630,16 @@ module core
     x_d                = x_q;
     cstep_d            = cstep_q;
     fault_d            = fault_q || (in_valid_i && !rx_ok);
+    back_d             = back_q;
+    grads_seen_d       = grads_seen_q;
+    gen_d              = gen_q;
+    mir_back           = 1'b0;
+    mir_upd            = 1'b0;
+    mir_pos_col        = MirColW'(Hidden2);     // the reference column
+    mir_neg_col        = MirColW'(Hidden2);
+    mir_upd_up         = '0;
+    mir_upd_dn         = '0;
+    gen_draw           = '0;
     arm_burst          = 1'b0;
     arm_barrier        = 1'b0;
     phase_done         = 1'b0;
@@ -549,7 +673,7 @@ module core
         xb_acc_clr         = 1'b1;
         state_d            = CsFwdIn;
         markers_seen_d     = '0;
-        markers_needed_d   = 8'(role_i == RoleHidden ? NumInputCores : NumHiddenCores);
+        markers_needed_d   = 8'(role_i == RoleOutput ? NumHiddenCores : NumInputCores);
         spikes_seen_d      = '0;
         spikes_announced_d = '0;
       end
@@ -581,6 +705,25 @@ module core
         xb_upd_dn[ColW'(rx_j)]     = f.stream == SsBackPos;
       end
     end
+    if (rx_grad) begin
+      // g+-_m of layer 2: row m of W2 (the mirror's column m) into the sums, then the
+      // mirror's share of W2's coincidence: cell (j, m) for every j that fired, up on
+      // g-, down on g+ (the read sees the states before the edge)
+      spikes_seen_d = spikes_seen_d + 1'b1;
+      grads_seen_d  = grads_seen_q + 1'b1;
+      mir_back      = 1'b1;
+`ifdef PLANT_BUG_CORE_MIRROR_SIGN
+      if (f.stream == SsGradPos) mir_neg_col = MirColW'(f.neuron);   // planted: the read's sign flipped
+      else mir_pos_col = MirColW'(f.neuron);
+`else
+      if (f.stream == SsGradPos) mir_pos_col = MirColW'(f.neuron);
+      else mir_neg_col = MirColW'(f.neuron);
+`endif
+      for (int j = 0; j < CoreNeurons; j++) back_d[j] = back_q[j] + 32'(mir_r[j]);
+      mir_upd                          = 1'b1;
+      mir_upd_up[MirColW'(f.neuron)]   = f.stream == SsGradNeg;
+      mir_upd_dn[MirColW'(f.neuron)]   = f.stream == SsGradPos;
+    end
     // phase_check, on the counts this flit left
     m_seen = markers_seen_d;
     s_seen = spikes_seen_d;
@@ -593,9 +736,14 @@ module core
         if (state_d == CsFwdIn && role_i != RoleInput) begin
           state_d = CsCompute;
           cstep_d = '0;
+          gen_d   = 1'b0;
         end else if (state_d == CsBackIn && role_i == RoleHidden) begin
           state_d     = CsWaitRelease;
           arm_barrier = 1'b1;
+        end else if (state_d == CsBackIn && role_i == RoleDeep) begin
+          state_d = CsCompute;        // its own backward generators
+          cstep_d = '0;
+          gen_d   = 1'b1;
         end
       end
     end
@@ -613,6 +761,46 @@ module core
             end
           end
           if (cstep_q == groups - 1'b1 + StepsW'(FinishLagInput)) phase_over = 1'b1;
+        end
+        RoleDeep: begin
+          if (!gen_q) begin
+            // the forward: as a hidden core's
+            if (cstep_q == '0) begin
+              xb_fwd     = 1'b1;
+              xb_fwd_row = bias_row;
+            end else begin
+              lane_fire = 1'b1;
+              lane_slot = SlotW'(cstep_q - 1'b1);
+              for (int l = 0; l < NeuronLanes; l++) begin
+                lane_membrane[l] = xb_acc[ColW'(32'(lane_slot) * NeuronLanes + l)];
+              end
+              if (cstep_q == groups - 1'b1 + StepsW'(FinishLagHidden)) phase_over = 1'b1;
+            end
+          end else if (cstep_q < groups) begin
+            // generators of lane group cstep: each draws; if a gradient spike came, r_j
+            // fires b+ (r_j > 0) or b- when u16 < min(65535, (|r_j| * beta_q) >> 32), and
+            // b AND d pulses W1 column j against the active rows and the bias
+            for (int l = 0; l < NeuronLanes; l++) begin
+              gidx = 32'(cstep_q) * NeuronLanes + l;
+              if (gidx < 32'(count)) begin
+                gen_draw[LocW'(gidx)] = 1'b1;
+                g_r     = 64'(back_q[LocW'(gidx)]);
+                g_mag   = g_r < 0 ? -g_r : g_r;
+                g_pb_full = (g_mag * beta_q_i) >> 32;
+                g_pb    = g_pb_full > 64'd65535 ? 16'hFFFF : g_pb_full[15:0];
+                g_fire  = grads_seen_q != '0 && gen_next[LocW'(gidx)][31:16] < g_pb;
+                if (g_fire && g_r != 0 && d_bits[LocW'(gidx)]) begin
+                  xb_upd                      = 1'b1;
+                  xb_upd_rows                 = rows_q;
+                  xb_upd_rows[bias_row]       = 1'b1;
+                  xb_upd_up[ColW'(gidx)]      = g_r < 0;
+                  xb_upd_dn[ColW'(gidx)]      = g_r > 0;
+                end
+              end
+            end
+          end else begin
+            phase_over = 1'b1;        // the lag: cstep == groups - 1 + FinishLagHidden
+          end
         end
         RoleHidden: begin
           if (cstep_q == '0) begin
@@ -648,9 +836,22 @@ module core
           end
         end
       endcase
-      if (phase_over) begin
+      if (phase_over && role_i == RoleDeep && gen_q) begin
+        state_d     = CsWaitRelease;
+        arm_barrier = 1'b1;
+      end else if (phase_over) begin
         arm_burst = 1'b1;
-        if (role_i == RoleHidden && learn_i) begin
+        if (role_i == RoleDeep) begin
+          grads_seen_d = '0;
+          if (learn_i) for (int j = 0; j < CoreNeurons; j++) back_d[j] = '0;
+        end
+        if (role_i == RoleDeep && learn_i) begin
+          state_d            = CsBackIn;
+          markers_seen_d     = '0;
+          markers_needed_d   = 8'(NumHidden2Cores);
+          spikes_seen_d      = '0;
+          spikes_announced_d = '0;
+        end else if (role_i == RoleHidden && learn_i) begin
           state_d            = CsBackIn;
           markers_seen_d     = '0;
           markers_needed_d   = 8'd1;
@@ -680,6 +881,9 @@ module core
       snd_h_q            <= '0;
       snd_idx_q          <= '0;
       snd_bar_q          <= 1'b0;
+      back_q             <= '{default: '0};
+      grads_seen_q       <= '0;
+      gen_q              <= 1'b0;
     end else begin
       state_q            <= state_d;
       started_q          <= started_d;
@@ -696,6 +900,9 @@ module core
       snd_h_q            <= snd_h_d;
       snd_idx_q          <= snd_idx_d;
       snd_bar_q          <= snd_bar_d;
+      back_q             <= back_d;
+      grads_seen_q       <= grads_seen_d;
+      gen_q              <= gen_d;
     end
   end
 
@@ -704,6 +911,6 @@ module core
   // Observed by the bench; the decision outputs are the WTA block's own record.
   logic unused_obs;
   assign unused_obs = ^{f.src, f.dst, f.tclass, f.head, f.tail, wta_busy, wta_decided, wta_gate_open, wta_fire, xb_rows_driven, xb_back_reads,
-                        xb_pulses_up, xb_pulses_dn, phase_done};
+                        xb_pulses_up, xb_pulses_dn, phase_done, mir_acc[0], mir_rows_driven};
 
 endmodule

@@ -7,16 +7,19 @@
 // energy model prices per flit; this struct is the lockstep view of the same event.
 package flit_pkg;
 
-  // enum spike_stream
-  typedef enum logic [2:0] {
-    SsInput     = 3'd0,
-    SsHidden    = 3'd1,
-    SsBackPos   = 3'd2,
-    SsBackNeg   = 3'd3,
-    SsPhaseDone = 3'd4,
-    SsBarrier   = 3'd5,
-    SsRelease   = 3'd6,
-    SsSynthetic = 3'd7
+  // enum spike_stream: 4 bits, so that the gradient spikes of a deep network
+  // (SS_GRAD_POS/NEG, layer l's cores to layer l-1's) travel as what they are.
+  typedef enum logic [3:0] {
+    SsInput     = 4'd0,
+    SsHidden    = 4'd1,
+    SsBackPos   = 4'd2,
+    SsBackNeg   = 4'd3,
+    SsPhaseDone = 4'd4,
+    SsBarrier   = 4'd5,
+    SsRelease   = 4'd6,
+    SsSynthetic = 4'd7,
+    SsGradPos   = 4'd8,
+    SsGradNeg   = 4'd9
   } spike_stream_e;
 
   // enum traffic_class; the value 3 is no class and is treated as control, as
@@ -32,7 +35,7 @@ package flit_pkg;
   typedef struct packed {
     logic [15:0] src;      // node ids: y * mesh_x + x
     logic [15:0] dst;
-    logic [2:0]  stream;   // spike_stream_e
+    logic [3:0]  stream;   // spike_stream_e
     logic [1:0]  tclass;   // traffic_class_e
     logic        head;
     logic        tail;

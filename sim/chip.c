@@ -125,9 +125,9 @@ static int plan_deep(struct chip *c, const struct config *cfg, char *err, size_t
         return map_error(cfg, "chip.mesh_x", err, errlen, msg);
     }
     if (ch->n_rtl) {
-        /* the RTL router's flit has 3 stream bits, all taken: no room for g+- */
-        snprintf(msg, sizeof msg, "network %s: the RTL routers carry 8 spike streams, and the gradient spikes of a "
-                 "deep network are two more; run RTL components with one hidden layer", shape);
+        /* the RTL flit carries g+- (4 stream bits), but no test runs RTL routers at depth yet */
+        snprintf(msg, sizeof msg, "network %s: the RTL routers are not validated at depth (no SystemC run of "
+                 "a deep network with them yet); run RTL components with one hidden layer", shape);
         return map_error(cfg, "chip.rtl", err, errlen, msg);
     }
     c->sh.n_input_cores = ni;

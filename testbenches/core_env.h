@@ -14,6 +14,13 @@
 // and then overtaking the spikes they count, with random gaps; it takes the
 // core's flits with a network that is sometimes slow; and now and then it slips
 // in a flit the core must refuse. Every choice comes from the bench's seed.
+//
+// Role 3 (rtl/core.sv's deep core) is a core of hidden layer 1 of a deeper chip
+// (core_io_chip_init_deep: Input-Hidden-Hidden2-Output): its forward input is the
+// input cores' x_i as a hidden core's is, it sends h_j to every core of layer 2, and
+// its backward input is layer 2's gradient spikes g+-_m with a PHASE_DONE count from
+// each layer-2 core, delivered once its own last PHASE_DONE has left; the host also
+// programs its mirror of W2 and its backward generators' streams.
 #ifndef CORE_ENV_H
 #define CORE_ENV_H
 #include <algorithm>
@@ -35,7 +42,7 @@ namespace core_env {
 struct Drive {
     bool rst = false;
     int role = 0, index = 0;
-    bool prog_wr = false;
+    bool prog_wr = false, prog_mirror = false;
     int prog_row = 0, prog_col = 0;
     int16_t prog_state = 0;
     bool seed_valid = false;
@@ -48,23 +55,30 @@ struct Drive {
 };
 
 // Stream kinds of the RTL's seed port (rtl/core.sv).
-enum { SEED_ENC = 0, SEED_FWD, SEED_DERIV, SEED_BACK, SEED_WTA, SEED_GATE };
+enum { SEED_ENC = 0, SEED_FWD, SEED_DERIV, SEED_BACK, SEED_WTA, SEED_GATE, SEED_GEN };
+
+// rtl/core.sv's role strap: enum core_role, and 3 for a deep core (CORE_HIDDEN in C)
+enum { ROLE_DEEP = 3 };
 
 struct Stats {
-    uint64_t episodes[3], steps, samples_learn, samples_infer, flits_in, flits_out, faults, stalls;
+    uint64_t episodes[4], steps, samples_learn, samples_infer, flits_in, flits_out, faults, stalls;
     uint64_t encoder_corners;   // samples that meet an encoder's u16 == p * 257
+    uint64_t grads_in;          // gradient spikes delivered to a deep core
 };
 
 class Env {
   public:
-    struct core_io_chip *ch;
+    struct core_io_chip *ch;        // the chip of this episode's core
+    struct core_io_chip *base, *deep;   // Input-Hidden-Output; with Hidden2 (role 3), or null
     lockstep::Rand *rnd;
     int role = 0, index = 0, node = 0, first = 0, count = 0;
+    enum core_role crole = CORE_INPUT;  // the C core's role (a deep core is CORE_HIDDEN)
     int xbar_cols;
     Stats st = {};
     int force_role = -1, force_index = 0;   // a benchmark's fixed core
 
-    Env(struct core_io_chip *chip, lockstep::Rand *r, int cols) : ch(chip), rnd(r), xbar_cols(cols) {}
+    Env(struct core_io_chip *chip, lockstep::Rand *r, int cols, struct core_io_chip *deep_chip = nullptr)
+        : ch(chip), base(chip), deep(deep_chip), rnd(r), xbar_cols(cols) {}
 
     bool programming() const { return prog_at_ < prog_.size(); }
     bool in_reset() const { return reset_left_ > 0; }
@@ -74,14 +88,18 @@ class Env {
     // that core's C model and calls program().
     void new_episode(uint64_t cycles)
     {
-        const struct chip_shared *sh = &ch->sh;
         // a role, then a core of it: the master (input core 0) half of the input episodes
-        role = (int)rnd->range(0, 2);
+        role = (int)rnd->range(0, deep ? 3 : 2);
+        if (force_role >= 0) role = force_role;
+        ch = role == ROLE_DEEP ? deep : base;
+        crole = role == ROLE_DEEP ? CORE_HIDDEN : (enum core_role)role;
+        const struct chip_shared *sh = &ch->sh;
         if (role == CORE_INPUT) index = rnd->chance(1, 2) ? 0 : (int)rnd->range(0, sh->n_input_cores - 1);
         else if (role == CORE_HIDDEN) index = (int)rnd->range(0, sh->n_hidden_cores - 1);
+        else if (role == ROLE_DEEP) index = (int)rnd->range(0, sh->layer_core0[1] - 1);   // layer 1's cores
         else index = 0;
-        if (force_role >= 0) role = force_role, index = force_index;
-        core_io_place(ch, (enum core_role)role, index, &node, &first, &count);
+        if (force_role >= 0) index = force_index;
+        core_io_place(ch, crole, index, &node, &first, &count);
         st.episodes[role]++;
         episode_left_ = cycles;
         reset_left_ = 2;
@@ -92,6 +110,7 @@ class Env {
         deliver_.clear();
         master_barriers_ = 0;
         step_age_ = 0;
+        markers_out_ = 0;
     }
 
     // Plans the host's programming of the core and applies it to the C model at once
@@ -128,6 +147,7 @@ class Env {
                 d.seed = p.value;
             } else {
                 d.prog_wr = true;
+                d.prog_mirror = p.kind == 1;
                 d.prog_row = p.row;
                 d.prog_col = p.col;
                 d.prog_state = (int16_t)p.value;
@@ -171,6 +191,8 @@ class Env {
             }
         } else if (f.stream == SS_PHASE_DONE && role == CORE_HIDDEN && learn_) {
             backward_phase();
+        } else if (f.stream == SS_PHASE_DONE && role == ROLE_DEEP && learn_ && ++markers_out_ == layer2_cores()) {
+            gradient_phase();
         }
     }
 
@@ -188,10 +210,11 @@ class Env {
                 case SEED_DERIV: c->k.rng_b[p.idx] = s; break;
                 case SEED_BACK: c->k.rng_a[p.idx] = s; break;
                 case SEED_WTA: c->k.rng_wta = s; break;
+                case SEED_GEN: c->k.rng_back[p.idx] = s; break;
                 default: c->k.rng_gate = s; break;
                 }
             } else {
-                struct crossbar *x = &c->k.tiles[0];
+                struct crossbar *x = p.kind == 1 ? &c->k.mirror[0] : &c->k.tiles[0];
                 x->cells.w[(size_t)p.row * (size_t)x->cols + (size_t)p.col] = (int16_t)p.value;
             }
         }
@@ -219,7 +242,7 @@ class Env {
     std::vector<Prog> prog_;
     size_t prog_at_ = 0;
     std::deque<Timed> deliver_;
-    int reset_left_ = 0, phase_ = P_GAP, gap_ = 0, steps_left_ = 0, master_barriers_ = 0;
+    int reset_left_ = 0, phase_ = P_GAP, gap_ = 0, steps_left_ = 0, master_barriers_ = 0, markers_out_ = 0;
     uint64_t episode_left_ = 0, cycle_ = 0, step_age_ = 0, sample_id_ = 0;
     uint32_t step_ = 0;
     bool learn_ = false;
@@ -237,23 +260,26 @@ class Env {
         int nmax = sh->rp->nmax;
         // moderate states: membranes across the sigmoid's slope, races that are not foregone
         int spread = (int)rnd->range(nmax / 8, nmax);
-        if (role != CORE_INPUT) {
-            const struct crossbar *x = &c->k.tiles[0];
+        auto cells = [&](const struct crossbar *x, int kind) {
             for (int r = 0; r < x->rows; r++)
                 for (int col = 0; col < x->cols; col++) {
                     int v = (int)rnd->range(-spread, spread);
                     if (rnd->chance(1, 64)) v = rnd->chance(1, 2) ? nmax : -nmax;   // at the bounds
-                    prog_.push_back(Prog{ false, 0, 0, r, col, (uint32_t)(int32_t)v });
+                    prog_.push_back(Prog{ false, kind, 0, r, col, (uint32_t)(int32_t)v });
                 }
-        }
+        };
+        if (role != CORE_INPUT) cells(&c->k.tiles[0], 0);
+        if (role == ROLE_DEEP) cells(&c->k.mirror[0], 1);     // the mirror: row m of layer 2, column j
         auto seed = [&](int kind, int idx) {
             uint32_t s = rnd->chance(1, 32) ? 0 : rng_seed(rnd->u64(), RNG_TRAIN, kind + 1, (uint64_t)idx);
             prog_.push_back(Prog{ true, kind, idx, 0, 0, s });
         };
         if (role == CORE_INPUT)
             for (int i = 0; i < count; i++) seed(SEED_ENC, i);
-        if (role == CORE_HIDDEN)
+        if (role == CORE_HIDDEN || role == ROLE_DEEP)
             for (int j = 0; j < count; j++) seed(SEED_FWD, j), seed(SEED_DERIV, j);
+        if (role == ROLE_DEEP)
+            for (int j = 0; j < count; j++) seed(SEED_GEN, j);
         if (role == CORE_OUTPUT) {
             for (int j = 0; j < sh->n_h; j++) seed(SEED_BACK, j);
             seed(SEED_WTA, 0);
@@ -265,6 +291,7 @@ class Env {
         double beta = 0.5 + 3.5 * (double)(rnd->u32() % 1000) / 1000.0;
         beta_q_ = (uint64_t)(beta * sh->dev->dw_min * 281474976710656.0);
         ch->sh.beta_q = beta_q_;
+        if (role == ROLE_DEEP) ch->beta_layer[0] = beta_q_;    // layer 1's generators
     }
 
     void new_sample()
@@ -356,9 +383,13 @@ class Env {
         if (!rnd->chance(1, 200)) return;
         // a flit this core must refuse
         struct flit f;
-        switch (rnd->range(0, 3)) {
+        switch (rnd->range(0, 4)) {
         case 0: f = make(1, SS_SYNTHETIC, TC_FORWARD, 0); break;
         case 1: f = make(1, SS_BACK_POS, TC_BACKWARD, (uint32_t)(role == CORE_HIDDEN ? first + count : 0)); break;
+        case 4:     // a gradient spike: only a deep core takes one, of a neuron layer 2 has
+            f = make(1, rnd->chance(1, 2) ? SS_GRAD_POS : SS_GRAD_NEG, TC_BACKWARD,
+                     (uint32_t)(role == ROLE_DEEP ? ch->width[2] + (int)rnd->range(0, 3) : 0));
+            break;
         case 2: f = make(1, role == CORE_OUTPUT ? SS_INPUT : SS_HIDDEN, TC_FORWARD, 0); break;
         default: f = make(1, node == 0 ? SS_SYNTHETIC : SS_BARRIER, TC_CONTROL, 1); break;
         }
@@ -388,11 +419,12 @@ class Env {
                     push_later(make(k, SS_BARRIER, TC_CONTROL, (uint32_t)k), (int)rnd->range(0, 30));
             }
         } else {
-            int senders = role == CORE_HIDDEN ? sh->n_input_cores : sh->n_hidden_cores;
+            markers_out_ = 0;
+            int senders = crole == CORE_HIDDEN ? sh->n_input_cores : sh->n_hidden_cores;
             for (int s = 0; s < senders; s++) {
                 int src, lo, n;
-                core_io_place(ch, role == CORE_HIDDEN ? CORE_INPUT : CORE_HIDDEN, s, &src, &lo, &n);
-                srcs.push_back(spikes_from(src, role == CORE_HIDDEN ? SS_INPUT : SS_HIDDEN, TC_FORWARD, lo, n, p));
+                core_io_place(ch, crole == CORE_HIDDEN ? CORE_INPUT : CORE_HIDDEN, s, &src, &lo, &n);
+                srcs.push_back(spikes_from(src, crole == CORE_HIDDEN ? SS_INPUT : SS_HIDDEN, TC_FORWARD, lo, n, p));
             }
             // the RELEASE anywhere: spikes of nearer cores may overtake it
             auto &s0 = srcs[(size_t)rnd->range(0, (int64_t)srcs.size() - 1)];
@@ -416,6 +448,29 @@ class Env {
         std::vector<std::vector<struct flit>> srcs{ v };
         merge(srcs);
     }
+
+    int layer2_cores() const { return ch->layer_core0[2] - ch->layer_core0[1]; }
+
+    // A deep core's backward input: every core of layer 2 sends a gradient spike of
+    // some of its neurons (each a signed g+-_m) and its PHASE_DONE with their count.
+    void gradient_phase()
+    {
+        uint32_t p = rnd->chance(1, 4) ? 0 : (uint32_t)rnd->range(0, 1024);
+        std::vector<std::vector<struct flit>> srcs;
+        for (int k = ch->layer_core0[1]; k < ch->layer_core0[2]; k++) {
+            int src, lo, n;
+            core_io_place(ch, CORE_HIDDEN, k, &src, &lo, &n);
+            std::vector<struct flit> v;
+            for (int m = lo; m < lo + n; m++)
+                if (rnd->chance(p, 1024)) {
+                    v.push_back(make(src, rnd->chance(1, 2) ? SS_GRAD_POS : SS_GRAD_NEG, TC_BACKWARD, (uint32_t)m));
+                    st.grads_in++;
+                }
+            v.push_back(make(src, SS_PHASE_DONE, TC_BACKWARD, (uint32_t)v.size()));
+            srcs.push_back(v);
+        }
+        merge(srcs);
+    }
 };
 
 // Puts one cycle's stimulus on the RTL core's input ports (the lockstep bench and
@@ -427,6 +482,7 @@ void apply(Top &top, const Drive &d, Env &env, int core_neurons)
     top.role_i = (uint8_t)d.role;
     top.index_i = (uint8_t)d.index;
     top.prog_wr_i = d.prog_wr;
+    top.prog_mirror_i = d.prog_mirror;
     top.prog_row_i = (uint32_t)d.prog_row;
     top.prog_col_i = (uint32_t)d.prog_col;
     top.prog_state_i = (uint16_t)d.prog_state;

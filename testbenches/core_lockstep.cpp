@@ -11,8 +11,12 @@
 // stream, forward and derivative spikes, the WTA decision, and the tile's event
 // counters. Inside a computation the RTL's units work lane group by lane group
 // where the C model does it all at its end, so only the protocol is compared
-// there; both must agree again on the cycle it ends. CORE_LOCKSTEP_TRACE=1 in the
-// environment prints a line per cycle (the flit in, both sides' phase and outbox).
+// there; both must agree again on the cycle it ends. Role 3, the deep core (a core of
+// hidden layer 1 of the chip Input-Hidden-Hidden2-Output, models/core_io.c's
+// core_io_chip_init_deep), adds its mirror of W2 (every cell and its counters), its
+// backward generators' streams and sums, and the gradient spikes it has taken.
+// CORE_LOCKSTEP_TRACE=1 in the environment prints a line per cycle (the flit in, both
+// sides' phase and outbox); CORE_LOCKSTEP_ROLE=R runs every episode in role R (0-3).
 #include "Vcore.h"
 #include "Vcore_core.h"
 #include "core_env.h"
@@ -24,7 +28,7 @@
 #include <string>
 
 using K = Vcore_core;
-constexpr int kIn = (int)K::Input, kHid = (int)K::Hidden, kOut = (int)K::Output;
+constexpr int kIn = (int)K::Input, kHid = (int)K::Hidden, kHid2 = (int)K::Hidden2, kOut = (int)K::Output;
 constexpr int kCn = (int)K::CoreNeurons, kLanes = (int)K::NeuronLanes;
 constexpr int kRows = (int)K::XbarRows, kCols = (int)K::XbarCols;
 constexpr int kSlots = (kCn + kLanes - 1) / kLanes;
@@ -70,6 +74,7 @@ class Probe {
 struct Probes {
     Probe state, started, m_seen, m_needed, s_seen, s_ann, barriers, rows, x, fault, acc, h, d, winner, err;
     Probe rows_driven, back_reads, pulses_up, pulses_dn, enc, wta, gate, back;
+    Probe mir_back_reads, mir_pulses_up, mir_pulses_dn, gen, sums, grads_seen;
     Probe fwd[kLanes], deriv[kLanes];
     explicit Probes(VerilatedContext *c) {
         state = Probe(c, "core", "state_q");
@@ -95,6 +100,12 @@ struct Probes {
         wta = Probe(c, "core.u_wta", "wta_state");
         gate = Probe(c, "core.u_wta", "gate_state");
         back = Probe(c, "core.u_wta", "back_state");
+        mir_back_reads = Probe(c, "core", "mir_back_reads");
+        mir_pulses_up = Probe(c, "core", "mir_pulses_up");
+        mir_pulses_dn = Probe(c, "core", "mir_pulses_dn");
+        gen = Probe(c, "core", "gen_state");
+        sums = Probe(c, "core", "back_q");
+        grads_seen = Probe(c, "core", "grads_seen_q");
         for (int l = 0; l < kLanes; l++) {
             std::string sc = "core.g_lane[" + std::to_string(l) + "].u_neuron";
             fwd[l] = Probe(c, sc, "fwd_state");
@@ -104,18 +115,29 @@ struct Probes {
 };
 
 struct Cov {
-    uint64_t finishes[3], fired, derivs, grads, errs, w2_updates, compared_cycles, compute_cycles;
+    uint64_t finishes[4], gen_finishes, driven, fired, derivs, grads, errs, w2_updates, compared_cycles, compute_cycles;
 };
 
 int main(int argc, char **argv)
 {
     lockstep::Bench b(argc, argv, "core", 20000);
-    struct core_io_chip ch;
+    struct core_io_chip ch, deep;
     char err[512];
     if (core_io_chip_init(&ch, kIn, kHid, kOut, kCn, kLanes, kRows, (double)K::DwMin, (double)K::WMax, err,
-                          sizeof err)) {
+                          sizeof err) ||
+        core_io_chip_init_deep(&deep, kIn, kHid, kHid2, kOut, kCn, kLanes, kRows, (double)K::DwMin, (double)K::WMax,
+                               err, sizeof err)) {
         fprintf(stderr, "core_lockstep: %s\n", err);
         return 2;
+    }
+    int force_role = -1;
+    if (const char *r = getenv("CORE_LOCKSTEP_ROLE")) {
+        force_role = atoi(r);
+        if (force_role < 0 || force_role > 3) {
+            fprintf(stderr, "core_lockstep: CORE_LOCKSTEP_ROLE=%s: a role is 0 (input), 1 (hidden), 2 (output) or 3 (deep)\n", r);
+            return 2;
+        }
+        if (!b.quiet()) printf("  every episode in role %d (CORE_LOCKSTEP_ROLE)\n", force_role);
     }
     // The C core counts the RTL's registered finish (core_finish_lag); if the two
     // disagree, every computation would end in a different cycle: say why first.
@@ -133,16 +155,24 @@ int main(int argc, char **argv)
         Vcore top(b.ctx());
         b.attach(&top);
         Probes p(b.ctx());
-        core_env::Env env(&ch, &b.rnd, kCols);
+        core_env::Env env(&ch, &b.rnd, kCols, &deep);
+        const bool pick_index = force_role >= 0;
         struct core_io cio;
         bool have = false, err_valid = false;
         const bool trace = getenv("CORE_LOCKSTEP_TRACE") != nullptr;     // a line per cycle
         cov = Cov{};
         while (b.next()) {
             if (!env.in_reset() && env.episode_left() == 0) {
+                if (pick_index) {   // a fixed role, any core of it
+                    env.force_role = force_role;
+                    env.force_index = force_role == CORE_INPUT    ? (int)b.rnd.range(0, ch.sh.n_input_cores - 1)
+                                      : force_role == CORE_HIDDEN ? (int)b.rnd.range(0, ch.sh.n_hidden_cores - 1)
+                                      : force_role == core_env::ROLE_DEEP ? (int)b.rnd.range(0, deep.layer_core0[1] - 1)
+                                                                          : 0;
+                }
                 env.new_episode((uint64_t)b.rnd.range(3000, 40000));
                 if (have) core_io_free(&cio);
-                if (core_io_init(&cio, &ch, (enum core_role)env.role, env.index)) {
+                if (core_io_init(&cio, env.ch, env.crole, env.index)) {
                     fprintf(stderr, "core_lockstep: core_io_init failed\n");
                     exit(2);
                 }
@@ -166,6 +196,10 @@ int main(int argc, char **argv)
             const struct core *k = &cio.k;
             if (was_computing && k->state != CS_COMPUTE) {
                 cov.finishes[env.role]++;
+                if (env.role == core_env::ROLE_DEEP && k->back_compute) {
+                    cov.gen_finishes++;
+                    if (k->grads_seen) cov.driven++;
+                }
                 if (env.role == CORE_OUTPUT) {
                     err_valid = env.learn();
                     if (env.learn() && k->err) cov.errs++;
@@ -228,13 +262,29 @@ int main(int argc, char **argv)
             b.cmp("back_reads", (int64_t)x->c.back_reads, (int64_t)p.back_reads.u());
             b.cmp("pulses_up", (int64_t)x->cells.pulses_up, (int64_t)p.pulses_up.u());
             b.cmp("pulses_down", (int64_t)x->cells.pulses_down, (int64_t)p.pulses_dn.u());
-            if (env.role == CORE_HIDDEN) {
+            if (env.crole == CORE_HIDDEN) {
                 for (int j = 0; j < env.count; j++) {
                     int l = j % kLanes, s = j / kLanes;
                     b.cmp("fwd_stream", j, k->rng_a[j], (int64_t)p.fwd[l].u((size_t)s));
                     b.cmp("deriv_stream", j, k->rng_b[j], (int64_t)p.deriv[l].u((size_t)s));
                     b.cmp("h", j, k->h[j], p.h.bit(j));
                     b.cmp("d", j, k->d[j], p.d.bit(j));
+                }
+                if (env.role == core_env::ROLE_DEEP) {
+                    // the mirror: C row m (layer 2's neuron), column j <-> RTL cell [j][m]
+                    const struct crossbar *m = &k->mirror[0];
+                    for (int r = 0; r < m->rows; r++)
+                        for (int c = 0; c < m->cols; c++)
+                            b.cmp("mirror_cell", r * kCn + c, m->cells.w[(size_t)r * (size_t)m->cols + (size_t)c],
+                                  (int16_t)top.core->u_mirror__DOT__cell_q[c][r]);
+                    b.cmp("mirror_back_reads", (int64_t)m->c.back_reads, (int64_t)p.mir_back_reads.u());
+                    b.cmp("mirror_pulses_up", (int64_t)m->cells.pulses_up, (int64_t)p.mir_pulses_up.u());
+                    b.cmp("mirror_pulses_down", (int64_t)m->cells.pulses_down, (int64_t)p.mir_pulses_dn.u());
+                    b.cmp("grads_seen", k->grads_seen, (int64_t)p.grads_seen.u());
+                    for (int j = 0; j < env.count; j++) {
+                        b.cmp("gen_stream", j, k->rng_back[j], (int64_t)p.gen.u((size_t)j));
+                        b.cmp("back_sum", j, k->back[j], p.sums.s32((size_t)j));
+                    }
                 }
             } else {
                 for (int j = 0; j < kHid; j++) b.cmp("back_stream", j, k->rng_a[j], (int64_t)p.back.u((size_t)j));
@@ -250,14 +300,18 @@ int main(int argc, char **argv)
         }
     });
     if (!b.quiet())
-        printf("  traffic: episodes input %" PRIu64 " hidden %" PRIu64 " output %" PRIu64 ", %" PRIu64
+        printf("  traffic: episodes input %" PRIu64 " hidden %" PRIu64 " output %" PRIu64 " deep %" PRIu64 ", %" PRIu64
                " steps (%" PRIu64 " learning, %" PRIu64 " inference samples), %" PRIu64 " flits in, %" PRIu64
                " flits out,\n           %" PRIu64 " refused flits, %" PRIu64 " encoder corners, finishes input %" PRIu64 " hidden %" PRIu64
                " output %" PRIu64 " (%" PRIu64 " with errors); state compared on %" PRIu64 " cycles, %" PRIu64
-               " cycles computing\n",
-               st.episodes[0], st.episodes[1], st.episodes[2], st.steps, st.samples_learn, st.samples_infer,
+               " cycles computing\n"
+               "           deep core: %" PRIu64 " gradient spikes in, %" PRIu64 " generator computations (%" PRIu64
+               " driven), %" PRIu64 " forward\n",
+               st.episodes[0], st.episodes[1], st.episodes[2], st.episodes[3], st.steps, st.samples_learn, st.samples_infer,
                st.flits_in, st.flits_out, st.faults, st.encoder_corners, cov.finishes[0], cov.finishes[1], cov.finishes[2], cov.errs,
-               cov.compared_cycles, cov.compute_cycles);
+               cov.compared_cycles, cov.compute_cycles, st.grads_in, cov.gen_finishes, cov.driven,
+               cov.finishes[3] - cov.gen_finishes);
     core_io_chip_free(&ch);
+    core_io_chip_free(&deep);
     return rc;
 }

@@ -13,13 +13,13 @@ extern "C" {
 
 namespace flit_pack {
 
-constexpr int kFlitW = 103;
+constexpr int kFlitW = 104;
 struct Field {
     const char *name;
     int lsb, width;
 };
 static const Field kFields[] = { { "step", 0, 32 },  { "neuron", 32, 32 }, { "tail", 64, 1 },  { "head", 65, 1 },
-                                 { "tclass", 66, 2 }, { "stream", 68, 3 }, { "dst", 71, 16 }, { "src", 87, 16 } };
+                                 { "tclass", 66, 2 }, { "stream", 68, 4 }, { "dst", 72, 16 }, { "src", 88, 16 } };
 
 inline void put_bits(uint32_t *w, int lsb, int width, uint64_t v)
 {
@@ -67,9 +67,9 @@ inline struct flit unpack(const uint32_t *w, int base)
     f.tail = (uint8_t)get_bits(w, base + 64, 1);
     f.head = (uint8_t)get_bits(w, base + 65, 1);
     f.tclass = (uint8_t)get_bits(w, base + 66, 2);
-    f.stream = (uint8_t)get_bits(w, base + 68, 3);
-    f.dst = (uint16_t)get_bits(w, base + 71, 16);
-    f.src = (uint16_t)get_bits(w, base + 87, 16);
+    f.stream = (uint8_t)get_bits(w, base + 68, 4);
+    f.dst = (uint16_t)get_bits(w, base + 72, 16);
+    f.src = (uint16_t)get_bits(w, base + 88, 16);
     return f;
 }
 

@@ -333,7 +333,7 @@ static void deep_networks_that_do_not_fit_are_refused_with_a_position(void)
         { mirror, 3, ": network 64-48-40-4: a core of hidden layer 1 holds the full fan-in of its neurons, W1's "
                      "65 rows (3 tiles of 32 rows), and the mirror of their rows of W2 for the backward read (40 rows, "
                      "2 tiles): 5 tiles, but a core has 3" },
-        { rtl, 2, "the RTL routers carry 8 spike streams" },
+        { rtl, 2, "the RTL routers are not validated at depth" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (load(&cfg, cases[i].x, cases[i].n)) {

@@ -1,8 +1,9 @@
 /* The `make test` hook of the RTL lockstep validation (docs/rtl.md): for every
  * component with a bench (LOCKSTEP_SPEC, from testbenches/validate.mk), its RTL is
  * lint-clean under `verilator --lint-only -Wall`, and its Verilated RTL matches its C
- * cycle model on every signal of every cycle of a short seeded run. The long runs,
- * coverage and planted bugs are `make validate`. */
+ * cycle model on every signal of every cycle of a short seeded run; the core's bench
+ * runs once more with every episode in role 3, the deep core (LOCKSTEP_ROLE_RUNS). The
+ * long runs, coverage and planted bugs are `make validate`. */
 #include "check.h"
 
 #include <stdio.h>
@@ -17,6 +18,9 @@
 #endif
 #ifndef TEST_CYCLES
 #define TEST_CYCLES 20000
+#endif
+#ifndef LOCKSTEP_ROLE_RUNS
+#define LOCKSTEP_ROLE_RUNS ""
 #endif
 
 static char out[1 << 16];
@@ -36,6 +40,7 @@ static int run(const char *cmd)
 
 static char name[128];
 static const char *comp, *files;
+static char env_set[128];   /* "CORE_LOCKSTEP_ROLE=3 ": a run with every episode in one role */
 
 static void rtl_is_lint_clean(void)
 {
@@ -48,7 +53,7 @@ static void rtl_is_lint_clean(void)
 static void rtl_matches_c_model(void)
 {
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "%s/%s/V%s --cycles %d --seed 1 --quiet", VL_BUILD, comp, comp, TEST_CYCLES);
+    snprintf(cmd, sizeof cmd, "%s%s/%s/V%s --cycles %d --seed 1 --quiet", env_set, VL_BUILD, comp, comp, TEST_CYCLES);
     int rc = run(cmd);
     char *res = strstr(out, "RESULT ");
     CHECK(rc == 0 && res, "`%s` exited %d (build it with make lockstep-bins):\n%s", cmd, rc, out);
@@ -85,6 +90,23 @@ int main(void)
         run_named(rtl_is_lint_clean, "rtl_%s_is_lint_clean");
         run_named(rtl_matches_c_model, "lockstep_%s_rtl_matches_c_model_for_%d_cycles");
         n++;
+    }
+    /* "core:3": the core's bench with every episode in role 3 */
+    static char roles[] = LOCKSTEP_ROLE_RUNS;
+    for (char *save, *item = strtok_r(roles, " ", &save); item; item = strtok_r(NULL, " ", &save)) {
+        char *colon = strchr(item, ':');
+        if (!colon) continue;
+        *colon = 0;
+        comp = item;
+        char upper[32];
+        size_t i = 0;
+        for (; comp[i] && i + 1 < sizeof upper; i++) upper[i] = (char)(comp[i] >= 'a' && comp[i] <= 'z' ? comp[i] - 32 : comp[i]);
+        upper[i] = 0;
+        snprintf(env_set, sizeof env_set, "%s_LOCKSTEP_ROLE=%s ", upper, colon + 1);
+        char fmt[128];
+        snprintf(fmt, sizeof fmt, "lockstep_%%s_role_%s_rtl_matches_c_model_for_%%d_cycles", colon + 1);
+        run_named(rtl_matches_c_model, fmt);
+        env_set[0] = 0;
     }
     check_current = "lockstep_benches_exist";
     CHECK(n > 0, "no component in LOCKSTEP_SPEC");

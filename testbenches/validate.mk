@@ -34,7 +34,7 @@ PARAMS_wta      := Output=10 Hidden=37 NeuronLanes=4 DwMin=0.001
 PARAMS_crossbar := XbarRows=24 XbarCols=12 StateBits=16 DwMin=0.001 WMax=0.6
 PARAMS_router   := MeshX=4 MeshY=4 NodeX=1 NodeY=2 BufferDepth=3 Pipeline=2 LinkLatency=2 Vcs=2 \
                    WatchdogCycles=200
-PARAMS_core     := Input=20 Hidden=12 Output=4 CoreNeurons=8 NeuronLanes=3 XbarRows=24 XbarCols=8 \
+PARAMS_core     := Input=20 Hidden=12 Hidden2=10 Output=4 CoreNeurons=8 NeuronLanes=3 XbarRows=24 XbarCols=8 \
                    DwMin=0.001 WMax=0.6
 
 BUGS_rng      := RNG_TAP C_BUG_RNG_SEED
@@ -42,7 +42,11 @@ BUGS_neuron   := NEURON_DERIV_SAME_STREAM NEURON_FWD_LE C_BUG_NEURON_LEARN
 BUGS_wta      := WTA_TWO_WINNERS WTA_BACK_SIGN WTA_THR_GE
 BUGS_crossbar := XBAR_SIGN XBAR_NO_CLAMP C_BUG_XBAR_BACK
 BUGS_router   := ROUTER_CREDIT
-BUGS_core     := CORE_GRAD_UNGATED
+BUGS_core     := CORE_GRAD_UNGATED CORE_MIRROR_SIGN
+# Runs of a bench with every episode in one role (COMP:ROLE: COMP_LOCKSTEP_ROLE=ROLE):
+# rtl/core.sv's deep core (role 3) gets its own million cycles in make validate and
+# its own short run in make test.
+LOCKSTEP_ROLE_RUNS := core:3
 
 VALIDATE_CYCLES ?= 1000000
 # System level (tools/validate-systemc): MNIST samples trained and evaluated on chips
@@ -123,13 +127,13 @@ teeth-bins: $(TEETH_BINS)
 $(BUILD)/tests/test_lockstep: testbenches/validate.mk
 LOCKSTEP_SPEC := $(foreach c,$(LOCKSTEP_HAVE),$(c):$(strip $(RTL_$(c)) rtl/$(c).sv);)
 $(BUILD)/tests/test_lockstep: XCFLAGS += -DVL_BUILD='"$(VL_BUILD)"' -DTEST_CYCLES=$(TEST_CYCLES) \
-  -DLOCKSTEP_SPEC='"$(LOCKSTEP_SPEC)"'
+  -DLOCKSTEP_SPEC='"$(LOCKSTEP_SPEC)"' -DLOCKSTEP_ROLE_RUNS='"$(LOCKSTEP_ROLE_RUNS)"'
 
 validate: deps
 	@$(SUBMAKE) --no-print-directory $(BUILD)/libssnn.a
 	@$(SUBMAKE) --no-print-directory lockstep-bins teeth-bins
 	@tools/validate --build $(VL_BUILD) --cycles $(VALIDATE_CYCLES) --teeth-cycles $(TEETH_CYCLES) --seed $(SEED) \
-	  --components "$(LOCKSTEP_SPEC)" \
+	  --components "$(LOCKSTEP_SPEC)" --role-runs "$(LOCKSTEP_ROLE_RUNS)" \
 	  --bugs "$(foreach c,$(LOCKSTEP_HAVE),$(foreach b,$(BUGS_$(c)),$(c):$(b)))"
 ifeq ($(SYSTEMC),1)
 	@echo

@@ -31,7 +31,7 @@ extern "C" {
 
 namespace {
 
-constexpr int kFlitW = 103;     // flit_pkg::flit_t
+constexpr int kFlitW = 104;     // flit_pkg::flit_t
 using R = Vrouter_router;
 constexpr int kCentre = (int)R::NodeX;
 constexpr int kVirtualX = (int)R::MeshX;
@@ -47,7 +47,7 @@ struct field {
     int lsb, width;
 };
 constexpr field kStep{ 0, 32 }, kNeuron{ 32, 32 }, kTail{ 64, 1 }, kHead{ 65, 1 }, kClass{ 66, 2 },
-    kStream{ 68, 3 }, kDst{ 71, 16 }, kSrc{ 87, 16 };
+    kStream{ 68, 4 }, kDst{ 72, 16 }, kSrc{ 88, 16 };
 
 inline void put_bits(uint32_t *w, int lsb, int width, uint64_t v)
 {
