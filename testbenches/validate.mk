@@ -76,10 +76,12 @@ vl_bug = $(if $(filter C_BUG_%,$(1)),-CFLAGS -DPLANT_$(1),+define+PLANT_BUG_$(1)
 
 # build/verilator/DIR/flags holds the flags a build was made with and changes only when
 # they do (a PARAMS_ or RTL_ line edited here rebuilds that component alone).
+# New flags drop the old objects: Verilator's own make keys verilated.o on its sources
+# only, so a build dir once made without --coverage would link it without coverage.
 define vl_flags_rule
 $(1)/flags: lockstep-force
 	@mkdir -p $(1)
-	@printf '%s\n' '$(2)' | cmp -s - $$@ || printf '%s\n' '$(2)' > $$@
+	@printf '%s\n' '$(2)' | cmp -s - $$@ || { rm -f $(1)/*.o $(1)/*.a; printf '%s\n' '$(2)' > $$@; }
 endef
 
 # Lint: every module as written (its defaults are the default chip), -Wall, no waiver;
