@@ -51,7 +51,8 @@ LIB_OBJ  += $(SC_OBJ)
 SC_VL_LINK := $(BUILD)/sim/systemc/sc_main.o $(SC_VL)/Vrouter__ALL.a $(SC_VL)/verilated.o $(SC_VL)/verilated_threads.o
 LDLIBS   += $(SC_VL_LINK) -L$(SYSTEMC_LIBDIR) -lsystemc -lstdc++ -latomic -lm
 XCFLAGS_TRAIN := -DSSNN_SYSTEMC
-SC_TEST_BINS  := $(BUILD)/ssnnsim-planted-link $(BUILD)/ssnnsim-planted-gate-held $(BUILD)/ssnnsim-planted-gate-early
+SC_TEST_BINS  := $(BUILD)/ssnnsim-planted-link $(BUILD)/ssnnsim-planted-gate-held $(BUILD)/ssnnsim-planted-gate-early \
+                 $(BUILD)/ssnnsim-planted-stream
 endif
 TEST_SRC := $(wildcard testbenches/test_*.c)
 TEST_BIN := $(TEST_SRC:testbenches/%.c=$(BUILD)/tests/%)
@@ -119,6 +120,14 @@ $(BUILD)/sim/systemc/rtl_router-planted-gate-%.o: sim/systemc/rtl_router.cpp $(S
 	@mkdir -p $(dir $@)
 	$(CXX) $(CFLAGS) $(SC_CXXFLAGS) -DPLANT_SC_GATE_$(shell echo $* | tr a-z A-Z) -c $< -o $@
 $(BUILD)/ssnnsim-planted-gate-%: $(BUILD)/sim/cli.o $(BUILD)/sim/systemc/rtl_router-planted-gate-%.o $(BUILD)/libssnn.a
+	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
+# ... and whose RTL routers get only 3 of a flit's 4 stream bits (PLANT_SC_STREAM_3BIT): a
+# deep network's gradient spikes (streams 8, 9) arrive as input and hidden spikes;
+# test_engines' depth runs must see it, depth 1 (streams 0-6) cannot.
+$(BUILD)/sim/systemc/rtl_router-planted-stream.o: sim/systemc/rtl_router.cpp $(SC_VL)/Vrouter__ALL.a
+	@mkdir -p $(dir $@)
+	$(CXX) $(CFLAGS) $(SC_CXXFLAGS) -DPLANT_SC_STREAM_3BIT -c $< -o $@
+$(BUILD)/ssnnsim-planted-stream: $(BUILD)/sim/cli.o $(BUILD)/sim/systemc/rtl_router-planted-stream.o $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
 
 # rtl/router.sv as a SystemC module, and the Verilator runtime it needs.

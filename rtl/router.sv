@@ -384,7 +384,16 @@ module router
           logic [SlotW:0] at;
           at = {1'b0, head_q[p][v]} + (SlotW+1)'(occ_q[p][v]);
           if (at >= (SlotW+1)'(BufferDepth)) at = at - (SlotW+1)'(BufferDepth);
+`ifdef PLANT_BUG_ROUTER_STREAM
+          begin
+            flit_t f;
+            f = (p == PortL) ? inj_flit_i : in_flit_i[p];
+            f.stream[3] = 1'b0;   // planted: a 3-bit stream field (g+- become input and hidden spikes)
+            buf_q[p][v][at[SlotW-1:0]] <= f;
+          end
+`else
           buf_q[p][v][at[SlotW-1:0]] <= (p == PortL) ? inj_flit_i : in_flit_i[p];
+`endif
         end
       end
     end

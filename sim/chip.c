@@ -124,12 +124,6 @@ static int plan_deep(struct chip *c, const struct config *cfg, char *err, size_t
                  "the %dx%d mesh has %d", shape, ni + nh + 1, ni, per, cn, ch->mesh_x, ch->mesh_y, have);
         return map_error(cfg, "chip.mesh_x", err, errlen, msg);
     }
-    if (ch->n_rtl) {
-        /* the RTL flit carries g+- (4 stream bits), but no test runs RTL routers at depth yet */
-        snprintf(msg, sizeof msg, "network %s: the RTL routers are not validated at depth (no SystemC run of "
-                 "a deep network with them yet); run RTL components with one hidden layer", shape);
-        return map_error(cfg, "chip.rtl", err, errlen, msg);
-    }
     c->sh.n_input_cores = ni;
     c->sh.n_hidden_cores = nh;
     c->sh.hidden_per_core = cn;

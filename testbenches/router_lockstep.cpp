@@ -130,7 +130,7 @@ static struct flit new_packet_flit(lockstep::Bench &b, Stim &s, int cls)
         f.dst = (uint16_t)node_of(x, y);
     }
     f.src = (uint16_t)b.rnd.range(0, n - 1);
-    f.stream = (uint8_t)b.rnd.range(0, 7);
+    f.stream = (uint8_t)b.rnd.range(0, 15);     // all 4 bits: g+- (8, 9) of a deep network too
     // tclass 3 is no class: the router treats it as control
     f.tclass = (uint8_t)(cls == TC_CONTROL && b.rnd.chance(1, 8) ? 3 : cls);
     f.neuron = b.rnd.u32();

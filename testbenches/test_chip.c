@@ -326,14 +326,12 @@ static void deep_networks_that_do_not_fit_are_refused_with_a_position(void)
     const char *cores[] = { "network.layers=[64, 48, 40, 4]", "chip.mesh_x=3", "chip.mesh_y=3", "chip.core_neurons=16",
                             "chip.xbar_cols=16" };
     const char *mirror[] = { "network.layers=[64, 48, 40, 4]", "chip.xbar_rows=32", "chip.tiles_per_core=3" };
-    const char *rtl[] = { "network.layers=[64, 48, 40, 4]", "chip.rtl=[router_0_0]" };
     struct { const char *const *x; int n; const char *want; } cases[] = {
         { cores, 5, ": network 64-48-40-4 needs 11 cores (4 input, 3 + 3 hidden, 1 output at 16 neurons per "
                     "core), the 3x3 mesh has 9" },
         { mirror, 3, ": network 64-48-40-4: a core of hidden layer 1 holds the full fan-in of its neurons, W1's "
                      "65 rows (3 tiles of 32 rows), and the mirror of their rows of W2 for the backward read (40 rows, "
                      "2 tiles): 5 tiles, but a core has 3" },
-        { rtl, 2, "the RTL routers are not validated at depth" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (load(&cfg, cases[i].x, cases[i].n)) {

@@ -3,7 +3,11 @@
  * chip and SystemC the same result file to the byte (cycles, flits, energy); a
  * sweep's points are the same on golden and chip (SystemC elaborates one chip per
  * process, so it refuses sweeps, and says so). Each check runs at depth 1 and at
- * depth 3 (784-64-48-32-10). The NoC alone has no golden model:
+ * depth 3 (784-64-48-32-10). At depth 2 (784-40-30-10) and 3, training under
+ * SystemC with one RTL router and with every router RTL gives the chip's result
+ * file and the golden weights too: the gradient spikes between hidden layers
+ * (streams 8, 9) cross rtl/router.sv; ssnnsim-planted-stream, whose RTL routers
+ * get only 3 stream bits, must differ. The NoC alone has no golden model:
  * chip and SystemC agree on its table (test_systemc). A tiny noise set on the real workloads/mnist.yaml
  * network and chip; runs from the repository root. */
 #include "check.h"
@@ -184,6 +188,112 @@ static void a_sweep_point_is_the_same_on_golden_and_chip(void)
     result_free(&r);
 }
 
+/* The chip's training result and SystemC's with chip.rtl = RTL run by `exe`
+ * (TAG names the file): 1 when the result file is the chip's byte for byte but
+ * for its engine and chip.rtl lines, and so the golden model's weights; else 0
+ * with the first differing line in why. Needs train_is_the_same_on_every_engine's
+ * files of this shape. */
+static int rtl_train_equals_chip(const char *exe, const char *rtl, const char *tag, char *why, size_t n)
+{
+    char chip[600], out[600], name[96], set[100];
+    snprintf(name, sizeof name, "%s-train-chip.json", shape);
+    path_in(chip, sizeof chip, tmpdir, name);
+    snprintf(name, sizeof name, "%s-train-%s.json", shape, tag);
+    path_in(out, sizeof out, tmpdir, name);
+    snprintf(set, sizeof set, "chip.rtl=%s", rtl);
+    unlink(out);
+    struct result r = run_in(tmpdir, 0, "", exe, "train", cfg_path, "--engine", "systemc", "--quiet", "--set", set,
+                             "--out", out, NULL);
+    int same = 0;
+    if (r.code) {
+        snprintf(why, n, "exit %d: %.300s", r.code, r.err);
+    } else {
+        char *want = body_of(chip), *got = body_of(out);
+        /* SystemC's file lists the RTL routers, the chip's says "rtl": [] */
+        for (char *t = got, *p; (p = strstr(t, "\"rtl\": [")); t = p + 1) {
+            char *e = strchr(p, ']');
+            if (!e) break;
+            memmove(p + 8, e, strlen(e) + 1);
+        }
+        same = *want && !strcmp(want, got);
+        /* and the golden model's weights, whatever ran before */
+        char golden[600], *g, *gs, *cs;
+        snprintf(name, sizeof name, "%s-train-golden.json", shape);
+        path_in(golden, sizeof golden, tmpdir, name);
+        g = file_text_or_empty(golden);
+        gs = value_of(g, "weights_sha256");
+        cs = value_of(got, "weights_sha256");
+        if (same && (!*gs || strcmp(gs, cs))) {
+            same = 0;
+            snprintf(why, n, "weights: golden %.100s, systemc %.100s", gs, cs);
+        }
+        free(g), free(gs), free(cs);
+        if (!same && strcmp(want, got)) {
+            size_t i = 0, line = 1;
+            while (want[i] && want[i] == got[i]) line += want[i++] == '\n';
+            snprintf(why, n, "line %zu differs: chip '%.80s', systemc '%.80s'", line, want + i, got + i);
+        }
+        free(want);
+        free(got);
+    }
+    result_free(&r);
+    return same;
+}
+
+/* (1,1) holds the core of hidden layer 2 (4 input cores on row 0, then a core per
+ * layer): it sends layer 1 (0,1) its gradient spikes and, at depth 3, takes layer
+ * 3's from (2,1); at depth 2 it takes the output core's backward spikes. */
+static void training_with_rtl_routers_is_the_same_at_depth(void)
+{
+    char why[800];
+    CHECK(rtl_train_equals_chip(bin, "[router_1_1]", "rtl1", why, sizeof why), "%s, chip.rtl=[router_1_1]: %s",
+          shape, why);
+    CHECK(rtl_train_equals_chip(bin, "[router]", "rtl", why, sizeof why), "%s, chip.rtl=[router]: %s", shape, why);
+}
+
+/* The teeth: RTL routers that drop bit 3 of the stream turn g+- into input and
+ * hidden spikes; one such router on the gradients' path must change the run. */
+static void planted_stream_bits_are_caught_at_depth(void)
+{
+    char planted[1100], why[800];
+    snprintf(planted, sizeof planted, "%s-planted-stream", bin);
+    CHECK(access(planted, X_OK) == 0, "%s is not an executable (make test builds it)", planted);
+    CHECK(!rtl_train_equals_chip(planted, "[router_1_1]", "planted", why, sizeof why),
+          "%s, chip.rtl=[router_1_1]: the planted build's RTL router drops a stream bit, yet the chip's result", shape);
+    for (char *c = why; *c; c++)
+        if (*c == '\n') *c = ' ';
+    printf("  %s, planted 3-bit stream, chip.rtl=[router_1_1]: %s\n", shape, why);
+}
+
+static void training_with_rtl_routers_is_the_same_at_depth_2(void)
+{
+    training_with_rtl_routers_is_the_same_at_depth();
+}
+
+static void training_with_rtl_routers_is_the_same_at_depth_3(void)
+{
+    training_with_rtl_routers_is_the_same_at_depth();
+}
+
+static void planted_stream_bits_are_caught_at_depth_2(void)
+{
+    planted_stream_bits_are_caught_at_depth();
+}
+
+static void planted_stream_bits_are_caught_at_depth_3(void)
+{
+    planted_stream_bits_are_caught_at_depth();
+}
+
+/* Two hidden layers: one hidden-to-hidden gradient hop. */
+static const char deep2_sections[] = "network:\n  layers: [784, 40, 30, 10]\nchip:\n  tiles_per_core: 6\n"
+                                     "training:\n  epochs: 1\n  samples: 6\n  test_samples: 5\n  T: 8\n  T_test: 8\n";
+
+static void train_is_the_same_on_every_engine_at_depth_2(void)
+{
+    train_is_the_same_on_every_engine();
+}
+
 /* Three hidden layers: forward spikes cross three core groups, gradient spikes two
  * hidden-to-hidden hops back (docs/depth.md), on the workload's chip with room for
  * the mirrored rows of W2 beside W1's 785 (a fifth tile per core). */
@@ -223,9 +333,17 @@ int main(void)
     RUN(train_is_the_same_on_every_engine);
     RUN(infer_evaluates_the_checkpoint_on_every_engine);
     RUN(a_sweep_point_is_the_same_on_golden_and_chip);
+    shape = "l2";
+    path_in(cfg_path, sizeof cfg_path, tmpdir, "deep2.yaml");
+    noise_set_config(cfg_path, repo, img, lab, deep2_sections);
+    RUN(train_is_the_same_on_every_engine_at_depth_2);
+    RUN(training_with_rtl_routers_is_the_same_at_depth_2);
+    RUN(planted_stream_bits_are_caught_at_depth_2);
     use_deep_shape();
     noise_set_config(cfg_path, repo, img, lab, deep_sections);
     RUN(train_is_the_same_on_every_engine_at_depth_3);
+    RUN(training_with_rtl_routers_is_the_same_at_depth_3);
+    RUN(planted_stream_bits_are_caught_at_depth_3);
     RUN(infer_evaluates_the_checkpoint_on_every_engine_at_depth_3);
     RUN(a_sweep_point_is_the_same_on_golden_and_chip_at_depth_3);
     scratch_remove(tmpdir);

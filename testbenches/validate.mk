@@ -41,7 +41,7 @@ BUGS_rng      := RNG_TAP C_BUG_RNG_SEED
 BUGS_neuron   := NEURON_DERIV_SAME_STREAM NEURON_FWD_LE C_BUG_NEURON_LEARN
 BUGS_wta      := WTA_TWO_WINNERS WTA_BACK_SIGN WTA_THR_GE
 BUGS_crossbar := XBAR_SIGN XBAR_NO_CLAMP C_BUG_XBAR_BACK
-BUGS_router   := ROUTER_CREDIT
+BUGS_router   := ROUTER_CREDIT ROUTER_STREAM
 BUGS_core     := CORE_GRAD_UNGATED CORE_MIRROR_SIGN
 # Runs of a bench with every episode in one role (COMP:ROLE: COMP_LOCKSTEP_ROLE=ROLE):
 # rtl/core.sv's deep core (role 3) gets its own million cycles in make validate and
