@@ -427,6 +427,10 @@ HOT_CLONES static void backward_hidden(struct ssnn *s, int l, struct ssnn_layer_
     y->c.syn_ops_back += cells;
 }
 
+/* Rows ahead the update asks the cache for: the backward read in between has
+ * pushed the rows the forward read brought in out of it. */
+#define PULSE_PREFETCH_ROWS 4
+
 /* §6: W^l's coincidences: every gradient spike of layer l against the active
  * rows of its input (layer l-1's spikes, or the inputs) and the bias row.
  * Row by row (each cell is pulsed at most once a step, and its device draws
@@ -445,6 +449,10 @@ HOT_CLONES static void update_hidden(struct ssnn *s, int l, const int32_t *rows,
         const int32_t m = w->p.nmax, k = w->pulse_steps;
         for (int a = 0; a <= n_rows; a++) {
             int16_t *row = w->w + (size_t)rows[a] * nh;
+            if (a + PULSE_PREFETCH_ROWS <= n_rows) {
+                const char *next = (const char *)(w->w + (size_t)rows[a + PULSE_PREFETCH_ROWS] * nh);
+                for (size_t b = 0; b < (size_t)nh * 2; b += 64) __builtin_prefetch(next + b, 1);
+            }
             for (int g = 0; g < ngp; g++) {
                 int32_t v = row[gp[g]], t = v - k > -m ? v - k : -m;
                 row[gp[g]] = (int16_t)(t < v ? t : v);
