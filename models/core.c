@@ -498,7 +498,7 @@ HOT_CLONES void core_receive(struct core *k, const struct flit *f, uint64_t cycl
 }
 
 /* §4.2-3 and the forward spikes of a hidden core. */
-static void finish_hidden(struct core *k, uint64_t cycle, struct core_outbox *out)
+HOT_CLONES static void finish_hidden(struct core *k, uint64_t cycle, struct core_outbox *out)
 {
     const struct chip_shared *sh = k->sh;
     const int learn = sh->label >= 0;
@@ -557,7 +557,7 @@ static void finish_hidden(struct core *k, uint64_t cycle, struct core_outbox *ou
  * above is in: every generator draws; if any spike came, r_j = its read + noise
  * fires b+-_j, the gradient unit gates it with d_j, and a gradient spike pulses
  * this core's W^l column and goes on to the layer below. */
-static void finish_generators(struct core *k, uint64_t cycle, struct core_outbox *out)
+HOT_CLONES static void finish_generators(struct core *k, uint64_t cycle, struct core_outbox *out)
 {
     const struct chip_shared *sh = k->sh;
     const int n = k->count, driven = k->grads_seen > 0;
@@ -598,7 +598,7 @@ static void finish_generators(struct core *k, uint64_t cycle, struct core_outbox
 }
 
 /* §4.4-4.6 on the output core. */
-static void finish_output(struct core *k, uint64_t cycle, struct core_outbox *out)
+HOT_CLONES static void finish_output(struct core *k, uint64_t cycle, struct core_outbox *out)
 {
     const struct chip_shared *sh = k->sh;
     const int no = sh->n_out, nh = sh->n_h, xr = sh->xbar_rows;
