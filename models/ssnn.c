@@ -254,8 +254,8 @@ HOT_CLONES static int draw_inputs(struct ssnn *s, struct ssnn_streams *st)
 /* §2-3 (§8: layer l reads layer l-1's spikes of this step): membranes of hidden
  * layer l from the active rows `rows` (n_rows of them, + the bias row) of W^l,
  * or (§4a, rate membrane, layer 1) from the exact pixel-weighted sums. Rows are
- * added four at a time: one pass over the membranes instead of four (integer
- * sums: the same bits in any order). */
+ * added eight (then four) at a time: one pass over the membranes instead of
+ * eight (integer sums: the same bits in any order). */
 HOT_CLONES static void forward_hidden(struct ssnn *s, int l, struct ssnn_layer_streams *ls, const int32_t *rows,
                                       int n_rows)
 {
@@ -268,6 +268,18 @@ HOT_CLONES static void forward_hidden(struct ssnn *s, int l, struct ssnn_layer_s
     } else {
         for (int j = 0; j < nh; j++) acc[j] = bias[j];
         int a = 0;
+        for (; a + 8 <= n_rows; a += 8) {
+            const int16_t *restrict r0 = y->w.w + (size_t)rows[a] * nh;
+            const int16_t *restrict r1 = y->w.w + (size_t)rows[a + 1] * nh;
+            const int16_t *restrict r2 = y->w.w + (size_t)rows[a + 2] * nh;
+            const int16_t *restrict r3 = y->w.w + (size_t)rows[a + 3] * nh;
+            const int16_t *restrict r4 = y->w.w + (size_t)rows[a + 4] * nh;
+            const int16_t *restrict r5 = y->w.w + (size_t)rows[a + 5] * nh;
+            const int16_t *restrict r6 = y->w.w + (size_t)rows[a + 6] * nh;
+            const int16_t *restrict r7 = y->w.w + (size_t)rows[a + 7] * nh;
+            for (int j = 0; j < nh; j++)
+                acc[j] += ((int32_t)r0[j] + r1[j] + r2[j] + r3[j]) + ((int32_t)r4[j] + r5[j] + r6[j] + r7[j]);
+        }
         for (; a + 4 <= n_rows; a += 4) {
             const int16_t *restrict r0 = y->w.w + (size_t)rows[a] * nh;
             const int16_t *restrict r1 = y->w.w + (size_t)rows[a + 1] * nh;
@@ -414,7 +426,16 @@ HOT_CLONES static void backward_hidden(struct ssnn *s, int l, struct ssnn_layer_
     const int ngp = up->ngp, ngn = up->ngn;
     if (!ngp && !ngn) return;
     const int32_t *gp = up->gp, *gn = up->gn;
-    for (int j = 0; j < nh; j++) {
+    int j = 0;
+    for (; j + 2 <= nh; j += 2) {       /* two rows a pass: each column index loaded once */
+        const int16_t *r0 = w + (size_t)j * nu, *r1 = r0 + nu;
+        int32_t s0 = r[j], s1 = r[j + 1];
+        for (int g = 0; g < ngp; g++) s0 += r0[gp[g]], s1 += r1[gp[g]];
+        for (int g = 0; g < ngn; g++) s0 -= r0[gn[g]], s1 -= r1[gn[g]];
+        r[j] = s0;
+        r[j + 1] = s1;
+    }
+    for (; j < nh; j++) {
         const int16_t *row = w + (size_t)j * nu;
         int32_t sum = r[j];
         for (int g = 0; g < ngp; g++) sum += row[gp[g]];
