@@ -128,6 +128,8 @@ int core_init(struct core *k, enum core_role role, int node, int index, int firs
     }
     k->rows = zalloc((size_t)rows * 4, &bad);
     if (role == CORE_HIDDEN) {
+        k->row_cells = zalloc((size_t)rows * sizeof *k->row_cells, &bad);
+        k->tile_rows = zalloc((size_t)k->n_tiles * sizeof *k->tile_rows, &bad);
         k->rng_a = zalloc((size_t)count * 4, &bad);
         k->rng_b = zalloc((size_t)count * 4, &bad);
         k->rng_c = zalloc((size_t)count * 4, &bad);
@@ -176,6 +178,8 @@ void core_free(struct core *k)
     free(k->h);
     free(k->d);
     free(k->rows);
+    free(k->row_cells);
+    free(k->tile_rows);
     free(k->per_dest);
     memset(k, 0, sizeof *k);
 }
@@ -260,16 +264,65 @@ static inline void read_row(struct core *k, int r, int32_t *acc)
     crossbar_read_row(&k->tiles[r / xr], r % xr, acc);
 }
 
-/* §4.6: g+-_j pulses column j against every active input row and the bias. */
-static void gradient_pulses(struct core *k, int j, int up)
+/* The forward phase is over (every row of the step is in): where each active row
+ * and the bias row sit, so that the gradient pulses need no divide per cell. */
+static void map_rows(struct core *k)
 {
     const int xr = k->sh->xbar_rows;
-    for (int a = 0; a < k->n_rows; a++) {
-        int r = k->rows[a];
-        crossbar_pulse(&k->tiles[r / xr], r % xr, j, up);
+    const struct rpu_array *c0 = &k->tiles[0].cells;
+    k->fast_pulses = c0->p.ideal;
+    memset(k->tile_rows, 0, (size_t)k->n_tiles * sizeof *k->tile_rows);
+    for (int t = 0; t < k->n_tiles; t++) k->fast_pulses &= k->tiles[t].cells.pulse_steps == c0->pulse_steps;
+    for (int a = 0; a <= k->n_rows; a++) {
+        int r = a < k->n_rows ? k->rows[a] : fan_in(k->sh, k->layer);
+        struct crossbar *x = &k->tiles[r / xr];
+        k->row_cells[a] = x->cells.w + (size_t)(r % xr) * (size_t)x->cols;
+        k->tile_rows[r / xr]++;
     }
-    int b = fan_in(k->sh, k->layer);
-    crossbar_pulse(&k->tiles[b / xr], b % xr, j, up);
+}
+
+/* The ideal device's coincidence pulse (rpu_pulse): k steps up or down, hard
+ * bounds +-m; a state at or beyond its bound stays. */
+static inline int16_t ideal_up(int32_t v, int32_t k, int32_t m)
+{
+    int32_t t = v + k < m ? v + k : m;
+    return (int16_t)(t > v ? t : v);
+}
+
+static inline int16_t ideal_down(int32_t v, int32_t k, int32_t m)
+{
+    int32_t t = v - k > -m ? v - k : -m;
+    return (int16_t)(t < v ? t : v);
+}
+
+/* §4.6: g+-_j pulses column j against every active input row and the bias.
+ * Ideal device: each cell inline, each tile's counters once per spike. */
+HOT_CLONES static void gradient_pulses(struct core *k, int j, int up)
+{
+    const int xr = k->sh->xbar_rows;
+    if (k->fast_pulses) {
+        const int32_t m = k->tiles[0].cells.p.nmax, s = k->tiles[0].cells.pulse_steps;
+        int16_t **rc = k->row_cells;
+        if (up)
+            for (int a = 0; a <= k->n_rows; a++) rc[a][j] = ideal_up(rc[a][j], s, m);
+        else
+            for (int a = 0; a <= k->n_rows; a++) rc[a][j] = ideal_down(rc[a][j], s, m);
+        for (int t = 0; t < k->n_tiles; t++) {
+            struct crossbar *x = &k->tiles[t];
+            uint64_t n = k->tile_rows[t];
+            x->c.update_pulses += n;
+            x->c.update_steps += n * (uint64_t)s;
+            if (up) x->cells.pulses_up += n;
+            else x->cells.pulses_down += n;
+        }
+    } else {
+        for (int a = 0; a < k->n_rows; a++) {
+            int r = k->rows[a];
+            crossbar_pulse(&k->tiles[r / xr], r % xr, j, up);
+        }
+        int b = fan_in(k->sh, k->layer);
+        crossbar_pulse(&k->tiles[b / xr], b % xr, j, up);
+    }
     k->sc.w1_pulses += (uint64_t)k->n_rows + 1;
     k->lc.pulses += (uint64_t)k->n_rows + 1;
 }
@@ -279,7 +332,7 @@ static void gradient_pulses(struct core *k, int j, int up)
  * mirror's share of W^(l+1)'s coincidences on that row: every neuron of this
  * core that fired forward. Each row is read once a step (a neuron has at most one
  * gradient spike), before it is pulsed: the read sees the start of the step. */
-static void mirror_gradient(struct core *k, int m, int neg)
+HOT_CLONES static void mirror_gradient(struct core *k, int m, int neg)
 {
     const int xr = k->sh->xbar_rows, n = k->count;
     struct crossbar *x = &k->mirror[m / xr];
@@ -293,7 +346,25 @@ static void mirror_gradient(struct core *k, int m, int neg)
     k->sc.syn_ops_back += (uint64_t)n;
     k->lc.syn_ops_back += (uint64_t)n;
     k->grads_seen++;
-    /* W^(l+1)[j][m] -= on h_j AND g+_m, += on g-: the mirror cell (m, j) likewise */
+    /* W^(l+1)[j][m] -= on h_j AND g+_m, += on g-: the mirror cell (m, j) likewise.
+     * Ideal device: the whole row in one branch-free sweep, a zero step where
+     * h_j = 0 (whether a neuron fired is a coin flip: a branch would mispredict). */
+    const struct rpu_array *a = &x->cells;
+    if (a->p.ideal) {
+        int16_t *w = a->w + (size_t)(m % xr) * (size_t)n;
+        const int32_t lim = a->p.nmax, s = a->pulse_steps;
+        const uint8_t *h = k->h;
+        if (neg)
+            for (int j = 0; j < n; j++) w[j] = ideal_up(w[j], s * h[j], lim);
+        else
+            for (int j = 0; j < n; j++) w[j] = ideal_down(w[j], s * h[j], lim);
+        uint64_t fired = (uint64_t)k->n_fired;
+        x->c.update_pulses += fired;
+        x->c.update_steps += fired * (uint64_t)s;
+        if (neg) x->cells.pulses_up += fired;
+        else x->cells.pulses_down += fired;
+        return;
+    }
     for (int j = 0; j < n; j++)
         if (k->h[j]) crossbar_pulse(x, m % xr, j, neg);
 }
@@ -427,7 +498,7 @@ HOT_CLONES void core_receive(struct core *k, const struct flit *f, uint64_t cycl
 }
 
 /* §4.2-3 and the forward spikes of a hidden core. */
-static void finish_hidden(struct core *k, uint64_t cycle, struct core_outbox *out)
+HOT_CLONES static void finish_hidden(struct core *k, uint64_t cycle, struct core_outbox *out)
 {
     const struct chip_shared *sh = k->sh;
     const int learn = sh->label >= 0;
@@ -456,6 +527,8 @@ static void finish_hidden(struct core *k, uint64_t cycle, struct core_outbox *ou
     }
     k->sc.hidden_spikes += nh;
     k->lc.hidden_spikes += nh;
+    k->n_fired = (int)nh;
+    map_rows(k);
     k->sc.rng_draws += (uint64_t)k->count * (1u + (sh->noise_k != 0) + (unsigned)learn);
     k->c.fwd_unit_updates += (uint64_t)k->count;
     k->c.rng_fwd += (uint64_t)k->count * (1u + (sh->noise_k != 0));
@@ -484,7 +557,7 @@ static void finish_hidden(struct core *k, uint64_t cycle, struct core_outbox *ou
  * above is in: every generator draws; if any spike came, r_j = its read + noise
  * fires b+-_j, the gradient unit gates it with d_j, and a gradient spike pulses
  * this core's W^l column and goes on to the layer below. */
-static void finish_generators(struct core *k, uint64_t cycle, struct core_outbox *out)
+HOT_CLONES static void finish_generators(struct core *k, uint64_t cycle, struct core_outbox *out)
 {
     const struct chip_shared *sh = k->sh;
     const int n = k->count, driven = k->grads_seen > 0;
@@ -525,7 +598,7 @@ static void finish_generators(struct core *k, uint64_t cycle, struct core_outbox
 }
 
 /* §4.4-4.6 on the output core. */
-static void finish_output(struct core *k, uint64_t cycle, struct core_outbox *out)
+HOT_CLONES static void finish_output(struct core *k, uint64_t cycle, struct core_outbox *out)
 {
     const struct chip_shared *sh = k->sh;
     const int no = sh->n_out, nh = sh->n_h, xr = sh->xbar_rows;

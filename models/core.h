@@ -163,6 +163,11 @@ struct core {
     int32_t *acc;                   /* membranes (hidden: count, output: n_out) */
     uint8_t *h, *d;                 /* hidden: forward / derivative spikes */
     int32_t *rows;                  /* active rows this step (inputs or hidden) */
+    /* hidden: where the gradient pulses land, mapped once the rows are in (finish_hidden) */
+    int16_t **row_cells;            /* cells of each active row, then of the bias row */
+    uint32_t *tile_rows;            /* how many of those rows each tile holds */
+    int fast_pulses;                /* ideal device, one amplitude on every tile: pulses inline */
+    int n_fired;                    /* hidden: neurons that fired forward this step */
     uint32_t *per_dest;             /* output: backward spikes sent to each hidden core */
     int n_rows;
     int winner, err;

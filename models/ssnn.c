@@ -18,8 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GRAD_NEG 0x80000000u   /* marks a g- spike in the gradient list */
-
 static void *xcalloc(size_t n, size_t sz, int *bad)
 {
     void *p = calloc(n ? n : 1, sz);
@@ -115,7 +113,9 @@ static int init_layer(struct ssnn *s, int l, const struct ssnn_cfg *cfg)
     y->h = xcalloc((size_t)y->n, 1, &bad);
     y->d = xcalloc((size_t)y->n, 1, &bad);
     y->hs = xcalloc((size_t)y->n + 1, sizeof *y->hs, &bad);
-    y->gs = xcalloc((size_t)y->n, sizeof *y->gs, &bad);
+    y->gp = xcalloc((size_t)y->n, sizeof *y->gp, &bad);
+    y->gn = xcalloc((size_t)y->n, sizeof *y->gn, &bad);
+    y->draw = xcalloc((size_t)y->n, sizeof *y->draw, &bad);
     y->wf = xcalloc((size_t)(y->n_in + 1) * (size_t)y->n, sizeof *y->wf, &bad);
     return bad ? -1 : 0;
 }
@@ -127,7 +127,9 @@ static void free_layer(struct ssnn_layer *y)
     free(y->h);
     free(y->d);
     free(y->hs);
-    free(y->gs);
+    free(y->gp);
+    free(y->gn);
+    free(y->draw);
     free(y->wf);
 }
 
@@ -224,35 +226,69 @@ static inline int32_t read_noise(int64_t k, uint32_t *st)
     return (int32_t)((k * rng_irwin_hall(st)) >> 16);
 }
 
+/* Appends the indices of the set flags to `list` without a branch on the flag
+ * (spikes are coin flips: a branch on each one mispredicts half the time);
+ * list needs n entries. Returns the count. */
+static inline int flag_list(const uint8_t *flag, int n, int32_t *list)
+{
+    int c = 0;
+    for (int i = 0; i < n; i++) {
+        list[c] = i;
+        c += flag[i];
+    }
+    return c;
+}
+
 /* §1: every input unit draws once per step; returns the active count (+ bias). */
-static int draw_inputs(struct ssnn *s, struct ssnn_streams *st)
+HOT_CLONES static int draw_inputs(struct ssnn *s, struct ssnn_streams *st)
 {
     uint32_t *rs = st->in;
     const uint16_t *pq = s->pq;
     uint8_t *bits = s->bits;
     for (int i = 0; i < s->n_in; i++) bits[i] = rng_u16(&rs[i]) < pq[i];
-    int n = 0;
-    for (int i = 0; i < s->n_in; i++)
-        if (bits[i]) s->xs[n++] = i;
+    int n = flag_list(bits, s->n_in, s->xs);
     s->xs[n] = s->n_in;     /* the always-on bias row */
     return n;
 }
 
 /* §2-3 (§8: layer l reads layer l-1's spikes of this step): membranes of hidden
  * layer l from the active rows `rows` (n_rows of them, + the bias row) of W^l,
- * or (§4a, rate membrane, layer 1) from the exact pixel-weighted sums. */
-static void forward_hidden(struct ssnn *s, int l, struct ssnn_layer_streams *ls, const int32_t *rows, int n_rows)
+ * or (§4a, rate membrane, layer 1) from the exact pixel-weighted sums. Rows are
+ * added eight (then four) at a time: one pass over the membranes instead of
+ * eight (integer sums: the same bits in any order). */
+HOT_CLONES static void forward_hidden(struct ssnn *s, int l, struct ssnn_layer_streams *ls, const int32_t *rows,
+                                      int n_rows)
 {
     struct ssnn_layer *y = &s->layer[l];
     const int nh = y->n;
-    int32_t *acc = y->acc;
+    int32_t *restrict acc = y->acc;
     const int16_t *bias = y->w.w + (size_t)y->n_in * nh;
     if (l == 0 && s->rate_membrane) {
         for (int j = 0; j < nh; j++) acc[j] = bias[j] + (int32_t)(s->msum[j] >> 16);
     } else {
         for (int j = 0; j < nh; j++) acc[j] = bias[j];
-        for (int a = 0; a < n_rows; a++) {
-            const int16_t *row = y->w.w + (size_t)rows[a] * nh;
+        int a = 0;
+        for (; a + 8 <= n_rows; a += 8) {
+            const int16_t *restrict r0 = y->w.w + (size_t)rows[a] * nh;
+            const int16_t *restrict r1 = y->w.w + (size_t)rows[a + 1] * nh;
+            const int16_t *restrict r2 = y->w.w + (size_t)rows[a + 2] * nh;
+            const int16_t *restrict r3 = y->w.w + (size_t)rows[a + 3] * nh;
+            const int16_t *restrict r4 = y->w.w + (size_t)rows[a + 4] * nh;
+            const int16_t *restrict r5 = y->w.w + (size_t)rows[a + 5] * nh;
+            const int16_t *restrict r6 = y->w.w + (size_t)rows[a + 6] * nh;
+            const int16_t *restrict r7 = y->w.w + (size_t)rows[a + 7] * nh;
+            for (int j = 0; j < nh; j++)
+                acc[j] += ((int32_t)r0[j] + r1[j] + r2[j] + r3[j]) + ((int32_t)r4[j] + r5[j] + r6[j] + r7[j]);
+        }
+        for (; a + 4 <= n_rows; a += 4) {
+            const int16_t *restrict r0 = y->w.w + (size_t)rows[a] * nh;
+            const int16_t *restrict r1 = y->w.w + (size_t)rows[a + 1] * nh;
+            const int16_t *restrict r2 = y->w.w + (size_t)rows[a + 2] * nh;
+            const int16_t *restrict r3 = y->w.w + (size_t)rows[a + 3] * nh;
+            for (int j = 0; j < nh; j++) acc[j] += (int32_t)r0[j] + r1[j] + r2[j] + r3[j];
+        }
+        for (; a < n_rows; a++) {
+            const int16_t *restrict row = y->w.w + (size_t)rows[a] * nh;
             for (int j = 0; j < nh; j++) acc[j] += row[j];
         }
     }
@@ -261,19 +297,27 @@ static void forward_hidden(struct ssnn *s, int l, struct ssnn_layer_streams *ls,
 }
 
 /* §3: forward and derivative units of every neuron of one hidden layer; fills
- * its active list. Returns the active count. */
-static int fire_hidden(struct ssnn *s, struct ssnn_layer *y, struct ssnn_layer_streams *ls, int learn)
+ * its active list. Returns the active count. The table look-ups first, then each
+ * stream's draws over the whole layer: loops the compiler vectorises. */
+HOT_CLONES static int fire_hidden(struct ssnn *s, struct ssnn_layer *y, struct ssnn_layer_streams *ls, int learn)
 {
     const int nh = y->n;
-    uint8_t *h = y->h, *d = y->d;
+    uint8_t *restrict h = y->h, *restrict d = y->d;
+    uint32_t *restrict p = y->draw;
+    const int32_t *restrict acc = y->acc;
+    const int32_t smax = s->act.smax;
+    const uint16_t *sig = s->act.sigmoid;
     for (int j = 0; j < nh; j++) {
-        uint32_t p = act_sigmoid(&s->act, y->acc[j]);
-        h[j] = rng_u16(&ls->fwd[j]) < p;
-        if (learn) d[j] = h[j] & (rng_u16(&ls->deriv[j]) >= p);
+        int32_t a = acc[j] > smax ? smax : acc[j] < -smax ? -smax : acc[j];
+        p[j] = sig[a + smax];
     }
-    int n = 0;
-    for (int j = 0; j < nh; j++)
-        if (h[j]) y->hs[n++] = j;
+    uint32_t *restrict fwd = ls->fwd;
+    for (int j = 0; j < nh; j++) h[j] = rng_u16(&fwd[j]) < p[j];
+    if (learn) {
+        uint32_t *restrict deriv = ls->deriv;
+        for (int j = 0; j < nh; j++) d[j] = h[j] & (rng_u16(&deriv[j]) >= p[j]);
+    }
+    int n = flag_list(h, nh, y->hs);
     y->hs[n] = nh;
     return y->nhs = n;
 }
@@ -307,93 +351,159 @@ static int forward_output(struct ssnn *s, struct ssnn_streams *st, const struct 
     return no - 1;   /* unreachable: cum reaches total > thr */
 }
 
-/* §5: one backward generator and gradient unit: r (states) -> b+- -> g+- gated by
- * d. Appends to the layer's gradient list; counts the backward spikes. */
-static void backward_unit(struct ssnn *s, struct ssnn_layer *y, int j, int32_t r, uint32_t u)
+/* §5: every backward generator of a layer draws, every step, whether or not it
+ * is driven: first the draws (vectorised), into y->draw; the read noise into r. */
+static void backward_draws(struct ssnn *s, struct ssnn_layer *y, struct ssnn_layer_streams *ls, int32_t *r)
 {
-    uint64_t mag = (uint64_t)(r < 0 ? -(int64_t)r : r);
-    uint64_t pb = (mag * y->beta_q) >> 32;
-    if (pb > 65535) pb = 65535;
-    if (u >= pb) return;
-    if (r > 0) s->c.back_pos++, y->c.back_pos++;
-    else s->c.back_neg++, y->c.back_neg++;
-    if (!y->d[j]) return;
-    y->gs[y->ng++] = (int32_t)((uint32_t)j | (r > 0 ? 0 : GRAD_NEG));
+    uint32_t *restrict u = y->draw, *restrict back = ls->back;
+    for (int j = 0; j < y->n; j++) u[j] = rng_u16(&back[j]);
+    if (s->noise_k)
+        for (int j = 0; j < y->n; j++) r[j] = read_noise(s->noise_k, &ls->noise_b[j]);
+    else
+        memset(r, 0, (size_t)y->n * sizeof *r);
+}
+
+/* §5: the generators and gradient units of a driven layer: r (states) -> b+- ->
+ * g+- gated by d, into the layer's g+ and g- lists; counts the backward spikes.
+ * Branch-free: whether a generator fires is a coin flip. */
+static void backward_units(struct ssnn *s, struct ssnn_layer *y, const int32_t *r)
+{
+    const uint32_t *u = y->draw;
+    const uint8_t *d = y->d;
+    int ngp = 0, ngn = 0;
+    uint64_t bp = 0, bn = 0;
+    for (int j = 0; j < y->n; j++) {
+        uint64_t mag = (uint64_t)(r[j] < 0 ? -(int64_t)r[j] : r[j]);
+        uint64_t pb = (mag * y->beta_q) >> 32;
+        if (pb > 65535) pb = 65535;
+        uint32_t fire = u[j] < pb, pos = r[j] > 0;   /* fire implies r != 0 */
+        bp += fire & pos;
+        bn += fire & !pos;
+        uint32_t g = fire & d[j];
+        y->gp[ngp] = j;
+        ngp += (int)(g & pos);
+        y->gn[ngn] = j;
+        ngn += (int)(g & !pos);
+    }
+    y->ngp = ngp;
+    y->ngn = ngn;
+    s->c.back_pos += bp;
+    s->c.back_neg += bn;
+    y->c.back_pos += bp;
+    y->c.back_neg += bn;
 }
 
 /* §5: the top hidden layer's streams: the backward read of W_out driven by e+ at
  * `o` and e- at `y`. Every generator draws whether or not errors fired. */
-static void backward_top(struct ssnn *s, struct ssnn_layer_streams *ls, int o, int label, int err)
+HOT_CLONES static void backward_top(struct ssnn *s, struct ssnn_layer_streams *ls, int o, int label, int err)
 {
     struct ssnn_layer *y = ssnn_top(s);
     const int nh = y->n, no = s->n_out;
     const int16_t *w2 = s->w_out.w;
-    y->ng = 0;
-    for (int j = 0; j < nh; j++) {
-        uint32_t u = rng_u16(&ls->back[j]);
-        int32_t z = s->noise_k ? read_noise(s->noise_k, &ls->noise_b[j]) : 0;
-        if (!err) continue;
-        backward_unit(s, y, j, (int32_t)w2[(size_t)j * no + o] - w2[(size_t)j * no + label] + z, u);
-    }
-    if (err) {
-        s->c.syn_ops_back += 2u * (uint64_t)nh;
-        y->c.syn_ops_back += 2u * (uint64_t)nh;
-    }
+    int32_t *r = y->acc;     /* the membranes are spent: the backward read reuses them */
+    backward_draws(s, y, ls, r);
+    y->ngp = y->ngn = 0;
+    if (!err) return;
+    for (int j = 0; j < nh; j++) r[j] += (int32_t)w2[(size_t)j * no + o] - w2[(size_t)j * no + label];
+    backward_units(s, y, r);
+    s->c.syn_ops_back += 2u * (uint64_t)nh;
+    y->c.syn_ops_back += 2u * (uint64_t)nh;
 }
 
 /* §8: hidden layer l < L from layer l+1's gradient spikes read back through the
  * columns of W^(l+1): r_j = sum over g+ columns m of W^(l+1)[j][m] minus the
  * sum over g- columns (+ read noise). Every generator draws every step; with no
  * gradient spike above, no column is driven and nothing is read. */
-static void backward_hidden(struct ssnn *s, int l, struct ssnn_layer_streams *ls)
+HOT_CLONES static void backward_hidden(struct ssnn *s, int l, struct ssnn_layer_streams *ls)
 {
     struct ssnn_layer *y = &s->layer[l];
     const struct ssnn_layer *up = &s->layer[l + 1];
     const int nh = y->n, nu = up->n;
     const int16_t *w = up->w.w;
-    y->ng = 0;
-    for (int j = 0; j < nh; j++) {
-        uint32_t u = rng_u16(&ls->back[j]);
-        int32_t z = s->noise_k ? read_noise(s->noise_k, &ls->noise_b[j]) : 0;
-        if (!up->ng) continue;
-        const int16_t *row = w + (size_t)j * nu;
-        int32_t r = z;
-        for (int g = 0; g < up->ng; g++) {
-            uint32_t gm = (uint32_t)up->gs[g];
-            int32_t cell = row[gm & ~GRAD_NEG];
-            r += (gm & GRAD_NEG) ? -cell : cell;
-        }
-        backward_unit(s, y, j, r, u);
+    int32_t *r = y->acc;
+    backward_draws(s, y, ls, r);
+    y->ngp = y->ngn = 0;
+    const int ngp = up->ngp, ngn = up->ngn;
+    if (!ngp && !ngn) return;
+    const int32_t *gp = up->gp, *gn = up->gn;
+    int j = 0;
+    for (; j + 2 <= nh; j += 2) {       /* two rows a pass: each column index loaded once */
+        const int16_t *r0 = w + (size_t)j * nu, *r1 = r0 + nu;
+        int32_t s0 = r[j], s1 = r[j + 1];
+        for (int g = 0; g < ngp; g++) s0 += r0[gp[g]], s1 += r1[gp[g]];
+        for (int g = 0; g < ngn; g++) s0 -= r0[gn[g]], s1 -= r1[gn[g]];
+        r[j] = s0;
+        r[j + 1] = s1;
     }
-    uint64_t cells = (uint64_t)up->ng * (uint64_t)nh;
+    for (; j < nh; j++) {
+        const int16_t *row = w + (size_t)j * nu;
+        int32_t sum = r[j];
+        for (int g = 0; g < ngp; g++) sum += row[gp[g]];
+        for (int g = 0; g < ngn; g++) sum -= row[gn[g]];
+        r[j] = sum;
+    }
+    backward_units(s, y, r);
+    uint64_t cells = (uint64_t)(ngp + ngn) * (uint64_t)nh;
     s->c.syn_ops_back += cells;
     y->c.syn_ops_back += cells;
 }
 
+/* Rows ahead the update asks the cache for: the backward read in between has
+ * pushed the rows the forward read brought in out of it. */
+#define PULSE_PREFETCH_ROWS 4
+
 /* §6: W^l's coincidences: every gradient spike of layer l against the active
- * rows of its input (layer l-1's spikes, or the inputs) and the bias row. */
-static void update_hidden(struct ssnn *s, int l, const int32_t *rows, int n_rows)
+ * rows of its input (layer l-1's spikes, or the inputs) and the bias row.
+ * Row by row (each cell is pulsed at most once a step, and its device draws
+ * come from its own stream, so the order changes no bit): the cells of one row
+ * are near each other, where a gradient spike's column strides the matrix. */
+HOT_CLONES static void update_hidden(struct ssnn *s, int l, const int32_t *rows, int n_rows)
 {
     struct ssnn_layer *y = &s->layer[l];
     const int nh = y->n;
-    const int keep_msum = l == 0 && s->rate_membrane;
-    for (int g = 0; g < y->ng; g++) {            /* x_i AND g+_j: down; x_i AND g-_j: up */
-        uint32_t gj = (uint32_t)y->gs[g];
-        size_t j = gj & ~GRAD_NEG;
-        int up = (gj & GRAD_NEG) != 0;
-        if (!keep_msum) {
-            for (int a = 0; a <= n_rows; a++) rpu_pulse(&y->w, (size_t)rows[a] * nh + j, up);
-            continue;
-        }
-        /* §4a: keep M_j exact as its weights move (the bias row is read directly). */
+    const int ngp = y->ngp, ngn = y->ngn;
+    const int32_t *gp = y->gp, *gn = y->gn;
+    struct rpu_array *w = &y->w;
+    if (w->p.ideal && !(l == 0 && s->rate_membrane)) {
+        /* x_i AND g+_j: down; x_i AND g-_j: up; one unit step of k, hard bounds
+         * (a state at or beyond its bound stays), as rpu_pulse. */
+        const int32_t m = w->p.nmax, k = w->pulse_steps;
         for (int a = 0; a <= n_rows; a++) {
-            size_t cell = (size_t)rows[a] * nh + j;
-            int16_t before = y->w.w[cell];
-            rpu_pulse(&y->w, cell, up);
-            if (rows[a] < s->n_in) s->msum[j] += (int64_t)(y->w.w[cell] - before) * s->pq[rows[a]];
+            int16_t *row = w->w + (size_t)rows[a] * nh;
+            if (a + PULSE_PREFETCH_ROWS <= n_rows) {
+                const char *next = (const char *)(w->w + (size_t)rows[a + PULSE_PREFETCH_ROWS] * nh);
+                for (size_t b = 0; b < (size_t)nh * 2; b += 64) __builtin_prefetch(next + b, 1);
+            }
+            for (int g = 0; g < ngp; g++) {
+                int32_t v = row[gp[g]], t = v - k > -m ? v - k : -m;
+                row[gp[g]] = (int16_t)(t < v ? t : v);
+            }
+            for (int g = 0; g < ngn; g++) {
+                int32_t v = row[gn[g]], t = v + k < m ? v + k : m;
+                row[gn[g]] = (int16_t)(t > v ? t : v);
+            }
+        }
+        w->pulses_down += (uint64_t)ngp * (uint64_t)(n_rows + 1);
+        w->pulses_up += (uint64_t)ngn * (uint64_t)(n_rows + 1);
+    } else {
+        /* The device model; §4a: with the rate membrane keep M_j exact as its
+         * weights move (the bias row is read directly). */
+        const int keep_msum = l == 0 && s->rate_membrane;
+        for (int a = 0; a <= n_rows; a++) {
+            size_t row = (size_t)rows[a] * nh;
+            for (int sign = 0; sign < 2; sign++) {
+                const int32_t *gl = sign ? gn : gp;
+                for (int g = 0, ng = sign ? ngn : ngp; g < ng; g++) {
+                    size_t cell = row + (size_t)gl[g];
+                    int16_t before = w->w[cell];
+                    rpu_pulse(w, cell, sign);
+                    if (keep_msum && rows[a] < s->n_in)
+                        s->msum[gl[g]] += (int64_t)(w->w[cell] - before) * s->pq[rows[a]];
+                }
+            }
         }
     }
-    uint64_t pulses = (uint64_t)y->ng * (uint64_t)(n_rows + 1);
+    uint64_t pulses = (uint64_t)(ngp + ngn) * (uint64_t)(n_rows + 1);
     s->c.w1_pulses += pulses;
     y->c.pulses += pulses;
 }
@@ -459,10 +569,10 @@ static int step(struct ssnn *s, struct ssnn_streams *st, int label, uint32_t gat
     s->c.err_neg++;
     for (int l = 0; l < s->depth; l++) {
         struct ssnn_layer *y = &s->layer[l];
-        for (int g = 0; g < y->ng; g++) {
-            if ((uint32_t)y->gs[g] & GRAD_NEG) s->c.grad_neg++, y->c.grad_neg++;
-            else s->c.grad_pos++, y->c.grad_pos++;
-        }
+        s->c.grad_pos += (uint64_t)y->ngp;
+        s->c.grad_neg += (uint64_t)y->ngn;
+        y->c.grad_pos += (uint64_t)y->ngp;
+        y->c.grad_neg += (uint64_t)y->ngn;
     }
     update(s, o, label, nx);
     return o;

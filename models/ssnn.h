@@ -88,8 +88,9 @@ struct ssnn_layer {
     uint8_t *h, *d;             /* forward and derivative spikes */
     int32_t *hs;                /* active neuron indices (+ bias) */
     int nhs;
-    int32_t *gs;                /* neurons with a gradient spike, sign in bit 31 */
-    int ng;
+    int32_t *gp, *gn;           /* neurons with a g+ spike, with a g- spike (n entries each) */
+    int ngp, ngn;
+    uint32_t *draw;             /* one step's per-neuron scratch: firing probabilities, then backward draws */
     float *wf;                  /* float copy of W for the rate read-out */
 };
 
