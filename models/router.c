@@ -69,6 +69,10 @@ int router_init(struct router *r, int x, int y, int mesh_x, const struct router_
         snprintf(err, errlen, "router: unknown switch allocator %d", rc->sw_allocator);
         return -1;
     }
+    if (rc->vc_allocator != VA_ROUND_ROBIN && rc->vc_allocator != VA_ISLIP) {
+        snprintf(err, errlen, "router: unknown VC allocator %d", rc->vc_allocator);
+        return -1;
+    }
     if (rc->model != ROUTER_PIPELINED && (rc->speculative || rc->lookahead)) {
         snprintf(err, errlen, "router: speculative and lookahead need the pipelined model");
         return -1;
@@ -107,6 +111,10 @@ int router_init(struct router *r, int x, int y, int mesh_x, const struct router_
     r->credit_extra = r->pipelined;
     r->speculative = r->pipelined && rc->speculative;
     r->islip = rc->sw_allocator == SW_ISLIP;
+    r->va_islip = rc->vc_allocator == VA_ISLIP;
+    for (int p = 0; p < PORT_COUNT; p++)
+        for (int v = 0; v < ROUTER_MAX_VCS; v++) r->va_gptr[p][v] = (uint16_t)(PORT_COUNT * r->nvc - 1);
+    memset(r->va_aptr, 0xff, sizeof r->va_aptr);
     r->wake = UINT64_MAX;
     r->ni_vc = -1;
     for (int c = 0; c < TC_COUNT; c++) r->class_vcs[c] = ((1ull << r->vcs) - 1) << (c * r->vcs);
@@ -401,9 +409,47 @@ static void allocate_vcs(struct router *r, const struct va_reqs *q, unsigned out
 
 static int step_general(struct router *r, uint64_t now);
 
+/* VC allocation by one iteration of iSLIP (BookSim2's islip VC allocator): each
+ * free output VC grants the first head of its class asking for it after the input
+ * VC it granted last; each head accepts the first granting VC after the one it
+ * accepted last; the two pointers move only on acceptance. A head asks at one
+ * output port (XY), so the match is per output port. */
+static void allocate_vcs_islip(struct router *r, const struct va_reqs *q, unsigned outs, uint64_t now)
+{
+    for (; outs; outs &= outs - 1) {
+        int o = __builtin_ctz(outs), n = q->n[o];
+        uint64_t g[PORT_COUNT * ROUTER_MAX_VCS];
+        for (int k = 0; k < n; k++) g[k] = 0;
+        for (uint64_t fm = r->ovc_free[o]; fm; fm &= fm - 1) {
+            int ov = __builtin_ctzll(fm), cls = ov / r->vcs;
+            int last = r->va_gptr[o][ov], pick = -1, wrap = -1;
+            for (int k = 0; k < n; k++) {
+                if (q->cls[o][k] != cls) continue;
+                if (q->in[o][k] > last) { pick = k; break; }
+                if (wrap < 0) wrap = k;
+            }
+            if (pick < 0) pick = wrap;
+            if (pick >= 0) g[pick] |= 1ull << ov;
+        }
+        for (int k = 0; k < n; k++) {
+            if (!g[k]) continue;
+            int in = q->in[o][k], ov;
+            rr_rotate_next(g[k], r->va_aptr[in] == 0xff ? 63 : r->va_aptr[in], &ov);
+            struct ivc *iv = &r->in[in];
+            iv->out_port = (int8_t)o;
+            iv->out_vc = (uint8_t)ov;
+            iv->va_at = now;
+            r->ovc_free[o] &= ~(1ull << ov);
+            r->va_gptr[o][ov] = (uint16_t)in;
+            r->va_aptr[in] = (uint8_t)ov;
+            r->c.arbitrations++;
+        }
+    }
+}
+
 int router_step(struct router *r, uint64_t now)
 {
-    if (r->pipelined || r->islip) return step_general(r, now);
+    if (r->pipelined || r->islip || r->va_islip) return step_general(r, now);
     r->c.steps++;
     apply_credits(r, now);
     int maybe_stuck = 0;
@@ -532,7 +578,10 @@ static int step_general(struct router *r, uint64_t now)
             }
         }
     }
-    if (va_outs) allocate_vcs(r, &q, va_outs, now);
+    if (va_outs) {
+        if (r->va_islip) allocate_vcs_islip(r, &q, va_outs, now);
+        else allocate_vcs(r, &q, va_outs, now);
+    }
 
     /* Switch requests: per input port and output port, the first VC in round-robin
      * order from the input's last winner; a VC that holds its output VC (non-

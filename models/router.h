@@ -103,7 +103,7 @@ struct router {
     int va_cycles;                  /* pipelined: 1 = VA a stage before SA, 0 = speculative VA || SA */
     int early;                      /* rc_cycles + va_cycles: a body flit may leave `early` before its stamp */
     int credit_extra;               /* pipelined: a credit takes link + 1 cycles (BookSim2's credit channel) */
-    int speculative, islip;
+    int speculative, islip, va_islip;
     int64_t watchdog;
     struct router *nbr[4];          /* neighbour through port N/E/S/W, NULL at the edge */
 
@@ -138,6 +138,11 @@ struct router {
     uint64_t stuck_for;
 
     void *mem;                      /* the one allocation behind the arrays above */
+
+    /* VC allocation by iSLIP (va_islip): per output VC the last input VC
+     * (port * nvc + vc) it granted, per input VC the last output VC it accepted. */
+    uint16_t va_gptr[PORT_COUNT][ROUTER_MAX_VCS];
+    uint8_t va_aptr[PORT_COUNT * ROUTER_MAX_VCS];
 };
 
 /* Prepares router (x, y); -1 with a message on bad parameters or no memory. */

@@ -17,6 +17,7 @@ struct router_cfg {
     int speculative;        /* pipelined only: VA and SA in the same cycle (SA speculative) */
     int lookahead;          /* pipelined only: the route was computed upstream (no RC stage) */
     int sw_allocator;       /* enum router_sw_allocator */
+    int vc_allocator;       /* enum router_vc_allocator */
 };
 
 /* collapsed: RC, VA, SA and ST folded into `pipeline` cycles, a pure delay stamped
@@ -26,6 +27,11 @@ enum router_model { ROUTER_COLLAPSED = 0, ROUTER_PIPELINED = 1 };
 /* input_first: separable, input arbiters then output arbiters (the default).
  * islip: one iteration of iSLIP (grant, accept; pointers move on acceptance). */
 enum router_sw_allocator { SW_INPUT_FIRST = 0, SW_ISLIP = 1 };
+/* round_robin: each output port hands every free VC to the heads asking, round
+ * robin over input VCs (the default). islip: one iteration of iSLIP between input
+ * VCs and output VCs, as BookSim2's VC allocator: a free VC may stay unassigned
+ * while a head asks for it. */
+enum router_vc_allocator { VA_ROUND_ROBIN = 0, VA_ISLIP = 1 };
 
 /* The cycles a head spends in RC and in a VA stage of its own, pipelined model:
  * the minimum `pipeline` is their sum + 1. */
@@ -35,6 +41,7 @@ static inline int router_cfg_min_pipeline(const struct router_cfg *rc)
 }
 static inline int router_cfg_is_default(const struct router_cfg *rc)
 {
-    return rc->model == ROUTER_COLLAPSED && !rc->speculative && !rc->lookahead && rc->sw_allocator == SW_INPUT_FIRST;
+    return rc->model == ROUTER_COLLAPSED && !rc->speculative && !rc->lookahead && rc->sw_allocator == SW_INPUT_FIRST &&
+           rc->vc_allocator == VA_ROUND_ROBIN;
 }
 #endif

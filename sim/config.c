@@ -67,6 +67,7 @@ static const char *const traffic_choices[] = { "uniform", "transpose", "bitcomp"
 static const char *const synapse_choices[] = { "digital", "analogue", NULL };   /* enum tech_synapse_kind */
 static const char *const router_model_choices[] = { "collapsed", "pipelined", NULL };   /* enum router_model */
 static const char *const sw_alloc_choices[] = { "input_first", "islip", NULL };         /* enum router_sw_allocator */
+static const char *const vc_alloc_choices[] = { "round_robin", "islip", NULL };         /* enum router_vc_allocator */
 static const char *const accounting_choices[] = { "network", "booksim", NULL };          /* enum noc_accounting */
 static const char *const tclass_choices[] = { "forward", "backward", "control", "mixed", NULL };
 
@@ -96,6 +97,7 @@ static const struct field schema[] = {
     OPT_BOOL("chip.router.speculative", chip.router.speculative),
     OPT_BOOL("chip.router.lookahead", chip.router.lookahead),
     OPT_STR("chip.router.sw_allocator", router_sw_allocator, sw_alloc_choices),
+    OPT_STR("chip.router.vc_allocator", router_vc_allocator, vc_alloc_choices),
     STR("chip.fault.kind", chip.fault.kind, fault_choices),
     INT("chip.fault.node", chip.fault.node, 0, 65535),
     INT("chip.fault.after_flits", chip.fault.after_flits, 0, 1e15),
@@ -619,7 +621,7 @@ static int check_router(struct yloader *L, const struct ynode *root, const struc
     if (rtl && rtl->kind == N_SEQ && rtl->n > 0 && !router_cfg_is_default(rc))
         return yt_fail(L, rtl->file, rtl->line, rtl->col,
                        "chip.rtl: rtl/router.sv is the default router (collapsed, input_first); this config sets "
-                       "chip.router.model/speculative/lookahead/sw_allocator");
+                       "chip.router.model/speculative/lookahead/sw_allocator/vc_allocator");
     return 0;
 }
 
@@ -805,6 +807,7 @@ int config_load(const char *path, const struct config_override *ov, int n_ov,
     }
     cfg->chip.router.model = strcmp(cfg->router_model, "pipelined") ? ROUTER_COLLAPSED : ROUTER_PIPELINED;
     cfg->chip.router.sw_allocator = strcmp(cfg->router_sw_allocator, "islip") ? SW_INPUT_FIRST : SW_ISLIP;
+    cfg->chip.router.vc_allocator = strcmp(cfg->router_vc_allocator, "islip") ? VA_ROUND_ROBIN : VA_ISLIP;
     cfg->noc.accounting = strcmp(cfg->noc.latency_accounting, "booksim") ? NOC_ACCOUNT_NETWORK : NOC_ACCOUNT_BOOKSIM;
     if (check_consistency(&L, root, cfg)) goto done;
     if (check_layers(&L, root, cfg)) goto done;

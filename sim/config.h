@@ -145,6 +145,7 @@ struct config {
     char tech_name[CFG_STR];    /* technology.name, for reports */
     char router_model[CFG_STR];       /* chip.router.model: collapsed | pipelined (chip.router.model) */
     char router_sw_allocator[CFG_STR];/* chip.router.sw_allocator: input_first | islip */
+    char router_vc_allocator[CFG_STR];/* chip.router.vc_allocator: round_robin | islip */
     char tech_kind[CFG_STR];    /* technology.crossbar.kind: digital | analogue (tech.crossbar.kind) */
     struct noc_cfg noc;
     struct waves_cfg waves;

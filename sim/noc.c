@@ -195,6 +195,7 @@ static const char *router_note(const struct config *cfg, char *buf, size_t n)
                               rc->lookahead ? "lookahead" : "", rc->lookahead && rc->speculative ? ", " : "",
                               rc->speculative ? "speculative VA||SA)" : rc->lookahead ? ")" : "");
     if (k < n && rc->sw_allocator == SW_ISLIP) k += (size_t)snprintf(buf + k, n - k, ", islip switch allocator");
+    if (k < n && rc->vc_allocator == VA_ISLIP) k += (size_t)snprintf(buf + k, n - k, ", islip VC allocator");
     if (k < n && cfg->noc.accounting == NOC_ACCOUNT_BOOKSIM) snprintf(buf + k, n - k, ", booksim latency accounting");
     return buf;
 }

@@ -353,7 +353,7 @@ router_node *rtl_router_new(const char *name, int x, int y, int mesh_x, int mesh
     }
     if (!router_cfg_is_default(rc)) {
         snprintf(err, errlen, "the RTL router is the default router (collapsed model, input_first switch allocator); "
-                 "the chip's router sets chip.router.model/speculative/lookahead/sw_allocator (docs/noc.md)");
+                 "the chip's router sets chip.router.model/speculative/lookahead/sw_allocator/vc_allocator (docs/noc.md)");
         return nullptr;
     }
     if (mesh_x > kCentre + 1 || mesh_y > kCentre + 1) {
