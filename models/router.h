@@ -13,7 +13,11 @@
  *     the local output port delivers one flit per cycle to the ejection queue.
  * Virtual channels are grouped by traffic class (flit.tclass): a packet only ever
  * holds VCs of its own class, so forward, backward and control traffic never wait
- * on each other's buffers. Not modelled: link errors, adaptive routing, speedup. */
+ * on each other's buffers. Not modelled: link errors, adaptive routing, speedup.
+ * That is the default router (rtl/router.sv implements it). router_cfg.h's options
+ * select a pipelined model (RC, VA, SA stages per input VC; lookahead; speculative
+ * VA || SA; credits one cycle slower) and iSLIP switch and VC allocators, stepped by
+ * a second copy of the cycle (docs/noc.md "Router microarchitectures"). */
 #ifndef ROUTER_H
 #define ROUTER_H
 #include <stddef.h>
