@@ -9,7 +9,7 @@
 SHELL := /bin/bash
 BUILD_MK = $(MAKE) --no-print-directory -f mk/build.mk DEPS_DONE=1
 
-ENTRY_POINTS := all data test san demo bench-mpi waves fuzz validate valgrind mpi \
+ENTRY_POINTS := all data test san demo bench-mpi noc-booksim waves fuzz validate valgrind mpi \
                 lockstep-bins
 .PHONY: $(ENTRY_POINTS) deps bench clean
 .DEFAULT_GOAL := all

@@ -57,7 +57,7 @@ endif
 TEST_SRC := $(wildcard testbenches/test_*.c)
 TEST_BIN := $(TEST_SRC:testbenches/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps data test san demo bench bench-mpi waves fuzz clean validate valgrind mpi FORCE
+.PHONY: all deps data test san demo bench bench-mpi noc-booksim waves fuzz clean validate valgrind mpi FORCE
 all: deps
 	@$(SUBMAKE) --no-print-directory $(BUILD)/ssnnsim $(if $(filter 1,$(MPI)),$(BUILD)/ssnnsim-mpi)
 
@@ -231,6 +231,10 @@ $(BUILD)/bench_deep: tools/bench_deep.c tools/bench_load.h tools/bench_pair.h $(
 
 bench: data all $(BUILD)/bench_golden $(BUILD)/bench_chip $(BUILD)/bench_deep $(BUILD)/bench_systemc
 	@tools/bench $(BUILD)
+
+# The NoC benchmark side by side with BookSim2's figures (docs/noc-booksim2.csv; docs/noc.md).
+noc-booksim: all
+	@tools/noc-booksim $(BUILD)
 
 # The MPI-partitioned engine: 32x32 NoC and chip training on 1, 2, 4 ranks (docs/scale.md).
 bench-mpi: data all mpi

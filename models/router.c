@@ -61,6 +61,27 @@ int router_init(struct router *r, int x, int y, int mesh_x, const struct router_
                 char *err, size_t errlen)
 {
     memset(r, 0, sizeof *r);
+    if (rc->model != ROUTER_COLLAPSED && rc->model != ROUTER_PIPELINED) {
+        snprintf(err, errlen, "router: unknown model %d", rc->model);
+        return -1;
+    }
+    if (rc->sw_allocator != SW_INPUT_FIRST && rc->sw_allocator != SW_ISLIP) {
+        snprintf(err, errlen, "router: unknown switch allocator %d", rc->sw_allocator);
+        return -1;
+    }
+    if (rc->vc_allocator != VA_ROUND_ROBIN && rc->vc_allocator != VA_ISLIP) {
+        snprintf(err, errlen, "router: unknown VC allocator %d", rc->vc_allocator);
+        return -1;
+    }
+    if (rc->model != ROUTER_PIPELINED && (rc->speculative || rc->lookahead)) {
+        snprintf(err, errlen, "router: speculative and lookahead need the pipelined model");
+        return -1;
+    }
+    if (rc->pipeline < router_cfg_min_pipeline(rc)) {
+        snprintf(err, errlen, "router: pipeline %d is shorter than the pipelined router's %d stages (RC, VA, SA, ST)",
+                 rc->pipeline, router_cfg_min_pipeline(rc));
+        return -1;
+    }
     if (rc->buffer_depth < 1 || rc->buffer_depth > 1024 || rc->pipeline < 1 || rc->link_latency < 1 ||
         rc->vcs < 1 || rc->vcs * TC_COUNT > ROUTER_MAX_VCS || rc->watchdog_cycles < 1) {
         snprintf(err, errlen,
@@ -83,6 +104,17 @@ int router_init(struct router *r, int x, int y, int mesh_x, const struct router_
     r->pipeline = rc->pipeline;
     r->link = rc->link_latency;
     r->watchdog = rc->watchdog_cycles;
+    r->pipelined = rc->model == ROUTER_PIPELINED;
+    r->rc_cycles = r->pipelined && !rc->lookahead;
+    r->va_cycles = r->pipelined && !rc->speculative;
+    r->early = r->rc_cycles + r->va_cycles;
+    r->credit_extra = r->pipelined;
+    r->speculative = r->pipelined && rc->speculative;
+    r->islip = rc->sw_allocator == SW_ISLIP;
+    r->va_islip = rc->vc_allocator == VA_ISLIP;
+    for (int p = 0; p < PORT_COUNT; p++)
+        for (int v = 0; v < ROUTER_MAX_VCS; v++) r->va_gptr[p][v] = (uint16_t)(PORT_COUNT * r->nvc - 1);
+    memset(r->va_aptr, 0xff, sizeof r->va_aptr);
     r->wake = UINT64_MAX;
     r->ni_vc = -1;
     for (int c = 0; c < TC_COUNT; c++) r->class_vcs[c] = ((1ull << r->vcs) - 1) << (c * r->vcs);
@@ -118,6 +150,7 @@ int router_init(struct router *r, int x, int y, int mesh_x, const struct router_
         r->rr_va[p] = (uint16_t)(PORT_COUNT * r->nvc - 1);
         r->rr_in[p] = (uint8_t)(r->nvc - 1);
         r->rr_out[p] = PORT_COUNT - 1;
+        r->rr_acc[p] = PORT_COUNT - 1;
         r->rr_ovc[p] = (uint8_t)(r->nvc - 1);
         r->ovc_free[p] = r->nvc == 64 ? ~0ull : (1ull << r->nvc) - 1;
     }
@@ -201,7 +234,8 @@ void router_accept(struct router *d, int q, int ov, const struct flit *f, uint64
     dv->slot[at].f = *f;
     dv->slot[at].ready = ready;
     if (dv->count++ == 0) dv->front_ready = ready;
-    if (d->wake > ready) d->wake = ready;
+    /* The pipelined model: a body flit may leave `early` cycles before its stamp. */
+    if (d->wake > ready - (uint64_t)d->early) d->wake = ready - (uint64_t)d->early;
     d->nonempty[q] |= 1ull << ov;
     d->ports |= 1u << q;
     d->buffered++;
@@ -232,7 +266,7 @@ static int traverse(struct router *r, int p, int v, uint64_t now)
     r->c.switch_traversals++;
     if (p != PORT_LOCAL) {
         /* The freed slot is a credit for the upstream router's output VC v. */
-        router_credit_push(r->nbr[p], opposite(p), v, now + (uint64_t)r->link);
+        router_credit_push(r->nbr[p], opposite(p), v, now + (uint64_t)r->link + (uint64_t)r->credit_extra);
         r->c.credits++;
     }
     int o = iv->out_port, ov = iv->out_vc;
@@ -303,6 +337,26 @@ static void ni_inject(struct router *r, uint64_t now)
     flitq_pop(&r->src, &drop);
 }
 
+static inline uint64_t max64(uint64_t a, uint64_t b) { return a > b ? a : b; }
+
+/* The first cycle the front flit of input VC iv may take its next step: ask for an
+ * output VC (a head without one) or for the switch. Collapsed model: its stamp.
+ * Pipelined model (docs/noc.md): a flit written at cycle a is stamped a + P,
+ * P = rc + va + D, where D is the cycles from the switch-allocation stage to the
+ * traversal this model counts (ST and the link's first cycle); the router decides
+ * at cycle t what the hardware's SA stage decided at t - D. So a head asks for a
+ * VC rc cycles after it reached the front (its arrival, or the cycle after the
+ * packet before it left), asks for the switch va cycles after it won its VC; a
+ * body flit asks for the switch D cycles after its arrival, or the cycle after
+ * the flit before it left. */
+static inline uint64_t front_elig(const struct router *r, const struct ivc *iv)
+{
+    if (!r->pipelined) return iv->front_ready;
+    if (iv->out_port < 0) return max64(iv->front_ready - (uint64_t)r->va_cycles, iv->since + (uint64_t)r->rc_cycles);
+    if (iv->slot[iv->head].f.head) return iv->va_at + (uint64_t)r->va_cycles;
+    return max64(iv->front_ready - (uint64_t)r->early, iv->since);
+}
+
 /* The first flit (in port order) that has been ready at the front of its VC for
  * `watchdog` cycles without moving, if any. */
 static int find_stuck(struct router *r, uint64_t now)
@@ -312,7 +366,8 @@ static int find_stuck(struct router *r, uint64_t now)
         for (uint64_t m = r->nonempty[p]; m; m &= m - 1) {
             int v = __builtin_ctzll(m);
             const struct ivc *iv = &r->in[p * r->nvc + v];
-            uint64_t from = iv->front_ready > iv->since ? iv->front_ready : iv->since;
+            uint64_t e = front_elig(r, iv);
+            uint64_t from = e > iv->since ? e : iv->since;
             if (from <= now && now - from + 1 >= (uint64_t)r->watchdog) {
                 r->stuck_port = p;
                 r->stuck_vc = v;
@@ -333,7 +388,7 @@ struct va_reqs {
 
 /* VC allocation: each output port hands its free VCs of the right class to the
  * heads asking for one, in round-robin order from the input VC it served last. */
-static void allocate_vcs(struct router *r, const struct va_reqs *q, unsigned outs)
+static void allocate_vcs(struct router *r, const struct va_reqs *q, unsigned outs, uint64_t now)
 {
     for (; outs; outs &= outs - 1) {
         int o = __builtin_ctz(outs), n = q->n[o], k = 0;
@@ -345,7 +400,48 @@ static void allocate_vcs(struct router *r, const struct va_reqs *q, unsigned out
             struct ivc *iv = &r->in[q->in[o][k]];
             iv->out_port = (int8_t)o;
             iv->out_vc = (uint8_t)ov;
+            iv->va_at = now;
             r->rr_va[o] = q->in[o][k];
+            r->c.arbitrations++;
+        }
+    }
+}
+
+static int step_general(struct router *r, uint64_t now);
+
+/* VC allocation by one iteration of iSLIP (BookSim2's islip VC allocator): each
+ * free output VC grants the first head of its class asking for it after the input
+ * VC it granted last; each head accepts the first granting VC after the one it
+ * accepted last; the two pointers move only on acceptance. A head asks at one
+ * output port (XY), so the match is per output port. */
+static void allocate_vcs_islip(struct router *r, const struct va_reqs *q, unsigned outs, uint64_t now)
+{
+    for (; outs; outs &= outs - 1) {
+        int o = __builtin_ctz(outs), n = q->n[o];
+        uint64_t g[PORT_COUNT * ROUTER_MAX_VCS];
+        for (int k = 0; k < n; k++) g[k] = 0;
+        for (uint64_t fm = r->ovc_free[o]; fm; fm &= fm - 1) {
+            int ov = __builtin_ctzll(fm), cls = ov / r->vcs;
+            int last = r->va_gptr[o][ov], pick = -1, wrap = -1;
+            for (int k = 0; k < n; k++) {
+                if (q->cls[o][k] != cls) continue;
+                if (q->in[o][k] > last) { pick = k; break; }
+                if (wrap < 0) wrap = k;
+            }
+            if (pick < 0) pick = wrap;
+            if (pick >= 0) g[pick] |= 1ull << ov;
+        }
+        for (int k = 0; k < n; k++) {
+            if (!g[k]) continue;
+            int in = q->in[o][k], ov;
+            rr_rotate_next(g[k], r->va_aptr[in] == 0xff ? 63 : r->va_aptr[in], &ov);
+            struct ivc *iv = &r->in[in];
+            iv->out_port = (int8_t)o;
+            iv->out_vc = (uint8_t)ov;
+            iv->va_at = now;
+            r->ovc_free[o] &= ~(1ull << ov);
+            r->va_gptr[o][ov] = (uint16_t)in;
+            r->va_aptr[in] = (uint8_t)ov;
             r->c.arbitrations++;
         }
     }
@@ -353,6 +449,7 @@ static void allocate_vcs(struct router *r, const struct va_reqs *q, unsigned out
 
 int router_step(struct router *r, uint64_t now)
 {
+    if (r->pipelined || r->islip || r->va_islip) return step_general(r, now);
     r->c.steps++;
     apply_credits(r, now);
     int maybe_stuck = 0;
@@ -383,7 +480,7 @@ int router_step(struct router *r, uint64_t now)
             q.cls[o][q.n[o]++] = (uint8_t)cls;
         }
     }
-    if (va_outs) allocate_vcs(r, &q, va_outs);
+    if (va_outs) allocate_vcs(r, &q, va_outs, now);
 
     /* Switch allocation, input first: each input port offers its first VC (round
      * robin from the last winner) that holds an output VC with a credit. */
@@ -423,6 +520,161 @@ int router_step(struct router *r, uint64_t now)
     if (r->src.count) {
         ni_inject(r, now);
         uint64_t next = r->src.count ? now + 1 : now + (uint64_t)r->pipeline;
+        if (wake > next) wake = next;
+    }
+    r->wake = wake;
+    if (maybe_stuck && find_stuck(r, now)) return -1;
+    return sent;
+}
+
+/* router_step for every router but the default one (collapsed, input first, which
+ * router_step runs as it always has): the pipelined model and the iSLIP switch
+ * allocator. Same order: credits, VC allocation, switch allocation, traversal,
+ * injection. */
+static int step_general(struct router *r, uint64_t now)
+{
+    r->c.steps++;
+    apply_credits(r, now);
+    int maybe_stuck = 0;
+    uint64_t wake = UINT64_MAX;
+    const int nvc = r->nvc;
+
+    struct va_reqs q;
+    unsigned va_outs = 0;
+    uint64_t spec[PORT_COUNT] = { 0 };  /* heads bidding for the switch while they bid for a VC */
+    int8_t spec_out[PORT_COUNT][ROUTER_MAX_VCS];
+    for (unsigned ports = r->ports; ports; ports &= ports - 1) {
+        int p = __builtin_ctz(ports);
+        for (uint64_t m = r->nonempty[p]; m; m &= m - 1) {
+            int v = __builtin_ctzll(m);
+            struct ivc *iv = &r->in[p * nvc + v];
+            uint64_t e = front_elig(r, iv);
+            if (e > now) {
+                if (wake > e) wake = e;
+                continue;
+            }
+            wake = now + 1;
+            uint64_t from = max64(e, iv->since);
+            if (now - from + 1 >= (uint64_t)r->watchdog) maybe_stuck = 1;
+            if (iv->out_port >= 0) continue;
+            const struct flit *f = &iv->slot[iv->head].f;
+            int o = router_route(r, f->dst), cls = f->tclass < TC_COUNT ? f->tclass : TC_CONTROL;
+            uint64_t freevc = r->ovc_free[o] & r->class_vcs[cls];
+            if (!freevc) continue;
+            if (!(va_outs >> o & 1)) q.n[o] = 0;
+            va_outs |= 1u << o;
+            q.in[o][q.n[o]] = (uint16_t)(p * nvc + v);
+            q.cls[o][q.n[o]++] = (uint8_t)cls;
+            if (r->speculative) {
+                /* As BookSim2 (spec_check_elig, spec_check_cred): only towards an
+                 * output with a free VC of the class that has a credit. */
+                int ok = o == PORT_LOCAL;
+                for (uint64_t fm = freevc; fm && !ok; fm &= fm - 1)
+                    ok = r->credits[o * nvc + __builtin_ctzll(fm)] > 0;
+                if (ok) {
+                    spec[p] |= 1ull << v;
+                    spec_out[p][v] = (int8_t)o;
+                }
+            }
+        }
+    }
+    if (va_outs) {
+        if (r->va_islip) allocate_vcs_islip(r, &q, va_outs, now);
+        else allocate_vcs(r, &q, va_outs, now);
+    }
+
+    /* Switch requests: per input port and output port, the first VC in round-robin
+     * order from the input's last winner; a VC that holds its output VC (non-
+     * speculative) before a speculative one, as BookSim2's "prio" speculation. */
+    int8_t cand[PORT_COUNT][PORT_COUNT];
+    uint8_t cspec[PORT_COUNT][PORT_COUNT];
+    uint8_t req[PORT_COUNT] = { 0 };        /* per output: input ports requesting it */
+    uint8_t inreq[PORT_COUNT] = { 0 };      /* per input: output ports it requests */
+    for (unsigned ports = r->ports; ports; ports &= ports - 1) {
+        int p = __builtin_ctz(ports);
+        uint64_t mask = r->nonempty[p];
+        int last = r->rr_in[p], best = -1, best_spec = 1;
+        while (mask) {
+            int v;
+            mask = rr_rotate_next(mask, last, &v);
+            last = v;
+            const struct ivc *iv = &r->in[p * nvc + v];
+            int o, is_spec = 0;
+            if (spec[p] >> v & 1) {
+                o = spec_out[p][v];
+                is_spec = 1;
+            } else {
+                o = iv->out_port;
+                if (o < 0 || front_elig(r, iv) > now) continue;
+                if (o != PORT_LOCAL && r->credits[o * nvc + iv->out_vc] <= 0) continue;
+            }
+            if (r->stalled >> o & 1) continue;
+            if (!(inreq[p] >> o & 1) || (cspec[p][o] && !is_spec)) {
+                cand[p][o] = (int8_t)v;
+                cspec[p][o] = (uint8_t)is_spec;
+            }
+            inreq[p] |= (uint8_t)(1u << o);
+            if (best < 0 || (best_spec && !is_spec)) {
+                best = o;
+                best_spec = is_spec;
+            }
+        }
+        if (best < 0) continue;
+        if (r->islip) {
+            for (unsigned os = inreq[p]; os; os &= os - 1) req[__builtin_ctz(os)] |= (uint8_t)(1u << p);
+        } else {
+            req[best] |= (uint8_t)(1u << p);
+        }
+    }
+
+    int grant_in[PORT_COUNT];               /* per output: the input port it serves, or -1 */
+    for (int o = 0; o < PORT_COUNT; o++) grant_in[o] = -1;
+    if (r->islip) {
+        /* One iteration of iSLIP: each output grants the first requesting input
+         * after its pointer, each input accepts the first granting output after
+         * its pointer; both pointers move past the pair only when it is accepted. */
+        uint8_t grants[PORT_COUNT] = { 0 };
+        int g[PORT_COUNT];
+        for (int o = 0; o < PORT_COUNT; o++) {
+            if (!req[o]) continue;
+            rr_rotate_next(req[o], r->rr_out[o], &g[o]);
+            grants[g[o]] |= (uint8_t)(1u << o);
+        }
+        for (int p = 0; p < PORT_COUNT; p++) {
+            if (!grants[p]) continue;
+            int o;
+            rr_rotate_next(grants[p], r->rr_acc[p], &o);
+            r->rr_acc[p] = (uint8_t)o;
+            r->rr_out[o] = (uint8_t)p;
+            grant_in[o] = p;
+        }
+    } else {
+        for (int o = 0; o < PORT_COUNT; o++) {
+            if (!req[o]) continue;
+            int in;
+            rr_rotate_next(req[o], r->rr_out[o], &in);
+            r->rr_out[o] = (uint8_t)in;
+            grant_in[o] = in;
+        }
+    }
+
+    int sent = 0;
+    for (int o = 0; o < PORT_COUNT; o++) {
+        int in = grant_in[o];
+        if (in < 0) continue;
+        int v = cand[in][o];
+        const struct ivc *iv = &r->in[in * nvc + v];
+        /* A speculative grant is lost when the VC allocation failed, or gave a VC
+         * without a credit. */
+        if (iv->out_port != o || (o != PORT_LOCAL && r->credits[o * nvc + iv->out_vc] <= 0)) continue;
+        r->rr_in[in] = (uint8_t)v;
+        r->c.arbitrations++;
+        if (traverse(r, in, v, now)) return -2;
+        if (o != PORT_LOCAL) sent |= 1 << o;
+    }
+    if (r->src.count) {
+        ni_inject(r, now);
+        uint64_t next = r->src.count ? now + 1 : now + (uint64_t)r->pipeline - (uint64_t)r->early;
         if (wake > next) wake = next;
     }
     r->wake = wake;

@@ -13,7 +13,11 @@
  *     the local output port delivers one flit per cycle to the ejection queue.
  * Virtual channels are grouped by traffic class (flit.tclass): a packet only ever
  * holds VCs of its own class, so forward, backward and control traffic never wait
- * on each other's buffers. Not modelled: link errors, adaptive routing, speedup. */
+ * on each other's buffers. Not modelled: link errors, adaptive routing, speedup.
+ * That is the default router (rtl/router.sv implements it). router_cfg.h's options
+ * select a pipelined model (RC, VA, SA stages per input VC; lookahead; speculative
+ * VA || SA; credits one cycle slower) and iSLIP switch and VC allocators, stepped by
+ * a second copy of the cycle (docs/noc.md "Router microarchitectures"). */
 #ifndef ROUTER_H
 #define ROUTER_H
 #include <stddef.h>
@@ -73,6 +77,7 @@ struct ivc {
     int8_t out_port;                /* -1 until the head at the front wins a VC */
     uint8_t out_vc;
     uint64_t since;                 /* cycle the current front became the front */
+    uint64_t va_at;                 /* pipelined model: cycle the front head won its output VC */
 };
 
 /* A credit on its way back to this router: output VC `vc` gains a slot at `at`. */
@@ -96,6 +101,13 @@ struct router {
     uint64_t row_magic;             /* dst / mesh_x == dst * row_magic >> 32 for 16-bit dst (2^32 at mesh_x 1) */
     int vcs, nvc;                   /* VCs per class; VCs per port = vcs * TC_COUNT */
     int depth, pipeline, link;
+    /* The microarchitecture (router_cfg.h; docs/noc.md "Router microarchitectures"). */
+    int pipelined;                  /* model == ROUTER_PIPELINED */
+    int rc_cycles;                  /* pipelined: 1 = an RC stage, 0 = lookahead routing */
+    int va_cycles;                  /* pipelined: 1 = VA a stage before SA, 0 = speculative VA || SA */
+    int early;                      /* rc_cycles + va_cycles: a body flit may leave `early` before its stamp */
+    int credit_extra;               /* pipelined: a credit takes link + 1 cycles (BookSim2's credit channel) */
+    int speculative, islip, va_islip;
     int64_t watchdog;
     struct router *nbr[4];          /* neighbour through port N/E/S/W, NULL at the edge */
 
@@ -113,6 +125,7 @@ struct router {
     uint8_t rr_out[PORT_COUNT];     /* last input port granted at each output port */
     uint8_t rr_ovc[PORT_COUNT];     /* last output VC (0..nvc-1) handed out at each output port */
     uint16_t rr_va[PORT_COUNT];     /* last input VC (port * nvc + vc) granted a VC at each output */
+    uint8_t rr_acc[PORT_COUNT];     /* iSLIP: last output port each input port accepted */
     uint8_t stalled;                /* test hook: bit o freezes output port o */
     uint8_t fault;                  /* injected fault (enum mesh_fault), armed */
     uint64_t fault_after;           /* it strikes after this many switch traversals */
@@ -129,6 +142,11 @@ struct router {
     uint64_t stuck_for;
 
     void *mem;                      /* the one allocation behind the arrays above */
+
+    /* VC allocation by iSLIP (va_islip): per output VC the last input VC
+     * (port * nvc + vc) it granted, per input VC the last output VC it accepted. */
+    uint16_t va_gptr[PORT_COUNT][ROUTER_MAX_VCS];
+    uint8_t va_aptr[PORT_COUNT * ROUTER_MAX_VCS];
 };
 
 /* Prepares router (x, y); -1 with a message on bad parameters or no memory. */

@@ -63,7 +63,7 @@ static int arrive(struct router_io *p, int port, int v, const struct flit *f, ch
     iv->slot[at].f = *f;
     iv->slot[at].ready = p->now + (uint64_t)r->pipeline;
     if (iv->count++ == 0) iv->front_ready = iv->slot[at].ready;
-    if (r->wake > iv->slot[at].ready) r->wake = iv->slot[at].ready;
+    if (r->wake > iv->slot[at].ready - (uint64_t)r->early) r->wake = iv->slot[at].ready - (uint64_t)r->early;
     r->nonempty[port] |= 1ull << v;
     r->ports |= 1u << port;
     r->buffered++;

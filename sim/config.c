@@ -41,6 +41,12 @@ struct field {
 #define DBL(p, m, lo, hi) { p, F_DOUBLE, OFF(m), lo, hi, NULL, 0, 0, 0 }
 #define BOOL(p, m) { p, F_BOOL, OFF(m), 0, 1, NULL, 0, 0, 0 }
 #define STR(p, m, ch) { p, F_STRING, OFF(m), 0, CFG_STR - 1, ch, 0, 0, 0 }
+/* Optional settings of a later feature: absent means the default (the first
+ * choice, or false), and they are written out only when not the default, so a
+ * config that does not name them gives the same results, JSON and checkpoints
+ * as before they existed. */
+#define OPT_STR(p, m, ch) { p, F_STRING, OFF(m), 0, CFG_STR - 1, ch, 0, 0, 1 }
+#define OPT_BOOL(p, m) { p, F_BOOL, OFF(m), 0, 1, NULL, 0, 0, 1 }
 #define PATH(p, m) { p, F_PATH, OFF(m), 0, CFG_STR - 1, NULL, 0, 0, 0 }
 #define DLIST(p, m, n, lo, hi) { p, F_DLIST, OFF(m), lo, hi, NULL, OFF(n), 0, 0 }
 /* A list of component names (char[CFG_LIST][32]), optional: absent means empty
@@ -59,6 +65,10 @@ static const char *const membrane_choices[] = { "spikes", "rate", NULL };
 static const char *const fault_choices[] = { "none", "stuck_link", "drop_flit", "corrupt_dest", NULL };
 static const char *const traffic_choices[] = { "uniform", "transpose", "bitcomp", "hotspot", NULL };
 static const char *const synapse_choices[] = { "digital", "analogue", NULL };   /* enum tech_synapse_kind */
+static const char *const router_model_choices[] = { "collapsed", "pipelined", NULL };   /* enum router_model */
+static const char *const sw_alloc_choices[] = { "input_first", "islip", NULL };         /* enum router_sw_allocator */
+static const char *const vc_alloc_choices[] = { "round_robin", "islip", NULL };         /* enum router_vc_allocator */
+static const char *const accounting_choices[] = { "network", "booksim", NULL };          /* enum noc_accounting */
 static const char *const tclass_choices[] = { "forward", "backward", "control", "mixed", NULL };
 
 /* Sections group fields; a field's section is its path up to the last dot.
@@ -83,6 +93,11 @@ static const struct field schema[] = {
     INT("chip.router.vcs", chip.router.vcs, 1, 16),
     INT("chip.router.flit_bits", chip.router.flit_bits, 8, 1024),
     INT("chip.router.watchdog_cycles", chip.router.watchdog_cycles, 1, 1e15),
+    OPT_STR("chip.router.model", router_model, router_model_choices),
+    OPT_BOOL("chip.router.speculative", chip.router.speculative),
+    OPT_BOOL("chip.router.lookahead", chip.router.lookahead),
+    OPT_STR("chip.router.sw_allocator", router_sw_allocator, sw_alloc_choices),
+    OPT_STR("chip.router.vc_allocator", router_vc_allocator, vc_alloc_choices),
     STR("chip.fault.kind", chip.fault.kind, fault_choices),
     INT("chip.fault.node", chip.fault.node, 0, 65535),
     INT("chip.fault.after_flits", chip.fault.after_flits, 0, 1e15),
@@ -185,6 +200,7 @@ static const struct field schema[] = {
     INT("noc.hotspot_node", noc.hotspot_node, 0, 65535),
     DBL("noc.hotspot_fraction", noc.hotspot_fraction, 0, 1),
     INT("noc.seed", noc.seed, 0, 9007199254740991.0),
+    OPT_STR("noc.latency_accounting", noc.latency_accounting, accounting_choices),
 
     STR("waves.file", waves.file, NULL),
     STR("waves.cores", waves.cores, NULL),
@@ -578,6 +594,37 @@ static int check_waves(struct yloader *L, const struct ynode *root, const struct
 }
 
 /* Cross-field rules the per-key ranges cannot say. */
+/* The router's microarchitecture keys (docs/noc.md "Router microarchitectures"). */
+static int check_router(struct yloader *L, const struct ynode *root, const struct config *c)
+{
+    const struct ynode *chip = map_get(root, "chip");
+    const struct ynode *rt = chip && chip->kind == N_MAP ? map_get(chip, "router") : NULL;
+    if (!rt || rt->kind != N_MAP) return 0;
+    const struct router_cfg *rc = &c->chip.router;
+    static const char *const pl_only[] = { "speculative", "lookahead" };
+    for (int i = 0; i < 2; i++) {
+        const struct ynode *n = map_get(rt, pl_only[i]);
+        if (n && (i ? rc->lookahead : rc->speculative) && rc->model != ROUTER_PIPELINED)
+            return yt_fail(L, n->file, n->line, n->col,
+                           "chip.router.%s: needs chip.router.model: pipelined (the collapsed router has no stages)",
+                           pl_only[i]);
+    }
+    if (rc->pipeline < router_cfg_min_pipeline(rc)) {
+        const struct ynode *n = map_get(rt, "pipeline");
+        if (!n) n = map_get(rt, "model");
+        return yt_fail(L, n ? n->file : c->path, n ? n->line : 1, n ? n->col : 1,
+                       "chip.router.pipeline: %d is shorter than this pipelined router's %d stages (%sVA, %sST: "
+                       "pipeline >= %d)", rc->pipeline, router_cfg_min_pipeline(rc), rc->lookahead ? "" : "RC, ",
+                       rc->speculative ? "" : "SA, ", router_cfg_min_pipeline(rc));
+    }
+    const struct ynode *rtl = map_get(chip, "rtl");
+    if (rtl && rtl->kind == N_SEQ && rtl->n > 0 && !router_cfg_is_default(rc))
+        return yt_fail(L, rtl->file, rtl->line, rtl->col,
+                       "chip.rtl: rtl/router.sv is the default router (collapsed, input_first); this config sets "
+                       "chip.router.model/speculative/lookahead/sw_allocator/vc_allocator");
+    return 0;
+}
+
 static int check_consistency(struct yloader *L, const struct ynode *root, const struct config *c)
 {
     const struct ynode *net = map_get(root, "network");
@@ -596,6 +643,7 @@ static int check_consistency(struct yloader *L, const struct ynode *root, const 
     const struct ynode *rtl = chip && chip->kind == N_MAP ? map_get(chip, "rtl") : NULL;
     for (int i = 0; rtl && i < rtl->n; i++)
         if (check_component(L, rtl->items[i], c)) return -1;
+    if (check_router(L, root, c)) return -1;
     const struct ynode *dev = map_get(root, "device");
     const struct ynode *wm = dev ? map_get(dev, "w_max") : NULL;
     double states = c->device.w_max / c->device.dw_min;
@@ -753,6 +801,14 @@ int config_load(const char *path, const struct config_override *ov, int n_ov,
              "missing required key '%s'", schema[i].path);
         goto done;
     }
+    for (size_t i = 0; i < N_FIELDS; i++) {     /* absent optional strings: the default */
+        char *v = (char *)cfg + schema[i].off;
+        if (schema[i].optional && schema[i].type == F_STRING && !v[0]) snprintf(v, CFG_STR, "%s", schema[i].choices[0]);
+    }
+    cfg->chip.router.model = strcmp(cfg->router_model, "pipelined") ? ROUTER_COLLAPSED : ROUTER_PIPELINED;
+    cfg->chip.router.sw_allocator = strcmp(cfg->router_sw_allocator, "islip") ? SW_INPUT_FIRST : SW_ISLIP;
+    cfg->chip.router.vc_allocator = strcmp(cfg->router_vc_allocator, "islip") ? VA_ROUND_ROBIN : VA_ISLIP;
+    cfg->noc.accounting = strcmp(cfg->noc.latency_accounting, "booksim") ? NOC_ACCOUNT_NETWORK : NOC_ACCOUNT_BOOKSIM;
     if (check_consistency(&L, root, cfg)) goto done;
     if (check_layers(&L, root, cfg)) goto done;
     cfg->tech.crossbar.kind = strcmp(cfg->tech_kind, "analogue") ? TECH_DIGITAL : TECH_ANALOGUE;
@@ -819,6 +875,8 @@ static int field_shown(const struct config *cfg, const struct field *f)
     if (f->type == F_ILIST) return cfg->network.n_layers > 3;
     if (is_shape_key(f->path)) return cfg->network.n_layers <= 3;
     if (f->optional && f->type == F_DLIST) return *(const int *)((const char *)cfg + f->count_off) > 0;
+    if (f->optional && f->type == F_STRING) return strcmp((const char *)cfg + f->off, f->choices[0]) != 0;
+    if (f->optional && f->type == F_BOOL) return *(const int *)((const char *)cfg + f->off) != 0;
     return 1;
 }
 

@@ -103,7 +103,14 @@ struct noc_cfg {
     int hotspot_node;       /* node id y * mesh_x + x */
     double hotspot_fraction;/* share of packets sent to hotspot_node */
     int64_t seed;
+    char latency_accounting[CFG_STR]; /* network | booksim (enum noc_accounting) */
+    int accounting;
 };
+
+/* How `ssnnsim noc` counts a packet's latency (docs/noc.md): network = from
+ * generation to the cycle the tail can be popped; booksim = that plus the
+ * injection and the ejection channel's cycle, as BookSim2 counts. */
+enum noc_accounting { NOC_ACCOUNT_NETWORK = 0, NOC_ACCOUNT_BOOKSIM = 1 };
 
 /* Waveform dump (`--waves`, docs/chip.md): where, and what, so that a dump of a
  * long run stays small. The --wave-* options override these keys. */
@@ -136,6 +143,9 @@ struct config {
     struct training_cfg training;
     struct tech_cfg tech;
     char tech_name[CFG_STR];    /* technology.name, for reports */
+    char router_model[CFG_STR];       /* chip.router.model: collapsed | pipelined (chip.router.model) */
+    char router_sw_allocator[CFG_STR];/* chip.router.sw_allocator: input_first | islip */
+    char router_vc_allocator[CFG_STR];/* chip.router.vc_allocator: round_robin | islip */
     char tech_kind[CFG_STR];    /* technology.crossbar.kind: digital | analogue (tech.crossbar.kind) */
     struct noc_cfg noc;
     struct waves_cfg waves;

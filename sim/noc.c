@@ -179,7 +179,25 @@ double noc_zero_load_latency(const struct config *cfg)
     if (pattern_loads(cfg, &l)) return NAN;
     free(l.east);
     const struct router_cfg *rc = &cfg->chip.router;
-    return (l.hops + 1) * rc->pipeline + l.hops * rc->link_latency + cfg->noc.packet_flits;
+    return (l.hops + 1) * rc->pipeline + l.hops * rc->link_latency + cfg->noc.packet_flits +
+           (cfg->noc.accounting == NOC_ACCOUNT_BOOKSIM ? 2 : 0);
+}
+
+/* ", pipelined router (lookahead, speculative VA||SA), islip switch allocator, booksim
+ * latency accounting" for the settings that are not the default; "" for the default. */
+static const char *router_note(const struct config *cfg, char *buf, size_t n)
+{
+    const struct router_cfg *rc = &cfg->chip.router;
+    size_t k = 0;
+    buf[0] = 0;
+    if (rc->model == ROUTER_PIPELINED)
+        k += (size_t)snprintf(buf + k, n - k, ", pipelined router%s%s%s%s", rc->lookahead || rc->speculative ? " (" : "",
+                              rc->lookahead ? "lookahead" : "", rc->lookahead && rc->speculative ? ", " : "",
+                              rc->speculative ? "speculative VA||SA)" : rc->lookahead ? ")" : "");
+    if (k < n && rc->sw_allocator == SW_ISLIP) k += (size_t)snprintf(buf + k, n - k, ", islip switch allocator");
+    if (k < n && rc->vc_allocator == VA_ISLIP) k += (size_t)snprintf(buf + k, n - k, ", islip VC allocator");
+    if (k < n && cfg->noc.accounting == NOC_ACCOUNT_BOOKSIM) snprintf(buf + k, n - k, ", booksim latency accounting");
+    return buf;
 }
 
 double noc_throughput_bound(const struct config *cfg)
@@ -460,6 +478,7 @@ struct point_run {
     struct noc_point *pt;
     uint64_t W, M, D;           /* warm-up, measurement and drain cycles */
     int F;                      /* flits per packet */
+    uint64_t extra;             /* cycles added to each latency: 2 under booksim accounting */
     /* the traffic: one splitmix64 stream per node; P(start a packet) = rate / F on 53 bits */
     uint64_t *rng;
     uint64_t thresh;
@@ -510,7 +529,7 @@ static int deliver(struct point_run *r, uint64_t t, int window, char *err, size_
         while (r->net->eject(r->net->ctx, n, &f)) {
             r->acc_flits += (uint64_t)window;
             if (!f.tail || f.born < r->W || f.born >= r->W + r->M) continue;
-            uint64_t l = t + 1 - f.born;
+            uint64_t l = t + 1 - f.born + r->extra;
             r->sum += l;
             if (sample_add(&r->lat, l)) {
                 snprintf(err, errlen, "noc: out of memory for latency samples");
@@ -632,6 +651,7 @@ static int run_point(const struct config *cfg, double rate, int quiet, struct pa
 {
     const struct noc_cfg *nc = &cfg->noc;
     struct point_run r = { .cfg = cfg, .part = part, .nw = nw, .m = m, .net = net, .pt = pt,
+                           .extra = nc->accounting == NOC_ACCOUNT_BOOKSIM ? 2 : 0,
                            .W = (uint64_t)nc->warmup_cycles, .M = (uint64_t)nc->measure_cycles,
                            .D = (uint64_t)nc->drain_cycles, .F = nc->packet_flits };
     memset(pt, 0, sizeof *pt);
@@ -754,10 +774,11 @@ static void write_plot(const struct config *cfg, const char *csv, const char *pn
     const struct router_cfg *rc = &cfg->chip.router;
     fprintf(f, "set terminal pngcairo size 1200,520 font 'sans,11'\nset output '%s'\n", png);
     fprintf(f, "set datafile separator ','\nset grid\nset key top left\n");
+    char note[200];
     fprintf(f, "set multiplot layout 1,2 title '%dx%d mesh, %s traffic, %d-flit packets; pipeline %d, link %d, "
-               "buffers %d, %d VC per class'\n",
+               "buffers %d, %d VC per class%s'\n",
             cfg->chip.mesh_x, cfg->chip.mesh_y, cfg->noc.traffic, cfg->noc.packet_flits, rc->pipeline,
-            rc->link_latency, rc->buffer_depth, rc->vcs);
+            rc->link_latency, rc->buffer_depth, rc->vcs, router_note(cfg, note, sizeof note));
     fprintf(f, "set xlabel 'offered load (flits/node/cycle)'\nset ylabel 'latency (cycles)'\nset logscale y\n");
     fprintf(f, "plot '%s' skip 1 using 1:3 with linespoints lw 2 title 'average', \\\n"
                "     '' skip 1 using 1:4 with linespoints lw 2 dt 2 title '99th percentile', \\\n"
@@ -947,10 +968,11 @@ int noc_command(const struct config *cfg, const struct run_opts *o, const char *
         return 1;
     }
     double t0 = noc_zero_load_latency(cfg), bound = noc_throughput_bound(cfg);
+    char note[200];
     printf("noc: %dx%d mesh, %s traffic (%s class), %d-flit packets; router: pipeline %d, link %d, "
-           "buffers %d, %d VC per class\n",
+           "buffers %d, %d VC per class%s\n",
            cfg->chip.mesh_x, cfg->chip.mesh_y, nc->traffic, nc->traffic_class, nc->packet_flits, rc->pipeline,
-           rc->link_latency, rc->buffer_depth, rc->vcs);
+           rc->link_latency, rc->buffer_depth, rc->vcs, router_note(cfg, note, sizeof note));
     printf("zero-load latency %.3f cycles, throughput bound %.4f flits/node/cycle (analytic)\n", t0, bound);
     fflush(stdout);
     struct partition part;

@@ -348,6 +348,79 @@ static void noc_command_refuses_a_bad_config_with_its_position(void)
     free(e);
 }
 
+
+/* noc.latency_accounting: booksim counts the injection channel's and the ejection
+ * channel's cycle, as BookSim2 does: every latency 2 more, nothing else moves. */
+static void booksim_accounting_adds_the_injection_and_ejection_channel_cycles(void)
+{
+    struct config c = noc_config(4, 4, "uniform", 0.2);
+    struct noc_point a, b;
+    double t0 = noc_zero_load_latency(&c);
+    if (run(&c, 0.2, &a)) return;
+    c.noc.accounting = NOC_ACCOUNT_BOOKSIM;
+    if (run(&c, 0.2, &b)) return;
+    CHECK(b.latency_avg == a.latency_avg + 2 && b.latency_p99 == a.latency_p99 + 2 &&
+              b.latency_max == a.latency_max + 2 && b.accepted == a.accepted && b.packets == a.packets,
+          "network: %.4f/%llu/%llu, booksim: %.4f/%llu/%llu (avg/p99/max), accepted %.4f vs %.4f", a.latency_avg,
+          (unsigned long long)a.latency_p99, (unsigned long long)a.latency_max, b.latency_avg,
+          (unsigned long long)b.latency_p99, (unsigned long long)b.latency_max, a.accepted, b.accepted);
+    CHECK(noc_zero_load_latency(&c) == t0 + 2, "zero-load %.3f vs %.3f", noc_zero_load_latency(&c), t0);
+}
+
+/* The router's microarchitecture keys: refused with their position when they do
+ * not fit (exit 2), written into the result JSON only when not the default, so a
+ * config that does not name them gives the JSON it gave before they existed. */
+static void router_options_are_checked_and_shown_only_when_set(void)
+{
+    char cwd[512], cfg[600], text[1200], err[600];
+    if (!getcwd(cwd, sizeof cwd)) return;
+    snprintf(cfg, sizeof cfg, "%s/ropt.yaml", tmpdir);
+    snprintf(err, sizeof err, "%s/ropt.err", tmpdir);
+    static const struct { const char *router, *want; } bad[] = {
+        { "    speculative: true\n", ":5:18: chip.router.speculative: needs chip.router.model: pipelined" },
+        { "    lookahead: true\n", ":5:16: chip.router.lookahead: needs chip.router.model: pipelined" },
+        { "    model: pipelined\n    pipeline: 2\n", ":6:15: chip.router.pipeline: 2 is shorter than this pipelined "
+                                                    "router's 3 stages" },
+        { "    model: pipelined\n    lookahead: true\n    pipeline: 1\n",
+          ":7:15: chip.router.pipeline: 1 is shorter than this pipelined router's 2 stages" },
+        { "    sw_allocator: wavefront\n", ":5:19: chip.router.sw_allocator: 'wavefront' is not one of: input_first, "
+                                            "islip" },
+        { "    vc_allocator: greedy\n", ":5:19: chip.router.vc_allocator: 'greedy' is not one of" },
+        { "    model: pipelined\n    speculative: 3\n", ":6:18: chip.router.speculative: expected true or false" },
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        snprintf(text, sizeof text, "extends: '%s/workloads/noc/uniform.yaml'\nchip:\n  mesh_x: 4\n  router:\n%s", cwd,
+                 bad[k].router);
+        write_file(cfg, "%s", text);
+        int rc = sh("'%s' noc '%s' --quiet --csv '%s/b.csv' --out '%s/b.json' > /dev/null 2> '%s'", bin, cfg, tmpdir,
+                    tmpdir, err);
+        char *e = file_text(err);
+        CHECK(rc == 2 && e && strstr(e, bad[k].want), "case %zu: exit %d, stderr: %s\nwant: %s", k, rc, e ? e : "",
+              bad[k].want);
+        free(e);
+    }
+    snprintf(text, sizeof text,
+             "extends: '%s/workloads/noc/uniform.yaml'\nchip:\n  mesh_x: 4\n  mesh_y: 4\n"
+             "noc:\n  rates: [0.1]\n  warmup_cycles: 100\n  measure_cycles: 300\n", cwd);
+    write_file(cfg, "%s", text);
+    int rc = sh("'%s' noc '%s' --quiet --out '%s/d.json' --csv '%s/d.csv' > /dev/null 2>&1", bin, cfg, tmpdir, tmpdir);
+    char p[700];
+    snprintf(p, sizeof p, "%s/d.json", tmpdir);
+    char *j = file_text(p);
+    CHECK(rc == 0 && j && !strstr(j, "\"model\"") && !strstr(j, "allocator") && !strstr(j, "speculative") &&
+              !strstr(j, "lookahead") && !strstr(j, "latency_accounting"),
+          "the default router's JSON names an option (exit %d)", rc);
+    free(j);
+    rc = sh("'%s' noc '%s' --quiet --set chip.router.model=pipelined --set chip.router.pipeline=4 --set "
+            "chip.router.sw_allocator=islip --set noc.latency_accounting=booksim --out '%s/d.json' --csv '%s/d.csv' "
+            "> /dev/null 2>&1", bin, cfg, tmpdir, tmpdir);
+    j = file_text(p);
+    CHECK(rc == 0 && j && strstr(j, "\"model\": \"pipelined\"") && strstr(j, "\"sw_allocator\": \"islip\"") &&
+              strstr(j, "\"latency_accounting\": \"booksim\"") && !strstr(j, "speculative"),
+          "the set options are not in the JSON (exit %d)", rc);
+    free(j);
+}
+
 static void every_noc_workload_loads_and_passes_its_checks(void)
 {
     static const char *const names[] = { "uniform", "transpose", "bitcomp", "hotspot" };
@@ -382,6 +455,8 @@ int main(void)
     RUN(every_noc_workload_loads_and_passes_its_checks);
     RUN(noc_command_writes_identical_table_csv_and_json);
     RUN(noc_command_refuses_a_bad_config_with_its_position);
+    RUN(booksim_accounting_adds_the_injection_and_ejection_channel_cycles);
+    RUN(router_options_are_checked_and_shown_only_when_set);
     scratch_remove(tmpdir);
     CHECK_DONE();
 }

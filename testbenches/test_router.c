@@ -648,6 +648,216 @@ static void an_idle_mesh_steps_no_router(void)
     mesh_free(m);
 }
 
+
+/* ---- router microarchitectures (docs/noc.md "Router microarchitectures") ------- */
+
+static struct router_cfg pcfg(int depth, int pipeline, int link, int vcs, int lookahead, int speculative)
+{
+    struct router_cfg rc = rcfg(depth, pipeline, link, vcs, 100000);
+    rc.model = ROUTER_PIPELINED;
+    rc.lookahead = lookahead;
+    rc.speculative = speculative;
+    return rc;
+}
+
+/* The pipelined router alone in the mesh: the same formula as the collapsed one,
+ * (hops+1)*P + hops*L + F, for every mix of stages (P from its minimum up).
+ * Hand-checked case: P = 4 (RC, VA, SA, ST), L = 1, 3 hops, 1 flit: the head is
+ * written at g, wins its VC at g+1, the switch at g+2 and leaves at g+4 = g+P;
+ * 4 routers and 3 links: 4*4 + 3 + 1 = 20. */
+static void pipelined_zero_load_latency_is_the_collapsed_formula(void)
+{
+    const int X = 5, Y = 4;
+    static const int pairs[][2] = { { 0, 0 }, { 0, 19 }, { 19, 0 }, { 7, 17 }, { 0, 3 } };
+    int cases = 0;
+    for (int la = 0; la <= 1; la++)
+        for (int sp = 0; sp <= 1; sp++)
+            for (int extra = 0; extra <= 2; extra++)
+                for (int L = 1; L <= 2; L++)
+                    for (int F = 1; F <= 3; F += 2)
+                        for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+                            int P = (la ? 0 : 1) + (sp ? 0 : 1) + 1 + extra;
+                            struct router_cfg rc = pcfg(16, P, L, 1, la, sp);
+                            struct mesh *m = make_mesh(X, Y, rc);
+                            for (int warm = 0; warm < 3; warm++) mesh_step(m, NULL, 0);
+                            int s = pairs[k][0], d = pairs[k][1], H = hops(X, s, d);
+                            uint64_t born = mesh_cycle(m), head = 0, tail = 0;
+                            send_packet(m, s, d, TC_FORWARD, F, 1);
+                            char err[1024];
+                            for (int t = 0; t < 200 && !tail; t++) {
+                                if (mesh_step(m, err, sizeof err)) { CHECK(0, "%s", err); break; }
+                                struct flit f;
+                                while (mesh_eject(m, d, &f)) {
+                                    if (f.head) head = mesh_cycle(m) - born;
+                                    if (f.tail) tail = mesh_cycle(m) - born;
+                                }
+                            }
+                            uint64_t want = (uint64_t)((H + 1) * P + H * L + F);
+                            CHECK(tail == want && head == want - (uint64_t)(F - 1),
+                                  "lookahead %d speculative %d P=%d L=%d F=%d %d->%d (%d hops): head %llu tail %llu, "
+                                  "formula %llu / %llu", la, sp, P, L, F, s, d, H, (unsigned long long)head,
+                                  (unsigned long long)tail, (unsigned long long)(want - (uint64_t)(F - 1)),
+                                  (unsigned long long)want);
+                            CHECK(mesh_idle(m), "mesh not idle after the packet");
+                            mesh_free(m);
+                            cases++;
+                        }
+    CHECK(cases == 2 * 2 * 3 * 2 * 2 * 5, "ran %d cases", cases);
+    /* the hand-checked case */
+    struct mesh *m = make_mesh(X, Y, pcfg(8, 4, 1, 1, 0, 0));
+    send_packet(m, 0, 3, TC_FORWARD, 1, 1);
+    uint64_t got = 0;
+    for (int t = 0; t < 100 && !got; t++) {
+        mesh_step(m, NULL, 0);
+        struct flit f;
+        if (mesh_eject(m, 3, &f)) got = mesh_cycle(m);
+    }
+    CHECK(got == 20, "P=4 L=1, 3 hops: %llu cycles, want 20", (unsigned long long)got);
+    mesh_free(m);
+}
+
+/* Back-to-back single-flit packets in one input VC (1 VC per class), one hop east.
+ * Collapsed: the second head is a pure delay behind the first and follows it by
+ * one cycle. Pipelined: it starts RC only the cycle after the first packet's tail
+ * left, so heads leave a VC every 1 + RC + VA cycles (BookSim2's input-queued
+ * router: one packet per input VC per 3 cycles). Hand-checked, P = 4 (RC, VA, SA):
+ * packet 1 is written at g, leaves at g+4; packet 2, written at g+1, does RC at
+ * g+5-2... i.e. (in SA time, 2 cycles before its traversal) RC g+3, VA g+4, SA g+5,
+ * leaves at g+7: 3 cycles after packet 1, and the destination keeps that spacing. */
+static void pipelined_heads_in_one_vc_wait_for_rc_va_sa(void)
+{
+    static const struct { int pipelined, la, sp, P, gap; } cases[] = {
+        { 0, 0, 0, 4, 1 },      /* collapsed: a pure delay */
+        { 1, 0, 0, 4, 3 },      /* RC, VA, SA */
+        { 1, 1, 0, 3, 2 },      /* lookahead: VA, SA */
+        { 1, 0, 1, 3, 2 },      /* RC, VA || SA */
+        { 1, 1, 1, 2, 1 },      /* lookahead and VA || SA: one stage */
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        struct router_cfg rc = cases[c].pipelined ? pcfg(8, cases[c].P, 1, 1, cases[c].la, cases[c].sp)
+                                                  : rcfg(8, cases[c].P, 1, 1, 100000);
+        struct mesh *m = make_mesh(3, 1, rc);
+        for (uint32_t k = 0; k < 4; k++) send_packet(m, 0, 1, TC_FORWARD, 1, k);
+        uint64_t at[4] = { 0 };
+        int n = 0;
+        for (int t = 0; t < 100 && n < 4; t++) {
+            mesh_step(m, NULL, 0);
+            struct flit f;
+            while (mesh_eject(m, 1, &f) && n < 4) at[n++] = mesh_cycle(m);
+        }
+        uint64_t t0 = (uint64_t)(2 * cases[c].P + 1 + 1);
+        int ok = n == 4;
+        for (int k = 0; k < n; k++) ok &= at[k] == t0 + (uint64_t)(k * cases[c].gap);
+        CHECK(ok, "pipelined %d lookahead %d speculative %d P=%d: tails at %llu %llu %llu %llu, want %llu + %d k",
+              cases[c].pipelined, cases[c].la, cases[c].sp, cases[c].P, (unsigned long long)at[0],
+              (unsigned long long)at[1], (unsigned long long)at[2], (unsigned long long)at[3], (unsigned long long)t0,
+              cases[c].gap);
+        mesh_free(m);
+    }
+}
+
+/* Switch allocation at router 1 of a 3x1 mesh, its E and W outputs frozen until
+ * every request is in: the local input holds a packet east (VC 0) and one west
+ * (VC 1), the W input one east. Input first: the local port offers only VC 0
+ * (east), so both offers go east and one flit crosses. iSLIP: the local port asks
+ * for east and west, east grants the W input (first after its pointer), west grants
+ * the local port, both accept: two flits cross in the same cycle. */
+static void islip_matches_what_input_first_cannot(void)
+{
+    for (int alloc = 0; alloc <= 1; alloc++)
+        for (int pipelined = 0; pipelined <= 1; pipelined++) {
+            struct router_cfg rc = pipelined ? pcfg(4, 3, 1, 2, 0, 0) : rcfg(4, 1, 1, 2, 100000);
+            rc.sw_allocator = alloc ? SW_ISLIP : SW_INPUT_FIRST;
+            struct mesh *m = make_mesh(3, 1, rc);
+            mesh_debug_stall_link(m, 1, PORT_E, 1);
+            mesh_debug_stall_link(m, 1, PORT_W, 1);
+            send_packet(m, 1, 2, TC_FORWARD, 1, 0);
+            send_packet(m, 1, 0, TC_FORWARD, 1, 1);
+            send_packet(m, 0, 2, TC_FORWARD, 1, 2);
+            for (int t = 0; t < 12; t++) mesh_step(m, NULL, 0);
+            uint64_t before = mesh_router_counters(m, 1)->switch_traversals;
+            mesh_debug_stall_link(m, 1, PORT_E, 0);
+            mesh_debug_stall_link(m, 1, PORT_W, 0);
+            mesh_step(m, NULL, 0);
+            uint64_t crossed = mesh_router_counters(m, 1)->switch_traversals - before;
+            CHECK(crossed == (uint64_t)(alloc ? 2 : 1), "%s, %s: %llu flits crossed, want %d",
+                  alloc ? "islip" : "input_first", pipelined ? "pipelined" : "collapsed", (unsigned long long)crossed,
+                  alloc ? 2 : 1);
+            struct flit f;
+            int got = 0;
+            for (int t = 0; t < 40; t++) {
+                mesh_step(m, NULL, 0);
+                for (int n = 0; n < 3; n++)
+                    while (mesh_eject(m, n, &f)) got++;
+            }
+            CHECK(mesh_idle(m) && got == 3, "the mesh did not drain (%d of 3 delivered)", got);
+            mesh_free(m);
+        }
+}
+
+/* VC allocation with two free VCs at one output port and two heads asking in the
+ * same cycle (router 1 of a 3x1 mesh, 2 VCs per class: one head from the W input,
+ * one from the local port, both to node 2). round_robin: the port hands out both
+ * VCs. islip: both free VCs grant the same head (their pointers agree), it accepts
+ * one, the other head waits a cycle. Collapsed router, so the VA grants and the one
+ * switch grant of that cycle are the router's arbitrations: 3 against 2. */
+static void islip_vc_allocation_can_leave_a_free_vc_unassigned(void)
+{
+    for (int alloc = 0; alloc <= 1; alloc++) {
+        struct router_cfg rc = rcfg(4, 1, 1, 2, 100000);
+        rc.vc_allocator = alloc ? VA_ISLIP : VA_ROUND_ROBIN;
+        struct mesh *m = make_mesh(3, 1, rc);
+        send_packet(m, 0, 2, TC_FORWARD, 1, 0);         /* written at router 1 (W input) at cycle 2 */
+        mesh_step(m, NULL, 0);
+        mesh_step(m, NULL, 0);
+        send_packet(m, 1, 2, TC_FORWARD, 1, 1);         /* written at router 1 (local input) at cycle 2 */
+        mesh_step(m, NULL, 0);                          /* cycle 2 */
+        uint64_t before = mesh_router_counters(m, 1)->arbitrations;
+        mesh_step(m, NULL, 0);                          /* cycle 3: both heads ready */
+        uint64_t arb = mesh_router_counters(m, 1)->arbitrations - before;
+        CHECK(arb == (uint64_t)(alloc ? 2 : 3), "%s: %llu arbitrations in the cycle both heads asked, want %d",
+              alloc ? "islip" : "round_robin", (unsigned long long)arb, alloc ? 2 : 3);
+        struct flit f;
+        int got = 0;
+        for (int t = 0; t < 30; t++) {
+            mesh_step(m, NULL, 0);
+            while (mesh_eject(m, 2, &f)) got++;
+        }
+        CHECK(mesh_idle(m) && got == 2, "the mesh did not drain (%d of 2 delivered)", got);
+        mesh_free(m);
+    }
+}
+
+/* Every option under saturating hotspot traffic of all classes: each flit
+ * delivered once, in order, mesh_check clean every cycle (stress does both). */
+static void every_router_option_conserves_flits_under_saturation(void)
+{
+    static const struct { int model, la, sp, sw, va, P; } opt[] = {
+        { 1, 0, 0, 0, 0, 3 }, { 1, 1, 0, 0, 0, 2 }, { 1, 0, 1, 0, 0, 2 }, { 1, 1, 1, 1, 1, 2 },
+        { 1, 0, 0, 1, 1, 4 }, { 0, 0, 0, 1, 0, 2 }, { 0, 0, 0, 0, 1, 1 }, { 1, 1, 1, 0, 1, 5 },
+    };
+    for (size_t k = 0; k < sizeof opt / sizeof opt[0]; k++)
+        for (int depth = 1; depth <= 4; depth *= 2)
+            for (int vcs = 1; vcs <= 2; vcs++) {
+                struct router_cfg rc = rcfg(depth, opt[k].P, 1 + (int)(k % 2), vcs, 100000);
+                rc.model = opt[k].model;
+                rc.lookahead = opt[k].la;
+                rc.speculative = opt[k].sp;
+                rc.sw_allocator = opt[k].sw;
+                rc.vc_allocator = opt[k].va;
+                struct ledger l;
+                ledger_init(&l, 6000, 3);
+                char why[2048] = "";
+                int r = stress(rc, 4, 4, 600, 77 + k, &l, why, sizeof why);
+                CHECK(r == 0, "option set %zu depth %d vcs %d: %s", k, depth, vcs, why);
+                CHECK(missing(&l) == 0 && l.dup == 0 && l.wrong_place == 0 && l.out_of_order == 0,
+                      "option set %zu depth %d vcs %d: %llu missing, %llu duplicated, %llu misplaced, %llu out of "
+                      "order", k, depth, vcs, (unsigned long long)missing(&l), (unsigned long long)l.dup,
+                      (unsigned long long)l.wrong_place, (unsigned long long)l.out_of_order);
+                ledger_free(&l);
+            }
+}
+
 static void bad_parameters_and_node_ids_are_refused_with_a_message(void)
 {
     char err[512] = "";
@@ -680,5 +890,10 @@ int main(void)
     RUN(skipping_routers_whose_flits_are_not_ready_changes_nothing);
     RUN(an_idle_mesh_steps_no_router);
     RUN(bad_parameters_and_node_ids_are_refused_with_a_message);
+    RUN(pipelined_zero_load_latency_is_the_collapsed_formula);
+    RUN(pipelined_heads_in_one_vc_wait_for_rc_va_sa);
+    RUN(islip_matches_what_input_first_cannot);
+    RUN(islip_vc_allocation_can_leave_a_free_vc_unassigned);
+    RUN(every_router_option_conserves_flits_under_saturation);
     CHECK_DONE();
 }

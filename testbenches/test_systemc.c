@@ -268,6 +268,8 @@ static void a_second_signal_stops_a_run_in_a_long_sample(void)
  * classes (VCs and packet framing) towards a hotspot at (1,1); and the uniform
  * sweep with 2-flit packets of all classes on 3-cycle links, 2 VCs per class. */
 static char noc_uniform[600], noc_hotspot[600], noc_slow[600];
+#define N_NOC_OPTS 9
+static char noc_opts[N_NOC_OPTS][600];
 
 /* A sweep's outputs: stdout (the table), the CSV, and the JSON without chip.rtl. */
 struct noc_run {
@@ -352,6 +354,23 @@ static void systemc_noc_equals_native_noc_on_slow_links_and_two_vcs(void)
 {
     char why[800];
     CHECK(noc_equals_native(bin, noc_slow, "[]", why, sizeof why), "%s", why);
+}
+
+/* Every router microarchitecture option and the latency accounting (docs/noc.md
+ * "Router microarchitectures"), alone and together, with multi-flit packets of all
+ * classes on 2 VCs per class: C routers under SystemC give the native mesh's
+ * table, CSV and JSON byte for byte (router_io's link registers carry the pipelined
+ * router's one-cycle-later credits). An RTL router is refused with them. */
+static void systemc_noc_equals_native_noc_for_every_router_option(void)
+{
+    for (int k = 0; k < N_NOC_OPTS; k++) {
+        char why[800];
+        CHECK(noc_equals_native(bin, noc_opts[k], "[]", why, sizeof why), "%s: %s", noc_opts[k], why);
+    }
+    struct noc_run r = run_noc(bin, noc_opts[0], "systemc", "[router_1_1]");
+    CHECK(r.code == 2 && strstr(r.err, "chip.rtl: rtl/router.sv is the default router") && !r.csv[0],
+          "pipelined router with an RTL router: exit %d, stderr: %.300s", r.code, r.err);
+    noc_run_free(&r);
 }
 
 /* The teeth: a C link one cycle slow moves the curve; an RTL router gated wrongly
@@ -551,6 +570,27 @@ int main(void)
     write_file(noc_slow, "extends: '%s'\nchip:\n  router:\n    link_latency: 3\n    vcs: 2\nnoc:\n"
                "  packet_flits: 2\n  traffic_class: mixed\n", noc_uniform);
 
+    static const char *const opts[N_NOC_OPTS] = {
+        "  router:\n    vcs: 2\n    model: pipelined\n    pipeline: 3\n",
+        "  router:\n    vcs: 2\n    model: pipelined\n    pipeline: 2\n    lookahead: true\n",
+        "  router:\n    vcs: 2\n    model: pipelined\n    pipeline: 2\n    speculative: true\n",
+        "  router:\n    vcs: 2\n    model: pipelined\n    pipeline: 2\n    lookahead: true\n    speculative: true\n",
+        "  router:\n    vcs: 2\n    sw_allocator: islip\n",
+        "  router:\n    vcs: 2\n    vc_allocator: islip\n",
+        "  router:\n    vcs: 2\n    model: pipelined\n    pipeline: 4\n    sw_allocator: islip\n    vc_allocator: islip\n"
+        "    link_latency: 2\n",
+        "  router:\n    vcs: 2\n    model: pipelined\n    pipeline: 3\n    lookahead: true\n    speculative: true\n"
+        "    sw_allocator: islip\n    vc_allocator: islip\n    link_latency: 3\n",
+        "  router:\n    vcs: 1\nnoc:\n  latency_accounting: booksim\n",
+    };
+    for (int k = 0; k < N_NOC_OPTS; k++) {
+        char name[64];
+        snprintf(name, sizeof name, "noc-opt%d.yaml", k);
+        path_in(noc_opts[k], sizeof noc_opts[k], tmpdir, name);
+        write_file(noc_opts[k], "extends: '%s'\nchip:\n%s%s", noc_uniform, opts[k],
+                   strstr(opts[k], "noc:") ? "" : "noc:\n  packet_flits: 3\n  traffic_class: mixed\n");
+    }
+
     RUN(systemc_training_equals_native_chip);
     RUN(systemc_with_one_rtl_router_equals_native_chip);
     RUN(systemc_with_every_router_rtl_equals_native_chip);
@@ -561,6 +601,7 @@ int main(void)
     RUN(a_second_signal_stops_a_run_in_a_long_sample);
     RUN(systemc_noc_equals_native_noc);
     RUN(systemc_noc_equals_native_noc_on_slow_links_and_two_vcs);
+    RUN(systemc_noc_equals_native_noc_for_every_router_option);
     RUN(planted_bugs_change_the_noc_sweep);
     RUN(noc_rtl_needs_the_systemc_engine);
     RUN(systemc_vcd_names_are_the_native_names);

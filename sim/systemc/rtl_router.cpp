@@ -356,6 +356,11 @@ router_node *rtl_router_new(const char *name, int x, int y, int mesh_x, int mesh
                  rc->link_latency, rc->vcs, (long long)rc->watchdog_cycles);
         return nullptr;
     }
+    if (!router_cfg_is_default(rc)) {
+        snprintf(err, errlen, "the RTL router is the default router (collapsed model, input_first switch allocator); "
+                 "the chip's router sets chip.router.model/speculative/lookahead/sw_allocator/vc_allocator (docs/noc.md)");
+        return nullptr;
+    }
     if (mesh_x > kCentre + 1 || mesh_y > kCentre + 1) {
         snprintf(err, errlen, "the RTL router of this build serves meshes up to %dx%d, the chip's is %dx%d",
                  kCentre + 1, kCentre + 1, mesh_x, mesh_y);
