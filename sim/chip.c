@@ -308,6 +308,12 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
     c->mesh = mesh_new(c->mesh_x, c->mesh_y, &cfg->chip.router, err, errlen);
     if (!c->mesh) return -1;
     if (place_cores(c, g, err, errlen)) return -1;
+    c->ejq = calloc((size_t)(c->mesh_x * c->mesh_y), sizeof *c->ejq);
+    if (!c->ejq) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (int n = 0; n < c->mesh_x * c->mesh_y; n++) c->ejq[n] = mesh_ejection_queue(c->mesh, n);
     int rc = arm_fault(c, cfg, err, errlen);
     if (rc) return rc;
     if (ssnn_streams_alloc(&c->saved, g)) {
@@ -330,6 +336,7 @@ void chip_free(struct chip *c)
     if (c->local)
         for (int n = 0; n < c->mesh_x * c->mesh_y; n++) free(local_q(c)[n].f);
     free(c->local);
+    free(c->ejq);
     free(c->at);
     free(c->out.f);
     free(c->sh.input_nodes);
@@ -573,7 +580,7 @@ static int cores_cycle(struct chip *c, uint64_t now, uint64_t *next_done, char *
             else if (q->busy_until < *next_done) *next_done = q->busy_until;
         }
         struct flit f;
-        if (fifo_pop(&local_q(c)[q->node], &f) || mesh_eject(c->mesh, q->node, &f)) {
+        if (fifo_pop(&local_q(c)[q->node], &f) || (c->ejq[q->node]->count && mesh_eject(c->mesh, q->node, &f))) {
             core_receive(q, &f, now, &c->out);
             if (q->fault[0]) {
                 snprintf(err, errlen, "cycle %llu: core %d at router (%d,%d) %s", (unsigned long long)now, k,
