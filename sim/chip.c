@@ -309,11 +309,16 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
     if (!c->mesh) return -1;
     if (place_cores(c, g, err, errlen)) return -1;
     c->ejq = calloc((size_t)(c->mesh_x * c->mesh_y), sizeof *c->ejq);
-    if (!c->ejq) {
+    c->xy = calloc((size_t)(c->mesh_x * c->mesh_y), sizeof *c->xy);
+    if (!c->ejq || !c->xy) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    for (int n = 0; n < c->mesh_x * c->mesh_y; n++) c->ejq[n] = mesh_ejection_queue(c->mesh, n);
+    for (int n = 0; n < c->mesh_x * c->mesh_y; n++) {
+        c->ejq[n] = mesh_ejection_queue(c->mesh, n);
+        c->xy[n][0] = (uint16_t)(n % c->mesh_x);
+        c->xy[n][1] = (uint16_t)(n / c->mesh_x);
+    }
     int rc = arm_fault(c, cfg, err, errlen);
     if (rc) return rc;
     if (ssnn_streams_alloc(&c->saved, g)) {
@@ -337,6 +342,7 @@ void chip_free(struct chip *c)
         for (int n = 0; n < c->mesh_x * c->mesh_y; n++) free(local_q(c)[n].f);
     free(c->local);
     free(c->ejq);
+    free(c->xy);
     free(c->at);
     free(c->out.f);
     free(c->sh.input_nodes);
@@ -512,7 +518,7 @@ void chip_count_flit(struct chip *c, const struct flit *f)
         q->sent_local++;
         return;
     }
-    int dx = abs(f->dst % c->mesh_x - f->src % c->mesh_x), dy = abs(f->dst / c->mesh_x - f->src / c->mesh_x);
+    int dx = abs(c->xy[f->dst][0] - c->xy[f->src][0]), dy = abs(c->xy[f->dst][1] - c->xy[f->src][1]);
     c->c.flits++;
     c->c.hops += (uint64_t)(dx + dy);
     c->c.class_flits[f->tclass]++;

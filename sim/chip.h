@@ -54,6 +54,7 @@ struct chip {
     struct core_outbox out;
     struct chip_fifo *local;        /* per node: flits a core sent itself (no network) */
     const struct flitq **ejq;       /* per node: the mesh's ejection queue, polled inline */
+    uint16_t (*xy)[2];              /* per node: its x and y (no divide per flit counted) */
     uint32_t step_id;               /* steps ever started: tags every flit with its step */
     int check;                      /* assert conservation at every step boundary */
     struct chip_waves *waves;       /* waveform dump, or NULL */
