@@ -196,6 +196,8 @@ int mesh_eject(struct mesh *m, int node, struct flit *out)
     return 1;
 }
 
+const struct flitq *mesh_ejection_queue(const struct mesh *m, int node) { return &m->r[node].ej; }
+
 uint64_t mesh_in_flight(const struct mesh *m) { return m->injected - m->popped; }
 int mesh_idle(const struct mesh *m) { return m->injected == m->popped; }
 int mesh_active_routers(const struct mesh *m) { return m->n_active; }

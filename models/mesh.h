@@ -43,6 +43,9 @@ int mesh_step(struct mesh *m, char *err, size_t errlen);
 /* Pops one flit delivered to node (ejected from its local port); 1 if one was
  * there, 0 otherwise. Each node ejects at most one flit per cycle. */
 int mesh_eject(struct mesh *m, int node, struct flit *out);
+/* Node's ejection queue, read-only: a clock that polls every node each cycle tests
+ * its count inline and calls mesh_eject only when a flit waits. */
+const struct flitq *mesh_ejection_queue(const struct mesh *m, int node);
 /* No flit anywhere: source queues, buffers, links and ejection queues empty. */
 int mesh_idle(const struct mesh *m);
 int mesh_active_routers(const struct mesh *m);   /* routers holding flits */

@@ -226,7 +226,8 @@ static int grab_output_vc(struct router *r, int o, int cls)
     return v;
 }
 
-void router_accept(struct router *d, int q, int ov, const struct flit *f, uint64_t ready)
+/* Inline in traverse: it runs once per flit-hop. */
+static inline void accept(struct router *d, int q, int ov, const struct flit *f, uint64_t ready)
 {
     struct ivc *dv = &d->in[q * d->nvc + ov];
     int at = dv->head + dv->count;
@@ -240,6 +241,11 @@ void router_accept(struct router *d, int q, int ov, const struct flit *f, uint64
     d->ports |= 1u << q;
     d->buffered++;
     d->c.buffer_writes++;
+}
+
+void router_accept(struct router *d, int q, int ov, const struct flit *f, uint64_t ready)
+{
+    accept(d, q, ov, f, ready);
 }
 
 void router_credit_push(struct router *up, int o, int v, uint64_t at)
@@ -297,7 +303,7 @@ static int traverse(struct router *r, int p, int v, uint64_t now)
     }
     r->credits[o * r->nvc + ov]--;
     struct router *d = r->nbr[o];
-    router_accept(d, opposite(o), ov, &f, now + (uint64_t)r->link + (uint64_t)d->pipeline);
+    accept(d, opposite(o), ov, &f, now + (uint64_t)r->link + (uint64_t)d->pipeline);
     if (o == PORT_E || o == PORT_W) r->c.link_ew++;
     else r->c.link_ns++;
     return 0;

@@ -227,10 +227,13 @@ static int place_cores(struct chip *c, const struct ssnn *g, char *err, size_t e
     c->cores = calloc((size_t)c->n_cores, sizeof *c->cores);
     c->at = calloc((size_t)nodes, sizeof *c->at);
     c->local = calloc((size_t)nodes, sizeof(struct chip_fifo));
+    c->door = calloc((size_t)c->n_cores, sizeof *c->door);
+    c->xy = calloc((size_t)nodes, sizeof *c->xy);
     sh->input_nodes = calloc((size_t)sh->n_input_cores, sizeof(int));
     sh->hidden_nodes = calloc((size_t)sh->n_hidden_cores, sizeof(int));
     sh->hidden_first = calloc((size_t)sh->n_hidden_cores, sizeof(int));
-    if (!c->cores || !c->at || !c->local || !sh->input_nodes || !sh->hidden_nodes || !sh->hidden_first) {
+    if (!c->cores || !c->at || !c->local || !c->door || !c->xy || !sh->input_nodes || !sh->hidden_nodes ||
+        !sh->hidden_first) {
         snprintf(err, errlen, "out of memory placing %d cores", c->n_cores);
         return -1;
     }
@@ -308,6 +311,13 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
     c->mesh = mesh_new(c->mesh_x, c->mesh_y, &cfg->chip.router, err, errlen);
     if (!c->mesh) return -1;
     if (place_cores(c, g, err, errlen)) return -1;
+    for (int k = 0; k < c->n_cores; k++)
+        c->door[k] = (struct chip_door){ &local_q(c)[c->cores[k].node],
+                                         mesh_ejection_queue(c->mesh, c->cores[k].node) };
+    for (int n = 0; n < c->mesh_x * c->mesh_y; n++) {
+        c->xy[n][0] = (uint16_t)(n % c->mesh_x);
+        c->xy[n][1] = (uint16_t)(n / c->mesh_x);
+    }
     int rc = arm_fault(c, cfg, err, errlen);
     if (rc) return rc;
     if (ssnn_streams_alloc(&c->saved, g)) {
@@ -330,6 +340,8 @@ void chip_free(struct chip *c)
     if (c->local)
         for (int n = 0; n < c->mesh_x * c->mesh_y; n++) free(local_q(c)[n].f);
     free(c->local);
+    free(c->door);
+    free(c->xy);
     free(c->at);
     free(c->out.f);
     free(c->sh.input_nodes);
@@ -505,7 +517,7 @@ void chip_count_flit(struct chip *c, const struct flit *f)
         q->sent_local++;
         return;
     }
-    int dx = abs(f->dst % c->mesh_x - f->src % c->mesh_x), dy = abs(f->dst / c->mesh_x - f->src / c->mesh_x);
+    int dx = abs(c->xy[f->dst][0] - c->xy[f->src][0]), dy = abs(c->xy[f->dst][1] - c->xy[f->src][1]);
     c->c.flits++;
     c->c.hops += (uint64_t)(dx + dy);
     c->c.class_flits[f->tclass]++;
@@ -573,7 +585,8 @@ static int cores_cycle(struct chip *c, uint64_t now, uint64_t *next_done, char *
             else if (q->busy_until < *next_done) *next_done = q->busy_until;
         }
         struct flit f;
-        if (fifo_pop(&local_q(c)[q->node], &f) || mesh_eject(c->mesh, q->node, &f)) {
+        const struct chip_door *d = &c->door[k];
+        if (fifo_pop(d->local, &f) || (d->ej->count && mesh_eject(c->mesh, q->node, &f))) {
             core_receive(q, &f, now, &c->out);
             if (q->fault[0]) {
                 snprintf(err, errlen, "cycle %llu: core %d at router (%d,%d) %s", (unsigned long long)now, k,

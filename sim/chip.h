@@ -21,6 +21,9 @@ struct chip_partition;
 struct chip_sync;
 
 struct chip_fifo { struct flit *f; int head, n, cap; };
+/* Where a core's flits wait: those it sent itself and the mesh's ejection queue
+ * (its count read inline, so a poll that finds nothing costs no call). */
+struct chip_door { struct chip_fifo *local; const struct flitq *ej; };
 
 /* What one core counted in the inference account: its own counters and those of
  * its tiles and mirror tiles, summed. */
@@ -53,6 +56,8 @@ struct chip {
     struct mesh *mesh;
     struct core_outbox out;
     struct chip_fifo *local;        /* per node: flits a core sent itself (no network) */
+    struct chip_door *door;         /* per core: where its flits wait, polled every cycle */
+    uint16_t (*xy)[2];              /* per node: its x and y (no divide per flit counted) */
     uint32_t step_id;               /* steps ever started: tags every flit with its step */
     int check;                      /* assert conservation at every step boundary */
     struct chip_waves *waves;       /* waveform dump, or NULL */
