@@ -53,6 +53,25 @@ static uint64_t rnd(uint64_t *s)
 
 static int hops(int X, int a, int b) { return abs(a % X - b % X) + abs(a / X - b / X); }
 
+/* One F-flit packet s -> d on an otherwise empty mesh, sent after 3 warm-up cycles (any
+ * start cycle): the cycles its head and its tail took (0: not delivered in 200). */
+static void one_packet(struct mesh *m, int s, int d, int F, uint64_t *head, uint64_t *tail)
+{
+    for (int warm = 0; warm < 3; warm++) mesh_step(m, NULL, 0);
+    uint64_t born = mesh_cycle(m);
+    *head = *tail = 0;
+    send_packet(m, s, d, TC_FORWARD, F, 1);
+    char err[1024];
+    for (int t = 0; t < 200 && !*tail; t++) {
+        if (mesh_step(m, err, sizeof err)) { CHECK(0, "%s", err); break; }
+        struct flit f;
+        while (mesh_eject(m, d, &f)) {
+            if (f.head) *head = mesh_cycle(m) - born;
+            if (f.tail) *tail = mesh_cycle(m) - born;
+        }
+    }
+}
+
 /* ---- delivery bookkeeping ---------------------------------------------------- */
 
 /* Every flit of packets 0..n-1 (up to `flits` each): how often it arrived, and
@@ -128,19 +147,9 @@ static void zero_load_latency_is_hops_times_pipeline_plus_link_plus_serialisatio
                 for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
                     struct router_cfg rc = rcfg(P + 2 * L, P, L, 1, 100000);
                     struct mesh *m = make_mesh(X, Y, rc);
-                    for (int warm = 0; warm < 3; warm++) mesh_step(m, NULL, 0);  /* any start cycle */
                     int s = pairs[k][0], d = pairs[k][1], H = hops(X, s, d);
-                    uint64_t born = mesh_cycle(m), head = 0, tail = 0;
-                    send_packet(m, s, d, TC_FORWARD, F, 1);
-                    char err[1024];
-                    for (int t = 0; t < 200 && !tail; t++) {
-                        if (mesh_step(m, err, sizeof err)) { CHECK(0, "%s", err); break; }
-                        struct flit f;
-                        while (mesh_eject(m, d, &f)) {
-                            if (f.head) head = mesh_cycle(m) - born;
-                            if (f.tail) tail = mesh_cycle(m) - born;
-                        }
-                    }
+                    uint64_t head, tail;
+                    one_packet(m, s, d, F, &head, &tail);
                     uint64_t want = (uint64_t)((H + 1) * P + H * L + F);
                     CHECK(tail == want && head == want - (uint64_t)(F - 1),
                           "P=%d L=%d F=%d %d->%d (%d hops): head %llu tail %llu cycles, formula %llu / %llu", P, L, F,
@@ -679,19 +688,9 @@ static void pipelined_zero_load_latency_is_the_collapsed_formula(void)
                             int P = (la ? 0 : 1) + (sp ? 0 : 1) + 1 + extra;
                             struct router_cfg rc = pcfg(16, P, L, 1, la, sp);
                             struct mesh *m = make_mesh(X, Y, rc);
-                            for (int warm = 0; warm < 3; warm++) mesh_step(m, NULL, 0);
                             int s = pairs[k][0], d = pairs[k][1], H = hops(X, s, d);
-                            uint64_t born = mesh_cycle(m), head = 0, tail = 0;
-                            send_packet(m, s, d, TC_FORWARD, F, 1);
-                            char err[1024];
-                            for (int t = 0; t < 200 && !tail; t++) {
-                                if (mesh_step(m, err, sizeof err)) { CHECK(0, "%s", err); break; }
-                                struct flit f;
-                                while (mesh_eject(m, d, &f)) {
-                                    if (f.head) head = mesh_cycle(m) - born;
-                                    if (f.tail) tail = mesh_cycle(m) - born;
-                                }
-                            }
+                            uint64_t head, tail;
+                            one_packet(m, s, d, F, &head, &tail);
                             uint64_t want = (uint64_t)((H + 1) * P + H * L + F);
                             CHECK(tail == want && head == want - (uint64_t)(F - 1),
                                   "lookahead %d speculative %d P=%d L=%d F=%d %d->%d (%d hops): head %llu tail %llu, "
