@@ -72,6 +72,24 @@ static void one_packet(struct mesh *m, int s, int d, int F, uint64_t *head, uint
     }
 }
 
+/* The packet on a fresh X x Y mesh of rc, against the zero-load formula
+ * (H + 1) * P + H * L + F for its tail and F - 1 less for its head; returns the formula. */
+static uint64_t packet_meets_formula(struct router_cfg rc, int X, int Y, int s, int d, int F, int P, int L,
+                                     const char *what)
+{
+    struct mesh *m = make_mesh(X, Y, rc);
+    int H = hops(X, s, d);
+    uint64_t head, tail, want = (uint64_t)((H + 1) * P + H * L + F);
+    one_packet(m, s, d, F, &head, &tail);
+    CHECK(tail == want && head == want - (uint64_t)(F - 1),
+          "%s P=%d L=%d F=%d %d->%d (%d hops): head %llu tail %llu cycles, formula %llu / %llu", what, P, L, F, s, d,
+          H, (unsigned long long)head, (unsigned long long)tail, (unsigned long long)(want - (uint64_t)(F - 1)),
+          (unsigned long long)want);
+    CHECK(mesh_idle(m), "mesh not idle after the packet");
+    mesh_free(m);
+    return want;
+}
+
 /* ---- delivery bookkeeping ---------------------------------------------------- */
 
 /* Every flit of packets 0..n-1 (up to `flits` each): how often it arrived, and
@@ -146,19 +164,10 @@ static void zero_load_latency_is_hops_times_pipeline_plus_link_plus_serialisatio
             for (int F = 1; F <= 5; F += 2)
                 for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
                     struct router_cfg rc = rcfg(P + 2 * L, P, L, 1, 100000);
-                    struct mesh *m = make_mesh(X, Y, rc);
                     int s = pairs[k][0], d = pairs[k][1], H = hops(X, s, d);
-                    uint64_t head, tail;
-                    one_packet(m, s, d, F, &head, &tail);
-                    uint64_t want = (uint64_t)((H + 1) * P + H * L + F);
-                    CHECK(tail == want && head == want - (uint64_t)(F - 1),
-                          "P=%d L=%d F=%d %d->%d (%d hops): head %llu tail %llu cycles, formula %llu / %llu", P, L, F,
-                          s, d, H, (unsigned long long)head, (unsigned long long)tail,
-                          (unsigned long long)(want - (uint64_t)(F - 1)), (unsigned long long)want);
+                    uint64_t want = packet_meets_formula(rc, X, Y, s, d, F, P, L, "collapsed");
                     CHECK(mesh_zero_load_latency(&rc, H, F) == want, "mesh_zero_load_latency %llu != %llu",
                           (unsigned long long)mesh_zero_load_latency(&rc, H, F), (unsigned long long)want);
-                    CHECK(mesh_idle(m), "mesh not idle after the packet");
-                    mesh_free(m);
                     cases++;
                 }
     CHECK(cases == 4 * 3 * 3 * 7, "ran %d cases", cases);
@@ -687,18 +696,9 @@ static void pipelined_zero_load_latency_is_the_collapsed_formula(void)
                         for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
                             int P = (la ? 0 : 1) + (sp ? 0 : 1) + 1 + extra;
                             struct router_cfg rc = pcfg(16, P, L, 1, la, sp);
-                            struct mesh *m = make_mesh(X, Y, rc);
-                            int s = pairs[k][0], d = pairs[k][1], H = hops(X, s, d);
-                            uint64_t head, tail;
-                            one_packet(m, s, d, F, &head, &tail);
-                            uint64_t want = (uint64_t)((H + 1) * P + H * L + F);
-                            CHECK(tail == want && head == want - (uint64_t)(F - 1),
-                                  "lookahead %d speculative %d P=%d L=%d F=%d %d->%d (%d hops): head %llu tail %llu, "
-                                  "formula %llu / %llu", la, sp, P, L, F, s, d, H, (unsigned long long)head,
-                                  (unsigned long long)tail, (unsigned long long)(want - (uint64_t)(F - 1)),
-                                  (unsigned long long)want);
-                            CHECK(mesh_idle(m), "mesh not idle after the packet");
-                            mesh_free(m);
+                            char what[64];
+                            snprintf(what, sizeof what, "lookahead %d speculative %d", la, sp);
+                            packet_meets_formula(rc, X, Y, pairs[k][0], pairs[k][1], F, P, L, what);
                             cases++;
                         }
     CHECK(cases == 2 * 2 * 3 * 2 * 2 * 5, "ran %d cases", cases);
