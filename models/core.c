@@ -281,20 +281,6 @@ static void map_rows(struct core *k)
     }
 }
 
-/* The ideal device's coincidence pulse (rpu_pulse): k steps up or down, hard
- * bounds +-m; a state at or beyond its bound stays. */
-static inline int16_t ideal_up(int32_t v, int32_t k, int32_t m)
-{
-    int32_t t = v + k < m ? v + k : m;
-    return (int16_t)(t > v ? t : v);
-}
-
-static inline int16_t ideal_down(int32_t v, int32_t k, int32_t m)
-{
-    int32_t t = v - k > -m ? v - k : -m;
-    return (int16_t)(t < v ? t : v);
-}
-
 /* §4.6: g+-_j pulses column j against every active input row and the bias.
  * Ideal device: each cell inline, each tile's counters once per spike. */
 HOT_CLONES static void gradient_pulses(struct core *k, int j, int up)
@@ -304,9 +290,9 @@ HOT_CLONES static void gradient_pulses(struct core *k, int j, int up)
         const int32_t m = k->tiles[0].cells.p.nmax, s = k->tiles[0].cells.pulse_steps;
         int16_t **rc = k->row_cells;
         if (up)
-            for (int a = 0; a <= k->n_rows; a++) rc[a][j] = ideal_up(rc[a][j], s, m);
+            for (int a = 0; a <= k->n_rows; a++) rc[a][j] = rpu_ideal_up(rc[a][j], s, m);
         else
-            for (int a = 0; a <= k->n_rows; a++) rc[a][j] = ideal_down(rc[a][j], s, m);
+            for (int a = 0; a <= k->n_rows; a++) rc[a][j] = rpu_ideal_down(rc[a][j], s, m);
         for (int t = 0; t < k->n_tiles; t++) {
             struct crossbar *x = &k->tiles[t];
             uint64_t n = k->tile_rows[t];
@@ -355,9 +341,9 @@ HOT_CLONES static void mirror_gradient(struct core *k, int m, int neg)
         const int32_t lim = a->p.nmax, s = a->pulse_steps;
         const uint8_t *h = k->h;
         if (neg)
-            for (int j = 0; j < n; j++) w[j] = ideal_up(w[j], s * h[j], lim);
+            for (int j = 0; j < n; j++) w[j] = rpu_ideal_up(w[j], s * h[j], lim);
         else
-            for (int j = 0; j < n; j++) w[j] = ideal_down(w[j], s * h[j], lim);
+            for (int j = 0; j < n; j++) w[j] = rpu_ideal_down(w[j], s * h[j], lim);
         uint64_t fired = (uint64_t)k->n_fired;
         x->c.update_pulses += fired;
         x->c.update_steps += fired * (uint64_t)s;

@@ -58,16 +58,7 @@ static int arrive(struct router_io *p, int port, int v, const struct flit *f, ch
                  (unsigned long long)p->now, router_port_name[port], v, v < r->nvc ? iv->count : 0, r->depth);
         return -1;
     }
-    int at = iv->head + iv->count;
-    if (at >= r->depth) at -= r->depth;
-    iv->slot[at].f = *f;
-    iv->slot[at].ready = p->now + (uint64_t)r->pipeline;
-    if (iv->count++ == 0) iv->front_ready = iv->slot[at].ready;
-    if (r->wake > iv->slot[at].ready - (uint64_t)r->early) r->wake = iv->slot[at].ready - (uint64_t)r->early;
-    r->nonempty[port] |= 1ull << v;
-    r->ports |= 1u << port;
-    r->buffered++;
-    r->c.buffer_writes++;
+    router_accept(r, port, v, f, p->now + (uint64_t)r->pipeline);
     return 0;
 }
 

@@ -55,19 +55,32 @@ void rpu_pulse_device(struct rpu_array *a, size_t cell, int up);
  * k device steps instead of one (training.pulse_steps, set per epoch). */
 static inline void rpu_set_pulse_steps(struct rpu_array *a, int k) { a->pulse_steps = k; }
 
+/* The ideal device's step rule, k >= 0 steps up or down with hard bounds +-m; a state
+ * already at (or programmed beyond) its bound stays. Branch-free, so that the hot
+ * loops of the golden model and the chip cores (which inline it) vectorise. */
+static inline int16_t rpu_ideal_up(int32_t v, int32_t k, int32_t m)
+{
+    int32_t t = v + k < m ? v + k : m;
+    return (int16_t)(t > v ? t : v);
+}
+static inline int16_t rpu_ideal_down(int32_t v, int32_t k, int32_t m)
+{
+    int32_t t = v - k > -m ? v - k : -m;
+    return (int16_t)(t < v ? t : v);
+}
+
 /* One coincidence pulse on `cell`: up (+pulse_steps steps) or down (-pulse_steps). */
 static inline void rpu_pulse(struct rpu_array *a, size_t cell, int up)
 {
     if (a->p.ideal) {
         int32_t v = a->w[cell], m = a->p.nmax, k = a->pulse_steps;
-        if (up) {       /* a state already at (or programmed beyond) the bound stays */
+        if (up) {
             a->pulses_up++;
-            if (v < m) v = v + k < m ? v + k : m;
+            a->w[cell] = rpu_ideal_up(v, k, m);
         } else {
             a->pulses_down++;
-            if (v > -m) v = v - k > -m ? v - k : -m;
+            a->w[cell] = rpu_ideal_down(v, k, m);
         }
-        a->w[cell] = (int16_t)v;
         return;
     }
     rpu_pulse_device(a, cell, up);

@@ -465,8 +465,7 @@ HOT_CLONES static void update_hidden(struct ssnn *s, int l, const int32_t *rows,
     const int32_t *gp = y->gp, *gn = y->gn;
     struct rpu_array *w = &y->w;
     if (w->p.ideal && !(l == 0 && s->rate_membrane)) {
-        /* x_i AND g+_j: down; x_i AND g-_j: up; one unit step of k, hard bounds
-         * (a state at or beyond its bound stays), as rpu_pulse. */
+        /* x_i AND g+_j: down; x_i AND g-_j: up; the ideal device's step, as rpu_pulse. */
         const int32_t m = w->p.nmax, k = w->pulse_steps;
         for (int a = 0; a <= n_rows; a++) {
             int16_t *row = w->w + (size_t)rows[a] * nh;
@@ -474,14 +473,8 @@ HOT_CLONES static void update_hidden(struct ssnn *s, int l, const int32_t *rows,
                 const char *next = (const char *)(w->w + (size_t)rows[a + PULSE_PREFETCH_ROWS] * nh);
                 for (size_t b = 0; b < (size_t)nh * 2; b += 64) __builtin_prefetch(next + b, 1);
             }
-            for (int g = 0; g < ngp; g++) {
-                int32_t v = row[gp[g]], t = v - k > -m ? v - k : -m;
-                row[gp[g]] = (int16_t)(t < v ? t : v);
-            }
-            for (int g = 0; g < ngn; g++) {
-                int32_t v = row[gn[g]], t = v + k < m ? v + k : m;
-                row[gn[g]] = (int16_t)(t > v ? t : v);
-            }
+            for (int g = 0; g < ngp; g++) row[gp[g]] = rpu_ideal_down(row[gp[g]], k, m);
+            for (int g = 0; g < ngn; g++) row[gn[g]] = rpu_ideal_up(row[gn[g]], k, m);
         }
         w->pulses_down += (uint64_t)ngp * (uint64_t)(n_rows + 1);
         w->pulses_up += (uint64_t)ngn * (uint64_t)(n_rows + 1);

@@ -71,6 +71,15 @@ static const char *const vc_alloc_choices[] = { "round_robin", "islip", NULL }; 
 static const char *const accounting_choices[] = { "network", "booksim", NULL };          /* enum noc_accounting */
 static const char *const tclass_choices[] = { "forward", "backward", "control", "mixed", NULL };
 
+/* The position of v in a NULL-ended choice list: its enum value where the list is
+ * written in the enum's order. */
+static int choice_index(const char *const *choices, const char *v)
+{
+    for (int i = 0; choices[i]; i++)
+        if (!strcmp(choices[i], v)) return i;
+    return 0;
+}
+
 /* Sections group fields; a field's section is its path up to the last dot.
  * Fields of one section are contiguous (config_to_json relies on it). */
 static const char *const sections[] = {
@@ -805,13 +814,14 @@ int config_load(const char *path, const struct config_override *ov, int n_ov,
         char *v = (char *)cfg + schema[i].off;
         if (schema[i].optional && schema[i].type == F_STRING && !v[0]) snprintf(v, CFG_STR, "%s", schema[i].choices[0]);
     }
-    cfg->chip.router.model = strcmp(cfg->router_model, "pipelined") ? ROUTER_COLLAPSED : ROUTER_PIPELINED;
-    cfg->chip.router.sw_allocator = strcmp(cfg->router_sw_allocator, "islip") ? SW_INPUT_FIRST : SW_ISLIP;
-    cfg->chip.router.vc_allocator = strcmp(cfg->router_vc_allocator, "islip") ? VA_ROUND_ROBIN : VA_ISLIP;
-    cfg->noc.accounting = strcmp(cfg->noc.latency_accounting, "booksim") ? NOC_ACCOUNT_NETWORK : NOC_ACCOUNT_BOOKSIM;
+    /* each choice list is in its enum's order (the schema checked the value is one) */
+    cfg->chip.router.model = choice_index(router_model_choices, cfg->router_model);
+    cfg->chip.router.sw_allocator = choice_index(sw_alloc_choices, cfg->router_sw_allocator);
+    cfg->chip.router.vc_allocator = choice_index(vc_alloc_choices, cfg->router_vc_allocator);
+    cfg->noc.accounting = choice_index(accounting_choices, cfg->noc.latency_accounting);
     if (check_consistency(&L, root, cfg)) goto done;
     if (check_layers(&L, root, cfg)) goto done;
-    cfg->tech.crossbar.kind = strcmp(cfg->tech_kind, "analogue") ? TECH_DIGITAL : TECH_ANALOGUE;
+    cfg->tech.crossbar.kind = choice_index(synapse_choices, cfg->tech_kind);
     r = 0;
 done:
     node_free(root);

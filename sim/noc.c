@@ -142,6 +142,13 @@ static void add_uniform(struct loads *l, double w)
     l->hops += w * N * ((X * X - 1.0) / (3.0 * X) + (Y * Y - 1.0) / (3.0 * Y));
 }
 
+/* Cycles the latency accounting adds to every packet: booksim counts the injection
+ * and the ejection channel's cycle (docs/noc.md), network counts neither. */
+static uint64_t accounting_extra(const struct config *cfg)
+{
+    return cfg->noc.accounting == NOC_ACCOUNT_BOOKSIM ? 2 : 0;
+}
+
 /* Fills l for the configured pattern; -1 without memory. */
 static int pattern_loads(const struct config *cfg, struct loads *l)
 {
@@ -179,8 +186,7 @@ double noc_zero_load_latency(const struct config *cfg)
     if (pattern_loads(cfg, &l)) return NAN;
     free(l.east);
     const struct router_cfg *rc = &cfg->chip.router;
-    return (l.hops + 1) * rc->pipeline + l.hops * rc->link_latency + cfg->noc.packet_flits +
-           (cfg->noc.accounting == NOC_ACCOUNT_BOOKSIM ? 2 : 0);
+    return (l.hops + 1) * rc->pipeline + l.hops * rc->link_latency + cfg->noc.packet_flits + accounting_extra(cfg);
 }
 
 /* ", pipelined router (lookahead, speculative VA||SA), islip switch allocator, booksim
@@ -651,7 +657,7 @@ static int run_point(const struct config *cfg, double rate, int quiet, struct pa
 {
     const struct noc_cfg *nc = &cfg->noc;
     struct point_run r = { .cfg = cfg, .part = part, .nw = nw, .m = m, .net = net, .pt = pt,
-                           .extra = nc->accounting == NOC_ACCOUNT_BOOKSIM ? 2 : 0,
+                           .extra = accounting_extra(cfg),
                            .W = (uint64_t)nc->warmup_cycles, .M = (uint64_t)nc->measure_cycles,
                            .D = (uint64_t)nc->drain_cycles, .F = nc->packet_flits };
     memset(pt, 0, sizeof *pt);
