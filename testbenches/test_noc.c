@@ -367,6 +367,51 @@ static void booksim_accounting_adds_the_injection_and_ejection_channel_cycles(vo
     CHECK(noc_zero_load_latency(&c) == t0 + 2, "zero-load %.3f vs %.3f", noc_zero_load_latency(&c), t0);
 }
 
+/* BookSim2's latency for `config` at `offered` from docs/noc-booksim2.csv (the figures
+ * tools/noc-booksim keeps), or NAN. */
+static double booksim2_latency(const char *config, double offered)
+{
+    FILE *f = fopen("docs/noc-booksim2.csv", "r");
+    if (!f) return NAN;
+    char line[256], name[64];
+    double off, lat, v = NAN;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "%63[^,],%lf,%lf", name, &off, &lat) == 3 && !strcmp(name, config) &&
+            fabs(off - offered) < 1e-9)
+            v = lat;
+    fclose(f);
+    return v;
+}
+
+/* The side by side (docs/noc.md), held in make test on its smallest configuration:
+ * a 4x4 mesh, uniform traffic, the 3-cycle router (pipeline 2, lookahead,
+ * speculative VA||SA, iSLIP allocators, 2 VCs x 4 flits, booksim accounting), as
+ * tools/noc-booksim runs it: zero-load within 1 % of BookSim2's, latency within
+ * 5 % at 0.5 flits/node/cycle (below 90 % of its saturation rate). */
+static void the_3_cycle_router_matches_booksim2_on_a_4x4_mesh(void)
+{
+    struct config c = noc_config(4, 4, "uniform", 0.02);
+    c.chip.router.vcs = 2;
+    c.chip.router.model = ROUTER_PIPELINED;
+    c.chip.router.lookahead = c.chip.router.speculative = 1;
+    c.chip.router.sw_allocator = SW_ISLIP;
+    c.chip.router.vc_allocator = VA_ISLIP;
+    c.noc.accounting = NOC_ACCOUNT_BOOKSIM;
+    c.noc.warmup_cycles = 10000;
+    c.noc.measure_cycles = 30000;
+    c.noc.drain_cycles = 20000;
+    c.noc.seed = 1;
+    static const struct { double rate, tol; } pts[] = { { 0.02, 0.01 }, { 0.5, 0.05 } };
+    for (size_t k = 0; k < sizeof pts / sizeof pts[0]; k++) {
+        struct noc_point p;
+        double bs = booksim2_latency("mesh4-uniform-r3-f1", pts[k].rate);
+        CHECK(!isnan(bs), "docs/noc-booksim2.csv has no mesh4-uniform-r3-f1 point at %.2f", pts[k].rate);
+        if (isnan(bs) || run(&c, pts[k].rate, &p)) return;
+        CHECK(fabs(p.latency_avg / bs - 1) <= pts[k].tol, "offered %.2f: latency %.3f, BookSim2 %.3f (%+.2f %%, limit %.0f %%)",
+              pts[k].rate, p.latency_avg, bs, 100 * (p.latency_avg / bs - 1), 100 * pts[k].tol);
+    }
+}
+
 /* The router's microarchitecture keys: refused with their position when they do
  * not fit (exit 2), written into the result JSON only when not the default, so a
  * config that does not name them gives the JSON it gave before they existed. */
@@ -457,6 +502,7 @@ int main(void)
     RUN(noc_command_refuses_a_bad_config_with_its_position);
     RUN(booksim_accounting_adds_the_injection_and_ejection_channel_cycles);
     RUN(router_options_are_checked_and_shown_only_when_set);
+    RUN(the_3_cycle_router_matches_booksim2_on_a_4x4_mesh);
     scratch_remove(tmpdir);
     CHECK_DONE();
 }
