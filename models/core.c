@@ -514,7 +514,7 @@ HOT_CLONES static void finish_hidden(struct core *k, uint64_t cycle, struct core
     k->sc.hidden_spikes += nh;
     k->lc.hidden_spikes += nh;
     k->n_fired = (int)nh;
-    map_rows(k);
+    if (learn) map_rows(k);     /* only the gradient pulses use the map */
     k->sc.rng_draws += (uint64_t)k->count * (1u + (sh->noise_k != 0) + (unsigned)learn);
     k->c.fwd_unit_updates += (uint64_t)k->count;
     k->c.rng_fwd += (uint64_t)k->count * (1u + (sh->noise_k != 0));
