@@ -112,6 +112,7 @@ int router_init(struct router *r, int x, int y, int mesh_x, const struct router_
     r->speculative = r->pipelined && rc->speculative;
     r->islip = rc->sw_allocator == SW_ISLIP;
     r->va_islip = rc->vc_allocator == VA_ISLIP;
+    r->general = r->pipelined || r->islip || r->va_islip;
     for (int p = 0; p < PORT_COUNT; p++)
         for (int v = 0; v < ROUTER_MAX_VCS; v++) r->va_gptr[p][v] = (uint16_t)(PORT_COUNT * r->nvc - 1);
     memset(r->va_aptr, 0xff, sizeof r->va_aptr);
@@ -186,7 +187,7 @@ int router_route(const struct router *r, int dst)
     return PORT_LOCAL;
 }
 
-static void apply_credits(struct router *r, uint64_t now)
+static inline void apply_credits(struct router *r, uint64_t now)
 {
     for (unsigned pend = r->cring_mask; pend; pend &= pend - 1) {
         int o = __builtin_ctz(pend);
@@ -259,10 +260,13 @@ void router_credit_push(struct router *up, int o, int v, uint64_t at)
 
 /* Moves the front flit of input (p, v) across the switch. -2 if the ejection
  * queue cannot grow. */
-static int traverse(struct router *r, int p, int v, uint64_t now)
+static inline __attribute__((always_inline)) int traverse(struct router *r, int p, int v, uint64_t now)
 {
     struct ivc *iv = &r->in[p * r->nvc + v];
-    struct flit f = iv->slot[iv->head].f;
+    /* The slot keeps its flit until the next write into this VC: no copy unless a
+     * fault changes it. */
+    const struct flit *fp = &iv->slot[iv->head].f;
+    struct flit hit;
     if (++iv->head == r->depth) iv->head = 0;
     if (--iv->count == 0 && !(r->nonempty[p] &= ~(1ull << v))) r->ports &= ~(1u << p);
     else iv->front_ready = iv->slot[iv->head].ready;
@@ -282,28 +286,30 @@ static int traverse(struct router *r, int p, int v, uint64_t now)
         r->fault = 0;
         if (kind == MESH_FAULT_DROP) {
             r->credits[o * r->nvc + ov]--;  /* sent on the link, never arrives */
-            if (f.tail) {
+            if (fp->tail) {
                 r->ovc_free[o] |= 1ull << ov;
                 iv->out_port = -1;
             }
             return 0;
         }
-        if (kind == MESH_FAULT_CORRUPT) f.dst = (uint16_t)((f.dst + 1) % r->fault_nodes);
+        hit = *fp;
+        if (kind == MESH_FAULT_CORRUPT) hit.dst = (uint16_t)((hit.dst + 1) % r->fault_nodes);
         if (kind == MESH_FAULT_STUCK) r->stalled |= (uint8_t)(1u << o);
+        fp = &hit;
     }
-    if (f.tail) {
+    if (fp->tail) {
         r->ovc_free[o] |= 1ull << ov;
         iv->out_port = -1;
     }
-    if (r->trace) r->trace(r->trace_ctx, now, r->id, p, o, ov, &f);
+    if (r->trace) r->trace(r->trace_ctx, now, r->id, p, o, ov, fp);
     if (o == PORT_LOCAL) {
-        if (flitq_push(&r->ej, &f)) return -2;
+        if (flitq_push(&r->ej, fp)) return -2;
         r->c.flits_ejected++;
         return 0;
     }
     r->credits[o * r->nvc + ov]--;
     struct router *d = r->nbr[o];
-    accept(d, opposite(o), ov, &f, now + (uint64_t)r->link + (uint64_t)d->pipeline);
+    accept(d, opposite(o), ov, fp, now + (uint64_t)r->link + (uint64_t)d->pipeline);
     if (o == PORT_E || o == PORT_W) r->c.link_ew++;
     else r->c.link_ns++;
     return 0;
@@ -390,11 +396,22 @@ struct va_reqs {
     uint16_t in[PORT_COUNT][PORT_COUNT * ROUTER_MAX_VCS];  /* input VC: port * nvc + vc */
     uint8_t cls[PORT_COUNT][PORT_COUNT * ROUTER_MAX_VCS];
     int n[PORT_COUNT];
+    uint64_t asked[PORT_COUNT];     /* per input port: its VCs asking (a grant may let them bid for the switch) */
 };
+
+static inline void va_request(struct va_reqs *q, unsigned *outs, int o, int p, int v, int nvc, int cls)
+{
+    if (!(*outs >> o & 1)) q->n[o] = 0;
+    *outs |= 1u << o;
+    int k = q->n[o]++;
+    q->in[o][k] = (uint16_t)(p * nvc + v);
+    q->cls[o][k] = (uint8_t)cls;
+    q->asked[p] |= 1ull << v;
+}
 
 /* VC allocation: each output port hands its free VCs of the right class to the
  * heads asking for one, in round-robin order from the input VC it served last. */
-static void allocate_vcs(struct router *r, const struct va_reqs *q, unsigned outs, uint64_t now)
+static void allocate_vcs(struct router *r, struct va_reqs *q, unsigned outs, uint64_t now)
 {
     for (; outs; outs &= outs - 1) {
         int o = __builtin_ctz(outs), n = q->n[o], k = 0;
@@ -420,13 +437,17 @@ static int step_general(struct router *r, uint64_t now);
  * VC it granted last; each head accepts the first granting VC after the one it
  * accepted last; the two pointers move only on acceptance. A head asks at one
  * output port (XY), so the match is per output port. */
-static void allocate_vcs_islip(struct router *r, const struct va_reqs *q, unsigned outs, uint64_t now)
+static void allocate_vcs_islip(struct router *r, struct va_reqs *q, unsigned outs, uint64_t now)
 {
     for (; outs; outs &= outs - 1) {
         int o = __builtin_ctz(outs), n = q->n[o];
-        uint64_t g[PORT_COUNT * ROUTER_MAX_VCS];
-        for (int k = 0; k < n; k++) g[k] = 0;
-        for (uint64_t fm = r->ovc_free[o]; fm; fm &= fm - 1) {
+        uint64_t g[PORT_COUNT * ROUTER_MAX_VCS], classes = 0;
+        for (int k = 0; k < n; k++) {
+            g[k] = 0;
+            classes |= r->class_vcs[q->cls[o][k]];
+        }
+        /* A free VC of a class nobody asks for grants nothing: skip it. */
+        for (uint64_t fm = r->ovc_free[o] & classes; fm; fm &= fm - 1) {
             int ov = __builtin_ctzll(fm), cls = ov / r->vcs;
             int last = r->va_gptr[o][ov], pick = -1, wrap = -1;
             for (int k = 0; k < n; k++) {
@@ -453,11 +474,76 @@ static void allocate_vcs_islip(struct router *r, const struct va_reqs *q, unsign
     }
 }
 
+/* The network interface's turn at the end of a step, and the router's next wake. */
+static inline void ni_turn(struct router *r, uint64_t now, uint64_t *wake)
+{
+    if (!r->src.count) return;
+    ni_inject(r, now);
+    uint64_t next = r->src.count ? now + 1 : now + (uint64_t)r->pipeline;
+    if (*wake > next) *wake = next;
+}
+
+/* router_step of the default router when one input VC, (p, v), holds flits: what
+ * the allocators below decide for a single requester, without building their
+ * request lists (three steps in four on the chip's mesh). */
+static inline int step_one(struct router *r, uint64_t now, int p, int v)
+{
+    struct ivc *iv = &r->in[p * r->nvc + v];
+    uint64_t wake;
+    int sent = 0, maybe_stuck = 0;
+    if (iv->front_ready > now) {
+        wake = iv->front_ready;
+    } else {
+        wake = now + 1;
+        uint64_t from = iv->front_ready > iv->since ? iv->front_ready : iv->since;
+        if (now - from + 1 >= (uint64_t)r->watchdog) maybe_stuck = 1;
+        if (iv->out_port < 0) {
+            const struct flit *f = &iv->slot[iv->head].f;
+            int o = router_route(r, f->dst), cls = f->tclass < TC_COUNT ? f->tclass : TC_CONTROL;
+            int ov = grab_output_vc(r, o, cls);
+            if (ov >= 0) {
+                iv->out_port = (int8_t)o;
+                iv->out_vc = (uint8_t)ov;
+                iv->va_at = now;
+                r->rr_va[o] = (uint16_t)(p * r->nvc + v);
+                r->c.arbitrations++;
+            }
+        }
+        int o = iv->out_port;
+        if (o >= 0 && !(r->stalled >> o & 1) && (o == PORT_LOCAL || r->credits[o * r->nvc + iv->out_vc] > 0)) {
+            r->rr_out[o] = (uint8_t)p;
+            r->rr_in[p] = (uint8_t)v;
+            r->c.arbitrations++;
+            if (traverse(r, p, v, now)) return -2;
+            if (o != PORT_LOCAL) sent = 1 << o;
+        }
+    }
+    ni_turn(r, now, &wake);
+    r->wake = wake;
+    if (maybe_stuck && find_stuck(r, now)) return -1;
+    return sent;
+}
+
+static int step_many(struct router *r, uint64_t now);
+
 int router_step(struct router *r, uint64_t now)
 {
-    if (r->pipelined || r->islip || r->va_islip) return step_general(r, now);
+    if (r->general) return step_general(r, now);
     r->c.steps++;
     apply_credits(r, now);
+    unsigned ports = r->ports;
+    if (ports && !(ports & (ports - 1))) {
+        int p = __builtin_ctz(ports);
+        uint64_t m = r->nonempty[p];
+        if (!(m & (m - 1))) return step_one(r, now, p, __builtin_ctzll(m));
+    }
+    return step_many(r, now);
+}
+
+/* router_step of the default router when several input VCs hold flits (or none:
+ * the interface alone). */
+static __attribute__((noinline)) int step_many(struct router *r, uint64_t now)
+{
     int maybe_stuck = 0;
     uint64_t wake = UINT64_MAX;     /* when this router next has something to do */
 
@@ -523,11 +609,7 @@ int router_step(struct router *r, uint64_t now)
         if (traverse(r, in, want[in], now)) return -2;
         if (o != PORT_LOCAL) sent |= 1 << o;
     }
-    if (r->src.count) {
-        ni_inject(r, now);
-        uint64_t next = r->src.count ? now + 1 : now + (uint64_t)r->pipeline;
-        if (wake > next) wake = next;
-    }
+    ni_turn(r, now, &wake);
     r->wake = wake;
     if (maybe_stuck && find_stuck(r, now)) return -1;
     return sent;
@@ -546,11 +628,14 @@ static int step_general(struct router *r, uint64_t now)
     const int nvc = r->nvc;
 
     struct va_reqs q;
-    unsigned va_outs = 0;
+    unsigned va_outs = 0, sa_ports = 0;
     uint64_t spec[PORT_COUNT] = { 0 };  /* heads bidding for the switch while they bid for a VC */
     int8_t spec_out[PORT_COUNT][ROUTER_MAX_VCS];
+    uint64_t held[PORT_COUNT];          /* eligible fronts holding an output VC */
     for (unsigned ports = r->ports; ports; ports &= ports - 1) {
         int p = __builtin_ctz(ports);
+        held[p] = 0;
+        q.asked[p] = 0;
         for (uint64_t m = r->nonempty[p]; m; m &= m - 1) {
             int v = __builtin_ctzll(m);
             struct ivc *iv = &r->in[p * nvc + v];
@@ -562,15 +647,17 @@ static int step_general(struct router *r, uint64_t now)
             wake = now + 1;
             uint64_t from = max64(e, iv->since);
             if (now - from + 1 >= (uint64_t)r->watchdog) maybe_stuck = 1;
-            if (iv->out_port >= 0) continue;
+            if (iv->out_port >= 0) {
+                held[p] |= 1ull << v;
+                sa_ports |= 1u << p;
+                continue;
+            }
             const struct flit *f = &iv->slot[iv->head].f;
             int o = router_route(r, f->dst), cls = f->tclass < TC_COUNT ? f->tclass : TC_CONTROL;
             uint64_t freevc = r->ovc_free[o] & r->class_vcs[cls];
             if (!freevc) continue;
-            if (!(va_outs >> o & 1)) q.n[o] = 0;
-            va_outs |= 1u << o;
-            q.in[o][q.n[o]] = (uint16_t)(p * nvc + v);
-            q.cls[o][q.n[o]++] = (uint8_t)cls;
+            va_request(&q, &va_outs, o, p, v, nvc, cls);
+            sa_ports |= 1u << p;
             if (r->speculative) {
                 /* As BookSim2 (spec_check_elig, spec_check_cred): only towards an
                  * output with a free VC of the class that has a credit. */
@@ -596,9 +683,12 @@ static int step_general(struct router *r, uint64_t now)
     uint8_t cspec[PORT_COUNT][PORT_COUNT];
     uint8_t req[PORT_COUNT] = { 0 };        /* per output: input ports requesting it */
     uint8_t inreq[PORT_COUNT] = { 0 };      /* per input: output ports it requests */
-    for (unsigned ports = r->ports; ports; ports &= ports - 1) {
-        int p = __builtin_ctz(ports);
-        uint64_t mask = r->nonempty[p];
+    for (; sa_ports; sa_ports &= sa_ports - 1) {
+        int p = __builtin_ctz(sa_ports);
+        /* The VCs the round robin would not skip: speculative bids, eligible fronts
+         * holding an output VC, and heads that asked for one now when a grant may be
+         * used this cycle (speculative VA || SA; otherwise SA comes a cycle after VA). */
+        uint64_t mask = spec[p] | held[p] | (r->va_cycles ? 0 : q.asked[p]);
         int last = r->rr_in[p], best = -1, best_spec = 1;
         while (mask) {
             int v;

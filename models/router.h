@@ -108,6 +108,7 @@ struct router {
     int early;                      /* rc_cycles + va_cycles: a body flit may leave `early` before its stamp */
     int credit_extra;               /* pipelined: a credit takes link + 1 cycles (BookSim2's credit channel) */
     int speculative, islip, va_islip;
+    int general;                    /* any of the above: stepped by step_general */
     int64_t watchdog;
     struct router *nbr[4];          /* neighbour through port N/E/S/W, NULL at the edge */
 
