@@ -634,6 +634,41 @@ static int check_router(struct yloader *L, const struct ynode *root, const struc
     return 0;
 }
 
+/* Where a key was set (NULL: left at its default). */
+static const struct config_origin *origin_of(const struct config *cfg, const char *key)
+{
+    for (size_t i = 0; i < N_FIELDS; i++)
+        if (cfg->origin[i].key && !strcmp(cfg->origin[i].key, key)) return &cfg->origin[i];
+    return NULL;
+}
+
+/* A digital synapse (an SRAM word) has no device conductance, read or write
+ * voltage, wire charge or half-select: energy.c would add those analogue terms to
+ * its per-op figures, so a digital technology that gives one is refused at it. */
+static int check_synapse_kind(struct yloader *L, const struct config *c)
+{
+    const struct tech_crossbar_cfg *x = &c->tech.crossbar;
+    if (x->kind != TECH_DIGITAL) return 0;
+    const struct { const char *key; double v; } analogue[] = {
+        { "technology.crossbar.g_min_us", x->g_min_us },   { "technology.crossbar.g_max_us", x->g_max_us },
+        { "technology.crossbar.v_read_v", x->v_read_v },   { "technology.crossbar.t_read_ns", x->t_read_ns },
+        { "technology.crossbar.v_write_v", x->v_write_v }, { "technology.crossbar.t_write_ns", x->t_write_ns },
+        { "technology.crossbar.c_wire_ff_per_cell", x->c_wire_ff_per_cell },
+        { "technology.crossbar.half_select", x->half_select },
+    };
+    for (size_t i = 0; i < sizeof analogue / sizeof analogue[0]; i++) {
+        if (analogue[i].v == 0) continue;
+        const struct config_origin *at = origin_of(c, analogue[i].key);
+        const struct config_origin *kind = origin_of(c, "technology.crossbar.kind");
+        if (!at) at = kind;
+        return yt_fail(L, at ? yt_intern(L, at->file) : c->path, at ? at->line : 1, at ? at->col : 1,
+                       "%s: %g is an analogue device term, but technology.crossbar.kind is digital (an SRAM "
+                       "synapse: its energy is in e_cell_read_pj and e_pulse_pj); set it to 0 or kind: analogue",
+                       analogue[i].key, analogue[i].v);
+    }
+    return 0;
+}
+
 static int check_consistency(struct yloader *L, const struct ynode *root, const struct config *c)
 {
     const struct ynode *net = map_get(root, "network");
@@ -653,6 +688,7 @@ static int check_consistency(struct yloader *L, const struct ynode *root, const 
     for (int i = 0; rtl && i < rtl->n; i++)
         if (check_component(L, rtl->items[i], c)) return -1;
     if (check_router(L, root, c)) return -1;
+    if (check_synapse_kind(L, c)) return -1;
     const struct ynode *dev = map_get(root, "device");
     const struct ynode *wm = dev ? map_get(dev, "w_max") : NULL;
     double states = c->device.w_max / c->device.dw_min;
@@ -671,12 +707,6 @@ static int is_shape_key(const char *path)
     return !strcmp(path, "network.input") || !strcmp(path, "network.hidden") || !strcmp(path, "network.output");
 }
 
-static const struct config_origin *origin_of(const struct config *cfg, const char *key)
-{
-    for (size_t i = 0; i < N_FIELDS; i++)
-        if (cfg->origin[i].key && !strcmp(cfg->origin[i].key, key)) return &cfg->origin[i];
-    return NULL;
-}
 
 /* One spelling of the shape, not both: layers and an old key together would
  * leave it open which one the run has. Refused at network.layers. */
@@ -819,9 +849,9 @@ int config_load(const char *path, const struct config_override *ov, int n_ov,
     cfg->chip.router.sw_allocator = choice_index(sw_alloc_choices, cfg->router_sw_allocator);
     cfg->chip.router.vc_allocator = choice_index(vc_alloc_choices, cfg->router_vc_allocator);
     cfg->noc.accounting = choice_index(accounting_choices, cfg->noc.latency_accounting);
+    cfg->tech.crossbar.kind = choice_index(synapse_choices, cfg->tech_kind);
     if (check_consistency(&L, root, cfg)) goto done;
     if (check_layers(&L, root, cfg)) goto done;
-    cfg->tech.crossbar.kind = choice_index(synapse_choices, cfg->tech_kind);
     r = 0;
 done:
     node_free(root);

@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 enum pattern { PAT_UNIFORM, PAT_TRANSPOSE, PAT_BITCOMP, PAT_HOTSPOT };
 
@@ -652,6 +653,15 @@ static int start_traffic(struct point_run *r, double rate)
 
 /* One point on `net`. The native mesh `m` is what partitions and waveform dumps
  * reach into (NULL on another network: neither is offered there). */
+/* CPU seconds of this process: the speed figure (simulated cycles per CPU second) is
+ * what the BookSim2 side by side compares, and a loaded machine stretches wall time. */
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static int run_point(const struct config *cfg, double rate, int quiet, struct partition *part, struct noc_waves *nw,
                      struct mesh *m, const struct noc_net *net, struct noc_point *pt, char *err, size_t errlen)
 {
@@ -662,6 +672,7 @@ static int run_point(const struct config *cfg, double rate, int quiet, struct pa
                            .D = (uint64_t)nc->drain_cycles, .F = nc->packet_flits };
     memset(pt, 0, sizeof *pt);
     pt->offered = rate;
+    double cpu0 = cpu_now();
     if (net->restart(net->ctx, err, errlen)) return -1;
     int rc = -1;
     if (start_traffic(&r, rate)) {
@@ -678,6 +689,7 @@ static int run_point(const struct config *cfg, double rate, int quiet, struct pa
     char summary[160];
     snprintf(summary, sizeof summary, "accepted %.4f, latency %.2f avg %llu p99%s", pt->accepted, pt->latency_avg,
              (unsigned long long)pt->latency_p99, pt->drained ? "" : " (not drained within drain_cycles)");
+    pt->cpu_seconds = cpu_now() - cpu0;
     progress_update(&r.prog, r.W + r.M);
     progress_finish(&r.prog, summary);
     rc = 0;
@@ -921,15 +933,24 @@ static void report(const struct run_opts *o, const struct partition *part, const
         printf("%9.4f %9.4f %12.3f %12llu %10llu%s\n", pts[i].offered, pts[i].accepted, pts[i].latency_avg,
                (unsigned long long)pts[i].latency_p99, (unsigned long long)pts[i].packets,
                pts[i].drained ? "" : "  not drained");
-    double steps = 0, secs = 0;
+    double steps = 0, secs = 0, cycles = 0, cpu = 0;
     for (int i = 0; i < n; i++) {
         steps += (double)pts[i].router_steps;
         secs += pts[i].step_seconds;
+        cycles += (double)pts[i].cycles;
+        cpu += pts[i].cpu_seconds;
     }
     if (o->quiet) return;
     if (steps > 0)
         fprintf(stderr, "noc: mesh_step %.1f ns per active router-cycle (%.0f router-cycles in %.2f s)\n",
                 1e9 * secs / steps, steps, secs);
+    /* Per point, so a sweep's cost can be read load by load (tools/noc-booksim does). */
+    for (int i = 0; i < n; i++)
+        fprintf(stderr, "noc: offered %.4g: %llu cycles in %.4f CPU-s, %.0f cycles per CPU-s\n", pts[i].offered,
+                (unsigned long long)pts[i].cycles, pts[i].cpu_seconds,
+                pts[i].cpu_seconds > 0 ? (double)pts[i].cycles / pts[i].cpu_seconds : 0.0);
+    if (cpu > 0)
+        fprintf(stderr, "noc: %.0f cycles in %.3f CPU-s, %.0f cycles per CPU-s\n", cycles, cpu, cycles / cpu);
     if (part->size > 1)
         fprintf(stderr, "noc: %d ranks, rows %d..%d on rank 0, %llu boundary exchanges\n", part->size, part->row0,
                 part->row1 - 1, (unsigned long long)part->exchanges);

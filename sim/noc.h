@@ -27,6 +27,7 @@ struct noc_point {
     uint64_t cycles;            /* simulated, up to the last flit delivered */
     uint64_t router_steps;      /* active router-cycles stepped */
     double step_seconds;        /* wall time inside mesh_step (stderr only, never in a result) */
+    double cpu_seconds;         /* this process's CPU time over the point (stderr only) */
     struct mesh_counters counters;
 };
 

@@ -594,6 +594,24 @@ static void out_of_range_high(void)
     expect_error(p, NULL, 0, want);
 }
 
+/* A digital synapse has no device terms: energy.c would add them to its per-op
+ * figures (docs/energy.md, "Pricing rules"), so they are refused where given. */
+static void digital_synapse_refuses_analogue_terms(void)
+{
+    char p[512], want[2048];
+    ext_fixture(p, "dig1.yaml", "technology:\n  crossbar:\n    g_max_us: 40.0\n");
+    snprintf(want, sizeof want, "%s:4:15: technology.crossbar.g_max_us: 40 is an analogue device term, but "
+             "technology.crossbar.kind is digital (an SRAM synapse: its energy is in e_cell_read_pj and "
+             "e_pulse_pj); set it to 0 or kind: analogue", p);
+    expect_error(p, NULL, 0, want);
+    ext_fixture(p, "dig2.yaml", "technology:\n  crossbar:\n    half_select: true\n");
+    snprintf(want, sizeof want, "%s:4:18: technology.crossbar.half_select: 1 is an analogue device term", p);
+    expect_error_at(p, NULL, 0, want, "kind is digital");
+    /* the same terms on an analogue synapse are its device */
+    ext_fixture(p, "dig3.yaml", "technology:\n  crossbar:\n    kind: analogue\n    g_max_us: 40.0\n");
+    expect_ok(p, NULL, 0);
+}
+
 static void duplicate_key(void)
 {
     char p[512], want[2048];
@@ -1349,6 +1367,7 @@ int main(void)
     RUN(missing_required_key);
     RUN(out_of_range_low);
     RUN(out_of_range_high);
+    RUN(digital_synapse_refuses_analogue_terms);
     RUN(duplicate_key);
     RUN(alias_rejected);
     RUN(two_documents_rejected);
