@@ -619,10 +619,86 @@ static __attribute__((noinline)) int step_many(struct router *r, uint64_t now)
  * router_step runs as it always has): the pipelined model and the iSLIP switch
  * allocator. Same order: credits, VC allocation, switch allocation, traversal,
  * injection. */
+/* step_general when one input VC, (p, v), holds flits: what the loops below decide
+ * for a single requester (VC allocation always grants it a free VC of its class; a
+ * switch request always wins; the allocators' pointers move as they would), without
+ * building their request lists. At low and moderate load most routers hold one. */
+static inline int step_general_one(struct router *r, uint64_t now, int p, int v)
+{
+    const int nvc = r->nvc, in = p * nvc + v;
+    struct ivc *iv = &r->in[in];
+    uint64_t wake, e = front_elig(r, iv);
+    int maybe_stuck = 0, sent = 0;
+    if (e > now) {
+        wake = e;
+        goto ni;
+    }
+    wake = now + 1;
+    if (now - max64(e, iv->since) + 1 >= (uint64_t)r->watchdog) maybe_stuck = 1;
+    int o, spec = 0, bids;
+    if (iv->out_port >= 0) {
+        o = iv->out_port;
+        bids = 1;
+    } else {
+        const struct flit *f = &iv->slot[iv->head].f;
+        o = router_route(r, f->dst);
+        int cls = f->tclass < TC_COUNT ? f->tclass : TC_CONTROL;
+        uint64_t freevc = r->ovc_free[o] & r->class_vcs[cls];
+        if (!freevc) goto ni;
+        if (r->speculative) {
+            spec = o == PORT_LOCAL;
+            for (uint64_t fm = freevc; fm && !spec; fm &= fm - 1)
+                spec = r->credits[o * nvc + __builtin_ctzll(fm)] > 0;
+        }
+        int ov;
+        if (r->va_islip) {
+            /* every free VC of the class grants it; it accepts the first after its pointer */
+            rr_rotate_next(freevc, r->va_aptr[in] == 0xff ? 63 : r->va_aptr[in], &ov);
+            r->ovc_free[o] &= ~(1ull << ov);
+            r->va_gptr[o][ov] = (uint16_t)in;
+            r->va_aptr[in] = (uint8_t)ov;
+        } else {
+            ov = grab_output_vc(r, o, cls);
+            r->rr_va[o] = (uint16_t)in;
+        }
+        iv->out_port = (int8_t)o;
+        iv->out_vc = (uint8_t)ov;
+        iv->va_at = now;
+        r->c.arbitrations++;
+        bids = spec || !r->va_cycles;   /* a VC won now is used now only with VA || SA */
+    }
+    if (!bids || (r->stalled >> o & 1)) goto ni;
+    if (!spec && (front_elig(r, iv) > now || (o != PORT_LOCAL && r->credits[o * nvc + iv->out_vc] <= 0))) goto ni;
+    /* The switch: its output grants this input, which accepts. */
+    if (r->islip) r->rr_acc[p] = (uint8_t)o;
+    r->rr_out[o] = (uint8_t)p;
+    /* A speculative grant is lost when the VC it won has no credit. */
+    if (o != PORT_LOCAL && r->credits[o * nvc + iv->out_vc] <= 0) goto ni;
+    r->rr_in[p] = (uint8_t)v;
+    r->c.arbitrations++;
+    if (traverse(r, p, v, now)) return -2;
+    if (o != PORT_LOCAL) sent = 1 << o;
+ni:
+    if (r->src.count) {
+        ni_inject(r, now);
+        uint64_t next = r->src.count ? now + 1 : now + (uint64_t)r->pipeline - (uint64_t)r->early;
+        if (wake > next) wake = next;
+    }
+    r->wake = wake;
+    if (maybe_stuck && find_stuck(r, now)) return -1;
+    return sent;
+}
+
 static int step_general(struct router *r, uint64_t now)
 {
     r->c.steps++;
     apply_credits(r, now);
+    unsigned ports = r->ports;
+    if (ports && !(ports & (ports - 1))) {
+        int p = __builtin_ctz(ports);
+        uint64_t m = r->nonempty[p];
+        if (!(m & (m - 1))) return step_general_one(r, now, p, __builtin_ctzll(m));
+    }
     int maybe_stuck = 0;
     uint64_t wake = UINT64_MAX;
     const int nvc = r->nvc;
