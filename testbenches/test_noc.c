@@ -412,6 +412,54 @@ static void the_3_cycle_router_matches_booksim2_on_a_4x4_mesh(void)
     }
 }
 
+/* `make noc-booksim` scaled down to its smallest configuration: tools/noc-booksim
+ * --only mesh4-uniform-r3-f1 joins our run with BookSim2's figures point by point
+ * (latency, accepted, cycles per CPU second) and writes the verdicts. */
+static void the_booksim_side_by_side_tool_runs_as_written(void)
+{
+    char dir[400], cmd[4096], sum[500], cmp[500], builddir[2048];
+    snprintf(dir, sizeof dir, "%s/nb", tmpdir);
+    snprintf(builddir, sizeof builddir, "%s", bin);
+    char *slash = strrchr(builddir, '/');
+    if (slash) *slash = 0;
+    snprintf(cmd, sizeof cmd, "NOC_BOOKSIM_OUT='%s' tools/noc-booksim --only mesh4-uniform-r3-f1 '%s' >/dev/null 2>&1",
+             dir, builddir);
+    int st = system(cmd);
+    CHECK(st == 0, "tools/noc-booksim --only mesh4-uniform-r3-f1 exited with %d", st);
+    snprintf(sum, sizeof sum, "%s/summary.csv", dir);
+    snprintf(cmp, sizeof cmp, "%s/compare.csv", dir);
+    FILE *f = fopen(sum, "r");
+    CHECK(f != NULL, "no %s", sum);
+    if (!f) return;
+    char line[2048] = "", row[2048] = "";
+    if (!fgets(line, sizeof line, f) || !fgets(row, sizeof row, f)) row[0] = 0;
+    fclose(f);
+    char *field[20] = { 0 };
+    int n = 0;
+    for (char *t = strtok(row, ",\n"); t && n < 20; t = strtok(NULL, ",\n")) field[n++] = t;
+    CHECK(n == 17, "summary.csv row has %d fields, want 17", n);
+    if (n != 17) return;
+    CHECK(!strcmp(field[0], "mesh4-uniform-r3-f1"), "summary.csv row is %s", field[0]);
+    CHECK(!strcmp(field[9], "ok"), "verdict %s (zero-load err %s %%, latency err %s %%, saturation err %s %%)", field[9],
+          field[3], field[5], field[8]);
+    CHECK(atof(field[10]) > 0 && atof(field[11]) > 0 && atof(field[13]) > 0,
+          "speed: ours %s, BookSim2 %s cycles per CPU-s, slowest point %sx", field[10], field[11], field[13]);
+    /* every BookSim2 point joined with ours: latency, accepted and speed present */
+    f = fopen(cmp, "r");
+    CHECK(f != NULL, "no %s", cmp);
+    if (!f) return;
+    int points = 0, joined = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "mesh4-uniform-r3-f1,", 20)) continue;
+        points++;
+        int empty = strstr(line, ",,") != NULL;
+        char *last = strrchr(line, ',');
+        joined += !empty && last && atof(last + 1) > 0;
+    }
+    fclose(f);
+    CHECK(points == 10 && joined == points, "compare.csv: %d points, %d joined with ours (want 10)", points, joined);
+}
+
 /* The router's microarchitecture keys: refused with their position when they do
  * not fit (exit 2), written into the result JSON only when not the default, so a
  * config that does not name them gives the JSON it gave before they existed. */
@@ -503,6 +551,7 @@ int main(void)
     RUN(booksim_accounting_adds_the_injection_and_ejection_channel_cycles);
     RUN(router_options_are_checked_and_shown_only_when_set);
     RUN(the_3_cycle_router_matches_booksim2_on_a_4x4_mesh);
+    RUN(the_booksim_side_by_side_tool_runs_as_written);
     scratch_remove(tmpdir);
     CHECK_DONE();
 }
