@@ -25,6 +25,11 @@ int activation_init(struct activation *a, double dw_min)
     return 0;
 }
 
+size_t activation_bytes(const struct activation *a)
+{
+    return (size_t)(2 * a->smax + 1) * sizeof *a->sigmoid + (size_t)(a->dmax + 1) * sizeof *a->exp;
+}
+
 void activation_free(struct activation *a)
 {
     free(a->sigmoid);

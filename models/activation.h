@@ -7,6 +7,7 @@
  * Tables are the contract: the RTL loads the same words ($readmemh). */
 #ifndef ACTIVATION_H
 #define ACTIVATION_H
+#include <stddef.h>
 #include <stdint.h>
 
 struct activation {
@@ -18,6 +19,8 @@ struct activation {
 
 int activation_init(struct activation *a, double dw_min);
 void activation_free(struct activation *a);
+/* Bytes of the two tables (what activation_init allocates). */
+size_t activation_bytes(const struct activation *a);
 
 static inline uint32_t act_sigmoid(const struct activation *a, int32_t s)
 {

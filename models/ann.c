@@ -43,6 +43,16 @@ int ann_init_from(struct ann *a, const struct ssnn *s)
     return 0;
 }
 
+void ann_account(const struct ann *a, struct mem_account *m)
+{
+    const int L = a->depth;
+    for (int k = 0; k <= L; k++) m->synapse += matrix_size(a, k) * sizeof *a->w[k];
+    for (int l = 0; l < L; l++) m->neuron += (uint64_t)a->width[l + 1] * (sizeof *a->h[l] + sizeof *a->dh[l]);
+    m->neuron += (uint64_t)a->n_out * sizeof *a->v;
+    m->fixed += (uint64_t)(L + 2) * sizeof *a->width + ((uint64_t)L + 1) * sizeof *a->w +
+                2 * (uint64_t)L * sizeof *a->h;
+}
+
 void ann_free(struct ann *a)
 {
     for (int m = 0; a->w && m <= a->depth; m++) free(a->w[m]);

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mem_account.h"
+
 struct ann {
     int n_in, n_out, depth;
     int *width;     /* depth + 2 widths: input, hidden 1..L, output */
@@ -22,6 +24,8 @@ struct ssnn;
 /* Copies the golden model's initial weights. */
 int ann_init_from(struct ann *a, const struct ssnn *s);
 void ann_free(struct ann *a);
+/* Adds what the baseline allocates to m (models/mem_account.h). */
+void ann_account(const struct ann *a, struct mem_account *m);
 /* One SGD step on one sample (pixels 0..255 scaled to [0,1]); lr[m] is the rate
  * of matrix m: lr[0..depth-1] for W1..WL, lr[depth] for W_out. */
 void ann_train_sample(struct ann *a, const uint8_t *pixels, int label, const float *lr);

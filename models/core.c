@@ -161,6 +161,31 @@ int core_init(struct core *k, enum core_role role, int node, int index, int firs
     return bad ? -1 : 0;
 }
 
+/* What core_init allocates, array by array. */
+void core_account(const struct core *k, struct mem_account *m)
+{
+    const struct chip_shared *sh = k->sh;
+    const uint64_t count = (uint64_t)k->count;
+    m->fixed += (uint64_t)(k->n_tiles + k->n_mirror) * sizeof(struct crossbar);
+    for (int t = 0; t < k->n_tiles; t++) rpu_account(&k->tiles[t].cells, m);
+    for (int t = 0; t < k->n_mirror; t++) rpu_account(&k->mirror[t].cells, m);
+    if (k->role == CORE_INPUT) {
+        m->neuron += count * (4 + 4);                               /* rng_a, rows */
+        return;
+    }
+    uint64_t rows = k->role == CORE_HIDDEN ? (uint64_t)fan_in(sh, k->layer) + 1 : (uint64_t)sh->n_h + 1;
+    m->neuron += rows * sizeof *k->rows;
+    if (k->role == CORE_HIDDEN) {
+        m->neuron += rows * sizeof *k->row_cells + count * (3 * 4 + 4 + 2);   /* rng_a..c, acc, h, d */
+        m->fixed += (uint64_t)k->n_tiles * sizeof *k->tile_rows;
+        if (k->mirror) m->neuron += count * 3 * 4;                 /* rng_back, rng_noise_b, back */
+    } else {
+        m->neuron += (uint64_t)sh->n_h * 2 * 4 + (uint64_t)sh->n_out * 4 +
+                     ((uint64_t)sh->n_out + (uint64_t)sh->n_h + 1) * sizeof *k->acc;
+        m->fixed += (uint64_t)sh->n_hidden_cores * sizeof *k->per_dest;
+    }
+}
+
 void core_free(struct core *k)
 {
     for (int t = 0; t < k->n_tiles; t++) crossbar_free(&k->tiles[t]);

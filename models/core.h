@@ -189,6 +189,8 @@ struct core {
 int core_init(struct core *k, enum core_role role, int node, int index, int first, int count,
               const struct chip_shared *sh);
 void core_free(struct core *k);
+/* Adds what the core allocates (tiles, mirror, unit streams, step state) to m. */
+void core_account(const struct core *k, struct mem_account *m);
 
 /* Starts a time step (a RELEASE arrived). */
 void core_start_step(struct core *k, uint64_t cycle, struct core_outbox *out);

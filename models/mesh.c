@@ -41,6 +41,13 @@ static void activate(struct mesh *m, struct router *r)
     m->active[m->n_active++] = (uint32_t)r->id;
 }
 
+size_t mesh_bytes(const struct mesh *m)
+{
+    size_t b = sizeof *m + sizeof *m->sum + (size_t)m->n * sizeof *m->active;
+    for (int i = 0; i < m->n; i++) b += router_bytes(&m->r[i]);
+    return b;
+}
+
 struct mesh *mesh_new(int mesh_x, int mesh_y, const struct router_cfg *rc, char *err, size_t errlen)
 {
     if (mesh_x < 1 || mesh_y < 1 || (int64_t)mesh_x * mesh_y > 65536) {

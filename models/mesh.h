@@ -32,6 +32,8 @@ static inline void router_counters_fold(struct mesh_counters *s, const struct ro
 /* Builds the mesh; -1 with a message on bad parameters or no memory. */
 struct mesh *mesh_new(int mesh_x, int mesh_y, const struct router_cfg *rc, char *err, size_t errlen);
 void mesh_free(struct mesh *m);
+/* Bytes the mesh holds: its routers and their buffers (router_bytes). */
+size_t mesh_bytes(const struct mesh *m);
 
 /* Queues a flit at node's network interface (an unbounded source queue, as in
  * BookSim: latency counts the time spent waiting there). */

@@ -57,6 +57,24 @@ void flitq_free(struct flitq *q)
 
 /* ---- construction ---------------------------------------------------------- */
 
+/* The one block of a router's buffers: input VC states, their flit slots, the
+ * credit rings of the four links and the credit counts. */
+static void buffer_sizes(const struct router *r, size_t *in, size_t *slot, size_t *cring, size_t *cred)
+{
+    size_t nin = (size_t)PORT_COUNT * (size_t)r->nvc;
+    *in = nin * sizeof *r->in;
+    *slot = nin * (size_t)r->depth * sizeof(struct rslot);
+    *cring = 4 * (size_t)r->cring_cap * sizeof *r->cring;
+    *cred = 4 * (size_t)r->nvc * sizeof *r->credits;
+}
+
+size_t router_bytes(const struct router *r)
+{
+    size_t in, slot, cring, cred;
+    buffer_sizes(r, &in, &slot, &cring, &cred);
+    return sizeof *r + in + slot + cring + cred;
+}
+
 int router_init(struct router *r, int x, int y, int mesh_x, const struct router_cfg *rc,
                 char *err, size_t errlen)
 {
@@ -125,10 +143,8 @@ int router_init(struct router *r, int x, int y, int mesh_x, const struct router_
     r->cring_cap = (uint32_t)(r->nvc * r->depth);
 
     size_t nin = (size_t)PORT_COUNT * (size_t)r->nvc;
-    size_t sz_in = nin * sizeof *r->in;
-    size_t sz_slot = nin * (size_t)r->depth * sizeof(struct rslot);
-    size_t sz_cring = 4 * (size_t)r->cring_cap * sizeof *r->cring;
-    size_t sz_cred = 4 * (size_t)r->nvc * sizeof *r->credits;
+    size_t sz_in, sz_slot, sz_cring, sz_cred;
+    buffer_sizes(r, &sz_in, &sz_slot, &sz_cring, &sz_cred);
     char *mem = calloc(1, sz_in + sz_slot + sz_cring + sz_cred);
     if (!mem) {
         snprintf(err, errlen, "router (%d,%d): out of memory for %zu bytes of buffers", x, y,

@@ -154,6 +154,9 @@ struct router {
 int router_init(struct router *r, int x, int y, int mesh_x, const struct router_cfg *rc,
                 char *err, size_t errlen);
 void router_free(struct router *r);
+/* Bytes the router holds: its struct and its buffers (the queues of its network
+ * interface grow with the traffic and are left out). */
+size_t router_bytes(const struct router *r);
 
 /* Queues a flit at the node's interface at cycle now; -1 if the queue cannot grow. */
 int router_inject(struct router *r, const struct flit *f, uint64_t now);

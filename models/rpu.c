@@ -28,6 +28,21 @@ static double init_normal(uint32_t *s)
     return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
 }
 
+/* Bytes per cell of an array with these parameters: what alloc_arrays asks for. */
+size_t rpu_cell_bytes(const struct rpu_params *p)
+{
+    struct rpu_array a;
+    size_t b = sizeof *a.w;
+    if (p->per_cell) b += sizeof *a.step_up + sizeof *a.step_dn + sizeof *a.b_up + sizeof *a.b_dn;
+    if (!p->ideal) b += sizeof *a.cell_rng;
+    return b;
+}
+
+void rpu_account(const struct rpu_array *a, struct mem_account *m)
+{
+    m->synapse += (uint64_t)a->rows * (uint64_t)a->cols * rpu_cell_bytes(&a->p);
+}
+
 static int alloc_arrays(struct rpu_array *a, size_t n)
 {
     a->w = calloc(n, sizeof *a->w);

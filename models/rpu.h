@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mem_account.h"
+
 struct device_cfg;
 
 struct rpu_params {
@@ -48,6 +50,10 @@ int rpu_init(struct rpu_array *a, const struct rpu_params *p, const struct devic
              int rows, int cols, int row0, int col0, int gcols,
              double init_limit, uint64_t seed, int domain, int init_kind, int cell_kind);
 void rpu_free(struct rpu_array *a);
+/* Bytes a cell holds (its state, and its device parameters and stream when the
+ * device has them); rpu_account adds the array's cells to m->synapse. */
+size_t rpu_cell_bytes(const struct rpu_params *p);
+void rpu_account(const struct rpu_array *a, struct mem_account *m);
 
 void rpu_pulse_device(struct rpu_array *a, size_t cell, int up);
 

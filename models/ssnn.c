@@ -48,6 +48,14 @@ int ssnn_streams_alloc(struct ssnn_streams *st, const struct ssnn *s)
     return bad ? -1 : 0;
 }
 
+void ssnn_streams_account(const struct ssnn *s, struct mem_account *m)
+{
+    uint64_t per_unit = 4 * (3 + (s->noise_k ? 2 : 0));     /* fwd, deriv, back (+ noise_h, noise_b) */
+    m->neuron += 4 * (uint64_t)s->n_in + (s->noise_k ? 4 * (uint64_t)s->n_out : 0);
+    for (int l = 0; l < s->depth; l++) m->neuron += per_unit * (uint64_t)s->layer[l].n;
+    m->fixed += (uint64_t)s->depth * sizeof(struct ssnn_layer_streams);
+}
+
 void ssnn_streams_free(struct ssnn_streams *st)
 {
     free(st->in);
@@ -181,6 +189,26 @@ int ssnn_build(struct ssnn *s, const struct ssnn_cfg *cfg, char *err, size_t err
         return -1;
     }
     return 0;
+}
+
+/* What ssnn_build allocates: per layer what init_layer asks for, then W_out,
+ * the tables, the training streams and the step's scratch. */
+void ssnn_account(const struct ssnn *s, struct mem_account *m)
+{
+    for (int l = 0; l < s->depth; l++) {
+        const struct ssnn_layer *y = &s->layer[l];
+        uint64_t n = (uint64_t)y->n;
+        rpu_account(&y->w, m);
+        m->synapse += (uint64_t)(y->n_in + 1) * n * sizeof *y->wf;
+        /* acc, h, d, hs (n + 1), gp, gn, draw */
+        m->neuron += n * (sizeof *y->acc + 2 + sizeof *y->gp + sizeof *y->gn + sizeof *y->draw) +
+                     (n + 1) * sizeof *y->hs;
+    }
+    rpu_account(&s->w_out, m);
+    m->fixed += (uint64_t)s->depth * sizeof *s->layer + activation_bytes(&s->act);
+    ssnn_streams_account(s, m);
+    m->neuron += (uint64_t)s->n_in * (sizeof *s->pq + sizeof *s->bits) + ((uint64_t)s->n_in + 1) * sizeof *s->xs +
+                 (uint64_t)s->n_out * sizeof *s->v + (uint64_t)s->layer[0].n * sizeof *s->msum;
 }
 
 void ssnn_free(struct ssnn *s)

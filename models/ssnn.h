@@ -123,12 +123,16 @@ static inline struct ssnn_layer *ssnn_top(const struct ssnn *s) { return &s->lay
 /* Builds the model from its parameters (sim/ssnn_setup.h: from a workload). */
 int ssnn_build(struct ssnn *s, const struct ssnn_cfg *cfg, char *err, size_t errlen);
 void ssnn_free(struct ssnn *s);
+/* Adds what the model allocates to m (models/mem_account.h). */
+void ssnn_account(const struct ssnn *s, struct mem_account *m);
 
 /* Streams for one evaluation pass: reseeded from the run seed in the eval domain,
  * so evaluating never disturbs training and always gives the same answer. */
 int ssnn_streams_alloc(struct ssnn_streams *st, const struct ssnn *s);
 void ssnn_streams_seed(struct ssnn_streams *st, const struct ssnn *s, int domain);
 void ssnn_streams_free(struct ssnn_streams *st);
+/* Adds what one set of streams of s allocates to m. */
+void ssnn_streams_account(const struct ssnn *s, struct mem_account *m);
 
 /* Presents one training sample for T steps; gate_q is the update gate, q0.16
  * (65536 = always open). Returns the output with the most WTA wins over the

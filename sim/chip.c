@@ -331,6 +331,24 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
     return 0;
 }
 
+/* What chip_init allocates: the cores (core_account), the mesh, the tables and the
+ * per-node and per-core bookkeeping. */
+void chip_account(const struct chip *c, const struct ssnn *g, struct mem_account *m)
+{
+    const uint64_t nodes = (uint64_t)c->mesh_x * (uint64_t)c->mesh_y, cores = (uint64_t)c->n_cores;
+    const uint64_t L = (uint64_t)c->sh.depth;
+    for (int k = 0; k < c->n_cores; k++) core_account(&c->cores[k], m);
+    m->fixed += mesh_bytes(c->mesh) + activation_bytes(&c->act);
+    m->fixed += (L + 2) * sizeof *c->width + (L + 1) * sizeof *c->layer_core0 + L * sizeof *c->beta_layer +
+                L * sizeof *c->base_layer + L * sizeof *c->base_pulses;
+    m->fixed += cores * (sizeof *c->cores + sizeof *c->door + sizeof *c->save_c + sizeof *c->save_sc +
+                         sizeof *c->save_lc + sizeof *c->infer_lc + sizeof *c->infer_core) +
+                nodes * (sizeof *c->at + sizeof *c->local + sizeof *c->xy) +
+                ((uint64_t)c->n_tiles_total + 1) * sizeof *c->save_x +
+                ((uint64_t)c->sh.n_input_cores + 2 * (uint64_t)c->sh.n_hidden_cores) * sizeof(int);
+    ssnn_streams_account(g, m);     /* the training streams parked during inference */
+}
+
 void chip_free(struct chip *c)
 {
     if (c->engine.free) c->engine.free(c->engine.ctx);

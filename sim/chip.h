@@ -98,6 +98,9 @@ void chip_stall_message(const struct chip *c, uint64_t now, const char *why, cha
  * "file:line:col: message" in err. */
 int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, char *err, size_t errlen);
 void chip_free(struct chip *c);
+/* Adds what the chip allocates to m (models/mem_account.h); g is the golden model
+ * it was built from. */
+void chip_account(const struct chip *c, const struct ssnn *g, struct mem_account *m);
 
 /* One training sample of T steps; returns the WTA read-out (most wins), or -1
  * with a message (watchdog, conservation) in err. */

@@ -14,6 +14,7 @@
 #include "json.h"
 #include "progress.h"
 #include "rng.h"
+#include "run_memory.h"
 #include "settings_diff.h"
 #include "sha256.h"
 #include "ssnn.h"
@@ -546,6 +547,17 @@ static void write_acc(struct json *j, const char *key, double v)
     json_double(j, v);
 }
 
+/* What the run's models and data hold (docs/scale.md "Memory"). */
+static void count_memory(const struct run *r, struct run_memory *m)
+{
+    uint64_t data = 0;
+    const struct dataset *d[2] = { &r->train, &r->test };
+    for (int i = 0; i < 2; i++) data += (uint64_t)d[i]->n * ((uint64_t)d[i]->pixels + 1);
+    data += (uint64_t)r->train.n * sizeof *r->perm;
+    run_memory_count(m, &r->net, r->have_ann ? &r->ann : NULL, r->use_chip ? &r->chip : NULL,
+                     ssnn_rate_scratch(&r->net), data);
+}
+
 /* The result document (--out); every key comes from a counter or a measurement.
  * An infer result holds only what the evaluation did: its accuracy, counters,
  * cycles and energy, and which checkpoint (after how many epochs) it evaluated. */
@@ -619,6 +631,9 @@ static int write_result(struct run *r, const char *command)
         free(layers);
         if (r->use_chip) write_chip(&j, r, 0);
     }
+    struct run_memory mem;
+    count_memory(r, &mem);
+    run_memory_json(&j, &mem);
     json_end_object(&j);
     json_finish(&j);
     fclose(f);
@@ -928,6 +943,9 @@ int train_run(const struct config *cfg, const struct run_opts *o, struct run_sum
         char hex[65];
         ssnn_weights_sha256(&r.net, hex);
         fprintf(stderr, "weights_sha256 %s\n", hex);
+        struct run_memory mem;
+        count_memory(&r, &mem);
+        run_memory_print(stderr, &mem);
     }
     run_free(&r);
     return rc;
@@ -967,6 +985,11 @@ int infer_command(const struct config *cfg, const struct run_opts *o)
     rc = write_result(&r, "infer");
     struct energy_report er;
     if (!rc && r.use_chip) rc = energy_finish_infer(&er, cfg, &r.chip, o->out, o->quiet);
+    if (!rc && !o->quiet) {
+        struct run_memory mem;
+        count_memory(&r, &mem);
+        run_memory_print(stderr, &mem);
+    }
     run_free(&r);
     return rc;
 }
