@@ -89,6 +89,22 @@ oom:
     return NULL;
 }
 
+void mesh_set_chip_links(struct mesh *m, int chip_w, int chip_h, int latency, int cycles_per_flit)
+{
+    for (int i = 0; i < m->n; i++) {
+        struct router *r = &m->r[i];
+        /* each boundary link once, from its west or south end */
+        if (r->nbr[PORT_E] && (r->x + 1) % chip_w == 0) {
+            router_set_link(r, PORT_E, latency, cycles_per_flit);
+            router_set_link(r->nbr[PORT_E], PORT_W, latency, cycles_per_flit);
+        }
+        if (r->nbr[PORT_N] && (r->y + 1) % chip_h == 0) {
+            router_set_link(r, PORT_N, latency, cycles_per_flit);
+            router_set_link(r->nbr[PORT_N], PORT_S, latency, cycles_per_flit);
+        }
+    }
+}
+
 void mesh_free(struct mesh *m)
 {
     if (!m) return;

@@ -121,6 +121,10 @@ int router_init(struct router *r, int x, int y, int mesh_x, const struct router_
     r->depth = rc->buffer_depth;
     r->pipeline = rc->pipeline;
     r->link = rc->link_latency;
+    for (int o = 0; o < 4; o++) {
+        r->arrive[o] = r->credit_lat[o] = r->link;
+        r->cycles_per_flit[o] = 1;
+    }
     r->watchdog = rc->watchdog_cycles;
     r->pipelined = rc->model == ROUTER_PIPELINED;
     r->rc_cycles = r->pipelined && !rc->lookahead;
@@ -188,6 +192,23 @@ int router_inject(struct router *r, const struct flit *f, uint64_t now)
     if (r->wake > now) r->wake = now;
     r->c.flits_injected++;
     return 0;
+}
+
+void router_set_link(struct router *r, int o, int latency, int cycles_per_flit)
+{
+    r->arrive[o] = latency + cycles_per_flit - 1;
+    r->credit_lat[o] = latency;
+    r->cycles_per_flit[o] = (uint16_t)cycles_per_flit;
+    if (cycles_per_flit > 1) r->serial |= (uint8_t)(1u << o);
+    else r->serial &= (uint8_t)~(1u << o);
+}
+
+/* Output port o cannot take a flit this cycle: frozen by a test, or an inter-chip
+ * link still serialising the flit before. */
+static inline int port_blocked(const struct router *r, int o, uint64_t now)
+{
+    if (!((r->stalled | r->serial) >> o & 1)) return 0;
+    return (r->stalled >> o & 1) || r->link_free[o] > now;
 }
 
 /* ---- routing and allocation ---------------------------------------------- */
@@ -292,7 +313,7 @@ static inline __attribute__((always_inline)) int traverse(struct router *r, int 
     r->c.switch_traversals++;
     if (p != PORT_LOCAL) {
         /* The freed slot is a credit for the upstream router's output VC v. */
-        router_credit_push(r->nbr[p], opposite(p), v, now + (uint64_t)r->link + (uint64_t)r->credit_extra);
+        router_credit_push(r->nbr[p], opposite(p), v, now + (uint64_t)r->credit_lat[p] + (uint64_t)r->credit_extra);
         r->c.credits++;
     }
     int o = iv->out_port, ov = iv->out_vc;
@@ -325,7 +346,8 @@ static inline __attribute__((always_inline)) int traverse(struct router *r, int 
     }
     r->credits[o * r->nvc + ov]--;
     struct router *d = r->nbr[o];
-    accept(d, opposite(o), ov, fp, now + (uint64_t)r->link + (uint64_t)d->pipeline);
+    accept(d, opposite(o), ov, fp, now + (uint64_t)r->arrive[o] + (uint64_t)d->pipeline);
+    if (r->serial >> o & 1) r->link_free[o] = now + r->cycles_per_flit[o];
     if (o == PORT_E || o == PORT_W) r->c.link_ew++;
     else r->c.link_ns++;
     return 0;
@@ -526,7 +548,7 @@ static inline int step_one(struct router *r, uint64_t now, int p, int v)
             }
         }
         int o = iv->out_port;
-        if (o >= 0 && !(r->stalled >> o & 1) && (o == PORT_LOCAL || r->credits[o * r->nvc + iv->out_vc] > 0)) {
+        if (o >= 0 && !port_blocked(r, o, now) && (o == PORT_LOCAL || r->credits[o * r->nvc + iv->out_vc] > 0)) {
             r->rr_out[o] = (uint8_t)p;
             r->rr_in[p] = (uint8_t)v;
             r->c.arbitrations++;
@@ -605,7 +627,7 @@ static __attribute__((noinline)) int step_many(struct router *r, uint64_t now)
             last = v;
             const struct ivc *iv = &r->in[p * r->nvc + v];
             int o = iv->out_port;
-            if (iv->front_ready > now || o < 0 || (r->stalled >> o & 1)) continue;
+            if (iv->front_ready > now || o < 0 || port_blocked(r, o, now)) continue;
             if (o != PORT_LOCAL && r->credits[o * r->nvc + iv->out_vc] <= 0) continue;
             want[p] = v;
             if (!(outs >> o & 1)) req[o] = 0;
@@ -796,7 +818,7 @@ static int step_general(struct router *r, uint64_t now)
                 if (o < 0 || front_elig(r, iv) > now) continue;
                 if (o != PORT_LOCAL && r->credits[o * nvc + iv->out_vc] <= 0) continue;
             }
-            if (r->stalled >> o & 1) continue;
+            if (port_blocked(r, o, now)) continue;
             if (!(inreq[p] >> o & 1) || (cspec[p][o] && !is_spec)) {
                 cand[p][o] = (int8_t)v;
                 cspec[p][o] = (uint8_t)is_spec;

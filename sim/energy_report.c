@@ -52,7 +52,8 @@ static void json_breakdown(struct json *j, const struct energy_account *a, const
 {
     json_key(j, "by_component");
     json_begin_object(j);
-    for (int i = 0; i < EC_COUNT; i++) {
+    int nc = b && b->n_components > a->n_components ? b->n_components : a->n_components;
+    for (int i = 0; i < nc; i++) {
         json_key(j, energy_component_name[i]);
         json_double(j, (energy_component_fj(a, i) + (b ? energy_component_fj(b, i) : 0)) / 1000.0);
     }
@@ -193,7 +194,7 @@ void energy_print(FILE *f, const struct energy_report *r)
     row(f, r->infer_only, "per sample", "energy", "share", "energy", "share");
     for (int pass = 0; pass < 2; pass++) {
         fprintf(f, "  %s\n", pass ? "by phase" : "by component");
-        for (int i = 0; i < (pass ? EP_COUNT : EC_COUNT); i++) {
+        for (int i = 0; i < (pass ? EP_COUNT : in->n_components); i++) {
             int64_t e0 = pass ? energy_phase_fj(tr, i) : energy_component_fj(tr, i);
             int64_t e1 = pass ? energy_phase_fj(in, i) : energy_component_fj(in, i);
             if (!pass && !e0 && !e1) continue;
@@ -262,14 +263,14 @@ int energy_write_csv(const char *path, const struct energy_report *r, char *err,
         return -1;
     }
     fprintf(f, "account,phase,samples");
-    for (int i = 0; i < EC_COUNT; i++) fprintf(f, ",%s", energy_component_name[i]);
+    for (int i = 0; i < r->infer.n_components; i++) fprintf(f, ",%s", energy_component_name[i]);
     fprintf(f, ",total\n");
     const struct energy_account *acc[2] = { &r->train, &r->infer };
     static const char *const name[2] = { "train", "infer" };
     for (int a = r->infer_only ? 1 : 0; a < 2; a++)
         for (int p = 0; p < EP_COUNT; p++) {
             fprintf(f, "%s,%s,%llu", name[a], energy_phase_name[p], (unsigned long long)acc[a]->samples);
-            for (int i = 0; i < EC_COUNT; i++) fprintf(f, ",%.6f", energy_pj_per(acc[a]->fj[i][p], acc[a]->samples));
+            for (int i = 0; i < acc[a]->n_components; i++) fprintf(f, ",%.6f", energy_pj_per(acc[a]->fj[i][p], acc[a]->samples));
             fprintf(f, ",%.6f\n", energy_pj_per(energy_phase_fj(acc[a], p), acc[a]->samples));
         }
     if (fclose(f)) {

@@ -836,6 +836,11 @@ static int open_net(const struct config *cfg, const struct run_opts *o, struct n
     memset(net, 0, sizeof *net);
     int sc = !strcmp(o->engine, "systemc");
     char where[300];
+    if (CFG_MULTICHIP(cfg)) {
+        fprintf(stderr, "%s: system.chips: ssnnsim noc runs one chip's mesh; a system of chips trains under "
+                "--engine chip (docs/system.md)\n", config_where(cfg, "system.chips", where, sizeof where));
+        return 2;
+    }
     if (cfg->chip.n_rtl && !sc) {
         fprintf(stderr, "%s: chip.rtl: RTL components run under --engine systemc only\n",
                 config_where(cfg, "chip.rtl", where, sizeof where));
