@@ -1,0 +1,323 @@
+/* Systems of chips (docs/system.md): the inter-chip link's timing on a bare mesh
+ * (its latency, its serialisation, its credits), then whole systems of 2x1 and
+ * 2x2 chips trained beside the golden model at depth 1 and 2 on 300 samples
+ * (weights, counters and WTA decisions equal), the traffic split on / off chip,
+ * that serialisation and latency cost cycles (a system whose serialisation is
+ * planted away fails that check), and the refusals at file:line:col. */
+#include "bars.h"
+#include "check.h"
+#include "chip.h"
+#include "config.h"
+#include "config_sets.h"
+#include "mesh.h"
+#include "rng.h"
+#include "ssnn.h"
+#include "ssnn_setup.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NSAMPLES 300
+static uint8_t images[NSAMPLES][64];
+static uint8_t labels[NSAMPLES];
+
+/* ---- the link on a bare mesh ---------------------------------------------- */
+
+static struct mesh *line_of_two_chips(int depth, int latency, int cpf)
+{
+    struct router_cfg rc = { .buffer_depth = depth, .pipeline = 2, .link_latency = 1, .vcs = 1, .flit_bits = 32,
+                             .watchdog_cycles = 100000 };
+    char err[512];
+    struct mesh *m = mesh_new(4, 1, &rc, err, sizeof err);
+    if (!m) {
+        printf("mesh_new: %s\n", err);
+        exit(1);
+    }
+    /* two chips of 2x1 routers: the link between x = 1 and x = 2 is inter-chip */
+    if (latency) mesh_set_chip_links(m, 2, 1, latency, cpf);
+    return m;
+}
+
+/* n single-flit packets 0 -> 3 queued at cycle 0; the cycle (after the step) each
+ * was popped, into at[]. */
+static void stream(struct mesh *m, int n, uint64_t *at)
+{
+    for (int i = 0; i < n; i++) {
+        struct flit f = { .src = 0, .dst = 3, .stream = SS_SYNTHETIC, .tclass = TC_FORWARD, .head = 1, .tail = 1,
+                          .packet = (uint32_t)i };
+        mesh_inject(m, 0, &f);
+    }
+    char err[1024];
+    int got = 0;
+    for (int t = 0; t < 100000 && got < n; t++) {
+        if (mesh_step(m, err, sizeof err)) {
+            CHECK(0, "%s", err);
+            return;
+        }
+        struct flit f;
+        while (mesh_eject(m, 3, &f)) at[got++] = mesh_cycle(m);
+    }
+    CHECK(got == n, "%d of %d flits delivered", got, n);
+    CHECK(mesh_check(m, err, sizeof err) == 0, "%s", err);
+}
+
+/* One flit over 3 links, one of them inter-chip: the zero-load time of three
+ * on-chip links plus what the inter-chip link adds, latency + cycles_per_flit - 1
+ * in place of the on-chip link's 1 cycle. */
+static void interchip_link_adds_its_latency_and_serialisation_to_a_flit(void)
+{
+    uint64_t on[1], off[1];
+    struct mesh *m = line_of_two_chips(4, 0, 1);
+    stream(m, 1, on);
+    mesh_free(m);
+    m = line_of_two_chips(4, 20, 4);
+    stream(m, 1, off);
+    mesh_free(m);
+    CHECK(off[0] == on[0] + (20 + 4 - 1) - 1, "one chip: %llu cycles, across the link (20, 4): %llu, expected %llu",
+          (unsigned long long)on[0], (unsigned long long)off[0], (unsigned long long)(on[0] + 22));
+}
+
+/* A train of flits with buffers deep enough that credits never run out leaves
+ * the link one every cycles_per_flit cycles. */
+static void interchip_link_carries_one_flit_per_cycles_per_flit(void)
+{
+    enum { N = 12 };
+    for (int cpf = 1; cpf <= 8; cpf *= 2) {
+        uint64_t at[N];
+        struct mesh *m = line_of_two_chips(64, 20, cpf);
+        stream(m, N, at);
+        mesh_free(m);
+        for (int i = 1; i < N; i++)
+            CHECK(at[i] - at[i - 1] == (uint64_t)cpf, "cycles_per_flit %d: flit %d popped %llu cycles after the one "
+                  "before", cpf, i, (unsigned long long)(at[i] - at[i - 1]));
+    }
+}
+
+/* With 4-slot buffers the link waits on its credits, which take latency_cycles
+ * back: 4 flits per round trip (the flit's latency + serialisation, the
+ * downstream pipeline, the credit's latency), whatever cycles_per_flit below it. */
+static void interchip_credits_come_back_over_the_same_latency(void)
+{
+    enum { N = 13 };
+    uint64_t at[N];
+    struct mesh *m = line_of_two_chips(4, 20, 2);
+    stream(m, N, at);
+    mesh_free(m);
+    uint64_t rtt = (20 + 2 - 1) + 2 + 20;     /* flit lands, waits its pipeline, credit returns */
+    CHECK(at[12] - at[8] == rtt && at[8] - at[4] == rtt, "4 flits every %llu cycles expected, got %llu and %llu",
+          (unsigned long long)rtt, (unsigned long long)(at[8] - at[4]), (unsigned long long)(at[12] - at[8]));
+}
+
+/* ---- systems beside the golden model --------------------------------------- */
+
+/* The bars on small chips; `link` adds the inter-chip link (20 cycles, 4 a flit)
+ * before the extra settings (so that these can change it). */
+static int load(struct config *cfg, const char *const *extra, int n_extra, int link, char *err, size_t errlen)
+{
+    const char *sets[64] = {
+        "network.layers=[64, 48, 4]", "dataset.rows=8", "dataset.cols=8", "dataset.classes=4", "training.T=6",
+        "training.beta=8", "chip.core_neurons=16", "chip.xbar_cols=16", "chip.xbar_rows=65",
+        "system.link.latency_cycles=20", "system.link.cycles_per_flit=4",
+    };
+    int n = link ? 11 : 9;
+    for (int i = 0; i < n_extra && n < 64; i++) sets[n++] = extra[i];
+    return config_load_sets("workloads/mnist.yaml", sets, n, NULL, 0, cfg, err, errlen);
+}
+
+struct outcome {
+    uint64_t cycles, flits, hops, xflits, xhops, xcycles;
+    int chips_used;
+};
+
+/* Trains a chip of cfg (after `tweak`, when given) and the golden model side by
+ * side; 0 when weights, counters and every WTA decision agree. */
+static int run(const char *what, const char *const *x, int n, void (*tweak)(struct chip *), struct outcome *o)
+{
+    static struct config cfg;
+    char err[1024];
+    memset(o, 0, sizeof *o);
+    if (load(&cfg, x, n, 1, err, sizeof err)) {
+        CHECK(0, "%s: config refused: %s", what, err);
+        return 1;
+    }
+    struct ssnn g, h;
+    struct chip chip;
+    if (ssnn_init(&g, &cfg, err, sizeof err) || ssnn_init(&h, &cfg, err, sizeof err)) return 1;
+    if (chip_init(&chip, &cfg, &h, err, sizeof err)) {
+        CHECK(0, "%s: chip_init: %s", what, err);
+        return 1;
+    }
+    if (tweak) tweak(&chip);
+    chip.check = 1;
+    int bad = 0;
+    for (int i = 0; i < NSAMPLES && !bad; i++) {
+        int a = ssnn_train_sample(&g, images[i], labels[i], cfg.training.T, 65536);
+        int b = chip_train_sample(&chip, images[i], labels[i], cfg.training.T, 65536, err, sizeof err);
+        if (b < 0) CHECK(0, "%s: sample %d: %s", what, i, err);
+        else CHECK(a == b, "%s: sample %d: golden read-out %d, chip %d", what, i, a, b);
+        bad = a != b;
+    }
+    struct ssnn_streams sg, sc;
+    ssnn_streams_alloc(&sg, &g);
+    ssnn_streams_alloc(&sc, &g);
+    ssnn_streams_seed(&sg, &g, RNG_EVAL);
+    ssnn_streams_seed(&sc, &g, RNG_EVAL);
+    for (int i = 0; i < 8 && !bad; i++) {
+        uint32_t wg[4], wc[4];
+        ssnn_infer_wta(&g, &sg, images[i], 8, wg);
+        bad = chip_infer_wta(&chip, &sc, images[i], 8, wc, err, sizeof err) < 0 || memcmp(wg, wc, sizeof wg);
+        CHECK(!bad, "%s: inference of sample %d differs", what, i);
+    }
+    chip_gather(&chip, &h);
+    char sa[65], sb[65];
+    ssnn_weights_sha256(&g, sa);
+    ssnn_weights_sha256(&h, sb);
+    CHECK(!strcmp(sa, sb), "%s: weights golden %.16s chip %.16s", what, sa, sb);
+    CHECK(!memcmp(&g.c, &h.c, sizeof g.c), "%s: spike counts differ", what);
+    bad |= strcmp(sa, sb) != 0;
+    const struct chip_counters *c = &chip.c;
+    *o = (struct outcome){ c->cycles, c->flits, c->hops, c->interchip_flits, c->interchip_hops,
+                           c->interchip_flit_cycles, 0 };
+    for (int n = 0; n < chip.chips_x * chip.chips_y; n++) {
+        int any = 0;
+        for (int k = 0; k < chip.n_cores; k++) any |= chip_of_node(&chip, chip.cores[k].node) == n;
+        o->chips_used += any;
+    }
+    ssnn_streams_free(&sg);
+    ssnn_streams_free(&sc);
+    chip_free(&chip);
+    ssnn_free(&g);
+    ssnn_free(&h);
+    return bad;
+}
+
+/* 64-48-4 at 16 neurons a core: 4 input + 3 hidden + 1 output cores; at depth 2
+ * (64-48-40-4) 4 + 3 + 3 + 1. Each system has too few cores on one chip. */
+static void system_matches_golden_on_2x1_and_2x2_chips_at_depth_1_and_2(void)
+{
+    const char *d1x2[] = { "system.chips=[2, 1]", "chip.mesh_x=2", "chip.mesh_y=2", "chip.tiles_per_core=1" };
+    const char *d1x4[] = { "system.chips=[2, 2]", "chip.mesh_x=2", "chip.mesh_y=1", "chip.tiles_per_core=1" };
+    const char *d2x2[] = { "system.chips=[2, 1]", "chip.mesh_x=3", "chip.mesh_y=2", "chip.tiles_per_core=2",
+                           "network.layers=[64, 48, 40, 4]" };
+    const char *d2x4[] = { "system.chips=[2, 2]", "chip.mesh_x=2", "chip.mesh_y=2", "chip.tiles_per_core=2",
+                           "network.layers=[64, 48, 40, 4]" };
+    struct { const char *what; const char *const *x; int n, chips; } cases[] = {
+        { "2x1 chips of 2x2, depth 1", d1x2, 4, 2 }, { "2x2 chips of 2x1, depth 1", d1x4, 4, 4 },
+        { "2x1 chips of 3x2, depth 2", d2x2, 5, 2 }, { "2x2 chips of 2x2, depth 2", d2x4, 5, 3 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct outcome o;
+        if (run(cases[i].what, cases[i].x, cases[i].n, NULL, &o)) continue;
+        printf("  %s: %llu cycles, %llu flits, %llu of them leave their chip (%llu inter-chip hops of %llu)\n",
+               cases[i].what, (unsigned long long)o.cycles, (unsigned long long)o.flits, (unsigned long long)o.xflits,
+               (unsigned long long)o.xhops, (unsigned long long)o.hops);
+        CHECK(o.chips_used == cases[i].chips, "%s: cores on %d chips, expected %d", cases[i].what, o.chips_used,
+              cases[i].chips);
+        CHECK(o.xflits > 0 && o.xhops >= o.xflits && o.xhops < o.hops, "%s: %llu inter-chip flits, %llu inter-chip "
+              "hops of %llu", cases[i].what, (unsigned long long)o.xflits, (unsigned long long)o.xhops,
+              (unsigned long long)o.hops);
+        CHECK(o.xcycles == o.xhops * (20 + 4 - 1), "%s: %llu flit-cycles on the links for %llu hops", cases[i].what,
+              (unsigned long long)o.xcycles, (unsigned long long)o.xhops);
+    }
+}
+
+/* The planted fault: serialisation switched off after the system is built. */
+static void serialisation_off(struct chip *c) { mesh_set_chip_links(c->mesh, c->chip_w, c->chip_h, 20, 1); }
+
+/* Slower links cost cycles and nothing else; a system that ignores the
+ * serialisation it was given (planted) fails the check. */
+static void interchip_serialisation_and_latency_cost_cycles(void)
+{
+    const char *base[] = { "system.chips=[2, 1]", "chip.mesh_x=2", "chip.mesh_y=2", "chip.tiles_per_core=1",
+                           "system.link.cycles_per_flit=1", "system.link.latency_cycles=1" };
+    const char *ser[] = { "system.chips=[2, 1]", "chip.mesh_x=2", "chip.mesh_y=2", "chip.tiles_per_core=1",
+                          "system.link.cycles_per_flit=8", "system.link.latency_cycles=1" };
+    const char *lat[] = { "system.chips=[2, 1]", "chip.mesh_x=2", "chip.mesh_y=2", "chip.tiles_per_core=1",
+                          "system.link.cycles_per_flit=1", "system.link.latency_cycles=40" };
+    const char *ser20[] = { "system.chips=[2, 1]", "chip.mesh_x=2", "chip.mesh_y=2", "chip.tiles_per_core=1",
+                            "system.link.cycles_per_flit=8" };
+    const char *one20[] = { "system.chips=[2, 1]", "chip.mesh_x=2", "chip.mesh_y=2", "chip.tiles_per_core=1",
+                            "system.link.cycles_per_flit=1" };
+    struct outcome b, s, l, honest, planted, one;
+    run("fast link", base, 6, NULL, &b);
+    run("serialising link", ser, 6, NULL, &s);
+    run("long link", lat, 6, NULL, &l);
+    printf("  cycles: link (1, 1) %llu, (1, 8) %llu, (40, 1) %llu\n", (unsigned long long)b.cycles,
+           (unsigned long long)s.cycles, (unsigned long long)l.cycles);
+    CHECK(s.cycles > b.cycles && l.cycles > b.cycles, "cycles: fast %llu, 8 cycles a flit %llu, 40-cycle latency %llu",
+          (unsigned long long)b.cycles, (unsigned long long)s.cycles, (unsigned long long)l.cycles);
+    CHECK(s.flits == b.flits && l.flits == b.flits && s.xhops == b.xhops, "the traffic changed with the link");
+    run("(20, 8)", ser20, 5, NULL, &honest);
+    int diverged = run("(20, 8) with serialisation planted away", ser20, 5, serialisation_off, &planted);
+    run("(20, 1)", one20, 5, NULL, &one);
+    CHECK(!diverged && planted.cycles == one.cycles && planted.cycles < honest.cycles,
+          "planted: %llu cycles (the link at 1 cycle a flit: %llu, at 8: %llu)", (unsigned long long)planted.cycles,
+          (unsigned long long)one.cycles, (unsigned long long)honest.cycles);
+}
+
+/* ---- refusals --------------------------------------------------------------- */
+
+static void bad_systems_are_refused_with_a_position(void)
+{
+    static struct config cfg;
+    /* a technology without the inter-chip link's energy: Noxim's NoC file without it */
+    const char *tech = "/tmp/test_system_noc.yaml";
+    FILE *in = fopen("workloads/tech/noc-noxim-45nm.yaml", "r"), *out = fopen(tech, "w");
+    char line[4096];
+    while (in && out && fgets(line, sizeof line, in))
+        if (strncmp(line, "interchip_pj_per_bit", 20)) fputs(line, out);
+    if (in) fclose(in);
+    if (out) fclose(out);
+    char notech_set[256];
+    snprintf(notech_set, sizeof notech_set, "technology.noc=%s", tech);
+    const char *three[] = { "system.chips=[2, 1, 1]" };
+    const char *nolink[] = { "system.chips=[2, 1]", "system.link.latency_cycles=20" };
+    const char *rtl[] = { "system.chips=[2, 1]", "system.link={latency_cycles: 20, cycles_per_flit: 2}",
+                          "chip.rtl=[router]" };
+    const char *big[] = { "system.chips=[256, 256]" };
+    const char *zero[] = { "system.chips=[0, 1]" };
+    const char *notech[] = { "system.chips=[2, 1]", "system.link={latency_cycles: 20, cycles_per_flit: 2}", notech_set };
+    struct { const char *const *x; int n; const char *want; } cases[] = {
+        { three, 1, "--set:10:14: system.chips: expected [x, y] (chips across, chips up), got 3 entries" },
+        { nolink, 2, "--set:10:14: system.link.cycles_per_flit: required for a system of 2x1 chips" },
+        { rtl, 3, "--set:12:10: chip.rtl: RTL routers are not supported in a system of 2x1 chips" },
+        { big, 1, "--set:10:14: system.chips: 256x256 chips of 4x4 routers make a 1024x1024 mesh of 1048576 nodes; "
+                  "flit node ids are 16-bit" },
+        { zero, 1, "--set:10:15: system.chips: 0 is out of range [1, 256]" },
+        { notech, 3, "--set:10:14: system.chips: a system of 2x1 chips needs technology.noc.interchip_pj_per_bit" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char err[1024] = "";
+        int rc = load(&cfg, cases[i].x, cases[i].n, 0, err, sizeof err);
+        CHECK(rc == -1 && strstr(err, cases[i].want), "case %zu: rc %d, message '%s'", i, rc, err);
+    }
+    /* a network larger than the whole system: named at system.chips */
+    const char *small[] = { "system.chips=[2, 1]", "chip.mesh_x=2", "chip.mesh_y=1", "chip.tiles_per_core=1" };
+    char err[1024] = "";
+    if (load(&cfg, small, 4, 1, err, sizeof err)) {
+        CHECK(0, "config refused: %s", err);
+        return;
+    }
+    struct ssnn g;
+    struct chip chip;
+    ssnn_init(&g, &cfg, err, sizeof err);
+    int rc = chip_init(&chip, &cfg, &g, err, sizeof err);
+    CHECK(rc == -1 && strstr(err, "--set:12:14: network 64-48-4 needs 8 cores (4 input, 3 hidden, 1 output at 16 "
+                                   "neurons per core), the system of 2x1 chips of 2x1 cores has 4"),
+          "rc %d, message '%s'", rc, err);
+    if (rc == 0) chip_free(&chip);
+    ssnn_free(&g);
+}
+
+int main(void)
+{
+    bars_make(&images[0][0], labels, NSAMPLES, 12345, 40, 3);
+    RUN(interchip_link_adds_its_latency_and_serialisation_to_a_flit);
+    RUN(interchip_link_carries_one_flit_per_cycles_per_flit);
+    RUN(interchip_credits_come_back_over_the_same_latency);
+    RUN(system_matches_golden_on_2x1_and_2x2_chips_at_depth_1_and_2);
+    RUN(interchip_serialisation_and_latency_cost_cycles);
+    RUN(bad_systems_are_refused_with_a_position);
+    CHECK_DONE();
+}
