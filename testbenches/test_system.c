@@ -7,10 +7,12 @@
 #include "bars.h"
 #include "check.h"
 #include "chip.h"
+#include "chip_waves.h"
 #include "config.h"
 #include "config_sets.h"
 #include "mesh.h"
 #include "rng.h"
+#include "scratch.h"
 #include "ssnn.h"
 #include "ssnn_setup.h"
 
@@ -21,6 +23,7 @@
 #define NSAMPLES 300
 static uint8_t images[NSAMPLES][64];
 static uint8_t labels[NSAMPLES];
+static char dir[256];   /* scratch files: the dump, a technology file */
 
 /* ---- the link on a bare mesh ---------------------------------------------- */
 
@@ -256,13 +259,60 @@ static void interchip_serialisation_and_latency_cost_cycles(void)
           (unsigned long long)one.cycles, (unsigned long long)honest.cycles);
 }
 
+/* The 2x1 system of 2x2 chips: input cores on chip 0, hidden and output cores on
+ * chip 1 (the output core at its (1, 1)); a dump names each core's and router's
+ * chip and its place there, and its forward spikes are the simulator's. */
+static void waves_name_the_chip_of_every_core_and_router(void)
+{
+    static struct config cfg;
+    const char *x[] = { "system.chips=[2, 1]", "chip.mesh_x=2", "chip.mesh_y=2", "chip.tiles_per_core=1" };
+    char err[1024];
+    if (load(&cfg, x, 4, 1, err, sizeof err)) {
+        CHECK(0, "config refused: %s", err);
+        return;
+    }
+    char vcd[300];
+    snprintf(vcd, sizeof vcd, "%s/waves.vcd", dir);
+    struct ssnn g;
+    struct chip c;
+    if (ssnn_init(&g, &cfg, err, sizeof err) || chip_init(&c, &cfg, &g, err, sizeof err)) {
+        CHECK(0, "%s", err);
+        return;
+    }
+    struct wave_select sel = { "all", 64, 0, 0, 0, 0 };
+    c.waves = chip_waves_open(&c, vcd, &sel, err, sizeof err);
+    CHECK(c.waves != NULL, "%s", err);
+    for (int i = 0; i < 4 && c.waves; i++)
+        CHECK(chip_train_sample(&c, images[i], labels[i], 6, 65536, err, sizeof err) >= 0, "%s", err);
+    uint64_t fwd = c.waves ? chip_waves_count(c.waves, EV_FWD) : 0;
+    if (c.waves) chip_waves_close(c.waves, err, sizeof err);
+    c.waves = NULL;
+    chip_gather(&c, &g);
+    CHECK(fwd == g.c.hidden_spikes && fwd > 0, "%llu forward spikes dumped, %llu counted", (unsigned long long)fwd,
+          (unsigned long long)g.c.hidden_spikes);
+    chip_free(&c);
+    ssnn_free(&g);
+    FILE *f = fopen(vcd, "r");
+    static char buf[1 << 22];
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    buf[n] = 0;
+    if (f) fclose(f);
+    static const char *const want[] = { "$scope module chip_0_0_core_0_0 $end", "$scope module chip_0_0_core_1_1 $end",
+                                        "$scope module chip_1_0_core_0_0 $end", "$scope module chip_1_0_core_1_1 $end",
+                                        "$scope module chip_1_0_router_1_1 $end", "$scope module chip_0_0_router_1_0 $end" };
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+        CHECK(strstr(buf, want[k]), "%s: no '%s'", vcd, want[k]);
+    CHECK(!strstr(buf, "module core_") && !strstr(buf, "module router_"), "%s: a scope without its chip", vcd);
+}
+
 /* ---- refusals --------------------------------------------------------------- */
 
 static void bad_systems_are_refused_with_a_position(void)
 {
     static struct config cfg;
     /* a technology without the inter-chip link's energy: Noxim's NoC file without it */
-    const char *tech = "/tmp/test_system_noc.yaml";
+    char tech[300];
+    snprintf(tech, sizeof tech, "%s/noc.yaml", dir);
     FILE *in = fopen("workloads/tech/noc-noxim-45nm.yaml", "r"), *out = fopen(tech, "w");
     char line[4096];
     while (in && out && fgets(line, sizeof line, in))
@@ -313,11 +363,14 @@ static void bad_systems_are_refused_with_a_position(void)
 int main(void)
 {
     bars_make(&images[0][0], labels, NSAMPLES, 12345, 40, 3);
+    scratch_make(dir, sizeof dir, "system");
     RUN(interchip_link_adds_its_latency_and_serialisation_to_a_flit);
     RUN(interchip_link_carries_one_flit_per_cycles_per_flit);
     RUN(interchip_credits_come_back_over_the_same_latency);
     RUN(system_matches_golden_on_2x1_and_2x2_chips_at_depth_1_and_2);
     RUN(interchip_serialisation_and_latency_cost_cycles);
+    RUN(waves_name_the_chip_of_every_core_and_router);
     RUN(bad_systems_are_refused_with_a_position);
+    scratch_remove(dir);
     CHECK_DONE();
 }
