@@ -319,7 +319,7 @@ static void bad_systems_are_refused_with_a_position(void)
         if (strncmp(line, "interchip_pj_per_bit", 20)) fputs(line, out);
     if (in) fclose(in);
     if (out) fclose(out);
-    char notech_set[256];
+    char notech_set[400];
     snprintf(notech_set, sizeof notech_set, "technology.noc=%s", tech);
     const char *three[] = { "system.chips=[2, 1, 1]" };
     const char *nolink[] = { "system.chips=[2, 1]", "system.link.latency_cycles=20" };
