@@ -109,6 +109,7 @@ static void hash_config(const struct config *cfg, const struct dataset *train, u
     /* The chip and the technology change how a run is timed and priced, never
      * what it computes: a checkpoint moves freely between them and the engines. */
     memset(&c.chip, 0, sizeof c.chip);
+    memset(&c.system, 0, sizeof c.system);  /* how many chips hold it, likewise */
     memset(&c.tech, 0, sizeof c.tech);
     c.tech_name[0] = 0;
     memset(&c.noc, 0, sizeof c.noc);
