@@ -11,6 +11,7 @@
 #include "config.h"
 #include "config_sets.h"
 #include "mesh.h"
+#include "proc.h"
 #include "rng.h"
 #include "scratch.h"
 #include "ssnn.h"
@@ -305,6 +306,68 @@ static void waves_name_the_chip_of_every_core_and_router(void)
     CHECK(!strstr(buf, "module core_") && !strstr(buf, "module router_"), "%s: a scope without its chip", vcd);
 }
 
+/* ---- as a user runs it ------------------------------------------------------ */
+
+/* The bars on a 2x1 system of 2x2 chips through build/ssnnsim: the result JSON
+ * holds the system and the off-chip split, its energy the inter-chip links; the
+ * same run on one chip of 2x4 writes none of them; the engines and commands
+ * without inter-chip links refuse a system at system.chips. */
+static void a_run_reports_the_system_and_the_engines_without_links_refuse_it(void)
+{
+    char bin[1024], repo[1024], cfg[1200], out[1200], csv[1300];
+    if (sim_find("a_run_reports_the_system_and_the_engines_without_links_refuse_it", bin, sizeof bin, repo,
+                 sizeof repo))
+        return;
+    if (bars_write(dir, "train", 40, 7) || bars_write(dir, "test", 8, 8) ||
+        bars_workload_layers(dir, repo, "[64, 48, 4]", "{ T: 6, beta: 8 }")) {
+        CHECK(0, "cannot write the bars fixture in %s", dir);
+        return;
+    }
+    path_in(cfg, sizeof cfg, dir, "bars.yaml");
+    path_in(out, sizeof out, dir, "sys.json");
+    path_in(csv, sizeof csv, dir, "sys.energy.csv");
+    const char *chip[] = { "--set", "chip.core_neurons=16", "--set", "chip.xbar_cols=16", "--set", "chip.xbar_rows=65",
+                           "--set", "chip.tiles_per_core=1", "--set", "chip.mesh_x=2", "--set", "chip.mesh_y=2" };
+    struct result r = run_in(dir, 0, "", bin, "train", cfg, "--engine", "chip", "--quiet", "--epochs", "1", "--out",
+                             out, chip[0], chip[1], chip[2], chip[3], chip[4], chip[5], chip[6], chip[7], chip[8],
+                             chip[9], chip[10], chip[11], "--set", "system.chips=[2, 1]", "--set",
+                             "system.link={latency_cycles: 20, cycles_per_flit: 4}", NULL);
+    CHECK(r.code == 0, "system run: exit %d: %s", r.code, r.err);
+    result_free(&r);
+    char *json = file_text_or_empty(out), *energy = file_text_or_empty(csv);
+    static const char *const keys[] = { "\"system\": {", "\"chips_used\": 2", "\"interchip_flits\":",
+                                        "\"onchip_hops\":", "\"interchip_flit_cycles\":", "\"interchip_link\":",
+                                        "\"class_interchip_hops\":", "\"sent_interchip\":",
+                                        "\"interchip_pj_per_bit\":", "\"latency_cycles\": 20" };
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        CHECK(strstr(json, keys[k]), "%s: no %s", out, keys[k]);
+    CHECK(strstr(energy, ",interchip_link,total"), "%s: no interchip_link column", csv);
+    free(json);
+    free(energy);
+    path_in(out, sizeof out, dir, "one.json");
+    path_in(csv, sizeof csv, dir, "one.energy.csv");
+    r = run_in(dir, 0, "", bin, "train", cfg, "--engine", "chip", "--quiet", "--epochs", "1", "--out", out, chip[0],
+               chip[1], chip[2], chip[3], chip[4], chip[5], chip[6], chip[7], "--set", "chip.mesh_x=2", "--set",
+               "chip.mesh_y=4", NULL);
+    CHECK(r.code == 0, "one-chip run: exit %d: %s", r.code, r.err);
+    result_free(&r);
+    json = file_text_or_empty(out);
+    energy = file_text_or_empty(csv);
+    CHECK(!strstr(json, "interchip") && !strstr(json, "\"system\"") && !strstr(energy, "interchip"),
+          "a one-chip result mentions a system");
+    free(json);
+    free(energy);
+    r = run_in(dir, 0, "", bin, "train", "workloads/mnist-2chip.yaml", "--engine", "systemc", "--quiet", NULL);
+    CHECK(r.code == 2 && strstr(r.err, "workloads/mnist-2chip.yaml:15:10: system.chips: --engine systemc has no "
+                                       "inter-chip links"), "systemc: exit %d: %s", r.code, r.err);
+    result_free(&r);
+    r = run_in(dir, 0, "", bin, "noc", "workloads/noc/uniform.yaml", "--quiet", "--set", "system.chips=[2, 1]", "--set",
+               "system.link={latency_cycles: 20, cycles_per_flit: 4}", NULL);
+    CHECK(r.code == 2 && strstr(r.err, "--set:1:14: system.chips: ssnnsim noc runs one chip's mesh"),
+          "noc: exit %d: %s", r.code, r.err);
+    result_free(&r);
+}
+
 /* ---- refusals --------------------------------------------------------------- */
 
 static void bad_systems_are_refused_with_a_position(void)
@@ -371,6 +434,7 @@ int main(void)
     RUN(interchip_serialisation_and_latency_cost_cycles);
     RUN(waves_name_the_chip_of_every_core_and_router);
     RUN(bad_systems_are_refused_with_a_position);
+    RUN(a_run_reports_the_system_and_the_engines_without_links_refuse_it);
     scratch_remove(dir);
     CHECK_DONE();
 }
