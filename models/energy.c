@@ -172,6 +172,10 @@ void energy_compute(const struct tech_cfg *t, const struct energy_shape *s, cons
     out->steps = ch->steps;
     out->cycles = ch->cycles;
     out->flits = ch->flits;
+    out->hops = ch->hops;
+    out->interchip_flits = ch->interchip_flits;
+    out->interchip_hops = ch->interchip_hops;
+    out->interchip_flit_cycles = ch->interchip_flit_cycles;
     out->n_components = s->chips > 1 ? EC_COUNT : EC_INTERCHIP;
     out->syn_ops = w1->cells_read + w2->cells_read + w1->back_cells_read + w2->back_cells_read + wm->back_cells_read;
 }

@@ -100,6 +100,10 @@ struct energy_account {
     uint64_t samples, steps, cycles;
     uint64_t syn_ops;       /* cells integrated by forward and backward reads */
     uint64_t flits;         /* flits that crossed the network (not priced here: their hops are) */
+    uint64_t hops;          /* their link traversals, on chip and between chips */
+    /* a system of chips (docs/system.md): flits leaving their chip, inter-chip hops,
+     * the cycles those hops spend on their links at zero load */
+    uint64_t interchip_flits, interchip_hops, interchip_flit_cycles;
     int n_components;       /* components reported: EC_COUNT, or EC_INTERCHIP on one chip */
     int n_parts;            /* 0: not split */
     struct energy_part part[ENERGY_MAX_PARTS];

@@ -218,6 +218,24 @@ void energy_print(FILE *f, const struct energy_report *r)
                 scaled(energy_pj_per(e1, in->samples), joules, b, sizeof b), sb);
         }
     }
+    if (in->n_components > EC_INTERCHIP) {
+        /* a system of chips: how much of the traffic left its chip, and its time on the links */
+        fprintf(f, "  between chips (per sample; share of all flits, of all hops)\n");
+        const struct { const char *label; uint64_t t, tw, i, iw; } x[] = {
+            { "  flits leaving their chip", tr->interchip_flits, tr->flits, in->interchip_flits, in->flits },
+            { "  inter-chip hops", tr->interchip_hops, tr->hops, in->interchip_hops, in->hops },
+            { "  cycles on inter-chip links", tr->interchip_flit_cycles, 0, in->interchip_flit_cycles, 0 },
+        };
+        for (int k = 0; k < 3; k++) {
+            snprintf(a, sizeof a, "%.4g", tr->samples ? (double)x[k].t / (double)tr->samples : 0);
+            snprintf(b, sizeof b, "%.4g", in->samples ? (double)x[k].i / (double)in->samples : 0);
+            /* flit-cycles on links that run side by side have no share of the clock's cycles */
+            snprintf(sa, sizeof sa, "%.2f%%", share((int64_t)x[k].t, (int64_t)x[k].tw));
+            snprintf(sb, sizeof sb, "%.2f%%", share((int64_t)x[k].i, (int64_t)x[k].iw));
+            if (!x[k].tw) sa[0] = sb[0] = 0;
+            row(f, r->infer_only, x[k].label, a, sa, b, sb);
+        }
+    }
     row(f, r->infer_only, "total per sample", scaled(energy_pj_per_sample(tr), joules, a, sizeof a), "",
         scaled(energy_pj_per_sample(in), joules, b, sizeof b), "");
     snprintf(a, sizeof a, "%llu", (unsigned long long)tr->samples);
