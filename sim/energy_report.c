@@ -232,7 +232,8 @@ void energy_print(FILE *f, const struct energy_report *r)
             /* flit-cycles on links that run side by side have no share of the clock's cycles */
             snprintf(sa, sizeof sa, "%.2f%%", share((int64_t)x[k].t, (int64_t)x[k].tw));
             snprintf(sb, sizeof sb, "%.2f%%", share((int64_t)x[k].i, (int64_t)x[k].iw));
-            if (!x[k].tw) sa[0] = sb[0] = 0;
+            if (!x[k].tw) sa[0] = 0;
+            if (!x[k].iw) sb[0] = 0;
             row(f, r->infer_only, x[k].label, a, sa, b, sb);
         }
     }
