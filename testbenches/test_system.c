@@ -328,8 +328,10 @@ static void a_run_reports_the_system_and_the_engines_without_links_refuse_it(voi
     path_in(csv, sizeof csv, dir, "sys.energy.csv");
     const char *chip[] = { "--set", "chip.core_neurons=16", "--set", "chip.xbar_cols=16", "--set", "chip.xbar_rows=65",
                            "--set", "chip.tiles_per_core=1", "--set", "chip.mesh_x=2", "--set", "chip.mesh_y=2" };
+    char ckpt[1200], one[1200];
+    path_in(ckpt, sizeof ckpt, dir, "sys.ckpt");
     struct result r = run_in(dir, 0, "", bin, "train", cfg, "--engine", "chip", "--quiet", "--epochs", "1", "--out",
-                             out, chip[0], chip[1], chip[2], chip[3], chip[4], chip[5], chip[6], chip[7], chip[8],
+                             out, "--checkpoint", ckpt, chip[0], chip[1], chip[2], chip[3], chip[4], chip[5], chip[6], chip[7], chip[8],
                              chip[9], chip[10], chip[11], "--set", "system.chips=[2, 1]", "--set",
                              "system.link={latency_cycles: 20, cycles_per_flit: 4}", NULL);
     CHECK(r.code == 0, "system run: exit %d: %s", r.code, r.err);
@@ -357,6 +359,21 @@ static void a_run_reports_the_system_and_the_engines_without_links_refuse_it(voi
           "a one-chip result mentions a system");
     free(json);
     free(energy);
+    /* the system is not part of what a checkpoint is tied to: one chip evaluates
+     * what two trained, and what the two-chip run's test found */
+    path_in(one, sizeof one, dir, "infer.json");
+    r = run_in(dir, 0, "", bin, "infer", cfg, "--engine", "chip", "--quiet", "--checkpoint", ckpt, "--out", one,
+               chip[0], chip[1], chip[2], chip[3], chip[4], chip[5], chip[6], chip[7], "--set", "chip.mesh_x=2", "--set",
+               "chip.mesh_y=4", NULL);
+    CHECK(r.code == 0, "one chip evaluating the system's checkpoint: exit %d: %s", r.code, r.err);
+    result_free(&r);
+    path_in(out, sizeof out, dir, "sys.json");
+    char *a = file_text_or_empty(out), *b = file_text_or_empty(one);
+    const char *ta = strstr(a, "\"test_wta\""), *tb = strstr(b, "\"test_wta\"");
+    CHECK(ta && tb && !strncmp(ta, tb, strcspn(ta, ",")), "test accuracy on two chips %.30s, on one %.30s", ta ? ta : "?",
+          tb ? tb : "?");
+    free(a);
+    free(b);
     r = run_in(dir, 0, "", bin, "train", "workloads/mnist-2chip.yaml", "--engine", "systemc", "--quiet", NULL);
     CHECK(r.code == 2 && strstr(r.err, "workloads/mnist-2chip.yaml:15:10: system.chips: --engine systemc has no "
                                        "inter-chip links"), "systemc: exit %d: %s", r.code, r.err);
