@@ -103,6 +103,28 @@ static void json_layers(struct json *j, const struct energy_account *a, const st
     json_end_object(j);
 }
 
+/* A system of chips: the network's energy on chip (hops, routers, on-chip links,
+ * local deliveries) and between chips (the inter-chip links), per account. */
+static void json_network_split(struct json *j, const struct energy_account *tr, const struct energy_account *in,
+                               int have_train)
+{
+    static const int onchip[] = { EC_LOCAL, EC_HOP, EC_ROUTER_BUFFER, EC_ROUTER_SWITCH, EC_ROUTER_ARB, EC_LINK };
+    const struct energy_account *acc[2] = { tr, in };
+    static const char *const name[2] = { "train", "infer" };
+    json_key(j, "network");
+    json_begin_object(j);
+    for (int a = have_train ? 0 : 1; a < 2; a++) {
+        int64_t on = 0;
+        for (size_t k = 0; k < sizeof onchip / sizeof onchip[0]; k++) on += energy_component_fj(acc[a], onchip[k]);
+        json_key(j, name[a]);
+        json_begin_object(j);
+        json_key(j, "on_chip"); json_double(j, on / 1000.0);
+        json_key(j, "inter_chip"); json_double(j, energy_component_fj(acc[a], EC_INTERCHIP) / 1000.0);
+        json_end_object(j);
+    }
+    json_end_object(j);
+}
+
 static void json_account(struct json *j, const char *key, const struct energy_account *a, const struct energy_report *r)
 {
     json_key(j, key);
@@ -138,6 +160,7 @@ void energy_json(struct json *j, const struct energy_report *r)
     }
     json_key(j, "per_syn_op_infer"); json_double(j, energy_pj_per_syn_op(in));
     json_breakdown(j, tr, in);
+    if (in->n_components > EC_INTERCHIP) json_network_split(j, tr, in, ht);
     json_layers(j, in->n_parts ? in : tr, ht && in->n_parts ? tr : NULL, NULL);
     if (ht) json_account(j, "train", tr, r);
     json_account(j, "infer", in, r);

@@ -10,6 +10,7 @@
 #include "chip_waves.h"
 #include "config.h"
 #include "config_sets.h"
+#include "energy_report.h"
 #include "mesh.h"
 #include "proc.h"
 #include "rng.h"
@@ -17,6 +18,7 @@
 #include "ssnn.h"
 #include "ssnn_setup.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,6 +308,65 @@ static void waves_name_the_chip_of_every_core_and_router(void)
     CHECK(!strstr(buf, "module core_") && !strstr(buf, "module router_"), "%s: a scope without its chip", vcd);
 }
 
+/* A trained 2x2 system priced by loihi.yaml: interchip_link is, phase by phase,
+ * the inter-chip hops of the phase's traffic class x 32 bits x 1.4 pJ; by layer,
+ * the parts still add up to every phase to the femtojoule; doubling the link's
+ * pJ/bit doubles that component and moves no other. */
+static void interchip_energy_is_hops_times_flit_bits_times_pj_per_bit(void)
+{
+    static struct config cfg;
+    const char *x[] = { "system.chips=[2, 2]", "chip.mesh_x=2", "chip.mesh_y=2", "chip.tiles_per_core=2",
+                        "network.layers=[64, 48, 40, 4]" };
+    char err[1024];
+    if (load(&cfg, x, 5, 1, err, sizeof err)) {
+        CHECK(0, "config refused: %s", err);
+        return;
+    }
+    struct ssnn g;
+    struct chip c;
+    if (ssnn_init(&g, &cfg, err, sizeof err) || chip_init(&c, &cfg, &g, err, sizeof err)) {
+        CHECK(0, "%s", err);
+        return;
+    }
+    for (int i = 0; i < 30; i++)
+        if (chip_train_sample(&c, images[i], labels[i], 6, 65536, err, sizeof err) < 0) CHECK(0, "%s", err);
+    static struct energy_report r, r2;
+    energy_report_init(&r, &cfg, &c);
+    static const int phase[TC_COUNT] = { EP_FORWARD, EP_BACKWARD, EP_CONTROL };
+    CHECK(r.train.n_components == EC_COUNT, "%d components reported, %d expected", r.train.n_components, EC_COUNT);
+    for (int tc = 0; tc < TC_COUNT; tc++) {
+        double want = (double)c.c.class_interchip_hops[tc] * 32 * 1.4 * 1000;
+        CHECK(c.c.class_interchip_hops[tc] > 0 && fabs((double)r.train.fj[EC_INTERCHIP][phase[tc]] - want) <= 1,
+              "class %d: %llu inter-chip hops, %lld fJ, %.0f by hand", tc,
+              (unsigned long long)c.c.class_interchip_hops[tc], (long long)r.train.fj[EC_INTERCHIP][phase[tc]], want);
+    }
+    for (int p = 0; p < EP_COUNT; p++) {
+        int64_t parts = 0;
+        for (int k = 0; k < r.train.n_parts; k++) parts += r.train.part[k].fj[p];
+        CHECK(parts == energy_phase_fj(&r.train, p), "phase %d: the layers add up to %lld fJ of %lld", p,
+              (long long)parts, (long long)energy_phase_fj(&r.train, p));
+    }
+    /* each core's flits priced for its own layer: the parts' inter-chip hops are the chip's */
+    static struct chip_totals part[CHIP_PARTS(2)];
+    int cores[CHIP_PARTS(2)], routers[CHIP_PARTS(2)];
+    chip_part_totals(&c, 0, part, cores, routers);
+    for (int tc = 0; tc < TC_COUNT; tc++) {
+        uint64_t sum = 0;
+        for (int k = 0; k < CHIP_PARTS(2); k++) sum += part[k].chip.class_interchip_hops[tc];
+        CHECK(sum == c.c.class_interchip_hops[tc], "class %d: the layers sent %llu inter-chip hops, the chip counted %llu",
+              tc, (unsigned long long)sum, (unsigned long long)c.c.class_interchip_hops[tc]);
+    }
+    cfg.tech.noc.interchip_pj_per_bit *= 2;
+    energy_report_init(&r2, &cfg, &c);
+    for (int i = 0; i < EC_COUNT; i++) {
+        int64_t a = energy_component_fj(&r.train, i), b = energy_component_fj(&r2.train, i);
+        CHECK(i == EC_INTERCHIP ? llabs(b - 2 * a) <= 3 : a == b, "%s: %lld fJ, then %lld with twice the pJ/bit",
+              energy_component_name[i], (long long)a, (long long)b);
+    }
+    chip_free(&c);
+    ssnn_free(&g);
+}
+
 /* ---- as a user runs it ------------------------------------------------------ */
 
 /* The bars on a 2x1 system of 2x2 chips through build/ssnnsim: the result JSON
@@ -449,6 +510,7 @@ int main(void)
     RUN(interchip_credits_come_back_over_the_same_latency);
     RUN(system_matches_golden_on_2x1_and_2x2_chips_at_depth_1_and_2);
     RUN(interchip_serialisation_and_latency_cost_cycles);
+    RUN(interchip_energy_is_hops_times_flit_bits_times_pj_per_bit);
     RUN(waves_name_the_chip_of_every_core_and_router);
     RUN(bad_systems_are_refused_with_a_position);
     RUN(a_run_reports_the_system_and_the_engines_without_links_refuse_it);
