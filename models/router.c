@@ -705,7 +705,7 @@ static inline int step_general_one(struct router *r, uint64_t now, int p, int v)
         r->c.arbitrations++;
         bids = spec || !r->va_cycles;   /* a VC won now is used now only with VA || SA */
     }
-    if (!bids || (r->stalled >> o & 1)) goto ni;
+    if (!bids || port_blocked(r, o, now)) goto ni;
     if (!spec && (front_elig(r, iv) > now || (o != PORT_LOCAL && r->credits[o * nvc + iv->out_vc] <= 0))) goto ni;
     /* The switch: its output grants this input, which accepts. */
     if (r->islip) r->rr_acc[p] = (uint8_t)o;

@@ -30,10 +30,14 @@ static char dir[256];   /* scratch files: the dump, a technology file */
 
 /* ---- the link on a bare mesh ---------------------------------------------- */
 
-static struct mesh *line_of_two_chips(int depth, int latency, int cpf)
+/* pipelined 0: the chip's default router; 1: the pipelined, speculative router
+ * with iSLIP allocators (its single-requester path and its general one). */
+static struct mesh *line_of_two_chips_of(int depth, int latency, int cpf, int pipelined)
 {
-    struct router_cfg rc = { .buffer_depth = depth, .pipeline = 2, .link_latency = 1, .vcs = 1, .flit_bits = 32,
-                             .watchdog_cycles = 100000 };
+    struct router_cfg rc = { .buffer_depth = depth, .pipeline = pipelined ? 3 : 2, .link_latency = 1, .vcs = 1,
+                             .flit_bits = 32, .watchdog_cycles = 100000, .model = pipelined ? ROUTER_PIPELINED : 0,
+                             .speculative = pipelined, .sw_allocator = pipelined ? SW_ISLIP : 0,
+                             .vc_allocator = pipelined ? VA_ISLIP : 0 };
     char err[512];
     struct mesh *m = mesh_new(4, 1, &rc, err, sizeof err);
     if (!m) {
@@ -43,6 +47,11 @@ static struct mesh *line_of_two_chips(int depth, int latency, int cpf)
     /* two chips of 2x1 routers: the link between x = 1 and x = 2 is inter-chip */
     if (latency) mesh_set_chip_links(m, 2, 1, latency, cpf);
     return m;
+}
+
+static struct mesh *line_of_two_chips(int depth, int latency, int cpf)
+{
+    return line_of_two_chips_of(depth, latency, cpf, 0);
 }
 
 /* n single-flit packets 0 -> 3 queued at cycle 0; the cycle (after the step) each
@@ -85,18 +94,29 @@ static void interchip_link_adds_its_latency_and_serialisation_to_a_flit(void)
 }
 
 /* A train of flits with buffers deep enough that credits never run out leaves
- * the link one every cycles_per_flit cycles. */
+ * the link one every cycles_per_flit cycles (or at the router's own pace, when
+ * that is slower), on the default router and on the pipelined one. */
 static void interchip_link_carries_one_flit_per_cycles_per_flit(void)
 {
     enum { N = 12 };
-    for (int cpf = 1; cpf <= 8; cpf *= 2) {
+    for (int pipelined = 0; pipelined < 2; pipelined++) {
+        /* the router's own pace on one chip: a single-flit packet a cycle on the
+         * default router, one every 2 on the pipelined one (each is a head) */
         uint64_t at[N];
-        struct mesh *m = line_of_two_chips(64, 20, cpf);
+        struct mesh *m = line_of_two_chips_of(64, 0, 1, pipelined);
         stream(m, N, at);
         mesh_free(m);
-        for (int i = 1; i < N; i++)
-            CHECK(at[i] - at[i - 1] == (uint64_t)cpf, "cycles_per_flit %d: flit %d popped %llu cycles after the one "
-                  "before", cpf, i, (unsigned long long)(at[i] - at[i - 1]));
+        uint64_t pace = at[N - 1] - at[N - 2];
+        for (int cpf = 1; cpf <= 8; cpf *= 2) {
+            m = line_of_two_chips_of(64, 20, cpf, pipelined);
+            stream(m, N, at);
+            mesh_free(m);
+            uint64_t want = (uint64_t)cpf > pace ? (uint64_t)cpf : pace;
+            for (int i = 1; i < N; i++)
+                CHECK(at[i] - at[i - 1] == want, "%s router, cycles_per_flit %d: flit %d popped %llu cycles after the "
+                      "one before, %llu expected", pipelined ? "pipelined" : "default", cpf, i,
+                      (unsigned long long)(at[i] - at[i - 1]), (unsigned long long)want);
+        }
     }
 }
 
@@ -208,8 +228,12 @@ static void system_matches_golden_on_2x1_and_2x2_chips_at_depth_1_and_2(void)
                            "network.layers=[64, 48, 40, 4]" };
     const char *d2x4[] = { "system.chips=[2, 2]", "chip.mesh_x=2", "chip.mesh_y=2", "chip.tiles_per_core=2",
                            "network.layers=[64, 48, 40, 4]" };
+    const char *pipe[] = { "system.chips=[2, 2]", "chip.mesh_x=2", "chip.mesh_y=1", "chip.tiles_per_core=1",
+                           "chip.router.model=pipelined", "chip.router.pipeline=3", "chip.router.speculative=true",
+                           "chip.router.sw_allocator=islip", "chip.router.vc_allocator=islip", "chip.router.vcs=2" };
     struct { const char *what; const char *const *x; int n, chips; } cases[] = {
         { "2x1 chips of 2x2, depth 1", d1x2, 4, 2 }, { "2x2 chips of 2x1, depth 1", d1x4, 4, 4 },
+        { "2x2 chips of 2x1, pipelined speculative iSLIP routers, 2 VCs", pipe, 10, 4 },
         { "2x1 chips of 3x2, depth 2", d2x2, 5, 2 }, { "2x2 chips of 2x2, depth 2", d2x4, 5, 3 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
