@@ -103,7 +103,7 @@ struct router {
     int depth, pipeline, link;
     /* Per link (N/E/S/W): a flit sent at c lands at c + arrive[o] (+ the pipeline),
      * the credit for a slot freed at input p reaches upstream at c + credit_lat[p].
-     * Both are `link` but on an inter-chip link (mesh_set_link), which also
+     * Both are `link` but on an inter-chip link (mesh_set_chip_links), which also
      * serialises: bit o of `serial` set, port o is busy until link_free[o]. */
     int arrive[4], credit_lat[4];
     uint16_t cycles_per_flit[4];
@@ -192,7 +192,7 @@ static inline int router_has_work(const struct router *r)
  * one flit every `cycles_per_flit` cycles: a flit sent at c occupies it until
  * c + cycles_per_flit and lands at c + latency + cycles_per_flit - 1 (the last
  * of its bits, as an on-chip link's flit lands after `link`). Sets this end only
- * (mesh_set_link sets both, and the credit delay of the far end). */
+ * (mesh_set_chip_links sets both ends). */
 void router_set_link(struct router *r, int o, int latency, int cycles_per_flit);
 
 /* The output port XY routing takes from this router towards node `dst`. */

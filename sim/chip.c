@@ -8,7 +8,10 @@
  * input cores, then hidden cores, then the output core; the first core is also the
  * barrier master. At depth L > 1 the hidden cores are placed layer by layer, and
  * a core below the top also holds the mirror of its neurons' rows of the matrix
- * above, which its backward read needs (docs/chip.md "Depth").
+ * above, which its backward read needs (docs/chip.md "Depth"). A system of
+ * chips (docs/system.md) is one mesh of all their routers whose links across a
+ * chip boundary are inter-chip links (mesh_set_chip_links); its cores fill chip
+ * after chip (chip_place_node).
  *
  * Clock: each cycle, computations that end finish (and queue their spikes), every
  * core takes at most one delivered flit, new flits enter the network interfaces,
@@ -131,9 +134,9 @@ static int plan_deep(struct chip *c, const struct config *cfg, char *err, size_t
         if (at < sizeof per) at += (size_t)snprintf(per + at, sizeof per - at, "%s%d", l > 1 ? " + " : "", k);
     }
     if (ni + nh + 1 > have) {
-        int at = snprintf(msg, sizeof msg, "network %s needs %d cores (%d input, %s hidden, 1 output at %d neurons per core), ",
-                          shape, ni + nh + 1, ni, per, cn);
-        system_size(cfg, have, msg + at, sizeof msg - (size_t)at);
+        int k = snprintf(msg, sizeof msg, "network %s needs %d cores (%d input, %s hidden, 1 output at %d neurons per core), ",
+                         shape, ni + nh + 1, ni, per, cn);
+        system_size(cfg, have, msg + k, sizeof msg - (size_t)k);
         return map_error(cfg, CFG_MULTICHIP(cfg) ? "system.chips" : "chip.mesh_x", err, errlen, msg);
     }
     c->sh.n_input_cores = ni;
@@ -283,7 +286,7 @@ static int place_cores(struct chip *c, const struct ssnn *g, char *err, size_t e
         snprintf(err, errlen, "out of memory building %d cores", c->n_cores);
         return -1;
     }
-    for (int k = 0; k < c->n_cores; k++) c->at[c->cores[k].node] = &c->cores[k];
+    for (int i = 0; i < c->n_cores; i++) c->at[c->cores[i].node] = &c->cores[i];
     c->output = &c->cores[k];
     c->master = &c->cores[0];
     sh->master_node = c->master->node;
