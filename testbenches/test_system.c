@@ -459,6 +459,33 @@ static void a_run_reports_the_system_and_the_engines_without_links_refuse_it(voi
           tb ? tb : "?");
     free(a);
     free(b);
+    /* a sweep over the link, the system given in its set: (a list there is one value) */
+    char sweep[1200], swcsv[1200];
+    path_in(sweep, sizeof sweep, dir, "link.yaml");
+    path_in(swcsv, sizeof swcsv, dir, "link.csv");
+    write_file(sweep, "name: link\nconfig: %s\nset:\n  training.epochs: 1\n  chip.core_neurons: 16\n"
+               "  chip.xbar_cols: 16\n  chip.xbar_rows: 65\n  chip.tiles_per_core: 1\n  chip.mesh_x: 2\n"
+               "  chip.mesh_y: 2\n  system.chips: [2, 1]\n  system.link.latency_cycles: 20\n"
+               "axes:\n  - system.link.cycles_per_flit: [1, 4, 16]\nplot:\n  x: system.link.cycles_per_flit\n", cfg);
+    r = run_in(dir, 0, "", bin, "sweep", sweep, "--engine", "chip", "--quiet", "--csv", swcsv, NULL);
+    CHECK(r.code == 0, "sweep: exit %d: %s", r.code, r.err);
+    result_free(&r);
+    char *rows = file_text_or_empty(swcsv);
+    double lat[3] = { 0 };
+    char sha[3][65] = { "", "", "" };
+    const char *line = strchr(rows, '\n');
+    for (int i = 0; i < 3 && line && line[1]; i++, line = strchr(line + 1, '\n')) {
+        /* point,cycles_per_flit,test_wta,test_rate,ann_test,train_wta,e_train,e_infer,latency_train,... */
+        const char *c = line + 1;
+        for (int col = 0; col < 8 && c; col++) c = strchr(c, ',') ? strchr(c, ',') + 1 : NULL;
+        lat[i] = c ? atof(c) : 0;
+        const char *last = strrchr(line + 1, ',');
+        if (last) snprintf(sha[i], sizeof sha[i], "%.64s", last + 1);
+    }
+    CHECK(lat[0] > 0 && lat[1] > lat[0] && lat[2] > lat[1] && !strcmp(sha[0], sha[1]) && !strcmp(sha[1], sha[2]),
+          "sweep over cycles_per_flit 1, 4, 16: latency per training sample %.0f, %.0f, %.0f ns; weights %.8s %.8s %.8s",
+          lat[0], lat[1], lat[2], sha[0], sha[1], sha[2]);
+    free(rows);
     r = run_in(dir, 0, "", bin, "train", "workloads/mnist-2chip.yaml", "--engine", "systemc", "--quiet", NULL);
     CHECK(r.code == 2 && strstr(r.err, "workloads/mnist-2chip.yaml:15:10: system.chips: --engine systemc has no "
                                        "inter-chip links"), "systemc: exit %d: %s", r.code, r.err);
