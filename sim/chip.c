@@ -245,6 +245,17 @@ int chip_of_node(const struct chip *c, int n)
     return n / c->mesh_x / c->chip_h * c->chips_x + n % c->mesh_x / c->chip_w;
 }
 
+int chip_chips_used(const struct chip *c)
+{
+    int used = 0;
+    for (int n = 0; n < c->chips_x * c->chips_y; n++) {
+        int any = 0;
+        for (int k = 0; k < c->n_cores && !any; k++) any = chip_of_node(c, c->cores[k].node) == n;
+        used += any;
+    }
+    return used;
+}
+
 /* The cores on the nodes in placement order: input cores, each hidden layer's,
  * the output core (node numbers as plan() counted them). */
 static int place_cores(struct chip *c, const struct ssnn *g, char *err, size_t errlen)

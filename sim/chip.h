@@ -142,6 +142,8 @@ void chip_part_totals(const struct chip *c, int infer, struct chip_totals *part,
 int chip_place_node(const struct chip *c, int k);
 /* The chip (index, row by row over the system) node n is on. */
 int chip_of_node(const struct chip *c, int n);
+/* Chips of the system that hold at least one core. */
+int chip_chips_used(const struct chip *c);
 
 /* Counts a flit a core sent (dispatched by either clock) for the chip and for
  * the sending core. */

@@ -479,14 +479,7 @@ static void write_system(struct json *j, const struct run *r, int infer_only)
     json_key(j, "system");
     json_begin_object(j);
     json_key(j, "chips"); json_begin_array(j); json_int(j, s->chips_x); json_int(j, s->chips_y); json_end_array(j);
-    json_key(j, "chips_used");
-    int used = 0;
-    for (int n = 0; n < ch->chips_x * ch->chips_y; n++) {
-        int any = 0;
-        for (int k = 0; k < ch->n_cores && !any; k++) any = chip_of_node(ch, ch->cores[k].node) == n;
-        used += any;
-    }
-    json_int(j, used);
+    json_key(j, "chips_used"); json_int(j, chip_chips_used(ch));
     json_key(j, "link_latency_cycles"); json_int(j, s->link_latency);
     json_key(j, "link_cycles_per_flit"); json_int(j, s->link_cycles_per_flit);
     const struct chip_counters *acc[2] = { &ch->c, &ch->infer.chip };

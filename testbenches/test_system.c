@@ -204,12 +204,7 @@ static int run(const char *what, const char *const *x, int n, void (*tweak)(stru
     bad |= strcmp(sa, sb) != 0;
     const struct chip_counters *c = &chip.c;
     *o = (struct outcome){ c->cycles, c->flits, c->hops, c->interchip_flits, c->interchip_hops,
-                           c->interchip_flit_cycles, 0 };
-    for (int n = 0; n < chip.chips_x * chip.chips_y; n++) {
-        int any = 0;
-        for (int k = 0; k < chip.n_cores; k++) any |= chip_of_node(&chip, chip.cores[k].node) == n;
-        o->chips_used += any;
-    }
+                           c->interchip_flit_cycles, chip_chips_used(&chip) };
     ssnn_streams_free(&sg);
     ssnn_streams_free(&sc);
     chip_free(&chip);
