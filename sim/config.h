@@ -51,6 +51,9 @@ struct system_cfg {
 };
 /* More than one chip: what the single-chip outputs never show. */
 #define CFG_MULTICHIP(cfg) ((cfg)->system.chips_x * (cfg)->system.chips_y > 1)
+/* Chips across and up; 1 in a configuration built by hand (zeroed, not loaded). */
+#define CFG_CHIPS_X(cfg) ((cfg)->system.chips_x > 1 ? (cfg)->system.chips_x : 1)
+#define CFG_CHIPS_Y(cfg) ((cfg)->system.chips_y > 1 ? (cfg)->system.chips_y : 1)
 
 /* The shape: network.layers [input, hidden 1, ..., hidden L, output], or its L = 1
  * spelling network.input/hidden/output. Both are filled after loading, whichever

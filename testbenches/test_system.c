@@ -12,6 +12,7 @@
 #include "config_sets.h"
 #include "energy_report.h"
 #include "mesh.h"
+#include "noc.h"
 #include "proc.h"
 #include "rng.h"
 #include "scratch.h"
@@ -133,6 +134,73 @@ static void interchip_credits_come_back_over_the_same_latency(void)
     uint64_t rtt = (20 + 2 - 1) + 2 + 20;     /* flit lands, waits its pipeline, credit returns */
     CHECK(at[12] - at[8] == rtt && at[8] - at[4] == rtt, "4 flits every %llu cycles expected, got %llu and %llu",
           (unsigned long long)rtt, (unsigned long long)(at[8] - at[4]), (unsigned long long)(at[12] - at[8]));
+}
+
+/* ---- ssnnsim noc on a system ------------------------------------------------ */
+
+/* uniform.yaml's 8x8 mesh as 2x2 chips of 4x4 with the given link. */
+static int noc_system(struct config *cfg, int latency, int cpf, int flits, const char *traffic)
+{
+    char l[64], c[64], f[64], t[64], err[1024];
+    snprintf(l, sizeof l, "system.link.latency_cycles=%d", latency);
+    snprintf(c, sizeof c, "system.link.cycles_per_flit=%d", cpf);
+    snprintf(f, sizeof f, "noc.packet_flits=%d", flits);
+    snprintf(t, sizeof t, "noc.traffic=%s", traffic);
+    const char *sets[] = { "chip.mesh_x=4", "chip.mesh_y=4", "system.chips=[2, 2]", l, c, f, t,
+                           "chip.router.buffer_depth=8", "noc.warmup_cycles=1000", "noc.measure_cycles=20000",
+                           "noc.drain_cycles=5000", "noc.seed=5" };
+    if (config_load_sets("workloads/noc/uniform.yaml", sets, 12, NULL, 0, cfg, err, sizeof err)) {
+        CHECK(0, "config refused: %s", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* At vanishing load a packet's latency is the analytic zero-load latency, inter-
+ * chip hops and the serialisation of its tail included; a link as fast as an
+ * on-chip one gives the one-chip figures; the busiest inter-chip link bounds the
+ * throughput at 1 / cycles_per_flit, and the run stays under it. */
+static void noc_on_a_system_meets_its_zero_load_latency_and_bound(void)
+{
+    static struct config cfg;
+    static const struct { const char *traffic; int flits; } cases[] = {
+        { "uniform", 1 }, { "uniform", 4 }, { "transpose", 2 }, { "bitcomp", 1 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (noc_system(&cfg, 20, 4, cases[i].flits, cases[i].traffic)) return;
+        struct noc_point p;
+        char err[2048];
+        /* 0.004 flits/node/cycle whatever the packet (an inter-chip link runs at a
+         * quarter of an on-chip one: more would queue), ~5000 packets */
+        double rate = 0.004;
+        cfg.noc.measure_cycles = 20000 * cases[i].flits;
+        if (noc_run_point(&cfg, rate, 1, NULL, &p, err, sizeof err)) {
+            CHECK(0, "%s: %s", cases[i].traffic, err);
+            continue;
+        }
+        double t0 = noc_zero_load_latency(&cfg);
+        printf("  %s, %d-flit packets: %.3f cycles, analytic %.3f\n", cases[i].traffic, cases[i].flits, p.latency_avg,
+               t0);
+        CHECK(fabs(p.latency_avg - t0) <= 0.02 * t0, "%s, %d flits: %.3f cycles, analytic %.3f", cases[i].traffic,
+              cases[i].flits, p.latency_avg, t0);
+    }
+    if (noc_system(&cfg, 1, 1, 1, "uniform")) return;
+    CHECK(fabs(noc_zero_load_latency(&cfg) - 18.75) < 1e-9 && fabs(noc_throughput_bound(&cfg) - 0.5) < 1e-12,
+          "a link like an on-chip one: zero-load %.4f (18.75 on one 8x8 chip), bound %.4f (0.5)",
+          noc_zero_load_latency(&cfg), noc_throughput_bound(&cfg));
+    /* the middle links of each row are inter-chip and carry 2 flits per unit
+     * injection rate under uniform traffic: bound 1 / (2 x 4) */
+    if (noc_system(&cfg, 20, 4, 1, "uniform")) return;
+    double bound = noc_throughput_bound(&cfg);
+    CHECK(fabs(bound - 0.125) < 1e-12, "bound %.6f, expected 0.125", bound);
+    struct noc_point p;
+    char err[2048];
+    cfg.noc.measure_cycles = 5000;
+    if (noc_run_point(&cfg, 0.3, 1, NULL, &p, err, sizeof err)) {
+        CHECK(0, "%s", err);
+        return;
+    }
+    CHECK(p.accepted <= bound * 1.02, "accepted %.4f above the bound %.4f", p.accepted, bound);
 }
 
 /* ---- systems beside the golden model --------------------------------------- */
@@ -390,8 +458,8 @@ static void interchip_energy_is_hops_times_flit_bits_times_pj_per_bit(void)
 
 /* The bars on a 2x1 system of 2x2 chips through build/ssnnsim: the result JSON
  * holds the system and the off-chip split, its energy the inter-chip links; the
- * same run on one chip of 2x4 writes none of them; the engines and commands
- * without inter-chip links refuse a system at system.chips. */
+ * same run on one chip of 2x4 writes none of them; the SystemC engine, which has
+ * no inter-chip links, refuses a system at system.chips (train and noc). */
 static void a_run_reports_the_system_and_the_engines_without_links_refuse_it(void)
 {
     char bin[1024], repo[1024], cfg[1200], out[1200], csv[1300];
@@ -485,10 +553,11 @@ static void a_run_reports_the_system_and_the_engines_without_links_refuse_it(voi
     CHECK(r.code == 2 && strstr(r.err, "workloads/mnist-2chip.yaml:15:10: system.chips: --engine systemc has no "
                                        "inter-chip links"), "systemc: exit %d: %s", r.code, r.err);
     result_free(&r);
-    r = run_in(dir, 0, "", bin, "noc", "workloads/noc/uniform.yaml", "--quiet", "--set", "system.chips=[2, 1]", "--set",
-               "system.link={latency_cycles: 20, cycles_per_flit: 4}", NULL);
-    CHECK(r.code == 2 && strstr(r.err, "--set:1:14: system.chips: ssnnsim noc runs one chip's mesh"),
-          "noc: exit %d: %s", r.code, r.err);
+    r = run_in(dir, 0, "", bin, "noc", "workloads/noc/uniform.yaml", "--engine", "systemc", "--quiet", "--set",
+               "system.chips=[2, 1]", "--set", "system.link={latency_cycles: 20, cycles_per_flit: 4}", NULL);
+    CHECK(r.code == 2 && strstr(r.err, "--set:1:14: system.chips: a system of chips runs on the native mesh in one "
+                                       "process (--engine systemc has no inter-chip links"),
+          "noc --engine systemc: exit %d: %s", r.code, r.err);
     result_free(&r);
 }
 
@@ -554,6 +623,7 @@ int main(void)
     RUN(interchip_link_adds_its_latency_and_serialisation_to_a_flit);
     RUN(interchip_link_carries_one_flit_per_cycles_per_flit);
     RUN(interchip_credits_come_back_over_the_same_latency);
+    RUN(noc_on_a_system_meets_its_zero_load_latency_and_bound);
     RUN(system_matches_golden_on_2x1_and_2x2_chips_at_depth_1_and_2);
     RUN(interchip_serialisation_and_latency_cost_cycles);
     RUN(interchip_energy_is_hops_times_flit_bits_times_pj_per_bit);
