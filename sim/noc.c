@@ -270,11 +270,19 @@ double noc_throughput_bound(const struct config *cfg)
     size_t ne = (size_t)Y * (size_t)(X > 1 ? X - 1 : 0), nn = (size_t)X * (size_t)(Y > 1 ? Y - 1 : 0);
     for (size_t i = 0; i < 2 * ne + 2 * nn + (size_t)N; i++) gamma = fmax(gamma, l.east[i]);
     if (CFG_MULTICHIP(cfg)) {
-        /* an inter-chip link carries 1 / cycles_per_flit flits a cycle (its credits
-         * are left out, as on chip) */
-        double busiest;
+        /* An inter-chip link carries 1 / cycles_per_flit flits a cycle, and at most
+         * buffer_depth flits per VC per credit round trip (the flit's latency and
+         * serialisation, the downstream pipeline, the credit's way back, a cycle
+         * more on the pipelined router): on chip the buffers cover the round trip,
+         * across a long link they may not (docs/system.md). */
+        const struct router_cfg *rc = &cfg->chip.router;
+        const struct system_cfg *sy = &cfg->system;
+        double rtt = 2.0 * sy->link_latency + sy->link_cycles_per_flit - 1 + rc->pipeline +
+                     (rc->model == ROUTER_PIPELINED ? 1 : 0);
+        int vcs = rc->vcs * (strcmp(cfg->noc.traffic_class, "mixed") ? 1 : TC_COUNT);
+        double busiest, cap = fmin(1.0 / sy->link_cycles_per_flit, vcs * rc->buffer_depth / rtt);
         interchip_loads(&l, &busiest);
-        gamma = fmax(gamma, busiest * cfg->system.link_cycles_per_flit);
+        gamma = fmax(gamma, busiest / cap);
     }
     free(l.east);
     return 1.0 / gamma;
