@@ -63,7 +63,7 @@ static void buffer_sizes(const struct router *r, size_t *in, size_t *slot, size_
 {
     size_t nin = (size_t)PORT_COUNT * (size_t)r->nvc;
     *in = nin * sizeof *r->in;
-    *slot = nin * (size_t)r->depth * sizeof(struct rslot);
+    *slot = nin * (size_t)r->slot_depth * sizeof(struct rslot);
     *cring = 4 * (size_t)r->cring_cap * sizeof *r->cring;
     *cred = 4 * (size_t)r->nvc * sizeof *r->credits;
 }
@@ -143,8 +143,9 @@ int router_init(struct router *r, int x, int y, int mesh_x, const struct router_
     for (int c = 0; c < TC_COUNT; c++) r->class_vcs[c] = ((1ull << r->vcs) - 1) << (c * r->vcs);
     r->ni_rr = (uint8_t)(rc->vcs - 1);
     r->stuck_port = r->stuck_vc = -1;
+    r->slot_depth = rc->slot_depth > r->depth ? rc->slot_depth : r->depth;
     /* A link carries at most one credit per slot downstream. */
-    r->cring_cap = (uint32_t)(r->nvc * r->depth);
+    r->cring_cap = (uint32_t)(r->nvc * r->slot_depth);
 
     size_t nin = (size_t)PORT_COUNT * (size_t)r->nvc;
     size_t sz_in, sz_slot, sz_cring, sz_cred;
@@ -162,7 +163,8 @@ int router_init(struct router *r, int x, int y, int mesh_x, const struct router_
     r->in = (struct ivc *)(mem + sz_slot + sz_cring);
     r->credits = (int16_t *)(mem + sz_slot + sz_cring + sz_in);
     for (size_t i = 0; i < nin; i++) {
-        r->in[i].slot = slots + i * (size_t)r->depth;
+        r->in[i].slot = slots + i * (size_t)r->slot_depth;
+        r->in[i].cap = (uint16_t)r->depth;
         r->in[i].out_port = -1;
     }
     for (size_t i = 0; i < 4 * (size_t)r->nvc; i++) r->credits[i] = (int16_t)r->depth;
@@ -201,6 +203,16 @@ void router_set_link(struct router *r, int o, int latency, int cycles_per_flit)
     r->cycles_per_flit[o] = (uint16_t)cycles_per_flit;
     if (cycles_per_flit > 1) r->serial |= (uint8_t)(1u << o);
     else r->serial &= (uint8_t)~(1u << o);
+}
+
+void router_set_input_depth(struct router *r, int p, int depth)
+{
+    if (depth > r->slot_depth) depth = r->slot_depth;
+    struct router *up = r->nbr[p];
+    for (int v = 0; v < r->nvc; v++) {
+        r->in[p * r->nvc + v].cap = (uint16_t)depth;
+        if (up) up->credits[opposite(p) * up->nvc + v] = (int16_t)depth;
+    }
 }
 
 /* Output port o cannot take a flit this cycle: frozen by a test, or an inter-chip
@@ -269,7 +281,7 @@ static inline void accept(struct router *d, int q, int ov, const struct flit *f,
 {
     struct ivc *dv = &d->in[q * d->nvc + ov];
     int at = dv->head + dv->count;
-    if (at >= d->depth) at -= d->depth;
+    if (at >= dv->cap) at -= dv->cap;
     dv->slot[at].f = *f;
     dv->slot[at].ready = ready;
     if (dv->count++ == 0) dv->front_ready = ready;
@@ -304,7 +316,7 @@ static inline __attribute__((always_inline)) int traverse(struct router *r, int 
      * fault changes it. */
     const struct flit *fp = &iv->slot[iv->head].f;
     struct flit hit;
-    if (++iv->head == r->depth) iv->head = 0;
+    if (++iv->head == iv->cap) iv->head = 0;
     if (--iv->count == 0 && !(r->nonempty[p] &= ~(1ull << v))) r->ports &= ~(1u << p);
     else iv->front_ready = iv->slot[iv->head].ready;
     iv->since = now + 1;

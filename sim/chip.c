@@ -350,11 +350,14 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
     c->chips_y = CFG_CHIPS_Y(cfg);
     c->mesh_x = c->chips_x * c->chip_w;
     c->mesh_y = c->chips_y * c->chip_h;
-    c->mesh = mesh_new(c->mesh_x, c->mesh_y, &cfg->chip.router, err, errlen);
+    struct router_cfg routers = cfg->chip.router;
+    if (CFG_MULTICHIP(cfg)) routers.slot_depth = cfg->system.link_buffer_depth;    /* the inter-chip ports' */
+    c->mesh = mesh_new(c->mesh_x, c->mesh_y, &routers, err, errlen);
     if (!c->mesh) return -1;
     if (CFG_MULTICHIP(cfg)) {
         const struct system_cfg *s = &cfg->system;
-        mesh_set_chip_links(c->mesh, c->chip_w, c->chip_h, s->link_latency, s->link_cycles_per_flit);
+        mesh_set_chip_links(c->mesh, c->chip_w, c->chip_h, s->link_latency, s->link_cycles_per_flit,
+                            s->link_buffer_depth);
         c->xlink_cycles = s->link_latency + s->link_cycles_per_flit - 1;
     }
     if (place_cores(c, g, err, errlen)) return -1;

@@ -119,6 +119,7 @@ static const struct field schema[] = {
     OPT_ILIST("system.chips", system.chips, system.n_chips, 1, 256),
     OPT_INT("system.link.latency_cycles", system.link_latency, 1, 1 << 20),
     OPT_INT("system.link.cycles_per_flit", system.link_cycles_per_flit, 1, 1024),
+    OPT_INT("system.link.buffer_depth", system.link_buffer_depth, 1, 1024),
 
     STR("device.name", device_name, NULL),
     DBL("device.dw_min", device.dw_min, 1e-6, 1),

@@ -48,6 +48,7 @@ struct system_cfg {
     int chips_x, chips_y;       /* 1 and 1 when absent */
     int link_latency;           /* system.link.latency_cycles (0: not given) */
     int link_cycles_per_flit;   /* system.link.cycles_per_flit (0: not given) */
+    int link_buffer_depth;      /* system.link.buffer_depth: flits per VC at an inter-chip port (0: the chip's) */
 };
 /* More than one chip: what the single-chip outputs never show. */
 #define CFG_MULTICHIP(cfg) ((cfg)->system.chips_x * (cfg)->system.chips_y > 1)

@@ -280,7 +280,8 @@ double noc_throughput_bound(const struct config *cfg)
         double rtt = 2.0 * sy->link_latency + sy->link_cycles_per_flit - 1 + rc->pipeline +
                      (rc->model == ROUTER_PIPELINED ? 1 : 0);
         int vcs = rc->vcs * (strcmp(cfg->noc.traffic_class, "mixed") ? 1 : TC_COUNT);
-        double busiest, cap = fmin(1.0 / sy->link_cycles_per_flit, vcs * rc->buffer_depth / rtt);
+        int depth = sy->link_buffer_depth ? sy->link_buffer_depth : rc->buffer_depth;
+        double busiest, cap = fmin(1.0 / sy->link_cycles_per_flit, vcs * depth / rtt);
         interchip_loads(&l, &busiest);
         gamma = fmax(gamma, busiest / cap);
     }
@@ -534,11 +535,13 @@ int noc_run_point_on(const struct config *cfg, double rate, int quiet, struct pa
     memset(pt, 0, sizeof *pt);
     pt->offered = rate;
     if (noc_check_config(cfg, err, errlen)) return -1;
-    struct mesh *m = mesh_new(mesh_w(cfg), mesh_h(cfg), &cfg->chip.router, err, errlen);
+    struct router_cfg routers = cfg->chip.router;
+    if (CFG_MULTICHIP(cfg)) routers.slot_depth = cfg->system.link_buffer_depth;    /* the inter-chip ports' */
+    struct mesh *m = mesh_new(mesh_w(cfg), mesh_h(cfg), &routers, err, errlen);
     if (!m) return -1;
     if (CFG_MULTICHIP(cfg))
         mesh_set_chip_links(m, cfg->chip.mesh_x, cfg->chip.mesh_y, cfg->system.link_latency,
-                            cfg->system.link_cycles_per_flit);
+                            cfg->system.link_cycles_per_flit, cfg->system.link_buffer_depth);
     partition_attach(part, m);
     struct noc_net net = native_net(m);
     int rc = run_point(cfg, rate, quiet, part, nw, m, &net, pt, err, errlen);

@@ -482,6 +482,8 @@ static void write_system(struct json *j, const struct run *r, int infer_only)
     json_key(j, "chips_used"); json_int(j, chip_chips_used(ch));
     json_key(j, "link_latency_cycles"); json_int(j, s->link_latency);
     json_key(j, "link_cycles_per_flit"); json_int(j, s->link_cycles_per_flit);
+    json_key(j, "link_buffer_depth");
+    json_int(j, s->link_buffer_depth ? s->link_buffer_depth : r->cfg->chip.router.buffer_depth);
     const struct chip_counters *acc[2] = { &ch->c, &ch->infer.chip };
     static const char *const name[2] = { "train", "infer" };
     for (int a = infer_only ? 1 : 0; a < 2; a++) {

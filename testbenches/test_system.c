@@ -33,12 +33,12 @@ static char dir[256];   /* scratch files: the dump, a technology file */
 
 /* pipelined 0: the chip's default router; 1: the pipelined, speculative router
  * with iSLIP allocators (its single-requester path and its general one). */
-static struct mesh *line_of_two_chips_of(int depth, int latency, int cpf, int pipelined)
+static struct mesh *line_of_two_chips_edge(int depth, int latency, int cpf, int pipelined, int edge)
 {
     struct router_cfg rc = { .buffer_depth = depth, .pipeline = pipelined ? 3 : 2, .link_latency = 1, .vcs = 1,
                              .flit_bits = 32, .watchdog_cycles = 100000, .model = pipelined ? ROUTER_PIPELINED : 0,
                              .speculative = pipelined, .sw_allocator = pipelined ? SW_ISLIP : 0,
-                             .vc_allocator = pipelined ? VA_ISLIP : 0 };
+                             .vc_allocator = pipelined ? VA_ISLIP : 0, .slot_depth = edge };
     char err[512];
     struct mesh *m = mesh_new(4, 1, &rc, err, sizeof err);
     if (!m) {
@@ -46,8 +46,13 @@ static struct mesh *line_of_two_chips_of(int depth, int latency, int cpf, int pi
         exit(1);
     }
     /* two chips of 2x1 routers: the link between x = 1 and x = 2 is inter-chip */
-    if (latency) mesh_set_chip_links(m, 2, 1, latency, cpf);
+    if (latency) mesh_set_chip_links(m, 2, 1, latency, cpf, edge);
     return m;
+}
+
+static struct mesh *line_of_two_chips_of(int depth, int latency, int cpf, int pipelined)
+{
+    return line_of_two_chips_edge(depth, latency, cpf, pipelined, 0);
 }
 
 static struct mesh *line_of_two_chips(int depth, int latency, int cpf)
@@ -136,6 +141,20 @@ static void interchip_credits_come_back_over_the_same_latency(void)
           (unsigned long long)rtt, (unsigned long long)(at[8] - at[4]), (unsigned long long)(at[12] - at[8]));
 }
 
+/* Deeper buffers at the two ends of the link (system.link.buffer_depth) hold its
+ * round trip: the 4-slot chip streams across it at the serialisation's pace. */
+static void edge_buffers_lift_the_credit_bound(void)
+{
+    enum { N = 13 };
+    uint64_t at[N];
+    struct mesh *m = line_of_two_chips_edge(4, 20, 2, 0, 48);
+    stream(m, N, at);
+    mesh_free(m);
+    for (int i = 1; i < N; i++)
+        CHECK(at[i] - at[i - 1] == 2, "flit %d popped %llu cycles after the one before, 2 expected", i,
+              (unsigned long long)(at[i] - at[i - 1]));
+}
+
 /* ---- ssnnsim noc on a system ------------------------------------------------ */
 
 /* uniform.yaml's 8x8 mesh as 2x2 chips of 4x4 with the given link. */
@@ -192,10 +211,13 @@ static void noc_on_a_system_meets_its_zero_load_latency_and_bound(void)
      * per unit injection rate under uniform traffic. Buffers of 48 flits cover
      * the credit round trip (20 + 3 + 2 + 20 = 45 cycles): the serialisation
      * bounds, 1 / (2 x 4); buffers of 4 do not: 4 flits per 45 cycles, 2 / 45. */
-    static const struct { int depth; double bound; } b[] = { { 48, 0.125 }, { 4, 4.0 / 45 / 2 } };
-    for (int k = 0; k < 2; k++) {
+    static const struct { int depth, edge; double bound; } b[] = {
+        { 48, 0, 0.125 }, { 4, 0, 4.0 / 45 / 2 }, { 4, 48, 0.125 },   /* the last: 48 at the chips' edges only */
+    };
+    for (int k = 0; k < 3; k++) {
         if (noc_system(&cfg, 20, 4, 1, "uniform")) return;
         cfg.chip.router.buffer_depth = b[k].depth;
+        cfg.system.link_buffer_depth = b[k].edge;
         double bound = noc_throughput_bound(&cfg);
         CHECK(fabs(bound - b[k].bound) < 1e-12, "buffers of %d: bound %.6f, expected %.6f", b[k].depth, bound,
               b[k].bound);
@@ -206,7 +228,8 @@ static void noc_on_a_system_meets_its_zero_load_latency_and_bound(void)
             CHECK(0, "%s", err);
             return;
         }
-        printf("  buffers of %d, offered 0.3: accepted %.4f, bound %.4f\n", b[k].depth, p.accepted, bound);
+        printf("  buffers of %d (%d at the edges), offered 0.3: accepted %.4f, bound %.4f\n", b[k].depth,
+               b[k].edge ? b[k].edge : b[k].depth, p.accepted, bound);
         CHECK(p.accepted <= bound * 1.02 && p.accepted >= 0.8 * bound, "buffers of %d: accepted %.4f, bound %.4f",
               b[k].depth, p.accepted, bound);
     }
@@ -325,7 +348,7 @@ static void system_matches_golden_on_2x1_and_2x2_chips_at_depth_1_and_2(void)
 }
 
 /* The planted fault: serialisation switched off after the system is built. */
-static void serialisation_off(struct chip *c) { mesh_set_chip_links(c->mesh, c->chip_w, c->chip_h, 20, 1); }
+static void serialisation_off(struct chip *c) { mesh_set_chip_links(c->mesh, c->chip_w, c->chip_h, 20, 1, 0); }
 
 /* Slower links cost cycles and nothing else; a system that ignores the
  * serialisation it was given (planted) fails the check. */
@@ -350,6 +373,15 @@ static void interchip_serialisation_and_latency_cost_cycles(void)
     CHECK(s.cycles > b.cycles && l.cycles > b.cycles, "cycles: fast %llu, 8 cycles a flit %llu, 40-cycle latency %llu",
           (unsigned long long)b.cycles, (unsigned long long)s.cycles, (unsigned long long)l.cycles);
     CHECK(s.flits == b.flits && l.flits == b.flits && s.xhops == b.xhops, "the traffic changed with the link");
+    const char *edge[] = { "system.chips=[2, 1]", "chip.mesh_x=2", "chip.mesh_y=2", "chip.tiles_per_core=1",
+                           "system.link.buffer_depth=48" };
+    struct outcome deep, shallow;
+    run("(20, 4), 4-slot buffers", edge, 4, NULL, &shallow);
+    run("(20, 4), 48 slots at the chips' edges", edge, 5, NULL, &deep);
+    printf("  cycles: link (20, 4) with the chip's 4-slot buffers %llu, with 48 at the edges %llu\n",
+           (unsigned long long)shallow.cycles, (unsigned long long)deep.cycles);
+    CHECK(deep.cycles < shallow.cycles && deep.flits == shallow.flits, "edge buffers: %llu cycles, %llu without",
+          (unsigned long long)deep.cycles, (unsigned long long)shallow.cycles);
     run("(20, 8)", ser20, 5, NULL, &honest);
     int diverged = run("(20, 8) with serialisation planted away", ser20, 5, serialisation_off, &planted);
     run("(20, 1)", one20, 5, NULL, &one);
@@ -632,6 +664,7 @@ int main(void)
     RUN(interchip_link_adds_its_latency_and_serialisation_to_a_flit);
     RUN(interchip_link_carries_one_flit_per_cycles_per_flit);
     RUN(interchip_credits_come_back_over_the_same_latency);
+    RUN(edge_buffers_lift_the_credit_bound);
     RUN(noc_on_a_system_meets_its_zero_load_latency_and_bound);
     RUN(system_matches_golden_on_2x1_and_2x2_chips_at_depth_1_and_2);
     RUN(interchip_serialisation_and_latency_cost_cycles);
