@@ -255,9 +255,10 @@ static const char *router_note(const struct config *cfg, char *buf, size_t n)
     if (k < n && rc->vc_allocator == VA_ISLIP) k += (size_t)snprintf(buf + k, n - k, ", islip VC allocator");
     if (k < n && cfg->noc.accounting == NOC_ACCOUNT_BOOKSIM) k += (size_t)snprintf(buf + k, n - k, ", booksim latency accounting");
     if (k < n && CFG_MULTICHIP(cfg))
-        snprintf(buf + k, n - k, "; %dx%d chips of %dx%d, inter-chip links of %d cycles, %d a flit", cfg->system.chips_x,
-                 cfg->system.chips_y, cfg->chip.mesh_x, cfg->chip.mesh_y, cfg->system.link_latency,
-                 cfg->system.link_cycles_per_flit);
+        snprintf(buf + k, n - k, "; %dx%d chips of %dx%d, inter-chip links of %d cycles, %d a flit, buffers %d at their ends",
+                 cfg->system.chips_x, cfg->system.chips_y, cfg->chip.mesh_x, cfg->chip.mesh_y, cfg->system.link_latency,
+                 cfg->system.link_cycles_per_flit,
+                 cfg->system.link_buffer_depth ? cfg->system.link_buffer_depth : cfg->chip.router.buffer_depth);
     return buf;
 }
 
