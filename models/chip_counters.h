@@ -25,18 +25,28 @@
  *   hops              router-to-router link traversals
  * and per traffic class (CHIP_CLASS_COUNTERS, enum traffic_class): flits,
  * east-west and north-south hops, router traversals (hops + 1 per flit: XY
- * routes are minimal). */
+ * routes are minimal). In a system of chips (docs/system.md), written out only
+ * there (CHIP_SYSTEM_COUNTERS, CHIP_SYSTEM_CLASS_COUNTERS):
+ *   interchip_flits       flits whose route leaves their chip
+ *   interchip_hops        inter-chip link traversals (of the hops above)
+ *   interchip_flit_cycles cycles those traversals spend on the links at zero load
+ *                         (latency_cycles + cycles_per_flit - 1 each)
+ *   class_interchip_hops  interchip_hops per traffic class (what is priced). */
 #define CHIP_CLOCK_COUNTERS(X) X(cycles) X(steps) X(samples) X(step_cycles_min) X(step_cycles_max) X(barrier_cycles)
 #define CHIP_TRAFFIC_COUNTERS(X) X(flits) X(local_flits) X(hops)
 #define CHIP_CLASS_COUNTERS(X) X(class_flits) X(class_hops_ew) X(class_hops_ns) X(class_routers)
+#define CHIP_SYSTEM_COUNTERS(X) X(interchip_flits) X(interchip_hops) X(interchip_flit_cycles)
+#define CHIP_SYSTEM_CLASS_COUNTERS(X) X(class_interchip_hops)
 #define CHIP_COUNTERS(X) CHIP_CLOCK_COUNTERS(X) CHIP_TRAFFIC_COUNTERS(X)
+#define CHIP_ALL_COUNTERS(X) CHIP_COUNTERS(X) CHIP_SYSTEM_COUNTERS(X)
+#define CHIP_ALL_CLASS_COUNTERS(X) CHIP_CLASS_COUNTERS(X) CHIP_SYSTEM_CLASS_COUNTERS(X)
 
 struct chip_counters {
-    CHIP_COUNTERS(COUNTER_FIELD)
-    CHIP_CLASS_COUNTERS(COUNTER_CLASS_FIELD)
+    CHIP_ALL_COUNTERS(COUNTER_FIELD)
+    CHIP_ALL_CLASS_COUNTERS(COUNTER_CLASS_FIELD)
 };
 
-COUNTER_ADD_FUNCTION(chip_counters, CHIP_COUNTERS, CHIP_CLASS_COUNTERS)
+COUNTER_ADD_FUNCTION(chip_counters, CHIP_ALL_COUNTERS, CHIP_ALL_CLASS_COUNTERS)
 
 /* Everything a chip counted, summed over its cores and tiles: what the energy
  * model prices. Hidden-core tiles hold W1 (at depth W1..WL), the output core's

@@ -90,19 +90,23 @@ struct chip_shared {
  *   sent_local          flits to itself (no network)
  * and per traffic class (CORE_CLASS_COUNTERS, enum traffic_class), the traffic it
  * sent: what the energy model prices for its layer (chip.c counts it as it
- * dispatches): sent_hops_ew, sent_hops_ns, sent_routers. */
+ * dispatches): sent_hops_ew, sent_hops_ns, sent_routers; in a system of chips
+ * also sent_interchip (CORE_SYSTEM_CLASS_COUNTERS: inter-chip link traversals,
+ * written out only when there is more than one chip). */
 #define CORE_COUNTERS(X)                                                                                \
     X(flits_sent) X(flits_received) X(local_deliveries) X(encoder_updates) X(fwd_unit_updates)          \
     X(deriv_unit_updates) X(grad_unit_events) X(out_unit_updates) X(wta_decisions) X(back_gen_updates) \
     X(rng_fwd) X(rng_back) X(busy_cycles) X(barriers) X(releases) X(sent_local) X(back_gen_driven)
 #define CORE_CLASS_COUNTERS(X) X(sent_hops_ew) X(sent_hops_ns) X(sent_routers)
+#define CORE_SYSTEM_CLASS_COUNTERS(X) X(sent_interchip)
+#define CORE_ALL_CLASS_COUNTERS(X) CORE_CLASS_COUNTERS(X) CORE_SYSTEM_CLASS_COUNTERS(X)
 
 struct core_counters {
     CORE_COUNTERS(COUNTER_FIELD)
-    CORE_CLASS_COUNTERS(COUNTER_CLASS_FIELD)
+    CORE_ALL_CLASS_COUNTERS(COUNTER_CLASS_FIELD)
 };
 
-COUNTER_ADD_FUNCTION(core_counters, CORE_COUNTERS, CORE_CLASS_COUNTERS)
+COUNTER_ADD_FUNCTION(core_counters, CORE_COUNTERS, CORE_ALL_CLASS_COUNTERS)
 
 /* Output of a core's cycle: flits to inject at its node. */
 struct core_outbox {

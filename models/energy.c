@@ -21,7 +21,7 @@ const char *const energy_component_name[EC_COUNT] = {
     "crossbar_read", "crossbar_write", "encoder", "neuron_forward", "neuron_output",
     "neuron_derivative", "neuron_gradient", "backward_generator", "wta", "rng", "local_delivery",
     "noc_hop", "router_buffer", "router_switch", "router_arbitration", "link", "barrier",
-    "static_core", "static_router",
+    "static_core", "static_router", "interchip_link",
 };
 
 const char *const energy_phase_name[EP_COUNT] = { "forward", "backward", "update", "control", "static" };
@@ -58,6 +58,7 @@ void energy_costs_init(struct energy_costs *c, const struct tech_cfg *t, const s
     /* single-flit packets: one VC allocation and one switch allocation per router */
     c->router_arb = n->e_route_pj + 2 * n->e_arbitration_pj;
     c->link_per_hop = s->flit_bits * n->e_link_pj_per_bit_mm * n->link_mm;
+    c->interchip_per_hop = s->flit_bits * n->interchip_pj_per_bit;
 }
 
 /* Accumulates count x pJ into a cell, in femtojoules (rounded once per cell). */
@@ -145,6 +146,9 @@ static void price(const struct tech_cfg *t, const struct energy_shape *s, const 
         add(&a, EC_ROUTER_SWITCH, ph, ch->class_routers[tc], n->e_switch_pj);
         add(&a, EC_ROUTER_ARB, ph, ch->class_routers[tc], c.router_arb);
         add(&a, EC_LINK, ph, hops, c.link_per_hop);
+        /* an inter-chip hop is also a hop above (the routers at both ends, as on
+         * chip); the link between the chips adds its SerDes energy per bit */
+        add(&a, EC_INTERCHIP, ph, ch->class_interchip_hops[tc], c.interchip_per_hop);
     }
 
     /* leakage: P [mW] x t [ns] = pJ, t = cycles x 1000 / clock_mhz */
@@ -168,6 +172,11 @@ void energy_compute(const struct tech_cfg *t, const struct energy_shape *s, cons
     out->steps = ch->steps;
     out->cycles = ch->cycles;
     out->flits = ch->flits;
+    out->hops = ch->hops;
+    out->interchip_flits = ch->interchip_flits;
+    out->interchip_hops = ch->interchip_hops;
+    out->interchip_flit_cycles = ch->interchip_flit_cycles;
+    out->n_components = s->chips > 1 ? EC_COUNT : EC_INTERCHIP;
     out->syn_ops = w1->cells_read + w2->cells_read + w1->back_cells_read + w2->back_cells_read + wm->back_cells_read;
 }
 

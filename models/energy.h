@@ -40,6 +40,7 @@ enum energy_component {
     EC_BARRIER,         /* barrier master */
     EC_STATIC_CORE,     /* leakage of the mapped cores */
     EC_STATIC_ROUTER,   /* leakage of the routers */
+    EC_INTERCHIP,       /* inter-chip links (a system of chips only: reports list it then) */
     EC_COUNT
 };
 
@@ -66,6 +67,7 @@ struct energy_shape {
     int flit_bits;
     double clock_mhz;
     int cycles_per_hop;     /* router pipeline + link latency (zero-load), for the timing check */
+    int chips;              /* chips of the system (1: no inter-chip links, EC_INTERCHIP not reported) */
 };
 
 /* Per-event energies in pJ, derived from a technology and a shape. */
@@ -80,6 +82,7 @@ struct energy_costs {
     double router_buffer;   /* per router traversal: write + read */
     double router_arb;      /* per router traversal: route + VC and switch allocation */
     double link_per_hop;    /* flit_bits x e_link x link_mm */
+    double interchip_per_hop;   /* flit_bits x interchip_pj_per_bit */
 };
 
 /* The share of an account one part of the chip spent (a layer's cores; see
@@ -97,6 +100,11 @@ struct energy_account {
     uint64_t samples, steps, cycles;
     uint64_t syn_ops;       /* cells integrated by forward and backward reads */
     uint64_t flits;         /* flits that crossed the network (not priced here: their hops are) */
+    uint64_t hops;          /* their link traversals, on chip and between chips */
+    /* a system of chips (docs/system.md): flits leaving their chip, inter-chip hops,
+     * the cycles those hops spend on their links at zero load */
+    uint64_t interchip_flits, interchip_hops, interchip_flit_cycles;
+    int n_components;       /* components reported: EC_COUNT, or EC_INTERCHIP on one chip */
     int n_parts;            /* 0: not split */
     struct energy_part part[ENERGY_MAX_PARTS];
 };

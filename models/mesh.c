@@ -89,6 +89,25 @@ oom:
     return NULL;
 }
 
+void mesh_set_chip_links(struct mesh *m, int chip_w, int chip_h, int latency, int cycles_per_flit, int depth)
+{
+    for (int i = 0; i < m->n; i++) {
+        struct router *r = &m->r[i];
+        /* each boundary link once, from its west or south end */
+        for (int k = 0; k < 2; k++) {
+            int o = k ? PORT_N : PORT_E, at = k ? r->y : r->x, side = k ? chip_h : chip_w;
+            struct router *d = r->nbr[o];
+            if (!d || (at + 1) % side) continue;
+            router_set_link(r, o, latency, cycles_per_flit);
+            router_set_link(d, (o + 2) & 3, latency, cycles_per_flit);
+            if (depth) {
+                router_set_input_depth(d, (o + 2) & 3, depth);
+                router_set_input_depth(r, o, depth);
+            }
+        }
+    }
+}
+
 void mesh_free(struct mesh *m)
 {
     if (!m) return;
@@ -291,9 +310,9 @@ int mesh_check(const struct mesh *m, char *err, size_t errlen)
         for (int k = 0; k < PORT_COUNT * r->nvc; k++) {
             occ += r->in[k].count;
             int has = (r->nonempty[k / r->nvc] >> (k % r->nvc)) & 1;
-            if ((r->in[k].count > 0) != has || r->in[k].count > r->depth) {
+            if ((r->in[k].count > 0) != has || r->in[k].count > r->in[k].cap) {
                 snprintf(err, errlen, "router (%d,%d) port %s vc %d: %u flits in a %d-slot buffer, nonempty bit %d",
-                         r->x, r->y, router_port_name[k / r->nvc], k % r->nvc, r->in[k].count, r->depth, has);
+                         r->x, r->y, router_port_name[k / r->nvc], k % r->nvc, r->in[k].count, r->in[k].cap, has);
                 return -1;
             }
         }
@@ -312,13 +331,14 @@ int mesh_check(const struct mesh *m, char *err, size_t errlen)
                 int held = r->credits[o * r->nvc + v];
                 int usable = router_credits(r, o, v, m->cycle);
                 int flying = router_credits_in_flight(r, o, v, m->cycle);
-                int down = d->in[((o + 2) & 3) * d->nvc + v].count;
-                if (held < 0 || usable > r->depth || usable + flying + down != r->depth) {
+                const struct ivc *dv = &d->in[((o + 2) & 3) * d->nvc + v];
+                int down = dv->count, depth = dv->cap;
+                if (held < 0 || usable > depth || usable + flying + down != depth) {
                     snprintf(err, errlen,
                              "cycle %llu: link (%d,%d) -> %s, vc %d: %d credits (%d usable) + %d in flight + "
                              "%d flits downstream != buffer depth %d",
                              (unsigned long long)m->cycle, r->x, r->y, router_port_name[o], v, held, usable,
-                             flying, down, r->depth);
+                             flying, down, depth);
                     return -1;
                 }
             }
@@ -365,7 +385,7 @@ int mesh_take_boundary(struct mesh *m, int node, int port, struct mesh_xflit *fl
         struct ivc *iv = &g->in[port * g->nvc + v];
         for (; iv->count; iv->count--, g->buffered--) {
             fl[*n_fl + nf++] = (struct mesh_xflit){ iv->slot[iv->head].f, iv->slot[iv->head].ready, node, v };
-            if (++iv->head == g->depth) iv->head = 0;
+            if (++iv->head == iv->cap) iv->head = 0;
         }
         iv->head = 0;
     }

@@ -35,6 +35,15 @@ void mesh_free(struct mesh *m);
 /* Bytes the mesh holds: its routers and their buffers (router_bytes). */
 size_t mesh_bytes(const struct mesh *m);
 
+/* A system of chips (docs/system.md): the mesh is cut into blocks of chip_w x
+ * chip_h routers, one per chip, and every link that crosses a block boundary
+ * becomes an inter-chip link of `latency` cycles carrying one flit every
+ * `cycles_per_flit` cycles, both ways (router_set_link); its credits take
+ * `latency` cycles back. `depth` > 0: the input buffers at both ends of such a link
+ * hold `depth` flits per VC (the mesh's routers must have been built with
+ * router_cfg.slot_depth >= depth), 0: the routers' own. Call before the first flit. */
+void mesh_set_chip_links(struct mesh *m, int chip_w, int chip_h, int latency, int cycles_per_flit, int depth);
+
 /* Queues a flit at node's network interface (an unbounded source queue, as in
  * BookSim: latency counts the time spent waiting there). */
 void mesh_inject(struct mesh *m, int node, const struct flit *f);

@@ -63,7 +63,7 @@ static void buffer_sizes(const struct router *r, size_t *in, size_t *slot, size_
 {
     size_t nin = (size_t)PORT_COUNT * (size_t)r->nvc;
     *in = nin * sizeof *r->in;
-    *slot = nin * (size_t)r->depth * sizeof(struct rslot);
+    *slot = nin * (size_t)r->slot_depth * sizeof(struct rslot);
     *cring = 4 * (size_t)r->cring_cap * sizeof *r->cring;
     *cred = 4 * (size_t)r->nvc * sizeof *r->credits;
 }
@@ -121,6 +121,10 @@ int router_init(struct router *r, int x, int y, int mesh_x, const struct router_
     r->depth = rc->buffer_depth;
     r->pipeline = rc->pipeline;
     r->link = rc->link_latency;
+    for (int o = 0; o < 4; o++) {
+        r->arrive[o] = r->credit_lat[o] = r->link;
+        r->cycles_per_flit[o] = 1;
+    }
     r->watchdog = rc->watchdog_cycles;
     r->pipelined = rc->model == ROUTER_PIPELINED;
     r->rc_cycles = r->pipelined && !rc->lookahead;
@@ -139,8 +143,9 @@ int router_init(struct router *r, int x, int y, int mesh_x, const struct router_
     for (int c = 0; c < TC_COUNT; c++) r->class_vcs[c] = ((1ull << r->vcs) - 1) << (c * r->vcs);
     r->ni_rr = (uint8_t)(rc->vcs - 1);
     r->stuck_port = r->stuck_vc = -1;
+    r->slot_depth = rc->slot_depth > r->depth ? rc->slot_depth : r->depth;
     /* A link carries at most one credit per slot downstream. */
-    r->cring_cap = (uint32_t)(r->nvc * r->depth);
+    r->cring_cap = (uint32_t)(r->nvc * r->slot_depth);
 
     size_t nin = (size_t)PORT_COUNT * (size_t)r->nvc;
     size_t sz_in, sz_slot, sz_cring, sz_cred;
@@ -158,7 +163,8 @@ int router_init(struct router *r, int x, int y, int mesh_x, const struct router_
     r->in = (struct ivc *)(mem + sz_slot + sz_cring);
     r->credits = (int16_t *)(mem + sz_slot + sz_cring + sz_in);
     for (size_t i = 0; i < nin; i++) {
-        r->in[i].slot = slots + i * (size_t)r->depth;
+        r->in[i].slot = slots + i * (size_t)r->slot_depth;
+        r->in[i].cap = (uint16_t)r->depth;
         r->in[i].out_port = -1;
     }
     for (size_t i = 0; i < 4 * (size_t)r->nvc; i++) r->credits[i] = (int16_t)r->depth;
@@ -188,6 +194,33 @@ int router_inject(struct router *r, const struct flit *f, uint64_t now)
     if (r->wake > now) r->wake = now;
     r->c.flits_injected++;
     return 0;
+}
+
+void router_set_link(struct router *r, int o, int latency, int cycles_per_flit)
+{
+    r->arrive[o] = latency + cycles_per_flit - 1;
+    r->credit_lat[o] = latency;
+    r->cycles_per_flit[o] = (uint16_t)cycles_per_flit;
+    if (cycles_per_flit > 1) r->serial |= (uint8_t)(1u << o);
+    else r->serial &= (uint8_t)~(1u << o);
+}
+
+void router_set_input_depth(struct router *r, int p, int depth)
+{
+    if (depth > r->slot_depth) depth = r->slot_depth;
+    struct router *up = r->nbr[p];
+    for (int v = 0; v < r->nvc; v++) {
+        r->in[p * r->nvc + v].cap = (uint16_t)depth;
+        if (up) up->credits[opposite(p) * up->nvc + v] = (int16_t)depth;
+    }
+}
+
+/* Output port o cannot take a flit this cycle: frozen by a test, or an inter-chip
+ * link still serialising the flit before. */
+static inline int port_blocked(const struct router *r, int o, uint64_t now)
+{
+    if (!((r->stalled | r->serial) >> o & 1)) return 0;
+    return (r->stalled >> o & 1) || r->link_free[o] > now;
 }
 
 /* ---- routing and allocation ---------------------------------------------- */
@@ -248,7 +281,7 @@ static inline void accept(struct router *d, int q, int ov, const struct flit *f,
 {
     struct ivc *dv = &d->in[q * d->nvc + ov];
     int at = dv->head + dv->count;
-    if (at >= d->depth) at -= d->depth;
+    if (at >= dv->cap) at -= dv->cap;
     dv->slot[at].f = *f;
     dv->slot[at].ready = ready;
     if (dv->count++ == 0) dv->front_ready = ready;
@@ -283,7 +316,7 @@ static inline __attribute__((always_inline)) int traverse(struct router *r, int 
      * fault changes it. */
     const struct flit *fp = &iv->slot[iv->head].f;
     struct flit hit;
-    if (++iv->head == r->depth) iv->head = 0;
+    if (++iv->head == iv->cap) iv->head = 0;
     if (--iv->count == 0 && !(r->nonempty[p] &= ~(1ull << v))) r->ports &= ~(1u << p);
     else iv->front_ready = iv->slot[iv->head].ready;
     iv->since = now + 1;
@@ -292,7 +325,7 @@ static inline __attribute__((always_inline)) int traverse(struct router *r, int 
     r->c.switch_traversals++;
     if (p != PORT_LOCAL) {
         /* The freed slot is a credit for the upstream router's output VC v. */
-        router_credit_push(r->nbr[p], opposite(p), v, now + (uint64_t)r->link + (uint64_t)r->credit_extra);
+        router_credit_push(r->nbr[p], opposite(p), v, now + (uint64_t)r->credit_lat[p] + (uint64_t)r->credit_extra);
         r->c.credits++;
     }
     int o = iv->out_port, ov = iv->out_vc;
@@ -325,7 +358,8 @@ static inline __attribute__((always_inline)) int traverse(struct router *r, int 
     }
     r->credits[o * r->nvc + ov]--;
     struct router *d = r->nbr[o];
-    accept(d, opposite(o), ov, fp, now + (uint64_t)r->link + (uint64_t)d->pipeline);
+    accept(d, opposite(o), ov, fp, now + (uint64_t)r->arrive[o] + (uint64_t)d->pipeline);
+    if (r->serial >> o & 1) r->link_free[o] = now + r->cycles_per_flit[o];
     if (o == PORT_E || o == PORT_W) r->c.link_ew++;
     else r->c.link_ns++;
     return 0;
@@ -526,7 +560,7 @@ static inline int step_one(struct router *r, uint64_t now, int p, int v)
             }
         }
         int o = iv->out_port;
-        if (o >= 0 && !(r->stalled >> o & 1) && (o == PORT_LOCAL || r->credits[o * r->nvc + iv->out_vc] > 0)) {
+        if (o >= 0 && !port_blocked(r, o, now) && (o == PORT_LOCAL || r->credits[o * r->nvc + iv->out_vc] > 0)) {
             r->rr_out[o] = (uint8_t)p;
             r->rr_in[p] = (uint8_t)v;
             r->c.arbitrations++;
@@ -605,7 +639,7 @@ static __attribute__((noinline)) int step_many(struct router *r, uint64_t now)
             last = v;
             const struct ivc *iv = &r->in[p * r->nvc + v];
             int o = iv->out_port;
-            if (iv->front_ready > now || o < 0 || (r->stalled >> o & 1)) continue;
+            if (iv->front_ready > now || o < 0 || port_blocked(r, o, now)) continue;
             if (o != PORT_LOCAL && r->credits[o * r->nvc + iv->out_vc] <= 0) continue;
             want[p] = v;
             if (!(outs >> o & 1)) req[o] = 0;
@@ -683,7 +717,7 @@ static inline int step_general_one(struct router *r, uint64_t now, int p, int v)
         r->c.arbitrations++;
         bids = spec || !r->va_cycles;   /* a VC won now is used now only with VA || SA */
     }
-    if (!bids || (r->stalled >> o & 1)) goto ni;
+    if (!bids || port_blocked(r, o, now)) goto ni;
     if (!spec && (front_elig(r, iv) > now || (o != PORT_LOCAL && r->credits[o * nvc + iv->out_vc] <= 0))) goto ni;
     /* The switch: its output grants this input, which accepts. */
     if (r->islip) r->rr_acc[p] = (uint8_t)o;
@@ -796,7 +830,7 @@ static int step_general(struct router *r, uint64_t now)
                 if (o < 0 || front_elig(r, iv) > now) continue;
                 if (o != PORT_LOCAL && r->credits[o * nvc + iv->out_vc] <= 0) continue;
             }
-            if (r->stalled >> o & 1) continue;
+            if (port_blocked(r, o, now)) continue;
             if (!(inreq[p] >> o & 1) || (cspec[p][o] && !is_spec)) {
                 cand[p][o] = (int8_t)v;
                 cspec[p][o] = (uint8_t)is_spec;

@@ -76,6 +76,7 @@ struct ivc {
     uint16_t head, count;
     int8_t out_port;                /* -1 until the head at the front wins a VC */
     uint8_t out_vc;
+    uint16_t cap;                   /* its slots: the router's depth, or an inter-chip port's */
     uint64_t since;                 /* cycle the current front became the front */
     uint64_t va_at;                 /* pipelined model: cycle the front head won its output VC */
 };
@@ -101,6 +102,15 @@ struct router {
     uint64_t row_magic;             /* dst / mesh_x == dst * row_magic >> 32 for 16-bit dst (2^32 at mesh_x 1) */
     int vcs, nvc;                   /* VCs per class; VCs per port = vcs * TC_COUNT */
     int depth, pipeline, link;
+    int slot_depth;                 /* slots allocated per input VC (>= depth) */
+    /* Per link (N/E/S/W): a flit sent at c lands at c + arrive[o] (+ the pipeline),
+     * the credit for a slot freed at input p reaches upstream at c + credit_lat[p].
+     * Both are `link` but on an inter-chip link (mesh_set_chip_links), which also
+     * serialises: bit o of `serial` set, port o is busy until link_free[o]. */
+    int arrive[4], credit_lat[4];
+    uint16_t cycles_per_flit[4];
+    uint8_t serial;
+    uint64_t link_free[4];
     /* The microarchitecture (router_cfg.h; docs/noc.md "Router microarchitectures"). */
     int pipelined;                  /* model == ROUTER_PIPELINED */
     int rc_cycles;                  /* pipelined: 1 = an RC stage, 0 = lookahead routing */
@@ -179,6 +189,16 @@ static inline int router_has_work(const struct router *r)
 {
     return r->buffered != 0 || r->src.count != 0;
 }
+
+/* Makes the link through output port o a link of `latency` cycles that carries
+ * one flit every `cycles_per_flit` cycles: a flit sent at c occupies it until
+ * c + cycles_per_flit and lands at c + latency + cycles_per_flit - 1 (the last
+ * of its bits, as an on-chip link's flit lands after `link`). Sets this end only
+ * (mesh_set_chip_links sets both ends). */
+void router_set_link(struct router *r, int o, int latency, int cycles_per_flit);
+/* Gives each VC of input port p `depth` slots (at most slot_depth), and the
+ * upstream router through p as many credits: call before the first flit. */
+void router_set_input_depth(struct router *r, int p, int depth);
 
 /* The output port XY routing takes from this router towards node `dst`. */
 int router_route(const struct router *r, int dst);

@@ -18,6 +18,9 @@ struct router_cfg {
     int lookahead;          /* pipelined only: the route was computed upstream (no RC stage) */
     int sw_allocator;       /* enum router_sw_allocator */
     int vc_allocator;       /* enum router_vc_allocator */
+    /* Slots allocated per input VC when more than buffer_depth (0: buffer_depth): a
+     * system whose inter-chip ports hold deeper buffers (mesh_set_chip_links). */
+    int slot_depth;
 };
 
 /* collapsed: RC, VA, SA and ST folded into `pipeline` cycles, a pure delay stamped

@@ -50,6 +50,7 @@ struct tech_noc_cfg {
     double t_barrier_min_ns, t_barrier_max_ns; /* reference barrier time over 1 and barrier_max_tiles tiles */
     int barrier_max_tiles;      /* the tile count of t_barrier_max_ns */
     int barrier_tile_cores;     /* cores a tile of the reference holds (Loihi: 4); this chip has one per router */
+    double interchip_pj_per_bit;/* chip-to-chip link (SerDes, both ends), per bit; a system of chips only */
 };
 
 struct tech_static_cfg {

@@ -8,7 +8,10 @@
  * input cores, then hidden cores, then the output core; the first core is also the
  * barrier master. At depth L > 1 the hidden cores are placed layer by layer, and
  * a core below the top also holds the mirror of its neurons' rows of the matrix
- * above, which its backward read needs (docs/chip.md "Depth").
+ * above, which its backward read needs (docs/chip.md "Depth"). A system of
+ * chips (docs/system.md) is one mesh of all their routers whose links across a
+ * chip boundary are inter-chip links (mesh_set_chip_links); its cores fill chip
+ * after chip (chip_place_node).
  *
  * Clock: each cycle, computations that end finish (and queue their spikes), every
  * core takes at most one delivered flit, new flits enter the network interfaces,
@@ -70,6 +73,17 @@ static void shape_text(const struct network_cfg *n, char *buf, size_t len)
         at += (size_t)snprintf(buf + at, len - at, "%s%d", i ? "-" : "", n->layers[i]);
 }
 
+/* The end of a "does not fit" message: the mesh, or the system of chips. */
+static void system_size(const struct config *cfg, int have, char *buf, size_t len)
+{
+    const struct chip_cfg *ch = &cfg->chip;
+    if (CFG_MULTICHIP(cfg))
+        snprintf(buf, len, "the system of %dx%d chips of %dx%d cores has %d", cfg->system.chips_x, cfg->system.chips_y,
+                 ch->mesh_x, ch->mesh_y, have);
+    else
+        snprintf(buf, len, "the %dx%d mesh has %d", ch->mesh_x, ch->mesh_y, have);
+}
+
 /* plan() at depth L > 1: hidden layer l (1..L) on ceil(n_l / core_neurons) cores,
  * each holding W^l's n_{l-1} + 1 rows for its columns and, below the top, the
  * mirror of its rows of W^(l+1) (n_{l+1} rows); errors name network.layers for
@@ -111,7 +125,7 @@ static int plan_deep(struct chip *c, const struct config *cfg, char *err, size_t
                  n->output, cn < ch->xbar_cols ? cn : ch->xbar_cols);
         return map_error(cfg, "network.layers", err, errlen, msg);
     }
-    int ni = ceil_div(n->input, cn), nh = 0, have = ch->mesh_x * ch->mesh_y;
+    int ni = ceil_div(n->input, cn), nh = 0, have = ch->mesh_x * ch->mesh_y * CFG_CHIPS_X(cfg) * CFG_CHIPS_Y(cfg);
     char per[300];
     size_t at = 0;
     for (int l = 1; l <= L; l++) {
@@ -120,9 +134,10 @@ static int plan_deep(struct chip *c, const struct config *cfg, char *err, size_t
         if (at < sizeof per) at += (size_t)snprintf(per + at, sizeof per - at, "%s%d", l > 1 ? " + " : "", k);
     }
     if (ni + nh + 1 > have) {
-        snprintf(msg, sizeof msg, "network %s needs %d cores (%d input, %s hidden, 1 output at %d neurons per core), "
-                 "the %dx%d mesh has %d", shape, ni + nh + 1, ni, per, cn, ch->mesh_x, ch->mesh_y, have);
-        return map_error(cfg, "chip.mesh_x", err, errlen, msg);
+        int k = snprintf(msg, sizeof msg, "network %s needs %d cores (%d input, %s hidden, 1 output at %d neurons per core), ",
+                         shape, ni + nh + 1, ni, per, cn);
+        system_size(cfg, have, msg + k, sizeof msg - (size_t)k);
+        return map_error(cfg, CFG_MULTICHIP(cfg) ? "system.chips" : "chip.mesh_x", err, errlen, msg);
     }
     c->sh.n_input_cores = ni;
     c->sh.n_hidden_cores = nh;
@@ -158,13 +173,12 @@ static int plan(struct chip *c, const struct config *cfg, char *err, size_t errl
         return map_error(cfg, "network.output", err, errlen, msg);
     }
     int ni = ceil_div(n->input, cn), nh = ceil_div(n->hidden, cn);
-    int need = ni + nh + 1, have = ch->mesh_x * ch->mesh_y;
+    int need = ni + nh + 1, have = ch->mesh_x * ch->mesh_y * CFG_CHIPS_X(cfg) * CFG_CHIPS_Y(cfg);
     if (need > have) {
-        snprintf(msg, sizeof msg,
-                 "network %d-%d-%d needs %d cores (%d input, %d hidden, 1 output at %d neurons per core), "
-                 "the %dx%d mesh has %d",
-                 n->input, n->hidden, n->output, need, ni, nh, cn, ch->mesh_x, ch->mesh_y, have);
-        return map_error(cfg, "chip.mesh_x", err, errlen, msg);
+        int at = snprintf(msg, sizeof msg, "network %d-%d-%d needs %d cores (%d input, %d hidden, 1 output at %d neurons "
+                          "per core), ", n->input, n->hidden, n->output, need, ni, nh, cn);
+        system_size(cfg, have, msg + at, sizeof msg - (size_t)at);
+        return map_error(cfg, CFG_MULTICHIP(cfg) ? "system.chips" : "chip.mesh_x", err, errlen, msg);
     }
     c->sh.n_input_cores = ni;
     c->sh.n_hidden_cores = nh;
@@ -218,6 +232,30 @@ static int stack_shape(struct chip *c, const struct config *cfg, const struct ss
     return 0;
 }
 
+int chip_place_node(const struct chip *c, int k)
+{
+    if (c->chips_x * c->chips_y == 1) return k;
+    int per = c->chip_w * c->chip_h, chip = k / per, local = k % per;
+    int x = chip % c->chips_x * c->chip_w + local % c->chip_w, y = chip / c->chips_x * c->chip_h + local / c->chip_w;
+    return y * c->mesh_x + x;
+}
+
+int chip_of_node(const struct chip *c, int n)
+{
+    return n / c->mesh_x / c->chip_h * c->chips_x + n % c->mesh_x / c->chip_w;
+}
+
+int chip_chips_used(const struct chip *c)
+{
+    int used = 0;
+    for (int n = 0; n < c->chips_x * c->chips_y; n++) {
+        int any = 0;
+        for (int k = 0; k < c->n_cores && !any; k++) any = chip_of_node(c, c->cores[k].node) == n;
+        used += any;
+    }
+    return used;
+}
+
 /* The cores on the nodes in placement order: input cores, each hidden layer's,
  * the output core (node numbers as plan() counted them). */
 static int place_cores(struct chip *c, const struct ssnn *g, char *err, size_t errlen)
@@ -237,30 +275,30 @@ static int place_cores(struct chip *c, const struct ssnn *g, char *err, size_t e
         snprintf(err, errlen, "out of memory placing %d cores", c->n_cores);
         return -1;
     }
-    int node = 0, bad = 0;
-    for (int i = 0; i < sh->n_input_cores; i++, node++) {
+    int k = 0, bad = 0;     /* k: placement order, the index into c->cores */
+    for (int i = 0; i < sh->n_input_cores; i++, k++) {
         int first = i * cn, count = sh->n_in - first < cn ? sh->n_in - first : cn;
-        sh->input_nodes[i] = node;
-        bad |= core_init(&c->cores[node], CORE_INPUT, node, i, first, count, sh);
+        sh->input_nodes[i] = chip_place_node(c, k);
+        bad |= core_init(&c->cores[k], CORE_INPUT, chip_place_node(c, k), i, first, count, sh);
     }
     for (int l = 0; l < g->depth; l++)
-        for (int i = c->layer_core0[l]; i < c->layer_core0[l + 1]; i++, node++) {
+        for (int i = c->layer_core0[l]; i < c->layer_core0[l + 1]; i++, k++) {
             int n_l = g->layer[l].n, first = (i - c->layer_core0[l]) * cn, count = n_l - first < cn ? n_l - first : cn;
-            sh->hidden_nodes[i] = node;
+            sh->hidden_nodes[i] = chip_place_node(c, k);
             sh->hidden_first[i] = first;
-            bad |= core_init(&c->cores[node], CORE_HIDDEN, node, i, first, count, sh);
-            c->cores[node].pulse_scale = g->layer[l].pulse_scale;
-            if (l + 1 < g->depth) c->cores[node].mirror_pulse_scale = g->layer[l + 1].pulse_scale;
+            bad |= core_init(&c->cores[k], CORE_HIDDEN, chip_place_node(c, k), i, first, count, sh);
+            c->cores[k].pulse_scale = g->layer[l].pulse_scale;
+            if (l + 1 < g->depth) c->cores[k].mirror_pulse_scale = g->layer[l + 1].pulse_scale;
         }
-    sh->output_node = node;
-    bad |= core_init(&c->cores[node], CORE_OUTPUT, node, 0, 0, sh->n_out, sh);
-    c->cores[node].pulse_scale = g->out_pulse_scale;
+    sh->output_node = chip_place_node(c, k);
+    bad |= core_init(&c->cores[k], CORE_OUTPUT, chip_place_node(c, k), 0, 0, sh->n_out, sh);
+    c->cores[k].pulse_scale = g->out_pulse_scale;
     if (bad) {
         snprintf(err, errlen, "out of memory building %d cores", c->n_cores);
         return -1;
     }
-    for (int k = 0; k < c->n_cores; k++) c->at[c->cores[k].node] = &c->cores[k];
-    c->output = &c->cores[node];
+    for (int i = 0; i < c->n_cores; i++) c->at[c->cores[i].node] = &c->cores[i];
+    c->output = &c->cores[k];
     c->master = &c->cores[0];
     sh->master_node = c->master->node;
     c->master->n_cores = c->n_cores;
@@ -306,10 +344,22 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
     if (plan(c, cfg, err, errlen)) return -1;
     c->cfg = cfg;
     if (stack_shape(c, cfg, g, err, errlen)) return -1;
-    c->mesh_x = cfg->chip.mesh_x;
-    c->mesh_y = cfg->chip.mesh_y;
-    c->mesh = mesh_new(c->mesh_x, c->mesh_y, &cfg->chip.router, err, errlen);
+    c->chip_w = cfg->chip.mesh_x;
+    c->chip_h = cfg->chip.mesh_y;
+    c->chips_x = CFG_CHIPS_X(cfg);
+    c->chips_y = CFG_CHIPS_Y(cfg);
+    c->mesh_x = c->chips_x * c->chip_w;
+    c->mesh_y = c->chips_y * c->chip_h;
+    struct router_cfg routers = cfg->chip.router;
+    if (CFG_MULTICHIP(cfg)) routers.slot_depth = cfg->system.link_buffer_depth;    /* the inter-chip ports' */
+    c->mesh = mesh_new(c->mesh_x, c->mesh_y, &routers, err, errlen);
     if (!c->mesh) return -1;
+    if (CFG_MULTICHIP(cfg)) {
+        const struct system_cfg *s = &cfg->system;
+        mesh_set_chip_links(c->mesh, c->chip_w, c->chip_h, s->link_latency, s->link_cycles_per_flit,
+                            s->link_buffer_depth);
+        c->xlink_cycles = s->link_latency + s->link_cycles_per_flit - 1;
+    }
     if (place_cores(c, g, err, errlen)) return -1;
     for (int k = 0; k < c->n_cores; k++)
         c->door[k] = (struct chip_door){ &local_q(c)[c->cores[k].node],
@@ -545,6 +595,18 @@ void chip_count_flit(struct chip *c, const struct flit *f)
     q->sent_hops_ew[f->tclass] += (uint64_t)dx;
     q->sent_hops_ns[f->tclass] += (uint64_t)dy;
     q->sent_routers[f->tclass] += (uint64_t)(dx + dy + 1);
+    if (c->xlink_cycles) {
+        /* XY routes cross every chip boundary between the two columns, then rows */
+        int xs = c->xy[f->src][0] / c->chip_w, xd = c->xy[f->dst][0] / c->chip_w;
+        int ys = c->xy[f->src][1] / c->chip_h, yd = c->xy[f->dst][1] / c->chip_h;
+        int cross = abs(xd - xs) + abs(yd - ys);
+        if (!cross) return;
+        c->c.interchip_flits++;
+        c->c.interchip_hops += (uint64_t)cross;
+        c->c.interchip_flit_cycles += (uint64_t)cross * (uint64_t)c->xlink_cycles;
+        c->c.class_interchip_hops[f->tclass] += (uint64_t)cross;
+        q->sent_interchip[f->tclass] += (uint64_t)cross;
+    }
 }
 
 /* Hands the flits the cores produced to the network (or to the sender itself). */
@@ -789,6 +851,7 @@ void chip_part_totals(const struct chip *c, int infer, struct chip_totals *part,
             t->chip.class_hops_ew[tc] += qc->sent_hops_ew[tc];
             t->chip.class_hops_ns[tc] += qc->sent_hops_ns[tc];
             t->chip.class_routers[tc] += qc->sent_routers[tc];
+            t->chip.class_interchip_hops[tc] += qc->sent_interchip[tc];
         }
         cores[p]++;
         routers[p]++;   /* the router of its node */

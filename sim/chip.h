@@ -48,7 +48,10 @@ struct chip {
     struct chip_shared sh;
     struct rpu_params rp;
     struct activation act;
-    int mesh_x, mesh_y;
+    int mesh_x, mesh_y;             /* the whole system's mesh (one chip's unless system.chips) */
+    /* A system of chips (docs/system.md): chips_x x chips_y chips of chip_w x
+     * chip_h routers each; an inter-chip hop spends xlink_cycles on its link. */
+    int chips_x, chips_y, chip_w, chip_h, xlink_cycles;
     struct core *cores;
     int n_cores;
     struct core **at;               /* node -> core (NULL: empty node) */
@@ -132,6 +135,15 @@ int chip_core_part(const struct chip *c, const struct core *q);
  * and samples are the chip's in every part. cores[p] and routers[p] receive each
  * part's mapped cores and the routers that leak on its account. */
 void chip_part_totals(const struct chip *c, int infer, struct chip_totals *part, int *cores, int *routers);
+
+/* The node of the k-th core in placement order: row by row on one chip, and in a
+ * system chip after chip (chips row by row), so a network fills a chip before it
+ * spills onto the next. */
+int chip_place_node(const struct chip *c, int k);
+/* The chip (index, row by row over the system) node n is on. */
+int chip_of_node(const struct chip *c, int n);
+/* Chips of the system that hold at least one core. */
+int chip_chips_used(const struct chip *c);
 
 /* Counts a flit a core sent (dispatched by either clock) for the chip and for
  * the sending core. */

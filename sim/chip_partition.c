@@ -20,6 +20,14 @@ int chip_partition(struct chip *c, char *err, size_t errlen)
         snprintf(err, errlen, "ssnnsim: out of memory");
         return -1;
     }
+    if (c->chips_x * c->chips_y > 1) {
+        /* the ranks' window is the on-chip link; a rank boundary on an inter-chip
+         * link is issue 19's item 2 */
+        char where[400];
+        snprintf(err, errlen, "%s: system.chips: a system of chips runs in one process for now (docs/system.md)",
+                 config_where(c->cfg, "system.chips", where, sizeof where));
+        return -1;
+    }
     const struct router_cfg *rc = &c->cfg->chip.router;
     char msg[300];
     if (partition_init(&p->mesh, world_rank(), size, c->mesh_x, c->mesh_y, rc->link_latency, rc->vcs * TC_COUNT,

@@ -161,7 +161,12 @@ struct chip_waves *chip_waves_open(struct chip *c, const char *path, const struc
         /* Open on what tells the story: the output core, and the first hidden core
          * with its first two neurons. */
         int show = q->role == CORE_OUTPUT || (q->role == CORE_HIDDEN && q->index == 0);
-        snprintf(name, sizeof name, "core_%d_%d", q->node % c->mesh_x, q->node / c->mesh_x);
+        int x = q->node % c->mesh_x, y = q->node / c->mesh_x;
+        if (c->chips_x * c->chips_y > 1)    /* a system: the chip, then the core's place on it */
+            snprintf(name, sizeof name, "chip_%d_%d_core_%d_%d", x / c->chip_w, y / c->chip_h, x % c->chip_w,
+                     y % c->chip_h);
+        else
+            snprintf(name, sizeof name, "core_%d_%d", x, y);
         if (c->sh.depth > 1) {
             /* depth: a core's scope names its layer (core_X_Y_in, core_X_Y_h2 for
              * hidden layer 2, core_X_Y_out), and the save file groups the cores of
@@ -202,8 +207,10 @@ struct chip_waves *chip_waves_open(struct chip *c, const char *path, const struc
     for (int k = 0; k < c->n_cores; k++)
         if (cw->cs[k].dumped) routers[c->cores[k].node] = 1;
     const struct router_cfg *rc = &c->cfg->chip.router;
-    cw->routers = mesh_waves_declare(w, c->mesh_x, c->mesh_y, routers,
-                                     2 + (uint64_t)rc->link_latency + (uint64_t)rc->pipeline);
+    /* a credit comes back over the longest link there is */
+    uint64_t link = (uint64_t)(c->xlink_cycles > rc->link_latency ? c->xlink_cycles : rc->link_latency);
+    cw->routers = mesh_waves_declare_chips(w, c->mesh_x, c->mesh_y, c->chip_w, c->chip_h, routers,
+                                           2 + link + (uint64_t)rc->pipeline);
     free(routers);
     waves_upscope(w);
     mesh_set_trace(c->mesh, on_switch, cw);

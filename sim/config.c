@@ -47,6 +47,10 @@ struct field {
  * as before they existed. */
 #define OPT_STR(p, m, ch) { p, F_STRING, OFF(m), 0, CFG_STR - 1, ch, 0, 0, 1 }
 #define OPT_BOOL(p, m) { p, F_BOOL, OFF(m), 0, 1, NULL, 0, 0, 1 }
+/* The system section's numbers (and the inter-chip link's energy): absent is 0,
+ * written out only for a system of chips (field_shown). */
+#define OPT_INT(p, m, lo, hi) { p, F_INT, OFF(m), lo, hi, NULL, 0, 0, 1 }
+#define OPT_DBL(p, m, lo, hi) { p, F_DOUBLE, OFF(m), lo, hi, NULL, 0, 0, 1 }
 #define PATH(p, m) { p, F_PATH, OFF(m), 0, CFG_STR - 1, NULL, 0, 0, 0 }
 #define DLIST(p, m, n, lo, hi) { p, F_DLIST, OFF(m), lo, hi, NULL, OFF(n), 0, 0 }
 /* A list of component names (char[CFG_LIST][32]), optional: absent means empty
@@ -83,7 +87,7 @@ static int choice_index(const char *const *choices, const char *v)
 /* Sections group fields; a field's section is its path up to the last dot.
  * Fields of one section are contiguous (config_to_json relies on it). */
 static const char *const sections[] = {
-    "chip", "chip.router", "chip.fault", "device", "network", "dataset", "training", "technology", "technology.crossbar",
+    "chip", "chip.router", "chip.fault", "system", "system.link", "device", "network", "dataset", "training", "technology", "technology.crossbar",
     "technology.neuron", "technology.noc", "technology.static", "noc", "waves", NULL
 };
 
@@ -111,6 +115,11 @@ static const struct field schema[] = {
     INT("chip.fault.node", chip.fault.node, 0, 65535),
     INT("chip.fault.after_flits", chip.fault.after_flits, 0, 1e15),
     SLIST("chip.rtl", chip.rtl, chip.n_rtl),
+
+    OPT_ILIST("system.chips", system.chips, system.n_chips, 1, 256),
+    OPT_INT("system.link.latency_cycles", system.link_latency, 1, 1 << 20),
+    OPT_INT("system.link.cycles_per_flit", system.link_cycles_per_flit, 1, 1024),
+    OPT_INT("system.link.buffer_depth", system.link_buffer_depth, 1, 1024),
 
     STR("device.name", device_name, NULL),
     DBL("device.dw_min", device.dw_min, 1e-6, 1),
@@ -196,6 +205,7 @@ static const struct field schema[] = {
     DBL("technology.noc.t_barrier_max_ns", tech.noc.t_barrier_max_ns, 0, 1e12),
     INT("technology.noc.barrier_max_tiles", tech.noc.barrier_max_tiles, 1, 1 << 20),
     INT("technology.noc.barrier_tile_cores", tech.noc.barrier_tile_cores, 1, 1 << 20),
+    OPT_DBL("technology.noc.interchip_pj_per_bit", tech.noc.interchip_pj_per_bit, 0, 1e9),
     DBL("technology.static.p_core_mw", tech.stat.p_core_mw, 0, 1e9),
     DBL("technology.static.p_router_mw", tech.stat.p_router_mw, 0, 1e9),
 
@@ -669,7 +679,58 @@ static int check_synapse_kind(struct yloader *L, const struct config *c)
     return 0;
 }
 
-static int check_consistency(struct yloader *L, const struct ynode *root, const struct config *c)
+
+/* The system section (docs/system.md): two chip counts, and for more than one
+ * chip the link it needs, a global mesh of 16-bit node ids, its energy per bit,
+ * and none of what a system of chips does not support. Fills chips_x/chips_y. */
+static int check_system(struct yloader *L, const struct ynode *root, struct config *c)
+{
+    struct system_cfg *s = &c->system;
+    s->chips_x = s->chips_y = 1;
+    const struct ynode *sys = map_get(root, "system");
+    if (!sys) return 0;
+    const struct ynode *ch = map_get(sys, "chips");
+    if (!ch) {
+        if (sys->n > 0)
+            return yt_fail(L, sys->file, sys->line, sys->col,
+                           "system: system.chips is missing: give the chips as [x, y], e.g. [2, 1]");
+        return 0;
+    }
+    if (s->n_chips != 2)
+        return yt_fail(L, ch->file, ch->line, ch->col, "system.chips: expected [x, y] (chips across, chips up), got %d entr%s",
+                       s->n_chips, s->n_chips == 1 ? "y" : "ies");
+    s->chips_x = (int)s->chips[0];
+    s->chips_y = (int)s->chips[1];
+    if (!CFG_MULTICHIP(c)) return 0;
+    long long nodes = (long long)s->chips_x * c->chip.mesh_x * s->chips_y * c->chip.mesh_y;
+    if (nodes > 65536)
+        return yt_fail(L, ch->file, ch->line, ch->col,
+                       "system.chips: %dx%d chips of %dx%d routers make a %dx%d mesh of %lld nodes; flit node ids are "
+                       "16-bit (at most 65536)", s->chips_x, s->chips_y, c->chip.mesh_x, c->chip.mesh_y,
+                       s->chips_x * c->chip.mesh_x, s->chips_y * c->chip.mesh_y, nodes);
+    const struct ynode *lk = map_get(sys, "link");
+    static const char *const need[] = { "latency_cycles", "cycles_per_flit" };
+    for (int i = 0; i < 2; i++)
+        if (!lk || !map_get(lk, need[i]))
+            return yt_fail(L, ch->file, ch->line, ch->col,
+                           "system.link.%s: required for a system of %dx%d chips (the inter-chip link, docs/system.md)",
+                           need[i], s->chips_x, s->chips_y);
+    const struct ynode *tn = map_get(root, "technology");
+    tn = tn ? map_get(tn, "noc") : NULL;
+    if (!tn || !map_get(tn, "interchip_pj_per_bit"))
+        return yt_fail(L, ch->file, ch->line, ch->col,
+                       "system.chips: a system of %dx%d chips needs technology.noc.interchip_pj_per_bit, the energy "
+                       "of its inter-chip links (technology '%s' has none)", s->chips_x, s->chips_y, c->tech_name);
+    const struct ynode *chip = map_get(root, "chip");
+    const struct ynode *rtl = chip && chip->kind == N_MAP ? map_get(chip, "rtl") : NULL;
+    if (rtl && rtl->kind == N_SEQ && rtl->n > 0)
+        return yt_fail(L, rtl->file, rtl->line, rtl->col,
+                       "chip.rtl: RTL routers are not supported in a system of %dx%d chips (rtl/router.sv has no "
+                       "inter-chip link; docs/system.md)", s->chips_x, s->chips_y);
+    return 0;
+}
+
+static int check_consistency(struct yloader *L, const struct ynode *root, struct config *c)
 {
     const struct ynode *net = map_get(root, "network");
     const struct ynode *in = net ? map_get(net, "input") : NULL;
@@ -689,6 +750,7 @@ static int check_consistency(struct yloader *L, const struct ynode *root, const 
         if (check_component(L, rtl->items[i], c)) return -1;
     if (check_router(L, root, c)) return -1;
     if (check_synapse_kind(L, c)) return -1;
+    if (check_system(L, root, c)) return -1;
     const struct ynode *dev = map_get(root, "device");
     const struct ynode *wm = dev ? map_get(dev, "w_max") : NULL;
     double states = c->device.w_max / c->device.dw_min;
@@ -912,6 +974,8 @@ static void field_to_json(const struct config *cfg, const struct field *f, struc
  * Per-layer lists appear only when given. */
 static int field_shown(const struct config *cfg, const struct field *f)
 {
+    if (f->optional && (f->type == F_INT || f->type == F_DOUBLE)) return CFG_MULTICHIP(cfg);
+    if (!strncmp(f->path, "system.", 7)) return CFG_MULTICHIP(cfg);
     if (f->type == F_ILIST) return cfg->network.n_layers > 3;
     if (is_shape_key(f->path)) return cfg->network.n_layers <= 3;
     if (f->optional && f->type == F_DLIST) return *(const int *)((const char *)cfg + f->count_off) > 0;

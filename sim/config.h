@@ -39,6 +39,23 @@ struct chip_cfg {
     char rtl[CFG_LIST][32];
 };
 
+/* A system of chips (docs/system.md): chips[0] x chips[1] copies of the chip
+ * section's mesh, joined into one mesh whose links across a chip boundary are
+ * inter-chip links. Optional: without a system section, one chip. */
+struct system_cfg {
+    int n_chips;                /* entries given in system.chips: 0 (absent) or 2 */
+    double chips[CFG_LIST];     /* as read (whole numbers) */
+    int chips_x, chips_y;       /* 1 and 1 when absent */
+    int link_latency;           /* system.link.latency_cycles (0: not given) */
+    int link_cycles_per_flit;   /* system.link.cycles_per_flit (0: not given) */
+    int link_buffer_depth;      /* system.link.buffer_depth: flits per VC at an inter-chip port (0: the chip's) */
+};
+/* More than one chip: what the single-chip outputs never show. */
+#define CFG_MULTICHIP(cfg) ((cfg)->system.chips_x * (cfg)->system.chips_y > 1)
+/* Chips across and up; 1 in a configuration built by hand (zeroed, not loaded). */
+#define CFG_CHIPS_X(cfg) ((cfg)->system.chips_x > 1 ? (cfg)->system.chips_x : 1)
+#define CFG_CHIPS_Y(cfg) ((cfg)->system.chips_y > 1 ? (cfg)->system.chips_y : 1)
+
 /* The shape: network.layers [input, hidden 1, ..., hidden L, output], or its L = 1
  * spelling network.input/hidden/output. Both are filled after loading, whichever
  * was written: layers[] always, and input, hidden (layer 1), output from it. */
@@ -136,6 +153,7 @@ struct config {
     char path[CFG_STR];     /* the file it came from */
     struct config_origin origin[CFG_MAX_FIELDS];
     struct chip_cfg chip;
+    struct system_cfg system;
     struct device_cfg device;
     char device_name[CFG_STR];  /* device.name: the preset's, for reports */
     struct network_cfg network;

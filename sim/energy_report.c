@@ -52,7 +52,8 @@ static void json_breakdown(struct json *j, const struct energy_account *a, const
 {
     json_key(j, "by_component");
     json_begin_object(j);
-    for (int i = 0; i < EC_COUNT; i++) {
+    int nc = b && b->n_components > a->n_components ? b->n_components : a->n_components;
+    for (int i = 0; i < nc; i++) {
         json_key(j, energy_component_name[i]);
         json_double(j, (energy_component_fj(a, i) + (b ? energy_component_fj(b, i) : 0)) / 1000.0);
     }
@@ -102,6 +103,28 @@ static void json_layers(struct json *j, const struct energy_account *a, const st
     json_end_object(j);
 }
 
+/* A system of chips: the network's energy on chip (hops, routers, on-chip links,
+ * local deliveries) and between chips (the inter-chip links), per account. */
+static void json_network_split(struct json *j, const struct energy_account *tr, const struct energy_account *in,
+                               int have_train)
+{
+    static const int onchip[] = { EC_LOCAL, EC_HOP, EC_ROUTER_BUFFER, EC_ROUTER_SWITCH, EC_ROUTER_ARB, EC_LINK };
+    const struct energy_account *acc[2] = { tr, in };
+    static const char *const name[2] = { "train", "infer" };
+    json_key(j, "network");
+    json_begin_object(j);
+    for (int a = have_train ? 0 : 1; a < 2; a++) {
+        int64_t on = 0;
+        for (size_t k = 0; k < sizeof onchip / sizeof onchip[0]; k++) on += energy_component_fj(acc[a], onchip[k]);
+        json_key(j, name[a]);
+        json_begin_object(j);
+        json_key(j, "on_chip"); json_double(j, on / 1000.0);
+        json_key(j, "inter_chip"); json_double(j, energy_component_fj(acc[a], EC_INTERCHIP) / 1000.0);
+        json_end_object(j);
+    }
+    json_end_object(j);
+}
+
 static void json_account(struct json *j, const char *key, const struct energy_account *a, const struct energy_report *r)
 {
     json_key(j, key);
@@ -137,6 +160,7 @@ void energy_json(struct json *j, const struct energy_report *r)
     }
     json_key(j, "per_syn_op_infer"); json_double(j, energy_pj_per_syn_op(in));
     json_breakdown(j, tr, in);
+    if (in->n_components > EC_INTERCHIP) json_network_split(j, tr, in, ht);
     json_layers(j, in->n_parts ? in : tr, ht && in->n_parts ? tr : NULL, NULL);
     if (ht) json_account(j, "train", tr, r);
     json_account(j, "infer", in, r);
@@ -193,7 +217,7 @@ void energy_print(FILE *f, const struct energy_report *r)
     row(f, r->infer_only, "per sample", "energy", "share", "energy", "share");
     for (int pass = 0; pass < 2; pass++) {
         fprintf(f, "  %s\n", pass ? "by phase" : "by component");
-        for (int i = 0; i < (pass ? EP_COUNT : EC_COUNT); i++) {
+        for (int i = 0; i < (pass ? EP_COUNT : in->n_components); i++) {
             int64_t e0 = pass ? energy_phase_fj(tr, i) : energy_component_fj(tr, i);
             int64_t e1 = pass ? energy_phase_fj(in, i) : energy_component_fj(in, i);
             if (!pass && !e0 && !e1) continue;
@@ -215,6 +239,25 @@ void energy_print(FILE *f, const struct energy_report *r)
             snprintf(sb, sizeof sb, "%.2f%%", share(e1, t1));
             row(f, r->infer_only, label, scaled(energy_pj_per(e0, tr->samples), joules, a, sizeof a), sa,
                 scaled(energy_pj_per(e1, in->samples), joules, b, sizeof b), sb);
+        }
+    }
+    if (in->n_components > EC_INTERCHIP) {
+        /* a system of chips: how much of the traffic left its chip, and its time on the links */
+        fprintf(f, "  between chips (per sample; share of all flits, of all hops)\n");
+        const struct { const char *label; uint64_t t, tw, i, iw; } x[] = {
+            { "  flits leaving their chip", tr->interchip_flits, tr->flits, in->interchip_flits, in->flits },
+            { "  inter-chip hops", tr->interchip_hops, tr->hops, in->interchip_hops, in->hops },
+            { "  cycles on inter-chip links", tr->interchip_flit_cycles, 0, in->interchip_flit_cycles, 0 },
+        };
+        for (int k = 0; k < 3; k++) {
+            snprintf(a, sizeof a, "%.4g", tr->samples ? (double)x[k].t / (double)tr->samples : 0);
+            snprintf(b, sizeof b, "%.4g", in->samples ? (double)x[k].i / (double)in->samples : 0);
+            /* flit-cycles on links that run side by side have no share of the clock's cycles */
+            snprintf(sa, sizeof sa, "%.2f%%", share((int64_t)x[k].t, (int64_t)x[k].tw));
+            snprintf(sb, sizeof sb, "%.2f%%", share((int64_t)x[k].i, (int64_t)x[k].iw));
+            if (!x[k].tw) sa[0] = 0;
+            if (!x[k].iw) sb[0] = 0;
+            row(f, r->infer_only, x[k].label, a, sa, b, sb);
         }
     }
     row(f, r->infer_only, "total per sample", scaled(energy_pj_per_sample(tr), joules, a, sizeof a), "",
@@ -262,14 +305,14 @@ int energy_write_csv(const char *path, const struct energy_report *r, char *err,
         return -1;
     }
     fprintf(f, "account,phase,samples");
-    for (int i = 0; i < EC_COUNT; i++) fprintf(f, ",%s", energy_component_name[i]);
+    for (int i = 0; i < r->infer.n_components; i++) fprintf(f, ",%s", energy_component_name[i]);
     fprintf(f, ",total\n");
     const struct energy_account *acc[2] = { &r->train, &r->infer };
     static const char *const name[2] = { "train", "infer" };
     for (int a = r->infer_only ? 1 : 0; a < 2; a++)
         for (int p = 0; p < EP_COUNT; p++) {
             fprintf(f, "%s,%s,%llu", name[a], energy_phase_name[p], (unsigned long long)acc[a]->samples);
-            for (int i = 0; i < EC_COUNT; i++) fprintf(f, ",%.6f", energy_pj_per(acc[a]->fj[i][p], acc[a]->samples));
+            for (int i = 0; i < acc[a]->n_components; i++) fprintf(f, ",%.6f", energy_pj_per(acc[a]->fj[i][p], acc[a]->samples));
             fprintf(f, ",%.6f\n", energy_pj_per(energy_phase_fj(acc[a], p), acc[a]->samples));
         }
     if (fclose(f)) {

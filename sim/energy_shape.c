@@ -11,7 +11,8 @@ void energy_shape_init(struct energy_shape *s, const struct config *cfg, int n_c
     const struct chip_cfg *c = &cfg->chip;
     memset(s, 0, sizeof *s);
     s->n_cores = n_cores;
-    s->n_routers = c->mesh_x * c->mesh_y;
+    s->chips = CFG_CHIPS_X(cfg) * CFG_CHIPS_Y(cfg);
+    s->n_routers = c->mesh_x * c->mesh_y * s->chips;
     s->xbar_rows = c->xbar_rows;
     s->xbar_cols = c->xbar_cols;
     /* chip.c maps the full fan-in (inputs + bias) of a core's neurons onto its tiles */

@@ -30,6 +30,12 @@ static void *alloc(size_t n, size_t size)
 struct mesh_waves *mesh_waves_declare(struct waves *w, int mesh_x, int mesh_y, const unsigned char *selected,
                                       uint64_t hold)
 {
+    return mesh_waves_declare_chips(w, mesh_x, mesh_y, mesh_x, mesh_y, selected, hold);
+}
+
+struct mesh_waves *mesh_waves_declare_chips(struct waves *w, int mesh_x, int mesh_y, int chip_w, int chip_h,
+                                            const unsigned char *selected, uint64_t hold)
+{
     static const char *const port[PORTS] = { "N", "E", "S", "W", "L" };
     struct mesh_waves *mw = alloc(1, sizeof *mw);
     mw->w = w;
@@ -47,7 +53,9 @@ struct mesh_waves *mesh_waves_declare(struct waves *w, int mesh_x, int mesh_y, c
         for (int p = 0; p < PORTS; p++) mw->valid[node * PORTS + p] = mw->occ[node * PORTS + p] = -1;
         for (int p = 0; p < 4; p++) mw->cred[node * 4 + p] = -1;
         if (!selected[node]) continue;
-        snprintf(name, sizeof name, "router_%d_%d", node % mesh_x, node / mesh_x);
+        int x = node % mesh_x, y = node / mesh_x;
+        if (chip_w == mesh_x && chip_h == mesh_y) snprintf(name, sizeof name, "router_%d_%d", x, y);
+        else snprintf(name, sizeof name, "chip_%d_%d_router_%d_%d", x / chip_w, y / chip_h, x % chip_w, y % chip_h);
         waves_scope(w, name);
         for (int p = 0; p < PORTS; p++) {
             snprintf(name, sizeof name, "%s_valid", port[p]);

@@ -18,6 +18,10 @@ struct mesh_waves;
  * change only then; cheaper); 0: every cycle mesh_waves_sample is called. */
 struct mesh_waves *mesh_waves_declare(struct waves *w, int mesh_x, int mesh_y, const unsigned char *selected,
                                       uint64_t hold);
+/* The same for a system of chips of chip_w x chip_h routers (docs/system.md): a
+ * router's scope names its chip and its place on it, chip_I_J_router_X_Y. */
+struct mesh_waves *mesh_waves_declare_chips(struct waves *w, int mesh_x, int mesh_y, int chip_w, int chip_h,
+                                            const unsigned char *selected, uint64_t hold);
 /* A flit left router `node` through output port `out_port` (enum router_port) at time t. */
 void mesh_waves_switch(struct mesh_waves *mw, uint64_t t, int node, int out_port);
 /* Buffer occupancy and credits of the selected routers at time t. */

@@ -47,6 +47,11 @@ static enum pattern pattern_of(const struct config *cfg)
     return PAT_UNIFORM;
 }
 
+/* The mesh the traffic runs on: the chip's, or a system's of several chips
+ * (docs/system.md), whose links across a chip boundary are inter-chip links. */
+static int mesh_w(const struct config *cfg) { return cfg->chip.mesh_x * CFG_CHIPS_X(cfg); }
+static int mesh_h(const struct config *cfg) { return cfg->chip.mesh_y * CFG_CHIPS_Y(cfg); }
+
 /* The next word of a splitmix64 stream. */
 static uint64_t next64(uint64_t *s)
 {
@@ -63,7 +68,7 @@ static int below(uint64_t *s, int n)
 
 int noc_destination(const struct config *cfg, int src, uint64_t *u)
 {
-    int X = cfg->chip.mesh_x, Y = cfg->chip.mesh_y, N = X * Y;
+    int X = mesh_w(cfg), Y = mesh_h(cfg), N = X * Y;
     switch (pattern_of(cfg)) {
     case PAT_TRANSPOSE: return (src % X) * X + src / X;
     case PAT_BITCOMP: return N - 1 - src;
@@ -79,7 +84,7 @@ int noc_destination(const struct config *cfg, int src, uint64_t *u)
 int noc_check_config(const struct config *cfg, char *err, size_t errlen)
 {
     char at[600];
-    int X = cfg->chip.mesh_x, Y = cfg->chip.mesh_y;
+    int X = mesh_w(cfg), Y = mesh_h(cfg);
     if (pattern_of(cfg) == PAT_TRANSPOSE && X != Y) {
         snprintf(err, errlen, "%s: noc.traffic: transpose needs a square mesh, the chip is %dx%d",
                  config_where(cfg, "noc.traffic", at, sizeof at), X, Y);
@@ -109,7 +114,12 @@ struct loads {
     double *north, *south;  /* [X][Y-1]: link (x,d) <-> (x,d+1) */
     double *eject;          /* [N] */
     double hops;            /* mean hops, weighted like the loads */
+    double crossing;        /* a system: the share of packets whose route leaves their chip */
+    int chip_w, chip_h;     /* routers per chip: a system's blocks (X, Y on one chip) */
 };
+
+/* Link (c, c+1) along a row of chips chip_w wide is an inter-chip link. */
+static int boundary(int c, int chip_w) { return (c + 1) % chip_w == 0; }
 
 static void add_flow(struct loads *l, int s, int t, double w)
 {
@@ -121,6 +131,7 @@ static void add_flow(struct loads *l, int s, int t, double w)
     for (int d = ty; d < sy; d++) l->south[tx * (Y - 1) + d] += w;
     l->eject[t] += w;
     l->hops += w * (abs(tx - sx) + abs(ty - sy));
+    if (sx / l->chip_w != tx / l->chip_w || sy / l->chip_h != ty / l->chip_h) l->crossing += w;
 }
 
 static void add_uniform(struct loads *l, double w)
@@ -141,6 +152,8 @@ static void add_uniform(struct loads *l, double w)
     for (int n = 0; n < N; n++) l->eject[n] += w;
     /* Mean |a - b| over independent uniform a, b in 0..k-1 is (k^2 - 1) / 3k. */
     l->hops += w * N * ((X * X - 1.0) / (3.0 * X) + (Y * Y - 1.0) / (3.0 * Y));
+    /* a destination on another chip: all but 1 in (X / chip_w) (Y / chip_h) */
+    l->crossing += w * N * (1.0 - (double)l->chip_w * l->chip_h / ((double)X * Y));
 }
 
 /* Cycles the latency accounting adds to every packet: booksim counts the injection
@@ -153,11 +166,14 @@ static uint64_t accounting_extra(const struct config *cfg)
 /* Fills l for the configured pattern; -1 without memory. */
 static int pattern_loads(const struct config *cfg, struct loads *l)
 {
-    int X = cfg->chip.mesh_x, Y = cfg->chip.mesh_y, N = X * Y;
+    int X = mesh_w(cfg), Y = mesh_h(cfg), N = X * Y;
     size_t ne = (size_t)Y * (size_t)(X > 1 ? X - 1 : 0), nn = (size_t)X * (size_t)(Y > 1 ? Y - 1 : 0);
     l->X = X;
     l->Y = Y;
     l->hops = 0;
+    l->crossing = 0;
+    l->chip_w = cfg->chip.mesh_x;
+    l->chip_h = cfg->chip.mesh_y;
     double *mem = calloc(2 * ne + 2 * nn + (size_t)N + 1, sizeof *mem);
     if (!mem) return -1;
     l->east = mem;
@@ -178,16 +194,50 @@ static int pattern_loads(const struct config *cfg, struct loads *l)
             add_flow(l, s, noc_destination(cfg, s, &unused), 1.0);
         }
     l->hops /= N;
+    l->crossing /= N;
     return 0;
+}
+
+/* A system: the mean inter-chip hops of a packet (the loads of the inter-chip
+ * links, which carry N x hops in all) and the load of the busiest one. */
+static double interchip_loads(const struct loads *l, double *busiest)
+{
+    int X = l->X, Y = l->Y;
+    double sum = 0;
+    *busiest = 0;
+    for (int y = 0; y < Y; y++)
+        for (int c = 0; c + 1 < X; c++) {
+            if (!boundary(c, l->chip_w)) continue;
+            sum += l->east[y * (X - 1) + c] + l->west[y * (X - 1) + c];
+            *busiest = fmax(*busiest, fmax(l->east[y * (X - 1) + c], l->west[y * (X - 1) + c]));
+        }
+    for (int x = 0; x < X; x++)
+        for (int d = 0; d + 1 < Y; d++) {
+            if (!boundary(d, l->chip_h)) continue;
+            sum += l->north[x * (Y - 1) + d] + l->south[x * (Y - 1) + d];
+            *busiest = fmax(*busiest, fmax(l->north[x * (Y - 1) + d], l->south[x * (Y - 1) + d]));
+        }
+    return sum / (X * Y);
 }
 
 double noc_zero_load_latency(const struct config *cfg)
 {
     struct loads l;
     if (pattern_loads(cfg, &l)) return NAN;
-    free(l.east);
     const struct router_cfg *rc = &cfg->chip.router;
-    return (l.hops + 1) * rc->pipeline + l.hops * rc->link_latency + cfg->noc.packet_flits + accounting_extra(cfg);
+    double t0 = (l.hops + 1) * rc->pipeline + l.hops * rc->link_latency + cfg->noc.packet_flits + accounting_extra(cfg);
+    if (CFG_MULTICHIP(cfg)) {
+        /* each inter-chip hop takes latency + cycles_per_flit - 1 in place of the
+         * on-chip link, and a packet that crosses one has its tail serialised
+         * behind its head (credit stalls left out: exact while packet_flits <=
+         * buffer_depth or the buffers hold the link's round trip) */
+        const struct system_cfg *s = &cfg->system;
+        double busiest, xhops = interchip_loads(&l, &busiest);
+        t0 += xhops * (s->link_latency + s->link_cycles_per_flit - 1 - rc->link_latency) +
+              l.crossing * (cfg->noc.packet_flits - 1) * (s->link_cycles_per_flit - 1);
+    }
+    free(l.east);
+    return t0;
 }
 
 /* ", pipelined router (lookahead, speculative VA||SA), islip switch allocator, booksim
@@ -203,7 +253,12 @@ static const char *router_note(const struct config *cfg, char *buf, size_t n)
                               rc->speculative ? "speculative VA||SA)" : rc->lookahead ? ")" : "");
     if (k < n && rc->sw_allocator == SW_ISLIP) k += (size_t)snprintf(buf + k, n - k, ", islip switch allocator");
     if (k < n && rc->vc_allocator == VA_ISLIP) k += (size_t)snprintf(buf + k, n - k, ", islip VC allocator");
-    if (k < n && cfg->noc.accounting == NOC_ACCOUNT_BOOKSIM) snprintf(buf + k, n - k, ", booksim latency accounting");
+    if (k < n && cfg->noc.accounting == NOC_ACCOUNT_BOOKSIM) k += (size_t)snprintf(buf + k, n - k, ", booksim latency accounting");
+    if (k < n && CFG_MULTICHIP(cfg))
+        snprintf(buf + k, n - k, "; %dx%d chips of %dx%d, inter-chip links of %d cycles, %d a flit, buffers %d at their ends",
+                 cfg->system.chips_x, cfg->system.chips_y, cfg->chip.mesh_x, cfg->chip.mesh_y, cfg->system.link_latency,
+                 cfg->system.link_cycles_per_flit,
+                 cfg->system.link_buffer_depth ? cfg->system.link_buffer_depth : cfg->chip.router.buffer_depth);
     return buf;
 }
 
@@ -215,6 +270,22 @@ double noc_throughput_bound(const struct config *cfg)
     double gamma = 1.0;     /* each node's injection channel carries its own rate */
     size_t ne = (size_t)Y * (size_t)(X > 1 ? X - 1 : 0), nn = (size_t)X * (size_t)(Y > 1 ? Y - 1 : 0);
     for (size_t i = 0; i < 2 * ne + 2 * nn + (size_t)N; i++) gamma = fmax(gamma, l.east[i]);
+    if (CFG_MULTICHIP(cfg)) {
+        /* An inter-chip link carries 1 / cycles_per_flit flits a cycle, and at most
+         * buffer_depth flits per VC per credit round trip (the flit's latency and
+         * serialisation, the downstream pipeline, the credit's way back, a cycle
+         * more on the pipelined router): on chip the buffers cover the round trip,
+         * across a long link they may not (docs/system.md). */
+        const struct router_cfg *rc = &cfg->chip.router;
+        const struct system_cfg *sy = &cfg->system;
+        double rtt = 2.0 * sy->link_latency + sy->link_cycles_per_flit - 1 + rc->pipeline +
+                     (rc->model == ROUTER_PIPELINED ? 1 : 0);
+        int vcs = rc->vcs * (strcmp(cfg->noc.traffic_class, "mixed") ? 1 : TC_COUNT);
+        int depth = sy->link_buffer_depth ? sy->link_buffer_depth : rc->buffer_depth;
+        double busiest, cap = fmin(1.0 / sy->link_cycles_per_flit, vcs * depth / rtt);
+        interchip_loads(&l, &busiest);
+        gamma = fmax(gamma, busiest / cap);
+    }
     free(l.east);
     return 1.0 / gamma;
 }
@@ -257,7 +328,7 @@ static int select_routers(const struct config *cfg, const char *list, unsigned c
 struct noc_waves *noc_waves_open(const struct config *cfg, const char *path, const struct wave_select *sel,
                                  char *err, size_t errlen)
 {
-    int nodes = cfg->chip.mesh_x * cfg->chip.mesh_y;
+    int nodes = mesh_w(cfg) * mesh_h(cfg);
     unsigned char *selected = calloc((size_t)nodes, 1);
     if (!selected || select_routers(cfg, sel->cores, selected, nodes, err, errlen)) {
         free(selected);
@@ -277,7 +348,8 @@ struct noc_waves *noc_waves_open(const struct config *cfg, const char *path, con
     nw->sig_point = waves_var(nw->w, "point", 16, 0);
     nw->sig_offered = waves_var(nw->w, "offered_milli", 16, 0);    /* flits/node per 1000 cycles */
     nw->sig_measuring = waves_var(nw->w, "measuring", 1, 0);
-    nw->routers = mesh_waves_declare(nw->w, cfg->chip.mesh_x, cfg->chip.mesh_y, selected, 0);
+    nw->routers = mesh_waves_declare_chips(nw->w, mesh_w(cfg), mesh_h(cfg), cfg->chip.mesh_x, cfg->chip.mesh_y,
+                                           selected, 0);
     waves_upscope(nw->w);
     free(selected);
     return nw;
@@ -454,7 +526,7 @@ int noc_run_point(const struct config *cfg, double rate, int quiet, struct noc_w
                   char *err, size_t errlen)
 {
     struct partition whole;
-    partition_whole(&whole, cfg->chip.mesh_x, cfg->chip.mesh_y);
+    partition_whole(&whole, mesh_w(cfg), mesh_h(cfg));
     return noc_run_point_on(cfg, rate, quiet, &whole, nw, pt, err, errlen);
 }
 
@@ -464,8 +536,13 @@ int noc_run_point_on(const struct config *cfg, double rate, int quiet, struct pa
     memset(pt, 0, sizeof *pt);
     pt->offered = rate;
     if (noc_check_config(cfg, err, errlen)) return -1;
-    struct mesh *m = mesh_new(cfg->chip.mesh_x, cfg->chip.mesh_y, &cfg->chip.router, err, errlen);
+    struct router_cfg routers = cfg->chip.router;
+    if (CFG_MULTICHIP(cfg)) routers.slot_depth = cfg->system.link_buffer_depth;    /* the inter-chip ports' */
+    struct mesh *m = mesh_new(mesh_w(cfg), mesh_h(cfg), &routers, err, errlen);
     if (!m) return -1;
+    if (CFG_MULTICHIP(cfg))
+        mesh_set_chip_links(m, cfg->chip.mesh_x, cfg->chip.mesh_y, cfg->system.link_latency,
+                            cfg->system.link_cycles_per_flit, cfg->system.link_buffer_depth);
     partition_attach(part, m);
     struct noc_net net = native_net(m);
     int rc = run_point(cfg, rate, quiet, part, nw, m, &net, pt, err, errlen);
@@ -726,7 +803,7 @@ static int write_json(const struct config *cfg, const struct run_opts *o, const 
     json_key(&j, "noc");
     json_begin_object(&j);
     json_key(&j, "traffic"); json_string(&j, cfg->noc.traffic);
-    json_key(&j, "nodes"); json_int(&j, cfg->chip.mesh_x * cfg->chip.mesh_y);
+    json_key(&j, "nodes"); json_int(&j, mesh_w(cfg) * mesh_h(cfg));
     json_key(&j, "packet_flits"); json_int(&j, cfg->noc.packet_flits);
     json_key(&j, "zero_load_latency"); json_double(&j, t0);
     json_key(&j, "throughput_bound"); json_double(&j, bound);
@@ -792,10 +869,10 @@ static void write_plot(const struct config *cfg, const char *csv, const char *pn
     const struct router_cfg *rc = &cfg->chip.router;
     fprintf(f, "set terminal pngcairo size 1200,520 font 'sans,11'\nset output '%s'\n", png);
     fprintf(f, "set datafile separator ','\nset grid\nset key top left\n");
-    char note[200];
+    char note[400];
     fprintf(f, "set multiplot layout 1,2 title '%dx%d mesh, %s traffic, %d-flit packets; pipeline %d, link %d, "
                "buffers %d, %d VC per class%s'\n",
-            cfg->chip.mesh_x, cfg->chip.mesh_y, cfg->noc.traffic, cfg->noc.packet_flits, rc->pipeline,
+            mesh_w(cfg), mesh_h(cfg), cfg->noc.traffic, cfg->noc.packet_flits, rc->pipeline,
             rc->link_latency, rc->buffer_depth, rc->vcs, router_note(cfg, note, sizeof note));
     fprintf(f, "set xlabel 'offered load (flits/node/cycle)'\nset ylabel 'latency (cycles)'\nset logscale y\n");
     fprintf(f, "plot '%s' skip 1 using 1:3 with linespoints lw 2 title 'average', \\\n"
@@ -836,6 +913,12 @@ static int open_net(const struct config *cfg, const struct run_opts *o, struct n
     memset(net, 0, sizeof *net);
     int sc = !strcmp(o->engine, "systemc");
     char where[300];
+    if (CFG_MULTICHIP(cfg) && (sc || o->partition)) {
+        fprintf(stderr, "%s: system.chips: a system of chips runs on the native mesh in one process (%s; "
+                "docs/system.md)\n", config_where(cfg, "system.chips", where, sizeof where),
+                sc ? "--engine systemc has no inter-chip links" : "not over MPI ranks yet");
+        return 2;
+    }
     if (cfg->chip.n_rtl && !sc) {
         fprintf(stderr, "%s: chip.rtl: RTL components run under --engine systemc only\n",
                 config_where(cfg, "chip.rtl", where, sizeof where));
@@ -870,12 +953,12 @@ static int open_sweep(const struct config *cfg, const struct run_opts *o, struct
     char err[2048];
     const struct router_cfg *rc = &cfg->chip.router;
     *nw = NULL;
-    partition_whole(part, cfg->chip.mesh_x, cfg->chip.mesh_y);
+    partition_whole(part, mesh_w(cfg), mesh_h(cfg));
     if (o->waves && o->partition) {     /* before the file is created: no partial output */
         if (!o->mute) fprintf(stderr, "ssnnsim: --waves needs a single rank (each rank holds part of the mesh)\n");
         return 2;
     }
-    if (o->partition && partition_init(part, world_rank(), world_size(), cfg->chip.mesh_x, cfg->chip.mesh_y,
+    if (o->partition && partition_init(part, world_rank(), world_size(), mesh_w(cfg), mesh_h(cfg),
                                        rc->link_latency, rc->vcs * TC_COUNT, rc->buffer_depth, err, sizeof err)) {
         char where[400];
         fprintf(stderr, "%s: %s\n", config_where(cfg, "chip.mesh_y", where, sizeof where), err);
@@ -995,10 +1078,10 @@ int noc_command(const struct config *cfg, const struct run_opts *o, const char *
         return 1;
     }
     double t0 = noc_zero_load_latency(cfg), bound = noc_throughput_bound(cfg);
-    char note[200];
+    char note[400];
     printf("noc: %dx%d mesh, %s traffic (%s class), %d-flit packets; router: pipeline %d, link %d, "
            "buffers %d, %d VC per class%s\n",
-           cfg->chip.mesh_x, cfg->chip.mesh_y, nc->traffic, nc->traffic_class, nc->packet_flits, rc->pipeline,
+           mesh_w(cfg), mesh_h(cfg), nc->traffic, nc->traffic_class, nc->packet_flits, rc->pipeline,
            rc->link_latency, rc->buffer_depth, rc->vcs, router_note(cfg, note, sizeof note));
     printf("zero-load latency %.3f cycles, throughput bound %.4f flits/node/cycle (analytic)\n", t0, bound);
     fflush(stdout);

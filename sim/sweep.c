@@ -124,10 +124,13 @@ static int parse_sweep(struct yloader *L, const char *path, const struct ynode *
         } else if (!strcmp(c->key, "set")) {
             if (c->kind != N_MAP)
                 return yt_fail(L, c->file, c->line, c->col, "set: expected a mapping of key: value");
-            for (int k = 0; k < c->n; k++)
+            for (int k = 0; k < c->n; k++) {
                 if (c->items[k]->kind == N_MAP)
                     return yt_fail(L, c->items[k]->file, c->items[k]->line, c->items[k]->col,
                                    "set: give each key dotted (a.b.c: value)");
+                /* a list (system.chips: [2, 1]) is one value, as on an axis */
+                if (list_value(L, c->items[k]->key, c->items[k])) return -1;
+            }
             s->set = c;
         } else if (!strcmp(c->key, "axes")) {
             if (c->kind != N_SEQ || c->n == 0 || c->n > MAX_AXES)

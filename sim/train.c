@@ -109,6 +109,7 @@ static void hash_config(const struct config *cfg, const struct dataset *train, u
     /* The chip and the technology change how a run is timed and priced, never
      * what it computes: a checkpoint moves freely between them and the engines. */
     memset(&c.chip, 0, sizeof c.chip);
+    memset(&c.system, 0, sizeof c.system);  /* how many chips hold it, likewise */
     memset(&c.tech, 0, sizeof c.tech);
     c.tech_name[0] = 0;
     memset(&c.noc, 0, sizeof c.noc);
@@ -425,7 +426,7 @@ static struct ssnn_layer_counters *layer_accounts(const struct run *r, int infer
  * checkpoint's training counts, but this process trained nothing. */
 /* One account's events, every counter of struct chip_totals under its list name
  * (models/core.h, crossbar.h, chip_counters.h): what the energy model prices. */
-static void write_events(struct json *j, const struct chip_totals *t)
+static void write_events(struct json *j, const struct chip_totals *t, int multichip)
 {
     static const char *const cls[TC_COUNT] = { "forward", "backward", "control" };
 #define U(name) json_key(j, #name); json_uint(j, s->name);
@@ -443,6 +444,7 @@ static void write_events(struct json *j, const struct chip_totals *t)
     {
         const struct core_counters *s = &t->core;
         CORE_COUNTERS(U) CORE_CLASS_COUNTERS(C)
+        if (multichip) { CORE_SYSTEM_CLASS_COUNTERS(C) }
     }
     json_end_object(j);
     const struct crossbar_counters *tiles[3] = { &t->w1, &t->w2, &t->wm };
@@ -459,11 +461,43 @@ static void write_events(struct json *j, const struct chip_totals *t)
     {
         const struct chip_counters *s = &t->chip;
         CHIP_COUNTERS(U) CHIP_CLASS_COUNTERS(C)
+        if (multichip) { CHIP_SYSTEM_COUNTERS(U) CHIP_SYSTEM_CLASS_COUNTERS(C) }
     }
     json_end_object(j);
     json_end_object(j);
 #undef U
 #undef C
+}
+
+/* A system of chips (docs/system.md): its shape and its traffic split on chip /
+ * off chip, per account: hops on chip and over inter-chip links, and the cycles
+ * flits spend on those links at zero load. */
+static void write_system(struct json *j, const struct run *r, int infer_only)
+{
+    const struct chip *ch = &r->chip;
+    const struct system_cfg *s = &r->cfg->system;
+    json_key(j, "system");
+    json_begin_object(j);
+    json_key(j, "chips"); json_begin_array(j); json_int(j, s->chips_x); json_int(j, s->chips_y); json_end_array(j);
+    json_key(j, "chips_used"); json_int(j, chip_chips_used(ch));
+    json_key(j, "link_latency_cycles"); json_int(j, s->link_latency);
+    json_key(j, "link_cycles_per_flit"); json_int(j, s->link_cycles_per_flit);
+    json_key(j, "link_buffer_depth");
+    json_int(j, s->link_buffer_depth ? s->link_buffer_depth : r->cfg->chip.router.buffer_depth);
+    const struct chip_counters *acc[2] = { &ch->c, &ch->infer.chip };
+    static const char *const name[2] = { "train", "infer" };
+    for (int a = infer_only ? 1 : 0; a < 2; a++) {
+        const struct chip_counters *c = acc[a];
+        json_key(j, name[a]);
+        json_begin_object(j);
+        json_key(j, "flits"); json_uint(j, c->flits);
+        json_key(j, "interchip_flits"); json_uint(j, c->interchip_flits);
+        json_key(j, "onchip_hops"); json_uint(j, c->hops - c->interchip_hops);
+        json_key(j, "interchip_hops"); json_uint(j, c->interchip_hops);
+        json_key(j, "interchip_flit_cycles"); json_uint(j, c->interchip_flit_cycles);
+        json_end_object(j);
+    }
+    json_end_object(j);
 }
 
 static void write_chip(struct json *j, struct run *r, int infer_only)
@@ -516,6 +550,7 @@ static void write_chip(struct json *j, struct run *r, int infer_only)
     }
     U("infer_samples", in->samples) U("infer_steps", in->steps) U("infer_cycles", in->cycles)
     U("infer_flits", in->flits)
+    if (CFG_MULTICHIP(r->cfg)) write_system(j, r, infer_only);
     json_key(j, "noc");
     json_begin_object(j);
 #define M(name) U(#name, m->name)
@@ -530,11 +565,11 @@ static void write_chip(struct json *j, struct run *r, int infer_only)
         struct chip_totals t;
         chip_totals(&r->chip, &t);
         json_key(j, "train");
-        write_events(j, &t);
+        write_events(j, &t, CFG_MULTICHIP(r->cfg));
     }
     if (in->samples) {
         json_key(j, "infer");
-        write_events(j, &r->chip.infer);
+        write_events(j, &r->chip.infer, CFG_MULTICHIP(r->cfg));
     }
     json_end_object(j);
     json_end_object(j);
@@ -694,6 +729,13 @@ static int run_setup(struct run *r, const struct config *cfg, const struct run_o
         char where[300];
         fprintf(stderr, "%s: chip.rtl: RTL components run under --engine systemc only\n",
                 config_where(cfg, "chip.rtl", where, sizeof where));
+        r->use_chip = 0;
+        return 2;
+    }
+    if (r->use_sc && CFG_MULTICHIP(cfg)) {
+        char where[300];
+        fprintf(stderr, "%s: system.chips: --engine systemc has no inter-chip links; a system of chips runs under "
+                "--engine chip (docs/system.md)\n", config_where(cfg, "system.chips", where, sizeof where));
         r->use_chip = 0;
         return 2;
     }

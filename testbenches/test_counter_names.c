@@ -30,6 +30,13 @@ static const char *const chip_names[] = {
     CHIP_CLOCK_COUNTERS(N) CHIP_TRAFFIC_COUNTERS(N) CHIP_CLASS_COUNTERS(N) NULL
 };
 static const char *const core_names[] = { CORE_COUNTERS(N) CORE_CLASS_COUNTERS(N) NULL };
+/* a system of chips (docs/system.md) adds its own, and only then */
+static const char *const chip_system_names[] = {
+    CHIP_CLOCK_COUNTERS(N) CHIP_TRAFFIC_COUNTERS(N) CHIP_CLASS_COUNTERS(N) CHIP_SYSTEM_COUNTERS(N)
+    CHIP_SYSTEM_CLASS_COUNTERS(N) NULL
+};
+static const char *const core_system_names[] = { CORE_COUNTERS(N) CORE_CLASS_COUNTERS(N)
+                                                 CORE_SYSTEM_CLASS_COUNTERS(N) NULL };
 static const char *const crossbar_names[] = { CROSSBAR_COUNTERS(N) NULL };
 #undef N
 
@@ -151,6 +158,31 @@ static void train_and_infer_on_the_chip_name_every_counter(void)
     }
 }
 
+/* The same network on two 2x2 chips: its events name the system's counters too. */
+static void a_system_of_chips_names_its_counters_too(void)
+{
+    char out[600];
+    path_in(out, sizeof out, tmpdir, "system.json");
+    struct result r = run("train", cfg_path, "--engine", "chip", "--quiet", "--out", out, "--set", "chip.mesh_x=2",
+                          "--set", "chip.mesh_y=2", "--set", "system.chips=[2, 1]", "--set",
+                          "system.link={latency_cycles: 20, cycles_per_flit: 4}", NULL);
+    CHECK(r.code == 0, "train: exit %d: %.300s", r.code, r.err);
+    result_free(&r);
+    char *j = file_text_or_empty(out);
+    const char *last = NULL;
+    for (const char *p = strstr(j, "\"chip\": {"); p; p = strstr(p + 1, "\"chip\": {")) last = p;
+    char *chip = object_of(last, "chip"), *events = object_of(chip, "events");
+    char *acc = object_of(events, "train"), *core = object_of(acc, "core"), *cc = object_of(acc, "chip_counters");
+    keys_are("system chip.events.train", core, core_system_names, NULL);
+    keys_are("system chip.events.train", cc, chip_system_names, NULL);
+    free(cc);
+    free(core);
+    free(acc);
+    free(events);
+    free(chip);
+    free(j);
+}
+
 static void the_noc_benchmark_names_every_mesh_counter(void)
 {
     char out[600], csv[600], yaml[600];
@@ -182,6 +214,7 @@ int main(void)
                    "training:\n  epochs: 1\n  samples: 4\n  test_samples: 3\n  T: 4\n  T_test: 4\n",
                    img, lab, cfg_path);
     RUN(train_and_infer_on_the_chip_name_every_counter);
+    RUN(a_system_of_chips_names_its_counters_too);
     RUN(the_noc_benchmark_names_every_mesh_counter);
     scratch_remove(tmpdir);
     CHECK_DONE();

@@ -763,7 +763,7 @@ static void pareto_front_keeps_the_undominated_points(void)
 /* Every constant of every technology file: a unit in its name and a comment on its line. */
 static void tech_files_give_every_constant_a_unit_and_a_source(void)
 {
-    static const char *const units[] = { "_pj", "_mw", "_ns", "_us", "_v", "_ff_per_cell", "_pj_per_bit_mm",
+    static const char *const units[] = { "_pj", "_mw", "_ns", "_us", "_v", "_ff_per_cell", "_pj_per_bit_mm", "_pj_per_bit",
                                          "_mm", NULL };
     static const char *const unitless[] = { "half_select", "kind", "barrier_max_tiles", "barrier_tile_cores", "name",
                                             NULL };

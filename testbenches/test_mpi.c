@@ -291,6 +291,28 @@ static void more_ranks_than_rows_is_refused(void)
     CHECK(access(out, F_OK) != 0, "a refused run left %s behind", out);
 }
 
+/* A system of chips (docs/system.md) runs in one process for now: two ranks
+ * refuse it at system.chips, and one rank (one process) runs it. */
+static void a_system_of_chips_is_refused_on_two_ranks(void)
+{
+    char args[4096], out[700], p[700], sys[700];
+    path_in(out, sizeof out, tmpdir, "system.json");
+    path_in(sys, sizeof sys, tmpdir, "system.yaml");
+    write_file(sys, "extends: '%s'\nchip:\n  mesh_x: 2\n  mesh_y: 2\nsystem:\n  chips: [2, 1]\n"
+               "  link: { latency_cycles: 20, cycles_per_flit: 4 }\n", cfg_path);
+    snprintf(args, sizeof args, "train '%s' --engine chip --quiet --out '%s'", sys, out);
+    int rc = launch(2, mpibin, "system", args);
+    CHECK(rc == 2, "2 ranks: exit status %d, expected 2", rc);
+    path_in(p, sizeof p, tmpdir, "system.err");
+    char *e = file_text(p);
+    CHECK(e && strstr(e, "system.yaml:6:10: system.chips: a system of chips runs in one process for now"),
+          "stderr: %.300s", e ? e : "");
+    free(e);
+    CHECK(access(out, F_OK) != 0, "a refused run left %s behind", out);
+    rc = launch(1, mpibin, "system1", args);
+    CHECK(rc == 0 && access(out, F_OK) == 0, "1 rank: exit status %d", rc);
+}
+
 static void fault_on_one_rank_stops_every_rank(void)
 {
     /* Faults strike a router of rank 1 (node 4, row 2 of 4); the run must stop
@@ -392,6 +414,7 @@ int main(void)
     RUN(boundary_flit_one_cycle_late_is_caught);
     RUN(window_longer_than_lookahead_is_refused);
     RUN(more_ranks_than_rows_is_refused);
+    RUN(a_system_of_chips_is_refused_on_two_ranks);
     RUN(fault_on_one_rank_stops_every_rank);
     RUN(single_process_binary_refuses_mpirun);
 
