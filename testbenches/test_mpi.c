@@ -215,6 +215,42 @@ static void noc_run_is_bit_identical_on_1_2_4_ranks(void)
     }
 }
 
+/* docs/scale.md's run over hosts, with a hostfile of two localhost slots for the
+ * two hosts (the command as the docs give it, --map-by node): the noc table, CSV and
+ * JSON of two ranks placed by the hostfile are the single process's. */
+static void a_hostfile_of_two_localhost_slots_gives_the_serial_result(void)
+{
+    char hosts[700], args[4096], ref[700], refj[700], out[700], outj[700], cmd[8192] = "";
+    path_in(hosts, sizeof hosts, tmpdir, "hosts");
+    FILE *f = fopen(hosts, "w");
+    CHECK(f != NULL, "cannot write %s", hosts);
+    if (!f) return;
+    fprintf(f, "localhost slots=2\n");
+    fclose(f);
+    path_in(ref, sizeof ref, tmpdir, "host-serial.csv");
+    path_in(refj, sizeof refj, tmpdir, "host-serial.json");
+    path_in(out, sizeof out, tmpdir, "host-np2.csv");
+    path_in(outj, sizeof outj, tmpdir, "host-np2.json");
+    snprintf(args, sizeof args, "noc '%s' --quiet --csv '%s' --out '%s'", noc_path, ref, refj);
+    int rc = launch(0, bin, "host-serial", args);
+    CHECK(rc == 0, "serial noc exited %d", rc);
+    snprintf(cmd, sizeof cmd, "timeout 120 mpirun --hostfile ");
+    quote(cmd, sizeof cmd, hosts);
+    size_t k = strlen(cmd);
+    snprintf(cmd + k, sizeof cmd - k, " -np 2 --map-by node ");
+    quote(cmd, sizeof cmd, mpibin);
+    k = strlen(cmd);
+    snprintf(cmd + k, sizeof cmd - k, " noc '%s' --quiet --csv '%s' --out '%s'", noc_path, out, outj);
+    char so[700], se[700];
+    path_in(so, sizeof so, tmpdir, "host-np2.out");
+    path_in(se, sizeof se, tmpdir, "host-np2.err");
+    rc = sh_run(cmd, so, se);
+    CHECK(rc == 0, "mpirun --hostfile (localhost slots=2) -np 2 exited %d", rc);
+    if (rc) show_err("host-np2");
+    CHECK(same_file(ref, out), "hostfile run: CSV differs from the single process's");
+    CHECK(same_file(refj, outj), "hostfile run: JSON differs from the single process's");
+}
+
 static void distributed_sweep_csv_equals_serial_csv(void)
 {
     char args[4096], ref[700], out[700], tag[64];
@@ -410,6 +446,7 @@ int main(void)
     RUN(checkpoint_resume_and_infer_are_identical_on_2_ranks);
     RUN(depth_3_train_and_infer_are_identical_on_1_2_4_ranks);
     RUN(noc_run_is_bit_identical_on_1_2_4_ranks);
+    RUN(a_hostfile_of_two_localhost_slots_gives_the_serial_result);
     RUN(distributed_sweep_csv_equals_serial_csv);
     RUN(boundary_flit_one_cycle_late_is_caught);
     RUN(window_longer_than_lookahead_is_refused);
