@@ -524,13 +524,19 @@ static void allocate_vcs_islip(struct router *r, struct va_reqs *q, unsigned out
     }
 }
 
-/* The network interface's turn at the end of a step, and the router's next wake. */
-static inline void ni_turn(struct router *r, uint64_t now, uint64_t *wake)
+/* The end of every step: the network interface's turn, the router's next wake (a
+ * pipelined router's body flit may leave `early` cycles before its stamp; 0 on the
+ * default router), and the watchdog. Returns what the step returns. */
+static inline int end_step(struct router *r, uint64_t now, uint64_t wake, int maybe_stuck, int sent)
 {
-    if (!r->src.count) return;
-    ni_inject(r, now);
-    uint64_t next = r->src.count ? now + 1 : now + (uint64_t)r->pipeline;
-    if (*wake > next) *wake = next;
+    if (r->src.count) {
+        ni_inject(r, now);
+        uint64_t next = r->src.count ? now + 1 : now + (uint64_t)r->pipeline - (uint64_t)r->early;
+        if (wake > next) wake = next;
+    }
+    r->wake = wake;
+    if (maybe_stuck && find_stuck(r, now)) return -1;
+    return sent;
 }
 
 /* router_step of the default router when one input VC, (p, v), holds flits: what
@@ -568,10 +574,7 @@ static inline int step_one(struct router *r, uint64_t now, int p, int v)
             if (o != PORT_LOCAL) sent = 1 << o;
         }
     }
-    ni_turn(r, now, &wake);
-    r->wake = wake;
-    if (maybe_stuck && find_stuck(r, now)) return -1;
-    return sent;
+    return end_step(r, now, wake, maybe_stuck, sent);
 }
 
 static int step_many(struct router *r, uint64_t now);
@@ -659,10 +662,7 @@ static __attribute__((noinline)) int step_many(struct router *r, uint64_t now)
         if (traverse(r, in, want[in], now)) return -2;
         if (o != PORT_LOCAL) sent |= 1 << o;
     }
-    ni_turn(r, now, &wake);
-    r->wake = wake;
-    if (maybe_stuck && find_stuck(r, now)) return -1;
-    return sent;
+    return end_step(r, now, wake, maybe_stuck, sent);
 }
 
 /* router_step for every router but the default one (collapsed, input first, which
@@ -729,14 +729,7 @@ static inline int step_general_one(struct router *r, uint64_t now, int p, int v)
     if (traverse(r, p, v, now)) return -2;
     if (o != PORT_LOCAL) sent = 1 << o;
 ni:
-    if (r->src.count) {
-        ni_inject(r, now);
-        uint64_t next = r->src.count ? now + 1 : now + (uint64_t)r->pipeline - (uint64_t)r->early;
-        if (wake > next) wake = next;
-    }
-    r->wake = wake;
-    if (maybe_stuck && find_stuck(r, now)) return -1;
-    return sent;
+    return end_step(r, now, wake, maybe_stuck, sent);
 }
 
 static int step_general(struct router *r, uint64_t now)
@@ -894,14 +887,7 @@ static int step_general(struct router *r, uint64_t now)
         if (traverse(r, in, v, now)) return -2;
         if (o != PORT_LOCAL) sent |= 1 << o;
     }
-    if (r->src.count) {
-        ni_inject(r, now);
-        uint64_t next = r->src.count ? now + 1 : now + (uint64_t)r->pipeline - (uint64_t)r->early;
-        if (wake > next) wake = next;
-    }
-    r->wake = wake;
-    if (maybe_stuck && find_stuck(r, now)) return -1;
-    return sent;
+    return end_step(r, now, wake, maybe_stuck, sent);
 }
 
 /* ---- inspection ------------------------------------------------------------ */
