@@ -309,43 +309,47 @@ static void window_longer_than_lookahead_is_refused(void)
     CHECK(access(out, F_OK) != 0, "a failed run left %s behind", out);
 }
 
-static void more_ranks_than_rows_is_refused(void)
+/* A config (`text`, written as tag.yaml) that `ranks` ranks refuse: exit 2, a
+ * message holding `want` (its position and wording), and no result file. The
+ * command is left in args, the result path in out. */
+static void refused_on_ranks(int ranks, const char *tag, const char *text, const char *want, char *args,
+                             size_t argsn, char *out, size_t outn)
 {
-    char args[4096], out[700], p[700], wide[700];
-    path_in(out, sizeof out, tmpdir, "rows.json");
-    path_in(wide, sizeof wide, tmpdir, "wide.yaml");
-    write_file(wide, "extends: '%s'\nchip:\n  mesh_x: 4\n  mesh_y: 2\n", cfg_path);
-    snprintf(args, sizeof args, "train '%s' --engine chip --quiet --out '%s'", wide, out);
-    int rc = launch(3, mpibin, "rows", args);
-    CHECK(rc == 2, "exit status %d, expected 2", rc);
-    path_in(p, sizeof p, tmpdir, "rows.err");
+    char p[700], cfg[700], name[64];
+    snprintf(name, sizeof name, "%s.json", tag);
+    path_in(out, outn, tmpdir, name);
+    snprintf(name, sizeof name, "%s.yaml", tag);
+    path_in(cfg, sizeof cfg, tmpdir, name);
+    write_file(cfg, "extends: '%s'\n%s", cfg_path, text);
+    snprintf(args, argsn, "train '%s' --engine chip --quiet --out '%s'", cfg, out);
+    int rc = launch(ranks, mpibin, tag, args);
+    CHECK(rc == 2, "%d ranks: exit status %d, expected 2", ranks, rc);
+    snprintf(name, sizeof name, "%s.err", tag);
+    path_in(p, sizeof p, tmpdir, name);
     char *e = file_text(p);
-    /* file:line:col: message, naming the key that cannot be cut */
-    CHECK(e && strstr(e, "wide.yaml:4:11: 3 ranks cannot split a mesh of 2 rows"),
-          "stderr: %.300s", e ? e : "");
+    CHECK(e && strstr(e, want), "stderr: %.300s", e ? e : "");
     free(e);
     CHECK(access(out, F_OK) != 0, "a refused run left %s behind", out);
+}
+
+static void more_ranks_than_rows_is_refused(void)
+{
+    char args[4096], out[700];
+    /* file:line:col: message, naming the key that cannot be cut */
+    refused_on_ranks(3, "rows", "chip:\n  mesh_x: 4\n  mesh_y: 2\n", "rows.yaml:4:11: 3 ranks cannot split a mesh of 2 rows",
+                     args, sizeof args, out, sizeof out);
 }
 
 /* A system of chips (docs/system.md) runs in one process for now: two ranks
  * refuse it at system.chips, and one rank (one process) runs it. */
 static void a_system_of_chips_is_refused_on_two_ranks(void)
 {
-    char args[4096], out[700], p[700], sys[700];
-    path_in(out, sizeof out, tmpdir, "system.json");
-    path_in(sys, sizeof sys, tmpdir, "system.yaml");
-    write_file(sys, "extends: '%s'\nchip:\n  mesh_x: 2\n  mesh_y: 2\nsystem:\n  chips: [2, 1]\n"
-               "  link: { latency_cycles: 20, cycles_per_flit: 4 }\n", cfg_path);
-    snprintf(args, sizeof args, "train '%s' --engine chip --quiet --out '%s'", sys, out);
-    int rc = launch(2, mpibin, "system", args);
-    CHECK(rc == 2, "2 ranks: exit status %d, expected 2", rc);
-    path_in(p, sizeof p, tmpdir, "system.err");
-    char *e = file_text(p);
-    CHECK(e && strstr(e, "system.yaml:6:10: system.chips: a system of chips runs in one process for now"),
-          "stderr: %.300s", e ? e : "");
-    free(e);
-    CHECK(access(out, F_OK) != 0, "a refused run left %s behind", out);
-    rc = launch(1, mpibin, "system1", args);
+    char args[4096], out[700];
+    refused_on_ranks(2, "system", "chip:\n  mesh_x: 2\n  mesh_y: 2\nsystem:\n  chips: [2, 1]\n"
+                     "  link: { latency_cycles: 20, cycles_per_flit: 4 }\n",
+                     "system.yaml:6:10: system.chips: a system of chips runs in one process for now", args, sizeof args,
+                     out, sizeof out);
+    int rc = launch(1, mpibin, "system1", args);
     CHECK(rc == 0 && access(out, F_OK) == 0, "1 rank: exit status %d", rc);
 }
 
