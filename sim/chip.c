@@ -125,7 +125,7 @@ static int plan_deep(struct chip *c, const struct config *cfg, char *err, size_t
                  n->output, cn < ch->xbar_cols ? cn : ch->xbar_cols);
         return map_error(cfg, "network.layers", err, errlen, msg);
     }
-    int ni = ceil_div(n->input, cn), nh = 0, have = ch->mesh_x * ch->mesh_y * CFG_CHIPS_X(cfg) * CFG_CHIPS_Y(cfg);
+    int ni = ceil_div(n->input, cn), nh = 0, have = CFG_MESH_W(cfg) * CFG_MESH_H(cfg);
     char per[300];
     size_t at = 0;
     for (int l = 1; l <= L; l++) {
@@ -173,7 +173,7 @@ static int plan(struct chip *c, const struct config *cfg, char *err, size_t errl
         return map_error(cfg, "network.output", err, errlen, msg);
     }
     int ni = ceil_div(n->input, cn), nh = ceil_div(n->hidden, cn);
-    int need = ni + nh + 1, have = ch->mesh_x * ch->mesh_y * CFG_CHIPS_X(cfg) * CFG_CHIPS_Y(cfg);
+    int need = ni + nh + 1, have = CFG_MESH_W(cfg) * CFG_MESH_H(cfg);
     if (need > have) {
         int at = snprintf(msg, sizeof msg, "network %d-%d-%d needs %d cores (%d input, %d hidden, 1 output at %d neurons "
                           "per core), ", n->input, n->hidden, n->output, need, ni, nh, cn);
@@ -348,8 +348,8 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
     c->chip_h = cfg->chip.mesh_y;
     c->chips_x = CFG_CHIPS_X(cfg);
     c->chips_y = CFG_CHIPS_Y(cfg);
-    c->mesh_x = c->chips_x * c->chip_w;
-    c->mesh_y = c->chips_y * c->chip_h;
+    c->mesh_x = CFG_MESH_W(cfg);
+    c->mesh_y = CFG_MESH_H(cfg);
     struct router_cfg routers = cfg->chip.router;
     if (CFG_MULTICHIP(cfg)) routers.slot_depth = cfg->system.link_buffer_depth;    /* the inter-chip ports' */
     c->mesh = mesh_new(c->mesh_x, c->mesh_y, &routers, err, errlen);

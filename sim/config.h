@@ -55,6 +55,9 @@ struct system_cfg {
 /* Chips across and up; 1 in a configuration built by hand (zeroed, not loaded). */
 #define CFG_CHIPS_X(cfg) ((cfg)->system.chips_x > 1 ? (cfg)->system.chips_x : 1)
 #define CFG_CHIPS_Y(cfg) ((cfg)->system.chips_y > 1 ? (cfg)->system.chips_y : 1)
+/* The routers along x and y of the whole system's mesh (one chip's on one chip). */
+#define CFG_MESH_W(cfg) ((cfg)->chip.mesh_x * CFG_CHIPS_X(cfg))
+#define CFG_MESH_H(cfg) ((cfg)->chip.mesh_y * CFG_CHIPS_Y(cfg))
 
 /* The shape: network.layers [input, hidden 1, ..., hidden L, output], or its L = 1
  * spelling network.input/hidden/output. Both are filled after loading, whichever

@@ -49,8 +49,8 @@ static enum pattern pattern_of(const struct config *cfg)
 
 /* The mesh the traffic runs on: the chip's, or a system's of several chips
  * (docs/system.md), whose links across a chip boundary are inter-chip links. */
-static int mesh_w(const struct config *cfg) { return cfg->chip.mesh_x * CFG_CHIPS_X(cfg); }
-static int mesh_h(const struct config *cfg) { return cfg->chip.mesh_y * CFG_CHIPS_Y(cfg); }
+static int mesh_w(const struct config *cfg) { return CFG_MESH_W(cfg); }
+static int mesh_h(const struct config *cfg) { return CFG_MESH_H(cfg); }
 
 /* The next word of a splitmix64 stream. */
 static uint64_t next64(uint64_t *s)
