@@ -228,6 +228,13 @@ uint64_t mesh_in_flight(const struct mesh *m) { return m->injected - m->popped; 
 int mesh_idle(const struct mesh *m) { return m->injected == m->popped; }
 int mesh_active_routers(const struct mesh *m) { return m->n_active; }
 
+int mesh_set_cycle(struct mesh *m, uint64_t cycle)
+{
+    if (m->n_active || cycle < m->cycle) return -1;
+    m->cycle = cycle;
+    return 0;
+}
+
 void mesh_router_state(const struct mesh *m, int node, uint32_t occupancy[5], int32_t credits[4])
 {
     const struct router *r = &m->r[node];

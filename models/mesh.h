@@ -65,6 +65,10 @@ int mesh_active_routers(const struct mesh *m);   /* routers holding flits */
 void mesh_router_state(const struct mesh *m, int node, uint32_t occupancy[5], int32_t credits[4]);
 uint64_t mesh_in_flight(const struct mesh *m);   /* injected but not yet popped */
 uint64_t mesh_cycle(const struct mesh *m);
+/* Moves the clock forward to `cycle` over cycles in which nothing can happen:
+ * only with no router active (a clock that runs with the chip's, docs/system.md
+ * "Barrier"). -1 otherwise, or backwards. */
+int mesh_set_cycle(struct mesh *m, uint64_t cycle);
 const struct mesh_counters *mesh_counters(const struct mesh *m);
 
 /* ---- extensions: inspection and test hooks -------------------------------- */

@@ -19,9 +19,9 @@
  * the clock jumps to the next completion: the same cycle count, no idle work.
  *
  * Over MPI ranks (chip_partition.h, docs/scale.md) a rank clocks the cores
- * [k_lo, k_hi) and the routers of its band of rows, and what the loop reads off
- * the whole chip (barrier, flits in flight, idle jumps, failures) is agreed by all
- * ranks each cycle. The loop is one for both: it reads the chip through c->sync,
+ * own[] and the routers of its band of rows, and what the loop reads off the
+ * whole chip (barrier, flits in flight, idle jumps, failures) is agreed by all
+ * ranks each cycle (a system of chips: each window, clock_step_system). The loop is one for both: it reads the chip through c->sync,
  * which in one process is that process's own state. */
 #include "chip.h"
 #include "chip_partition.h"
@@ -232,12 +232,48 @@ static int stack_shape(struct chip *c, const struct config *cfg, const struct ss
     return 0;
 }
 
+/* The node of slot `local` (row-major) of chip `chip` (row-major over the system). */
+static int chip_slot_node(const struct chip *c, int chip, int local)
+{
+    int x = chip % c->chips_x * c->chip_w + local % c->chip_w, y = chip / c->chips_x * c->chip_h + local / c->chip_w;
+    return y * c->mesh_x + x;
+}
+
 int chip_place_node(const struct chip *c, int k)
 {
     if (c->chips_x * c->chips_y == 1) return k;
-    int per = c->chip_w * c->chip_h, chip = k / per, local = k % per;
-    int x = chip % c->chips_x * c->chip_w + local % c->chip_w, y = chip / c->chips_x * c->chip_h + local / c->chip_w;
-    return y * c->mesh_x + x;
+    if (c->node_of) return c->node_of[k];
+    int per = c->chip_w * c->chip_h;
+    return chip_slot_node(c, k / per, k % per);
+}
+
+/* system.placement: spread (docs/system.md "Placement"): each layer's cores (the
+ * input cores, each hidden layer's, the output core) dealt over the chips in turn,
+ * the turn running on from layer to layer, a full chip skipped; each chip fills
+ * its slots row by row. So every chip, and every MPI rank's band of chips, holds
+ * a share of every layer. */
+static int spread_nodes(struct chip *c, const struct ssnn *g)
+{
+    int n_chips = c->chips_x * c->chips_y, per = c->chip_w * c->chip_h;
+    int *used = calloc((size_t)n_chips, sizeof *used);
+    c->node_of = malloc((size_t)c->n_cores * sizeof *c->node_of);
+    if (!used || !c->node_of) {
+        free(used);
+        return -1;
+    }
+    int k = 0, turn = 0, groups = g->depth + 2;
+    for (int grp = 0; grp < groups; grp++) {
+        int n = grp == 0 ? c->sh.n_input_cores
+                : grp <= g->depth ? c->layer_core0[grp] - c->layer_core0[grp - 1]
+                                  : 1;
+        for (int j = 0; j < n; j++, k++) {
+            while (used[turn] == per) turn = (turn + 1) % n_chips;     /* plan() saw room for every core */
+            c->node_of[k] = chip_slot_node(c, turn, used[turn]++);
+            turn = (turn + 1) % n_chips;
+        }
+    }
+    free(used);
+    return 0;
 }
 
 int chip_of_node(const struct chip *c, int n)
@@ -272,6 +308,10 @@ static int place_cores(struct chip *c, const struct ssnn *g, char *err, size_t e
     sh->hidden_first = calloc((size_t)sh->n_hidden_cores, sizeof(int));
     if (!c->cores || !c->at || !c->local || !c->door || !c->xy || !sh->input_nodes || !sh->hidden_nodes ||
         !sh->hidden_first) {
+        snprintf(err, errlen, "out of memory placing %d cores", c->n_cores);
+        return -1;
+    }
+    if (c->cfg->system.spread && c->chips_x * c->chips_y > 1 && spread_nodes(c, g)) {
         snprintf(err, errlen, "out of memory placing %d cores", c->n_cores);
         return -1;
     }
@@ -359,6 +399,8 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
         mesh_set_chip_links(c->mesh, c->chip_w, c->chip_h, s->link_latency, s->link_cycles_per_flit,
                             s->link_buffer_depth);
         c->xlink_cycles = s->link_latency + s->link_cycles_per_flit - 1;
+        c->barrier_cycles = (uint64_t)s->barrier_cycles;
+        c->window = (uint64_t)(s->barrier_cycles < s->link_latency ? s->barrier_cycles : s->link_latency);
     }
     if (place_cores(c, g, err, errlen)) return -1;
     for (int k = 0; k < c->n_cores; k++)
@@ -374,7 +416,14 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    c->k_hi = c->n_cores;
+    c->own = malloc((size_t)c->n_cores * sizeof *c->own);
+    c->mine = malloc((size_t)c->n_cores);
+    if (!c->own || !c->mine) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (int k = 0; k < c->n_cores; k++) c->own[k] = k, c->mine[k] = 1;
+    c->n_own = c->n_cores;
     c->sync = &chip_sync_whole;
     if (alloc_accounts(c, err, errlen)) return -1;
     chip_scatter(c, g);
@@ -392,7 +441,8 @@ void chip_account(const struct chip *c, const struct ssnn *g, struct mem_account
     m->fixed += (L + 2) * sizeof *c->width + (L + 1) * sizeof *c->layer_core0 + L * sizeof *c->beta_layer +
                 L * sizeof *c->base_layer + L * sizeof *c->base_pulses;
     m->fixed += cores * (sizeof *c->cores + sizeof *c->door + sizeof *c->save_c + sizeof *c->save_sc +
-                         sizeof *c->save_lc + sizeof *c->infer_lc + sizeof *c->infer_core) +
+                         sizeof *c->save_lc + sizeof *c->infer_lc + sizeof *c->infer_core + sizeof *c->own +
+                         sizeof *c->mine + (c->node_of ? sizeof *c->node_of : 0)) +
                 nodes * (sizeof *c->at + sizeof *c->local + sizeof *c->xy) +
                 ((uint64_t)c->n_tiles_total + 1) * sizeof *c->save_x +
                 ((uint64_t)c->sh.n_input_cores + 2 * (uint64_t)c->sh.n_hidden_cores) * sizeof(int);
@@ -411,6 +461,9 @@ void chip_free(struct chip *c)
     free(c->door);
     free(c->xy);
     free(c->at);
+    free(c->node_of);
+    free(c->own);
+    free(c->mine);
     free(c->out.f);
     free(c->sh.input_nodes);
     free(c->sh.hidden_nodes);
@@ -644,7 +697,7 @@ static void release(struct chip *c)
 {
     struct core *m = c->master;
     m->barrier_count = 0;
-    for (int k = 0; k < c->n_cores && c->k_lo == 0; k++) {
+    for (int k = 0; k < c->n_cores && c->mine[0]; k++) {
         struct flit f = { .src = (uint16_t)m->node, .dst = (uint16_t)c->cores[k].node, .stream = SS_RELEASE,
                           .tclass = TC_CONTROL, .head = 1, .tail = 1, .step = c->sh.step, .born = c->c.cycles };
         outbox_push(&c->out, &f);
@@ -658,7 +711,8 @@ static void release(struct chip *c)
  * it sees. 1 with a message when a core refuses a flit. */
 static int cores_cycle(struct chip *c, uint64_t now, uint64_t *next_done, char *err, size_t errlen)
 {
-    for (int k = c->k_lo; k < c->k_hi; k++) {
+    for (int i = 0; i < c->n_own; i++) {
+        int k = c->own[i];
         struct core *q = &c->cores[k];
         if (q->state == CS_COMPUTE) {
             if (q->busy_until <= now) core_finish(q, now, &c->out);
@@ -712,9 +766,9 @@ static int idle(struct chip *c, const struct chip_agreement *a, uint64_t now, ui
         chip_stall_message(c, now, why, err, errlen);
         return -1;
     }
-    for (int k = c->k_lo; k < c->k_hi; k++)
-        if (c->cores[k].state == CS_COMPUTE && c->cores[k].busy_until < next_done)
-            next_done = c->cores[k].busy_until;
+    for (int i = 0; i < c->n_own; i++)
+        if (c->cores[c->own[i]].state == CS_COMPUTE && c->cores[c->own[i]].busy_until < next_done)
+            next_done = c->cores[c->own[i]].busy_until;
     next_done = c->sync->next_event(c, next_done);
     if (next_done > c->c.cycles) c->c.cycles = next_done;
     return 0;
@@ -755,12 +809,120 @@ static int clock_step(struct chip *c, char *err, size_t errlen)
     return c->check ? check_conservation(c, &a, err, errlen) : 0;
 }
 
+/* This process's routers, ejection queues and self-sent queues hold no flit: its
+ * part of the system can only compute until the next window's boundary traffic. */
+static int own_network_idle(const struct chip *c)
+{
+    if (mesh_active_routers(c->mesh)) return 0;
+    for (int i = 0; i < c->n_own; i++)
+        if (c->door[c->own[i]].local->n || c->door[c->own[i]].ej->count) return 0;
+    return 1;
+}
+
+/* The earliest computation of this process's cores to end, or UINT64_MAX. */
+static uint64_t own_next_done(const struct chip *c)
+{
+    uint64_t next = UINT64_MAX;
+    for (int i = 0; i < c->n_own; i++) {
+        const struct core *q = &c->cores[c->own[i]];
+        if (q->state == CS_COMPUTE && q->busy_until < next) next = q->busy_until;
+    }
+    return next;
+}
+
+/* Moves this process's clock (the chip's and its mesh's, which run together on a
+ * system, `off` apart: the chip's counters restart for inference, the mesh's
+ * clock never does) forward to `t` over cycles in which nothing happens here. */
+static void jump_to(struct chip *c, uint64_t t, uint64_t off)
+{
+    if (t <= c->c.cycles) return;
+    c->c.cycles = t;
+    if (mesh_set_cycle(c->mesh, t + off)) {
+        fprintf(stderr, "ssnnsim: internal error: the mesh clock cannot jump with routers active\n");
+        abort();
+    }
+}
+
+/* --check at the end of a system's step: every process's routers empty and their
+ * credits home (the flits in flight were counted when the barrier completed). */
+static int check_conservation_system(struct chip *c, char *err, size_t errlen)
+{
+    return c->sync->any_failed(c, mesh_check(c->mesh, err, errlen) != 0, err, errlen);
+}
+
+/* A system's clock (docs/system.md "Barrier"). The step ends barrier_cycles (D)
+ * after the cycle the master saw the last report; the mesh's clock runs with the
+ * chip's. Each process decides a window of W <= D cycles alone: nothing another
+ * process does in it reaches this one before its end (W is at most the inter-chip
+ * links' latency, every rank boundary being one), and a barrier completed in it
+ * ends the step no earlier than the window's end. At each window's end the
+ * processes agree on the barrier, failures, and the next cycle anything happens
+ * (to skip idle windows together). One process runs the same windows, so any
+ * number of ranks computes the same cycles. */
+static int clock_step_system(struct chip *c, char *err, size_t errlen)
+{
+    const uint64_t W = c->window, D = c->barrier_cycles;
+    const uint64_t off = mesh_cycle(c->mesh) - c->c.cycles;    /* windows are the mesh clock's */
+    release(c);
+    uint64_t seen = UINT64_MAX;         /* the cycle the master (if here) saw the last report */
+    uint64_t end = UINT64_MAX;          /* the step's end, once agreed */
+    int failed = 0, owns_master = c->mine[0];
+    struct chip_window w = { 0 };
+    int64_t winner = 0;
+    for (;;) {
+        uint64_t now = c->c.cycles, next_done = UINT64_MAX;
+        if (now >= end) break;
+        if (!failed) failed = cores_cycle(c, now, &next_done, err, errlen);
+        dispatch(c);
+        if (owns_master && seen == UINT64_MAX && core_barrier_complete(c->master)) seen = now;
+        if (!failed && mesh_step(c->mesh, err, errlen)) failed = 1;
+        if (c->waves) chip_waves_cycle(c->waves, now);
+        c->c.cycles = now + 1;
+        uint64_t wend = ((now + off) / W + 1) * W - off;
+        if (!failed && own_network_idle(c)) {
+            /* only computations end here before the window does */
+            uint64_t t = own_next_done(c);
+            if (t > wend) t = wend;
+            if (t > end) t = end;
+            jump_to(c, t, off);
+        }
+        if (c->c.cycles < wend) continue;
+        uint64_t next = failed || !own_network_idle(c) ? c->c.cycles : own_next_done(c);
+        if (c->sync->window(c, failed, seen, next, &w, err, errlen)) return -1;
+        if (end == UINT64_MAX && w.done_at != UINT64_MAX) {
+            end = w.done_at + D;
+            winner = w.winner;
+            if (c->check && w.in_flight) {
+                snprintf(err, errlen, "conservation violated at the end of step %u (cycle %llu): %lld flits still "
+                         "in flight", c->sh.step, (unsigned long long)w.done_at, (long long)w.in_flight);
+                failed = 1;
+            }
+            if (c->sync->any_failed(c, failed, err, errlen)) return -1;
+        }
+        if (w.next == UINT64_MAX && end == UINT64_MAX) {
+            /* nothing in flight, nothing computing, the barrier incomplete */
+            char why[600] = "";
+            mesh_check(c->mesh, why, sizeof why);
+            chip_stall_message(c, c->c.cycles, why, err, errlen);
+            return -1;
+        }
+        /* Every process idle until w.next: all skip there together. */
+        uint64_t t = w.next < end ? w.next : end;
+        if (t > c->c.cycles && own_network_idle(c)) jump_to(c, t, off);
+    }
+    c->output->winner = (int)winner - 1;
+    return c->check ? check_conservation_system(c, err, errlen) : 0;
+}
+
 /* One time step on whichever clock the chip has, and its timing statistics. */
 static int run_step(struct chip *c, uint32_t t, char *err, size_t errlen)
 {
     uint64_t start = c->c.cycles;
     if (c->waves) chip_waves_step(c->waves, start, c->wave_sample, t);
-    if (c->engine.run_step ? c->engine.run_step(c->engine.ctx, t, err, errlen) : clock_step(c, err, errlen)) return -1;
+    int rc = c->engine.run_step ? c->engine.run_step(c->engine.ctx, t, err, errlen)
+             : c->window          ? clock_step_system(c, err, errlen)
+                                  : clock_step(c, err, errlen);
+    if (rc) return -1;
     uint64_t len = c->c.cycles - start;
     if (!c->c.steps || len < c->c.step_cycles_min) c->c.step_cycles_min = len;
     if (len > c->c.step_cycles_max) c->c.step_cycles_max = len;
@@ -922,7 +1084,7 @@ int chip_infer_wta(struct chip *c, struct ssnn_streams *st, const uint8_t *pixel
     infer_core_add(c);
     /* ssnn_infer_wta counts its samples too; partitioned, the output core's rank does. */
     int out_k = (int)(c->output - c->cores);
-    if (out_k >= c->k_lo && out_k < c->k_hi) c->infer.sc.samples++;
+    if (c->mine[out_k]) c->infer.sc.samples++;
     c->infer.chip.step_cycles_min = saved_chip.step_cycles_min;
     c->infer.chip.step_cycles_max = saved_chip.step_cycles_max;
     for (int k = 0; k < c->n_cores; k++)

@@ -52,6 +52,12 @@ struct chip {
     /* A system of chips (docs/system.md): chips_x x chips_y chips of chip_w x
      * chip_h routers each; an inter-chip hop spends xlink_cycles on its link. */
     int chips_x, chips_y, chip_w, chip_h, xlink_cycles;
+    /* A system's clock (docs/system.md "Barrier"): the step ends barrier_cycles
+     * after the master saw the last report, and the processes agree once per
+     * `window` cycles (at most barrier_cycles and the inter-chip link's latency).
+     * 0 on one chip: the clock agrees every cycle and ends the step at once. */
+    uint64_t barrier_cycles, window;
+    int *node_of;                   /* per core: its node under system.placement spread (NULL: fill) */
     struct core *cores;
     int n_cores;
     struct core **at;               /* node -> core (NULL: empty node) */
@@ -85,10 +91,12 @@ struct chip {
     struct crossbar_counters *save_x;
     int n_tiles_total;
     struct chip_engine engine;      /* run_step NULL: the native clock below */
-    /* MPI partition (sim/chip_partition.c): this rank clocks cores [k_lo, k_hi);
-     * NULL and 0..n_cores in a single process. */
+    /* MPI partition (sim/chip_partition.c): this rank clocks the n_own cores
+     * own[] (ascending; mine[k]: core k is one of them); NULL and every core in
+     * a single process. */
     struct chip_partition *part;
-    int k_lo, k_hi;
+    int *own, n_own;
+    uint8_t *mine;
     const struct chip_sync *sync;   /* how the clock reads the whole chip: one process or the ranks */
 };
 

@@ -20,33 +20,42 @@ int chip_partition(struct chip *c, char *err, size_t errlen)
         snprintf(err, errlen, "ssnnsim: out of memory");
         return -1;
     }
-    if (c->chips_x * c->chips_y > 1) {
-        /* the ranks' window is the on-chip link; a rank boundary on an inter-chip
-         * link is issue 19's item 2 */
-        char where[400];
-        snprintf(err, errlen, "%s: system.chips: a system of chips runs in one process for now (docs/system.md)",
-                 config_where(c->cfg, "system.chips", where, sizeof where));
-        return -1;
-    }
+    /* A system: bands of whole chip rows, so that every boundary is an inter-chip
+     * link and the window is the system clock's (docs/system.md "Barrier"). */
     const struct router_cfg *rc = &c->cfg->chip.router;
+    int system = c->window > 0, depth = rc->buffer_depth;
+    if (system && c->cfg->system.link_buffer_depth > depth) depth = c->cfg->system.link_buffer_depth;
     char msg[300];
-    if (partition_init(&p->mesh, world_rank(), size, c->mesh_x, c->mesh_y, rc->link_latency, rc->vcs * TC_COUNT,
-                       rc->buffer_depth, msg, sizeof msg)) {
+    if (partition_init(&p->mesh, world_rank(), size, c->mesh_x, c->mesh_y, system ? c->chip_h : 1,
+                       system ? (int)c->window : rc->link_latency, rc->vcs * TC_COUNT, depth, msg, sizeof msg)) {
         char where[400];
-        snprintf(err, errlen, "%s: %s", config_where(c->cfg, "chip.mesh_y", where, sizeof where), msg);
+        snprintf(err, errlen, "%s: %s", config_where(c->cfg, system ? "system.chips" : "chip.mesh_y", where, sizeof where),
+                 msg);
         free(p);
         return -1;
     }
     partition_attach(&p->mesh, c->mesh);
     /* Cores sit on nodes in index order: a band of nodes is a range of cores. */
-    c->k_lo = c->k_hi = 0;
-    while (c->k_lo < c->n_cores && c->cores[c->k_lo].node < p->mesh.node0) c->k_lo++;
-    c->k_hi = c->k_lo;
-    while (c->k_hi < c->n_cores && c->cores[c->k_hi].node < p->mesh.node1) c->k_hi++;
+    c->n_own = 0;
+    for (int k = 0; k < c->n_cores; k++) {
+        c->mine[k] = c->cores[k].node >= p->mesh.node0 && c->cores[k].node < p->mesh.node1;
+        if (c->mine[k]) c->own[c->n_own++] = k;
+    }
     p->shared_c = c->c;
     p->shared_infer = c->infer;
     p->agree = calloc(6 + 2 * (size_t)size, sizeof *p->agree);
-    if (!p->agree) {
+    p->gather = calloc(8 * (size_t)size, sizeof *p->gather);
+    p->gather_counts = calloc((size_t)size, sizeof *p->gather_counts);
+    p->gather_displs = calloc((size_t)size, sizeof *p->gather_displs);
+    for (int r = 0; p->gather_counts && p->gather_displs && r < size; r++) {
+        p->gather_counts[r] = 8 * (int)sizeof *p->gather;
+        p->gather_displs[r] = r * 8 * (int)sizeof *p->gather;
+    }
+    if (!p->agree || !p->gather || !p->gather_counts || !p->gather_displs) {
+        free(p->agree);
+        free(p->gather);
+        free(p->gather_counts);
+        free(p->gather_displs);
         snprintf(err, errlen, "ssnnsim: out of memory");
         partition_free(&p->mesh);
         free(p);
@@ -62,9 +71,14 @@ void chip_partition_free(struct chip *c)
     if (!c->part) return;
     partition_free(&c->part->mesh);
     free(c->part->agree);
+    free(c->part->gather);
+    free(c->part->gather_counts);
+    free(c->part->gather_displs);
     free(c->part);
     c->part = NULL;
     c->sync = &chip_sync_whole;
+    for (int k = 0; k < c->n_cores && c->own; k++) c->own[k] = k, c->mine[k] = 1;
+    c->n_own = c->n_cores;
 }
 
 /* ---- one process: the whole chip ------------------------------------------- */
@@ -96,15 +110,41 @@ static int whole_any_failed(struct chip *c, int failed, char *err, size_t errlen
     return failed ? -1 : 0;
 }
 
-const struct chip_sync chip_sync_whole = { whole_agree, whole_mesh_stepped, whole_next_event, whole_any_failed };
+/* This process's cores computing, and the flits in its routers, ejection queues
+ * and self-sent queues (a rank's share may be negative: flits move between ranks). */
+static void own_load(const struct chip *c, int64_t *computing, int64_t *in_flight)
+{
+    *computing = 0;
+    *in_flight = (int64_t)mesh_in_flight(c->mesh);
+    for (int i = 0; i < c->n_own; i++) {
+        const struct core *q = &c->cores[c->own[i]];
+        *computing += q->state == CS_COMPUTE;
+        *in_flight += c->local[q->node].n;
+    }
+}
+
+static int whole_window(struct chip *c, int failed, uint64_t done_at, uint64_t next, struct chip_window *w,
+                        char *err, size_t errlen)
+{
+    (void)err, (void)errlen;
+    *w = (struct chip_window){ .done_at = done_at, .next = next, .failed = failed != 0,
+                               .winner = c->output->winner + 1 };
+    own_load(c, &w->computing, &w->in_flight);
+    return failed ? -1 : 0;
+}
+
+const struct chip_sync chip_sync_whole = { whole_agree, whole_mesh_stepped, whole_next_event, whole_any_failed,
+                                           whole_window };
 
 /* ---- MPI ranks: a band of rows each ---------------------------------------- */
 
 static int owns(const struct chip *c, const struct core *q)
 {
     int k = (int)(q - c->cores);
-    return k >= c->k_lo && k < c->k_hi;
+    return c->mine[k];
 }
+
+static int deliver(struct chip *c, int failed, int64_t any_failed, char *err, size_t errlen);
 
 static int bands_agree(struct chip *c, int failed, struct chip_agreement *a, char *err, size_t errlen)
 {
@@ -119,21 +159,31 @@ static int bands_agree(struct chip *c, int failed, struct chip_agreement *a, cha
     if (owns(c, c->master)) v[0] = core_barrier_complete(c->master);
     v[1] = failed != 0;
     v[2] = (int64_t)mesh_in_flight(c->mesh);     /* may be negative here: flits move between ranks */
-    for (int k = c->k_lo; k < c->k_hi; k++) {
-        v[3] += c->local[c->cores[k].node].n;
-        v[4] += c->cores[k].state == CS_COMPUTE;
+    for (int i = 0; i < c->n_own; i++) {
+        v[3] += c->local[c->cores[c->own[i]].node].n;
+        v[4] += c->cores[c->own[i]].state == CS_COMPUTE;
     }
     if (owns(c, c->output)) v[5] = c->output->winner + 1;
     v[6 + 2 * pm->rank] = pm->up_bytes != 0;
     v[6 + 2 * pm->rank + 1] = pm->down_bytes != 0;
     world_sum_i64(v, 6 + 2 * pm->size);
     *a = (struct chip_agreement){ v[0], v[1], v[2], v[3], v[4], v[5] };
-    /* The boundary traffic of the last window, before the next mesh step. */
+    return deliver(c, failed, a->failed, err, errlen);
+}
+
+/* After an agreement (v: its sums, with who has boundary data for whom): the
+ * boundary traffic of the last window, before the next mesh step; then, when a
+ * rank failed (any_failed), the lowest failing rank's message to all. */
+static int deliver(struct chip *c, int failed, int64_t any_failed, char *err, size_t errlen)
+{
+    struct chip_partition *p = c->part;
+    struct partition *pm = &p->mesh;
+    const int64_t *v = p->agree;
     int from_below = pm->rank > 0 && v[6 + 2 * (pm->rank - 1)];
     int from_above = pm->rank + 1 < pm->size && v[6 + 2 * (pm->rank + 1) + 1];
     if (partition_deliver(pm, c->mesh, from_below, from_above, p->pending_err, sizeof p->pending_err))
         p->pending = 1;
-    if (!a->failed) return 0;
+    if (!any_failed) return 0;
     /* The lowest failing rank tells everyone why. */
     uint64_t who = failed ? (uint64_t)world_rank() : (uint64_t)world_size();
     world_min_u64(&who, 1);
@@ -162,7 +212,49 @@ static int bands_any_failed(struct chip *c, int failed, char *err, size_t errlen
     return f ? bands_agree(c, failed, &a, err, errlen) : 0;   /* the failing rank's message to all */
 }
 
-const struct chip_sync chip_sync_bands = { bands_agree, bands_mesh_stepped, bands_next_event, bands_any_failed };
+/* A system's window: every rank's record in one collective, then the boundary
+ * traffic to the neighbours that have some. */
+static int bands_window(struct chip *c, int failed, uint64_t done_at, uint64_t next, struct chip_window *w,
+                        char *err, size_t errlen)
+{
+    struct chip_partition *p = c->part;
+    struct partition *pm = &p->mesh;
+    partition_close(pm, c->mesh);       /* the mesh's cycle is the window's end */
+    /* What crossed acts in a neighbour from the next window on: not idle. */
+    if (pm->up_bytes || pm->down_bytes) next = c->c.cycles;
+    if (p->pending && !failed) {
+        failed = 1;
+        snprintf(err, errlen, "%s", p->pending_err);
+    }
+    /* One collective: every rank's record to every rank, then sums and minima here. */
+    enum { R_FAILED, R_WINNER, R_COMPUTING, R_IN_FLIGHT, R_UP, R_DOWN, R_DONE, R_NEXT, R_LEN };
+    int64_t *rec = p->gather + (size_t)pm->rank * R_LEN;
+    rec[R_FAILED] = failed != 0;
+    rec[R_WINNER] = owns(c, c->output) ? c->output->winner + 1 : 0;
+    own_load(c, &rec[R_COMPUTING], &rec[R_IN_FLIGHT]);
+    rec[R_UP] = pm->up_bytes != 0;
+    rec[R_DOWN] = pm->down_bytes != 0;
+    rec[R_DONE] = (int64_t)done_at;
+    rec[R_NEXT] = (int64_t)next;
+    world_allgather(p->gather, p->gather_counts, p->gather_displs);
+    *w = (struct chip_window){ .done_at = UINT64_MAX, .next = UINT64_MAX };
+    int64_t *v = p->agree;      /* who has boundary data for whom, as deliver() reads it */
+    for (int r = 0; r < pm->size; r++) {
+        const int64_t *x = p->gather + (size_t)r * R_LEN;
+        w->failed += x[R_FAILED];
+        w->winner += x[R_WINNER];
+        w->computing += x[R_COMPUTING];
+        w->in_flight += x[R_IN_FLIGHT];
+        v[6 + 2 * r] = x[R_UP];
+        v[6 + 2 * r + 1] = x[R_DOWN];
+        if ((uint64_t)x[R_DONE] < w->done_at) w->done_at = (uint64_t)x[R_DONE];
+        if ((uint64_t)x[R_NEXT] < w->next) w->next = (uint64_t)x[R_NEXT];
+    }
+    return deliver(c, failed, w->failed, err, errlen);
+}
+
+const struct chip_sync chip_sync_bands = { bands_agree, bands_mesh_stepped, bands_next_event, bands_any_failed,
+                                           bands_window };
 
 int chip_agree_status(struct chip *c, int status)
 {
@@ -221,10 +313,11 @@ static int partial_fields(struct chip_counters *x, uint64_t **f)
     int n = 0;
 #define F(name) f[n++] = &x->name;
     CHIP_TRAFFIC_COUNTERS(F)
+    CHIP_SYSTEM_COUNTERS(F)
 #undef F
     for (int t = 0; t < TC_COUNT; t++) {
 #define F(name) f[n++] = &x->name[t];
-        CHIP_CLASS_COUNTERS(F)
+        CHIP_ALL_CLASS_COUNTERS(F)
 #undef F
     }
     return n;
@@ -244,7 +337,7 @@ static int own_fields(struct chip_counters *cc, struct chip_totals *in, uint64_t
 #undef F
     for (int t = 0; t < TC_COUNT; t++) {
 #define F(name) f[n++] = &in->core.name[t];
-        CORE_CLASS_COUNTERS(F)
+        CORE_ALL_CLASS_COUNTERS(F)
 #undef F
     }
     struct crossbar_counters *w[3] = { &in->w1, &in->w2, &in->wm };
@@ -259,8 +352,9 @@ static int own_fields(struct chip_counters *cc, struct chip_totals *in, uint64_t
 /* The pointer tables of chip_share hold every field own_fields lists. */
 #define LIST_LEN(list) (0 list(COUNTER_ONE))
 #define OWN_FIELDS                                                                                 \
-    (2 * (LIST_LEN(CHIP_TRAFFIC_COUNTERS) + TC_COUNT * LIST_LEN(CHIP_CLASS_COUNTERS)) +           \
-     LIST_LEN(SSNN_COUNTERS) + LIST_LEN(CORE_COUNTERS) + TC_COUNT * LIST_LEN(CORE_CLASS_COUNTERS) + \
+    (2 * (LIST_LEN(CHIP_TRAFFIC_COUNTERS) + LIST_LEN(CHIP_SYSTEM_COUNTERS) +                       \
+          TC_COUNT * LIST_LEN(CHIP_ALL_CLASS_COUNTERS)) +                                          \
+     LIST_LEN(SSNN_COUNTERS) + LIST_LEN(CORE_COUNTERS) + TC_COUNT * LIST_LEN(CORE_ALL_CLASS_COUNTERS) + \
      3 * LIST_LEN(CROSSBAR_COUNTERS))
 _Static_assert(OWN_FIELDS <= 256, "chip_share: more counters than its tables hold");
 

@@ -29,6 +29,8 @@ struct chip_partition {
     struct chip_counters shared_c;  /* c->c and c->infer as of the last chip_share */
     struct chip_totals shared_infer;
     int64_t *agree;                 /* [6 + 2 * ranks]: the agreement, then who has boundary data for whom */
+    int64_t *gather;                /* [8 * ranks]: every rank's record of a system's window */
+    int *gather_counts, *gather_displs;
     int pending;                    /* a boundary delivery failed: report it at the next agreement */
     char pending_err[512];
 };
@@ -45,6 +47,17 @@ struct chip_agreement {
     int64_t winner;         /* the output core's WTA winner + 1 */
 };
 
+/* What the ranks agree on at the end of a window of a system's clock
+ * (docs/system.md "Barrier"): mins and sums over ranks. */
+struct chip_window {
+    uint64_t done_at;       /* the cycle the master saw every BARRIER; UINT64_MAX: not yet */
+    uint64_t next;          /* the first cycle anything can happen anywhere; UINT64_MAX: nothing will */
+    int64_t failed;         /* ranks that failed */
+    int64_t winner;         /* the output core's WTA winner + 1 */
+    int64_t computing;      /* cores computing */
+    int64_t in_flight;      /* flits injected or sent to self and not yet taken by a core */
+};
+
 /* What the clock reads off the whole chip, and how the processes clocking it stay
  * in step. A failure one process finds (`failed`, its message in err) stops every
  * process at the next agreement, so that all stop at the same cycle. */
@@ -59,6 +72,12 @@ struct chip_sync {
     uint64_t (*next_event)(struct chip *c, uint64_t next);
     /* -1 on every process when one failed (`failed`: this one), with its message. */
     int (*any_failed)(struct chip *c, int failed, char *err, size_t errlen);
+    /* A system's clock, at the end of a window (the mesh's cycle a multiple of
+     * c->window): packs what crossed into other processes' routers, agrees on
+     * `w` from this process's `done_at` and `next`, delivers the boundary
+     * traffic. -1 when a process failed, with its message in err. */
+    int (*window)(struct chip *c, int failed, uint64_t done_at, uint64_t next, struct chip_window *w, char *err,
+                  size_t errlen);
 };
 /* One process owns every core and router: the agreement is its own state,
  * nothing crosses, no MPI call. */

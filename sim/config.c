@@ -73,6 +73,7 @@ static const char *const router_model_choices[] = { "collapsed", "pipelined", NU
 static const char *const sw_alloc_choices[] = { "input_first", "islip", NULL };         /* enum router_sw_allocator */
 static const char *const vc_alloc_choices[] = { "round_robin", "islip", NULL };         /* enum router_vc_allocator */
 static const char *const accounting_choices[] = { "network", "booksim", NULL };          /* enum noc_accounting */
+static const char *const placement_choices[] = { "fill", "spread", NULL };
 static const char *const tclass_choices[] = { "forward", "backward", "control", "mixed", NULL };
 
 /* The position of v in a NULL-ended choice list: its enum value where the list is
@@ -120,6 +121,8 @@ static const struct field schema[] = {
     OPT_INT("system.link.latency_cycles", system.link_latency, 1, 1 << 20),
     OPT_INT("system.link.cycles_per_flit", system.link_cycles_per_flit, 1, 1024),
     OPT_INT("system.link.buffer_depth", system.link_buffer_depth, 1, 1024),
+    OPT_INT("system.barrier_cycles", system.barrier_cycles, 1, 1 << 20),
+    OPT_STR("system.placement", system.placement, placement_choices),
 
     STR("device.name", device_name, NULL),
     DBL("device.dw_min", device.dw_min, 1e-6, 1),
@@ -715,6 +718,7 @@ static int check_system(struct yloader *L, const struct ynode *root, struct conf
             return yt_fail(L, ch->file, ch->line, ch->col,
                            "system.link.%s: required for a system of %dx%d chips (the inter-chip link, docs/system.md)",
                            need[i], s->chips_x, s->chips_y);
+    if (!s->barrier_cycles) s->barrier_cycles = s->link_latency;    /* one inter-chip hop */
     const struct ynode *tn = map_get(root, "technology");
     tn = tn ? map_get(tn, "noc") : NULL;
     if (!tn || !map_get(tn, "interchip_pj_per_bit"))
@@ -911,6 +915,7 @@ int config_load(const char *path, const struct config_override *ov, int n_ov,
     cfg->chip.router.sw_allocator = choice_index(sw_alloc_choices, cfg->router_sw_allocator);
     cfg->chip.router.vc_allocator = choice_index(vc_alloc_choices, cfg->router_vc_allocator);
     cfg->noc.accounting = choice_index(accounting_choices, cfg->noc.latency_accounting);
+    cfg->system.spread = choice_index(placement_choices, cfg->system.placement);
     cfg->tech.crossbar.kind = choice_index(synapse_choices, cfg->tech_kind);
     if (check_consistency(&L, root, cfg)) goto done;
     if (check_layers(&L, root, cfg)) goto done;

@@ -49,6 +49,10 @@ struct system_cfg {
     int link_latency;           /* system.link.latency_cycles (0: not given) */
     int link_cycles_per_flit;   /* system.link.cycles_per_flit (0: not given) */
     int link_buffer_depth;      /* system.link.buffer_depth: flits per VC at an inter-chip port (0: the chip's) */
+    int barrier_cycles;         /* system.barrier_cycles: the barrier's completion to the next step's
+                                 * release (default: link_latency; docs/system.md "Barrier") */
+    char placement[CFG_STR];    /* system.placement: fill (chip after chip) | spread (each layer over every chip) */
+    int spread;                 /* placement is spread */
 };
 /* More than one chip: what the single-chip outputs never show. */
 #define CFG_MULTICHIP(cfg) ((cfg)->system.chips_x * (cfg)->system.chips_y > 1)

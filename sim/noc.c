@@ -958,7 +958,7 @@ static int open_sweep(const struct config *cfg, const struct run_opts *o, struct
         if (!o->mute) fprintf(stderr, "ssnnsim: --waves needs a single rank (each rank holds part of the mesh)\n");
         return 2;
     }
-    if (o->partition && partition_init(part, world_rank(), world_size(), mesh_w(cfg), mesh_h(cfg),
+    if (o->partition && partition_init(part, world_rank(), world_size(), mesh_w(cfg), mesh_h(cfg), 1,
                                        rc->link_latency, rc->vcs * TC_COUNT, rc->buffer_depth, err, sizeof err)) {
         char where[400];
         fprintf(stderr, "%s: %s\n", config_where(cfg, "chip.mesh_y", where, sizeof where), err);

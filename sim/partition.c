@@ -24,25 +24,33 @@
 #define PARTITION_PLANT 0
 #endif
 
-static void band(int rank, int size, int rows, int *r0, int *r1)
+/* Rank `rank`'s rows: whole units of `unit` rows (a system's chip rows, or single
+ * rows), balanced to within one unit. */
+static void band(int rank, int size, int rows, int unit, int *r0, int *r1)
 {
-    *r0 = (int)((int64_t)rank * rows / size);
-    *r1 = (int)((int64_t)(rank + 1) * rows / size);
+    int units = rows / unit;
+    *r0 = (int)((int64_t)rank * units / size) * unit;
+    *r1 = (int)((int64_t)(rank + 1) * units / size) * unit;
 }
 
-int partition_init(struct partition *p, int rank, int size, int mesh_x, int mesh_y, int link_latency,
+int partition_init(struct partition *p, int rank, int size, int mesh_x, int mesh_y, int unit, int link_latency,
                    int vcs_per_port, int buffer_depth, char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
-    if (size > mesh_y) {
-        snprintf(err, errlen, "%d ranks cannot split a mesh of %d rows: each rank owns whole rows", size, mesh_y);
+    if (size > mesh_y / unit) {
+        if (unit > 1)
+            snprintf(err, errlen, "%d ranks cannot split %d rows of chips: each rank owns whole rows of chips", size,
+                     mesh_y / unit);
+        else
+            snprintf(err, errlen, "%d ranks cannot split a mesh of %d rows: each rank owns whole rows", size, mesh_y);
         return -1;
     }
     p->rank = rank;
     p->size = size;
     p->mesh_x = mesh_x;
     p->mesh_y = mesh_y;
-    band(rank, size, mesh_y, &p->row0, &p->row1);
+    p->unit = unit;
+    band(rank, size, mesh_y, unit, &p->row0, &p->row1);
     p->node0 = p->row0 * mesh_x;
     p->node1 = p->row1 * mesh_x;
     p->window = PARTITION_PLANT == 2 ? 2 * link_latency : link_latency;
@@ -73,6 +81,7 @@ void partition_whole(struct partition *p, int mesh_x, int mesh_y)
     p->mesh_y = mesh_y;
     p->row1 = mesh_y;
     p->node1 = mesh_x * mesh_y;
+    p->unit = 1;
     p->window = 1;
 }
 
@@ -92,7 +101,7 @@ int partition_owner(const struct partition *p, int node)
     int r = (int)(((int64_t)y * p->size) / p->mesh_y);
     for (;;) {
         int r0, r1;
-        band(r, p->size, p->mesh_y, &r0, &r1);
+        band(r, p->size, p->mesh_y, p->unit, &r0, &r1);
         if (y < r0) r--;
         else if (y >= r1) r++;
         else return r;
@@ -208,7 +217,7 @@ void partition_share_routers(struct partition *p, struct mesh *m)
     }
     for (int r = 0; r < p->size; r++) {
         int r0, r1;
-        band(r, p->size, p->mesh_y, &r0, &r1);
+        band(r, p->size, p->mesh_y, p->unit, &r0, &r1);
         displs[r] = r0 * p->mesh_x * (int)sizeof *all;
         counts[r] = (r1 - r0) * p->mesh_x * (int)sizeof *all;
     }

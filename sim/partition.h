@@ -25,6 +25,7 @@ struct partition {
     int rank, size;
     int mesh_x, mesh_y;
     int row0, row1;             /* rows owned here */
+    int unit;                   /* bands are whole units of this many rows (a system's chip rows) */
     int node0, node1;           /* nodes owned here: [row0 * mesh_x, row1 * mesh_x) */
     int window;                 /* cycles between exchanges: the link latency */
     /* exchange buffers: [n_flits, n_credits] then the flits, then the credits */
@@ -34,9 +35,11 @@ struct partition {
     uint64_t exchanges;         /* windows exchanged (docs, benchmarks) */
 };
 
-/* The band of rank `rank` of `size`; -1 with a message when there are more
- * ranks than rows (a rank needs at least one row). */
-int partition_init(struct partition *p, int rank, int size, int mesh_x, int mesh_y, int link_latency,
+/* The band of rank `rank` of `size`, in whole units of `unit` rows (1; a system
+ * of chips: the chip's rows, so that every boundary is an inter-chip link);
+ * `link_latency`: the window, at most the boundary links' lookahead. -1 with a
+ * message when there are more ranks than units (a rank needs at least one). */
+int partition_init(struct partition *p, int rank, int size, int mesh_x, int mesh_y, int unit, int link_latency,
                    int vcs_per_port, int buffer_depth, char *err, size_t errlen);
 /* A single process's partition: it owns every node, exchanges and shares
  * nothing, and its sums are its own values (no MPI call). */

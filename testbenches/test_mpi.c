@@ -340,17 +340,62 @@ static void more_ranks_than_rows_is_refused(void)
                      args, sizeof args, out, sizeof out);
 }
 
-/* A system of chips (docs/system.md) runs in one process for now: two ranks
- * refuse it at system.chips, and one rank (one process) runs it. */
-static void a_system_of_chips_is_refused_on_two_ranks(void)
+/* A system of chips (docs/system.md): bands of whole chip rows, windows of the
+ * system clock (docs/system.md "Barrier"). Identical results for 1, 2 and 3 ranks
+ * with conservation checked every step, both placements, a barrier shorter than
+ * the link (windows of 2 cycles: few runs, as each window is a collective and the
+ * ranks are oversubscribed); the two planted partition bugs caught on a
+ * system too; more ranks than chip rows refused at system.chips. */
+static void write_system(const char *name, char *path, size_t n, const char *extra)
+{
+    path_in(path, n, tmpdir, name);
+    write_file(path, "extends: '%s'\nchip:\n  mesh_x: 2\n  mesh_y: 2\nsystem:\n  chips: [1, 3]\n"
+               "  link: { latency_cycles: 12, cycles_per_flit: 2 }\n%s", cfg_path, extra);
+}
+
+static void a_system_of_chips_is_bit_identical_on_1_2_3_ranks(void)
+{
+    const char *extra[] = { "", "  placement: spread\n", "  placement: spread\n  barrier_cycles: 2\n" };
+    static const int ranks[3][4] = { { 2, 3, 0 }, { 1, 2, 0 }, { 2, 0 } };
+    char saved[600];
+    snprintf(saved, sizeof saved, "%s", cfg_path);
+    for (int i = 0; i < 3; i++) {
+        char sys[600];
+        write_system(i ? "system-spread.yaml" : "system.yaml", sys, sizeof sys, extra[i]);
+        snprintf(cfg_path, sizeof cfg_path, "%s", sys);
+        train_identical(mpibin, ranks[i], "--check");
+        snprintf(cfg_path, sizeof cfg_path, "%s", saved);
+    }
+}
+
+static void planted_partition_bugs_are_caught_on_a_system(void)
+{
+    char sys[600], args[4096], ref[700], out[700], p[700];
+    write_system("system-plant.yaml", sys, sizeof sys, "  placement: spread\n");
+    path_in(ref, sizeof ref, tmpdir, "sysplant-serial.json");
+    path_in(out, sizeof out, tmpdir, "sysplant.json");
+    snprintf(args, sizeof args, "train '%s' --engine chip --quiet --out '%s'", sys, ref);
+    int rc = launch(0, bin, "sysplant-serial", args);
+    CHECK(rc == 0, "serial run exited %d", rc);
+    snprintf(args, sizeof args, "train '%s' --engine chip --quiet --out '%s'", sys, out);
+    rc = launch(2, plant1, "sysplant1", args);
+    CHECK(rc != 0 || !same_file(ref, out), "a boundary flit delivered a cycle late went unnoticed (exit %d)", rc);
+    unlink(out);
+    rc = launch(2, plant2, "sysplant2", args);
+    CHECK(rc == 1, "windows of twice the lookahead: exit status %d, expected 1", rc);
+    path_in(p, sizeof p, tmpdir, "sysplant2.err");
+    char *e = file_text(p);
+    CHECK(e && strstr(e, "exceeds the lookahead"), "stderr does not say the lookahead was broken: %.300s", e ? e : "");
+    free(e);
+    CHECK(access(out, F_OK) != 0, "a failed run left %s behind", out);
+}
+
+static void more_ranks_than_chip_rows_is_refused(void)
 {
     char args[4096], out[700];
-    refused_on_ranks(2, "system", "chip:\n  mesh_x: 2\n  mesh_y: 2\nsystem:\n  chips: [2, 1]\n"
+    refused_on_ranks(4, "chiprows", "chip:\n  mesh_x: 2\n  mesh_y: 2\nsystem:\n  chips: [2, 3]\n"
                      "  link: { latency_cycles: 20, cycles_per_flit: 4 }\n",
-                     "system.yaml:6:10: system.chips: a system of chips runs in one process for now", args, sizeof args,
-                     out, sizeof out);
-    int rc = launch(1, mpibin, "system1", args);
-    CHECK(rc == 0 && access(out, F_OK) == 0, "1 rank: exit status %d", rc);
+                     "chiprows.yaml:6:10: 4 ranks cannot split 3 rows of chips", args, sizeof args, out, sizeof out);
 }
 
 static void fault_on_one_rank_stops_every_rank(void)
@@ -455,7 +500,9 @@ int main(void)
     RUN(boundary_flit_one_cycle_late_is_caught);
     RUN(window_longer_than_lookahead_is_refused);
     RUN(more_ranks_than_rows_is_refused);
-    RUN(a_system_of_chips_is_refused_on_two_ranks);
+    RUN(a_system_of_chips_is_bit_identical_on_1_2_3_ranks);
+    RUN(planted_partition_bugs_are_caught_on_a_system);
+    RUN(more_ranks_than_chip_rows_is_refused);
     RUN(fault_on_one_rank_stops_every_rank);
     RUN(single_process_binary_refuses_mpirun);
 

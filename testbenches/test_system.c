@@ -252,7 +252,7 @@ static int load(struct config *cfg, const char *const *extra, int n_extra, int l
 }
 
 struct outcome {
-    uint64_t cycles, flits, hops, xflits, xhops, xcycles;
+    uint64_t cycles, flits, hops, xflits, xhops, xcycles, steps;
     int chips_used;
 };
 
@@ -304,7 +304,7 @@ static int run(const char *what, const char *const *x, int n, void (*tweak)(stru
     bad |= strcmp(sa, sb) != 0;
     const struct chip_counters *c = &chip.c;
     *o = (struct outcome){ c->cycles, c->flits, c->hops, c->interchip_flits, c->interchip_hops,
-                           c->interchip_flit_cycles, chip_chips_used(&chip) };
+                           c->interchip_flit_cycles, c->steps, chip_chips_used(&chip) };
     ssnn_streams_free(&sg);
     ssnn_streams_free(&sc);
     chip_free(&chip);
@@ -345,6 +345,59 @@ static void system_matches_golden_on_2x1_and_2x2_chips_at_depth_1_and_2(void)
         CHECK(o.xcycles == o.xhops * (20 + 4 - 1), "%s: %llu flit-cycles on the links for %llu hops", cases[i].what,
               (unsigned long long)o.xcycles, (unsigned long long)o.xhops);
     }
+}
+
+/* The chips each layer's cores sit on (bit l: chip l), read by the tweak below. */
+static unsigned layer_chips[3];
+static void note_layer_chips(struct chip *c)
+{
+    memset(layer_chips, 0, sizeof layer_chips);
+    for (int k = 0; k < c->n_cores; k++) {
+        int part = c->cores[k].role == CORE_INPUT ? 0 : c->cores[k].role == CORE_HIDDEN ? 1 : 2;
+        layer_chips[part] |= 1u << chip_of_node(c, c->cores[k].node);
+    }
+}
+
+/* The one-chip clock on a system: the step ends when the master sees the last report. */
+static void one_chip_clock(struct chip *c) { c->window = c->barrier_cycles = 0; }
+
+/* docs/system.md "Barrier": a step ends system.barrier_cycles after the master saw
+ * the last report, so a longer barrier adds exactly its difference to every step
+ * (each step starts from an empty network, every credit home) and changes no bit;
+ * a barrier of 1 cycle (windows of 1) computes the same bits. "Placement": spread
+ * deals each layer over the chips, fill puts the input layer on chip 0 alone. */
+static void the_barrier_delays_every_step_and_spread_deals_layers_over_chips(void)
+{
+    const char *d20[] = { "system.chips=[2, 2]", "chip.mesh_x=2", "chip.mesh_y=1", "chip.tiles_per_core=1" };
+    const char *d45[] = { "system.chips=[2, 2]", "chip.mesh_x=2", "chip.mesh_y=1", "chip.tiles_per_core=1",
+                          "system.barrier_cycles=45" };
+    const char *d1[] = { "system.chips=[2, 2]", "chip.mesh_x=2", "chip.mesh_y=1", "chip.tiles_per_core=1",
+                         "system.barrier_cycles=1" };
+    const char *sp[] = { "system.chips=[2, 2]", "chip.mesh_x=2", "chip.mesh_y=1", "chip.tiles_per_core=1",
+                         "system.placement=spread" };
+    struct outcome a, b, one, fill, spread, zero;
+    int bad = run("barrier 20 (the link's latency)", d20, 4, note_layer_chips, &fill);
+    a = fill;
+    CHECK(layer_chips[0] == 0x3, "fill: the 4 input cores on chips %#x, expected chips 0 and 1", layer_chips[0]);
+    bad |= run("barrier 45", d45, 5, NULL, &b);
+    bad |= run("barrier 1", d1, 5, NULL, &one);
+    bad |= run("the one-chip clock", d20, 4, one_chip_clock, &zero);
+    printf("  cycles: one-chip clock %llu, barrier 1 %llu, 20 %llu, 45 %llu over %llu steps\n",
+           (unsigned long long)zero.cycles, (unsigned long long)one.cycles, (unsigned long long)a.cycles,
+           (unsigned long long)b.cycles, (unsigned long long)a.steps);
+    CHECK(!bad && one.cycles - zero.cycles == one.steps && a.cycles - zero.cycles == 20 * a.steps,
+          "barrier 1: %llu cycles, 20: %llu, the one-chip clock %llu: expected 1 and 20 more a step",
+          (unsigned long long)one.cycles, (unsigned long long)a.cycles, (unsigned long long)zero.cycles);
+    CHECK(!bad && b.steps == a.steps && b.cycles - a.cycles == 25 * a.steps,
+          "barrier 45 took %llu cycles, barrier 20 %llu: expected 25 more a step (%llu steps)",
+          (unsigned long long)b.cycles, (unsigned long long)a.cycles, (unsigned long long)a.steps);
+    CHECK(b.flits == a.flits && one.flits == a.flits, "the barrier changed the traffic");
+    bad = run("spread", sp, 5, note_layer_chips, &spread);
+    CHECK(!bad && layer_chips[0] == 0xf && layer_chips[1] == 0x7 && spread.chips_used == 4,
+          "spread: input cores on chips %#x (expected all four), hidden on %#x (expected three)", layer_chips[0],
+          layer_chips[1]);
+    CHECK(spread.xflits > fill.xflits, "spread: %llu flits leave their chip, fill %llu",
+          (unsigned long long)spread.xflits, (unsigned long long)fill.xflits);
 }
 
 /* The planted fault: serialisation switched off after the system is built. */
@@ -668,6 +721,7 @@ int main(void)
     RUN(noc_on_a_system_meets_its_zero_load_latency_and_bound);
     RUN(system_matches_golden_on_2x1_and_2x2_chips_at_depth_1_and_2);
     RUN(interchip_serialisation_and_latency_cost_cycles);
+    RUN(the_barrier_delays_every_step_and_spread_deals_layers_over_chips);
     RUN(interchip_energy_is_hops_times_flit_bits_times_pj_per_bit);
     RUN(waves_name_the_chip_of_every_core_and_router);
     RUN(bad_systems_are_refused_with_a_position);
