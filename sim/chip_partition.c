@@ -21,16 +21,19 @@ int chip_partition(struct chip *c, char *err, size_t errlen)
         return -1;
     }
     /* A system: bands of whole chip rows, so that every boundary is an inter-chip
-     * link and the window is the system clock's (docs/system.md "Barrier"). */
+     * link and the window is the system clock's (docs/system.md "Barrier"); with
+     * more ranks than chip rows, bands of router rows, and the system clock's
+     * window shrinks to the on-chip link's (the same results, more agreements). */
     const struct router_cfg *rc = &c->cfg->chip.router;
-    int system = c->window > 0, depth = rc->buffer_depth;
+    int system = c->window > 0, depth = rc->buffer_depth, unit = 1;
     if (system && c->cfg->system.link_buffer_depth > depth) depth = c->cfg->system.link_buffer_depth;
+    if (system && size <= c->chips_y) unit = c->chip_h;
+    else if (system && c->window > (uint64_t)rc->link_latency) c->window = (uint64_t)rc->link_latency;
     char msg[300];
-    if (partition_init(&p->mesh, world_rank(), size, c->mesh_x, c->mesh_y, system ? c->chip_h : 1,
+    if (partition_init(&p->mesh, world_rank(), size, c->mesh_x, c->mesh_y, unit,
                        system ? (int)c->window : rc->link_latency, rc->vcs * TC_COUNT, depth, msg, sizeof msg)) {
         char where[400];
-        snprintf(err, errlen, "%s: %s", config_where(c->cfg, system ? "system.chips" : "chip.mesh_y", where, sizeof where),
-                 msg);
+        snprintf(err, errlen, "%s: %s", config_where(c->cfg, "chip.mesh_y", where, sizeof where), msg);
         free(p);
         return -1;
     }
@@ -236,8 +239,18 @@ static int bands_window(struct chip *c, int failed, uint64_t done_at, uint64_t n
     rec[R_DOWN] = pm->down_bytes != 0;
     rec[R_DONE] = (int64_t)done_at;
     rec[R_NEXT] = (int64_t)next;
-    world_allgather(p->gather, p->gather_counts, p->gather_displs);
     *w = (struct chip_window){ .done_at = UINT64_MAX, .next = UINT64_MAX };
+    if (pm->size == 2) {
+        /* The neighbour is the world: one message each way holds the record and the
+         * boundary traffic. */
+        int other = 1 - pm->rank;
+        int64_t *theirs = p->gather + (size_t)other * R_LEN;
+        if (partition_exchange_record(pm, c->mesh, rec, R_LEN * (int)sizeof *rec, theirs, theirs,
+                                      p->pending_err, sizeof p->pending_err))
+            p->pending = 1;
+    } else {
+        world_allgather(p->gather, p->gather_counts, p->gather_displs);
+    }
     int64_t *v = p->agree;      /* who has boundary data for whom, as deliver() reads it */
     for (int r = 0; r < pm->size; r++) {
         const int64_t *x = p->gather + (size_t)r * R_LEN;
@@ -249,6 +262,9 @@ static int bands_window(struct chip *c, int failed, uint64_t done_at, uint64_t n
         v[6 + 2 * r + 1] = x[R_DOWN];
         if ((uint64_t)x[R_DONE] < w->done_at) w->done_at = (uint64_t)x[R_DONE];
         if ((uint64_t)x[R_NEXT] < w->next) w->next = (uint64_t)x[R_NEXT];
+    }
+    if (pm->size == 2) {        /* delivered above; a failure's message still comes from its rank */
+        v[6] = v[7] = v[8] = v[9] = 0;
     }
     return deliver(c, failed, w->failed, err, errlen);
 }

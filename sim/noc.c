@@ -913,10 +913,9 @@ static int open_net(const struct config *cfg, const struct run_opts *o, struct n
     memset(net, 0, sizeof *net);
     int sc = !strcmp(o->engine, "systemc");
     char where[300];
-    if (CFG_MULTICHIP(cfg) && (sc || o->partition)) {
-        fprintf(stderr, "%s: system.chips: a system of chips runs on the native mesh in one process (%s; "
-                "docs/system.md)\n", config_where(cfg, "system.chips", where, sizeof where),
-                sc ? "--engine systemc has no inter-chip links" : "not over MPI ranks yet");
+    if (CFG_MULTICHIP(cfg) && sc) {
+        fprintf(stderr, "%s: system.chips: a system of chips runs on the native mesh (--engine systemc has no "
+                "inter-chip links; docs/system.md)\n", config_where(cfg, "system.chips", where, sizeof where));
         return 2;
     }
     if (cfg->chip.n_rtl && !sc) {
@@ -958,8 +957,15 @@ static int open_sweep(const struct config *cfg, const struct run_opts *o, struct
         if (!o->mute) fprintf(stderr, "ssnnsim: --waves needs a single rank (each rank holds part of the mesh)\n");
         return 2;
     }
-    if (o->partition && partition_init(part, world_rank(), world_size(), mesh_w(cfg), mesh_h(cfg), 1,
-                                       rc->link_latency, rc->vcs * TC_COUNT, rc->buffer_depth, err, sizeof err)) {
+    /* A system with a chip row per rank or more: bands of whole chip rows, whose
+     * boundaries are inter-chip links, exchanging once per inter-chip latency. */
+    const struct system_cfg *sy = &cfg->system;
+    int chip_rows = CFG_MULTICHIP(cfg) && o->partition && world_size() <= CFG_CHIPS_Y(cfg);
+    int depth = rc->buffer_depth > sy->link_buffer_depth ? rc->buffer_depth : sy->link_buffer_depth;
+    if (o->partition && partition_init(part, world_rank(), world_size(), mesh_w(cfg), mesh_h(cfg),
+                                       chip_rows ? cfg->chip.mesh_y : 1,
+                                       chip_rows ? sy->link_latency : rc->link_latency, rc->vcs * TC_COUNT, depth,
+                                       err, sizeof err)) {
         char where[400];
         fprintf(stderr, "%s: %s\n", config_where(cfg, "chip.mesh_y", where, sizeof where), err);
         return 2;

@@ -61,10 +61,14 @@ int partition_init(struct partition *p, int rank, int size, int mesh_x, int mesh
     if (per_link > p->window) per_link = p->window;
     p->cap = 2 * (int)sizeof(int32_t) +
              mesh_x * per_link * (int)(sizeof(struct mesh_xflit) + sizeof(struct mesh_xcredit));
-    p->send_up = malloc((size_t)p->cap);
-    p->send_down = malloc((size_t)p->cap);
-    p->recv_below = malloc((size_t)p->cap);
-    p->recv_above = malloc((size_t)p->cap);
+    /* Each buffer has PARTITION_RECORD bytes of headroom before it, for a caller's
+     * record sent in the same message (partition_exchange_record). */
+    char *b[4];
+    for (int i = 0; i < 4; i++) b[i] = malloc((size_t)p->cap + PARTITION_RECORD);
+    p->send_up = b[0] ? b[0] + PARTITION_RECORD : NULL;
+    p->send_down = b[1] ? b[1] + PARTITION_RECORD : NULL;
+    p->recv_below = b[2] ? b[2] + PARTITION_RECORD : NULL;
+    p->recv_above = b[3] ? b[3] + PARTITION_RECORD : NULL;
     if (!p->send_up || !p->send_down || !p->recv_below || !p->recv_above) {
         snprintf(err, errlen, "partition: out of memory for %d-byte exchange buffers", p->cap);
         partition_free(p);
@@ -87,10 +91,8 @@ void partition_whole(struct partition *p, int mesh_x, int mesh_y)
 
 void partition_free(struct partition *p)
 {
-    free(p->send_up);
-    free(p->send_down);
-    free(p->recv_below);
-    free(p->recv_above);
+    char *b[4] = { p->send_up, p->send_down, p->recv_below, p->recv_above };
+    for (int i = 0; i < 4; i++) free(b[i] ? b[i] - PARTITION_RECORD : NULL);
     p->send_up = p->send_down = p->recv_below = p->recv_above = NULL;
 }
 
@@ -183,6 +185,38 @@ int partition_deliver(struct partition *p, struct mesh *m, int from_below, int f
     }
     int rc = unpack(p, m, p->recv_below, got[0], PORT_S, err, errlen);
     if (!rc) rc = unpack(p, m, p->recv_above, got[1], PORT_N, err, errlen);
+    p->up_bytes = p->down_bytes = 0;
+    return rc;
+}
+
+int partition_exchange_record(struct partition *p, struct mesh *m, const void *rec, int rec_bytes, void *rec_below,
+                              void *rec_above, char *err, size_t errlen)
+{
+    int up = p->row1 < p->mesh_y ? p->rank + 1 : -1, down = p->row0 > 0 ? p->rank - 1 : -1;
+    char *sb[2] = { p->send_up, p->send_down }, *rb[2] = { p->recv_below, p->recv_above };
+    int bytes[2] = { p->up_bytes, p->down_bytes };
+    const void *sbuf[2];
+    void *rbuf[2];
+    int sbytes[2], got[2], to[2] = { up, down }, from[2] = { down, up };
+    for (int k = 0; k < 2; k++) {
+        if (!bytes[k]) {    /* nothing packed: an empty header */
+            ((int32_t *)sb[k])[0] = ((int32_t *)sb[k])[1] = 0;
+            bytes[k] = 2 * (int)sizeof(int32_t);
+        }
+        memcpy(sb[k] - rec_bytes, rec, (size_t)rec_bytes);
+        sbuf[k] = sb[k] - rec_bytes;
+        sbytes[k] = rec_bytes + bytes[k];
+        rbuf[k] = rb[k] - rec_bytes;
+    }
+    p->exchanges++;
+    world_sendrecv2(sbuf, sbytes, to, rbuf, p->cap + rec_bytes, from, got);
+    void *out[2] = { rec_below, rec_above };
+    int rc = 0;
+    for (int k = 0; k < 2; k++) {
+        if (from[k] < 0) continue;
+        memcpy(out[k], rbuf[k], (size_t)rec_bytes);
+        if (!rc) rc = unpack(p, m, rb[k], got[k] - rec_bytes, k == 0 ? PORT_S : PORT_N, err, errlen);
+    }
     p->up_bytes = p->down_bytes = 0;
     return rc;
 }

@@ -60,6 +60,14 @@ int partition_window(struct partition *p, struct mesh *m, char *err, size_t errl
  * (so quiet boundaries cost no message). */
 void partition_close(struct partition *p, struct mesh *m);
 int partition_deliver(struct partition *p, struct mesh *m, int from_below, int from_above, char *err, size_t errlen);
+/* partition_deliver with a record of rec_bytes (at most PARTITION_RECORD) in the
+ * same message: every rank sends its record and what it packed (or nothing) to
+ * each neighbour it has, and gets theirs (rec_below / rec_above, untouched for a
+ * neighbour it does not have). One message each way: the system clock's window on
+ * two ranks, whose neighbour is the whole world. */
+#define PARTITION_RECORD 128
+int partition_exchange_record(struct partition *p, struct mesh *m, const void *rec, int rec_bytes, void *rec_below,
+                              void *rec_above, char *err, size_t errlen);
 /* Collective: every rank gets every router's counters from its owner. */
 void partition_share_routers(struct partition *p, struct mesh *m);
 /* Collective: v[0..n) summed element-wise over the ranks, in place. */

@@ -356,7 +356,8 @@ static void write_system(const char *name, char *path, size_t n, const char *ext
 static void a_system_of_chips_is_bit_identical_on_1_2_3_ranks(void)
 {
     const char *extra[] = { "", "  placement: spread\n", "  placement: spread\n  barrier_cycles: 2\n" };
-    static const int ranks[3][4] = { { 2, 3, 0 }, { 1, 2, 0 }, { 2, 0 } };
+    /* fill: 4 ranks over 3 chip rows cut router rows (windows of 1) */
+    static const int ranks[3][4] = { { 2, 4, 0 }, { 1, 3, 0 }, { 2, 0 } };
     char saved[600];
     snprintf(saved, sizeof saved, "%s", cfg_path);
     for (int i = 0; i < 3; i++) {
@@ -390,12 +391,60 @@ static void planted_partition_bugs_are_caught_on_a_system(void)
     CHECK(access(out, F_OK) != 0, "a failed run left %s behind", out);
 }
 
-static void more_ranks_than_chip_rows_is_refused(void)
+/* A fault in rank 1's chips stops both ranks at a window's end with the
+ * single-process message (no hang: `timeout`). */
+static void a_fault_in_a_system_stops_every_rank(void)
+{
+    char sys[600], args[4096], p[700], out[700];
+    write_system("system-fault.yaml", sys, sizeof sys, "");
+    path_in(out, sizeof out, tmpdir, "sysfault.json");
+    snprintf(args, sizeof args,
+             "train '%s' --engine chip --quiet --set chip.fault.kind=drop_flit --set chip.fault.node=4 "
+             "--set chip.fault.after_flits=50 --out '%s'", sys, out);
+    char cmd[8192] = "timeout 120 mpirun --oversubscribe -np 2 ";
+    quote(cmd, sizeof cmd, mpibin);
+    size_t k = strlen(cmd);
+    snprintf(cmd + k, sizeof cmd - k, " %s", args);
+    path_in(p, sizeof p, tmpdir, "sysfault.err");
+    int rc = sh_run(cmd, "/dev/null", p);
+    CHECK(rc == 1, "exit status %d, expected 1 (124: a rank hung)", rc);
+    char *e = file_text(p);
+    CHECK(e && strstr(e, "ssnnsim: rank 1: ") && strstr(e, "flits lost in the network"), "stderr: %.300s",
+          e ? e : "");
+    free(e);
+    CHECK(access(out, F_OK) != 0, "a failed run left %s behind", out);
+}
+
+static void more_ranks_than_router_rows_of_a_system_is_refused(void)
 {
     char args[4096], out[700];
-    refused_on_ranks(4, "chiprows", "chip:\n  mesh_x: 2\n  mesh_y: 2\nsystem:\n  chips: [2, 3]\n"
+    refused_on_ranks(4, "chiprows", "chip:\n  mesh_x: 2\n  mesh_y: 1\nsystem:\n  chips: [2, 3]\n"
                      "  link: { latency_cycles: 20, cycles_per_flit: 4 }\n",
-                     "chiprows.yaml:6:10: 4 ranks cannot split 3 rows of chips", args, sizeof args, out, sizeof out);
+                     "chiprows.yaml:4:11: 4 ranks cannot split a mesh of 3 rows", args, sizeof args, out, sizeof out);
+}
+
+/* `ssnnsim noc` on a system: bands of chip rows (windows of the inter-chip
+ * latency) on 2 ranks, router rows on 3; the same table as one process. */
+static void noc_on_a_system_is_identical_on_2_and_3_ranks(void)
+{
+    char sys[600], args[4096], ref[700], out[700], tag[32];
+    path_in(sys, sizeof sys, tmpdir, "noc-system.yaml");
+    write_file(sys, "extends: '%s'\nchip:\n  mesh_x: 3\n  mesh_y: 2\nsystem:\n  chips: [2, 2]\n"
+               "  link: { latency_cycles: 8, cycles_per_flit: 2 }\n", noc_path);
+    path_in(ref, sizeof ref, tmpdir, "noc-system-serial.csv");
+    snprintf(args, sizeof args, "noc '%s' --quiet --csv '%s'", sys, ref);
+    int rc = launch(0, bin, "noc-system-serial", args);
+    CHECK(rc == 0, "serial noc exited %d", rc);
+    if (rc) show_err("noc-system-serial");
+    for (int np = 2; np <= 3; np++) {
+        snprintf(tag, sizeof tag, "noc-system-np%d", np);
+        path_in(out, sizeof out, tmpdir, tag);
+        snprintf(args, sizeof args, "noc '%s' --quiet --csv '%s'", sys, out);
+        rc = launch(np, mpibin, tag, args);
+        CHECK(rc == 0 && same_file(ref, out), "%d ranks: exit %d, CSV %s", np, rc,
+              same_file(ref, out) ? "identical" : "differs");
+        if (rc) show_err(tag);
+    }
 }
 
 static void fault_on_one_rank_stops_every_rank(void)
@@ -502,7 +551,9 @@ int main(void)
     RUN(more_ranks_than_rows_is_refused);
     RUN(a_system_of_chips_is_bit_identical_on_1_2_3_ranks);
     RUN(planted_partition_bugs_are_caught_on_a_system);
-    RUN(more_ranks_than_chip_rows_is_refused);
+    RUN(a_fault_in_a_system_stops_every_rank);
+    RUN(more_ranks_than_router_rows_of_a_system_is_refused);
+    RUN(noc_on_a_system_is_identical_on_2_and_3_ranks);
     RUN(fault_on_one_rank_stops_every_rank);
     RUN(single_process_binary_refuses_mpirun);
 

@@ -649,8 +649,8 @@ static void a_run_reports_the_system_and_the_engines_without_links_refuse_it(voi
     result_free(&r);
     r = run_in(dir, 0, "", bin, "noc", "workloads/noc/uniform.yaml", "--engine", "systemc", "--quiet", "--set",
                "system.chips=[2, 1]", "--set", "system.link={latency_cycles: 20, cycles_per_flit: 4}", NULL);
-    CHECK(r.code == 2 && strstr(r.err, "--set:1:14: system.chips: a system of chips runs on the native mesh in one "
-                                       "process (--engine systemc has no inter-chip links"),
+    CHECK(r.code == 2 && strstr(r.err, "--set:1:14: system.chips: a system of chips runs on the native mesh "
+                                       "(--engine systemc has no inter-chip links"),
           "noc --engine systemc: exit %d: %s", r.code, r.err);
     result_free(&r);
 }
@@ -678,7 +678,13 @@ static void bad_systems_are_refused_with_a_position(void)
     const char *big[] = { "system.chips=[256, 256]" };
     const char *zero[] = { "system.chips=[0, 1]" };
     const char *notech[] = { "system.chips=[2, 1]", "system.link={latency_cycles: 20, cycles_per_flit: 2}", notech_set };
+    const char *place[] = { "system.chips=[2, 1]", "system.link={latency_cycles: 20, cycles_per_flit: 2}",
+                            "system.placement=x" };
+    const char *barrier[] = { "system.chips=[2, 1]", "system.link={latency_cycles: 20, cycles_per_flit: 2}",
+                              "system.barrier_cycles=0" };
     struct { const char *const *x; int n; const char *want; } cases[] = {
+        { place, 3, "--set:12:18: system.placement: 'x' is not one of: fill, spread" },
+        { barrier, 3, "--set:12:23: system.barrier_cycles: 0 is out of range [1, 1048576]" },
         { three, 1, "--set:10:14: system.chips: expected [x, y] (chips across, chips up), got 3 entries" },
         { nolink, 2, "--set:10:14: system.link.cycles_per_flit: required for a system of 2x1 chips" },
         { rtl, 3, "--set:12:10: chip.rtl: RTL routers are not supported in a system of 2x1 chips" },
