@@ -655,6 +655,42 @@ static void a_run_reports_the_system_and_the_engines_without_links_refuse_it(voi
     result_free(&r);
 }
 
+/* The "weights_sha256" value of a result file, or "" (into out[65]). */
+static void weights_of(const char *path, char out[65])
+{
+    char *t = file_text_or_empty(path);
+    const char *k = strstr(t, "\"weights_sha256\": \"");
+    snprintf(out, 65, "%.64s", k ? k + 19 : "");
+    free(t);
+}
+
+/* workloads/mnist-4chip.yaml as shipped, a few short samples: its layers spread over
+ * all four chips, the same weights as the golden model. */
+static void the_shipped_four_chip_workload_spreads_and_matches_golden(void)
+{
+    char bin[1024], repo[1024], c[1200], g[1200], wc[65], wg[65];
+    if (sim_find("the_shipped_four_chip_workload_spreads_and_matches_golden", bin, sizeof bin, repo, sizeof repo))
+        return;
+    path_in(c, sizeof c, dir, "4chip.json");
+    path_in(g, sizeof g, dir, "4chip-golden.json");
+    const char *engine[] = { "chip", "golden" };
+    const char *outs[] = { c, g };
+    for (int i = 0; i < 2; i++) {
+        struct result r = run_in(dir, 0, "", bin, "train", "workloads/mnist-4chip.yaml", "--engine", engine[i],
+                                 "--quiet", "--samples", "2", "--test-samples", "1", "--set", "training.T=4", "--set",
+                                 "training.T_test=4", "--set", "training.ann_baseline=false", "--out", outs[i], NULL);
+        CHECK(r.code == 0, "%s: exit %d: %s", engine[i], r.code, r.err);
+        result_free(&r);
+    }
+    weights_of(c, wc);
+    weights_of(g, wg);
+    CHECK(strlen(wc) == 64 && !strcmp(wc, wg), "weights: chip %s, golden %s", wc, wg);
+    char *json = file_text_or_empty(c);
+    CHECK(strstr(json, "\"chips_used\": 4") && strstr(json, "\"placement\": \"spread\""),
+          "%s: not spread over 4 chips", c);
+    free(json);
+}
+
 /* ---- refusals --------------------------------------------------------------- */
 
 static void bad_systems_are_refused_with_a_position(void)
@@ -728,6 +764,7 @@ int main(void)
     RUN(system_matches_golden_on_2x1_and_2x2_chips_at_depth_1_and_2);
     RUN(interchip_serialisation_and_latency_cost_cycles);
     RUN(the_barrier_delays_every_step_and_spread_deals_layers_over_chips);
+    RUN(the_shipped_four_chip_workload_spreads_and_matches_golden);
     RUN(interchip_energy_is_hops_times_flit_bits_times_pj_per_bit);
     RUN(waves_name_the_chip_of_every_core_and_router);
     RUN(bad_systems_are_refused_with_a_position);
