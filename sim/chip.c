@@ -401,6 +401,11 @@ int chip_init(struct chip *c, const struct config *cfg, const struct ssnn *g, ch
         c->xlink_cycles = s->link_latency + s->link_cycles_per_flit - 1;
         c->barrier_cycles = (uint64_t)s->barrier_cycles;
         c->window = (uint64_t)(s->barrier_cycles < s->link_latency ? s->barrier_cycles : s->link_latency);
+    } else if (cfg->chip.barrier_cycles) {
+        /* one chip on the system clock: its window is the on-chip link's latency */
+        int d = cfg->chip.barrier_cycles, l = cfg->chip.router.link_latency;
+        c->barrier_cycles = (uint64_t)d;
+        c->window = (uint64_t)(d < l ? d : l);
     }
     if (place_cores(c, g, err, errlen)) return -1;
     for (int k = 0; k < c->n_cores; k++)

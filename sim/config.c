@@ -100,6 +100,7 @@ static const struct field schema[] = {
     INT("chip.xbar_cols", chip.xbar_cols, 1, 65536),
     INT("chip.tiles_per_core", chip.tiles_per_core, 1, 1024),
     INT("chip.neuron_lanes", chip.neuron_lanes, 1, 65536),
+    OPT_INT("chip.barrier_cycles", chip.barrier_cycles, 1, 1 << 20),
     DBL("chip.clock_mhz", chip.clock_mhz, 1e-3, 1e5),
     INT("chip.router.buffer_depth", chip.router.buffer_depth, 1, 1024),
     INT("chip.router.pipeline", chip.router.pipeline, 1, 64),
@@ -979,6 +980,7 @@ static void field_to_json(const struct config *cfg, const struct field *f, struc
  * Per-layer lists appear only when given. */
 static int field_shown(const struct config *cfg, const struct field *f)
 {
+    if (!strcmp(f->path, "chip.barrier_cycles")) return cfg->chip.barrier_cycles != 0;
     if (f->optional && (f->type == F_INT || f->type == F_DOUBLE)) return CFG_MULTICHIP(cfg);
     if (!strncmp(f->path, "system.", 7)) return CFG_MULTICHIP(cfg);
     if (f->type == F_ILIST) return cfg->network.n_layers > 3;

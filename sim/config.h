@@ -30,6 +30,8 @@ struct chip_cfg {
     int xbar_rows, xbar_cols; /* crossbar tile size (rows = inputs, cols = neurons) */
     int tiles_per_core;
     int neuron_lanes;       /* neuron units a core evaluates per cycle */
+    int barrier_cycles;     /* chip.barrier_cycles: 0 (absent), a step ends when the barrier completes;
+                             * D > 0, D cycles later, with the system clock (docs/scale.md) */
     double clock_mhz;
     struct router_cfg router;
     struct fault_cfg fault;

@@ -739,6 +739,14 @@ static int run_setup(struct run *r, const struct config *cfg, const struct run_o
         r->use_chip = 0;
         return 2;
     }
+    if (r->use_sc && cfg->chip.barrier_cycles) {
+        char where[300];
+        fprintf(stderr, "%s: chip.barrier_cycles: --engine systemc ends a step in the cycle its barrier completes; "
+                "a barrier delay runs under --engine chip (docs/scale.md)\n",
+                config_where(cfg, "chip.barrier_cycles", where, sizeof where));
+        r->use_chip = 0;
+        return 2;
+    }
     if (r->use_chip && !strcmp(cfg->training.membrane, "rate")) {
         char where[400];
         fprintf(stderr, "%s: training.membrane: 'rate' is a golden-model variant; the chip engines read "

@@ -117,6 +117,42 @@ static void chip_train_is_bit_identical_with_3_cycle_links_and_checks(void)
     train_identical(mpibin, ranks, "--check --set chip.router.link_latency=3 --set chip.router.buffer_depth=2");
 }
 
+/* The first number after `key` in a file (0 when absent). */
+static unsigned long long number_in(const char *path, const char *key)
+{
+    char *t = file_text(path);
+    const char *k = t ? strstr(t, key) : NULL;
+    unsigned long long v = k ? strtoull(k + strlen(key), NULL, 10) : 0;
+    free(t);
+    return v;
+}
+
+/* One chip on the system clock (chip.barrier_cycles, docs/scale.md): identical on
+ * 2 and 3 ranks with windows of 3 cycles and --check, and exactly D cycles a step
+ * more than the one-chip clock, with the same weights. */
+static void one_chip_on_the_system_clock_is_identical_on_ranks(void)
+{
+    static const int ranks[] = { 2, 3, 0 };
+    const char *links = "--check --set chip.router.link_latency=3 --set chip.router.buffer_depth=2";
+    char extra[512], plain[700], args[4096];
+    snprintf(extra, sizeof extra, "%s --set chip.barrier_cycles=3", links);
+    train_identical(mpibin, ranks, extra);
+    path_in(plain, sizeof plain, tmpdir, "plain-clock.json");
+    snprintf(args, sizeof args, "train '%s' --engine chip --quiet --out '%s' %s", cfg_path, plain, links);
+    int rc = launch(0, bin, "plain-clock", args);
+    char ref[700];
+    path_in(ref, sizeof ref, tmpdir, "serial.json");
+    unsigned long long c0 = number_in(plain, "\"train_cycles\": "), c1 = number_in(ref, "\"train_cycles\": ");
+    unsigned long long steps = number_in(ref, "\"steps\": ");
+    CHECK(rc == 0 && steps > 0 && c1 - c0 == 3 * steps, "train cycles %llu on the system clock, %llu on the one-chip "
+          "clock, %llu steps: expected 3 more a step", c1, c0, steps);
+    char *a = file_text(plain), *b = file_text(ref);
+    const char *wa = a ? strstr(a, "\"weights_sha256\"") : NULL, *wb = b ? strstr(b, "\"weights_sha256\"") : NULL;
+    CHECK(wa && wb && !strncmp(wa, wb, 86), "the barrier delay changed the weights");
+    free(a);
+    free(b);
+}
+
 static void checkpoint_resume_and_infer_are_identical_on_2_ranks(void)
 {
     /* Rank 0 writes the checkpoint; a resumed run and an inference from it on
@@ -541,6 +577,7 @@ int main(void)
 
     RUN(chip_train_is_bit_identical_on_1_2_4_ranks);
     RUN(chip_train_is_bit_identical_with_3_cycle_links_and_checks);
+    RUN(one_chip_on_the_system_clock_is_identical_on_ranks);
     RUN(checkpoint_resume_and_infer_are_identical_on_2_ranks);
     RUN(depth_3_train_and_infer_are_identical_on_1_2_4_ranks);
     RUN(noc_run_is_bit_identical_on_1_2_4_ranks);

@@ -653,6 +653,13 @@ static void a_run_reports_the_system_and_the_engines_without_links_refuse_it(voi
                                        "(--engine systemc has no inter-chip links"),
           "noc --engine systemc: exit %d: %s", r.code, r.err);
     result_free(&r);
+    /* one chip on the system clock: the SystemC engine ends a step as the barrier completes */
+    r = run_in(dir, 0, "", bin, "train", "workloads/mnist.yaml", "--engine", "systemc", "--quiet", "--set",
+               "chip.barrier_cycles=3", NULL);
+    CHECK(r.code == 2 && strstr(r.err, "--set:1:21: chip.barrier_cycles: --engine systemc ends a step in the cycle "
+                                       "its barrier completes"), "systemc, chip.barrier_cycles: exit %d: %s", r.code,
+          r.err);
+    result_free(&r);
 }
 
 /* The "weights_sha256" value of a result file, or "" (into out[65]). */
