@@ -415,10 +415,30 @@ static void wave_point_end(struct noc_waves *nw, const struct mesh *m)
 
 /* ---- one point --------------------------------------------------------------- */
 
-static int cmp_u64(const void *a, const void *b)
+/* The k-th smallest (from 0) of v[0..n), n > k, reordering v (Hoare's selection,
+ * median-of-three pivots): a percentile without sorting every latency, which
+ * cost a loaded point 7 % of its time. */
+static uint64_t kth_smallest(uint64_t *v, size_t n, size_t k)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
+    ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, want = (ptrdiff_t)k;
+    while (lo < hi) {
+        uint64_t a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi];
+        uint64_t pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+        ptrdiff_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot) i++;
+            while (v[j] > pivot) j--;
+            if (i <= j) {
+                uint64_t t = v[i];
+                v[i++] = v[j];
+                v[j--] = t;
+            }
+        }
+        if (want <= j) hi = j;
+        else if (want >= i) lo = i;
+        else return v[want];
+    }
+    return v[want];
 }
 
 struct sampler {
@@ -704,11 +724,13 @@ static int figures(struct point_run *r, char *err, size_t errlen)
     pt->generated = (double)r->gen_flits / ((double)N * (double)r->M);
     pt->accepted = (double)r->acc_flits / ((double)N * (double)r->M);
     if (r->lat.n) {
-        qsort(r->lat.v, r->lat.n, sizeof *r->lat.v, cmp_u64);
         pt->latency_avg = (double)r->sum / (double)r->lat.n;
+        uint64_t max = 0;
+        for (size_t i = 0; i < r->lat.n; i++)
+            if (r->lat.v[i] > max) max = r->lat.v[i];
+        pt->latency_max = max;
         size_t k = (size_t)ceil(0.99 * (double)r->lat.n);
-        pt->latency_p99 = r->lat.v[k ? k - 1 : 0];
-        pt->latency_max = r->lat.v[r->lat.n - 1];
+        pt->latency_p99 = kth_smallest(r->lat.v, r->lat.n, k ? k - 1 : 0);
     }
     return 0;
 }
