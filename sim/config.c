@@ -720,6 +720,12 @@ static int check_system(struct yloader *L, const struct ynode *root, struct conf
                            "system.link.%s: required for a system of %dx%d chips (the inter-chip link, docs/system.md)",
                            need[i], s->chips_x, s->chips_y);
     if (!s->barrier_cycles) s->barrier_cycles = s->link_latency;    /* one inter-chip hop */
+    const struct ynode *chipn = map_get(root, "chip");
+    const struct ynode *cb = chipn && chipn->kind == N_MAP ? map_get(chipn, "barrier_cycles") : NULL;
+    if (cb)
+        return yt_fail(L, cb->file, cb->line, cb->col,
+                       "chip.barrier_cycles: a system of %dx%d chips takes its barrier delay from "
+                       "system.barrier_cycles (docs/system.md \"Barrier\")", s->chips_x, s->chips_y);
     const struct ynode *tn = map_get(root, "technology");
     tn = tn ? map_get(tn, "noc") : NULL;
     if (!tn || !map_get(tn, "interchip_pj_per_bit"))

@@ -725,7 +725,11 @@ static void bad_systems_are_refused_with_a_position(void)
                             "system.placement=x" };
     const char *barrier[] = { "system.chips=[2, 1]", "system.link={latency_cycles: 20, cycles_per_flit: 2}",
                               "system.barrier_cycles=0" };
+    const char *chipbar[] = { "system.chips=[2, 1]", "system.link={latency_cycles: 20, cycles_per_flit: 2}",
+                              "chip.barrier_cycles=5" };
     struct { const char *const *x; int n; const char *want; } cases[] = {
+        { chipbar, 3, "--set:12:21: chip.barrier_cycles: a system of 2x1 chips takes its barrier delay from "
+                      "system.barrier_cycles" },
         { place, 3, "--set:12:18: system.placement: 'x' is not one of: fill, spread" },
         { barrier, 3, "--set:12:23: system.barrier_cycles: 0 is out of range [1, 1048576]" },
         { three, 1, "--set:10:14: system.chips: expected [x, y] (chips across, chips up), got 3 entries" },
