@@ -758,6 +758,17 @@ static int network_cycle(struct chip *c, uint64_t now, char *err, size_t errlen)
     return 0;
 }
 
+/* The earliest computation of this process's cores to end, or UINT64_MAX. */
+static uint64_t own_next_done(const struct chip *c)
+{
+    uint64_t next = UINT64_MAX;
+    for (int i = 0; i < c->n_own; i++) {
+        const struct core *q = &c->cores[c->own[i]];
+        if (q->state == CS_COMPUTE && q->busy_until < next) next = q->busy_until;
+    }
+    return next;
+}
+
 /* Nothing in the network and no flit a core sent itself: the clock jumps to the
  * next computation's end (next_done: the earliest the cores' half saw), or, with
  * no core computing, the step is stalled. */
@@ -771,9 +782,8 @@ static int idle(struct chip *c, const struct chip_agreement *a, uint64_t now, ui
         chip_stall_message(c, now, why, err, errlen);
         return -1;
     }
-    for (int i = 0; i < c->n_own; i++)
-        if (c->cores[c->own[i]].state == CS_COMPUTE && c->cores[c->own[i]].busy_until < next_done)
-            next_done = c->cores[c->own[i]].busy_until;
+    uint64_t own = own_next_done(c);
+    if (own < next_done) next_done = own;
     next_done = c->sync->next_event(c, next_done);
     if (next_done > c->c.cycles) c->c.cycles = next_done;
     return 0;
@@ -824,16 +834,6 @@ static int own_network_idle(const struct chip *c)
     return 1;
 }
 
-/* The earliest computation of this process's cores to end, or UINT64_MAX. */
-static uint64_t own_next_done(const struct chip *c)
-{
-    uint64_t next = UINT64_MAX;
-    for (int i = 0; i < c->n_own; i++) {
-        const struct core *q = &c->cores[c->own[i]];
-        if (q->state == CS_COMPUTE && q->busy_until < next) next = q->busy_until;
-    }
-    return next;
-}
 
 /* Moves this process's clock (the chip's and its mesh's, which run together on a
  * system, `off` apart: the chip's counters restart for inference, the mesh's
@@ -884,7 +884,8 @@ static int clock_step_system(struct chip *c, char *err, size_t errlen)
         if (c->waves) chip_waves_cycle(c->waves, now);
         c->c.cycles = now + 1;
         uint64_t wend = ((now + off) / W + 1) * W - off;
-        if (!failed && own_network_idle(c)) {
+        int quiet = !failed && own_network_idle(c);    /* jumping changes nothing in the network */
+        if (quiet) {
             /* only computations end here before the window does */
             uint64_t t = own_next_done(c);
             if (t > wend) t = wend;
@@ -892,7 +893,7 @@ static int clock_step_system(struct chip *c, char *err, size_t errlen)
             jump_to(c, t, off);
         }
         if (c->c.cycles < wend) continue;
-        uint64_t next = failed || !own_network_idle(c) ? c->c.cycles : own_next_done(c);
+        uint64_t next = quiet ? own_next_done(c) : c->c.cycles;
         if (c->sync->window(c, failed, seen, next, &w, err, errlen)) return -1;
         if (end == UINT64_MAX && w.done_at != UINT64_MAX) {
             end = w.done_at + D;

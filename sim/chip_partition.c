@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A rank's record of a system's window (bands_window), R_LEN integers in p->gather. */
+enum { R_FAILED, R_WINNER, R_IN_FLIGHT, R_UP, R_DOWN, R_DONE, R_NEXT, R_LEN };
+
 int chip_partition(struct chip *c, char *err, size_t errlen)
 {
     int size = world_size();
@@ -38,7 +41,8 @@ int chip_partition(struct chip *c, char *err, size_t errlen)
         return -1;
     }
     partition_attach(&p->mesh, c->mesh);
-    /* Cores sit on nodes in index order: a band of nodes is a range of cores. */
+    /* The cores on this band's nodes (not a range of indices: system.placement
+     * spread puts each layer on every chip). */
     c->n_own = 0;
     for (int k = 0; k < c->n_cores; k++) {
         c->mine[k] = c->cores[k].node >= p->mesh.node0 && c->cores[k].node < p->mesh.node1;
@@ -47,12 +51,12 @@ int chip_partition(struct chip *c, char *err, size_t errlen)
     p->shared_c = c->c;
     p->shared_infer = c->infer;
     p->agree = calloc(6 + 2 * (size_t)size, sizeof *p->agree);
-    p->gather = calloc(8 * (size_t)size, sizeof *p->gather);
+    p->gather = calloc(R_LEN * (size_t)size, sizeof *p->gather);
     p->gather_counts = calloc((size_t)size, sizeof *p->gather_counts);
     p->gather_displs = calloc((size_t)size, sizeof *p->gather_displs);
     for (int r = 0; p->gather_counts && p->gather_displs && r < size; r++) {
-        p->gather_counts[r] = 8 * (int)sizeof *p->gather;
-        p->gather_displs[r] = r * 8 * (int)sizeof *p->gather;
+        p->gather_counts[r] = R_LEN * (int)sizeof *p->gather;
+        p->gather_displs[r] = r * R_LEN * (int)sizeof *p->gather;
     }
     if (!p->agree || !p->gather || !p->gather_counts || !p->gather_displs) {
         free(p->agree);
@@ -113,17 +117,13 @@ static int whole_any_failed(struct chip *c, int failed, char *err, size_t errlen
     return failed ? -1 : 0;
 }
 
-/* This process's cores computing, and the flits in its routers, ejection queues
- * and self-sent queues (a rank's share may be negative: flits move between ranks). */
-static void own_load(const struct chip *c, int64_t *computing, int64_t *in_flight)
+/* The flits in this process's routers, ejection queues and self-sent queues (a
+ * rank's share may be negative: flits move between ranks). */
+static int64_t own_in_flight(const struct chip *c)
 {
-    *computing = 0;
-    *in_flight = (int64_t)mesh_in_flight(c->mesh);
-    for (int i = 0; i < c->n_own; i++) {
-        const struct core *q = &c->cores[c->own[i]];
-        *computing += q->state == CS_COMPUTE;
-        *in_flight += c->local[q->node].n;
-    }
+    int64_t n = (int64_t)mesh_in_flight(c->mesh);
+    for (int i = 0; i < c->n_own; i++) n += c->local[c->cores[c->own[i]].node].n;
+    return n;
 }
 
 static int whole_window(struct chip *c, int failed, uint64_t done_at, uint64_t next, struct chip_window *w,
@@ -131,8 +131,7 @@ static int whole_window(struct chip *c, int failed, uint64_t done_at, uint64_t n
 {
     (void)err, (void)errlen;
     *w = (struct chip_window){ .done_at = done_at, .next = next, .failed = failed != 0,
-                               .winner = c->output->winner + 1 };
-    own_load(c, &w->computing, &w->in_flight);
+                               .winner = c->output->winner + 1, .in_flight = own_in_flight(c) };
     return failed ? -1 : 0;
 }
 
@@ -230,11 +229,10 @@ static int bands_window(struct chip *c, int failed, uint64_t done_at, uint64_t n
         snprintf(err, errlen, "%s", p->pending_err);
     }
     /* One collective: every rank's record to every rank, then sums and minima here. */
-    enum { R_FAILED, R_WINNER, R_COMPUTING, R_IN_FLIGHT, R_UP, R_DOWN, R_DONE, R_NEXT, R_LEN };
     int64_t *rec = p->gather + (size_t)pm->rank * R_LEN;
     rec[R_FAILED] = failed != 0;
     rec[R_WINNER] = owns(c, c->output) ? c->output->winner + 1 : 0;
-    own_load(c, &rec[R_COMPUTING], &rec[R_IN_FLIGHT]);
+    rec[R_IN_FLIGHT] = own_in_flight(c);
     rec[R_UP] = pm->up_bytes != 0;
     rec[R_DOWN] = pm->down_bytes != 0;
     rec[R_DONE] = (int64_t)done_at;
@@ -256,7 +254,6 @@ static int bands_window(struct chip *c, int failed, uint64_t done_at, uint64_t n
         const int64_t *x = p->gather + (size_t)r * R_LEN;
         w->failed += x[R_FAILED];
         w->winner += x[R_WINNER];
-        w->computing += x[R_COMPUTING];
         w->in_flight += x[R_IN_FLIGHT];
         v[6 + 2 * r] = x[R_UP];
         v[6 + 2 * r + 1] = x[R_DOWN];

@@ -29,7 +29,7 @@ struct chip_partition {
     struct chip_counters shared_c;  /* c->c and c->infer as of the last chip_share */
     struct chip_totals shared_infer;
     int64_t *agree;                 /* [6 + 2 * ranks]: the agreement, then who has boundary data for whom */
-    int64_t *gather;                /* [8 * ranks]: every rank's record of a system's window */
+    int64_t *gather;                /* [R_LEN * ranks]: every rank's record of a system's window */
     int *gather_counts, *gather_displs;
     int pending;                    /* a boundary delivery failed: report it at the next agreement */
     char pending_err[512];
@@ -54,7 +54,6 @@ struct chip_window {
     uint64_t next;          /* the first cycle anything can happen anywhere; UINT64_MAX: nothing will */
     int64_t failed;         /* ranks that failed */
     int64_t winner;         /* the output core's WTA winner + 1 */
-    int64_t computing;      /* cores computing */
     int64_t in_flight;      /* flits injected or sent to self and not yet taken by a core */
 };
 

@@ -37,12 +37,8 @@ int partition_init(struct partition *p, int rank, int size, int mesh_x, int mesh
                    int vcs_per_port, int buffer_depth, char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
-    if (size > mesh_y / unit) {
-        if (unit > 1)
-            snprintf(err, errlen, "%d ranks cannot split %d rows of chips: each rank owns whole rows of chips", size,
-                     mesh_y / unit);
-        else
-            snprintf(err, errlen, "%d ranks cannot split a mesh of %d rows: each rank owns whole rows", size, mesh_y);
+    if (size > mesh_y / unit) {     /* callers cut chip rows only when there are enough */
+        snprintf(err, errlen, "%d ranks cannot split a mesh of %d rows: each rank owns whole rows", size, mesh_y);
         return -1;
     }
     p->rank = rank;

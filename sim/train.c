@@ -703,6 +703,15 @@ static void run_free(struct run *r)
 }
 
 /* Loads data and builds the models; 0 or an exit status. */
+/* A setting the chosen engine cannot run: "file:line:col: key: why", no chip, exit 2. */
+static int engine_refused(struct run *r, const struct config *cfg, const char *key, const char *why)
+{
+    char where[400];
+    fprintf(stderr, "%s: %s: %s\n", config_where(cfg, key, where, sizeof where), key, why);
+    r->use_chip = 0;
+    return 2;
+}
+
 static int run_setup(struct run *r, const struct config *cfg, const struct run_opts *o)
 {
     memset(r, 0, sizeof *r);
@@ -725,36 +734,18 @@ static int run_setup(struct run *r, const struct config *cfg, const struct run_o
     hash_config(cfg, &r->train, r->config_hash, &r->settings, &r->settings_len);
     r->use_sc = !strcmp(o->engine, "systemc");
     r->use_chip = r->use_sc || !strcmp(o->engine, "chip");
-    if (cfg->chip.n_rtl && !r->use_sc) {
-        char where[300];
-        fprintf(stderr, "%s: chip.rtl: RTL components run under --engine systemc only\n",
-                config_where(cfg, "chip.rtl", where, sizeof where));
-        r->use_chip = 0;
-        return 2;
-    }
-    if (r->use_sc && CFG_MULTICHIP(cfg)) {
-        char where[300];
-        fprintf(stderr, "%s: system.chips: --engine systemc has no inter-chip links; a system of chips runs under "
-                "--engine chip (docs/system.md)\n", config_where(cfg, "system.chips", where, sizeof where));
-        r->use_chip = 0;
-        return 2;
-    }
-    if (r->use_sc && cfg->chip.barrier_cycles) {
-        char where[300];
-        fprintf(stderr, "%s: chip.barrier_cycles: --engine systemc ends a step in the cycle its barrier completes; "
-                "a barrier delay runs under --engine chip (docs/scale.md)\n",
-                config_where(cfg, "chip.barrier_cycles", where, sizeof where));
-        r->use_chip = 0;
-        return 2;
-    }
-    if (r->use_chip && !strcmp(cfg->training.membrane, "rate")) {
-        char where[400];
-        fprintf(stderr, "%s: training.membrane: 'rate' is a golden-model variant; the chip engines read "
-                "input spikes (use --engine golden, --set training.membrane=spikes, or workloads/fashion-mnist-chip.yaml)\n",
-                config_where(cfg, "training.membrane", where, sizeof where));
-        r->use_chip = 0;
-        return 2;
-    }
+    if (cfg->chip.n_rtl && !r->use_sc)
+        return engine_refused(r, cfg, "chip.rtl", "RTL components run under --engine systemc only");
+    if (r->use_sc && CFG_MULTICHIP(cfg))
+        return engine_refused(r, cfg, "system.chips", "--engine systemc has no inter-chip links; a system of chips "
+                              "runs under --engine chip (docs/system.md)");
+    if (r->use_sc && cfg->chip.barrier_cycles)
+        return engine_refused(r, cfg, "chip.barrier_cycles", "--engine systemc ends a step in the cycle its barrier "
+                              "completes; a barrier delay runs under --engine chip (docs/scale.md)");
+    if (r->use_chip && !strcmp(cfg->training.membrane, "rate"))
+        return engine_refused(r, cfg, "training.membrane", "'rate' is a golden-model variant; the chip engines read "
+                              "input spikes (use --engine golden, --set training.membrane=spikes, or "
+                              "workloads/fashion-mnist-chip.yaml)");
     if (r->use_chip && chip_init(&r->chip, cfg, &r->net, r->err, sizeof r->err)) {
         fprintf(stderr, "%s\n", r->err);
         r->use_chip = 0;

@@ -331,18 +331,47 @@ static void boundary_flit_one_cycle_late_is_caught(void)
     CHECK(!same_file(noc_ref, noc_out), "noc: a boundary flit delivered a cycle late went unnoticed");
 }
 
-static void window_longer_than_lookahead_is_refused(void)
+/* Training `config` on 2 ranks of the planted binary with windows of twice the
+ * lookahead: exit 1, "exceeds the lookahead", no result file (tag: output names). */
+static void plant2_refused(const char *config, const char *tag)
 {
-    char args[4096], out[700], p[700];
-    path_in(out, sizeof out, tmpdir, "plant2.json");
-    snprintf(args, sizeof args, "train '%s' --engine chip --quiet --out '%s'", cfg_path, out);
-    int rc = launch(2, plant2, "plant2", args);
-    CHECK(rc == 1, "exit status %d, expected 1", rc);
-    path_in(p, sizeof p, tmpdir, "plant2.err");
+    char args[4096], out[700], p[700], name[64];
+    snprintf(name, sizeof name, "%s.json", tag);
+    path_in(out, sizeof out, tmpdir, name);
+    snprintf(args, sizeof args, "train '%s' --engine chip --quiet --out '%s'", config, out);
+    int rc = launch(2, plant2, tag, args);
+    CHECK(rc == 1, "%s: exit status %d, expected 1", tag, rc);
+    snprintf(name, sizeof name, "%s.err", tag);
+    path_in(p, sizeof p, tmpdir, name);
     char *e = file_text(p);
-    CHECK(e && strstr(e, "exceeds the lookahead"), "stderr does not say the lookahead was broken: %.300s", e ? e : "");
+    CHECK(e && strstr(e, "exceeds the lookahead"), "%s: stderr does not say the lookahead was broken: %.300s", tag,
+          e ? e : "");
     free(e);
     CHECK(access(out, F_OK) != 0, "a failed run left %s behind", out);
+}
+
+static void window_longer_than_lookahead_is_refused(void) { plant2_refused(cfg_path, "plant2"); }
+
+/* Training `config` on 2 ranks with chip.fault `kind` at node 4 (rank 1's): every
+ * rank stops (no hang: `timeout`), exit 1, "rank 1:" and `says`, no result file. */
+static void fault_stops_every_rank(const char *config, const char *kind, const char *says)
+{
+    char args[4096], p[700], out[700];
+    path_in(out, sizeof out, tmpdir, "fault.json");
+    snprintf(args, sizeof args,
+             "train '%s' --engine chip --quiet --set chip.fault.kind=%s --set chip.fault.node=4 "
+             "--set chip.fault.after_flits=50 --out '%s'", config, kind, out);
+    char cmd[8192] = "timeout 120 mpirun --oversubscribe -np 2 ";
+    quote(cmd, sizeof cmd, mpibin);
+    size_t k = strlen(cmd);
+    snprintf(cmd + k, sizeof cmd - k, " %s", args);
+    path_in(p, sizeof p, tmpdir, "fault.err");
+    int rc = sh_run(cmd, "/dev/null", p);
+    CHECK(rc == 1, "%s: exit status %d, expected 1 (124: a rank hung)", kind, rc);
+    char *e = file_text(p);
+    CHECK(e && strstr(e, "ssnnsim: rank 1: ") && strstr(e, says), "%s: stderr: %.300s", kind, e ? e : "");
+    free(e);
+    CHECK(access(out, F_OK) != 0, "%s: a failed run left %s behind", kind, out);
 }
 
 /* A config (`text`, written as tag.yaml) that `ranks` ranks refuse: exit 2, a
@@ -410,7 +439,7 @@ static void a_system_of_chips_is_bit_identical_on_1_2_3_ranks(void)
 
 static void planted_partition_bugs_are_caught_on_a_system(void)
 {
-    char sys[600], args[4096], ref[700], out[700], p[700];
+    char sys[600], args[4096], ref[700], out[700];
     write_system("system-plant.yaml", sys, sizeof sys, "  placement: spread\n");
     path_in(ref, sizeof ref, tmpdir, "sysplant-serial.json");
     path_in(out, sizeof out, tmpdir, "sysplant.json");
@@ -421,37 +450,16 @@ static void planted_partition_bugs_are_caught_on_a_system(void)
     rc = launch(2, plant1, "sysplant1", args);
     CHECK(rc != 0 || !same_file(ref, out), "a boundary flit delivered a cycle late went unnoticed (exit %d)", rc);
     unlink(out);
-    rc = launch(2, plant2, "sysplant2", args);
-    CHECK(rc == 1, "windows of twice the lookahead: exit status %d, expected 1", rc);
-    path_in(p, sizeof p, tmpdir, "sysplant2.err");
-    char *e = file_text(p);
-    CHECK(e && strstr(e, "exceeds the lookahead"), "stderr does not say the lookahead was broken: %.300s", e ? e : "");
-    free(e);
-    CHECK(access(out, F_OK) != 0, "a failed run left %s behind", out);
+    plant2_refused(sys, "sysplant2");
 }
 
 /* A fault in rank 1's chips stops both ranks at a window's end with the
  * single-process message (no hang: `timeout`). */
 static void a_fault_in_a_system_stops_every_rank(void)
 {
-    char sys[600], args[4096], p[700], out[700];
+    char sys[600];
     write_system("system-fault.yaml", sys, sizeof sys, "");
-    path_in(out, sizeof out, tmpdir, "sysfault.json");
-    snprintf(args, sizeof args,
-             "train '%s' --engine chip --quiet --set chip.fault.kind=drop_flit --set chip.fault.node=4 "
-             "--set chip.fault.after_flits=50 --out '%s'", sys, out);
-    char cmd[8192] = "timeout 120 mpirun --oversubscribe -np 2 ";
-    quote(cmd, sizeof cmd, mpibin);
-    size_t k = strlen(cmd);
-    snprintf(cmd + k, sizeof cmd - k, " %s", args);
-    path_in(p, sizeof p, tmpdir, "sysfault.err");
-    int rc = sh_run(cmd, "/dev/null", p);
-    CHECK(rc == 1, "exit status %d, expected 1 (124: a rank hung)", rc);
-    char *e = file_text(p);
-    CHECK(e && strstr(e, "ssnnsim: rank 1: ") && strstr(e, "flits lost in the network"), "stderr: %.300s",
-          e ? e : "");
-    free(e);
-    CHECK(access(out, F_OK) != 0, "a failed run left %s behind", out);
+    fault_stops_every_rank(sys, "drop_flit", "flits lost in the network");
 }
 
 static void more_ranks_than_router_rows_of_a_system_is_refused(void)
@@ -488,28 +496,9 @@ static void noc_on_a_system_is_identical_on_2_and_3_ranks(void)
 
 static void fault_on_one_rank_stops_every_rank(void)
 {
-    /* Faults strike a router of rank 1 (node 4, row 2 of 4); the run must stop
-     * on every rank (no hang: `timeout`) with the single-process message. */
-    const char *kind[] = { "drop_flit", "corrupt_dest" };
-    const char *says[] = { "flits lost in the network", "to a node that hosts no core" };
-    for (int i = 0; i < 2; i++) {
-        char args[4096], p[700], out[700];
-        path_in(out, sizeof out, tmpdir, "fault.json");
-        snprintf(args, sizeof args,
-                 "train '%s' --engine chip --quiet --set chip.fault.kind=%s --set chip.fault.node=4 "
-                 "--set chip.fault.after_flits=50 --out '%s'", cfg_path, kind[i], out);
-        char cmd[8192] = "timeout 120 mpirun --oversubscribe -np 2 ";
-        quote(cmd, sizeof cmd, mpibin);
-        size_t k = strlen(cmd);
-        snprintf(cmd + k, sizeof cmd - k, " %s", args);
-        path_in(p, sizeof p, tmpdir, "fault.err");
-        int rc = sh_run(cmd, "/dev/null", p);
-        CHECK(rc == 1, "%s: exit status %d, expected 1 (124: a rank hung)", kind[i], rc);
-        char *e = file_text(p);
-        CHECK(e && strstr(e, "ssnnsim: rank 1: ") && strstr(e, says[i]), "%s: stderr: %.300s", kind[i], e ? e : "");
-        free(e);
-        CHECK(access(out, F_OK) != 0, "%s: a failed run left %s behind", kind[i], out);
-    }
+    /* Faults strike a router of rank 1 (node 4, row 2 of 4). */
+    fault_stops_every_rank(cfg_path, "drop_flit", "flits lost in the network");
+    fault_stops_every_rank(cfg_path, "corrupt_dest", "to a node that hosts no core");
 }
 
 static void single_process_binary_refuses_mpirun(void)
