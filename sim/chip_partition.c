@@ -23,15 +23,12 @@ int chip_partition(struct chip *c, char *err, size_t errlen)
         snprintf(err, errlen, "ssnnsim: out of memory");
         return -1;
     }
-    /* A system: bands of whole chip rows, so that every boundary is an inter-chip
-     * link and the window is the system clock's (docs/system.md "Barrier"); with
-     * more ranks than chip rows, bands of router rows, and the system clock's
-     * window shrinks to the on-chip link's (the same results, more agreements). */
+    /* A system: bands of whole chip rows and the system clock's window (docs/system.md
+     * "Barrier"), or router rows and the on-chip link's (partition_unit). */
     const struct router_cfg *rc = &c->cfg->chip.router;
     int system = c->window > 0, depth = rc->buffer_depth, unit = 1;
     if (system && c->cfg->system.link_buffer_depth > depth) depth = c->cfg->system.link_buffer_depth;
-    if (system && size <= c->chips_y) unit = c->chip_h;
-    else if (system && c->window > (uint64_t)rc->link_latency) c->window = (uint64_t)rc->link_latency;
+    if (system) unit = partition_unit(size, c->chips_y, c->chip_h, rc->link_latency, &c->window);
     char msg[300];
     if (partition_init(&p->mesh, world_rank(), size, c->mesh_x, c->mesh_y, unit,
                        system ? (int)c->window : rc->link_latency, rc->vcs * TC_COUNT, depth, msg, sizeof msg)) {

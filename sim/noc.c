@@ -979,15 +979,18 @@ static int open_sweep(const struct config *cfg, const struct run_opts *o, struct
         if (!o->mute) fprintf(stderr, "ssnnsim: --waves needs a single rank (each rank holds part of the mesh)\n");
         return 2;
     }
-    /* A system with a chip row per rank or more: bands of whole chip rows, whose
-     * boundaries are inter-chip links, exchanging once per inter-chip latency. */
+    /* A system: bands of whole chip rows exchanging once per inter-chip latency, or
+     * router rows and a window no longer than any link's (partition_unit). */
     const struct system_cfg *sy = &cfg->system;
-    int chip_rows = CFG_MULTICHIP(cfg) && o->partition && world_size() <= CFG_CHIPS_Y(cfg);
     int depth = rc->buffer_depth > sy->link_buffer_depth ? rc->buffer_depth : sy->link_buffer_depth;
-    if (o->partition && partition_init(part, world_rank(), world_size(), mesh_w(cfg), mesh_h(cfg),
-                                       chip_rows ? cfg->chip.mesh_y : 1,
-                                       chip_rows ? sy->link_latency : rc->link_latency, rc->vcs * TC_COUNT, depth,
-                                       err, sizeof err)) {
+    uint64_t window = (uint64_t)rc->link_latency;
+    int unit = 1;
+    if (CFG_MULTICHIP(cfg)) {
+        window = (uint64_t)sy->link_latency;
+        unit = partition_unit(world_size(), CFG_CHIPS_Y(cfg), cfg->chip.mesh_y, rc->link_latency, &window);
+    }
+    if (o->partition && partition_init(part, world_rank(), world_size(), mesh_w(cfg), mesh_h(cfg), unit,
+                                       (int)window, rc->vcs * TC_COUNT, depth, err, sizeof err)) {
         char where[400];
         fprintf(stderr, "%s: %s\n", config_where(cfg, "chip.mesh_y", where, sizeof where), err);
         return 2;

@@ -41,6 +41,17 @@ struct partition {
  * message when there are more ranks than units (a rank needs at least one). */
 int partition_init(struct partition *p, int rank, int size, int mesh_x, int mesh_y, int unit, int link_latency,
                    int vcs_per_port, int buffer_depth, char *err, size_t errlen);
+/* How `size` ranks cut a mesh: in units of `chip_h` rows (a system of chips,
+ * chip_h > 0) when there is a chip row per rank, so that every boundary is an
+ * inter-chip link and `window` (at most their latency) stands; otherwise in single
+ * router rows, whose boundaries include on-chip links of `link_latency` cycles,
+ * and the window shrinks to it (the same results, more agreements). */
+static inline int partition_unit(int size, int chips_y, int chip_h, int link_latency, uint64_t *window)
+{
+    if (chip_h > 0 && size <= chips_y) return chip_h;
+    if (*window > (uint64_t)link_latency) *window = (uint64_t)link_latency;
+    return 1;
+}
 /* A single process's partition: it owns every node, exchanges and shares
  * nothing, and its sums are its own values (no MPI call). */
 void partition_whole(struct partition *p, int mesh_x, int mesh_y);
