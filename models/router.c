@@ -225,6 +225,15 @@ static inline int port_blocked(const struct router *r, int o, uint64_t now)
 
 /* ---- routing and allocation ---------------------------------------------- */
 
+/* Input VC iv's head wins output VC ov of port o at cycle now. */
+static inline void grant_vc(struct router *r, struct ivc *iv, int o, int ov, uint64_t now)
+{
+    iv->out_port = (int8_t)o;
+    iv->out_vc = (uint8_t)ov;
+    iv->va_at = now;
+    r->c.arbitrations++;
+}
+
 int router_route(const struct router *r, int dst)
 {
     int dy = (int)(((uint64_t)(uint16_t)dst * r->row_magic) >> 32);
@@ -470,12 +479,8 @@ static void allocate_vcs(struct router *r, struct va_reqs *q, unsigned outs, uin
         for (int i = 0; i < n && r->ovc_free[o]; i++, k = k + 1 == n ? 0 : k + 1) {
             int ov = grab_output_vc(r, o, q->cls[o][k]);
             if (ov < 0) continue;
-            struct ivc *iv = &r->in[q->in[o][k]];
-            iv->out_port = (int8_t)o;
-            iv->out_vc = (uint8_t)ov;
-            iv->va_at = now;
+            grant_vc(r, &r->in[q->in[o][k]], o, ov, now);
             r->rr_va[o] = q->in[o][k];
-            r->c.arbitrations++;
         }
     }
 }
@@ -512,14 +517,10 @@ static void allocate_vcs_islip(struct router *r, struct va_reqs *q, unsigned out
             if (!g[k]) continue;
             int in = q->in[o][k], ov;
             rr_rotate_next(g[k], r->va_aptr[in] == 0xff ? 63 : r->va_aptr[in], &ov);
-            struct ivc *iv = &r->in[in];
-            iv->out_port = (int8_t)o;
-            iv->out_vc = (uint8_t)ov;
-            iv->va_at = now;
+            grant_vc(r, &r->in[in], o, ov, now);
             r->ovc_free[o] &= ~(1ull << ov);
             r->va_gptr[o][ov] = (uint16_t)in;
             r->va_aptr[in] = (uint8_t)ov;
-            r->c.arbitrations++;
         }
     }
 }
@@ -558,11 +559,8 @@ static inline int step_one(struct router *r, uint64_t now, int p, int v)
             int o = router_route(r, f->dst), cls = f->tclass < TC_COUNT ? f->tclass : TC_CONTROL;
             int ov = grab_output_vc(r, o, cls);
             if (ov >= 0) {
-                iv->out_port = (int8_t)o;
-                iv->out_vc = (uint8_t)ov;
-                iv->va_at = now;
+                grant_vc(r, iv, o, ov, now);
                 r->rr_va[o] = (uint16_t)(p * r->nvc + v);
-                r->c.arbitrations++;
             }
         }
         int o = iv->out_port;
@@ -711,10 +709,7 @@ static inline int step_general_one(struct router *r, uint64_t now, int p, int v)
             ov = grab_output_vc(r, o, cls);
             r->rr_va[o] = (uint16_t)in;
         }
-        iv->out_port = (int8_t)o;
-        iv->out_vc = (uint8_t)ov;
-        iv->va_at = now;
-        r->c.arbitrations++;
+        grant_vc(r, iv, o, ov, now);
         bids = spec || !r->va_cycles;   /* a VC won now is used now only with VA || SA */
     }
     if (!bids || port_blocked(r, o, now)) goto ni;

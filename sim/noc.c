@@ -66,10 +66,11 @@ static int below(uint64_t *s, int n)
     return (int)(((next64(s) >> 32) * (uint64_t)n) >> 32);
 }
 
-int noc_destination(const struct config *cfg, int src, uint64_t *u)
+/* noc_destination with the pattern already known (the generator asks per packet). */
+static int destination(enum pattern pat, const struct config *cfg, int src, uint64_t *u)
 {
     int X = mesh_w(cfg), Y = mesh_h(cfg), N = X * Y;
-    switch (pattern_of(cfg)) {
+    switch (pat) {
     case PAT_TRANSPOSE: return (src % X) * X + src / X;
     case PAT_BITCOMP: return N - 1 - src;
     case PAT_HOTSPOT:
@@ -79,6 +80,11 @@ int noc_destination(const struct config *cfg, int src, uint64_t *u)
     case PAT_UNIFORM: break;
     }
     return below(u, N);
+}
+
+int noc_destination(const struct config *cfg, int src, uint64_t *u)
+{
+    return destination(pattern_of(cfg), cfg, src, u);
 }
 
 int noc_check_config(const struct config *cfg, char *err, size_t errlen)
@@ -587,6 +593,7 @@ struct point_run {
     uint64_t *rng;
     uint64_t thresh;
     int mixed, tclass;
+    enum pattern pattern;
     /* the counts */
     uint64_t packet;            /* packets generated (the next packet's id) */
     uint64_t gen_flits, acc_flits;  /* flits generated / delivered in the window */
@@ -600,7 +607,7 @@ static void generate(struct point_run *r, uint64_t t, int window)
 {
     for (int n = r->part->node0, hi = r->part->node1; n < hi; n++) {
         if ((next64(&r->rng[n]) >> 11) >= r->thresh) continue;
-        struct flit f = { .src = (uint16_t)n, .dst = (uint16_t)noc_destination(r->cfg, n, &r->rng[n]),
+        struct flit f = { .src = (uint16_t)n, .dst = (uint16_t)destination(r->pattern, r->cfg, n, &r->rng[n]),
                           .stream = SS_SYNTHETIC, .packet = (uint32_t)r->packet++, .born = t };
         f.tclass = (uint8_t)(r->mixed ? below(&r->rng[n], TC_COUNT) : r->tclass);
         for (int i = 0; i < r->F; i++) {
@@ -745,6 +752,7 @@ static int start_traffic(struct point_run *r, double rate)
     for (int n = 0; n < N; n++) r->rng[n] = splitmix64((uint64_t)nc->seed ^ splitmix64((uint64_t)n + 1));
     r->thresh = (uint64_t)ldexp(rate / r->F, 53);
     r->mixed = !strcmp(nc->traffic_class, "mixed");
+    r->pattern = pattern_of(r->cfg);
     r->tclass = !strcmp(nc->traffic_class, "backward") ? TC_BACKWARD
               : !strcmp(nc->traffic_class, "control") ? TC_CONTROL : TC_FORWARD;
     return 0;
