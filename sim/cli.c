@@ -361,11 +361,29 @@ struct parsed {
     int waves_option;           /* --waves given: waves.file came from it */
 };
 
-static void add_override(struct parsed *p, const char *text)
+/* "--name" of option c, as messages about its value name it. */
+static const char *option_label(int c)
+{
+    static char label[MAX_SETS][32];
+    static int n;
+    for (const struct option *o = options; o->name; o++)
+        if (o->val == c) {
+            char *l = label[n++ % MAX_SETS];
+            snprintf(l, sizeof label[0], "--%s", o->name);
+            return l;
+        }
+    return "--set";
+}
+
+/* An override from option c: --set's are numbered among the --set options
+ * ("--set:N:col"); a shorthand's value is named by its option ("--samples:1:1"),
+ * so that it does not shift the numbers of the --set options after it. */
+static void add_override(struct parsed *p, int c, const char *text)
 {
     static char set_text[MAX_SETS][600];
     snprintf(set_text[p->n_sets], sizeof set_text[p->n_sets], "%s", text);
     p->sets[p->n_sets] = (struct config_override){ .text = set_text[p->n_sets] };  /* typed: no file position */
+    if (c != O_SET) p->sets[p->n_sets] = (struct config_override){ set_text[p->n_sets], option_label(c), 1, 1, 1 };
     p->n_sets++;
 }
 
@@ -397,8 +415,8 @@ static int wave_overrides(const struct command *cmd, int c, const char *arg, str
         snprintf(two, sizeof two, "waves.cycle_last=%s", split ? colon + 1 : "0");
     }
     if (p->n_sets + 2 > MAX_SETS) return too_many_overrides(cmd, c);
-    add_override(p, one);
-    if (*two) add_override(p, two);
+    add_override(p, c, one);
+    if (*two) add_override(p, c, two);
     return 0;
 }
 
@@ -447,7 +465,7 @@ static int parse_options(const struct command *cmd, int argc, char **argv, struc
             char text[600];
             if (*key) snprintf(text, sizeof text, "%s=%s", key, optarg);
             else snprintf(text, sizeof text, "%s", optarg);
-            add_override(p, text);
+            add_override(p, c, text);
         }
     }
     if (optind != argc - 1) {

@@ -285,6 +285,8 @@ static int expand_file(struct yloader *L, struct ynode *root)
 /* The file name of values typed on the command line: messages point at
  * "--set:N:col", and file names given there are relative to the working directory. */
 static const char cmdline[] = "--set";
+/* A value typed on the command line: by --set or a shorthand option (--samples, --waves, ...). */
+static int on_cmdline(const char *file) { return !strncmp(file, "--", 2); }
 
 static const struct field *find_field(const char *path)
 {
@@ -477,7 +479,7 @@ static int set_field(struct yloader *L, const struct field *f, const struct ynod
                             n->value, list);
             }
         }
-        if (f->type == F_PATH && path_resolve(strcmp(n->file, cmdline) ? n->file : NULL, n->value, dst, CFG_STR))
+        if (f->type == F_PATH && path_resolve(on_cmdline(n->file) ? NULL : n->file, n->value, dst, CFG_STR))
             return yt_fail(L, n->file, n->line, n->col, "%s: '%s' resolves to a path longer than %.0f characters",
                            f->path, n->value, f->max);
         if (f->type == F_STRING) snprintf(dst, CFG_STR, "%s", n->value);
@@ -882,8 +884,9 @@ int config_load(const char *path, const struct config_override *ov, int n_ov,
     snprintf(cfg->path, sizeof cfg->path, "%s", path);
     if (yt_load_file(&L, path, NULL, 0, 0, &root)) goto done;
     if (expand_includes(&L, root, "")) goto done;
-    for (int i = 0; i < n_ov; i++) {
-        if (apply_override(&L, root, &ov[i], i + 1)) goto done;
+    for (int i = 0, typed = 0; i < n_ov; i++) {
+        typed += !ov[i].file;           /* --set:N counts the --set options only */
+        if (apply_override(&L, root, &ov[i], typed)) goto done;
         if (expand_includes(&L, root, "")) goto done;
     }
     /* Every file is read by now: the run's outputs must be none of them (run_files.h). */

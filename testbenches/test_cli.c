@@ -148,10 +148,15 @@ static void bad_set_is_refused(void)
     CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
     CHECK(!strcmp(r.err, "--set:1:16: network.hidden: expected an integer, got 'abc'\n"), "stderr: %s", r.err);
     result_free(&r);
-    /* Shorthand options are overrides too, counted among the --set options. */
+    /* Shorthand options are overrides too, named by their option; the --set options
+     * are numbered among themselves, wherever the shorthands stand. */
     r = run("train", cfg_path, "--set", "network.layers=[784, 8, 10]", "--seed", "abc", NULL);
     CHECK(r.code == 2, "--seed abc: exit %d", r.code);
-    CHECK(!strcmp(r.err, "--set:2:15: training.seed: expected an integer, got 'abc'\n"), "stderr: %s", r.err);
+    CHECK(!strcmp(r.err, "--seed:1:1: training.seed: expected an integer, got 'abc'\n"), "stderr: %s", r.err);
+    result_free(&r);
+    r = run("train", cfg_path, "--samples", "2", "--epochs", "1", "--set", "network.hidden=abc", NULL);
+    CHECK(r.code == 2, "--samples, --epochs, --set: exit %d", r.code);
+    CHECK(!strcmp(r.err, "--set:1:16: network.hidden: expected an integer, got 'abc'\n"), "stderr: %s", r.err);
     result_free(&r);
     r = run("train", cfg_path, "--set", "nokey", NULL);
     CHECK(r.code == 2 && starts_with(r.err, "--set:1:1: expected key=value"), "exit %d stderr: %s", r.code, r.err);
@@ -498,7 +503,8 @@ static void bad_wave_selection_is_refused_with_its_position(void)
     struct result r = run("train", cfg_path, "--engine", "chip", "--quiet", "--out", out, "--waves", dump,
                           "--wave-cores", "0,42", NULL);
     CHECK(r.code == 2, "exit %d, stderr: %.600s", r.code, r.err);
-    CHECK(starts_with(r.err, "--set:2:13: waves.cores: '0,42' is not a list of core indices 0..") && lines(r.err) == 1,
+    CHECK(starts_with(r.err, "--wave-cores:1:1: waves.cores: '0,42' is not a list of core indices 0..") &&
+              lines(r.err) == 1,
           "stderr: %s", r.err);
     CHECK(!exists(dump) && !exists(out), "left behind: dump %d, out %d", exists(dump), exists(out));
     result_free(&r);
@@ -513,7 +519,7 @@ static void bad_wave_selection_is_refused_with_its_position(void)
     CHECK(!exists(dump) && !exists(csv), "noc left a dump %d or a table %d behind", exists(dump), exists(csv));
     result_free(&r);
     r = run("train", cfg_path, "--wave-samples", "2:x", NULL);
-    CHECK(r.code == 2 && starts_with(r.err, "--set:2:15: waves.samples: expected an integer, got 'x'"),
+    CHECK(r.code == 2 && starts_with(r.err, "--wave-samples:1:1: waves.samples: expected an integer, got 'x'"),
           "exit %d, stderr: %s", r.code, r.err);
     result_free(&r);
     r = run("sweep", cfg_path, "--waves", dump, NULL);
