@@ -364,27 +364,26 @@ struct parsed {
 /* "--name" of option c, as messages about its value name it. */
 static const char *option_label(int c)
 {
-    static char label[MAX_SETS][32];
-    static int n;
-    for (const struct option *o = options; o->name; o++)
-        if (o->val == c) {
-            char *l = label[n++ % MAX_SETS];
-            snprintf(l, sizeof label[0], "--%s", o->name);
-            return l;
+    static char label[sizeof options / sizeof *options][32];
+    for (size_t i = 0; options[i].name; i++)
+        if (options[i].val == c) {
+            if (!label[i][0]) snprintf(label[i], sizeof label[i], "--%s", options[i].name);
+            return label[i];
         }
     return "--set";
 }
 
-/* An override from option c: --set's are numbered among the --set options
- * ("--set:N:col"); a shorthand's value is named by its option ("--samples:1:1"),
- * so that it does not shift the numbers of the --set options after it. */
+/* An override from option c. A --set's position is "--set:N:col", N counting the
+ * --set options (config_load numbers the overrides without a file); a shorthand's
+ * value is named by its option ("--samples:1:1"), so that it does not shift the
+ * numbers of the --set options after it. */
 static void add_override(struct parsed *p, int c, const char *text)
 {
     static char set_text[MAX_SETS][600];
-    snprintf(set_text[p->n_sets], sizeof set_text[p->n_sets], "%s", text);
-    p->sets[p->n_sets] = (struct config_override){ .text = set_text[p->n_sets] };  /* typed: no file position */
-    if (c != O_SET) p->sets[p->n_sets] = (struct config_override){ set_text[p->n_sets], option_label(c), 1, 1, 1 };
-    p->n_sets++;
+    char *t = set_text[p->n_sets];
+    snprintf(t, sizeof set_text[0], "%s", text);
+    p->sets[p->n_sets++] = c == O_SET ? (struct config_override){ .text = t }
+                                      : (struct config_override){ t, option_label(c), 1, 1, 1 };
 }
 
 /* The waves options as overrides of the waves section: [A:]N for samples (first,
