@@ -834,7 +834,6 @@ static int own_network_idle(const struct chip *c)
     return 1;
 }
 
-
 /* Moves this process's clock (the chip's and its mesh's, which run together on a
  * system, `off` apart: the chip's counters restart for inference, the mesh's
  * clock never does) forward to `t` over cycles in which nothing happens here. */

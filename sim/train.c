@@ -702,7 +702,6 @@ static void run_free(struct run *r)
     free(r->settings);
 }
 
-/* Loads data and builds the models; 0 or an exit status. */
 /* A setting the chosen engine cannot run: "file:line:col: key: why", no chip, exit 2. */
 static int engine_refused(struct run *r, const struct config *cfg, const char *key, const char *why)
 {
@@ -712,6 +711,7 @@ static int engine_refused(struct run *r, const struct config *cfg, const char *k
     return 2;
 }
 
+/* Loads data and builds the models; 0 or an exit status. */
 static int run_setup(struct run *r, const struct config *cfg, const struct run_opts *o)
 {
     memset(r, 0, sizeof *r);
