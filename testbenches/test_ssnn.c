@@ -16,7 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* A config for model-level tests: no YAML, only what ssnn_init reads. */
@@ -688,19 +691,60 @@ static void pulse_schedule_learns_and_resumes_to_the_same_weights(void)
           rest.epochs_done, full.weights_sha256);
 }
 
-/* Runs the CLI on the generated dataset inside tmpdir, optionally sending it
- * SIGINT after `interrupt_after_ms`; returns its exit status. */
-static int cli(const char *args, int interrupt_after_ms)
+/* CPU seconds (user + system) process pid has used so far, from /proc; -1 when gone. */
+static double cpu_seconds_of(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    const char *p = strrchr(buf, ')');     /* the name may hold spaces; fields 3.. follow it */
+    unsigned long ut = 0, st = 0;
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2) return -1;
+    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static double cpu_of(const struct rusage *r)
+{
+    return (double)(r->ru_utime.tv_sec + r->ru_stime.tv_sec) + 1e-6 * (double)(r->ru_utime.tv_usec + r->ru_stime.tv_usec);
+}
+
+/* Runs the CLI on the generated dataset inside tmpdir. With interrupt_at_cpu > 0 it
+ * sends SIGINT once the run has used that many CPU seconds: a point inside the run
+ * on a fast machine, a slow one or a sanitizer build alike, where a wall-clock delay
+ * either came before training started or after it ended. Returns the exit status
+ * (128 + signal for a crash) and, in *cpu, the CPU seconds the run used. */
+static int cli(const char *args, double interrupt_at_cpu, double *cpu)
 {
     const char *bin = getenv("SSNNSIM") ? getenv("SSNNSIM") : "build/ssnnsim";
-    char cwd[512], exe[1024], pre[64] = "", cmd[2400];
+    char cwd[512], exe[1024], cmd[2400];
     if (!getcwd(cwd, sizeof cwd)) return -1;
     if (bin[0] == '/') snprintf(exe, sizeof exe, "%s", bin);
     else snprintf(exe, sizeof exe, "%s/%s", cwd, bin);
-    if (interrupt_after_ms) snprintf(pre, sizeof pre, "timeout --preserve-status -s INT %.3f ", interrupt_after_ms / 1000.0);
-    snprintf(cmd, sizeof cmd, "cd '%s' && %s'%s' train bars.yaml --quiet %s", tmpdir, pre, exe, args);
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    snprintf(cmd, sizeof cmd, "cd '%s' && exec '%s' train bars.yaml --quiet %s", tmpdir, exe, args);
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    int st = 0, signalled = 0;
+    struct rusage before, after;
+    getrusage(RUSAGE_CHILDREN, &before);
+    const struct timespec ms = { 0, 1000 * 1000 };
+    while (waitpid(pid, &st, WNOHANG) != pid) {
+        if (interrupt_at_cpu > 0 && !signalled && cpu_seconds_of(pid) >= interrupt_at_cpu) {
+            kill(pid, SIGINT);
+            signalled = 1;
+        }
+        nanosleep(&ms, NULL);
+    }
+    getrusage(RUSAGE_CHILDREN, &after);
+    if (cpu) *cpu = cpu_of(&after) - cpu_of(&before);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 static char *json_sha(const char *path, char out[65])
@@ -720,28 +764,29 @@ static void interrupted_run_checkpoints_and_resumes_to_the_same_weights(void)
 {
     const char *common = "--set training.epochs=30 --set training.T=32";
     char args[600], full[65], resumed[65];
+    double full_cpu = 0;
     snprintf(args, sizeof args, "%s --out full.json", common);
-    CHECK(cli(args, 0) == 0, "uninterrupted run failed");
+    CHECK(cli(args, 0, &full_cpu) == 0, "uninterrupted run failed");
     char fp[600];
     snprintf(fp, sizeof fp, "%s/full.json", tmpdir);
     json_sha(fp, full);
     char ckpt[600];
     snprintf(ckpt, sizeof ckpt, "%s/int.ckpt", tmpdir);
-    int interrupted = 0;
-    for (int attempt = 0; attempt < 6; attempt++) {
+    /* The signal halfway through the uninterrupted run's CPU time (start-up is a few
+     * milliseconds of it); a run that still finished first (this process starved of
+     * CPU while it ran) is tried again with an earlier signal. */
+    static const double at[] = { 0.5, 0.3, 0.15 };
+    int interrupted = 0, rc = -1;
+    for (int attempt = 0; attempt < 3 && !interrupted; attempt++) {
+        unlink(ckpt);
         snprintf(args, sizeof args, "%s --checkpoint int.ckpt", common);
-        int rc = cli(args, 150 + 200 * attempt);
-        if (rc == 0) continue;            /* finished before the signal: try later */
-        CHECK(rc == 128 + 2, "interrupted run exited %d, expected 130", rc);
-        /* A signal during start-up (a slow sanitizer build on a loaded machine) ends the
-         * run before its first step, with nothing to save: try a later signal. */
-        if (access(ckpt, F_OK) != 0) continue;
-        interrupted = 1;
-        break;
+        rc = cli(args, at[attempt] * full_cpu, NULL);
+        interrupted = rc == 128 + 2 && access(ckpt, F_OK) == 0;
     }
-    CHECK(interrupted, "the run never got interrupted (finished too fast?)");
+    CHECK(interrupted, "the run was not interrupted with a checkpoint: exit %d (130 expected), checkpoint %s; "
+          "the uninterrupted run took %.3f CPU-s", rc, access(ckpt, F_OK) ? "missing" : "written", full_cpu);
     snprintf(args, sizeof args, "%s --resume int.ckpt --checkpoint int.ckpt --out resumed.json", common);
-    CHECK(cli(args, 0) == 0, "resume failed");
+    CHECK(cli(args, 0, NULL) == 0, "resume failed");
     snprintf(fp, sizeof fp, "%s/resumed.json", tmpdir);
     json_sha(fp, resumed);
     CHECK(full[0] && !strcmp(full, resumed), "uninterrupted %s, interrupted+resumed %s", full, resumed);
