@@ -667,32 +667,20 @@ static __attribute__((noinline)) int step_many(struct router *r, uint64_t now)
  * router_step runs as it always has): the pipelined model and the iSLIP switch
  * allocator. Same order: credits, VC allocation, switch allocation, traversal,
  * injection. */
-/* step_general when one input VC, (p, v), holds flits: what the loops below decide
- * for a single requester (VC allocation always grants it a free VC of its class; a
- * switch request always wins; the allocators' pointers move as they would), without
- * building their request lists. At low and moderate load most routers hold one. */
-static inline int step_general_one(struct router *r, uint64_t now, int p, int v)
+/* What the allocators of step_general decide for input VC (p, v), asking for output
+ * port o, when no other VC asks for its input port or its output port this cycle:
+ * VC allocation grants it a free VC of its class (iSLIP: every free VC grants it,
+ * it accepts the first after its pointer); its switch request wins (iSLIP: output
+ * o grants it, it accepts); the allocators' pointers move as they would. Then the
+ * traversal. Returns -2 (ejection queue full), else 1 if the flit crossed. */
+static inline int serve_alone(struct router *r, uint64_t now, int p, int v, int o, int *sent)
 {
     const int nvc = r->nvc, in = p * nvc + v;
     struct ivc *iv = &r->in[in];
-    uint64_t wake, e = front_elig(r, iv);
-    int maybe_stuck = 0, sent = 0;
-    if (e > now) {
-        wake = e;
-        goto ni;
-    }
-    wake = now + 1;
-    if (now - max64(e, iv->since) + 1 >= (uint64_t)r->watchdog) maybe_stuck = 1;
-    int o, spec = 0, bids;
-    if (iv->out_port >= 0) {
-        o = iv->out_port;
-        bids = 1;
-    } else {
-        const struct flit *f = &iv->slot[iv->head].f;
-        o = router_route(r, f->dst);
-        int cls = f->tclass < TC_COUNT ? f->tclass : TC_CONTROL;
+    int spec = 0;
+    if (iv->out_port < 0) {
+        int cls = iv->slot[iv->head].f.tclass < TC_COUNT ? iv->slot[iv->head].f.tclass : TC_CONTROL;
         uint64_t freevc = r->ovc_free[o] & r->class_vcs[cls];
-        if (!freevc) goto ni;
         if (r->speculative) {
             spec = o == PORT_LOCAL;
             for (uint64_t fm = freevc; fm && !spec; fm &= fm - 1)
@@ -700,7 +688,6 @@ static inline int step_general_one(struct router *r, uint64_t now, int p, int v)
         }
         int ov;
         if (r->va_islip) {
-            /* every free VC of the class grants it; it accepts the first after its pointer */
             rr_rotate_next(freevc, r->va_aptr[in] == 0xff ? 63 : r->va_aptr[in], &ov);
             r->ovc_free[o] &= ~(1ull << ov);
             r->va_gptr[o][ov] = (uint16_t)in;
@@ -710,57 +697,101 @@ static inline int step_general_one(struct router *r, uint64_t now, int p, int v)
             r->rr_va[o] = (uint16_t)in;
         }
         grant_vc(r, iv, o, ov, now);
-        bids = spec || !r->va_cycles;   /* a VC won now is used now only with VA || SA */
+        if (!spec && r->va_cycles) return 0;    /* a VC won now is used now only with VA || SA */
     }
-    if (!bids || port_blocked(r, o, now)) goto ni;
-    if (!spec && (front_elig(r, iv) > now || (o != PORT_LOCAL && r->credits[o * nvc + iv->out_vc] <= 0))) goto ni;
-    /* The switch: its output grants this input, which accepts. */
+    if (port_blocked(r, o, now)) return 0;
+    if (!spec && (front_elig(r, iv) > now || (o != PORT_LOCAL && r->credits[o * nvc + iv->out_vc] <= 0))) return 0;
     if (r->islip) r->rr_acc[p] = (uint8_t)o;
     r->rr_out[o] = (uint8_t)p;
     /* A speculative grant is lost when the VC it won has no credit. */
-    if (o != PORT_LOCAL && r->credits[o * nvc + iv->out_vc] <= 0) goto ni;
+    if (o != PORT_LOCAL && r->credits[o * nvc + iv->out_vc] <= 0) return 0;
     r->rr_in[p] = (uint8_t)v;
     r->c.arbitrations++;
     if (traverse(r, p, v, now)) return -2;
-    if (o != PORT_LOCAL) sent = 1 << o;
-ni:
-    return end_step(r, now, wake, maybe_stuck, sent);
+    if (o != PORT_LOCAL) *sent |= 1 << o;
+    return 1;
 }
 
 static int step_general(struct router *r, uint64_t now)
 {
     r->c.steps++;
     apply_credits(r, now);
-    unsigned ports = r->ports;
-    if (ports && !(ports & (ports - 1))) {
-        int p = __builtin_ctz(ports);
-        uint64_t m = r->nonempty[p];
-        if (!(m & (m - 1))) return step_general_one(r, now, p, __builtin_ctzll(m));
-    }
-    int maybe_stuck = 0;
-    uint64_t wake = UINT64_MAX;
     const int nvc = r->nvc;
+    /* Which fronts may take a step now (elig), when the others may (wake), and which
+     * eligible fronts ask an allocator for something: a head for a VC at an output
+     * with a free VC of its class, a front holding a VC for the switch when that VC
+     * has a credit. Those that ask nothing move no pointer. */
+    uint64_t wake = UINT64_MAX, elig[PORT_COUNT];
+    unsigned eports = 0, req_in = 0, req_out = 0;
+    int n_elig = 0, n_req = 0, crossed = 0, maybe_stuck = 0;
+    int8_t by_out[PORT_COUNT][2];       /* (p, v) asking for output o, when unique */
+    for (unsigned ports = r->ports; ports; ports &= ports - 1) {
+        int p = __builtin_ctz(ports);
+        elig[p] = 0;
+        for (uint64_t m = r->nonempty[p]; m; m &= m - 1) {
+            int v = __builtin_ctzll(m);
+            const struct ivc *iv = &r->in[p * nvc + v];
+            uint64_t e = front_elig(r, iv);
+            if (e > now) {
+                if (wake > e) wake = e;
+                continue;
+            }
+            if (now - max64(e, iv->since) + 1 >= (uint64_t)r->watchdog) maybe_stuck = 1;
+            n_elig++;
+            if (crossed) {      /* the allocators below sort out the rest */
+                elig[p] |= 1ull << v;
+                eports |= 1u << p;
+                continue;
+            }
+            /* Fronts that ask no allocator for anything move no pointer: left out. */
+            int o = iv->out_port;
+            if (o < 0) {
+                const struct flit *f = &iv->slot[iv->head].f;
+                o = router_route(r, f->dst);
+                if (!(r->ovc_free[o] & r->class_vcs[f->tclass < TC_COUNT ? f->tclass : TC_CONTROL])) continue;
+            } else if (port_blocked(r, o, now) || (o != PORT_LOCAL && r->credits[o * nvc + iv->out_vc] <= 0)) {
+                continue;
+            }
+            elig[p] |= 1ull << v;
+            eports |= 1u << p;
+            crossed |= (int)((req_in >> p) | (req_out >> o)) & 1;
+            req_in |= 1u << p;
+            req_out |= 1u << o;
+            by_out[o][0] = (int8_t)p;
+            by_out[o][1] = (int8_t)v;
+            n_req++;
+        }
+    }
+    if (n_elig > n_req) wake = now + 1;     /* eligible but blocked (or not sorted): look again next cycle */
+    if (!crossed) {
+        /* No two requests share an input or an output port: each is served alone,
+         * in output port order as the traversals below. */
+        int sent = 0;
+        for (unsigned outs = req_out; outs; outs &= outs - 1) {
+            int o = __builtin_ctz(outs), p = by_out[o][0], v = by_out[o][1];
+            int moved = serve_alone(r, now, p, v, o, &sent);
+            if (moved < 0) return moved;
+            const struct ivc *iv = &r->in[p * nvc + v];
+            /* Moved: the next front is at least a cycle away (it became the front after now). */
+            uint64_t e = !moved ? now + 1 : iv->count ? front_elig(r, iv) : UINT64_MAX;
+            if (wake > e) wake = e;
+        }
+        return end_step(r, now, wake, maybe_stuck, sent);
+    }
+    wake = now + 1;
 
     struct va_reqs q;
     unsigned va_outs = 0, sa_ports = 0;
     uint64_t spec[PORT_COUNT] = { 0 };  /* heads bidding for the switch while they bid for a VC */
     int8_t spec_out[PORT_COUNT][ROUTER_MAX_VCS];
     uint64_t held[PORT_COUNT];          /* eligible fronts holding an output VC */
-    for (unsigned ports = r->ports; ports; ports &= ports - 1) {
+    for (unsigned ports = eports; ports; ports &= ports - 1) {
         int p = __builtin_ctz(ports);
         held[p] = 0;
         q.asked[p] = 0;
-        for (uint64_t m = r->nonempty[p]; m; m &= m - 1) {
+        for (uint64_t m = elig[p]; m; m &= m - 1) {
             int v = __builtin_ctzll(m);
             struct ivc *iv = &r->in[p * nvc + v];
-            uint64_t e = front_elig(r, iv);
-            if (e > now) {
-                if (wake > e) wake = e;
-                continue;
-            }
-            wake = now + 1;
-            uint64_t from = max64(e, iv->since);
-            if (now - from + 1 >= (uint64_t)r->watchdog) maybe_stuck = 1;
             if (iv->out_port >= 0) {
                 held[p] |= 1ull << v;
                 sa_ports |= 1u << p;
