@@ -667,43 +667,49 @@ static __attribute__((noinline)) int step_many(struct router *r, uint64_t now)
  * router_step runs as it always has): the pipelined model and the iSLIP switch
  * allocator. Same order: credits, VC allocation, switch allocation, traversal,
  * injection. */
-/* What the allocators of step_general decide for input VC (p, v), asking for output
- * port o, when no other VC asks for its input port or its output port this cycle:
- * VC allocation grants it a free VC of its class (iSLIP: every free VC grants it,
- * it accepts the first after its pointer); its switch request wins (iSLIP: output
- * o grants it, it accepts); the allocators' pointers move as they would. Then the
- * traversal. Returns -2 (ejection queue full), else 1 if the flit crossed. */
-static inline int serve_alone(struct router *r, uint64_t now, int p, int v, int o, int *sent)
+/* What step_general's allocators decide for a head at input VC (p, v) asking for
+ * a VC at output port o when no other head asks there this cycle: every free VC
+ * of its class grants it (iSLIP: it accepts the first after its pointer; round
+ * robin: the next free one) and the pointers move as they would. Returns whether
+ * the head bids for the switch speculatively (a free VC of its class had a credit). */
+static inline int va_alone(struct router *r, uint64_t now, int p, int v, int o)
 {
     const int nvc = r->nvc, in = p * nvc + v;
     struct ivc *iv = &r->in[in];
+    int cls = iv->slot[iv->head].f.tclass < TC_COUNT ? iv->slot[iv->head].f.tclass : TC_CONTROL;
+    uint64_t freevc = r->ovc_free[o] & r->class_vcs[cls];
     int spec = 0;
-    if (iv->out_port < 0) {
-        int cls = iv->slot[iv->head].f.tclass < TC_COUNT ? iv->slot[iv->head].f.tclass : TC_CONTROL;
-        uint64_t freevc = r->ovc_free[o] & r->class_vcs[cls];
-        if (r->speculative) {
-            spec = o == PORT_LOCAL;
-            for (uint64_t fm = freevc; fm && !spec; fm &= fm - 1)
-                spec = r->credits[o * nvc + __builtin_ctzll(fm)] > 0;
-        }
-        int ov;
-        if (r->va_islip) {
-            rr_rotate_next(freevc, r->va_aptr[in] == 0xff ? 63 : r->va_aptr[in], &ov);
-            r->ovc_free[o] &= ~(1ull << ov);
-            r->va_gptr[o][ov] = (uint16_t)in;
-            r->va_aptr[in] = (uint8_t)ov;
-        } else {
-            ov = grab_output_vc(r, o, cls);
-            r->rr_va[o] = (uint16_t)in;
-        }
-        grant_vc(r, iv, o, ov, now);
-        if (!spec && r->va_cycles) return 0;    /* a VC won now is used now only with VA || SA */
+    if (r->speculative) {
+        spec = o == PORT_LOCAL;
+        for (uint64_t fm = freevc; fm && !spec; fm &= fm - 1) spec = r->credits[o * nvc + __builtin_ctzll(fm)] > 0;
     }
+    int ov;
+    if (r->va_islip) {
+        rr_rotate_next(freevc, r->va_aptr[in] == 0xff ? 63 : r->va_aptr[in], &ov);
+        r->ovc_free[o] &= ~(1ull << ov);
+        r->va_gptr[o][ov] = (uint16_t)in;
+        r->va_aptr[in] = (uint8_t)ov;
+    } else {
+        ov = grab_output_vc(r, o, cls);
+        r->rr_va[o] = (uint16_t)in;
+    }
+    grant_vc(r, iv, o, ov, now);
+    return spec;
+}
+
+/* What the switch allocator decides for input VC (p, v) bidding for output port
+ * o when no other bid shares its input or its output port: o grants it, it
+ * accepts (the pointers move), and it crosses unless it has no credit (a
+ * speculative bid without one loses its grant). `spec`: the bid is speculative.
+ * Returns -2 (ejection queue full), else 1 if the flit crossed. */
+static inline int sa_alone(struct router *r, uint64_t now, int p, int v, int o, int spec, int *sent)
+{
+    const int nvc = r->nvc;
+    struct ivc *iv = &r->in[p * nvc + v];
     if (port_blocked(r, o, now)) return 0;
     if (!spec && (front_elig(r, iv) > now || (o != PORT_LOCAL && r->credits[o * nvc + iv->out_vc] <= 0))) return 0;
     if (r->islip) r->rr_acc[p] = (uint8_t)o;
     r->rr_out[o] = (uint8_t)p;
-    /* A speculative grant is lost when the VC it won has no credit. */
     if (o != PORT_LOCAL && r->credits[o * nvc + iv->out_vc] <= 0) return 0;
     r->rr_in[p] = (uint8_t)v;
     r->c.arbitrations++;
@@ -719,12 +725,13 @@ static int step_general(struct router *r, uint64_t now)
     const int nvc = r->nvc;
     /* Which fronts may take a step now (elig), when the others may (wake), and which
      * eligible fronts ask an allocator for something: a head for a VC at an output
-     * with a free VC of its class, a front holding a VC for the switch when that VC
-     * has a credit. Those that ask nothing move no pointer. */
+     * with a free VC of its class (VA), a front holding a VC for the switch when
+     * that VC has a credit (SA), and with VA || SA a head for both. Those that ask
+     * nothing move no pointer. */
     uint64_t wake = UINT64_MAX, elig[PORT_COUNT];
-    unsigned eports = 0, req_in = 0, req_out = 0;
+    unsigned eports = 0, va_out = 0, sa_in = 0, sa_out = 0;
     int n_elig = 0, n_req = 0, crossed = 0, maybe_stuck = 0;
-    int8_t by_out[PORT_COUNT][2];       /* (p, v) asking for output o, when unique */
+    int8_t va_by[PORT_COUNT][2], sa_by[PORT_COUNT][2];  /* (p, v) asking at output o, when unique */
     for (unsigned ports = r->ports; ports; ports &= ports - 1) {
         int p = __builtin_ctz(ports);
         elig[p] = 0;
@@ -743,33 +750,47 @@ static int step_general(struct router *r, uint64_t now)
                 eports |= 1u << p;
                 continue;
             }
-            /* Fronts that ask no allocator for anything move no pointer: left out. */
             int o = iv->out_port;
             if (o < 0) {
                 const struct flit *f = &iv->slot[iv->head].f;
                 o = router_route(r, f->dst);
                 if (!(r->ovc_free[o] & r->class_vcs[f->tclass < TC_COUNT ? f->tclass : TC_CONTROL])) continue;
+                crossed |= (int)(va_out >> o) & 1;
+                va_out |= 1u << o;
+                va_by[o][0] = (int8_t)p;
+                va_by[o][1] = (int8_t)v;
+                n_req++;
+                elig[p] |= 1ull << v;
+                eports |= 1u << p;
+                if (r->va_cycles) continue;     /* its switch bid comes a cycle after its VC */
             } else if (port_blocked(r, o, now) || (o != PORT_LOCAL && r->credits[o * nvc + iv->out_vc] <= 0)) {
                 continue;
+            } else {
+                n_req++;
+                elig[p] |= 1ull << v;
+                eports |= 1u << p;
             }
-            elig[p] |= 1ull << v;
-            eports |= 1u << p;
-            crossed |= (int)((req_in >> p) | (req_out >> o)) & 1;
-            req_in |= 1u << p;
-            req_out |= 1u << o;
-            by_out[o][0] = (int8_t)p;
-            by_out[o][1] = (int8_t)v;
-            n_req++;
+            crossed |= (int)((sa_in >> p) | (sa_out >> o)) & 1;
+            sa_in |= 1u << p;
+            sa_out |= 1u << o;
+            sa_by[o][0] = (int8_t)p;
+            sa_by[o][1] = (int8_t)v;
         }
     }
     if (n_elig > n_req) wake = now + 1;     /* eligible but blocked (or not sorted): look again next cycle */
     if (!crossed) {
-        /* No two requests share an input or an output port: each is served alone,
-         * in output port order as the traversals below. */
-        int sent = 0;
-        for (unsigned outs = req_out; outs; outs &= outs - 1) {
-            int o = __builtin_ctz(outs), p = by_out[o][0], v = by_out[o][1];
-            int moved = serve_alone(r, now, p, v, o, &sent);
+        /* No two heads ask for a VC at one output, no two bids share an input or an
+         * output port: each is served alone, VCs first, then the switch in output
+         * port order as the traversals below. */
+        int sent = 0, spec = 0;
+        for (unsigned outs = va_out; outs; outs &= outs - 1) {
+            int o = __builtin_ctz(outs);
+            spec |= va_alone(r, now, va_by[o][0], va_by[o][1], o) << o;
+            if (r->va_cycles) wake = now + 1;   /* its switch bid, next cycle */
+        }
+        for (unsigned outs = sa_out; outs; outs &= outs - 1) {
+            int o = __builtin_ctz(outs), p = sa_by[o][0], v = sa_by[o][1];
+            int moved = sa_alone(r, now, p, v, o, spec >> o & 1, &sent);
             if (moved < 0) return moved;
             const struct ivc *iv = &r->in[p * nvc + v];
             /* Moved: the next front is at least a cycle away (it became the front after now). */
