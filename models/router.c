@@ -729,7 +729,8 @@ static int step_general(struct router *r, uint64_t now)
      * that VC has a credit (SA), and with VA || SA a head for both. Those that ask
      * nothing move no pointer. */
     uint64_t wake = UINT64_MAX, elig[PORT_COUNT];
-    unsigned eports = 0, va_out = 0, sa_in = 0, sa_out = 0;
+    unsigned eports = 0, va_out = 0, va_multi = 0, sa_in = 0, sa_out = 0;
+    struct va_reqs q;
     int n_elig = 0, n_req = 0, crossed = 0, maybe_stuck = 0;
     int8_t va_by[PORT_COUNT][2], sa_by[PORT_COUNT][2];  /* (p, v) asking at output o, when unique */
     for (unsigned ports = r->ports; ports; ports &= ports - 1) {
@@ -755,7 +756,12 @@ static int step_general(struct router *r, uint64_t now)
                 const struct flit *f = &iv->slot[iv->head].f;
                 o = router_route(r, f->dst);
                 if (!(r->ovc_free[o] & r->class_vcs[f->tclass < TC_COUNT ? f->tclass : TC_CONTROL])) continue;
-                crossed |= (int)(va_out >> o) & 1;
+                /* Heads asking at one output share its VCs: the VC allocator below
+                 * decides between them, in input VC order as the general path. */
+                va_multi |= va_out & (1u << o);
+                if (!(va_out >> o & 1)) q.n[o] = 0;
+                q.in[o][q.n[o]] = (uint16_t)(p * nvc + v);
+                q.cls[o][q.n[o]++] = (uint8_t)(f->tclass < TC_COUNT ? f->tclass : TC_CONTROL);
                 va_out |= 1u << o;
                 va_by[o][0] = (int8_t)p;
                 va_by[o][1] = (int8_t)v;
@@ -763,6 +769,7 @@ static int step_general(struct router *r, uint64_t now)
                 elig[p] |= 1ull << v;
                 eports |= 1u << p;
                 if (r->va_cycles) continue;     /* its switch bid comes a cycle after its VC */
+                crossed |= (int)(va_multi >> o) & 1;    /* VA || SA: its bid depends on the VA */
             } else if (port_blocked(r, o, now) || (o != PORT_LOCAL && r->credits[o * nvc + iv->out_vc] <= 0)) {
                 continue;
             } else {
@@ -779,15 +786,21 @@ static int step_general(struct router *r, uint64_t now)
     }
     if (n_elig > n_req) wake = now + 1;     /* eligible but blocked (or not sorted): look again next cycle */
     if (!crossed) {
-        /* No two heads ask for a VC at one output, no two bids share an input or an
-         * output port: each is served alone, VCs first, then the switch in output
-         * port order as the traversals below. */
+        /* No two bids for the switch share an input or an output port (nor, with
+         * VA || SA, two heads an output): VC allocation first (a head alone at its
+         * output is granted directly), then each bid is served alone, in output port
+         * order as the traversals below. Outputs own disjoint allocator state, so
+         * their order does not matter. */
         int sent = 0, spec = 0;
-        for (unsigned outs = va_out; outs; outs &= outs - 1) {
+        for (unsigned outs = va_out & ~va_multi; outs; outs &= outs - 1) {
             int o = __builtin_ctz(outs);
             spec |= va_alone(r, now, va_by[o][0], va_by[o][1], o) << o;
-            if (r->va_cycles) wake = now + 1;   /* its switch bid, next cycle */
         }
+        if (va_multi) {
+            if (r->va_islip) allocate_vcs_islip(r, &q, va_multi, now);
+            else allocate_vcs(r, &q, va_multi, now);
+        }
+        if (va_out && r->va_cycles) wake = now + 1;     /* the heads' switch bids, next cycle */
         for (unsigned outs = sa_out; outs; outs &= outs - 1) {
             int o = __builtin_ctz(outs), p = sa_by[o][0], v = sa_by[o][1];
             int moved = sa_alone(r, now, p, v, o, spec >> o & 1, &sent);
@@ -801,7 +814,6 @@ static int step_general(struct router *r, uint64_t now)
     }
     wake = now + 1;
 
-    struct va_reqs q;
     unsigned va_outs = 0, sa_ports = 0;
     uint64_t spec[PORT_COUNT] = { 0 };  /* heads bidding for the switch while they bid for a VC */
     int8_t spec_out[PORT_COUNT][ROUTER_MAX_VCS];
