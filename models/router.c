@@ -236,13 +236,16 @@ static inline void grant_vc(struct router *r, struct ivc *iv, int o, int ov, uin
 
 int router_route(const struct router *r, int dst)
 {
+    /* XY by table, indexed by the signs of the two offsets: uniform traffic makes
+     * every comparison a coin toss, which a chain of branches mispredicts. */
+    static const int8_t xy[3][3] = {
+        { PORT_W, PORT_W, PORT_W },         /* dx < x, whatever dy */
+        { PORT_S, PORT_LOCAL, PORT_N },     /* dx == x: dy < y, ==, > */
+        { PORT_E, PORT_E, PORT_E },         /* dx > x */
+    };
     int dy = (int)(((uint64_t)(uint16_t)dst * r->row_magic) >> 32);
     int dx = dst - dy * r->mesh_x;
-    if (dx > r->x) return PORT_E;
-    if (dx < r->x) return PORT_W;
-    if (dy > r->y) return PORT_N;
-    if (dy < r->y) return PORT_S;
-    return PORT_LOCAL;
+    return xy[(dx > r->x) - (dx < r->x) + 1][(dy > r->y) - (dy < r->y) + 1];
 }
 
 static inline void apply_credits(struct router *r, uint64_t now)
