@@ -296,7 +296,7 @@ static inline void accept(struct router *d, int q, int ov, const struct flit *f,
     if (at >= dv->cap) at -= dv->cap;
     dv->slot[at].f = *f;
     dv->slot[at].ready = ready;
-    dv->front_ready = dv->count++ ? dv->front_ready : ready;      /* a select, not a branch */
+    if (dv->count++ == 0) dv->front_ready = ready;
     /* The pipelined model: a body flit may leave `early` cycles before its stamp. */
     if (d->wake > ready - (uint64_t)d->early) d->wake = ready - (uint64_t)d->early;
     d->nonempty[q] |= 1ull << ov;
@@ -329,12 +329,8 @@ static inline __attribute__((always_inline)) int traverse(struct router *r, int 
     const struct flit *fp = &iv->slot[iv->head].f;
     struct flit hit;
     if (++iv->head == iv->cap) iv->head = 0;
-    /* Without branches (whether the VC empties is a coin toss): an emptied VC's
-     * front_ready is stale and unread, the next accept sets it. */
-    iv->count--;
-    r->nonempty[p] &= ~((uint64_t)(iv->count == 0) << v);
-    r->ports &= ~((unsigned)(r->nonempty[p] == 0) << p);
-    iv->front_ready = iv->slot[iv->head].ready;
+    if (--iv->count == 0 && !(r->nonempty[p] &= ~(1ull << v))) r->ports &= ~(1u << p);
+    else iv->front_ready = iv->slot[iv->head].ready;
     iv->since = now + 1;
     r->buffered--;
     r->c.buffer_reads++;
@@ -376,8 +372,8 @@ static inline __attribute__((always_inline)) int traverse(struct router *r, int 
     struct router *d = r->nbr[o];
     accept(d, opposite(o), ov, fp, now + (uint64_t)r->arrive[o] + (uint64_t)d->pipeline);
     if (r->serial >> o & 1) r->link_free[o] = now + r->cycles_per_flit[o];
-    r->c.link_ew += (unsigned)o & 1;        /* E and W are the odd ports */
-    r->c.link_ns += ~(unsigned)o & 1;
+    if (o == PORT_E || o == PORT_W) r->c.link_ew++;
+    else r->c.link_ns++;
     return 0;
 }
 
