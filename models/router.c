@@ -680,10 +680,6 @@ static __attribute__((noinline)) int step_many(struct router *r, uint64_t now)
     return end_step(r, now, wake, maybe_stuck, sent);
 }
 
-/* router_step for every router but the default one (collapsed, input first, which
- * router_step runs as it always has): the pipelined model and the iSLIP switch
- * allocator. Same order: credits, VC allocation, switch allocation, traversal,
- * injection. */
 /* What step_general's allocators decide for a head at input VC (p, v) asking for
  * a VC at output port o when no other head asks there this cycle: every free VC
  * of its class grants it (iSLIP: it accepts the first after its pointer; round
@@ -735,6 +731,10 @@ static inline int sa_alone(struct router *r, uint64_t now, int p, int v, int o, 
     return 1;
 }
 
+/* router_step for every router but the default one (collapsed, input first, which
+ * router_step runs as it always has): the pipelined model and the iSLIP switch
+ * allocator. Same order: credits, VC allocation, switch allocation, traversal,
+ * injection. */
 static int step_general(struct router *r, uint64_t now)
 {
     r->c.steps++;
