@@ -99,6 +99,10 @@ void mesh_set_fault(struct mesh *m, int kind, int node, uint64_t after);
 /* Test hook: step every router with work each cycle, ignoring router.wake (the
  * results must be identical; only the cost differs). */
 void mesh_debug_step_all(struct mesh *m, int on);
+/* Test hook: the pipelined and iSLIP routers take their general path every step,
+ * building the request lists even for requests that share no port (the reference
+ * the served-alone steps must match). */
+void mesh_debug_general_only(struct mesh *m, int on);
 /* Zero-load latency of a packet of `flits` flits over `hops` links (docs/noc.md):
  * (hops + 1) * pipeline + hops * link_latency + flits, from generation to the
  * cycle its tail can be popped. */

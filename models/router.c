@@ -748,7 +748,7 @@ static int step_general(struct router *r, uint64_t now)
     uint64_t wake = UINT64_MAX, elig[PORT_COUNT];
     unsigned eports = 0, va_out = 0, va_multi = 0, sa_in = 0, sa_out = 0;
     struct va_reqs q;
-    int n_elig = 0, n_req = 0, crossed = 0, maybe_stuck = 0;
+    int n_elig = 0, n_req = 0, crossed = r->general_only, maybe_stuck = 0;
     int8_t va_by[PORT_COUNT][2], sa_by[PORT_COUNT][2];  /* (p, v) asking at output o, when unique */
     for (unsigned ports = r->ports; ports; ports &= ports - 1) {
         int p = __builtin_ctz(ports);

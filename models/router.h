@@ -138,6 +138,7 @@ struct router {
     uint16_t rr_va[PORT_COUNT];     /* last input VC (port * nvc + vc) granted a VC at each output */
     uint8_t rr_acc[PORT_COUNT];     /* iSLIP: last output port each input port accepted */
     uint8_t stalled;                /* test hook: bit o freezes output port o */
+    uint8_t general_only;           /* test hook: step_general never serves requests alone */
     uint8_t fault;                  /* injected fault (enum mesh_fault), armed */
     uint64_t fault_after;           /* it strikes after this many switch traversals */
     int fault_nodes;                /* nodes on the mesh, for a corrupted destination */
