@@ -376,14 +376,15 @@ static const char *option_label(int c)
 /* An override from option c. A --set's position is "--set:N:col", N counting the
  * --set options (config_load numbers the overrides without a file); a shorthand's
  * value is named by its option ("--samples:1:1"), so that it does not shift the
- * numbers of the --set options after it. */
-static void add_override(struct parsed *p, int c, const char *text)
+ * numbers of the --set options after it. `col`: where in the option's value this
+ * override's part starts (B of --wave-cycles A:B starts after the colon). */
+static void add_override(struct parsed *p, int c, const char *text, int col)
 {
     static char set_text[MAX_SETS][600];
     char *t = set_text[p->n_sets];
     snprintf(t, sizeof set_text[0], "%s", text);
     p->sets[p->n_sets++] = c == O_SET ? (struct config_override){ .text = t }
-                                      : (struct config_override){ t, option_label(c), 1, 1, 1 };
+                                      : (struct config_override){ t, option_label(c), 1, 1, col };
 }
 
 /* The waves options as overrides of the waves section: [A:]N for samples (first,
@@ -414,8 +415,8 @@ static int wave_overrides(const struct command *cmd, int c, const char *arg, str
         snprintf(two, sizeof two, "waves.cycle_last=%s", split ? colon + 1 : "0");
     }
     if (p->n_sets + 2 > MAX_SETS) return too_many_overrides(cmd, c);
-    add_override(p, c, one);
-    if (*two) add_override(p, c, two);
+    add_override(p, c, one, 1);
+    if (*two) add_override(p, c, two, split ? (int)(colon - arg) + 2 : 1);
     return 0;
 }
 
@@ -464,7 +465,7 @@ static int parse_options(const struct command *cmd, int argc, char **argv, struc
             char text[600];
             if (*key) snprintf(text, sizeof text, "%s=%s", key, optarg);
             else snprintf(text, sizeof text, "%s", optarg);
-            add_override(p, c, text);
+            add_override(p, c, text, 1);
         }
     }
     if (optind != argc - 1) {

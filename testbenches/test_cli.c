@@ -518,8 +518,17 @@ static void bad_wave_selection_is_refused_with_its_position(void)
           r.err);
     CHECK(!exists(dump) && !exists(csv), "noc left a dump %d or a table %d behind", exists(dump), exists(csv));
     result_free(&r);
+    /* A part after the colon is pointed at where it starts in the option's value. */
     r = run("train", cfg_path, "--wave-samples", "2:x", NULL);
-    CHECK(r.code == 2 && starts_with(r.err, "--wave-samples:1:1: waves.samples: expected an integer, got 'x'"),
+    CHECK(r.code == 2 && starts_with(r.err, "--wave-samples:1:3: waves.samples: expected an integer, got 'x'"),
+          "exit %d, stderr: %s", r.code, r.err);
+    result_free(&r);
+    r = run("train", cfg_path, "--wave-samples", "y:4", NULL);
+    CHECK(r.code == 2 && starts_with(r.err, "--wave-samples:1:1: waves.sample_first: expected an integer, got 'y'"),
+          "exit %d, stderr: %s", r.code, r.err);
+    result_free(&r);
+    r = run("train", cfg_path, "--wave-cycles", "100:zz", NULL);
+    CHECK(r.code == 2 && starts_with(r.err, "--wave-cycles:1:5: waves.cycle_last: expected an integer, got 'zz'"),
           "exit %d, stderr: %s", r.code, r.err);
     result_free(&r);
     r = run("sweep", cfg_path, "--waves", dump, NULL);
