@@ -302,6 +302,29 @@ static int grab_output_vc(struct router *r, int o, int cls)
     return v;
 }
 
+/* iSLIP VC allocation's accept: head `in` takes, of the free VCs of output o granting
+ * it (`grants`), the first after the one it accepted last; both pointers move. */
+static inline void va_islip_accept(struct router *r, int o, int in, uint64_t grants, uint64_t now)
+{
+    int ov;
+    rr_rotate_next(grants, r->va_aptr[in] == 0xff ? 63 : r->va_aptr[in], &ov);
+    grant_vc(r, &r->in[in], o, ov, now);
+    r->ovc_free[o] &= ~(1ull << ov);
+    r->va_gptr[o][ov] = (uint16_t)in;
+    r->va_aptr[in] = (uint8_t)ov;
+}
+
+/* A head asking for output o, whose free VCs of its class are `freevc`, may bid for
+ * the switch speculatively: one of them has a credit (BookSim2's spec_check_elig,
+ * spec_check_cred), or o is the local port. */
+static inline int spec_ok(const struct router *r, int o, uint64_t freevc)
+{
+    if (o == PORT_LOCAL) return 1;
+    for (uint64_t fm = freevc; fm; fm &= fm - 1)
+        if (r->credits[o * r->nvc + __builtin_ctzll(fm)] > 0) return 1;
+    return 0;
+}
+
 /* Inline in traverse: it runs once per flit-hop. */
 static inline void accept(struct router *d, int q, int ov, const struct flit *f, uint64_t ready)
 {
@@ -532,12 +555,7 @@ static void allocate_vcs_islip(struct router *r, struct va_reqs *q, unsigned out
         }
         for (int k = 0; k < n; k++) {
             if (!g[k]) continue;
-            int in = q->in[o][k], ov;
-            rr_rotate_next(g[k], r->va_aptr[in] == 0xff ? 63 : r->va_aptr[in], &ov);
-            grant_vc(r, &r->in[in], o, ov, now);
-            r->ovc_free[o] &= ~(1ull << ov);
-            r->va_gptr[o][ov] = (uint16_t)in;
-            r->va_aptr[in] = (uint8_t)ov;
+            va_islip_accept(r, o, q->in[o][k], g[k], now);
         }
     }
 }
@@ -691,22 +709,13 @@ static inline int va_alone(struct router *r, uint64_t now, int p, int v, int o)
     struct ivc *iv = &r->in[in];
     int cls = iv->slot[iv->head].f.tclass < TC_COUNT ? iv->slot[iv->head].f.tclass : TC_CONTROL;
     uint64_t freevc = r->ovc_free[o] & r->class_vcs[cls];
-    int spec = 0;
-    if (r->speculative) {
-        spec = o == PORT_LOCAL;
-        for (uint64_t fm = freevc; fm && !spec; fm &= fm - 1) spec = r->credits[o * nvc + __builtin_ctzll(fm)] > 0;
-    }
-    int ov;
+    int spec = r->speculative && spec_ok(r, o, freevc);
     if (r->va_islip) {
-        rr_rotate_next(freevc, r->va_aptr[in] == 0xff ? 63 : r->va_aptr[in], &ov);
-        r->ovc_free[o] &= ~(1ull << ov);
-        r->va_gptr[o][ov] = (uint16_t)in;
-        r->va_aptr[in] = (uint8_t)ov;
+        va_islip_accept(r, o, in, freevc, now);     /* every free VC of its class grants it */
     } else {
-        ov = grab_output_vc(r, o, cls);
+        grant_vc(r, iv, o, grab_output_vc(r, o, cls), now);
         r->rr_va[o] = (uint16_t)in;
     }
-    grant_vc(r, iv, o, ov, now);
     return spec;
 }
 
@@ -771,14 +780,15 @@ static int step_general(struct router *r, uint64_t now)
             int o = iv->out_port;
             if (o < 0) {
                 const struct flit *f = &iv->slot[iv->head].f;
+                int cls = f->tclass < TC_COUNT ? f->tclass : TC_CONTROL;
                 o = route_by_table(r, f->dst);
-                if (!(r->ovc_free[o] & r->class_vcs[f->tclass < TC_COUNT ? f->tclass : TC_CONTROL])) continue;
+                if (!(r->ovc_free[o] & r->class_vcs[cls])) continue;
                 /* Heads asking at one output share its VCs: the VC allocator below
                  * decides between them, in input VC order as the general path. */
                 va_multi |= va_out & (1u << o);
                 if (!(va_out >> o & 1)) q.n[o] = 0;
                 q.in[o][q.n[o]] = (uint16_t)(p * nvc + v);
-                q.cls[o][q.n[o]++] = (uint8_t)(f->tclass < TC_COUNT ? f->tclass : TC_CONTROL);
+                q.cls[o][q.n[o]++] = (uint8_t)cls;
                 va_out |= 1u << o;
                 va_by[o][0] = (int8_t)p;
                 va_by[o][1] = (int8_t)v;
@@ -853,16 +863,9 @@ static int step_general(struct router *r, uint64_t now)
             if (!freevc) continue;
             va_request(&q, &va_outs, o, p, v, nvc, cls);
             sa_ports |= 1u << p;
-            if (r->speculative) {
-                /* As BookSim2 (spec_check_elig, spec_check_cred): only towards an
-                 * output with a free VC of the class that has a credit. */
-                int ok = o == PORT_LOCAL;
-                for (uint64_t fm = freevc; fm && !ok; fm &= fm - 1)
-                    ok = r->credits[o * nvc + __builtin_ctzll(fm)] > 0;
-                if (ok) {
-                    spec[p] |= 1ull << v;
-                    spec_out[p][v] = (int8_t)o;
-                }
+            if (r->speculative && spec_ok(r, o, freevc)) {
+                spec[p] |= 1ull << v;
+                spec_out[p][v] = (int8_t)o;
             }
         }
     }
