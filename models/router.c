@@ -138,6 +138,8 @@ int router_init(struct router *r, int x, int y, int mesh_x, const struct router_
     for (int p = 0; p < PORT_COUNT; p++)
         for (int v = 0; v < ROUTER_MAX_VCS; v++) r->va_gptr[p][v] = (uint16_t)(PORT_COUNT * r->nvc - 1);
     memset(r->va_aptr, 0xff, sizeof r->va_aptr);
+    r->scan_wide = PORT_COUNT * r->nvc > 64;
+    for (int i = 0; i < 64; i++) r->scan_port[i] = (uint8_t)(i / r->nvc);
     r->wake = UINT64_MAX;
     r->ni_vc = -1;
     for (int c = 0; c < TC_COUNT; c++) r->class_vcs[c] = ((1ull << r->vcs) - 1) << (c * r->vcs);
@@ -490,6 +492,45 @@ static int find_stuck(struct router *r, uint64_t now)
     return 0;
 }
 
+/* The fronts step_general scans, in port then VC order: input VC (p, v) at bit
+ * p * nvc + v of one mask, when the five ports' VCs fit in 64 bits (up to 12 per
+ * port), so that one loop visits them, not one per port (those loops' exits were a
+ * third of the step's mispredicted branches); else port by port. */
+struct front_iter {
+    uint64_t all;
+    int p;              /* port by port: the port of `all` */
+};
+
+static inline void front_iter_start(const struct router *r, struct front_iter *it)
+{
+    it->all = 0;
+    it->p = 0;
+    if (r->scan_wide) {
+        it->all = r->nonempty[0];
+        return;
+    }
+    for (int p = 0; p < PORT_COUNT; p++) it->all |= r->nonempty[p] << (p * r->nvc);
+}
+
+static inline int front_iter_next(const struct router *r, struct front_iter *it, int *p, int *v)
+{
+    if (__builtin_expect(r->scan_wide, 0)) {
+        while (!it->all) {
+            if (++it->p == PORT_COUNT) return 0;
+            it->all = r->nonempty[it->p];
+        }
+        *p = it->p;
+        *v = __builtin_ctzll(it->all);
+    } else {
+        if (!it->all) return 0;
+        int i = __builtin_ctzll(it->all);
+        *p = r->scan_port[i];
+        *v = i - *p * r->nvc;
+    }
+    it->all &= it->all - 1;
+    return 1;
+}
+
 /* Heads asking for an output VC, per output port, in input-VC order. */
 struct va_reqs {
     uint16_t in[PORT_COUNT][PORT_COUNT * ROUTER_MAX_VCS];  /* input VC: port * nvc + vc */
@@ -759,11 +800,11 @@ static int step_general(struct router *r, uint64_t now)
     struct va_reqs q;
     int n_elig = 0, n_req = 0, crossed = r->general_only, maybe_stuck = 0;
     int8_t va_by[PORT_COUNT][2], sa_by[PORT_COUNT][2];  /* (p, v) asking at output o, when unique */
-    for (unsigned ports = r->ports; ports; ports &= ports - 1) {
-        int p = __builtin_ctz(ports);
-        elig[p] = 0;
-        for (uint64_t m = r->nonempty[p]; m; m &= m - 1) {
-            int v = __builtin_ctzll(m);
+    for (int p = 0; p < PORT_COUNT; p++) elig[p] = 0;
+    struct front_iter it;
+    front_iter_start(r, &it);
+    for (int p, v; front_iter_next(r, &it, &p, &v);) {
+        {
             const struct ivc *iv = &r->in[p * nvc + v];
             uint64_t e = front_elig(r, iv);
             if (e > now) {

@@ -155,6 +155,9 @@ struct router {
 
     void *mem;                      /* the one allocation behind the arrays above */
 
+    int scan_wide;                  /* over 64 input VCs: step_general scans port by port */
+    uint8_t scan_port[64];          /* else bit i of its scan mask is a VC of port scan_port[i] */
+
     /* VC allocation by iSLIP (va_islip): per output VC the last input VC
      * (port * nvc + vc) it granted, per input VC the last output VC it accepted. */
     uint16_t va_gptr[PORT_COUNT][ROUTER_MAX_VCS];
