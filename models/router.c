@@ -140,6 +140,7 @@ int router_init(struct router *r, int x, int y, int mesh_x, const struct router_
     memset(r->va_aptr, 0xff, sizeof r->va_aptr);
     r->scan_wide = PORT_COUNT * r->nvc > 64;
     for (int i = 0; i < 64; i++) r->scan_port[i] = (uint8_t)(i / r->nvc);
+    r->park_deadline = UINT64_MAX;
     r->wake = UINT64_MAX;
     r->ni_vc = -1;
     for (int c = 0; c < TC_COUNT; c++) r->class_vcs[c] = ((1ull << r->vcs) - 1) << (c * r->vcs);
@@ -272,7 +273,12 @@ static inline void apply_credits(struct router *r, uint64_t now)
         struct credit_ret *ring = r->cring + (size_t)o * r->cring_cap;
         uint32_t h = r->cring_head[o];
         while (n && ring[h].at <= now) {
-            r->credits[o * r->nvc + (int)ring[h].vc]++;
+            int v = (int)ring[h].vc;
+            r->credits[o * r->nvc + v]++;
+            if (r->park_cr[o] >> v & 1) {       /* a front parked on this credit */
+                r->park_cr[o] &= ~(1ull << v);
+                r->park_block &= ~(1ull << r->park_cr_in[o * r->nvc + v]);
+            }
             if (++h == r->cring_cap) h = 0;
             n--;
         }
@@ -389,6 +395,8 @@ static inline __attribute__((always_inline)) int traverse(struct router *r, int 
             if (fp->tail) {
                 r->ovc_free[o] |= 1ull << ov;
                 iv->out_port = -1;
+                r->park_block &= ~r->park_vc[o];
+                r->park_vc[o] = 0;
             }
             return 0;
         }
@@ -400,6 +408,9 @@ static inline __attribute__((always_inline)) int traverse(struct router *r, int 
     if (fp->tail) {
         r->ovc_free[o] |= 1ull << ov;
         iv->out_port = -1;
+        /* Heads parked on a VC of o look again (those of another class park again). */
+        r->park_block &= ~r->park_vc[o];
+        r->park_vc[o] = 0;
     }
     if (r->trace) r->trace(r->trace_ctx, now, r->id, p, o, ov, fp);
     if (o == PORT_LOCAL) {
@@ -510,6 +521,7 @@ static inline void front_iter_start(const struct router *r, struct front_iter *i
         return;
     }
     for (int p = 0; p < PORT_COUNT; p++) it->all |= r->nonempty[p] << (p * r->nvc);
+    it->all &= ~r->park_block;
 }
 
 static inline int front_iter_next(const struct router *r, struct front_iter *it, int *p, int *v)
@@ -529,6 +541,48 @@ static inline int front_iter_next(const struct router *r, struct front_iter *it,
     }
     it->all &= it->all - 1;
     return 1;
+}
+
+/* ---- parked fronts (struct router) ----------------------------------------- */
+
+/* Front (p, v), eligible since e, asks for nothing until a credit or a VC comes
+ * (the two below). */
+static inline void park_blocked(struct router *r, int p, int v, uint64_t e)
+{
+    const struct ivc *iv = &r->in[p * r->nvc + v];
+    uint64_t d = max64(e, iv->since) + (uint64_t)r->watchdog - 1;      /* when it would trip the watchdog */
+    if (r->park_deadline > d) r->park_deadline = d;
+    r->park_block |= 1ull << (p * r->nvc + v);
+}
+
+/* ... as it holds output VC (o, ov) and that has no credit. */
+static inline void park_on_credit(struct router *r, int p, int v, int o, uint64_t e)
+{
+    int ov = r->in[p * r->nvc + v].out_vc;
+    r->park_cr[o] |= 1ull << ov;
+    r->park_cr_in[o * r->nvc + ov] = (uint8_t)(p * r->nvc + v);
+    park_blocked(r, p, v, e);
+}
+
+/* ... as it is a head and its output o has no free VC of its class. */
+static inline void park_on_vc(struct router *r, int p, int v, int o, uint64_t e)
+{
+    r->park_vc[o] |= 1ull << (p * r->nvc + v);
+    park_blocked(r, p, v, e);
+}
+
+/* Whether a blocked parked front has been eligible for `watchdog` cycles (find_stuck
+ * then says which): park_deadline, which letting fronts out leaves early, made exact. */
+static int parked_stuck(struct router *r, uint64_t now)
+{
+    uint64_t d = UINT64_MAX;
+    for (uint64_t m = r->park_block; m; m &= m - 1) {
+        const struct ivc *iv = &r->in[__builtin_ctzll(m)];     /* scan bit p * nvc + v: in[] index */
+        uint64_t x = max64(front_elig(r, iv), iv->since) + (uint64_t)r->watchdog - 1;
+        if (d > x) d = x;
+    }
+    r->park_deadline = d;
+    return now >= d;
 }
 
 /* Heads asking for an output VC, per output port, in input-VC order. */
@@ -790,6 +844,7 @@ static int step_general(struct router *r, uint64_t now)
     r->c.steps++;
     apply_credits(r, now);
     const int nvc = r->nvc;
+    const int park = !r->scan_wide && !r->general_only;     /* the test hook's reference parks nothing */
     /* Which fronts may take a step now (elig), when the others may (wake), and which
      * eligible fronts ask an allocator for something: a head for a VC at an output
      * with a free VC of its class (VA), a front holding a VC for the switch when
@@ -823,7 +878,10 @@ static int step_general(struct router *r, uint64_t now)
                 const struct flit *f = &iv->slot[iv->head].f;
                 int cls = f->tclass < TC_COUNT ? f->tclass : TC_CONTROL;
                 o = route_by_table(r, f->dst);
-                if (!(r->ovc_free[o] & r->class_vcs[cls])) continue;
+                if (!(r->ovc_free[o] & r->class_vcs[cls])) {
+                    if (park) park_on_vc(r, p, v, o, e);
+                    continue;
+                }
                 /* Heads asking at one output share its VCs: the VC allocator below
                  * decides between them, in input VC order as the general path. */
                 va_multi |= va_out & (1u << o);
@@ -838,7 +896,10 @@ static int step_general(struct router *r, uint64_t now)
                 eports |= 1u << p;
                 if (r->va_cycles) continue;     /* its switch bid comes a cycle after its VC */
                 crossed |= (int)(va_multi >> o) & 1;    /* VA || SA: its bid depends on the VA */
-            } else if (port_blocked(r, o, now) || (o != PORT_LOCAL && r->credits[o * nvc + iv->out_vc] <= 0)) {
+            } else if (port_blocked(r, o, now)) {
+                continue;
+            } else if (o != PORT_LOCAL && r->credits[o * nvc + iv->out_vc] <= 0) {
+                if (park) park_on_credit(r, p, v, o, e);
                 continue;
             } else {
                 n_req++;
@@ -853,6 +914,10 @@ static int step_general(struct router *r, uint64_t now)
         }
     }
     if (n_elig > n_req) wake = now + 1;     /* eligible but blocked (or not sorted): look again next cycle */
+    if (r->park_block) {
+        wake = now + 1;                     /* eligible, as when they were scanned */
+        if (now >= r->park_deadline && parked_stuck(r, now)) maybe_stuck = 1;
+    }
     if (!crossed) {
         /* No two bids for the switch share an input or an output port (nor, with
          * VA || SA, two heads an output): VC allocation first (a head alone at its

@@ -157,6 +157,16 @@ struct router {
 
     int scan_wide;                  /* over 64 input VCs: step_general scans port by port */
     uint8_t scan_port[64];          /* else bit i of its scan mask is a VC of port scan_port[i] */
+    /* step_general's parked fronts (docs/noc.md "Parked fronts"), on routers that are
+     * not wide: eligible fronts that ask no allocator for anything, left out of its
+     * scan (park_block, scan bits) until what they wait for comes. A front holding
+     * output VC (o, ov) without a credit, until one comes (park_cr[o]: bit ov;
+     * park_cr_in: the front's scan bit); a head whose output o has no free VC of its
+     * class, until a VC of o frees (park_vc[o]). Let out early at worst, never late. */
+    uint64_t park_block;
+    uint64_t park_cr[4], park_vc[PORT_COUNT];
+    uint64_t park_deadline;         /* no parked front trips the watchdog before this cycle */
+    uint8_t park_cr_in[4 * 12];     /* [o * nvc + ov] */
 
     /* VC allocation by iSLIP (va_islip): per output VC the last input VC
      * (port * nvc + vc) it granted, per input VC the last output VC it accepted. */

@@ -700,6 +700,43 @@ static void general_router_shortcuts_decide_what_the_general_path_decides(void)
           (unsigned long long)ref);
 }
 
+/* A front that waits for a credit that never comes is parked (left out of
+ * step_general's scan until a credit for its VC arrives); the watchdog must still
+ * name it on the cycle the general path, scanning it every cycle, does. A dropped
+ * flit takes its credit with it: with one slot per VC, the next packet given that
+ * VC waits for ever, and the packets behind it for a VC or a credit (all parked). */
+static int parked_watchdog(int reference, char *msg, size_t n)
+{
+    struct router_cfg rc = rcfg(1, 4, 1, 1, 300);
+    rc.model = ROUTER_PIPELINED;
+    rc.sw_allocator = SW_ISLIP;
+    rc.vc_allocator = VA_ISLIP;
+    struct mesh *m = make_mesh(4, 4, rc);
+    mesh_debug_step_all(m, reference);
+    mesh_debug_general_only(m, reference);
+    mesh_set_fault(m, MESH_FAULT_DROP, 5, 3);
+    uint32_t np = 0;
+    int t, failed = 0;
+    for (t = 0; t < 5000 && !failed; t++) {
+        if (t < 100 && t % 2 == 0) send_packet(m, 4, 7, TC_FORWARD, 1, np++);   /* one stream: nothing contends */
+        failed = mesh_step(m, msg, n) != 0;
+        struct flit f;
+        for (int d = 0; d < 16; d++)
+            while (mesh_eject(m, d, &f)) {}
+    }
+    mesh_free(m);
+    return failed;
+}
+
+static void a_front_parked_on_a_lost_credit_trips_the_watchdog_when_scanned_ones_do(void)
+{
+    char fast[2048] = "", ref[2048] = "";
+    int a = parked_watchdog(0, fast, sizeof fast), b = parked_watchdog(1, ref, sizeof ref);
+    CHECK(a && b && strstr(fast, "watchdog:"), "no watchdog: parked path %d (%s), general path %d (%s)", a, fast, b,
+          ref);
+    CHECK(!strcmp(fast, ref), "parked path: %s\ngeneral path: %s", fast, ref);
+}
+
 /* An idle mesh costs nothing: no router is stepped, however many cycles pass. */
 static void an_idle_mesh_steps_no_router(void)
 {
@@ -946,6 +983,7 @@ int main(void)
     RUN(round_robin_shares_a_link_among_inputs_and_vcs);
     RUN(skipping_routers_whose_flits_are_not_ready_changes_nothing);
     RUN(general_router_shortcuts_decide_what_the_general_path_decides);
+    RUN(a_front_parked_on_a_lost_credit_trips_the_watchdog_when_scanned_ones_do);
     RUN(an_idle_mesh_steps_no_router);
     RUN(bad_parameters_and_node_ids_are_refused_with_a_message);
     RUN(pipelined_zero_load_latency_is_the_collapsed_formula);
