@@ -796,22 +796,18 @@ static __attribute__((noinline)) int step_many(struct router *r, uint64_t now)
 /* What step_general's allocators decide for a head at input VC (p, v) asking for
  * a VC at output port o when no other head asks there this cycle: every free VC
  * of its class grants it (iSLIP: it accepts the first after its pointer; round
- * robin: the next free one) and the pointers move as they would. Returns whether
- * the head bids for the switch speculatively (a free VC of its class had a credit). */
-static inline int va_alone(struct router *r, uint64_t now, int p, int v, int o)
+ * robin: the next free one) and the pointers move as they would. */
+static inline void va_alone(struct router *r, uint64_t now, int p, int v, int o)
 {
     const int nvc = r->nvc, in = p * nvc + v;
     struct ivc *iv = &r->in[in];
     int cls = iv->slot[iv->head].f.tclass < TC_COUNT ? iv->slot[iv->head].f.tclass : TC_CONTROL;
-    uint64_t freevc = r->ovc_free[o] & r->class_vcs[cls];
-    int spec = r->speculative && spec_ok(r, o, freevc);
     if (r->va_islip) {
-        va_islip_accept(r, o, in, freevc, now);     /* every free VC of its class grants it */
+        va_islip_accept(r, o, in, r->ovc_free[o] & r->class_vcs[cls], now);    /* every free VC of its class grants it */
     } else {
         grant_vc(r, iv, o, grab_output_vc(r, o, cls), now);
         r->rr_va[o] = (uint16_t)in;
     }
-    return spec;
 }
 
 /* What the switch allocator decides for input VC (p, v) bidding for output port
@@ -845,17 +841,20 @@ static int step_general(struct router *r, uint64_t now)
     apply_credits(r, now);
     const int nvc = r->nvc;
     const int park = !r->scan_wide && !r->general_only;     /* the test hook's reference parks nothing */
-    /* Which fronts may take a step now (elig), when the others may (wake), and which
-     * eligible fronts ask an allocator for something: a head for a VC at an output
-     * with a free VC of its class (VA), a front holding a VC for the switch when
-     * that VC has a credit (SA), and with VA || SA a head for both. Those that ask
-     * nothing move no pointer. */
-    uint64_t wake = UINT64_MAX, elig[PORT_COUNT];
-    unsigned eports = 0, va_out = 0, va_multi = 0, sa_in = 0, sa_out = 0;
+    /* Which fronts may take a step now, when the others may (wake), and which eligible
+     * fronts ask an allocator for something: a head for a VC at an output with a free
+     * VC of its class (VA: the request lists q), a front holding a VC for the switch
+     * when that VC has a credit (SA: held), and with VA || SA a head for both (spec,
+     * when a free VC of its class has a credit). Those that ask nothing move no
+     * pointer. */
+    uint64_t wake = UINT64_MAX;
+    unsigned va_out = 0, va_multi = 0, sa_in = 0, sa_out = 0, sa_ports = 0;
     struct va_reqs q;
+    uint64_t held[PORT_COUNT], spec[PORT_COUNT];
+    int8_t spec_out[PORT_COUNT][ROUTER_MAX_VCS];
     int n_elig = 0, n_req = 0, crossed = r->general_only, maybe_stuck = 0;
     int8_t va_by[PORT_COUNT][2], sa_by[PORT_COUNT][2];  /* (p, v) asking at output o, when unique */
-    for (int p = 0; p < PORT_COUNT; p++) elig[p] = 0;
+    for (int p = 0; p < PORT_COUNT; p++) held[p] = spec[p] = q.asked[p] = 0;
     struct front_iter it;
     front_iter_start(r, &it);
     for (int p, v; front_iter_next(r, &it, &p, &v);) {
@@ -868,32 +867,28 @@ static int step_general(struct router *r, uint64_t now)
             }
             if (now - max64(e, iv->since) + 1 >= (uint64_t)r->watchdog) maybe_stuck = 1;
             n_elig++;
-            if (crossed) {      /* the allocators below sort out the rest */
-                elig[p] |= 1ull << v;
-                eports |= 1u << p;
-                continue;
-            }
             int o = iv->out_port;
             if (o < 0) {
                 const struct flit *f = &iv->slot[iv->head].f;
                 int cls = f->tclass < TC_COUNT ? f->tclass : TC_CONTROL;
                 o = route_by_table(r, f->dst);
-                if (!(r->ovc_free[o] & r->class_vcs[cls])) {
+                uint64_t freevc = r->ovc_free[o] & r->class_vcs[cls];
+                if (!freevc) {
                     if (park) park_on_vc(r, p, v, o, e);
                     continue;
                 }
-                /* Heads asking at one output share its VCs: the VC allocator below
-                 * decides between them, in input VC order as the general path. */
+                /* Heads asking at one output share its VCs: the VC allocator decides
+                 * between them, in input VC order. */
                 va_multi |= va_out & (1u << o);
-                if (!(va_out >> o & 1)) q.n[o] = 0;
-                q.in[o][q.n[o]] = (uint16_t)(p * nvc + v);
-                q.cls[o][q.n[o]++] = (uint8_t)cls;
-                va_out |= 1u << o;
+                va_request(&q, &va_out, o, p, v, nvc, cls);
                 va_by[o][0] = (int8_t)p;
                 va_by[o][1] = (int8_t)v;
                 n_req++;
-                elig[p] |= 1ull << v;
-                eports |= 1u << p;
+                sa_ports |= 1u << p;
+                if (r->speculative && spec_ok(r, o, freevc)) {
+                    spec[p] |= 1ull << v;
+                    spec_out[p][v] = (int8_t)o;
+                }
                 if (r->va_cycles) continue;     /* its switch bid comes a cycle after its VC */
                 crossed |= (int)(va_multi >> o) & 1;    /* VA || SA: its bid depends on the VA */
             } else if (port_blocked(r, o, now)) {
@@ -903,8 +898,8 @@ static int step_general(struct router *r, uint64_t now)
                 continue;
             } else {
                 n_req++;
-                elig[p] |= 1ull << v;
-                eports |= 1u << p;
+                held[p] |= 1ull << v;
+                sa_ports |= 1u << p;
             }
             crossed |= (int)((sa_in >> p) | (sa_out >> o)) & 1;
             sa_in |= 1u << p;
@@ -924,10 +919,11 @@ static int step_general(struct router *r, uint64_t now)
          * output is granted directly), then each bid is served alone, in output port
          * order as the traversals below. Outputs own disjoint allocator state, so
          * their order does not matter. */
-        int sent = 0, spec = 0;
+        int sent = 0, spec_at = 0;      /* bit o: the bid at output o is speculative */
         for (unsigned outs = va_out & ~va_multi; outs; outs &= outs - 1) {
-            int o = __builtin_ctz(outs);
-            spec |= va_alone(r, now, va_by[o][0], va_by[o][1], o) << o;
+            int o = __builtin_ctz(outs), p = va_by[o][0], v = va_by[o][1];
+            va_alone(r, now, p, v, o);
+            spec_at |= (int)(spec[p] >> v & 1) << o;
         }
         if (va_multi) {
             if (r->va_islip) allocate_vcs_islip(r, &q, va_multi, now);
@@ -936,7 +932,7 @@ static int step_general(struct router *r, uint64_t now)
         if (va_out && r->va_cycles) wake = now + 1;     /* the heads' switch bids, next cycle */
         for (unsigned outs = sa_out; outs; outs &= outs - 1) {
             int o = __builtin_ctz(outs), p = sa_by[o][0], v = sa_by[o][1];
-            int moved = sa_alone(r, now, p, v, o, spec >> o & 1, &sent);
+            int moved = sa_alone(r, now, p, v, o, spec_at >> o & 1, &sent);
             if (moved < 0) return moved;
             const struct ivc *iv = &r->in[p * nvc + v];
             /* Moved: the next front is at least a cycle away (it became the front after now). */
@@ -947,37 +943,9 @@ static int step_general(struct router *r, uint64_t now)
     }
     wake = now + 1;
 
-    unsigned va_outs = 0, sa_ports = 0;
-    uint64_t spec[PORT_COUNT] = { 0 };  /* heads bidding for the switch while they bid for a VC */
-    int8_t spec_out[PORT_COUNT][ROUTER_MAX_VCS];
-    uint64_t held[PORT_COUNT];          /* eligible fronts holding an output VC */
-    for (unsigned ports = eports; ports; ports &= ports - 1) {
-        int p = __builtin_ctz(ports);
-        held[p] = 0;
-        q.asked[p] = 0;
-        for (uint64_t m = elig[p]; m; m &= m - 1) {
-            int v = __builtin_ctzll(m);
-            struct ivc *iv = &r->in[p * nvc + v];
-            if (iv->out_port >= 0) {
-                held[p] |= 1ull << v;
-                sa_ports |= 1u << p;
-                continue;
-            }
-            const struct flit *f = &iv->slot[iv->head].f;
-            int o = route_by_table(r, f->dst), cls = f->tclass < TC_COUNT ? f->tclass : TC_CONTROL;
-            uint64_t freevc = r->ovc_free[o] & r->class_vcs[cls];
-            if (!freevc) continue;
-            va_request(&q, &va_outs, o, p, v, nvc, cls);
-            sa_ports |= 1u << p;
-            if (r->speculative && spec_ok(r, o, freevc)) {
-                spec[p] |= 1ull << v;
-                spec_out[p][v] = (int8_t)o;
-            }
-        }
-    }
-    if (va_outs) {
-        if (r->va_islip) allocate_vcs_islip(r, &q, va_outs, now);
-        else allocate_vcs(r, &q, va_outs, now);
+    if (va_out) {
+        if (r->va_islip) allocate_vcs_islip(r, &q, va_out, now);
+        else allocate_vcs(r, &q, va_out, now);
     }
 
     /* Switch requests: per input port and output port, the first VC in round-robin
