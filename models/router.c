@@ -631,6 +631,10 @@ static void allocate_vcs_islip(struct router *r, struct va_reqs *q, unsigned out
 {
     for (; outs; outs &= outs - 1) {
         int o = __builtin_ctz(outs), n = q->n[o];
+        if (n == 1) {       /* every free VC of its class grants the one head asking */
+            va_islip_accept(r, o, q->in[o][0], r->ovc_free[o] & r->class_vcs[q->cls[o][0]], now);
+            continue;
+        }
         uint64_t g[PORT_COUNT * ROUTER_MAX_VCS], classes = 0;
         for (int k = 0; k < n; k++) {
             g[k] = 0;
