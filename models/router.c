@@ -142,6 +142,7 @@ int router_init(struct router *r, int x, int y, int mesh_x, const struct router_
     for (int i = 0; i < 64; i++) r->scan_port[i] = (uint8_t)(i / r->nvc);
     r->park_deadline = UINT64_MAX;
     r->wake = UINT64_MAX;
+    r->cring_due = UINT64_MAX;
     r->ni_vc = -1;
     for (int c = 0; c < TC_COUNT; c++) r->class_vcs[c] = ((1ull << r->vcs) - 1) << (c * r->vcs);
     r->ni_rr = (uint8_t)(rc->vcs - 1);
@@ -267,6 +268,8 @@ static inline int route_by_table(const struct router *r, int dst)
 
 static inline void apply_credits(struct router *r, uint64_t now)
 {
+    if (now < r->cring_due) return;     /* the step after a traversal, on a 2-cycle credit loop */
+    uint64_t due = UINT64_MAX;
     for (unsigned pend = r->cring_mask; pend; pend &= pend - 1) {
         int o = __builtin_ctz(pend);
         uint32_t n = r->cring_count[o];
@@ -285,7 +288,9 @@ static inline void apply_credits(struct router *r, uint64_t now)
         r->cring_head[o] = h;
         r->cring_count[o] = n;
         if (!n) r->cring_mask &= ~(1u << o);
+        else if (due > ring[h].at) due = ring[h].at;
     }
+    r->cring_due = due;
 }
 
 /* Round robin over a bit mask: the first bit after `last`, wrapping around, into
@@ -362,6 +367,7 @@ void router_credit_push(struct router *up, int o, int v, uint64_t at)
     up->cring[(size_t)o * up->cring_cap + k] = (struct credit_ret){ at, (uint32_t)v };
     up->cring_count[o]++;
     up->cring_mask |= 1u << o;
+    if (up->cring_due > at) up->cring_due = at;
 }
 
 /* Moves the front flit of input (p, v) across the switch. -2 if the ejection

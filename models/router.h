@@ -131,6 +131,7 @@ struct router {
     struct credit_ret *cring;       /* [4 * cring_cap] credits in flight to port o */
     uint32_t cring_head[4], cring_count[4], cring_cap;
     unsigned cring_mask;            /* bit o: credits in flight to output port o */
+    uint64_t cring_due;             /* none of them arrives before this cycle (UINT64_MAX: none) */
 
     uint8_t rr_in[PORT_COUNT];      /* last VC granted at each input port */
     uint8_t rr_out[PORT_COUNT];     /* last input port granted at each output port */

@@ -77,6 +77,7 @@ static int credit_in(struct router_io *p, int o, int v, char *err, size_t errlen
     r->cring[(size_t)o * r->cring_cap + at] = (struct credit_ret){ p->now, (uint32_t)v };
     r->cring_count[o]++;
     r->cring_mask |= 1u << o;
+    if (r->cring_due > p->now) r->cring_due = p->now;
     return 0;
 }
 

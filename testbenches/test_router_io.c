@@ -64,6 +64,41 @@ static void a_flit_leaves_pipeline_plus_link_cycles_after_it_arrives_and_so_does
         }
 }
 
+/* Depth 1: the first flit east takes output E's one credit; the second waits for
+ * the credit the test hands in at cycle 10 and leaves in that cycle's step (as the
+ * RTL applies a credit in the cycle it arrives), on E at 10 + link. */
+static void a_flit_held_for_a_credit_leaves_in_the_cycle_the_credit_arrives(void)
+{
+    struct router_cfg rc = rcfg(1, 1, 1, 1);
+    struct router_io io;
+    char err[256];
+    if (router_io_init(&io, 1, 1, 3, &rc, err, sizeof err)) {
+        CHECK(0, "router_io_init: %s", err);
+        return;
+    }
+    struct flit f = { .src = 3, .dst = 5, .stream = SS_HIDDEN, .tclass = TC_FORWARD, .head = 1, .tail = 1 };
+    int seen[2] = { -1, -1 }, n = 0;
+    for (int c = 0; c < 20; c++) {
+        struct router_io_in in;
+        memset(&in, 0, sizeof in);
+        if (c == 2 || c == 4) {
+            in.valid[PORT_W] = 1;
+            in.flit[PORT_W] = f;
+            in.flit[PORT_W].neuron = (uint32_t)c;
+        }
+        if (c == 10) in.credit[PORT_E] = 1;
+        struct router_io_out out;
+        if (router_io_step(&io, &in, &out, err, sizeof err)) {
+            CHECK(0, "router_io_step: %s", err);
+            break;
+        }
+        if (out.valid[PORT_E] && n < 2) seen[n++] = c + 1;
+    }
+    CHECK(n == 2 && seen[0] == 4 && seen[1] == 11, "flits on E in cycles %d and %d (of %d), expected 4 and 11",
+          seen[0], seen[1], n);
+    router_io_free(&io);
+}
+
 static void a_flit_into_a_full_buffer_and_a_credit_beyond_depth_are_refused(void)
 {
     struct router_cfg rc = rcfg(2, 2, 1, 1);
@@ -97,6 +132,7 @@ static void a_flit_into_a_full_buffer_and_a_credit_beyond_depth_are_refused(void
 int main(void)
 {
     RUN(a_flit_leaves_pipeline_plus_link_cycles_after_it_arrives_and_so_does_its_credit);
+    RUN(a_flit_held_for_a_credit_leaves_in_the_cycle_the_credit_arrives);
     RUN(a_flit_into_a_full_buffer_and_a_credit_beyond_depth_are_refused);
     CHECK_DONE();
 }
