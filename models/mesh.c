@@ -291,7 +291,10 @@ void mesh_debug_step_all(struct mesh *m, int on) { m->step_all = on; }
 
 void mesh_debug_general_only(struct mesh *m, int on)
 {
-    for (int i = 0; i < m->n; i++) m->r[i].general_only = (uint8_t)(on != 0);
+    for (int i = 0; i < m->n; i++) {
+        m->r[i].general_only = (uint8_t)(on != 0);
+        m->r[i].parks = !on && !m->r[i].scan_wide;     /* the reference parks nothing */
+    }
 }
 
 void mesh_set_fault(struct mesh *m, int kind, int node, uint64_t after)
@@ -325,6 +328,11 @@ int mesh_check(const struct mesh *m, char *err, size_t errlen)
             if ((r->in[k].count > 0) != has || r->in[k].count > r->in[k].cap) {
                 snprintf(err, errlen, "router (%d,%d) port %s vc %d: %u flits in a %d-slot buffer, nonempty bit %d",
                          r->x, r->y, router_port_name[k / r->nvc], k % r->nvc, r->in[k].count, r->in[k].cap, has);
+                return -1;
+            }
+            if (!r->scan_wide && (int)(r->nonempty_all >> k & 1) != has) {
+                snprintf(err, errlen, "router (%d,%d) port %s vc %d: nonempty bit %d, its copy in nonempty_all %d",
+                         r->x, r->y, router_port_name[k / r->nvc], k % r->nvc, has, (int)(r->nonempty_all >> k & 1));
                 return -1;
             }
         }
@@ -402,6 +410,7 @@ int mesh_take_boundary(struct mesh *m, int node, int port, struct mesh_xflit *fl
         iv->head = 0;
     }
     g->nonempty[port] = 0;
+    if (!g->scan_wide) g->nonempty_all &= ~(((1ull << g->nvc) - 1) << (port * g->nvc));
     g->ports &= ~(1u << port);
     struct credit_ret *ring = g->cring + (size_t)port * g->cring_cap;
     for (uint32_t h = g->cring_head[port]; g->cring_count[port]; g->cring_count[port]--) {

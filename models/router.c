@@ -139,6 +139,7 @@ int router_init(struct router *r, int x, int y, int mesh_x, const struct router_
         for (int v = 0; v < ROUTER_MAX_VCS; v++) r->va_gptr[p][v] = (uint16_t)(PORT_COUNT * r->nvc - 1);
     memset(r->va_aptr, 0xff, sizeof r->va_aptr);
     r->scan_wide = PORT_COUNT * r->nvc > 64;
+    r->parks = !r->scan_wide;
     for (int i = 0; i < 64; i++) r->scan_port[i] = (uint8_t)(i / r->nvc);
     r->park_deadline = UINT64_MAX;
     r->wake = UINT64_MAX;
@@ -350,6 +351,7 @@ static inline void accept(struct router *d, int q, int ov, const struct flit *f,
     /* The pipelined model: a body flit may leave `early` cycles before its stamp. */
     if (d->wake > ready - (uint64_t)d->early) d->wake = ready - (uint64_t)d->early;
     d->nonempty[q] |= 1ull << ov;
+    d->nonempty_all |= 1ull << ((q * d->nvc + ov) & 63);
     d->ports |= 1u << q;
     d->buffered++;
     d->c.buffer_writes++;
@@ -380,8 +382,13 @@ static inline __attribute__((always_inline)) int traverse(struct router *r, int 
     const struct flit *fp = &iv->slot[iv->head].f;
     struct flit hit;
     if (++iv->head == iv->cap) iv->head = 0;
-    if (--iv->count == 0 && !(r->nonempty[p] &= ~(1ull << v))) r->ports &= ~(1u << p);
-    else iv->front_ready = iv->slot[iv->head].ready;
+    if (--iv->count == 0) {
+        r->nonempty_all &= ~(1ull << ((p * r->nvc + v) & 63));
+        if (!(r->nonempty[p] &= ~(1ull << v))) r->ports &= ~(1u << p);
+    } else {
+        iv->front_ready = iv->slot[iv->head].ready;
+    }
+    r->ni_full &= p != PORT_LOCAL;      /* a local VC has room again */
     iv->since = now + 1;
     r->buffered--;
     r->c.buffer_reads++;
@@ -449,16 +456,23 @@ static void ni_inject(struct router *r, uint64_t now)
                 break;
             }
         }
-        if (r->ni_vc < 0) return;
+        if (r->ni_vc < 0) {
+            r->ni_full = 1;
+            return;
+        }
     }
     struct ivc *iv = &loc[r->ni_vc];
-    if (iv->count >= r->depth) return;
+    if (iv->count >= r->depth) {
+        r->ni_full = 1;
+        return;
+    }
     int at = iv->head + iv->count;
     if (at >= r->depth) at -= r->depth;
     iv->slot[at].f = *f;
     iv->slot[at].ready = now + (uint64_t)r->pipeline;
     if (iv->count++ == 0) iv->front_ready = iv->slot[at].ready;
     r->nonempty[PORT_LOCAL] |= 1ull << r->ni_vc;
+    r->nonempty_all |= 1ull << ((PORT_LOCAL * r->nvc + r->ni_vc) & 63);
     r->ports |= 1u << PORT_LOCAL;
     r->buffered++;
     r->c.buffer_writes++;
@@ -520,14 +534,8 @@ struct front_iter {
 
 static inline void front_iter_start(const struct router *r, struct front_iter *it)
 {
-    it->all = 0;
     it->p = 0;
-    if (r->scan_wide) {
-        it->all = r->nonempty[0];
-        return;
-    }
-    for (int p = 0; p < PORT_COUNT; p++) it->all |= r->nonempty[p] << (p * r->nvc);
-    it->all &= ~r->park_block;
+    it->all = r->scan_wide ? r->nonempty[0] : r->nonempty_all & ~r->park_block;
 }
 
 static inline int front_iter_next(const struct router *r, struct front_iter *it, int *p, int *v)
@@ -670,7 +678,7 @@ static void allocate_vcs_islip(struct router *r, struct va_reqs *q, unsigned out
  * default router), and the watchdog. Returns what the step returns. */
 static inline int end_step(struct router *r, uint64_t now, uint64_t wake, int maybe_stuck, int sent)
 {
-    if (r->src.count) {
+    if (r->src.count && !r->ni_full) {
         ni_inject(r, now);
         uint64_t next = r->src.count ? now + 1 : now + (uint64_t)r->pipeline - (uint64_t)r->early;
         if (wake > next) wake = next;
@@ -850,7 +858,7 @@ static int step_general(struct router *r, uint64_t now)
     r->c.steps++;
     apply_credits(r, now);
     const int nvc = r->nvc;
-    const int park = !r->scan_wide && !r->general_only;     /* the test hook's reference parks nothing */
+    const int park = r->parks;
     /* Which fronts may take a step now, when the others may (wake), and which eligible
      * fronts ask an allocator for something: a head for a VC at an output with a free
      * VC of its class (VA: the request lists q), a front holding a VC for the switch
@@ -863,6 +871,7 @@ static int step_general(struct router *r, uint64_t now)
     uint64_t held[PORT_COUNT], spec[PORT_COUNT];
     int8_t spec_out[PORT_COUNT][ROUTER_MAX_VCS];
     int n_elig = 0, n_req = 0, crossed = r->general_only, maybe_stuck = 0;
+    uint64_t oldest = UINT64_MAX;       /* the longest-waiting eligible front's wait starts (watchdog) */
     int8_t va_by[PORT_COUNT][2], sa_by[PORT_COUNT][2];  /* (p, v) asking at output o, when unique */
     for (int p = 0; p < PORT_COUNT; p++) held[p] = spec[p] = q.asked[p] = 0;
     struct front_iter it;
@@ -875,7 +884,8 @@ static int step_general(struct router *r, uint64_t now)
                 if (wake > e) wake = e;
                 continue;
             }
-            if (now - max64(e, iv->since) + 1 >= (uint64_t)r->watchdog) maybe_stuck = 1;
+            uint64_t from = max64(e, iv->since);   /* eligible and unmoved since */
+            if (oldest > from) oldest = from;
             n_elig++;
             int o = iv->out_port;
             if (o < 0) {
@@ -918,6 +928,7 @@ static int step_general(struct router *r, uint64_t now)
             sa_by[o][1] = (int8_t)v;
         }
     }
+    if (n_elig && now - oldest + 1 >= (uint64_t)r->watchdog) maybe_stuck = 1;
     if (n_elig > n_req) wake = now + 1;     /* eligible but blocked (or not sorted): look again next cycle */
     if (r->park_block) {
         wake = now + 1;                     /* eligible, as when they were scanned */

@@ -124,6 +124,7 @@ struct router {
 
     struct ivc *in;                 /* [PORT_COUNT * nvc] input VCs */
     uint64_t nonempty[PORT_COUNT];  /* bit v: input VC v holds a flit */
+    uint64_t nonempty_all;          /* the same at bit p * nvc + v, up to 64 input VCs (!scan_wide) */
     unsigned ports;                 /* bit p: nonempty[p] != 0 */
     int16_t *credits;               /* [4 * nvc] free downstream slots, as known here */
     uint64_t ovc_free[PORT_COUNT];  /* bit v: output VC v is held by no packet */
@@ -144,6 +145,8 @@ struct router {
     uint64_t fault_after;           /* it strikes after this many switch traversals */
     int fault_nodes;                /* nodes on the mesh, for a corrupted destination */
     int ni_vc;                      /* local input VC of the packet being injected, or -1 */
+    uint8_t ni_full;                /* it (or every VC of its class) was full: until a flit leaves one */
+    uint8_t parks;                  /* step_general parks blocked fronts (!scan_wide, !general_only) */
     uint8_t ni_rr;
 
     struct router_counters c;

@@ -97,6 +97,7 @@ static void take_flit(struct router_io *p, int o)
         dv->head = 0;
     }
     d->nonempty[q] = 0;
+    d->nonempty_all = 0;
     d->ports = 0;
     d->buffered = 0;
 }
