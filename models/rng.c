@@ -1,14 +1,6 @@
 /* Seeding of the per-unit xorshift32 streams (docs/bit-contract.md §2). */
 #include "rng.h"
 
-uint64_t splitmix64(uint64_t x)
-{
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
-
 uint32_t rng_seed(uint64_t run_seed, int domain, int kind, uint64_t index)
 {
     /* Two rounds: the unit identity is mixed first so that neighbouring

@@ -49,7 +49,14 @@ static inline uint32_t xorshift32(uint32_t *s)
 /* The 16-bit uniform that every Bernoulli draw compares against: the top half. */
 static inline uint32_t rng_u16(uint32_t *s) { return xorshift32(s) >> 16; }
 
-uint64_t splitmix64(uint64_t x);
+/* splitmix64's output function (inline: the NoC's traffic draws one per node per cycle). */
+static inline uint64_t splitmix64(uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
 /* Initial state of stream (domain, kind, index) for a run seed; never zero. */
 uint32_t rng_seed(uint64_t run_seed, int domain, int kind, uint64_t index);
 /* Approximately standard normal integer: the sum of the four bytes of one

@@ -250,7 +250,7 @@ int router_route(const struct router *r, int dst)
     return PORT_LOCAL;
 }
 
-/* router_route by a table indexed by the signs of the two offsets, for step_general:
+/* router_route by a table indexed by the signs of the two offsets, for router_step_general:
  * under synthetic traffic every comparison of the chain above is a coin toss that
  * the branch predictor misses (9 % of the general step's mispredictions, uniform
  * traffic), where on the chip, whose spikes follow fixed routes, the chain is
@@ -523,7 +523,7 @@ static int find_stuck(struct router *r, uint64_t now)
     return 0;
 }
 
-/* The fronts step_general scans, in port then VC order: input VC (p, v) at bit
+/* The fronts router_step_general scans, in port then VC order: input VC (p, v) at bit
  * p * nvc + v of one mask, when the five ports' VCs fit in 64 bits (up to 12 per
  * port), so that one loop visits them, not one per port (those loops' exits were a
  * third of the step's mispredicted branches); else port by port. */
@@ -634,7 +634,6 @@ static void allocate_vcs(struct router *r, struct va_reqs *q, unsigned outs, uin
     }
 }
 
-static int step_general(struct router *r, uint64_t now);
 
 /* VC allocation by one iteration of iSLIP (BookSim2's islip VC allocator): each
  * free output VC grants the first head of its class asking for it after the input
@@ -725,9 +724,8 @@ static inline int step_one(struct router *r, uint64_t now, int p, int v)
 
 static int step_many(struct router *r, uint64_t now);
 
-int router_step(struct router *r, uint64_t now)
+int router_step_default(struct router *r, uint64_t now)
 {
-    if (r->general) return step_general(r, now);
     r->c.steps++;
     apply_credits(r, now);
     unsigned ports = r->ports;
@@ -811,7 +809,7 @@ static __attribute__((noinline)) int step_many(struct router *r, uint64_t now)
     return end_step(r, now, wake, maybe_stuck, sent);
 }
 
-/* What step_general's allocators decide for a head at input VC (p, v) asking for
+/* What router_step_general's allocators decide for a head at input VC (p, v) asking for
  * a VC at output port o when no other head asks there this cycle: every free VC
  * of its class grants it (iSLIP: it accepts the first after its pointer; round
  * robin: the next free one) and the pointers move as they would. */
@@ -853,7 +851,7 @@ static inline int sa_alone(struct router *r, uint64_t now, int p, int v, int o, 
  * router_step runs as it always has): the pipelined model and the iSLIP switch
  * allocator. Same order: credits, VC allocation, switch allocation, traversal,
  * injection. */
-static int step_general(struct router *r, uint64_t now)
+int router_step_general(struct router *r, uint64_t now)
 {
     r->c.steps++;
     apply_credits(r, now);

@@ -118,7 +118,7 @@ struct router {
     int early;                      /* rc_cycles + va_cycles: a body flit may leave `early` before its stamp */
     int credit_extra;               /* pipelined: a credit takes link + 1 cycles (BookSim2's credit channel) */
     int speculative, islip, va_islip;
-    int general;                    /* any of the above: stepped by step_general */
+    int general;                    /* any of the above: stepped by router_step_general */
     int64_t watchdog;
     struct router *nbr[4];          /* neighbour through port N/E/S/W, NULL at the edge */
 
@@ -140,13 +140,13 @@ struct router {
     uint16_t rr_va[PORT_COUNT];     /* last input VC (port * nvc + vc) granted a VC at each output */
     uint8_t rr_acc[PORT_COUNT];     /* iSLIP: last output port each input port accepted */
     uint8_t stalled;                /* test hook: bit o freezes output port o */
-    uint8_t general_only;           /* test hook: step_general never serves requests alone */
+    uint8_t general_only;           /* test hook: router_step_general never serves requests alone */
     uint8_t fault;                  /* injected fault (enum mesh_fault), armed */
     uint64_t fault_after;           /* it strikes after this many switch traversals */
     int fault_nodes;                /* nodes on the mesh, for a corrupted destination */
     int ni_vc;                      /* local input VC of the packet being injected, or -1 */
     uint8_t ni_full;                /* it (or every VC of its class) was full: until a flit leaves one */
-    uint8_t parks;                  /* step_general parks blocked fronts (!scan_wide, !general_only) */
+    uint8_t parks;                  /* router_step_general parks blocked fronts (!scan_wide, !general_only) */
     uint8_t ni_rr;
 
     struct router_counters c;
@@ -159,9 +159,9 @@ struct router {
 
     void *mem;                      /* the one allocation behind the arrays above */
 
-    int scan_wide;                  /* over 64 input VCs: step_general scans port by port */
+    int scan_wide;                  /* over 64 input VCs: router_step_general scans port by port */
     uint8_t scan_port[64];          /* else bit i of its scan mask is a VC of port scan_port[i] */
-    /* step_general's parked fronts (docs/noc.md "Parked fronts"), on routers that are
+    /* router_step_general's parked fronts (docs/noc.md "Parked fronts"), on routers that are
      * not wide: eligible fronts that ask no allocator for anything, left out of its
      * scan (park_block, scan bits) until what they wait for comes. A front holding
      * output VC (o, ov) without a credit, until one comes (park_cr[o]: bit ov;
@@ -194,7 +194,15 @@ int router_inject(struct router *r, const struct flit *f, uint64_t now);
  * mask of ports N/E/S/W (bit = port) a flit left through (those neighbours now
  * have work), -1 when the watchdog fired (stuck_port, stuck_vc and stuck_for say
  * which flit), -2 when the ejection queue cannot grow. */
-int router_step(struct router *r, uint64_t now);
+static inline int router_step(struct router *r, uint64_t now);
+/* Its two halves, chosen inline (a call less per router-cycle): the default router
+ * (collapsed, input-first: the chip's) and every other (router_cfg.h). */
+int router_step_default(struct router *r, uint64_t now);
+int router_step_general(struct router *r, uint64_t now);
+static inline int router_step(struct router *r, uint64_t now)
+{
+    return r->general ? router_step_general(r, now) : router_step_default(r, now);
+}
 
 /* The two ends of a link, as traverse uses them (and the MPI partition, which
  * carries them across ranks): flit f lands in input port q, VC ov, usable from

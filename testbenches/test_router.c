@@ -656,7 +656,7 @@ static void skipping_routers_whose_flits_are_not_ready_changes_nothing(void)
 
 /* The pipelined and iSLIP routers serve the requests of a step that share no port
  * alone, and a router whose front just left sleeps until its next front is
- * eligible (models/router.c, step_general): every delivery (cycle, node, packet,
+ * eligible (models/router.c, router_step_general): every delivery (cycle, node, packet,
  * flit) must be what the general path, stepping every router every cycle, gives.
  * Random traffic of 1-3-flit packets of all classes at three loads, on every
  * option set of the microarchitecture. */
@@ -692,7 +692,7 @@ static void general_router_shortcuts_decide_what_the_general_path_decides(void)
             CHECK(fast && fast == ref, "option set %zu, load %d: deliveries digest %016llx, general path stepping "
                   "every cycle %016llx", k, loads[l], (unsigned long long)fast, (unsigned long long)ref);
         }
-    /* The iSLIP switch allocator on the collapsed router goes through step_general too. */
+    /* The iSLIP switch allocator on the collapsed router goes through router_step_general too. */
     struct router_cfg rc = rcfg(2, 2, 1, 2, 100000);
     rc.sw_allocator = SW_ISLIP;
     uint64_t fast = general_digest(rc, 0, 40, 5), ref = general_digest(rc, 1, 40, 5);
@@ -701,7 +701,7 @@ static void general_router_shortcuts_decide_what_the_general_path_decides(void)
 }
 
 /* A front that waits for a credit that never comes is parked (left out of
- * step_general's scan until a credit for its VC arrives); the watchdog must still
+ * router_step_general's scan until a credit for its VC arrives); the watchdog must still
  * name it on the cycle the general path, scanning it every cycle, does. A dropped
  * flit takes its credit with it: with one slot per VC, the next packet given that
  * VC waits for ever, and the packets behind it for a VC or a credit (all parked). */
