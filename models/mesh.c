@@ -291,10 +291,7 @@ void mesh_debug_step_all(struct mesh *m, int on) { m->step_all = on; }
 
 void mesh_debug_general_only(struct mesh *m, int on)
 {
-    for (int i = 0; i < m->n; i++) {
-        m->r[i].general_only = (uint8_t)(on != 0);
-        m->r[i].parks = !on && !m->r[i].scan_wide;     /* the reference parks nothing */
-    }
+    for (int i = 0; i < m->n; i++) m->r[i].general_only = (uint8_t)(on != 0);
 }
 
 void mesh_set_fault(struct mesh *m, int kind, int node, uint64_t after)

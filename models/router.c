@@ -139,7 +139,6 @@ int router_init(struct router *r, int x, int y, int mesh_x, const struct router_
         for (int v = 0; v < ROUTER_MAX_VCS; v++) r->va_gptr[p][v] = (uint16_t)(PORT_COUNT * r->nvc - 1);
     memset(r->va_aptr, 0xff, sizeof r->va_aptr);
     r->scan_wide = PORT_COUNT * r->nvc > 64;
-    r->parks = !r->scan_wide;
     for (int i = 0; i < 64; i++) r->scan_port[i] = (uint8_t)(i / r->nvc);
     r->park_deadline = UINT64_MAX;
     r->wake = UINT64_MAX;
@@ -339,6 +338,14 @@ static inline int spec_ok(const struct router *r, int o, uint64_t freevc)
     return 0;
 }
 
+/* Input VC (p, v) of r holds a flit: its bits in the scan masks. */
+static inline void mark_nonempty(struct router *r, int p, int v)
+{
+    r->nonempty[p] |= 1ull << v;
+    r->nonempty_all |= 1ull << ((p * r->nvc + v) & 63);     /* used only when it fits (!scan_wide) */
+    r->ports |= 1u << p;
+}
+
 /* Inline in traverse: it runs once per flit-hop. */
 static inline void accept(struct router *d, int q, int ov, const struct flit *f, uint64_t ready)
 {
@@ -350,9 +357,7 @@ static inline void accept(struct router *d, int q, int ov, const struct flit *f,
     if (dv->count++ == 0) dv->front_ready = ready;
     /* The pipelined model: a body flit may leave `early` cycles before its stamp. */
     if (d->wake > ready - (uint64_t)d->early) d->wake = ready - (uint64_t)d->early;
-    d->nonempty[q] |= 1ull << ov;
-    d->nonempty_all |= 1ull << ((q * d->nvc + ov) & 63);
-    d->ports |= 1u << q;
+    mark_nonempty(d, q, ov);
     d->buffered++;
     d->c.buffer_writes++;
 }
@@ -471,9 +476,7 @@ static void ni_inject(struct router *r, uint64_t now)
     iv->slot[at].f = *f;
     iv->slot[at].ready = now + (uint64_t)r->pipeline;
     if (iv->count++ == 0) iv->front_ready = iv->slot[at].ready;
-    r->nonempty[PORT_LOCAL] |= 1ull << r->ni_vc;
-    r->nonempty_all |= 1ull << ((PORT_LOCAL * r->nvc + r->ni_vc) & 63);
-    r->ports |= 1u << PORT_LOCAL;
+    mark_nonempty(r, PORT_LOCAL, r->ni_vc);
     r->buffered++;
     r->c.buffer_writes++;
     if (f->tail) r->ni_vc = -1;
@@ -633,7 +636,6 @@ static void allocate_vcs(struct router *r, struct va_reqs *q, unsigned outs, uin
         }
     }
 }
-
 
 /* VC allocation by one iteration of iSLIP (BookSim2's islip VC allocator): each
  * free output VC grants the first head of its class asking for it after the input
@@ -856,7 +858,7 @@ int router_step_general(struct router *r, uint64_t now)
     r->c.steps++;
     apply_credits(r, now);
     const int nvc = r->nvc;
-    const int park = r->parks;
+    const int park = !r->scan_wide && !r->general_only;     /* the test hook's reference parks nothing */
     /* Which fronts may take a step now, when the others may (wake), and which eligible
      * fronts ask an allocator for something: a head for a VC at an output with a free
      * VC of its class (VA: the request lists q), a front holding a VC for the switch

@@ -146,7 +146,6 @@ struct router {
     int fault_nodes;                /* nodes on the mesh, for a corrupted destination */
     int ni_vc;                      /* local input VC of the packet being injected, or -1 */
     uint8_t ni_full;                /* it (or every VC of its class) was full: until a flit leaves one */
-    uint8_t parks;                  /* router_step_general parks blocked fronts (!scan_wide, !general_only) */
     uint8_t ni_rr;
 
     struct router_counters c;
@@ -194,7 +193,6 @@ int router_inject(struct router *r, const struct flit *f, uint64_t now);
  * mask of ports N/E/S/W (bit = port) a flit left through (those neighbours now
  * have work), -1 when the watchdog fired (stuck_port, stuck_vc and stuck_for say
  * which flit), -2 when the ejection queue cannot grow. */
-static inline int router_step(struct router *r, uint64_t now);
 /* Its two halves, chosen inline (a call less per router-cycle): the default router
  * (collapsed, input-first: the chip's) and every other (router_cfg.h). */
 int router_step_default(struct router *r, uint64_t now);

@@ -72,12 +72,7 @@ static int credit_in(struct router_io *p, int o, int v, char *err, size_t errlen
                  (unsigned long long)p->now, router_port_name[o], v);
         return -1;
     }
-    uint32_t at = r->cring_head[o] + r->cring_count[o];
-    if (at >= r->cring_cap) at -= r->cring_cap;
-    r->cring[(size_t)o * r->cring_cap + at] = (struct credit_ret){ p->now, (uint32_t)v };
-    r->cring_count[o]++;
-    r->cring_mask |= 1u << o;
-    if (r->cring_due > p->now) r->cring_due = p->now;
+    router_credit_push(r, o, v, p->now);
     return 0;
 }
 
