@@ -383,6 +383,28 @@ static double booksim2_latency(const char *config, double offered)
     return v;
 }
 
+/* The processor BookSim2's figures for `config` were timed on (docs/noc-booksim2.csv's
+ * machine column, one value for the whole configuration) into buf; 0 if absent. */
+static int booksim2_machine(const char *config, char *buf, size_t n)
+{
+    FILE *f = fopen("docs/noc-booksim2.csv", "r");
+    if (!f) return 0;
+    char line[512];
+    size_t len = strlen(config);
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f)) {
+        if (strncmp(line, config, len) || line[len] != ',') continue;
+        char *m = line;
+        for (int k = 0; k < 6 && m; k++) m = strchr(m + 1, ',');
+        if (!m) continue;
+        m[strcspn(m, "\r\n")] = 0;
+        snprintf(buf, n, "%s", m + 1);
+        found = 1;
+    }
+    fclose(f);
+    return found;
+}
+
 /* The side by side (docs/noc.md), held in make test on its smallest configuration:
  * a 4x4 mesh, uniform traffic, the 3-cycle router (pipeline 2, lookahead,
  * speculative VA||SA, iSLIP allocators, 2 VCs x 4 flits, booksim accounting), as
@@ -437,13 +459,17 @@ static void the_booksim_side_by_side_tool_runs_as_written(void)
     char *field[20] = { 0 };
     int n = 0;
     for (char *t = strtok(row, ",\n"); t && n < 20; t = strtok(NULL, ",\n")) field[n++] = t;
-    CHECK(n == 17, "summary.csv row has %d fields, want 17", n);
-    if (n != 17) return;
+    CHECK(n == 18, "summary.csv row has %d fields, want 18", n);
+    if (n != 18) return;
     CHECK(!strcmp(field[0], "mesh4-uniform-r3-f1"), "summary.csv row is %s", field[0]);
     CHECK(!strcmp(field[9], "ok"), "verdict %s (zero-load err %s %%, latency err %s %%, saturation err %s %%)", field[9],
           field[3], field[5], field[8]);
     CHECK(atof(field[10]) > 0 && atof(field[11]) > 0 && atof(field[13]) > 0,
           "speed: ours %s, BookSim2 %s cycles per CPU-s, slowest point %sx", field[10], field[11], field[13]);
+    /* the processor BookSim2 was timed on, as its rows name it (a speed ratio holds for one) */
+    char machine[256];
+    CHECK(booksim2_machine("mesh4-uniform-r3-f1", machine, sizeof machine) && !strcmp(field[17], machine),
+          "summary.csv names BookSim2's machine \"%s\", docs/noc-booksim2.csv \"%s\"", field[17], machine);
     /* every BookSim2 point joined with ours: latency, accepted and speed present */
     f = fopen(cmp, "r");
     CHECK(f != NULL, "no %s", cmp);
