@@ -367,42 +367,32 @@ static void booksim_accounting_adds_the_injection_and_ejection_channel_cycles(vo
     CHECK(noc_zero_load_latency(&c) == t0 + 2, "zero-load %.3f vs %.3f", noc_zero_load_latency(&c), t0);
 }
 
-/* BookSim2's latency for `config` at `offered` from docs/noc-booksim2.csv (the figures
- * tools/noc-booksim keeps), or NAN. */
-static double booksim2_latency(const char *config, double offered)
-{
-    FILE *f = fopen("docs/noc-booksim2.csv", "r");
-    if (!f) return NAN;
-    char line[256], name[64];
-    double off, lat, v = NAN;
-    while (fgets(line, sizeof line, f))
-        if (sscanf(line, "%63[^,],%lf,%lf", name, &off, &lat) == 3 && !strcmp(name, config) &&
-            fabs(off - offered) < 1e-9)
-            v = lat;
-    fclose(f);
-    return v;
-}
-
-/* The processor BookSim2's figures for `config` were timed on (docs/noc-booksim2.csv's
- * machine column, one value for the whole configuration) into buf; 0 if absent. */
-static int booksim2_machine(const char *config, char *buf, size_t n)
+/* Column `col` (0: config, 1: offered, 2: latency, ..., 6: machine, 7: runs) of
+ * BookSim2's row for `config` at `offered` (NAN: its first row) in docs/noc-booksim2.csv
+ * (the figures tools/noc-booksim keeps), into buf; 0 if there is none. */
+static int booksim2_field(const char *config, double offered, int col, char *buf, size_t n)
 {
     FILE *f = fopen("docs/noc-booksim2.csv", "r");
     if (!f) return 0;
-    char line[512];
-    size_t len = strlen(config);
+    char line[512], *field[8];
     int found = 0;
     while (!found && fgets(line, sizeof line, f)) {
-        if (strncmp(line, config, len) || line[len] != ',') continue;
-        char *m = line;
-        for (int k = 0; k < 6 && m; k++) m = strchr(m + 1, ',');
-        if (!m) continue;
-        m[strcspn(m + 1, ",\r\n") + 1] = 0;      /* the machine column ends at the runs column */
-        snprintf(buf, n, "%s", m + 1);
+        int k = 0;
+        for (char *t = strtok(line, ",\r\n"); t && k < 8; t = strtok(NULL, ",\r\n")) field[k++] = t;
+        if (k <= col || k < 2 || strcmp(field[0], config) || (!isnan(offered) && fabs(atof(field[1]) - offered) >= 1e-9))
+            continue;
+        snprintf(buf, n, "%s", field[col]);
         found = 1;
     }
     fclose(f);
     return found;
+}
+
+/* BookSim2's latency for `config` at `offered`, or NAN. */
+static double booksim2_latency(const char *config, double offered)
+{
+    char v[64];
+    return booksim2_field(config, offered, 2, v, sizeof v) ? atof(v) : NAN;
 }
 
 /* The side by side (docs/noc.md), held in make test on its smallest configuration:
@@ -469,7 +459,7 @@ static void the_booksim_side_by_side_tool_runs_as_written(void)
           "speed: ours %s, BookSim2 %s cycles per CPU-s, slowest point %sx", field[10], field[11], field[13]);
     /* the processor BookSim2 was timed on, as its rows name it (a speed ratio holds for one) */
     char machine[256];
-    CHECK(booksim2_machine("mesh4-uniform-r3-f1", machine, sizeof machine) && !strcmp(field[17], machine),
+    CHECK(booksim2_field("mesh4-uniform-r3-f1", NAN, 6, machine, sizeof machine) && !strcmp(field[17], machine),
           "summary.csv names BookSim2's machine \"%s\", docs/noc-booksim2.csv \"%s\"", field[17], machine);
     /* every BookSim2 point joined with ours: latency, accepted and speed present */
     f = fopen(cmp, "r");
