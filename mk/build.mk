@@ -111,14 +111,14 @@ $(BUILD)/sim/systemc/%.o: sim/systemc/%.cpp $(SC_VL)/Vrouter__ALL.a
 # flit one cycle too long (PLANT_SC_LINK_DELAY); test_systemc must see it differ.
 $(BUILD)/sim/systemc/c_router-planted-link.o: sim/systemc/c_router.cpp $(SC_VL)/Vrouter__ALL.a
 	@mkdir -p $(dir $@)
-	$(CXX) $(CFLAGS) $(SC_CXXFLAGS) -DPLANT_SC_LINK_DELAY -c $< -o $@
+	$(CXX) $(CFLAGS) $(SC_CXXFLAGS) -DPLANT_SC_LINK_DELAY -MMD -MP -c $< -o $@
 $(BUILD)/ssnnsim-planted-link: $(BUILD)/sim/cli.o $(BUILD)/sim/systemc/c_router-planted-link.o $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
 # ... and whose RTL routers lose clock edges they need: gated while holding a flit
 # (PLANT_SC_GATE_HELD) or before their shift registers settle (PLANT_SC_GATE_EARLY).
 $(BUILD)/sim/systemc/rtl_router-planted-gate-%.o: sim/systemc/rtl_router.cpp $(SC_VL)/Vrouter__ALL.a
 	@mkdir -p $(dir $@)
-	$(CXX) $(CFLAGS) $(SC_CXXFLAGS) -DPLANT_SC_GATE_$(shell echo $* | tr a-z A-Z) -c $< -o $@
+	$(CXX) $(CFLAGS) $(SC_CXXFLAGS) -DPLANT_SC_GATE_$(shell echo $* | tr a-z A-Z) -MMD -MP -c $< -o $@
 $(BUILD)/ssnnsim-planted-gate-%: $(BUILD)/sim/cli.o $(BUILD)/sim/systemc/rtl_router-planted-gate-%.o $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
 # ... and whose RTL routers get only 3 of a flit's 4 stream bits (PLANT_SC_STREAM_3BIT): a
@@ -126,7 +126,7 @@ $(BUILD)/ssnnsim-planted-gate-%: $(BUILD)/sim/cli.o $(BUILD)/sim/systemc/rtl_rou
 # test_engines' depth runs must see it, depth 1 (streams 0-6) cannot.
 $(BUILD)/sim/systemc/rtl_router-planted-stream.o: sim/systemc/rtl_router.cpp $(SC_VL)/Vrouter__ALL.a
 	@mkdir -p $(dir $@)
-	$(CXX) $(CFLAGS) $(SC_CXXFLAGS) -DPLANT_SC_STREAM_3BIT -c $< -o $@
+	$(CXX) $(CFLAGS) $(SC_CXXFLAGS) -DPLANT_SC_STREAM_3BIT -MMD -MP -c $< -o $@
 $(BUILD)/ssnnsim-planted-stream: $(BUILD)/sim/cli.o $(BUILD)/sim/systemc/rtl_router-planted-stream.o $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
 
@@ -167,7 +167,7 @@ $(BUILD)/tests/%: testbenches/%.c $(BUILD)/libssnn.a testbenches/check.h testben
 # test_kill's teeth: the simulator with checkpoints overwritten in place.
 $(BUILD)/plant/checkpoint.o: sim/checkpoint.c sim/checkpoint.h sim/sha256.h mk/build.mk
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(XCFLAGS) -DPLANT_BUG_CKPT_IN_PLACE -c $< -o $@
+	$(CC) $(CFLAGS) $(XCFLAGS) -DPLANT_BUG_CKPT_IN_PLACE -MMD -MP -c $< -o $@
 
 $(BUILD)/ssnnsim-plant-ckpt: $(BUILD)/sim/cli.o $(BUILD)/plant/checkpoint.o $(BUILD)/libssnn.a
 	$(CC) $(CFLAGS) $(XCFLAGS) $^ -o $@ $(LDLIBS)
@@ -288,6 +288,10 @@ clean:
 include testbenches/validate.mk
 
 # Flags live here: objects built under other flags are stale.
-$(LIB_OBJ) $(BUILD)/sim/cli.o: mk/build.mk
+$(LIB_OBJ) $(BUILD)/sim/cli.o $(BUILD)/sim/systemc/c_router-planted-link.o $(BUILD)/sim/systemc/rtl_router-planted-stream.o \
+  $(patsubst %,$(BUILD)/sim/systemc/rtl_router-planted-gate-%.o,held early): mk/build.mk
 
--include $(filter-out $(SC_VL)/%,$(LIB_OBJ:.o=.d)) $(BUILD)/sim/cli.d $(BUILD)/plant1/partition.d $(BUILD)/plant2/partition.d
+# The planted objects too: built outside LIB_OBJ, they must follow the headers they
+# include (a struct changed under a stale plant gave it another layout than the library's).
+-include $(filter-out $(SC_VL)/%,$(LIB_OBJ:.o=.d)) $(BUILD)/sim/cli.d $(BUILD)/plant1/partition.d $(BUILD)/plant2/partition.d \
+  $(wildcard $(BUILD)/sim/systemc/*-planted-*.d) $(BUILD)/plant/checkpoint.d

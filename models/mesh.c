@@ -327,6 +327,12 @@ int mesh_check(const struct mesh *m, char *err, size_t errlen)
                          r->x, r->y, router_port_name[k / r->nvc], k % r->nvc, r->in[k].count, r->in[k].cap, has);
                 return -1;
             }
+            if (r->general && has && r->in[k].elig != router_front_elig(r, k)) {
+                snprintf(err, errlen, "router (%d,%d) port %s vc %d: front eligible from cycle %llu, its copy says %llu",
+                         r->x, r->y, router_port_name[k / r->nvc], k % r->nvc,
+                         (unsigned long long)router_front_elig(r, k), (unsigned long long)r->in[k].elig);
+                return -1;
+            }
             if (!r->scan_wide && (int)(r->nonempty_all >> k & 1) != has) {
                 snprintf(err, errlen, "router (%d,%d) port %s vc %d: nonempty bit %d, its copy in nonempty_all %d",
                          r->x, r->y, router_port_name[k / r->nvc], k % r->nvc, has, (int)(r->nonempty_all >> k & 1));

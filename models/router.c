@@ -227,6 +227,45 @@ static inline int port_blocked(const struct router *r, int o, uint64_t now)
     return (r->stalled >> o & 1) || r->link_free[o] > now;
 }
 
+static inline uint64_t max64(uint64_t a, uint64_t b) { return a > b ? a : b; }
+
+/* The first cycle the front flit of input VC iv may take its next step: ask for an
+ * output VC (a head without one) or for the switch. Collapsed model: its stamp.
+ * Pipelined model (docs/noc.md): a flit written at cycle a is stamped a + P,
+ * P = rc + va + D, where D is the cycles from the switch-allocation stage to the
+ * traversal this model counts (ST and the link's first cycle); the router decides
+ * at cycle t what the hardware's SA stage decided at t - D. So a head asks for a
+ * VC rc cycles after it reached the front (its arrival, or the cycle after the
+ * packet before it left), asks for the switch va cycles after it won its VC; a
+ * body flit asks for the switch D cycles after its arrival, or the cycle after
+ * the flit before it left. */
+static inline uint64_t elig_of(const struct router *r, const struct ivc *iv)
+{
+    if (!r->pipelined) return iv->front_ready;
+    if (iv->out_port < 0) return max64(iv->front_ready - (uint64_t)r->va_cycles, iv->since + (uint64_t)r->rc_cycles);
+    if (iv->slot[iv->head].f.head) return iv->va_at + (uint64_t)r->va_cycles;
+    return max64(iv->front_ready - (uint64_t)r->early, iv->since);
+}
+
+/* On a router stepped by router_step_general iv->elig is elig_of(iv), set again on
+ * every change of what it reads (a new front, a VC won, a tail gone): the general
+ * step reads it for every front each cycle, where the formula's two branches on the
+ * front's state were its most mispredicted ones and its read of the front flit a
+ * cache miss (+12-16 % on 4-flit packets with the 5-cycle router). */
+static inline void refresh_elig(const struct router *r, struct ivc *iv) { iv->elig = elig_of(r, iv); }
+
+/* A mesh's routers share one configuration: `general` is 0 where the caller is the
+ * default router's step, whose traversals (inlined) leave elig alone. */
+#define REFRESH_ELIG(general, r, iv)                       \
+    do {                                                   \
+        if ((general)) refresh_elig((r), (iv));            \
+    } while (0)
+
+static inline uint64_t front_elig(const struct router *r, const struct ivc *iv)
+{
+    return r->general ? iv->elig : iv->front_ready;
+}
+
 /* ---- routing and allocation ---------------------------------------------- */
 
 /* Input VC iv's head wins output VC ov of port o at cycle now. */
@@ -235,6 +274,7 @@ static inline void grant_vc(struct router *r, struct ivc *iv, int o, int ov, uin
     iv->out_port = (int8_t)o;
     iv->out_vc = (uint8_t)ov;
     iv->va_at = now;
+    refresh_elig(r, iv);
     r->c.arbitrations++;
 }
 
@@ -347,14 +387,18 @@ static inline void mark_nonempty(struct router *r, int p, int v)
 }
 
 /* Inline in traverse: it runs once per flit-hop. */
-static inline void accept(struct router *d, int q, int ov, const struct flit *f, uint64_t ready)
+static inline __attribute__((always_inline)) void accept(struct router *d, int q, int ov, const struct flit *f,
+                                                         uint64_t ready, int general)
 {
     struct ivc *dv = &d->in[q * d->nvc + ov];
     int at = dv->head + dv->count;
     if (at >= dv->cap) at -= dv->cap;
     dv->slot[at].f = *f;
     dv->slot[at].ready = ready;
-    if (dv->count++ == 0) dv->front_ready = ready;
+    if (dv->count++ == 0) {
+        dv->front_ready = ready;
+        REFRESH_ELIG(general, d, dv);
+    }
     /* The pipelined model: a body flit may leave `early` cycles before its stamp. */
     if (d->wake > ready - (uint64_t)d->early) d->wake = ready - (uint64_t)d->early;
     mark_nonempty(d, q, ov);
@@ -364,7 +408,7 @@ static inline void accept(struct router *d, int q, int ov, const struct flit *f,
 
 void router_accept(struct router *d, int q, int ov, const struct flit *f, uint64_t ready)
 {
-    accept(d, q, ov, f, ready);
+    accept(d, q, ov, f, ready, 1);
 }
 
 void router_credit_push(struct router *up, int o, int v, uint64_t at)
@@ -379,7 +423,7 @@ void router_credit_push(struct router *up, int o, int v, uint64_t at)
 
 /* Moves the front flit of input (p, v) across the switch. -2 if the ejection
  * queue cannot grow. */
-static inline __attribute__((always_inline)) int traverse(struct router *r, int p, int v, uint64_t now)
+static inline __attribute__((always_inline)) int traverse(struct router *r, int p, int v, uint64_t now, int general)
 {
     struct ivc *iv = &r->in[p * r->nvc + v];
     /* The slot keeps its flit until the next write into this VC: no copy unless a
@@ -416,6 +460,7 @@ static inline __attribute__((always_inline)) int traverse(struct router *r, int 
                 r->park_block &= ~r->park_vc[o];
                 r->park_vc[o] = 0;
             }
+            if (iv->count) REFRESH_ELIG(general, r, iv);
             return 0;
         }
         hit = *fp;
@@ -430,6 +475,7 @@ static inline __attribute__((always_inline)) int traverse(struct router *r, int 
         r->park_block &= ~r->park_vc[o];
         r->park_vc[o] = 0;
     }
+    if (iv->count) REFRESH_ELIG(general, r, iv);     /* the new front, or the tail's VC released */
     if (r->trace) r->trace(r->trace_ctx, now, r->id, p, o, ov, fp);
     if (o == PORT_LOCAL) {
         if (flitq_push(&r->ej, fp)) return -2;
@@ -438,10 +484,10 @@ static inline __attribute__((always_inline)) int traverse(struct router *r, int 
     }
     r->credits[o * r->nvc + ov]--;
     struct router *d = r->nbr[o];
-    accept(d, opposite(o), ov, fp, now + (uint64_t)r->arrive[o] + (uint64_t)d->pipeline);
+    accept(d, opposite(o), ov, fp, now + (uint64_t)r->arrive[o] + (uint64_t)d->pipeline, general);
     if (r->serial >> o & 1) r->link_free[o] = now + r->cycles_per_flit[o];
-    if (o == PORT_E || o == PORT_W) r->c.link_ew++;
-    else r->c.link_ns++;
+    r->c.link_ew += (unsigned)o & 1;        /* E and W are the odd ports: no branch on a coin toss */
+    r->c.link_ns += ~(unsigned)o & 1;
     return 0;
 }
 
@@ -475,33 +521,16 @@ static void ni_inject(struct router *r, uint64_t now)
     if (at >= r->depth) at -= r->depth;
     iv->slot[at].f = *f;
     iv->slot[at].ready = now + (uint64_t)r->pipeline;
-    if (iv->count++ == 0) iv->front_ready = iv->slot[at].ready;
+    if (iv->count++ == 0) {
+        iv->front_ready = iv->slot[at].ready;
+        refresh_elig(r, iv);
+    }
     mark_nonempty(r, PORT_LOCAL, r->ni_vc);
     r->buffered++;
     r->c.buffer_writes++;
     if (f->tail) r->ni_vc = -1;
     struct flit drop;
     flitq_pop(&r->src, &drop);
-}
-
-static inline uint64_t max64(uint64_t a, uint64_t b) { return a > b ? a : b; }
-
-/* The first cycle the front flit of input VC iv may take its next step: ask for an
- * output VC (a head without one) or for the switch. Collapsed model: its stamp.
- * Pipelined model (docs/noc.md): a flit written at cycle a is stamped a + P,
- * P = rc + va + D, where D is the cycles from the switch-allocation stage to the
- * traversal this model counts (ST and the link's first cycle); the router decides
- * at cycle t what the hardware's SA stage decided at t - D. So a head asks for a
- * VC rc cycles after it reached the front (its arrival, or the cycle after the
- * packet before it left), asks for the switch va cycles after it won its VC; a
- * body flit asks for the switch D cycles after its arrival, or the cycle after
- * the flit before it left. */
-static inline uint64_t front_elig(const struct router *r, const struct ivc *iv)
-{
-    if (!r->pipelined) return iv->front_ready;
-    if (iv->out_port < 0) return max64(iv->front_ready - (uint64_t)r->va_cycles, iv->since + (uint64_t)r->rc_cycles);
-    if (iv->slot[iv->head].f.head) return iv->va_at + (uint64_t)r->va_cycles;
-    return max64(iv->front_ready - (uint64_t)r->early, iv->since);
 }
 
 /* The first flit (in port order) that has been ready at the front of its VC for
@@ -717,7 +746,7 @@ static inline int step_one(struct router *r, uint64_t now, int p, int v)
             r->rr_out[o] = (uint8_t)p;
             r->rr_in[p] = (uint8_t)v;
             r->c.arbitrations++;
-            if (traverse(r, p, v, now)) return -2;
+            if (traverse(r, p, v, now, 0)) return -2;
             if (o != PORT_LOCAL) sent = 1 << o;
         }
     }
@@ -805,7 +834,7 @@ static __attribute__((noinline)) int step_many(struct router *r, uint64_t now)
         r->rr_out[o] = (uint8_t)in;
         r->rr_in[in] = (uint8_t)want[in];
         r->c.arbitrations++;
-        if (traverse(r, in, want[in], now)) return -2;
+        if (traverse(r, in, want[in], now, 0)) return -2;
         if (o != PORT_LOCAL) sent |= 1 << o;
     }
     return end_step(r, now, wake, maybe_stuck, sent);
@@ -838,13 +867,13 @@ static inline int sa_alone(struct router *r, uint64_t now, int p, int v, int o, 
     const int nvc = r->nvc;
     struct ivc *iv = &r->in[p * nvc + v];
     if (port_blocked(r, o, now)) return 0;
-    if (!spec && (front_elig(r, iv) > now || (o != PORT_LOCAL && r->credits[o * nvc + iv->out_vc] <= 0))) return 0;
+    if (!spec && (iv->elig > now || (o != PORT_LOCAL && r->credits[o * nvc + iv->out_vc] <= 0))) return 0;
     if (r->islip) r->rr_acc[p] = (uint8_t)o;
     r->rr_out[o] = (uint8_t)p;
     if (o != PORT_LOCAL && r->credits[o * nvc + iv->out_vc] <= 0) return 0;
     r->rr_in[p] = (uint8_t)v;
     r->c.arbitrations++;
-    if (traverse(r, p, v, now)) return -2;
+    if (traverse(r, p, v, now, 1)) return -2;
     if (o != PORT_LOCAL) *sent |= 1 << o;
     return 1;
 }
@@ -879,7 +908,7 @@ int router_step_general(struct router *r, uint64_t now)
     for (int p, v; front_iter_next(r, &it, &p, &v);) {
         {
             const struct ivc *iv = &r->in[p * nvc + v];
-            uint64_t e = front_elig(r, iv);
+            uint64_t e = iv->elig;
             if (e > now) {
                 if (wake > e) wake = e;
                 continue;
@@ -957,7 +986,7 @@ int router_step_general(struct router *r, uint64_t now)
             if (moved < 0) return moved;
             const struct ivc *iv = &r->in[p * nvc + v];
             /* Moved: the next front is at least a cycle away (it became the front after now). */
-            uint64_t e = !moved ? now + 1 : iv->count ? front_elig(r, iv) : UINT64_MAX;
+            uint64_t e = !moved ? now + 1 : iv->count ? iv->elig : UINT64_MAX;
             if (wake > e) wake = e;
         }
         return end_step(r, now, wake, maybe_stuck, sent);
@@ -976,6 +1005,7 @@ int router_step_general(struct router *r, uint64_t now)
     uint8_t cspec[PORT_COUNT][PORT_COUNT];
     uint8_t req[PORT_COUNT] = { 0 };        /* per output: input ports requesting it */
     uint8_t inreq[PORT_COUNT] = { 0 };      /* per input: output ports it requests */
+    unsigned req_outs = 0;                  /* bit o: req[o] != 0 (the loops below visit only those) */
     for (; sa_ports; sa_ports &= sa_ports - 1) {
         int p = __builtin_ctz(sa_ports);
         /* The VCs the round robin would not skip: speculative bids, eligible fronts
@@ -994,7 +1024,7 @@ int router_step_general(struct router *r, uint64_t now)
                 is_spec = 1;
             } else {
                 o = iv->out_port;
-                if (o < 0 || front_elig(r, iv) > now) continue;
+                if (o < 0 || iv->elig > now) continue;
                 if (o != PORT_LOCAL && r->credits[o * nvc + iv->out_vc] <= 0) continue;
             }
             if (port_blocked(r, o, now)) continue;
@@ -1011,46 +1041,48 @@ int router_step_general(struct router *r, uint64_t now)
         if (best < 0) continue;
         if (r->islip) {
             for (unsigned os = inreq[p]; os; os &= os - 1) req[__builtin_ctz(os)] |= (uint8_t)(1u << p);
+            req_outs |= inreq[p];
         } else {
             req[best] |= (uint8_t)(1u << p);
+            req_outs |= 1u << best;
         }
     }
 
-    int grant_in[PORT_COUNT];               /* per output: the input port it serves, or -1 */
-    for (int o = 0; o < PORT_COUNT; o++) grant_in[o] = -1;
+    int grant_in[PORT_COUNT];               /* per output: the input port it serves */
+    unsigned granted = 0;                   /* bit o: output o serves grant_in[o] */
     if (r->islip) {
         /* One iteration of iSLIP: each output grants the first requesting input
          * after its pointer, each input accepts the first granting output after
          * its pointer; both pointers move past the pair only when it is accepted. */
         uint8_t grants[PORT_COUNT] = { 0 };
-        int g[PORT_COUNT];
-        for (int o = 0; o < PORT_COUNT; o++) {
-            if (!req[o]) continue;
-            rr_rotate_next(req[o], r->rr_out[o], &g[o]);
-            grants[g[o]] |= (uint8_t)(1u << o);
+        unsigned granted_ins = 0;
+        for (unsigned os = req_outs; os; os &= os - 1) {
+            int o = __builtin_ctz(os), g;
+            rr_rotate_next(req[o], r->rr_out[o], &g);
+            grants[g] |= (uint8_t)(1u << o);
+            granted_ins |= 1u << g;
         }
-        for (int p = 0; p < PORT_COUNT; p++) {
-            if (!grants[p]) continue;
-            int o;
+        for (; granted_ins; granted_ins &= granted_ins - 1) {
+            int p = __builtin_ctz(granted_ins), o;
             rr_rotate_next(grants[p], r->rr_acc[p], &o);
             r->rr_acc[p] = (uint8_t)o;
             r->rr_out[o] = (uint8_t)p;
             grant_in[o] = p;
+            granted |= 1u << o;
         }
     } else {
-        for (int o = 0; o < PORT_COUNT; o++) {
-            if (!req[o]) continue;
-            int in;
+        for (unsigned os = req_outs; os; os &= os - 1) {
+            int o = __builtin_ctz(os), in;
             rr_rotate_next(req[o], r->rr_out[o], &in);
             r->rr_out[o] = (uint8_t)in;
             grant_in[o] = in;
         }
+        granted = req_outs;
     }
 
     int sent = 0;
-    for (int o = 0; o < PORT_COUNT; o++) {
-        int in = grant_in[o];
-        if (in < 0) continue;
+    for (; granted; granted &= granted - 1) {
+        int o = __builtin_ctz(granted), in = grant_in[o];
         int v = cand[in][o];
         const struct ivc *iv = &r->in[in * nvc + v];
         /* A speculative grant is lost when the VC allocation failed, or gave a VC
@@ -1058,13 +1090,15 @@ int router_step_general(struct router *r, uint64_t now)
         if (iv->out_port != o || (o != PORT_LOCAL && r->credits[o * nvc + iv->out_vc] <= 0)) continue;
         r->rr_in[in] = (uint8_t)v;
         r->c.arbitrations++;
-        if (traverse(r, in, v, now)) return -2;
+        if (traverse(r, in, v, now, 1)) return -2;
         if (o != PORT_LOCAL) sent |= 1 << o;
     }
     return end_step(r, now, wake, maybe_stuck, sent);
 }
 
 /* ---- inspection ------------------------------------------------------------ */
+
+uint64_t router_front_elig(const struct router *r, int k) { return elig_of(r, &r->in[k]); }
 
 int router_credits_in_flight(const struct router *r, int o, int v, uint64_t now)
 {

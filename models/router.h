@@ -79,6 +79,7 @@ struct ivc {
     uint16_t cap;                   /* its slots: the router's depth, or an inter-chip port's */
     uint64_t since;                 /* cycle the current front became the front */
     uint64_t va_at;                 /* pipelined model: cycle the front head won its output VC */
+    uint64_t elig;                  /* router_step_general's routers: the front's next step is due from this cycle */
 };
 
 /* A credit on its way back to this router: output VC `vc` gains a slot at `at`. */
@@ -227,6 +228,10 @@ void router_set_input_depth(struct router *r, int p, int depth);
 /* The output port XY routing takes from this router towards node `dst`. */
 int router_route(const struct router *r, int dst);
 
+/* The first cycle input VC k's front may take its next step, computed afresh from
+ * its state: mesh_check compares it with the copy (ivc.elig) that a router stepped by
+ * router_step_general keeps. */
+uint64_t router_front_elig(const struct router *r, int k);
 /* Credits of output port o (N/E/S/W), VC v, counting those already arrived but not
  * yet applied (the router applies them when it next steps). */
 int router_credits(const struct router *r, int o, int v, uint64_t now);
