@@ -424,32 +424,44 @@ static void the_3_cycle_router_matches_booksim2_on_a_4x4_mesh(void)
     }
 }
 
+/* Runs tools/noc-booksim with `args` (env: assignments before it, "" for none), its
+ * outputs in tmpdir/sub, and splits the first row of its summary.csv into field[]
+ * (row holds the text); the number of fields, or -1 (a CHECK said why). */
+static int noc_booksim_summary(const char *env, const char *args, const char *sub, char *row, size_t n,
+                               char *field[20])
+{
+    char dir[400], cmd[4096], sum[500], builddir[2048];
+    snprintf(dir, sizeof dir, "%s/%s", tmpdir, sub);
+    snprintf(builddir, sizeof builddir, "%s", bin);
+    char *slash = strrchr(builddir, '/');
+    if (slash) *slash = 0;
+    snprintf(cmd, sizeof cmd, "%s NOC_BOOKSIM_OUT='%s' tools/noc-booksim %s '%s' >'%s.out' 2>&1", env, dir, args,
+             builddir, dir);
+    int st = system(cmd);
+    CHECK(st == 0, "tools/noc-booksim %s exited with %d", args, st);
+    snprintf(sum, sizeof sum, "%s/summary.csv", dir);
+    FILE *f = fopen(sum, "r");
+    CHECK(f != NULL, "no %s", sum);
+    if (!f) return -1;
+    char line[2048] = "";
+    if (!fgets(line, sizeof line, f) || !fgets(row, (int)n, f)) row[0] = 0;
+    fclose(f);
+    int k = 0;
+    for (char *t = strtok(row, ",\n"); t && k < 20; t = strtok(NULL, ",\n")) field[k++] = t;
+    return k;
+}
+
 /* `make noc-booksim` scaled down to its smallest configuration and two runs: tools/noc-booksim
  * --repeat 2 --only mesh4-uniform-r3-f1 joins our runs (the least CPU time of two a point;
  * both must write the same results) with BookSim2's figures point by point
  * (latency, accepted, cycles per CPU second) and writes the verdicts. */
 static void the_booksim_side_by_side_tool_runs_as_written(void)
 {
-    char dir[400], cmd[4096], sum[500], cmp[500], builddir[2048];
-    snprintf(dir, sizeof dir, "%s/nb", tmpdir);
-    snprintf(builddir, sizeof builddir, "%s", bin);
-    char *slash = strrchr(builddir, '/');
-    if (slash) *slash = 0;
-    snprintf(cmd, sizeof cmd, "NOC_BOOKSIM_OUT='%s' tools/noc-booksim --repeat 2 --only mesh4-uniform-r3-f1 '%s' >/dev/null 2>&1",
-             dir, builddir);
-    int st = system(cmd);
-    CHECK(st == 0, "tools/noc-booksim --repeat 2 --only mesh4-uniform-r3-f1 exited with %d", st);
-    snprintf(sum, sizeof sum, "%s/summary.csv", dir);
-    snprintf(cmp, sizeof cmp, "%s/compare.csv", dir);
-    FILE *f = fopen(sum, "r");
-    CHECK(f != NULL, "no %s", sum);
-    if (!f) return;
-    char line[2048] = "", row[2048] = "";
-    if (!fgets(line, sizeof line, f) || !fgets(row, sizeof row, f)) row[0] = 0;
-    fclose(f);
+    char cmp[500], line[2048], row[2048];
     char *field[20] = { 0 };
-    int n = 0;
-    for (char *t = strtok(row, ",\n"); t && n < 20; t = strtok(NULL, ",\n")) field[n++] = t;
+    int n = noc_booksim_summary("", "--repeat 2 --only mesh4-uniform-r3-f1", "nb", row, sizeof row, field);
+    if (n < 0) return;
+    snprintf(cmp, sizeof cmp, "%s/nb/compare.csv", tmpdir);
     CHECK(n == 18, "summary.csv row has %d fields, want 18", n);
     if (n != 18) return;
     CHECK(!strcmp(field[0], "mesh4-uniform-r3-f1"), "summary.csv row is %s", field[0]);
@@ -462,7 +474,7 @@ static void the_booksim_side_by_side_tool_runs_as_written(void)
     CHECK(booksim2_field("mesh4-uniform-r3-f1", NAN, 6, machine, sizeof machine) && !strcmp(field[17], machine),
           "summary.csv names BookSim2's machine \"%s\", docs/noc-booksim2.csv \"%s\"", field[17], machine);
     /* every BookSim2 point joined with ours: latency, accepted and speed present */
-    f = fopen(cmp, "r");
+    FILE *f = fopen(cmp, "r");
     CHECK(f != NULL, "no %s", cmp);
     if (!f) return;
     int points = 0, joined = 0;
@@ -475,6 +487,39 @@ static void the_booksim_side_by_side_tool_runs_as_written(void)
     }
     fclose(f);
     CHECK(points == 10 && joined == points, "compare.csv: %d points, %d joined with ours (want 10)", points, joined);
+}
+
+/* A speed ratio holds for one processor: the speed verdict against BookSim2 figures
+ * timed on another says "(other machine)", and against the rows' own processor gives
+ * the verdict alone. The tool runs as if on each (NOC_BOOKSIM_MACHINE), on the
+ * quickest 8 x 8 configuration (4 x 4 gets no speed verdict); whether the verdict is
+ * ok depends on the machine running the test and is not checked. */
+static void the_speed_verdict_says_when_booksim2_ran_on_another_processor(void)
+{
+    char machine[256];
+    CHECK(booksim2_field("mesh8-transpose-r5-f1", NAN, 6, machine, sizeof machine),
+          "docs/noc-booksim2.csv has no mesh8-transpose-r5-f1 row");
+    const char *as[2] = { machine, "another processor family 0 model 0" };
+    for (int k = 0; k < 2; k++) {
+        char env[400], sub[20], row[2048], out[600], *text;
+        char *field[20] = { 0 };
+        snprintf(env, sizeof env, "NOC_BOOKSIM_MACHINE='%s'", as[k]);
+        snprintf(sub, sizeof sub, "nbm%d", k);
+        int n = noc_booksim_summary(env, "--only mesh8-transpose-r5-f1", sub, row, sizeof row, field);
+        if (n < 0) return;
+        CHECK(n == 18, "summary.csv row has %d fields, want 18", n);
+        if (n != 18) return;
+        int other = strstr(field[16], "(other machine)") != NULL;
+        CHECK(other == k && (!strncmp(field[16], "ok", 2) || !strncmp(field[16], "MISSED", 6)),
+              "as if on \"%s\", BookSim2 timed on \"%s\": speed verdict \"%s\"", as[k], field[17], field[16]);
+        snprintf(out, sizeof out, "%s/%s.out", tmpdir, sub);
+        text = file_text(out);
+        char want[400];
+        snprintf(want, sizeof want, "speed on %s,", as[k]);
+        CHECK(text && strstr(text, want), "the tool's last line does not name \"%s\": %.300s", as[k],
+              text ? text : "(no output)");
+        free(text);
+    }
 }
 
 /* The router's microarchitecture keys: refused with their position when they do
@@ -569,6 +614,7 @@ int main(void)
     RUN(router_options_are_checked_and_shown_only_when_set);
     RUN(the_3_cycle_router_matches_booksim2_on_a_4x4_mesh);
     RUN(the_booksim_side_by_side_tool_runs_as_written);
+    RUN(the_speed_verdict_says_when_booksim2_ran_on_another_processor);
     scratch_remove(tmpdir);
     CHECK_DONE();
 }
