@@ -165,7 +165,7 @@ $(BUILD)/tests/%: testbenches/%.c $(BUILD)/libssnn.a testbenches/check.h testben
 	$(CC) $(CFLAGS) $(XCFLAGS) $< $(BUILD)/libssnn.a -o $@ $(LDLIBS)
 
 # test_kill's teeth: the simulator with checkpoints overwritten in place.
-$(BUILD)/plant/checkpoint.o: sim/checkpoint.c sim/checkpoint.h sim/sha256.h mk/build.mk
+$(BUILD)/plant/checkpoint.o: sim/checkpoint.c mk/build.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(XCFLAGS) -DPLANT_BUG_CKPT_IN_PLACE -MMD -MP -c $< -o $@
 
@@ -288,10 +288,12 @@ clean:
 include testbenches/validate.mk
 
 # Flags live here: objects built under other flags are stale.
-$(LIB_OBJ) $(BUILD)/sim/cli.o $(BUILD)/sim/systemc/c_router-planted-link.o $(BUILD)/sim/systemc/rtl_router-planted-stream.o \
-  $(patsubst %,$(BUILD)/sim/systemc/rtl_router-planted-gate-%.o,held early): mk/build.mk
+# The SystemC plants' objects (the ssnnsim-planted-* of SC_TEST_BINS), built outside LIB_OBJ.
+SC_PLANT_OBJ := $(BUILD)/sim/systemc/c_router-planted-link.o \
+                $(patsubst %,$(BUILD)/sim/systemc/rtl_router-planted-%.o,gate-held gate-early stream)
+$(LIB_OBJ) $(BUILD)/sim/cli.o $(SC_PLANT_OBJ): mk/build.mk
 
-# The planted objects too: built outside LIB_OBJ, they must follow the headers they
-# include (a struct changed under a stale plant gave it another layout than the library's).
+# The plants too must follow the headers they include (a struct changed under a stale
+# plant gave it another layout than the library's).
 -include $(filter-out $(SC_VL)/%,$(LIB_OBJ:.o=.d)) $(BUILD)/sim/cli.d $(BUILD)/plant1/partition.d $(BUILD)/plant2/partition.d \
-  $(wildcard $(BUILD)/sim/systemc/*-planted-*.d) $(BUILD)/plant/checkpoint.d
+  $(SC_PLANT_OBJ:.o=.d) $(BUILD)/plant/checkpoint.d

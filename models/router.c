@@ -254,13 +254,6 @@ static inline uint64_t elig_of(const struct router *r, const struct ivc *iv)
  * cache miss (+12-16 % on 4-flit packets with the 5-cycle router). */
 static inline void refresh_elig(const struct router *r, struct ivc *iv) { iv->elig = elig_of(r, iv); }
 
-/* A mesh's routers share one configuration: `general` is 0 where the caller is the
- * default router's step, whose traversals (inlined) leave elig alone. */
-#define REFRESH_ELIG(general, r, iv)                       \
-    do {                                                   \
-        if ((general)) refresh_elig((r), (iv));            \
-    } while (0)
-
 static inline uint64_t front_elig(const struct router *r, const struct ivc *iv)
 {
     return r->general ? iv->elig : iv->front_ready;
@@ -397,7 +390,7 @@ static inline __attribute__((always_inline)) void accept(struct router *d, int q
     dv->slot[at].ready = ready;
     if (dv->count++ == 0) {
         dv->front_ready = ready;
-        REFRESH_ELIG(general, d, dv);
+        if (general) refresh_elig(d, dv);
     }
     /* The pipelined model: a body flit may leave `early` cycles before its stamp. */
     if (d->wake > ready - (uint64_t)d->early) d->wake = ready - (uint64_t)d->early;
@@ -422,7 +415,9 @@ void router_credit_push(struct router *up, int o, int v, uint64_t at)
 }
 
 /* Moves the front flit of input (p, v) across the switch. -2 if the ejection
- * queue cannot grow. */
+ * queue cannot grow. A mesh's routers share one configuration: `general` (a
+ * constant where this is inlined) is 0 in the default router's step, whose
+ * traversals leave ivc.elig alone, here and downstream. */
 static inline __attribute__((always_inline)) int traverse(struct router *r, int p, int v, uint64_t now, int general)
 {
     struct ivc *iv = &r->in[p * r->nvc + v];
@@ -460,7 +455,7 @@ static inline __attribute__((always_inline)) int traverse(struct router *r, int 
                 r->park_block &= ~r->park_vc[o];
                 r->park_vc[o] = 0;
             }
-            if (iv->count) REFRESH_ELIG(general, r, iv);
+            if (general && iv->count) refresh_elig(r, iv);
             return 0;
         }
         hit = *fp;
@@ -475,7 +470,7 @@ static inline __attribute__((always_inline)) int traverse(struct router *r, int 
         r->park_block &= ~r->park_vc[o];
         r->park_vc[o] = 0;
     }
-    if (iv->count) REFRESH_ELIG(general, r, iv);     /* the new front, or the tail's VC released */
+    if (general && iv->count) refresh_elig(r, iv);     /* the new front, or the tail's VC released */
     if (r->trace) r->trace(r->trace_ctx, now, r->id, p, o, ov, fp);
     if (o == PORT_LOCAL) {
         if (flitq_push(&r->ej, fp)) return -2;

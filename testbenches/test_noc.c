@@ -425,8 +425,8 @@ static void the_3_cycle_router_matches_booksim2_on_a_4x4_mesh(void)
 }
 
 /* Runs tools/noc-booksim with `args` (env: assignments before it, "" for none), its
- * outputs in tmpdir/sub, and splits the first row of its summary.csv into field[]
- * (row holds the text); the number of fields, or -1 (a CHECK said why). */
+ * outputs in tmpdir/sub, and splits the first row of its summary.csv into its 18
+ * fields (row holds the text); 0, or -1 (a CHECK said why). */
 static int noc_booksim_summary(const char *env, const char *args, const char *sub, char *row, size_t n,
                                char *field[20])
 {
@@ -448,7 +448,8 @@ static int noc_booksim_summary(const char *env, const char *args, const char *su
     fclose(f);
     int k = 0;
     for (char *t = strtok(row, ",\n"); t && k < 20; t = strtok(NULL, ",\n")) field[k++] = t;
-    return k;
+    CHECK(k == 18, "summary.csv row has %d fields, want 18", k);
+    return k == 18 ? 0 : -1;
 }
 
 /* `make noc-booksim` scaled down to its smallest configuration and two runs: tools/noc-booksim
@@ -459,11 +460,8 @@ static void the_booksim_side_by_side_tool_runs_as_written(void)
 {
     char cmp[500], line[2048], row[2048];
     char *field[20] = { 0 };
-    int n = noc_booksim_summary("", "--repeat 2 --only mesh4-uniform-r3-f1", "nb", row, sizeof row, field);
-    if (n < 0) return;
+    if (noc_booksim_summary("", "--repeat 2 --only mesh4-uniform-r3-f1", "nb", row, sizeof row, field)) return;
     snprintf(cmp, sizeof cmp, "%s/nb/compare.csv", tmpdir);
-    CHECK(n == 18, "summary.csv row has %d fields, want 18", n);
-    if (n != 18) return;
     CHECK(!strcmp(field[0], "mesh4-uniform-r3-f1"), "summary.csv row is %s", field[0]);
     CHECK(!strcmp(field[9], "ok"), "verdict %s (zero-load err %s %%, latency err %s %%, saturation err %s %%)", field[9],
           field[3], field[5], field[8]);
@@ -505,10 +503,7 @@ static void the_speed_verdict_says_when_booksim2_ran_on_another_processor(void)
         char *field[20] = { 0 };
         snprintf(env, sizeof env, "NOC_BOOKSIM_MACHINE='%s'", as[k]);
         snprintf(sub, sizeof sub, "nbm%d", k);
-        int n = noc_booksim_summary(env, "--only mesh8-transpose-r5-f1", sub, row, sizeof row, field);
-        if (n < 0) return;
-        CHECK(n == 18, "summary.csv row has %d fields, want 18", n);
-        if (n != 18) return;
+        if (noc_booksim_summary(env, "--only mesh8-transpose-r5-f1", sub, row, sizeof row, field)) return;
         int other = strstr(field[16], "(other machine)") != NULL;
         CHECK(other == k && (!strncmp(field[16], "ok", 2) || !strncmp(field[16], "MISSED", 6)),
               "as if on \"%s\", BookSim2 timed on \"%s\": speed verdict \"%s\"", as[k], field[17], field[16]);
