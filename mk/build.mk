@@ -294,6 +294,8 @@ SC_PLANT_OBJ := $(BUILD)/sim/systemc/c_router-planted-link.o \
 $(LIB_OBJ) $(BUILD)/sim/cli.o $(SC_PLANT_OBJ): mk/build.mk
 
 # The plants too must follow the headers they include (a struct changed under a stale
-# plant gave it another layout than the library's).
--include $(filter-out $(SC_VL)/%,$(LIB_OBJ:.o=.d)) $(BUILD)/sim/cli.d $(BUILD)/plant1/partition.d $(BUILD)/plant2/partition.d \
-  $(SC_PLANT_OBJ:.o=.d) $(BUILD)/plant/checkpoint.d
+# plant gave it another layout than the library's). Only the .d files that exist: make
+# tries to remake a missing one, and make's built-in link rule (%: %.o) offers to do so
+# through the plant's .o rule, which verilates the router even in a SYSTEMC=0 build.
+-include $(wildcard $(filter-out $(SC_VL)/%,$(LIB_OBJ:.o=.d)) $(BUILD)/sim/cli.d $(BUILD)/plant1/partition.d \
+  $(BUILD)/plant2/partition.d $(SC_PLANT_OBJ:.o=.d) $(BUILD)/plant/checkpoint.d)

@@ -55,6 +55,23 @@ static void entry_points_install_before_they_build(void)
     }
 }
 
+/* The fuzzers' library is built without SystemC (SYSTEMC=0): clang's fuzzer flags are
+ * C-only here, and g++ refuses them, so verilating the SystemC router under them fails
+ * the fuzz pass. A plant's missing dependency file once pulled it in through make's
+ * built-in link rule. */
+static void the_fuzz_build_verilates_nothing(void)
+{
+    char build[300], target[700];
+    path_in(build, sizeof build, tmpdir, "build-fuzz");
+    snprintf(target, sizeof target, "-f mk/build.mk DEPS_DONE=1 BUILD=%s SYSTEMC=0 %s/libssnn.a", build, build);
+    struct result r = make_dry(target);
+    CHECK(r.code == 0, "`make -n %s` exited %d: %s", target, r.code, r.err);
+    CHECK(strstr(r.out, "ar rcs ") != NULL, "`make -n %s` never archives the library:\n%s", target, r.out);
+    const char *sc = strstr(r.out, "verilator-sc/");
+    CHECK(!sc, "a SYSTEMC=0 build verilates the SystemC router (g++ refuses the fuzzers' flags): %.300s", sc);
+    result_free(&r);
+}
+
 /* A $(shell), $(error), $(wildcard) or include in the Makefile is evaluated when make
  * reads it, before the deps recipe can install anything. */
 static void makefile_has_no_parse_time_probe(void)
@@ -75,6 +92,7 @@ int main(void)
     scratch_make(tmpdir, sizeof tmpdir, "entry");
     RUN(entry_points_install_before_they_build);
     RUN(makefile_has_no_parse_time_probe);
+    RUN(the_fuzz_build_verilates_nothing);
     scratch_remove(tmpdir);
     CHECK_DONE();
 }
