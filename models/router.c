@@ -414,6 +414,21 @@ void router_credit_push(struct router *up, int o, int v, uint64_t at)
     if (up->cring_due > at) up->cring_due = at;
 }
 
+/* What input VC iv keeps of a flit gone to output VC ov of port o, sent or dropped by
+ * a fault alike: a tail frees the output VC, and heads parked on a VC of o look again
+ * (those of another class park again); on a general router the next front's eligibility. */
+static inline __attribute__((always_inline)) void departed(struct router *r, struct ivc *iv, int o, int ov, int tail,
+                                                           int general)
+{
+    if (tail) {
+        r->ovc_free[o] |= 1ull << ov;
+        iv->out_port = -1;
+        r->park_block &= ~r->park_vc[o];
+        r->park_vc[o] = 0;
+    }
+    if (general && iv->count) refresh_elig(r, iv);     /* the new front, or the tail's VC released */
+}
+
 /* Moves the front flit of input (p, v) across the switch. -2 if the ejection
  * queue cannot grow. A mesh's routers share one configuration: `general` (a
  * constant where this is inlined) is 0 in the default router's step, whose
@@ -449,13 +464,7 @@ static inline __attribute__((always_inline)) int traverse(struct router *r, int 
         r->fault = 0;
         if (kind == MESH_FAULT_DROP) {
             r->credits[o * r->nvc + ov]--;  /* sent on the link, never arrives */
-            if (fp->tail) {
-                r->ovc_free[o] |= 1ull << ov;
-                iv->out_port = -1;
-                r->park_block &= ~r->park_vc[o];
-                r->park_vc[o] = 0;
-            }
-            if (general && iv->count) refresh_elig(r, iv);
+            departed(r, iv, o, ov, fp->tail, general);
             return 0;
         }
         hit = *fp;
@@ -463,14 +472,7 @@ static inline __attribute__((always_inline)) int traverse(struct router *r, int 
         if (kind == MESH_FAULT_STUCK) r->stalled |= (uint8_t)(1u << o);
         fp = &hit;
     }
-    if (fp->tail) {
-        r->ovc_free[o] |= 1ull << ov;
-        iv->out_port = -1;
-        /* Heads parked on a VC of o look again (those of another class park again). */
-        r->park_block &= ~r->park_vc[o];
-        r->park_vc[o] = 0;
-    }
-    if (general && iv->count) refresh_elig(r, iv);     /* the new front, or the tail's VC released */
+    departed(r, iv, o, ov, fp->tail, general);
     if (r->trace) r->trace(r->trace_ctx, now, r->id, p, o, ov, fp);
     if (o == PORT_LOCAL) {
         if (flitq_push(&r->ej, fp)) return -2;
